@@ -1,0 +1,1 @@
+"""The Typer command line (python -m cli; ./baobao at the repository root)."""

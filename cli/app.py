@@ -1,0 +1,78 @@
+"""The root command: global options (--db, --today), sub-commands, Chinese errors, exit codes."""
+
+import datetime as dt
+import sys
+
+import typer
+
+from cli import setup_commands
+
+app = typer.Typer(
+    help="baobao 食品安全包保工作系统",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+setup_commands.register(app)
+
+
+def _parse_today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期 {value!r} 无效，应为 YYYY-MM-DD") from None
+
+
+@app.callback()
+def root(
+    db: str = typer.Option(None, "--db", help="数据库地址（默认 BAOBAO_DATABASE_URL 或 sqlite:///baobao.db）"),
+    today: str = typer.Option(None, "--today", help="把今天设为该日期（YYYY-MM-DD），所有日期逻辑都读它"),
+) -> None:
+    """baobao 食品安全包保工作系统。"""
+    from config.settings import configure
+
+    configure(database_url=db, today=_parse_today(today))
+
+
+def main() -> None:
+    """Run the command line; map every failure to one Chinese line and an exit code."""
+    from cli.errors import exit_code_for
+
+    if len(sys.argv) == 1:
+        sys.argv.append("--help")
+    try:
+        app(prog_name="baobao", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("已取消。\n")
+        sys.exit(1)
+    except typer.BadParameter.__mro__[2] as exc:  # typer's ClickException: usage errors
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            sys.exit(0)
+        sys.stderr.write(f"错误：{_chinese_usage(exc.format_message())}\n")
+        sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        message, code = exit_code_for(exc)
+        sys.stderr.write(f"错误：{message}\n")
+        sys.exit(code)
+
+
+def _chinese_usage(message: str) -> str:
+    replacements = {
+        "No such option": "没有这个选项",
+        "No such command": "没有这个命令",
+        "Missing argument": "缺少参数",
+        "Missing option": "缺少选项",
+        "Invalid value for": "取值无效：",
+        "Got unexpected extra argument": "多余的参数",
+        "requires an argument": "需要一个值",
+        "is not a valid": "不是有效的",
+        "Did you mean": "您是否想用",
+    }
+    for english, chinese in replacements.items():
+        message = message.replace(english, chinese)
+    return message

@@ -1,0 +1,30 @@
+"""Output helpers: one JSON object on stdout, Chinese lines on stderr, Rich tables."""
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+
+
+def emit_json(payload: dict[str, Any]) -> None:
+    """Print one JSON object on stdout and nothing else."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str, indent=2) + "\n")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one Chinese line on stderr and exit with code."""
+    sys.stderr.write(f"错误：{message}\n")
+    raise typer.Exit(code)
+
+
+def console():
+    """A Rich console on stdout (imported lazily: Rich costs start-up time)."""
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def warn(message: str) -> None:
+    """Print a loud Chinese warning on stderr."""
+    sys.stderr.write(f"警告：{message}\n")

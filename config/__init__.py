@@ -1,0 +1,1 @@
+"""Configuration: one Settings class and the typed TOML files beside it."""

@@ -1,0 +1,18 @@
+"""SQLModel tables, one file per concept; importing this package registers them all."""
+
+from models.assignment import Assignment
+from models.audit import AuditEvent
+from models.campaign import Campaign
+from models.entity import Entity
+from models.hazard import Hazard
+from models.jurisdiction import Jurisdiction
+from models.notification import Notification
+from models.officer import Officer
+from models.record import InspectionRecord
+from models.task import InspectionTask
+from models.user import User
+
+__all__ = [
+    "Assignment", "AuditEvent", "Campaign", "Entity", "Hazard", "InspectionRecord",
+    "InspectionTask", "Jurisdiction", "Notification", "Officer", "User",
+]

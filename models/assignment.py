@@ -1,0 +1,30 @@
+"""包保关系: officer ↔ entity over a date range; ended assignments are kept, never overwritten."""
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+
+class AssignmentBase(SQLModel):
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+class Assignment(AssignmentBase, table=True):
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ck_assignment_dates"),
+        Index("ix_assignment_officer", "officer_id", "start_date"),
+        Index("ix_assignment_entity", "entity_id", "start_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    officer_id: int = Field(foreign_key="officer.id")
+    entity_id: int = Field(foreign_key="entity.id")
+
+
+class AssignmentPublic(AssignmentBase):
+    id: int
+    officer_id: int
+    entity_id: int

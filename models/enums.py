@@ -1,0 +1,154 @@
+"""Enumerations of the domain, stored as short English codes with Chinese labels."""
+
+from enum import StrEnum
+
+
+class JurisdictionLevel(StrEnum):
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class OfficerTier(StrEnum):
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+
+
+class UserRole(StrEnum):
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Grade(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class Category(StrEnum):
+    PRODUCTION = "食品生产"
+    SALES = "食品销售"
+    CATERING = "餐饮服务"
+    SCHOOL_CANTEEN = "学校幼儿园食堂"
+    ELDERLY_CANTEEN = "养老机构食堂"
+    UNIT_CANTEEN = "单位食堂"
+    SPECIAL_FOOD = "特殊食品"
+    WORKSHOP = "小作坊"
+    SMALL_CATERING = "小餐饮"
+    STALL = "食品摊贩"
+    MARKET = "农贸市场"
+
+
+class EntityStatus(StrEnum):
+    OPERATING = "operating"
+    SUSPENDED = "suspended"
+    DEREGISTERED = "deregistered"
+
+
+class TaskSource(StrEnum):
+    ROUTINE = "routine"
+    CAMPAIGN = "campaign"
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class VisitMode(StrEnum):
+    ONSITE = "onsite"
+    ONLINE = "online"
+    GROUP = "group"
+
+
+class HazardSource(StrEnum):
+    INSPECTION = "inspection"
+    SAMPLING = "sampling"
+    COMPLAINT = "complaint"
+    REVIEW = "review"
+    OTHER = "other"
+
+
+class HazardLevel(StrEnum):
+    MAJOR = "major"
+    SERIOUS = "serious"
+    GENERAL = "general"
+
+
+class HazardStatus(StrEnum):
+    PENDING = "pending"
+    RECTIFYING = "rectifying"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    CLOSED = "closed"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WECOM = "wecom"
+    DINGTALK = "dingtalk"
+
+
+class NotificationStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    JurisdictionLevel: {"city": "市", "county": "县", "township": "乡镇", "village": "村"},
+    OfficerTier: {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"},
+    UserRole: {"supervisor": "督办", "admin": "管理员"},
+    Grade: {g: g for g in "ABCD"},
+    Category: {c.value: c.value for c in Category},
+    EntityStatus: {"operating": "在营", "suspended": "停业", "deregistered": "注销"},
+    TaskSource: {"routine": "常规督导", "campaign": "专项督导"},
+    TaskStatus: {"open": "待督导", "done": "已完成", "cancelled": "已取消"},
+    VisitMode: {"onsite": "现场", "online": "线上", "group": "集中"},
+    HazardSource: {
+        "inspection": "督导",
+        "sampling": "抽检不合格",
+        "complaint": "投诉举报",
+        "review": "风险研判",
+        "other": "其他",
+    },
+    HazardLevel: {"major": "重大", "serious": "较大", "general": "一般"},
+    HazardStatus: {
+        "pending": "待整改",
+        "rectifying": "整改中",
+        "awaiting_verification": "待验收",
+        "closed": "已销号",
+    },
+    Channel: {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
+    NotificationStatus: {"queued": "待发送", "sent": "已发送", "failed": "发送失败"},
+}
+
+# The covering tier for each 主体等级 (层级对应).
+TIER_FOR_GRADE: dict[str, str] = {"A": "city", "B": "county", "C": "township", "D": "village"}
+# The jurisdiction level an officer of each tier belongs to.
+LEVEL_FOR_TIER: dict[str, str] = {
+    "city": "city", "county": "county", "township": "township", "village": "village",
+}
+
+
+def label(enum: type[StrEnum], code: str) -> str:
+    """The Chinese label of an enumeration code."""
+    return LABELS[enum][code]
+
+
+def from_label(enum: type[StrEnum], text: str) -> str | None:
+    """The code whose Chinese label (or code) is text, or None."""
+    for code, lab in LABELS[enum].items():
+        if text in (code, lab):
+            return code
+    return None
+
+
+def check_in(column: str, enum: type[StrEnum]) -> str:
+    """SQL for a CHECK constraint limiting column to the codes of enum."""
+    values = ", ".join(f"'{m.value}'" for m in enum)
+    return f"{column} IN ({values})"

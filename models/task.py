@@ -1,0 +1,61 @@
+"""督导任务: one visit owed by an assignment — routine (one per period) or campaign."""
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, Index, text
+from sqlmodel import Field, SQLModel
+
+from models.enums import TaskSource, TaskStatus, check_in
+
+
+class InspectionTaskBase(SQLModel):
+    source: str = Field(max_length=16)
+    period: str = Field(max_length=16)  # 2026Q3, 2026-09, 2026H2, 2026
+    due_date: dt.date
+    status: str = Field(default=TaskStatus.OPEN, max_length=16)
+
+
+class InspectionTask(InspectionTaskBase, table=True):
+    __tablename__ = "inspection_task"
+    __table_args__ = (
+        CheckConstraint(check_in("source", TaskSource), name="ck_task_source"),
+        CheckConstraint(check_in("status", TaskStatus), name="ck_task_status"),
+        CheckConstraint(
+            "(source = 'campaign') = (campaign_id IS NOT NULL)", name="ck_task_campaign"
+        ),
+        # One routine task per assignment × period; one campaign task per assignment × campaign.
+        Index(
+            "uq_task_routine", "assignment_id", "period", unique=True,
+            sqlite_where=text("source = 'routine'"), postgresql_where=text("source = 'routine'"),
+        ),
+        Index(
+            "uq_task_campaign", "assignment_id", "campaign_id", unique=True,
+            sqlite_where=text("source = 'campaign'"),
+            postgresql_where=text("source = 'campaign'"),
+        ),
+        Index("ix_task_officer_status_due", "officer_id", "status", "due_date"),
+        Index("ix_task_jurisdiction_status_due", "jurisdiction_id", "status", "due_date"),
+        Index("ix_task_period_status", "period", "status"),
+        Index("ix_task_entity", "entity_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id")
+    officer_id: int = Field(foreign_key="officer.id")
+    entity_id: int = Field(foreign_key="entity.id")
+    # The task's jurisdiction is its officer's, fixed when the task is created.
+    jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    created_on: dt.date
+    done_on: dt.date | None = None
+    cancelled_on: dt.date | None = None
+
+
+class InspectionTaskPublic(InspectionTaskBase):
+    id: int
+    assignment_id: int
+    officer_id: int
+    entity_id: int
+    jurisdiction_id: int
+    campaign_id: int | None
+    done_on: dt.date | None

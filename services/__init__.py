@@ -1,0 +1,1 @@
+"""Domain logic: keyword-only functions that take a session."""

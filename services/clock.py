@@ -1,0 +1,23 @@
+"""The one clock: every date the application uses comes from here (--today / BAOBAO_TODAY)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from config.settings import get_settings
+
+
+def tz() -> ZoneInfo:
+    """The office's time zone (Asia/Shanghai by default)."""
+    return ZoneInfo(get_settings().timezone)
+
+
+def today() -> dt.date:
+    """Today's date in the office's time zone, or the configured override."""
+    override = get_settings().today
+    return override or dt.datetime.now(tz()).date()
+
+
+def now() -> dt.datetime:
+    """The current moment, time-zone aware; its date is today()."""
+    moment = dt.datetime.now(tz())
+    return dt.datetime.combine(today(), moment.timetz())
