@@ -4,7 +4,9 @@ from models.assignment import Assignment
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.entity import Entity
+from models.evidence import HazardEvidence
 from models.hazard import Hazard
+from models.job_run import JobRun
 from models.jurisdiction import Jurisdiction
 from models.notification import Notification
 from models.officer import Officer
@@ -13,6 +15,7 @@ from models.task import InspectionTask
 from models.user import User
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "Entity", "Hazard", "InspectionRecord",
-    "InspectionTask", "Jurisdiction", "Notification", "Officer", "User",
+    "Assignment", "AuditEvent", "Campaign", "Entity", "Hazard", "HazardEvidence",
+    "InspectionRecord", "InspectionTask", "JobRun", "Jurisdiction", "Notification", "Officer",
+    "User",
 ]

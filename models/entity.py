@@ -34,8 +34,11 @@ class Entity(EntityBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
+    # False once a full roster import no longer lists it (kept, never deleted).
+    active: bool = Field(default=True)
 
 
 class EntityPublic(EntityBase):
     id: int
     jurisdiction_id: int
+    active: bool

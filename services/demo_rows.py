@@ -25,7 +25,7 @@ O_COLS = ("id", "code", "name", "tier", "title", "mobile", "email", "wecom_id",
 U_COLS = ("id", "account", "name", "role", "mobile", "email", "wecom_id", "jurisdiction_id",
           "active")
 E_COLS = ("id", "credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
-          "address", "status", "jurisdiction_id")
+          "address", "status", "jurisdiction_id", "active")
 A_COLS = ("id", "officer_id", "entity_id", "start_date", "end_date")
 
 
@@ -149,7 +149,7 @@ class Builder:
         where = v_name if grade == "D" else t_name
         address = f"{county_name}{t_name}{v_name}{rng.randint(1, 300)}号"
         return (self._id("entity"), credit, licence, names.business(rng, kind, where), category,
-                grade, risk, address, status, v_id)
+                grade, risk, address, status, v_id, True)
 
     def _assignments(self, entity_id: int, pool: list[int]) -> list[tuple]:
         rng = self.rng
