@@ -5,7 +5,14 @@ import sys
 
 import typer
 
-from cli import setup_commands
+from cli import (
+    hazard_commands,
+    notification_commands,
+    roster_commands,
+    schedule_commands,
+    setup_commands,
+    task_commands,
+)
 
 app = typer.Typer(
     help="baobao 食品安全包保工作系统",
@@ -14,7 +21,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-setup_commands.register(app)
+for area in (setup_commands, roster_commands, task_commands, hazard_commands,
+             notification_commands, schedule_commands):
+    area.register(app)
 
 
 def _parse_today(value: str | None) -> dt.date | None:
@@ -35,6 +44,9 @@ def root(
     from config.settings import configure
 
     configure(database_url=db, today=_parse_today(today))
+    from cli.logs import configure_logging
+
+    configure_logging()
 
 
 def main() -> None:
@@ -45,7 +57,9 @@ def main() -> None:
         sys.argv.append("--help")
     try:
         app(prog_name="baobao", standalone_mode=False)
+        _show_calendar_warning()
     except typer.Exit as exc:
+        _show_calendar_warning()
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.stderr.write("已取消。\n")
@@ -59,6 +73,14 @@ def main() -> None:
         message, code = exit_code_for(exc)
         sys.stderr.write(f"错误：{message}\n")
         sys.exit(code)
+
+
+def _show_calendar_warning() -> None:
+    """A year the official calendar does not know is shown loudly after any command."""
+    calendar = sys.modules.get("services.calendar")
+    message = calendar.calendar_warning() if calendar else None
+    if message:
+        sys.stderr.write(f"警告：{message}\n")
 
 
 def _chinese_usage(message: str) -> str:
