@@ -7,6 +7,7 @@ STAMP := $(VENV)/.synced
 .PHONY: setup run test lint bench clean
 
 setup: $(STAMP)
+	@scripts/system-deps.sh
 
 $(STAMP): pyproject.toml uv.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)

@@ -2,6 +2,7 @@
 
 from models.assignment import Assignment
 from models.audit import AuditEvent
+from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import Entity
 from models.evidence import HazardEvidence
@@ -15,7 +16,7 @@ from models.task import InspectionTask
 from models.user import User
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "Entity", "Hazard", "HazardEvidence",
+    "Assignment", "AuditEvent", "Briefing", "Campaign", "Entity", "Hazard", "HazardEvidence",
     "InspectionRecord", "InspectionTask", "JobRun", "Jurisdiction", "Notification", "Officer",
     "User",
 ]

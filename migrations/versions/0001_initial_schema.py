@@ -94,6 +94,19 @@ def upgrade() -> None:
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_status', ['status', 'id'], unique=False)
 
+    op.create_table('briefing',
+    sa.Column('quarter', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=False),
+    sa.Column('figures', sa.JSON(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('jurisdiction_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['jurisdiction_id'], ['jurisdiction.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('briefing', schema=None) as batch_op:
+        batch_op.create_index('ix_briefing_jurisdiction_quarter', ['jurisdiction_id', 'quarter'], unique=False)
+
     op.create_table('app_user',
     sa.Column('account', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
@@ -326,6 +339,10 @@ def downgrade() -> None:
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_app_user_jurisdiction_id'))
 
+    with op.batch_alter_table('briefing', schema=None) as batch_op:
+        batch_op.drop_index('ix_briefing_jurisdiction_quarter')
+
+    op.drop_table('briefing')
     op.drop_table('app_user')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_status')
