@@ -19,6 +19,7 @@ run: setup
 	./baobao init
 	./baobao demo --scale county --if-empty
 	./baobao summary
+	./baobao scheduler
 
 test: setup
 	$(VENV)/bin/ruff check --quiet .

@@ -8,6 +8,7 @@ import typer
 from cli import (
     hazard_commands,
     notification_commands,
+    report_commands,
     roster_commands,
     schedule_commands,
     setup_commands,
@@ -22,7 +23,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 for area in (setup_commands, roster_commands, task_commands, hazard_commands,
-             notification_commands, schedule_commands):
+             notification_commands, report_commands, schedule_commands):
     area.register(app)
 
 

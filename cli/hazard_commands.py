@@ -1,7 +1,181 @@
-"""Commands of the hazard area (filled in by its issue)."""
+"""Commands of the hazard area: hazards add | list | move, lists export, review."""
+
+from typing import Annotated
 
 import typer
+
+from cli import context
+from cli.output import emit_json
+
+hazards_app = typer.Typer(help="风险隐患：登记、查询、整改销号", no_args_is_help=True)
+lists_app = typer.Typer(help="风险隐患清单和治理责任清单", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.add_typer(hazards_app, name="hazards")
+    app.add_typer(lists_app, name="lists")
+    app.command("review")(review)
+
+
+def _ready() -> None:
+    from services.schema import require_current
+
+    require_current(engine=context.engine())
+
+
+def _date(value: str | None, option: str):
+    import datetime as dt
+
+    from services.errors import BadInput
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{option} 的日期 {value!r} 无效，应为 YYYY-MM-DD") from None
+
+
+@hazards_app.command("add")
+def add(
+    source: str = typer.Option(..., "--source", help="来源：抽检不合格、投诉举报、风险研判、其他"),
+    entity: str = typer.Option(None, "--entity", help="主体的统一社会信用代码或许可证编号"),
+    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
+    description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
+    level: str = typer.Option(..., "--level", help="风险等级：重大、较大、一般"),
+    responsible_unit: str = typer.Option(None, "--responsible-unit", help="责任单位（默认按 policy.toml）"),
+    responsible_person: str = typer.Option(None, "--responsible-person", help="责任人（默认包保干部）"),
+    measure: str = typer.Option(None, "--measure", help="整改措施"),
+    deadline: str = typer.Option(None, "--deadline", help="整改时限 YYYY-MM-DD（默认按等级的工作日数）"),
+    found_on: str = typer.Option(None, "--found-on", help="发现日期 YYYY-MM-DD（默认今天）"),
+    by: str = typer.Option("cli", "--by", help="登记人账号（写入审计日志）"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """登记其他来源的风险隐患（抽检不合格、投诉举报、风险研判、其他）。"""
+    from services.hazards.create import add_hazard
+    from services.hazards.listing import hazard_item
+
+    due, found = _date(deadline, "--deadline"), _date(found_on, "--found-on")
+    _ready()
+    with context.session() as session:
+        hazard = add_hazard(
+            session=session, source=source, description=description, level=level,
+            entity_key=entity, jurisdiction_code=jurisdiction, responsible_unit=responsible_unit,
+            responsible_person=responsible_person, measure=measure, deadline=due, found_on=found,
+            actor=by)
+        item = hazard_item(session=session, hazard_id=hazard.id)
+    if json_out:
+        emit_json(item)
+    else:
+        typer.echo(f"已登记隐患 {item['id']}（{_label('level', item['level'])}），"
+                   f"整改时限 {item['deadline']}，责任单位 {item['responsible_unit'] or '—'}。")
+
+
+@hazards_app.command("list")
+def list_(
+    status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
+    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（含下级区划）"),
+    overdue: bool = typer.Option(False, "--overdue", help="只列已逾期（过整改时限未销号）的隐患"),
+    source: str = typer.Option(None, "--source", help="来源：督导、抽检不合格、投诉举报、风险研判、其他"),
+    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（该季度内在办的隐患）"),
+    limit: int = typer.Option(None, "--limit", min=1, help="最多列出多少条（total 仍为全部条数）"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """列出风险隐患。"""
+    from services.hazards.listing import list_hazards
+    from services.periods import quarter as parse_quarter
+
+    period = parse_quarter(quarter) if quarter else None
+    _ready()
+    with context.session() as session:
+        result = list_hazards(session=session, status=status, jurisdiction_code=jurisdiction,
+                              overdue=overdue, source=source, quarter=period, limit=limit)
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo("编号\t来源\t等级\t状态\t发现日期\t整改时限\t逾期工作日\t主体/区划\t描述")
+    for h in result["hazards"]:
+        typer.echo("\t".join((
+            str(h["id"]), _label("source", h["source"]), _label("level", h["level"]),
+            _label("status", h["status"]), h["found_on"], h["deadline"],
+            str(h["overdue_workdays"] or ""), h["entity_name"] or h["jurisdiction_code"],
+            h["description"].replace("\n", " ")[:60])))
+    typer.echo(f"共 {result['total']:,} 项隐患（列出 {len(result['hazards']):,} 项）。")
+
+
+def _label(kind: str, code: str) -> str:
+    from models.enums import HazardLevel, HazardSource, HazardStatus, label
+
+    return label({"source": HazardSource, "level": HazardLevel, "status": HazardStatus}[kind],
+                 code)
+
+
+@hazards_app.command("move")
+def move(
+    hazard_id: int = typer.Argument(..., help="隐患编号"),
+    state: str = typer.Argument(..., help="目标状态：整改中、待验收、已销号"),
+    evidence: Annotated[list[str] | None, typer.Option(
+        "--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）")] = None,
+    note: str = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
+    by: str = typer.Option(..., "--by", help="操作人：食安办账号或包保干部编号"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
+    from pathlib import Path
+
+    from services.hazards.lifecycle import move_hazard
+
+    _ready()
+    with context.session() as session:
+        result = move_hazard(session=session, hazard_id=hazard_id, target=state, by=by,
+                             evidence_files=[Path(p) for p in evidence or []], note=note)
+    if json_out:
+        emit_json(result)
+    else:
+        extra = f"，证据 {len(result['evidence'])} 个" if result["evidence"] else ""
+        typer.echo(f"隐患 {hazard_id}：{_label('status', result['from'])} → "
+                   f"{_label('status', result['to'])}（{by}{extra}）。")
+
+
+@lists_app.command("export")
+def export(
+    file: str = typer.Argument(..., help="输出的 .xlsx 文件"),
+    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
+    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认全部）"),
+    status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """导出风险隐患清单和治理责任清单（一个工作簿，两个工作表）。"""
+    from services.errors import BadInput
+    from services.lists_export import export_lists
+
+    if not file.lower().endswith(".xlsx"):
+        raise BadInput(f"输出文件 {file} 应以 .xlsx 结尾")
+    _ready()
+    with context.session() as session:
+        result = export_lists(session=session, path=file, jurisdiction_code=jurisdiction,
+                              quarter=quarter, status=status)
+    if json_out:
+        emit_json(result)
+    else:
+        typer.echo(f"已导出{result['span']}的两个清单：{result['hazards']:,} 项隐患 → {file}")
+
+
+def review(
+    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认上一季度）"),
+    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
+    out: str = typer.Option(None, "--out", help="输出目录（默认 数据目录/review/季度）"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """季度风险研判：分乡镇、分等级统计隐患，列出屡查屡犯主体，并导出本季度两个清单。"""
+    from services.review import render_text, run_review
+
+    _ready()
+    with context.session() as session:
+        result = run_review(session=session, quarter=quarter, jurisdiction_code=jurisdiction,
+                            out_dir=out)
+    if json_out:
+        emit_json(result)
+    else:
+        typer.echo(render_text(result))

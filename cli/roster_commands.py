@@ -1,7 +1,128 @@
-"""Commands of the roster area (filled in by its issue)."""
+"""Commands of the roster area: roster template / import / export."""
+
+import sys
+from pathlib import Path
 
 import typer
+
+from cli import context
+from cli.output import emit_json
+
+MAX_SHOWN_ERRORS = 50
+COUNT_HEADS = (("created", "新增"), ("updated", "更新"), ("unchanged", "未变"),
+               ("ended", "结束/停用"))
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    roster = typer.Typer(help="包保名册：模板、导入、导出", no_args_is_help=True)
+    roster.command("template")(template)
+    roster.command("import")(import_roster)
+    roster.command("export")(export)
+    app.add_typer(roster, name="roster")
+
+
+def template(file: str = typer.Argument(..., help="要生成的模板文件（.xlsx）")) -> None:
+    """生成空白名册模板：五张表的表头、说明页和下拉选项。"""
+    from services.roster.template import write_template
+
+    write_template(path=Path(file))
+    typer.echo(f"已生成名册模板：{file}")
+
+
+def import_roster(
+    file: str = typer.Argument(..., help="名册工作簿（.xlsx），或放有五个 CSV 文件的文件夹"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告将发生的变化，不写入"),
+    partial: bool = typer.Option(False, "--partial",
+                                 help="只更新表中列出的记录；未列出的干部、主体和包保关系保持不变"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """导入名册：先检查全部内容，有任何错误则一行也不写入；重复导入会更新并保留历史。"""
+    from services.errors import BadInput
+    from services.roster.importer import import_roster as run_import
+    from services.schema import require_current
+
+    require_current(engine=context.engine())
+    bar = _ProgressBar() if not json_out and sys.stderr.isatty() else None
+    try:
+        with context.session() as session:
+            result = run_import(session=session, path=Path(file), partial=partial, dry_run=dry_run,
+                                progress=bar)
+    finally:
+        if bar:
+            bar.stop()
+    if json_out:
+        emit_json(result.as_json())
+    elif result.ok:
+        _print_counts(result)
+    else:
+        _print_errors(result)
+    if not result.ok:  # BadInput: the one Chinese line on stderr and exit 2
+        raise BadInput(f"共 {result.error_total:,} 处错误，未写入任何数据。")
+
+
+def export(
+    file: str = typer.Argument(..., help="导出到的 .xlsx 文件；不以 .xlsx 结尾时导出为 CSV 文件夹"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """导出当前名册（与模板格式相同，可直接修改后再导入）。"""
+    from services.roster.export import export_roster
+    from services.schema import require_current
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        counts = export_roster(session=session, path=Path(file))
+    if json_out:
+        emit_json({"file": str(file), "rows": counts})
+    else:
+        typer.echo(f"已导出名册到 {file}：" + "，".join(f"{k} {v:,} 行" for k, v in counts.items()))
+
+
+def _print_counts(result) -> None:
+    from rich.table import Table
+
+    from cli.output import console
+
+    title = "试运行（未写入）：导入将带来以下变化" if result.dry_run else "导入完成"
+    table = Table(title=f"{title}（{result.file}）")
+    table.add_column("工作表")
+    for _, head in COUNT_HEADS:
+        table.add_column(head, justify="right")
+    for sheet, counts in result.counts.items():
+        table.add_row(sheet, *(f"{counts[key]:,}" for key, _ in COUNT_HEADS))
+    console().print(table)
+
+
+def _print_errors(result) -> None:
+    from rich.table import Table
+
+    from cli.output import console
+
+    shown = result.errors[:MAX_SHOWN_ERRORS]
+    table = Table(title=f"名册有误（{result.file}），显示前 {len(shown)} 处")
+    for head in ("工作表", "行", "列", "问题"):
+        table.add_column(head, overflow="fold")
+    for error in shown:
+        table.add_row(error.sheet, "—" if error.row is None else str(error.row),
+                      error.column or "—", error.message)
+    console().print(table)
+
+
+class _ProgressBar:
+    """A Rich progress bar on stderr: one line per import stage."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), transient=True)
+        self.tasks: dict[str, int] = {}
+        self.bar.start()
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def stop(self) -> None:
+        self.bar.stop()

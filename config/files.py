@@ -7,7 +7,7 @@ import datetime as dt
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -55,11 +55,53 @@ class VisitPolicy(Strict):
 
 class HazardPolicy(Strict):
     deadline_workdays: dict[Level, int] = {"major": 5, "serious": 10, "general": 15}
+    # Defaults of the governance duty; placeholders {township} {county} {jurisdiction}
+    # {officer} {entity}. An empty result leaves the field blank.
+    responsible_unit: str = "{township}市场监管所"
+    responsible_person: str = "{officer}"
+    measure: str = "督促主体限期整改，整改完成后提交整改材料申请验收"
+    evidence_max_mb: int = Field(default=20, ge=1, le=200)
+    evidence_types: list[str] = ["jpg", "png", "gif", "webp", "bmp", "tif", "heic", "pdf",
+                                 "doc", "docx", "xls", "xlsx"]
+    repeat_lookback_quarters: int = Field(default=4, ge=2, le=12)
+
+    @field_validator("evidence_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        known = {"jpg", "jpx", "png", "gif", "webp", "bmp", "tif", "heic", "avif", "pdf",
+                 "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"}
+        if not value or set(value) - known:
+            raise ValueError(f"可用的证据类型：{'、'.join(sorted(known))}")
+        return value
+
+    @field_validator("responsible_unit", "responsible_person", "measure")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        import string
+
+        known = {"township", "county", "jurisdiction", "officer", "entity"}
+        try:
+            fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+        except ValueError as exc:
+            raise ValueError(f"模板格式不正确：{exc}") from None
+        if fields - known:
+            raise ValueError(f"未知占位符 {'、'.join(sorted(fields - known))}，"
+                             f"可用：{'、'.join(sorted(known))}")
+        return value
 
 
 class ReminderPolicy(Strict):
     due_soon_workdays: int = Field(default=5, ge=0, le=60)
     escalate_after_workdays: int = Field(default=5, ge=1, le=250)
+    office_roles: list[Literal["supervisor", "admin"]] = Field(
+        default=["supervisor", "admin"], min_length=1)
+    summary_level: Literal["city", "county", "township"] = "county"
+    summary_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    max_items_listed: int = Field(default=100, ge=1, le=5000)
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    retry_backoff_minutes: list[int] = Field(default=[1, 5, 15, 60], min_length=1)
+    claim_timeout_minutes: int = Field(default=15, ge=1, le=1440)
+    send_timeout_seconds: float = Field(default=10, gt=0, le=300)
 
 
 class RosterPolicy(Strict):
@@ -71,6 +113,38 @@ class CalendarPolicy(Strict):
     extra_workdays: list[dt.date] = []
 
 
+class RankingPolicy(Strict):
+    # score = 100 × (on_time_weight × 按时完成率 + closure_weight × 隐患销号率)
+    #         − overdue_penalty × items overdue ≥ reminders.escalate_after_workdays
+    on_time_weight: float = Field(default=0.6, ge=0, le=1)
+    closure_weight: float = Field(default=0.4, ge=0, le=1)
+    overdue_penalty: float = Field(default=0.5, ge=0, le=100)
+    red_size: int = Field(default=3, ge=0, le=50)
+    black_size: int = Field(default=3, ge=0, le=50)
+
+
+class BriefingPolicy(Strict):
+    completion_target: float = Field(default=0.95, ge=0, le=1)
+    on_time_target: float = Field(default=0.90, ge=0, le=1)
+    closure_target: float = Field(default=0.90, ge=0, le=1)
+    report_workday: int = Field(default=5, ge=1, le=40)
+    issuer: str = "{county}食品安全委员会办公室"
+    recipients: list[str] = []
+    formats: list[Literal["docx", "pdf", "html"]] = ["docx", "pdf", "html"]
+    max_listed: int = Field(default=20, ge=1, le=1000)
+
+    @field_validator("recipients")
+    @classmethod
+    def _mail_addresses(cls, value: list[str]) -> list[str]:
+        import re
+        from email.utils import parseaddr
+
+        bad = [v for v in value if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", parseaddr(v)[1])]
+        if bad:
+            raise ValueError(f"邮箱地址无效：{'、'.join(bad)}")
+        return value
+
+
 class Policy(Strict):
     frequency: FrequencyPolicy = FrequencyPolicy()
     visits: VisitPolicy = VisitPolicy()
@@ -78,6 +152,8 @@ class Policy(Strict):
     reminders: ReminderPolicy = ReminderPolicy()
     roster: RosterPolicy = RosterPolicy()
     calendar: CalendarPolicy = CalendarPolicy()
+    ranking: RankingPolicy = RankingPolicy()
+    briefing: BriefingPolicy = BriefingPolicy()
 
 
 class ChecklistItem(Strict):
@@ -103,6 +179,10 @@ class ScheduledJob(Strict):
     name: str = Field(pattern=r"^[a-z0-9-]+$")
     flow: str = Field(pattern=r"^[a-z0-9_]+_flow$")
     cron: str
+    timezone: str | None = None  # None: the settings' time zone (Asia/Shanghai)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    catch_up: bool = True  # on start, run once if a fire time passed while the scheduler was down
+    misfire_grace_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
     description: str = ""
 
     @field_validator("cron")
@@ -116,9 +196,29 @@ class ScheduledJob(Strict):
             raise ValueError(f"cron 表达式无效：{exc}") from exc
         return value
 
+    @field_validator("timezone")
+    @classmethod
+    def _valid_timezone(cls, value: str | None) -> str | None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"时区 {value!r} 无效，例如 Asia/Shanghai") from None
+        return value
+
 
 class Schedules(Strict):
     jobs: list[ScheduledJob] = []
+
+    @field_validator("jobs")
+    @classmethod
+    def _unique_names(cls, jobs: list[ScheduledJob]) -> list[ScheduledJob]:
+        names = [job.name for job in jobs]
+        if len(names) != len(set(names)):
+            raise ValueError("任务名称（name）重复")
+        return jobs
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -1,0 +1,190 @@
+"""Benchmarks of the reminders (issue 6).
+
+Usage: .venv/bin/python bench/remind_bench.py [smtp] [outbox] [province]
+
+  smtp      1,500 digests through EmailSender over one connection to a local aiosmtpd
+            (target ≥ 300 messages/s)
+  outbox    the same 1,500 rows through the outbox (claim, send, mark: two commits each) on
+            SQLite and on PostgreSQL
+  province  the demo province on PostgreSQL with one open task per assignment due 2026-09-30:
+            building and rendering the digests of 2026-10-13 (target ≤ 30 s)
+"""
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COUNT = 1500
+BODY = "李村官同志：\n\n截至2026年10月13日（周二），您包保的以下事项需要尽快办理。\n" * 8
+
+
+SERVER = """
+import sys, time
+from aiosmtpd.controller import Controller
+class Count:
+    n = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.n += 1
+        return "250 OK"
+c = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+print("ready", flush=True)
+sys.stdin.read()
+c.stop()
+print(Count.n, flush=True)
+"""
+
+
+class _Server:
+    """aiosmtpd in its own process (in-process it would share the GIL with the sender)."""
+
+    def __init__(self):
+        import subprocess
+
+        from tests.reminder_support import free_port
+
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, "-c", SERVER, str(self.port)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def stop(self) -> int:
+        """Stop the server; returns how many messages it accepted."""
+        out, _ = self.process.communicate("", timeout=30)
+        return int(out.strip())
+
+
+def _server():
+    return _Server()
+
+
+def _notes():
+    from services.outbox import Outgoing
+
+    return [Outgoing("email", f"officer:V{n:05d}", f"干部{n} <v{n:05d}@example.cn>",
+                     f"【包保督导提醒】2026年10月13日（周二） 干部{n}：逾期 2 项", BODY,
+                     "<div>" + BODY.replace("\n", "<br>") * 2 + "</div>",
+                     f"digest:officer:V{n:05d}:2026-10-13:email") for n in range(COUNT)]
+
+
+def smtp() -> dict:
+    from notifications.senders import EmailSender
+
+    server = _server()
+    sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
+                         security="none", sender="县食安办 <baobao@example.cn>", timeout=10)
+    notes = _notes()
+    start, cpu = time.perf_counter(), time.process_time()
+    for note in notes:
+        sender.send(note)
+    sender.close()
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert server.stop() == COUNT
+    return {"messages": COUNT, "seconds": round(seconds, 2), "per_s": round(COUNT / seconds),
+            "client_cpu_ms_per_message": round(cpu / COUNT * 1000, 2)}
+
+
+def _outbox_run(url: str, port: int) -> dict:
+    from sqlmodel import Session
+
+    from config import settings
+    from models.db import get_engine
+    from services import outbox
+    from services.schema import upgrade
+
+    os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_SMTP_PORT=str(port))
+    settings.reset()
+    engine = get_engine(url)
+    upgrade(engine=engine)
+    with Session(engine) as session:
+        start = time.perf_counter()
+        outbox.enqueue(session=session, messages=_notes())
+        queued = time.perf_counter() - start
+        start, cpu = time.perf_counter(), time.process_time()
+        counts = outbox.deliver(session=session)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine.dispose()
+    assert counts["sent"] == COUNT, counts
+    return {"enqueue_s": round(queued, 2), "deliver_s": round(seconds, 2),
+            "per_s": round(COUNT / seconds), "cpu_ms_per_message": round(cpu / COUNT * 1000, 2)}
+
+
+def outbox() -> dict:
+    from sqlalchemy import create_engine, text
+
+    from config.settings import get_settings
+
+    results, server = {}, _server()
+    with tempfile.TemporaryDirectory() as tmp:
+        results["sqlite"] = _outbox_run(f"sqlite:///{tmp}/bench.db", server.port)
+    base, schema = get_settings().test_pg_url, f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        results["postgresql"] = _outbox_run(f"{base}?options=-csearch_path%3D{schema}",
+                                            server.port)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    assert server.stop() == 2 * COUNT
+    return results
+
+
+def province() -> dict:
+    from sqlalchemy import create_engine, text
+    from sqlmodel import Session
+
+    from config import settings
+    from config.settings import get_settings
+    from models.db import get_engine
+    from services import demo, digests, reminders
+    from services.schema import upgrade
+    from tests.reminder_support import demo_tasks
+
+    os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1")
+    settings.reset()
+    base, schema = get_settings().test_pg_url, f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{base}?options=-csearch_path%3D{schema}"
+    try:
+        engine = get_engine(url)
+        upgrade(engine=engine)
+        demo.fill(engine=engine, scale="province", seed=2)
+        tasks = demo_tasks(engine, "2026-09-30")
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        day = dt.date(2026, 10, 13)
+        with Session(engine) as session, digests.no_gc():
+            start = time.perf_counter()
+            officer_digests, office_digests = digests.build_digests(session=session, today=day)
+            built = time.perf_counter() - start
+            start = time.perf_counter()
+            planned, skipped = reminders.plan(officer_digests, office_digests)
+            messages = [p.outgoing() for p in planned]
+            rendered = time.perf_counter() - start
+        engine.dispose()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    return {"tasks": tasks, "officer_digests": len(officer_digests),
+            "office_digests": len(office_digests), "messages": len(messages),
+            "skipped_no_channel": len(skipped), "build_s": round(built, 1),
+            "render_s": round(rendered, 1), "total_s": round(built + rendered, 1)}
+
+
+BENCHES = {"smtp": smtp, "outbox": outbox, "province": province}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or ["smtp", "outbox"]:
+        print(f"{name:10s} {json.dumps(BENCHES[name](), ensure_ascii=False)}", flush=True)

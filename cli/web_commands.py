@@ -1,0 +1,105 @@
+"""Commands of the web area: serve (web application + embedded scheduler), users invite."""
+
+import typer
+
+from cli import context
+from cli.output import emit_json
+
+users_app = typer.Typer(help="账号：发送设置密码链接", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（0.0.0.0 表示所有网卡）"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="监听端口"),
+    no_scheduler: bool = typer.Option(False, "--no-scheduler",
+                                      help="不在本进程运行定时任务（另有 baobao scheduler 或 Prefect 时使用）"),
+) -> None:
+    """启动网页端（包保干部、食安办、管理员），并在同一进程运行定时任务。"""
+    import uvicorn
+
+    from config.files import load_all
+    from config.settings import get_settings
+    from services.invitations import demo_accounts
+    from services.schema import require_current
+    from web.app import create_app
+
+    load_all()
+    require_current(engine=context.engine())
+    with context.session() as session:
+        accounts = demo_accounts(session=session)
+    runner = None if no_scheduler else _start_scheduler()
+    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    typer.echo(f"网页端已启动：{address}（Ctrl-C 停止）")
+    base = get_settings().base_url.rstrip("/")
+    if base != address:
+        typer.echo(f"提醒消息中的链接使用 BAOBAO_BASE_URL = {base}")
+    _print_accounts(accounts)
+    try:
+        uvicorn.run(create_app(), host=host, port=port, log_level="warning",
+                    proxy_headers=True, server_header=False)
+    finally:
+        if runner is not None:
+            runner.shutdown(wait=False)
+
+
+def _start_scheduler():
+    """The embedded scheduler of config/schedules.toml in a background thread."""
+    from cli.schedule_commands import _launcher, _prepare_prefect
+    from services import clock, schedule
+    from services import scheduler as embedded
+
+    def notify(text: str) -> None:
+        typer.echo(f"[{clock.now():%m-%d %H:%M:%S}] {text}", err=True)
+
+    jobs = schedule.jobs()
+    _prepare_prefect()
+    runner = embedded.build(url=context.database_url(), launch=_launcher(jobs), notify=notify,
+                            blocking=False, jobs=jobs)
+    runner.start()
+    typer.echo(f"定时任务已在本进程启动（{len(jobs)} 个，见 config/schedules.toml）。")
+    return runner
+
+
+def _print_accounts(accounts: list[dict]) -> None:
+    if not accounts:
+        return
+    typer.echo("演示账号（演示数据专用，密码均为 " + accounts[0]["password"] + "）：")
+    for a in accounts:
+        typer.echo(f"  {a['role']}\t{a['account']}\t{a['name']}（{a['place']}）")
+
+
+@users_app.command("invite")
+def invite(
+    account: str = typer.Argument(..., help="食安办账号、干部编号或包保干部手机号"),
+    no_send: bool = typer.Option(False, "--no-send", help="只生成链接，不通过邮件发送"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """生成一次性的设置密码链接（默认 72 小时内有效），有邮件渠道时发送给本人。"""
+    from services import outbox
+    from services.invitations import invite as make_invitation
+    from services.schema import require_current
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        result = make_invitation(session=session, account=account, actor="命令行",
+                                 send=not no_send)
+        delivered = outbox.deliver(session=session) if result["queued"] else None
+    if delivered is not None:
+        result["delivery"] = {k: delivered.get(k, 0) for k in ("sent", "failed", "waiting")}
+    if json_out:
+        emit_json(result)
+        return
+    typer.echo(f"{result['role']} {result['name']}（{result['account']}）的设置密码链接，"
+               f"{result['expires']} 前有效，只能使用一次：")
+    typer.echo(result["link"])
+    if result["queued"]:
+        sent = delivered.get("sent", 0) if delivered else 0
+        typer.echo(f"已通过邮件{'发送' if sent else '排队发送'}至 {result['address']}。")
+    else:
+        typer.echo("未通过邮件发送（未配置邮件服务器、本人未登记邮箱或使用了 --no-send），请把链接转交本人。")

@@ -1,0 +1,206 @@
+"""Senders: e-mail through yagmail (one SMTP connection per batch), WeCom and DingTalk group
+robots over httpx. A send either succeeds, raises SendFailed (certainly not delivered: safe to
+retry) or raises SendUnknown (it may have been delivered: never resent automatically).
+
+Secrets (SMTP password, robot keys, DingTalk secret) are scrubbed from every error text.
+"""
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import smtplib
+import time
+import urllib.parse
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
+
+import httpx
+
+
+class SendFailed(Exception):
+    """The message was certainly not delivered (refused, unreachable, error reply).
+
+    down=True: the channel itself is unreachable, so the rest of the batch need not try it.
+    """
+
+    def __init__(self, message: str, *, down: bool = False):
+        super().__init__(message)
+        self.down = down
+
+
+class SendUnknown(Exception):
+    """The outcome is unknown: the message may have been delivered."""
+
+
+def message_id(dedupe_key: str, sender: str) -> str:
+    """A Message-ID derived from the dedupe key: a resend is recognisably the same message."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "baobao.localhost"
+    return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def scrub(text: str, secrets) -> str:
+    """Remove secrets (and the query strings of webhook URLs) from a text."""
+    parts = set()
+    for secret in filter(None, secrets):
+        parts.add(secret)
+        if "://" in secret:  # a webhook: its query string and each value in it (the key)
+            query = urllib.parse.urlsplit(secret).query
+            parts.update([query, *(v for _, v in urllib.parse.parse_qsl(query))])
+    for part in sorted(filter(None, parts), key=len, reverse=True):
+        text = text.replace(part, "***")
+    return text[:1900]
+
+
+class EmailSender:
+    """Mail over one yagmail SMTP connection, opened on first use and reused for the batch."""
+
+    def __init__(self, *, host, port, user, password, security, sender, timeout, date=None):
+        self.host, self.port, self.user, self.password = host, port, user, password
+        self.security, self.sender, self.timeout, self.date = security, sender, timeout, date
+        self.yag = None
+
+    def _open(self):
+        import yagmail
+
+        name, address = parseaddr(self.sender)
+        try:
+            yag = yagmail.SMTP(
+                user={address: name} if name else address, host=self.host, port=self.port,
+                smtp_starttls=self.security == "starttls", smtp_ssl=self.security == "ssl",
+                smtp_skip_login=True, soft_email_validation=False, timeout=self.timeout)
+            yag.set_logging(None)
+            yag.login()
+            if self.user:
+                yag.smtp.login(self.user, self.password or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SendFailed(self._error("无法连接邮件服务器", exc), down=True) from None
+        self.yag = yag
+
+    def _error(self, what: str, exc: Exception) -> str:
+        return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
+
+    def _mime(self, note) -> str:
+        from yagmail.headers import resolve_addresses
+        from yagmail.message import prepare_message
+
+        name, address = parseaddr(note.address)
+        yag = self.yag
+        to = {address: formataddr((name, address)) if name else address}
+        headers = {"Date": formatdate(self.date.timestamp() if self.date else None,
+                                      localtime=True)}
+        msg = prepare_message(
+            yag.user, yag.useralias, resolve_addresses(yag.user, yag.useralias, to, None, None),
+            Header(note.subject, "utf-8"), (note.body_html or "").replace("\n", ""), None,
+            headers, "utf-8", prettify_html=False,
+            message_id=message_id(note.dedupe_key, self.sender))
+        alternative = msg.get_payload()[0]
+        alternative.set_payload([MIMEText(note.body_text, "plain", "utf-8"),
+                                 alternative.get_payload()[1]])
+        # Fixed boundaries: the generator would otherwise compile a regex per part to pick a
+        # random one (half the CPU of a message). "_" never occurs in the base64 bodies.
+        tag = hashlib.sha256(note.dedupe_key.encode()).hexdigest()[:16]
+        for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+            part.set_boundary(f"=_baobao_{tag}_{n}")
+        return msg.as_string()
+
+    def send(self, note) -> None:
+        """Deliver one outbox row; raises SendFailed or SendUnknown."""
+        for attempt in (1, 2):
+            if self.yag is None:
+                self._open()
+            try:
+                self._envelope(note)
+                break
+            except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
+                self._reset()
+                raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
+            except (OSError, smtplib.SMTPException) as exc:  # dropped before the message left
+                self.close()
+                if attempt == 2:
+                    raise SendFailed(self._error("邮件服务器连接中断", exc), down=True) from None
+        try:
+            self.yag.smtp.data(self._mime(note))
+        except smtplib.SMTPResponseException as exc:
+            raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise SendUnknown(self._error("发送正文时连接中断", exc)) from None
+
+    def _envelope(self, note) -> None:
+        smtp, address = self.yag.smtp, parseaddr(note.address)[1]
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(self.yag.user)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, self.yag.user)
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
+
+    def _reset(self) -> None:
+        try:
+            self.yag.smtp.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close()
+
+    def close(self) -> None:
+        """Quit the SMTP connection, if any."""
+        if self.yag is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.yag.close()
+            self.yag = None
+
+
+def dingtalk_url(webhook: str, secret: str | None, now_ms: int | None = None) -> str:
+    """The webhook URL with DingTalk's timestamp and HMAC-SHA256 sign when a secret is set."""
+    if not secret:
+        return webhook
+    timestamp = str(now_ms if now_ms is not None else int(time.time() * 1000))
+    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256)
+    sign = urllib.parse.quote_plus(base64.b64encode(digest.digest()).decode())
+    return f"{webhook}{'&' if '?' in webhook else '?'}timestamp={timestamp}&sign={sign}"
+
+
+class RobotSender:
+    """A WeCom or DingTalk group robot: markdown messages, errcode checked."""
+
+    def __init__(self, *, channel: str, webhook: str | None, secret: str | None, timeout: float):
+        self.channel, self.webhook, self.secret = channel, webhook, secret
+        self.client = httpx.Client(timeout=timeout)
+
+    def _payload(self, note) -> dict:
+        if self.channel == "wecom":
+            return {"msgtype": "markdown", "markdown": {"content": note.body_text}}
+        return {"msgtype": "markdown", "markdown": {"title": note.subject, "text": note.body_text}}
+
+    def send(self, note) -> None:
+        """Post one outbox row to the robot; raises SendFailed or SendUnknown."""
+        if not self.webhook:
+            raise SendFailed("未配置该群机器人的 webhook", down=True)
+        url = self.webhook
+        if self.channel == "dingtalk":
+            url = dingtalk_url(self.webhook, self.secret)
+        secrets = [self.webhook, self.secret, url]
+        try:
+            reply = self.client.post(url, json=self._payload(note))
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                httpx.WriteTimeout, httpx.WriteError) as exc:
+            raise SendFailed(scrub(f"无法连接机器人：{type(exc).__name__}: {exc}", secrets),
+                             down=True) from None
+        except httpx.HTTPError as exc:  # read timeout, dropped reply: it may have been posted
+            raise SendUnknown(scrub(f"机器人未答复：{type(exc).__name__}: {exc}", secrets)) from None
+        if reply.status_code != 200:
+            raise SendFailed(f"机器人答复 HTTP {reply.status_code}")
+        try:
+            answer = reply.json()
+        except ValueError:
+            raise SendFailed("机器人答复不是 JSON") from None
+        if not isinstance(answer, dict) or answer.get("errcode") != 0:
+            code = answer.get("errcode") if isinstance(answer, dict) else None
+            text = answer.get("errmsg", "") if isinstance(answer, dict) else ""
+            raise SendFailed(scrub(f"机器人答复错误 errcode={code}：{text}", secrets))
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self.client.close()

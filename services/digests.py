@@ -1,0 +1,229 @@
+"""What goes to whom today: one digest per officer and one per office, as plain data.
+
+Officers hear about their own open tasks and hazards that are due soon or overdue. Each overdue
+item goes to its responsible office; at escalate_after_workdays overdue it also goes one office
+up, marked 升级. The summary-level office (the county) also gets a weekly summary by township.
+Nobody with nothing to report gets a digest.
+"""
+
+import datetime as dt
+import gc
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config.files import load_policy
+from config.settings import get_settings
+from models.officer import Officer
+from models.task import InspectionTask
+from services import deadlines
+from services.calendar import is_workday
+from services.deadlines import DueItem
+from services.offices import Member, OfficeMap, load_offices
+
+KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
+NO_OFFICER = "（未指定包保干部）"
+
+
+class Line(NamedTuple):
+    """One item as a message shows it."""
+
+    kind: str
+    kind_label: str
+    title: str
+    detail: str
+    due: dt.date
+    overdue_by: int
+    workdays_left: int
+    escalated: bool
+    officer: str
+    place: str
+    link: str
+
+
+@dataclass
+class Section:
+    total: int
+    lines: list[Line]  # the listed ones: at most [reminders] max_items_listed
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.lines)
+
+    @property
+    def groups(self) -> list[tuple[str, list[tuple[str, list[Line]]]]]:
+        """The listed lines by place (township), then officer."""
+        ordered = sorted(self.lines, key=lambda x: (x.place, x.officer, -x.overdue_by, x.due))
+        return [(place, [(officer, list(lines)) for officer, lines
+                         in groupby(in_place, key=lambda x: x.officer)])
+                for place, in_place in groupby(ordered, key=lambda x: x.place)]
+
+
+@dataclass
+class OfficerDigest:
+    day: dt.date
+    code: str
+    name: str
+    place: str
+    email: str | None
+    overdue: Section
+    due_soon: Section
+
+
+@dataclass
+class SummaryRow:
+    place: str
+    open_tasks: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    hazards_overdue: int = 0
+
+    def count(self, item: DueItem) -> None:
+        """Add one due item to the counts."""
+        self.due_soon += not item.overdue and item.kind == "task"
+        self.overdue += item.overdue and item.kind == "task"
+        self.escalated += item.escalated
+        self.hazards_overdue += item.overdue and item.kind == "hazard"
+
+
+@dataclass
+class OfficeDigest:
+    day: dt.date
+    code: str
+    name: str
+    level: str
+    members: list[Member]
+    own: Section
+    escalated: Section
+    escalate_after: int
+    summary: list[SummaryRow] = field(default_factory=list)
+
+
+@contextmanager
+def no_gc():
+    """A day's digests are millions of small acyclic objects: the cyclic GC only slows them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def section(lines: list[Line]) -> Section:
+    """A section listing the most overdue (then soonest due) lines, up to the policy's cap."""
+    cap = load_policy().reminders.max_items_listed
+    ordered = sorted(lines, key=lambda x: (-x.overdue_by, x.due, x.kind, x.title))
+    return Section(total=len(lines), lines=ordered[:cap])
+
+
+def is_summary_day(today: dt.date) -> bool:
+    """The first working day on or after the week's summary weekday (Monday by default)."""
+    target = today - dt.timedelta(days=today.weekday() - load_policy().reminders.summary_weekday)
+    if today < target or not is_workday(today):
+        return False
+    return not any(is_workday(target + dt.timedelta(days=n)) for n in range((today - target).days))
+
+
+def _officers(session: Session) -> dict[int, tuple]:
+    rows = session.execute(select(Officer.id, Officer.code, Officer.name, Officer.email,
+                                  Officer.active, Officer.jurisdiction_id))
+    return {row[0]: row[1:] for row in rows}
+
+
+def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
+    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+    return Line(item.kind, KIND_LABELS[item.kind], item.title, item.detail, item.due,
+                item.overdue_by, item.workdays_left, item.escalated, officer, place, link)
+
+
+def build_digests(*, session: Session, today: dt.date):
+    """Today's officer digests and office digests (empty lists on a non-working day)."""
+    if not deadlines.reminder_day(today):
+        return [], []
+    items = deadlines.open_items_due(session=session, today=today)
+    offices, officers = load_offices(session=session), _officers(session)
+    base_url = get_settings().base_url.rstrip("/")
+    lines = [_line(i, officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
+                   offices.place_name(i.jurisdiction_id), base_url) for i in items]
+    return (_officer_digests(today, items, lines, officers, offices),
+            _office_digests(session, today, items, lines, offices))
+
+
+def _officer_digests(today, items, lines, officers, offices: OfficeMap) -> list[OfficerDigest]:
+    mine: dict[int, list[tuple[DueItem, Line]]] = defaultdict(list)
+    for item, line in zip(items, lines, strict=True):
+        if item.officer_id in officers and officers[item.officer_id][3]:
+            mine[item.officer_id].append((item, line))
+    digests = []
+    for officer_id, pairs in mine.items():
+        code, name, email, _, jid = officers[officer_id]
+        digests.append(OfficerDigest(
+            day=today, code=code, name=name, place=offices.places[jid].name, email=email,
+            overdue=section([ln for i, ln in pairs if i.overdue]),
+            due_soon=section([ln for i, ln in pairs if not i.overdue])))
+    return sorted(digests, key=lambda d: d.code)
+
+
+def _office_digests(session, today, items, lines, offices: OfficeMap) -> list[OfficeDigest]:
+    own, up = defaultdict(list), defaultdict(list)
+    for item, line in zip(items, lines, strict=True):
+        office = offices.responsible(item.jurisdiction_id) if item.overdue else None
+        if office is None:
+            continue
+        own[office].append(line)
+        higher = offices.next_up(office) if item.escalated else None
+        if higher is not None:
+            up[higher].append(line)
+    summaries = _summaries(session, today, items, offices)
+    escalate_after = load_policy().reminders.escalate_after_workdays
+    digests = []
+    for office in sorted(set(own) | set(up) | set(summaries), key=lambda j: offices.places[j].code):
+        place = offices.places[office]
+        digests.append(OfficeDigest(
+            day=today, code=place.code, name=offices.office_name(office), level=place.level,
+            members=offices.members[office], own=section(own[office]),
+            escalated=section(up[office]), escalate_after=escalate_after,
+            summary=summaries.get(office, [])))
+    return digests
+
+
+def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[SummaryRow]]:
+    """Counts by township for each summary-level office, on its summary day only."""
+    level = load_policy().reminders.summary_level
+    heads = [j for j, p in offices.places.items() if p.level == level and offices.members.get(j)]
+    if not heads or not is_summary_day(today):
+        return {}
+    rows = {head: _summary_rows(head, offices) for head in heads}
+    open_counts = session.execute(
+        select(InspectionTask.jurisdiction_id, func.count())
+        .where(InspectionTask.status == "open").group_by(InspectionTask.jurisdiction_id))
+    for jid, n in open_counts:
+        if (row := _summary_row(rows, jid, offices)) is not None:
+            row.open_tasks += n
+    for item in items:
+        if (row := _summary_row(rows, item.jurisdiction_id, offices)) is not None:
+            row.count(item)
+    return {head: list(r.values()) for head, r in rows.items()
+            if any(x.open_tasks or x.hazards_overdue for x in r.values())}
+
+
+def _summary_rows(head: int, offices: OfficeMap) -> dict[int, SummaryRow]:
+    rows = {head: SummaryRow(place=offices.place_name(head))}
+    rows.update({c.id: SummaryRow(place=c.name) for c in offices.children(head)})
+    return rows
+
+
+def _summary_row(rows: dict, jurisdiction_id: int, offices: OfficeMap) -> SummaryRow | None:
+    chain = offices.above(jurisdiction_id)
+    for child, parent in zip(chain, chain[1:], strict=False):
+        if parent in rows:
+            return rows[parent][child]
+    return rows[chain[0]][chain[0]] if chain and chain[0] in rows else None

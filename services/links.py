@@ -1,0 +1,123 @@
+"""Signed tokens: session cookies, CSRF, one-tap links in digests, invitations, API tokens.
+
+Every token is an itsdangerous signature over a small JSON payload with a purpose (salt) and a
+timestamp from the one clock, so a token of one purpose is never accepted for another and every
+token expires. The key is a random secret kept in DATA_DIR/secret_key (created 0600 on first
+use), shared by the CLI (invitations) and the web server (sessions, links).
+"""
+
+import hashlib
+import hmac
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+
+from config.settings import get_settings
+from services import clock
+
+SESSION, LINK, INVITE, API = "session", "one-tap-link", "invitation", "api-token"
+
+
+class BadLink(Exception):
+    """A token that is tampered with, expired, or of another purpose."""
+
+    def __init__(self, message: str, *, expired: bool = False):
+        super().__init__(message)
+        self.expired = expired
+
+
+class _ClockSigner(TimestampSigner):
+    """Timestamps from services.clock, so --today moves token expiry as well."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def secret_path() -> Path:
+    """Where the signing key lives: DATA_DIR/secret_key."""
+    return Path(get_settings().data_dir) / "secret_key"
+
+
+@lru_cache(maxsize=8)
+def _secret(path: str) -> bytes:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    key = target.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"签名密钥文件 {target} 内容无效，请删除后重新启动")
+    return key.encode()
+
+
+def secret() -> bytes:
+    """The signing key of this installation."""
+    return _secret(str(secret_path().resolve()))
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret(), salt=purpose, signer=_ClockSigner)
+
+
+def sign(purpose: str, payload: dict) -> str:
+    """A URL-safe token carrying payload for one purpose."""
+    return _serializer(purpose).dumps(payload)
+
+
+def load(purpose: str, token: str, *, max_age_seconds: int) -> dict:
+    """The payload of a token of this purpose no older than max_age_seconds; BadLink otherwise."""
+    try:
+        payload = _serializer(purpose).loads(token or "", max_age=max_age_seconds)
+    except SignatureExpired:
+        raise BadLink("链接已过期", expired=True) from None
+    except BadSignature:
+        raise BadLink("链接无效") from None
+    if not isinstance(payload, dict):
+        raise BadLink("链接无效")
+    return payload
+
+
+def password_version(password_hash: str | None) -> str:
+    """A short fingerprint of the current password hash: a new password voids older tokens."""
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def new_csrf() -> str:
+    """A fresh CSRF token for a session."""
+    return secrets.token_urlsafe(24)
+
+
+def same(a: str | None, b: str | None) -> bool:
+    """Constant-time comparison of two tokens (False when either is missing)."""
+    return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
+
+
+def item_token(*, kind: str, item_id: int, officer_id: int) -> str:
+    """The token of a one-tap link: this officer, this one task or hazard."""
+    if kind not in ("task", "hazard"):
+        raise ValueError(kind)
+    return sign(LINK, {"o": officer_id, "t": kind, "i": item_id})
+
+
+def item_link(*, kind: str, item_id: int, officer_id: int) -> str:
+    """The signed one-tap URL of a task or hazard for its officer (digests carry it)."""
+    base = get_settings().base_url.rstrip("/")
+    token = item_token(kind=kind, item_id=item_id, officer_id=officer_id)
+    return f"{base}/{'tasks' if kind == 'task' else 'hazards'}/{item_id}?k={token}"
+
+
+def check_item_token(token: str, *, kind: str, item_id: int, max_age_seconds: int) -> int:
+    """The officer id a one-tap token grants this task or hazard to; BadLink otherwise."""
+    payload = load(LINK, token, max_age_seconds=max_age_seconds)
+    if payload.get("t") != kind or payload.get("i") != item_id or not isinstance(
+            payload.get("o"), int):
+        raise BadLink("链接与所打开的任务或隐患不符")
+    return payload["o"]

@@ -1,0 +1,164 @@
+"""Classify staged rows (created / updated / unchanged / ended) and write them, set-based, with
+one audit event per change carrying the import's file name and sha256."""
+
+from dataclasses import dataclass
+
+from services.roster.apply_assignments import apply_assignments
+from services.roster.audit_sql import Audit, insert_audit
+from services.roster.dialect import Sql
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A roster table kept in step with one sheet: its key and its plain columns."""
+
+    name: str  # object_type in the audit log
+    sheet: str
+    table: str
+    staging: str
+    keys: tuple[str, ...]  # columns that identify a new row after insertion
+    fields: tuple[str, ...]  # plain columns, same name in the table and in staging
+    created: tuple[str, ...]  # what the audit event of a created row records (with the file)
+
+
+OFFICER = Kind("officer", "包保干部", "officer", "rs_officer", ("code",),
+               ("code", "name", "tier", "title", "mobile", "email", "wecom_id"),
+               ("code", "name", "tier"))
+USER = Kind("user", "食安办人员", "app_user", "rs_user", ("account",),
+            ("account", "name", "role", "mobile", "email", "wecom_id"), ("account", "role"))
+ENTITY = Kind("entity", "包保主体", "entity", "rs_entity", ("credit_code", "licence_no"),
+              ("credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
+               "address", "status"), ("credit_code", "licence_no", "name", "package_grade"))
+MEMBERS = (OFFICER, USER, ENTITY)
+ZERO = {"created": 0, "updated": 0, "unchanged": 0, "ended": 0}
+
+
+def _counts(sql: Sql, staging: str) -> dict[str, int]:
+    found = dict(sql.rows(f"SELECT change, COUNT(*) FROM {staging} WHERE change IS NOT NULL "
+                          "GROUP BY change"))
+    return {"created": found.get("c", 0), "updated": found.get("u", 0),
+            "unchanged": found.get("n", 0), "ended": found.get("e", 0)}
+
+
+def classify(sql: Sql, *, partial: bool) -> dict[str, dict[str, int]]:
+    """Mark every staged row c/u/n/e and count the changes per sheet (nothing is written)."""
+    counts = {"区划": _classify_jurisdictions(sql)}
+    for kind in MEMBERS:
+        counts[kind.sheet] = _classify_member(sql, kind, partial=partial)
+    counts["包保关系"] = _classify_assignments(sql)
+    return counts
+
+
+def _classify_jurisdictions(sql: Sql) -> dict[str, int]:
+    sql.run("""UPDATE rs_jurisdiction SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END
+               WHERE from_db = 0""")
+    s = "rs_jurisdiction"
+    changed = " OR ".join([sql.differs("j.name", f"{s}.name"), sql.differs("j.level", f"{s}.level"),
+                           sql.differs("j.path", f"{s}.new_path")])
+    sql.run(f"""UPDATE rs_jurisdiction SET change = 'u' FROM jurisdiction j
+                WHERE j.id = {s}.id AND ({s}.change = 'n' OR {s}.from_db = 1)
+                  AND {s}.new_path IS NOT NULL AND ({changed})""")
+    return _counts(sql, s)
+
+
+def _member_changed(sql: Sql, kind: Kind, s: str) -> str:
+    parts = [sql.differs(f"t.{f}", f"{s}.{f}") for f in kind.fields]
+    parts.append(sql.differs("j.code", f"{s}.jurisdiction_code"))
+    return " OR ".join([*parts, "NOT t.active"])
+
+
+def _classify_member(sql: Sql, kind: Kind, *, partial: bool) -> dict[str, int]:
+    s = kind.staging
+    if kind is USER:  # small and staged as loaded; officers and entities were built classified
+        sql.run(f"UPDATE {s} SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END "
+                "WHERE from_db = 0")
+        sql.run(f"""UPDATE {s} SET change = 'u' FROM {kind.table} t
+                    JOIN jurisdiction j ON j.id = t.jurisdiction_id
+                    WHERE t.id = {s}.id AND {s}.change = 'n'
+                      AND ({_member_changed(sql, kind, s)})""")
+    counts = _counts(sql, s)
+    if not partial:
+        counts["ended"] = sql.scalar(f"""SELECT COUNT(*) FROM {kind.table} t WHERE t.active
+            AND NOT EXISTS (SELECT 1 FROM {s} x WHERE x.id = t.id)""")
+    return counts
+
+
+def _classify_assignments(sql: Sql) -> dict[str, int]:
+    counts = _counts(sql, "rs_assignment")  # classified when built
+    counts["ended"] += sql.scalar("SELECT COUNT(*) FROM rs_orphan")
+    return counts
+
+
+def apply_changes(sql: Sql, audit: Audit, *, partial: bool) -> None:
+    """Write every classified change, jurisdictions first, assignments last."""
+    _apply_jurisdictions(sql, audit)
+    for kind in MEMBERS:
+        _apply_member(sql, audit, kind, partial=partial)
+    apply_assignments(sql, audit)
+
+
+def _apply_jurisdictions(sql: Sql, audit: Audit) -> None:
+    s = "rs_jurisdiction"
+    fields = {"code": "s.code", "name": "s.name", "level": "s.level", "path": "s.new_path",
+              "parent_code": "s.parent_code"}
+    insert_audit(sql, audit, action="updated", kind="jurisdiction", object_id="j.id",
+                 before={"code": "j.code", "name": "j.name", "level": "j.level",
+                         "path": "j.path"}, after=fields,
+                 source=f"FROM {s} s JOIN jurisdiction j ON j.id = s.id WHERE s.change = 'u'")
+    sql.run(f"""UPDATE jurisdiction SET name = s.name, level = s.level, path = s.new_path
+                FROM {s} s WHERE jurisdiction.id = s.id AND s.change = 'u'""")
+    sql.run(f"""INSERT INTO jurisdiction (code, name, level, path)
+                SELECT code, name, level, new_path FROM {s} WHERE change = 'c' ORDER BY rn""")
+    sql.run(f"""UPDATE {s} SET id = j.id FROM jurisdiction j
+                WHERE j.code = {s}.code AND {s}.change = 'c'""")
+    sql.run(f"""UPDATE jurisdiction SET parent_id = p.id FROM {s} s
+                JOIN {s} p ON p.code = s.parent_code AND p.dup = 0
+                WHERE jurisdiction.id = s.id AND s.from_db = 0 AND s.change IN ('c', 'u')
+                  AND {sql.differs('jurisdiction.parent_id', 'p.id')}""")
+    sql.run(f"""UPDATE jurisdiction SET parent_id = NULL WHERE parent_id IS NOT NULL AND id IN (
+                SELECT id FROM {s} WHERE change = 'u' AND from_db = 0 AND parent_code IS NULL)""")
+    insert_audit(sql, audit, action="created", kind="jurisdiction", object_id="s.id",
+                 before=None, after=fields, source=f"FROM {s} s WHERE s.change = 'c'")
+
+
+def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
+    s, table = kind.staging, kind.table
+    after = {f: f"s.{f}" for f in kind.fields} | {"jurisdiction": "s.jurisdiction_code"}
+    before = {f: f"t.{f}" for f in kind.fields} | {"jurisdiction": "j.code", "active": "t.active"}
+    insert_audit(sql, audit, action="updated", kind=kind.name, object_id="t.id", before=before,
+                 after=after, source=f"""FROM {s} s JOIN {table} t ON t.id = s.id
+                     JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE s.change = 'u'""")
+    assign = ", ".join(f"{f} = s.{f}" for f in kind.fields)
+    sql.run(f"""UPDATE {table} SET {assign}, jurisdiction_id = j.id, active = TRUE
+                FROM {s} s JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
+                WHERE {table}.id = s.id AND s.change = 'u'""")
+    if not partial:
+        _deactivate_absent(sql, audit, kind)
+    columns = ", ".join(kind.fields)
+    values = ", ".join(f"s.{f}" for f in kind.fields)
+    sql.run(f"""INSERT INTO {table} ({columns}, jurisdiction_id, active)
+                SELECT {values}, j.id, TRUE FROM {s} s
+                JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
+                WHERE s.change = 'c' ORDER BY s.rn""")
+    new = f"rs_new_{kind.name}"
+    match = " ".join(f"LEFT JOIN {table} t{i} ON t{i}.{key} = s.{key}"
+                     for i, key in enumerate(kind.keys))
+    ids = ", ".join(f"t{i}.id" for i in range(len(kind.keys)))
+    sql.run(f"""CREATE TEMPORARY TABLE {new} AS SELECT s.rn AS rn, COALESCE({ids}, NULL) AS id
+                FROM {s} s {match} WHERE s.change = 'c'""")
+    sql.run(f"CREATE INDEX rs_ix_{new} ON {new} (rn)")
+    sql.analyze(new)
+    created = {f: f"s.{f}" for f in kind.created} | {"jurisdiction": "s.jurisdiction_code"}
+    insert_audit(sql, audit, action="created", kind=kind.name, object_id="n.id", before=None,
+                 after=created, source=f"FROM {s} s JOIN {new} n ON n.rn = s.rn")
+
+
+def _deactivate_absent(sql: Sql, audit: Audit, kind: Kind) -> None:
+    """A full import marks inactive the rows it no longer lists (kept, never deleted)."""
+    s, table = kind.staging, kind.table
+    absent = f"t.active AND NOT EXISTS (SELECT 1 FROM {s} x WHERE x.id = t.id)"
+    insert_audit(sql, audit, action="deactivated", kind=kind.name, object_id="t.id",
+                 before={"active": "TRUE"}, after={"active": "FALSE"},
+                 source=f"FROM {table} t WHERE {absent}")
+    sql.run(f"UPDATE {table} SET active = FALSE WHERE active AND NOT EXISTS "
+            f"(SELECT 1 FROM {s} x WHERE x.id = {table}.id)")

@@ -1,0 +1,91 @@
+"""The current roster in the template's format: an .xlsx (write-only, streaming) or a folder of
+five UTF-8 CSVs. Re-importing the export changes nothing; no cell is a formula."""
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
+from services import clock
+from services.errors import BadInput
+from services.roster.columns import SHEETS
+from services.roster.layout import FORMULA_STARTS, header_text, write_workbook
+
+BATCH = 5_000
+QUERIES = {
+    "区划": """SELECT j.code, j.name, j.level, p.code FROM jurisdiction j
+              LEFT JOIN jurisdiction p ON p.id = j.parent_id ORDER BY j.path""",
+    "包保干部": """SELECT o.code, o.name, o.tier, o.title, j.code, o.mobile, o.email, o.wecom_id
+                FROM officer o JOIN jurisdiction j ON j.id = o.jurisdiction_id
+                WHERE o.active ORDER BY o.id""",
+    "食安办人员": """SELECT u.account, u.name, j.code, u.role, u.mobile, u.email, u.wecom_id
+                 FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id
+                 WHERE u.active ORDER BY u.id""",
+    "包保主体": """SELECT e.credit_code, e.licence_no, e.name, e.category, e.package_grade,
+                       e.risk_grade, j.code, e.address, e.status
+                FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id
+                WHERE e.active ORDER BY e.id""",
+    "包保关系": """SELECT o.code, e.credit_code, e.licence_no, a.start_date, a.end_date
+                FROM assignment a JOIN officer o ON o.id = a.officer_id
+                JOIN entity e ON e.id = a.entity_id
+                WHERE o.active AND e.active AND (a.end_date IS NULL OR a.end_date >= :today)
+                ORDER BY a.id""",
+}
+LABELS = {"区划": {2: JurisdictionLevel}, "包保干部": {2: OfficerTier}, "食安办人员": {3: UserRole},
+          "包保主体": {8: EntityStatus}}
+
+
+def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
+    """The sheet's rows from the database, enumerations as Chinese labels, streamed."""
+    import datetime as dt
+
+    labels = LABELS.get(sheet, {})
+    today = clock.today()
+    params = {"today": today if session.bind.dialect.name == "postgresql" else today.isoformat()}
+    result = session.connection().execution_options(yield_per=BATCH).execute(
+        text(QUERIES[sheet]), params)
+    for record in result:
+        row = list(record)
+        for index, enum in labels.items():
+            row[index] = label(enum, row[index]) if row[index] else row[index]
+        for index, value in enumerate(row):
+            if isinstance(value, str) and sheet == "包保关系" and index >= 3:
+                row[index] = dt.date.fromisoformat(value)
+            if as_text and isinstance(row[index], dt.date):
+                row[index] = row[index].isoformat()
+        yield tuple(row)
+
+
+def export_roster(*, session: Session, path: Path) -> dict[str, int]:
+    """Write the current roster to path (.xlsx, or a folder of CSVs); returns rows per sheet."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        if not path.parent.is_dir():
+            raise BadInput(f"目录不存在：{path.parent}")
+        return write_workbook(path, {s.name: _rows(session, s.name, as_text=False)
+                                     for s in SHEETS})
+    if path.exists() and not path.is_dir():
+        raise BadInput(f"导出位置应为 .xlsx 文件或文件夹：{path}")
+    path.mkdir(parents=True, exist_ok=True)
+    return {s.name: _write_csv(path / f"{s.name}.csv", s, _rows(session, s.name, as_text=True))
+            for s in SHEETS}
+
+
+def _write_csv(path: Path, sheet, rows: Iterator[tuple]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([header_text(c) for c in sheet.columns])
+        for row in rows:
+            writer.writerow(["" if v is None else _csv_safe(v) for v in row])
+            count += 1
+    return count
+
+
+def _csv_safe(value) -> str:
+    """Text beginning with = + - @ gets a leading apostrophe (undone by the CSV reader)."""
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value

@@ -1,0 +1,165 @@
+"""Import a roster workbook or CSV folder: all-or-nothing, every error reported, history kept.
+
+Rows stream from the file through the row checks into staging tables; every cross-row check,
+the change classification and the writes are set-based SQL in the import's one transaction.
+Any error, or --dry-run, rolls the transaction back: not one row is written.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from services import clock
+from services.audit import record_event
+from services.roster import crosschecks, history, resolve
+from services.roster.apply import apply_changes, classify
+from services.roster.audit_sql import Audit
+from services.roster.checks import MAX_ERRORS, RowChecker, RowError
+from services.roster.columns import SHEET_BY_NAME, SHEETS
+from services.roster.dialect import Sql
+from services.roster.normalise import is_blank_row
+from services.roster.reader import Source, open_source
+from services.roster.staging import Staging
+
+Progress = Callable[[str, int, int | None], None]  # (stage, rows done, rows expected)
+PROGRESS_EVERY = 2_000
+
+
+@dataclass
+class ErrorLog:
+    """Every error counted; the first MAX_ERRORS kept, sorted by sheet, row and column."""
+
+    kept: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, error: RowError) -> None:
+        self.total += 1
+        if len(self.kept) < MAX_ERRORS:
+            self.kept.append(error)
+
+    def extend(self, errors: list[RowError]) -> None:
+        for error in errors:
+            self.add(error)
+
+    def sorted(self) -> list[RowError]:
+        order = {s.name: i for i, s in enumerate(SHEETS)}
+
+        def key(e: RowError):
+            sheet = SHEET_BY_NAME[e.sheet]
+            headers = [c.header for c in sheet.columns]
+            column = headers.index(e.column) if e.column in headers else -1
+            return order[e.sheet], e.row or 0, column
+
+        return sorted(self.kept, key=key)
+
+
+@dataclass
+class ImportResult:
+    file: str
+    sha256: str
+    dry_run: bool
+    partial: bool
+    counts: dict[str, dict[str, int]]
+    errors: list[RowError]
+    error_total: int
+
+    @property
+    def ok(self) -> bool:
+        return self.error_total == 0
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "dry_run": self.dry_run,
+                "partial": self.partial, "written": self.ok and not self.dry_run,
+                "sheets": self.counts, "error_total": self.error_total,
+                "errors": [e.as_dict() for e in self.errors]}
+
+
+def import_roster(*, session: Session, path: Path, partial: bool = False,
+                  dry_run: bool = False, actor: str = "命令行",
+                  progress: Progress | None = None) -> ImportResult:
+    """Check the roster file at path and, when it has no error and this is no dry run, write it."""
+    sql = Sql(session.connection())
+    today = clock.today().isoformat()
+    staging = Staging(sql)
+    log = ErrorLog()
+    with open_source(Path(path)) as source:
+        staging.create()  # dropped below; after an exception the next create() drops them
+        skip = _read(source, staging, log, partial=partial, progress=progress)
+        _step(progress, "检查跨表关系")
+        staging.finish(partial=partial, today=today)
+        _cross_checks(sql, log, partial=partial, skip=skip, today=today)
+        counts = {}
+        if log.total == 0:
+            counts = classify(sql, partial=partial)
+            if not dry_run:
+                _step(progress, "写入数据库")
+                audit = Audit(clock.now(), actor, source.name, source.sha256)
+                apply_changes(sql, audit, partial=partial)
+                record_event(session=session, actor=actor, action="roster.import",
+                             object_type="roster", object_id=source.sha256,
+                             after={"file": source.name, "sha256": source.sha256,
+                                    "partial": partial, "counts": counts})
+        staging.drop()
+    if log.total or dry_run:
+        session.rollback()
+    else:
+        session.flush()
+    return ImportResult(source.name, source.sha256, dry_run, partial, counts, log.sorted(),
+                        log.total)
+
+
+def _step(progress: Progress | None, stage: str) -> None:
+    if progress:
+        progress(stage, 0, None)
+
+
+def _cross_checks(sql: Sql, log: ErrorLog, *, partial: bool, skip: set[str], today: str) -> None:
+    log.extend(resolve.mark_duplicates(sql))
+    resolve.resolve_ids(sql)
+    log.extend(resolve.rebuild_tree(sql))
+    log.extend(crosschecks.unknown_references(sql, partial=partial, skip=skip))
+    log.extend(crosschecks.officer_levels(sql))
+    log.extend(crosschecks.entity_identities(sql))
+    log.extend(crosschecks.correspondence(sql, today=today))
+    log.extend(crosschecks.overlaps(sql))
+    log.extend(history.plan_ends(sql, today=today, partial=partial))
+
+
+def _read(source: Source, staging: Staging, log: ErrorLog, *, partial: bool,
+          progress: Progress | None) -> set[str]:
+    """Stream every sheet through the row checks into staging; returns the sheets that others
+    must not be checked against (absent, or missing a required column)."""
+    skip: set[str] = set()
+    for sheet in SHEETS:
+        rows = source.sheets.get(sheet.name)
+        if rows is None:
+            if not partial:
+                skip.add(sheet.key)
+                log.add(RowError(sheet.name, None, None, f"缺少工作表“{sheet.name}”（完整导入需要"
+                                 "全部五张表；只导入其中几张请加 --partial）"))
+            continue
+        for header in rows.missing:
+            log.add(RowError(sheet.name, rows.header_row, header, f"缺少必填列“{header}”"))
+        for header in rows.repeated:
+            log.add(RowError(sheet.name, rows.header_row, header, f"列“{header}”出现了不止一次"))
+        if rows.missing:
+            skip.add(sheet.key)
+        missing = set(rows.missing)
+        checker = RowChecker(sheet, rows.positions)
+        done = 0
+        for number, cells in rows.rows:
+            if is_blank_row(cells):
+                continue
+            values, problems = checker.check(cells)
+            for header, message in problems:
+                if header not in missing:
+                    log.add(RowError(sheet.name, number, header, message))
+            staging.add(sheet.key, checker.staging_row(number, values))
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(f"读取{sheet.name}", done, rows.estimated_rows)
+        if progress:
+            progress(f"读取{sheet.name}", done, done)
+    return skip

@@ -1,0 +1,59 @@
+"""The workbook the template and the export write: a 说明 sheet, then the five sheets with
+starred headers, dropdowns for every enumeration, frozen header rows, widths and text-formatted
+code columns (services.roster.xlsx_writer streams it, any size)."""
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from models.enums import label
+from services.roster.columns import SHEETS, Column, Sheet
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def header_text(column: Column) -> str:
+    """The header as written: required columns carry a * mark."""
+    return f"{column.header}*" if column.required else column.header
+
+
+def enum_labels(column: Column) -> list[str]:
+    return [label(column.enum, m.value) for m in column.enum]
+
+
+def _guide_rows() -> list[list]:
+    rows: list[list] = [["工作表", "列", "必填", "说明"]]
+    for sheet in SHEETS:
+        rows.append([sheet.name, "", "", sheet.note])
+        for column in sheet.columns:
+            note = column.note or ("、".join(enum_labels(column)) if column.enum else "")
+            rows.append(["", column.header, "是" if column.required else "", note])
+    rows += [[], ["食品安全包保名册：共五张表，第 1 行为表头，带 * 的列必填；可另加列（导入时忽略）。"],
+             ["同一文件重复导入会更新已有记录并保留包保关系历史；完整导入时未列出的干部、主体将标记为停用，"
+              "其包保关系结束。"],
+             ["也可导入放有五个 CSV 文件（以工作表命名，UTF-8 或 GB18030 编码）的文件夹。"]]
+    return rows
+
+
+def _spec(sheet: Sheet):
+    from services.roster.xlsx_writer import DATE, TEXT, SheetSpec
+
+    styles = [TEXT if c.is_text_cell else DATE if c.kind == "date" else 0 for c in sheet.columns]
+    lists = [(i, enum_labels(c), c.header, c.note or "、".join(enum_labels(c)))
+             for i, c in enumerate(sheet.columns) if c.kind == "enum"]
+    return SheetSpec(sheet.name, [c.width for c in sheet.columns], styles, lists)
+
+
+def write_workbook(path: Path, rows: dict[str, Iterable[tuple]]) -> dict[str, int]:
+    """Write the roster workbook to path with rows per sheet name; returns rows written."""
+    from itertools import chain
+
+    from services.roster.xlsx_writer import SheetSpec, write
+
+    guide = SheetSpec("说明", [12, 18, 6, 70], freeze=True)
+    sheets = [(guide, _guide_rows())]
+    for sheet in SHEETS:
+        header = [header_text(c) for c in sheet.columns]
+        sheets.append((_spec(sheet), chain([header], rows.get(sheet.name, ()))))
+    counts = write(path, sheets)
+    counts.pop("说明", None)
+    return counts

@@ -1,0 +1,177 @@
+"""Open an untrusted roster file (an .xlsx, or a folder of five CSVs) and stream its rows.
+
+Workbooks are read as values (formulas are never evaluated; DTDs and entities are refused, see
+services.roster.xlsx) and refused above MAX_BYTES or MAX_CELLS; CSVs may be UTF-8 (with or
+without BOM) or GB18030.
+"""
+
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.errors import BadInput
+from services.roster.columns import SHEETS, Sheet, normalise_header, normalise_sheet_name
+
+MAX_BYTES = 50 * 2**20
+MAX_CELLS = 2_000_000
+MAX_UNZIPPED = 600 * 2**20
+HEADER_SCAN_ROWS = 10
+CHUNK = 2**20
+
+
+@dataclass
+class SheetRows:
+    """One sheet of the source: where its columns are, and its data rows (row number, cells)."""
+
+    sheet: Sheet
+    header_row: int
+    positions: dict[str, int]  # field → 0-based column index
+    missing: list[str]  # required headers not found
+    repeated: list[str]  # headers found twice
+    rows: Iterator[tuple[int, tuple]]
+    estimated_rows: int | None = None
+
+
+@dataclass
+class Source:
+    name: str
+    sha256: str
+    kind: str  # "xlsx" | "csv"
+    sheets: dict[str, SheetRows | None] = field(default_factory=dict)  # None: sheet absent
+
+
+@contextmanager
+def open_source(path: Path) -> Iterator[Source]:
+    """The roster file at path, opened for streaming; BadInput when it is not one."""
+    path = Path(path)
+    if path.is_dir():
+        from services.roster.csv_folder import open_folder
+
+        yield open_folder(path)
+        return
+    if not path.is_file():
+        raise BadInput(f"找不到文件 {path}")
+    workbook, source = _open_workbook(path)
+    try:
+        yield source
+    finally:
+        workbook.close()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _refuse_non_workbook(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise BadInput(f"文件 {path.name} 大小 {size / 2**20:.1f} MB，超过 "
+                       f"{MAX_BYTES // 2**20} MB 上限，已拒绝；大名册请用 CSV 文件夹导入")
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"\xd0\xcf\x11\xe0":
+        raise BadInput(f"{path.name} 是旧版 Excel（.xls）或加密的工作簿，请另存为 .xlsx 后再导入")
+    if magic != b"PK\x03\x04" or not zipfile.is_zipfile(path):
+        raise BadInput(f"{path.name} 不是 Excel 工作簿（.xlsx），也不是 CSV 文件夹")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise BadInput(f"{path.name} 已损坏，无法作为 Excel 工作簿打开") from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise BadInput(f"{path.name} 不是 Excel 工作簿（.xlsx）")
+    if "xl/workbook.bin" in names:
+        raise BadInput(f"{path.name} 是二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")
+    if sum(m.file_size for m in members) > MAX_UNZIPPED:
+        raise BadInput(f"{path.name} 解压后超过 {MAX_UNZIPPED // 2**20} MB，已拒绝")
+
+
+def _open_workbook(path: Path):
+    _refuse_non_workbook(path)
+    from services.roster.xlsx import Workbook
+
+    archive = zipfile.ZipFile(path)
+    try:
+        workbook = Workbook(archive)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
+        archive.close()
+        raise _unreadable(path.name, exc) from None
+    source = Source(name=path.name, sha256=_sha256(path), kind="xlsx")
+    by_name = {normalise_sheet_name(title): title for title in workbook.sheets}
+    counter = _CellCounter(path.name)
+    for sheet in SHEETS:
+        title = by_name.get(sheet.name)
+        if title is None:
+            source.sheets[sheet.name] = None
+            continue
+        rows = counter.count(_guarded(workbook.rows(title), path.name))
+        source.sheets[sheet.name] = locate_header(sheet, enumerate(rows, start=1), None)
+    return archive, source
+
+
+def _unreadable(name: str, exc: Exception) -> BadInput:
+    from services.roster.xlsx import UnsafeXml
+
+    if isinstance(exc, UnsafeXml):
+        return BadInput(f"工作簿 {name} 含有不安全的 XML 内容（DTD 或实体声明），已拒绝")
+    return BadInput(f"无法读取工作簿 {name}：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）")
+
+
+def _guarded(rows: Iterator[tuple], name: str) -> Iterator[tuple]:
+    """Rows of a worksheet; a parser failure half-way becomes a clear Chinese error."""
+    try:
+        yield from rows
+    except BadInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - malformed or hostile XML inside the workbook
+        raise _unreadable(name, exc) from None
+
+
+class _CellCounter:
+    """Counts cells across all sheets of a workbook and refuses more than MAX_CELLS."""
+
+    def __init__(self, name: str):
+        self.name, self.cells = name, 0
+
+    def count(self, rows: Iterator[tuple]) -> Iterator[tuple]:
+        for row in rows:
+            self.cells += len(row)
+            if self.cells > MAX_CELLS:
+                raise BadInput(f"工作簿 {self.name} 超过 {MAX_CELLS:,} 个单元格，已拒绝；"
+                               "大名册请用 CSV 文件夹导入")
+            yield row
+
+
+def locate_header(sheet: Sheet, rows: Iterator[tuple[int, tuple]],
+                   estimate: int | None) -> SheetRows:
+    """Find the header row among the first rows (title rows above it are allowed)."""
+    known = {c.header: c for c in sheet.columns}
+    for number, cells in rows:
+        headers = [normalise_header(v) for v in cells]
+        if sum(h in known for h in headers) >= 2:
+            positions, repeated = {}, []
+            for index, header in enumerate(headers):
+                if header in known:
+                    if known[header].field in positions:
+                        repeated.append(header)
+                    else:
+                        positions[known[header].field] = index
+            missing = [c.header for c in sheet.columns
+                       if c.required and c.field not in positions]
+            if (sheet.key in ("entity", "assignment") and "credit_code" not in positions
+                    and "licence_no" not in positions):
+                missing.append("统一社会信用代码")
+            return SheetRows(sheet, number, positions, missing, repeated, rows,
+                             None if estimate is None else max(estimate - number, 0))
+        if number >= HEADER_SCAN_ROWS:
+            break
+    return SheetRows(sheet, 1, {}, [c.header for c in sheet.columns if c.required], [],
+                     iter(()), 0)

@@ -1,0 +1,192 @@
+"""The outbox on both databases: queued once, claimed once, retried with backoff, failed after
+N attempts, interrupted claims never resent automatically, secrets never stored."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from config import settings
+from services import outbox
+from services.errors import BadInput
+from services.outbox import Outgoing
+from tests.reminder_support import MailServer, RobotServer, policy_dir
+
+WEBHOOK_KEY = "wecom-SECRET-693a91f6"
+
+
+def _mail(n: int) -> Outgoing:
+    return Outgoing("email", f"officer:V{n:03d}", f"干部{n} <v{n:03d}@example.cn>",
+                    f"【包保督导提醒】第 {n} 封", f"正文 {n}", f"<p>正文 {n}</p>",
+                    f"digest:officer:V{n:03d}:2026-10-13:email")
+
+
+def _robot_note() -> Outgoing:
+    return Outgoing("wecom", "office:510101000000", "office:510101000000", "【逾期督办】",
+                    "### 逾期督办", None, "digest:office:510101000000:2026-10-13:wecom")
+
+
+@pytest.fixture
+def channels(monkeypatch, tmp_path, set_today):
+    """Mail to a local SMTP port (server not started), a local robot; fast retries."""
+    mail, robot = MailServer(), RobotServer().start()
+    monkeypatch.setenv("BAOBAO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BAOBAO_SMTP_PORT", str(mail.port))
+    monkeypatch.setenv("BAOBAO_WECOM_WEBHOOK", f"{robot.url}/send?key={WEBHOOK_KEY}")
+    folder = policy_dir(tmp_path, retry_backoff_minutes=[0], max_attempts=3,
+                        send_timeout_seconds=1)
+    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(folder))
+    settings.reset()
+    set_today("2026-10-13")
+    yield mail, robot
+    mail.stop()
+    robot.stop()
+
+
+def _rows(session):
+    return session.execute(text("SELECT id, status, attempts, last_error, dedupe_key "
+                                "FROM notification ORDER BY id")).all()
+
+
+def test_enqueue_once_per_dedupe_key(session, channels):
+    assert outbox.enqueue(session=session, messages=[_mail(1), _mail(2)]) == 2
+    assert outbox.enqueue(session=session, messages=[_mail(2), _mail(1), _mail(3)]) == 1
+    assert [r.dedupe_key for r in _rows(session)] == [_mail(n).dedupe_key for n in (1, 2, 3)]
+    assert outbox.existing_keys(session=session, keys=["x", _mail(3).dedupe_key]) == {
+        _mail(3).dedupe_key}
+
+
+def test_deliver_sends_each_row_once(session, channels):
+    mail, robot = channels
+    mail.start()
+    outbox.enqueue(session=session, messages=[_mail(1), _mail(2), _robot_note()])
+    assert outbox.deliver(session=session) == {"sent": 3, "failed": 0, "unknown": 0, "waiting": 0}
+    assert outbox.deliver(session=session)["sent"] == 0
+    assert len(mail.messages) == 2 and len(robot.requests) == 1
+    assert {(r.status, r.attempts, r.last_error) for r in _rows(session)} == {("sent", 1, None)}
+
+
+def test_mail_server_down_keeps_rows_then_retry_delivers_once(session, channels):
+    mail, _ = channels
+    outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
+    first = outbox.deliver(session=session)
+    assert (first["sent"], first["failed"], first["waiting"]) == (0, 2, 2)
+    rows = _rows(session)
+    assert {(r.status, r.attempts) for r in rows} == {("queued", 1)}
+    assert all("无法连接邮件服务器" in r.last_error for r in rows)
+    outbox.deliver(session=session)
+    outbox.deliver(session=session)  # third attempt: max_attempts = 3
+    assert {(r.status, r.attempts) for r in _rows(session)} == {("failed", 3)}
+    assert outbox.deliver(session=session)["sent"] == 0  # failed rows wait for a person
+
+    mail.start()
+    assert outbox.retry(session=session, actor="test") == 2
+    assert outbox.deliver(session=session)["sent"] == 2
+    assert outbox.retry(session=session, actor="test") == 0
+    assert outbox.deliver(session=session)["sent"] == 0
+    assert sorted(m["Subject"] for _, m in mail.messages) == [
+        "【包保督导提醒】第 1 封", "【包保督导提醒】第 2 封"]
+
+
+def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monkeypatch,
+                                               set_today):
+    (tmp_path / "b").mkdir()
+    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(policy_dir(tmp_path / "b",
+                                                            retry_backoff_minutes=[30])))
+    settings.reset()
+    set_today("2026-10-13")
+    outbox.enqueue(session=session, messages=[_mail(1)])
+    outbox.deliver(session=session)
+    outbox.deliver(session=session)  # within 30 minutes: not tried again
+    assert [(r.status, r.attempts) for r in _rows(session)] == [("queued", 1)]
+    session.execute(text("UPDATE notification SET sent_at = :t"),
+                    {"t": dt.datetime(2020, 1, 1)})
+    session.commit()
+    outbox.deliver(session=session)
+    assert [r.attempts for r in _rows(session)] == [2]
+
+
+def test_robot_errcode_and_5xx_are_retried_and_delivered_once(session, channels):
+    _, robot = channels
+    robot.replies += [("json", {"errcode": 45009, "errmsg": "api freq out of limit"}),
+                      ("status", 502)]
+    outbox.enqueue(session=session, messages=[_robot_note()])
+    assert outbox.deliver(session=session)["failed"] == 1
+    assert "errcode=45009" in _rows(session)[0].last_error
+    assert outbox.deliver(session=session)["failed"] == 1
+    assert "HTTP 502" in _rows(session)[0].last_error
+    assert outbox.deliver(session=session)["sent"] == 1
+    assert len(robot.requests) == 3  # two refusals, one delivery
+    assert [(r.status, r.attempts, r.last_error) for r in _rows(session)] == [("sent", 3, None)]
+
+
+def test_robot_timeout_is_unknown_and_not_resent_without_a_person(session, channels):
+    _, robot = channels
+    robot.replies.append(("sleep", 2))
+    outbox.enqueue(session=session, messages=[_robot_note()])
+    assert outbox.deliver(session=session)["unknown"] == 1
+    [row] = _rows(session)
+    assert row.status == "failed" and row.last_error.startswith(outbox.UNKNOWN)
+    assert outbox.retry(session=session, actor="test") == 0  # not without its id
+    assert outbox.retry(session=session, notification_id=row.id, actor="test") == 1
+    assert outbox.deliver(session=session)["sent"] == 1
+    assert len(robot.requests) == 2
+
+
+def test_a_claimed_row_is_never_taken_twice(session, channels):
+    mail, _ = channels
+    mail.start()
+    outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
+    claimed = outbox._Delivery(session).step(None)  # a run that claims, then dies
+    assert outbox.deliver(session=session)["sent"] == 1  # the other row only
+    assert [m["Subject"] for _, m in mail.messages] == ["【包保督导提醒】第 2 封"]
+    with pytest.raises(BadInput, match="正在投递"):
+        outbox.retry(session=session, notification_id=claimed.id, actor="test")
+
+    session.execute(text("UPDATE notification SET sent_at = :t WHERE id = :id"),
+                    {"t": dt.datetime(2020, 1, 1), "id": claimed.id})  # claim_timeout passed
+    session.commit()
+    assert outbox.deliver(session=session) == {"sent": 0, "failed": 0, "unknown": 1,
+                                               "waiting": 0}
+    row = next(r for r in _rows(session) if r.id == claimed.id)
+    assert row.status == "failed" and "投递过程中断" in row.last_error
+    assert outbox.retry(session=session, actor="test") == 0
+    assert outbox.retry(session=session, notification_id=claimed.id, actor="test") == 1
+    assert outbox.deliver(session=session)["sent"] == 1
+    assert len(mail.messages) == 2
+
+
+def test_retry_and_list_refuse_bad_input(session, channels):
+    mail, _ = channels
+    mail.start()
+    outbox.enqueue(session=session, messages=[_mail(1)])
+    outbox.deliver(session=session)
+    sent_id = _rows(session)[0].id
+    with pytest.raises(BadInput, match="已发送"):
+        outbox.retry(session=session, notification_id=sent_id, actor="test")
+    with pytest.raises(BadInput, match="不存在"):
+        outbox.retry(session=session, notification_id=9999, actor="test")
+    with pytest.raises(BadInput, match="状态"):
+        outbox.list_notifications(session=session, status="lost")
+    [row] = outbox.list_notifications(session=session, status="sent")
+    assert row["id"] == sent_id and row["attempts"] == 1
+    assert outbox.list_notifications(session=session, status="failed") == []
+
+
+def test_no_secret_reaches_the_database(session, channels):
+    _, robot = channels
+    robot.replies.append(("json", {"errcode": 93000, "errmsg": f"bad key {WEBHOOK_KEY}"}))
+    outbox.enqueue(session=session, messages=[_robot_note()])
+    outbox.deliver(session=session)
+    dump = " ".join(str(v) for row in session.execute(text("SELECT * FROM notification"))
+                    for v in row)
+    assert "errcode=93000" in dump and WEBHOOK_KEY not in dump and robot.url not in dump
+
+
+def test_unconfigured_mail_is_a_failure_not_a_loss(session, channels, monkeypatch, set_today):
+    monkeypatch.delenv("BAOBAO_SMTP_HOST")
+    settings.reset()
+    set_today("2026-10-13")
+    outbox.enqueue(session=session, messages=[_mail(1)])
+    assert outbox.deliver(session=session)["failed"] == 1
+    assert "未配置邮件服务器" in _rows(session)[0].last_error

@@ -1,0 +1,135 @@
+"""The renderers: templates with StrictUndefined, the DOCX in GB/T 9704 form opened and converted
+by LibreOffice, both PDFs carrying the headline figures, page 1 of each as PNG in
+tests/artifacts/ for a person to look at."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+from jinja2 import StrictUndefined
+from sqlalchemy import text
+
+from reports.charts import render_charts
+from reports.render_docx import render_docx
+from reports.render_html import boilerplate, column_widths, render_html
+from reports.render_pdf import render_pdf
+from services import briefing
+from services.periods import quarter
+from tests.briefing_support import build_county
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+# Rendering does not depend on the database: these tests build the county on SQLite only.
+SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+# The entity of the open 重大 hazard in 三河镇 gets a name with markup (escaping end to end).
+MARKUP = text("UPDATE entity SET name = '三河镇<第1>餐馆' WHERE id = (SELECT MIN(e.id) "
+              "FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+              "WHERE j.code = '510101003000')")
+
+
+@pytest.fixture
+def rendered(engine, set_today, session):
+    """The fixture county's 2026Q3 briefing: its document, context and charts."""
+    build_county(engine, set_today)
+    session.execute(MARKUP)
+    session.commit()
+    c = briefing.context(session=session, quarter=quarter("2026Q3"))
+    doc = briefing.document(c)
+    return {"doc": doc, "c": c, "charts": render_charts(doc["charts"])}
+
+
+def _headline(c: dict) -> list[str]:
+    tasks = c["cur"]["tasks"]["all"]
+    return [f"{tasks['completion_rate'] * 100:.1f}%", f"已完成{tasks['done']}家次",
+            f"应督导{tasks['due']}家次", "新发现问题隐患6个", "超标 & 未下架", "红榜："]
+
+
+def _pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                         capture_output=True, check=True, timeout=60).stdout.decode("utf-8")
+    return "".join(out.split())  # content order (-raw); line breaks fall anywhere in Chinese
+
+
+def _page_one(pdf: Path, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / name
+    subprocess.run(["pdftoppm", "-r", "70", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
+                    str(target)], check=True, timeout=60)
+    return target.with_suffix(".png")
+
+
+@SQLITE
+def test_html_renders_with_strict_undefined_and_escapes(rendered):
+    doc = rendered["doc"]
+    html = render_html(doc, rendered["charts"], undefined=StrictUndefined)
+    for section in doc["sections"]:
+        assert f"<h2>{section['heading']}</h2>" in html
+    assert "超标 &amp; 未下架" in html and "<第1>" not in html and "&lt;第1&gt;" in html
+    assert html.count('src="data:image/png;base64,') == 2
+    paragraphs = boilerplate(doc, undefined=StrictUndefined)
+    assert len(paragraphs) == 4 and paragraphs[0].startswith("（一）抓好常态化包保督导")
+    assert doc["next_label"] in paragraphs[0] and doc["black_names"] in paragraphs[2]
+    assert all(f"<p>{p}</p>" in html for p in paragraphs)
+
+
+def test_column_widths_follow_the_text():
+    widths = column_widths({"headers": ["序号", "隐患描述", "状态"],
+                            "rows": [["1", "后厨发现过期原料，未落实进货查验制度", "逾期"]] * 3})
+    assert round(sum(widths)) == 100 and widths[1] > 3 * widths[0]
+
+
+@SQLITE
+def test_docx_has_the_official_page_and_fonts(rendered, tmp_path):
+    path = tmp_path / "b.docx"
+    path.write_bytes(render_docx(rendered["doc"], rendered["charts"], undefined=StrictUndefined))
+    document = Document(path)
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
+                                  section.right_margin)] == [37, 35, 28, 26]
+    east_asia = {s.name: s.element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        for s in document.styles if s.name in ("Normal", "Heading 1", "Heading 2",
+                                               "Briefing Title")}
+    assert east_asia == {"Normal": "仿宋_GB2312", "Heading 1": "黑体", "Heading 2": "楷体_GB2312",
+                         "Briefing Title": "方正小标宋简体"}
+    assert document.settings.odd_and_even_pages_header_footer
+    assert "PAGE" in section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in section.even_page_footer.paragraphs[0]._p.xml
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == rendered["doc"]["title"] and "{{" not in "".join(texts)
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == \
+        [s["heading"] for s in rendered["doc"]["sections"]]
+    assert len(document.tables) == sum(1 for s in rendered["doc"]["sections"]
+                                       for b in s["blocks"] if b["kind"] == "table")
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
+    assert len(ranking.rows) == 5 and len(ranking.columns) == 8
+    assert len(document.inline_shapes) == 2
+
+
+@SQLITE
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                    reason="LibreOffice and poppler-utils are installed by scripts/system-deps.sh")
+def test_both_pdfs_carry_the_headline_figures(rendered, tmp_path):
+    doc, charts = rendered["doc"], rendered["charts"]
+    docx = tmp_path / "briefing.docx"
+    docx.write_bytes(render_docx(doc, charts))
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    libre = tmp_path / "briefing.pdf"
+    weasy = tmp_path / "weasyprint.pdf"
+    weasy.write_bytes(render_pdf(doc, charts))
+    for pdf in (libre, weasy):
+        words = _pdf_text(pdf)
+        assert "".join(doc["title"].split()) in words, pdf.name
+        for figure in _headline(rendered["c"]):
+            assert "".join(figure.split()) in words, (pdf.name, figure)
+        assert "—1—" in words and "—2—" in words, pdf.name  # page numbers
+    for pdf, name in ((libre, "briefing-libreoffice-p1"), (weasy, "briefing-weasyprint-p1")):
+        png = _page_one(pdf, name)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -1,0 +1,127 @@
+"""The JSON API: tokens, scoped tasks, visit records, hazard moves, stats; and schemathesis
+against its OpenAPI document (no 5xx, responses match their schemas)."""
+
+import datetime as dt
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests import test_web_support as support
+from tests.test_web_support import PASSWORD, PNG, TODAY
+
+app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
+
+
+def _token(client, account: str) -> dict:
+    response = client.post("/api/token", data={"username": account, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_token_and_me(world, client_for):
+    client = client_for()
+    assert client.post("/api/token", data={"username": "duban", "password": "x"}).status_code \
+        == 400
+    auth = _token(client, "duban")
+    me = client.get("/api/me", headers=auth).json()
+    assert me["kind"] == "supervisor" and me["jurisdiction_name"]
+    assert client.get("/api/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+
+
+def test_officer_records_a_visit_through_the_api(world, client_for):
+    client = client_for()
+    auth = _token(client, world.accounts["officer_a"])
+    task_id = world.tasks["a_open"]
+    detail = client.get(f"/api/tasks/{task_id}", headers=auth).json()
+    assert detail["status"] == "open" and detail["checklist"] and detail["record"] is None
+    bad = client.post(f"/api/tasks/{task_id}/record", headers=auth,
+                      json={"mode": "现场", "answers": {"no_such_item": "是"}})
+    assert bad.status_code == 400 and "未知的检查项" in bad.json()["detail"]
+    saved = client.post(f"/api/tasks/{task_id}/record", headers=auth, json={
+        "mode": "现场", "visit_date": str(TODAY), "answers": {"daily_control": "否"},
+        "problems": [{"description": "冷库温度超标", "level": "较大"}]})
+    assert saved.status_code == 201, saved.text
+    body = saved.json()
+    assert body["answers"] == {"daily_control": "否"} and len(body["hazards"]) == 2
+    assert client.get(f"/api/tasks/{task_id}/record", headers=auth).json()["id"] == body["id"]
+    again = client.post(f"/api/tasks/{task_id}/record", headers=auth, json={"mode": "现场"})
+    assert again.status_code == 400
+
+
+def test_hazard_moves_through_the_api(world, client_for):
+    client = client_for()
+    officer, office = _token(client, world.accounts["officer_a"]), _token(client, "duban")
+    hazard_id = world.hazards["a"]
+    started = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
+                          data={"target": "rectifying"})
+    assert started.status_code == 200 and started.json()["to_status"] == "rectifying"
+    reported = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
+                           data={"target": "awaiting_verification", "note": "已整改"},
+                           files=[("evidence", ("a.png", PNG, "image/png"))])
+    assert reported.status_code == 200 and len(reported.json()["evidence"]) == 1
+    refused = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
+                          data={"target": "closed"})
+    assert refused.status_code == 400
+    closed = client.post(f"/api/hazards/{hazard_id}/move", headers=office,
+                         data={"target": "closed"})
+    assert closed.status_code == 200 and closed.json()["closed_on"] == str(TODAY)
+    detail = client.get(f"/api/hazards/{hazard_id}", headers=office).json()
+    assert detail["hazard"]["status"] == "closed" and detail["evidence"][0]["size"] == len(PNG)
+
+
+def test_stats_for_office_and_officer(world, client_for):
+    client = client_for()
+    office = client.get("/api/stats", headers=_token(client, "duban")).json()
+    assert office["quarter"] == "2026Q3" and "by_township" in office["tasks"]
+    mine = client.get("/api/stats", headers=_token(client, world.accounts["officer_a"])).json()
+    assert mine["tasks"]["overdue"] >= 1 and mine["hazards"]["open"] == 1
+
+
+def test_token_stops_working_after_a_password_change(world, client_for):
+    from sqlmodel import Session, select
+
+    from models.db import get_engine
+    from models.user import User
+    from services.accounts import hash_password
+
+    client = client_for()
+    auth = _token(client, "duban")
+    with Session(get_engine(world.url)) as session:
+        session.exec(select(User).where(User.account == "duban")).one().password_hash = \
+            hash_password("Changed-pass-1")
+        session.commit()
+    assert client.get("/api/me", headers=auth).status_code == 401
+
+
+def test_expired_token_is_refused(world, client_for):
+    from services.accounts import web_policy
+
+    client = client_for()
+    auth = _token(client, "duban")
+    world.set_today(TODAY + dt.timedelta(days=web_policy().api_token_days + 1))
+    assert client.get("/api/me", headers=auth).status_code == 401
+
+
+def _fuzz(operation, headers: dict, examples: int) -> None:
+    @given(case=operation.as_strategy())
+    @settings(max_examples=examples, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    def run(case):
+        case.call_and_validate(headers=headers,
+                               checks=[not_a_server_error, response_schema_conformance])
+
+    run()
+
+
+@pytest.mark.parametrize("role", ["officer_a", "supervisor_county"])
+def test_api_never_answers_5xx(world, app, client_for, role):
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    headers = _token(client_for(), world.accounts[role])
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.label for op in operations} >= {
+        "GET /api/tasks", "POST /api/hazards/{hazard_id}/move", "POST /api/tasks/{task_id}/record"}
+    for operation in operations:
+        _fuzz(operation, headers, examples=15)

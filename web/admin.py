@@ -1,0 +1,204 @@
+"""Administrator pages: roster upload (dry run first, the CLI's row-level error table), users
+and invitations, campaigns, and the schedule's next and last runs."""
+
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import FileResponse
+from sqlmodel import Session
+from starlette.background import BackgroundTask
+
+from config.settings import get_settings
+from models.enums import Category
+from services import access_office, clock, invitations, links
+from services.accounts import Principal
+from services.errors import BadInput
+from web.deps import AdminUser, DbSession, FormText, NotFound, csrf, redirect, render
+from web.forms import parse_date
+
+router = APIRouter(include_in_schema=False)
+UPLOAD = "roster-upload"
+MAX_ROSTER_BYTES = 200 * 1024 * 1024
+MAX_SHOWN_ERRORS = 500
+
+
+def _system_admin(person: Principal, session: Session) -> None:
+    if not access_office.covers_everything(session=session, who=person):
+        raise NotFound
+
+
+@router.get("/admin")
+def admin_home(*, request: Request, person: AdminUser):
+    return redirect(request, "/admin/users")
+
+
+@router.get("/admin/roster")
+def roster_page(*, request: Request, person: AdminUser,
+                session: DbSession):
+    _system_admin(person, session)
+    return render(request, "admin/roster.html")
+
+
+def _uploads() -> Path:
+    folder = Path(get_settings().data_dir) / "uploads" / "roster"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _import(session: Session, person: Principal, path: Path, partial: bool, dry_run: bool):
+    from services.roster.importer import import_roster
+
+    return import_roster(session=session, path=path, partial=partial, dry_run=dry_run,
+                         actor=person.account)
+
+
+@router.post("/admin/roster", dependencies=[Depends(csrf)])
+def roster_check(*, request: Request, file: UploadFile, partial: Annotated[bool, Form()] = False,
+                 person: AdminUser, session: DbSession):
+    _system_admin(person, session)
+    if not (file.filename or "").lower().endswith(".xlsx"):
+        raise BadInput("请上传名册工作簿（.xlsx）")
+    content = file.file.read(MAX_ROSTER_BYTES + 1)
+    if len(content) > MAX_ROSTER_BYTES:
+        raise BadInput("名册文件过大（上限 200 MB）")
+    digest = hashlib.sha256(content).hexdigest()
+    path = _uploads() / f"{digest}.xlsx"
+    path.write_bytes(content)
+    result = _import(session, person, path, partial, dry_run=True)
+    token = links.sign(UPLOAD, {"sha": digest, "partial": partial, "name": file.filename})
+    return render(request, "admin/roster.html", result=result, token=token,
+                  filename=file.filename, shown=result.errors[:MAX_SHOWN_ERRORS])
+
+
+@router.post("/admin/roster/apply", dependencies=[Depends(csrf)])
+def roster_apply(*, request: Request, token: FormText = "", person: AdminUser,
+                 session: DbSession):
+    _system_admin(person, session)
+    try:
+        upload = links.load(UPLOAD, token, max_age_seconds=3600)
+    except links.BadLink:
+        raise BadInput("上传已过期，请重新上传名册并试运行") from None
+    path = _uploads() / f"{upload.get('sha', '')}.xlsx"
+    if not path.is_file():
+        raise BadInput("上传的名册文件已不存在，请重新上传")
+    result = _import(session, person, path, bool(upload.get("partial")), dry_run=False)
+    if result.ok:
+        session.commit()
+        path.unlink(missing_ok=True)
+    return render(request, "admin/roster.html", result=result, applied=result.ok,
+                  filename=upload.get("name"), shown=result.errors[:MAX_SHOWN_ERRORS])
+
+
+def _download(write, name: str):
+    folder = Path(tempfile.mkdtemp(prefix="baobao-roster-"))
+    path = folder / "file.xlsx"
+    try:
+        write(path)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return FileResponse(path, filename=name,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+
+
+@router.get("/admin/roster/export.xlsx")
+def roster_export(*, person: AdminUser, session: DbSession):
+    from services.roster.export import export_roster
+
+    _system_admin(person, session)
+    return _download(lambda path: export_roster(session=session, path=path),
+                     f"包保名册-{clock.today():%Y%m%d}.xlsx")
+
+
+@router.get("/admin/roster/template.xlsx")
+def roster_template(*, person: AdminUser):
+    from services.roster.template import write_template
+
+    return _download(lambda path: write_template(path=path), "包保名册模板.xlsx")
+
+
+@router.get("/admin/users")
+def users(*, request: Request, q: str = "", person: AdminUser,
+          session: DbSession):
+    found = access_office.people(session=session, who=person, query=q[:50])
+    return render(request, "admin/users.html", people=found, q=q[:50])
+
+
+def _deliver(database_url: str) -> None:
+    from models.db import session_scope
+    from services import outbox
+
+    with session_scope(database_url) as session:
+        outbox.deliver(session=session)
+
+
+@router.post("/admin/users/invite", dependencies=[Depends(csrf)])
+def invite(*, request: Request, account: FormText = "", person: AdminUser,
+           session: DbSession):
+    result = invitations.invite(session=session, account=account, actor=person.account,
+                                scope_path=person.path)
+    session.commit()
+    found = access_office.people(session=session, who=person, query="")
+    response = render(request, "admin/users.html", people=found, q="", invited=result)
+    if result["queued"]:
+        response.background = BackgroundTask(_deliver, request.app.state.database_url)
+    return response
+
+
+@router.get("/admin/campaigns")
+def campaigns(*, request: Request, person: AdminUser,
+              session: DbSession):
+    found = access_office.campaigns_in_scope(session=session, who=person)
+    return render(request, "admin/campaigns.html", campaigns=found,
+                  categories=[c.value for c in Category])
+
+
+@router.post("/admin/campaigns", dependencies=[Depends(csrf)])
+def campaign_create(*, request: Request, name: FormText = "", due: FormText = "",
+                    jurisdiction: FormText = "",
+                    categories: Annotated[list[str] | None, Form()] = None,
+                    package_grades: Annotated[list[str] | None, Form()] = None,
+                    risk_grades: Annotated[list[str] | None, Form()] = None,
+                    person: AdminUser, session: DbSession):
+    from services.campaigns import create_campaign
+
+    code = jurisdiction.strip() or None
+    if code is None and not access_office.covers_everything(session=session, who=person):
+        code = person.jurisdiction_code
+    if code is not None and access_office.jurisdiction_in_scope(
+            session=session, who=person, code=code) is None:
+        raise BadInput(f"区划代码 {code} 不在您的管辖范围内")
+    due_date = parse_date(due)
+    if due_date is None:
+        raise BadInput("请填写截止日期")
+    result = create_campaign(session=session, name=name, due_date=due_date,
+                             categories=categories or (), package_grades=package_grades or (),
+                             risk_grades=risk_grades or (), jurisdiction=code, actor=person.account)
+    session.commit()
+    return redirect(request, "/admin/campaigns",
+                    f"专项督导「{result['campaign']}」已创建：新建任务 {result['created']} 个")
+
+
+@router.get("/admin/schedule")
+def schedule_page(*, request: Request, person: AdminUser,
+                  session: DbSession):
+    from config.files import ConfigError
+    from services import schedule
+
+    _system_admin(person, session)
+    rows, problem = [], None
+    try:
+        jobs = schedule.jobs()
+    except ConfigError as exc:
+        jobs, problem = [], str(exc)
+    now = clock.now()
+    for job in jobs:
+        rows.append({"job": job, "next": schedule.next_fire_times(job, after=now, count=2),
+                     "last": schedule.last_run(session=session, job=job.name),
+                     "last_ok": schedule.last_run(session=session, job=job.name, outcome="ok")})
+    return render(request, "admin/schedule.html", rows=rows, problem=problem,
+                  outcomes=schedule.OUTCOMES, tz=clock.tz())

@@ -1,0 +1,172 @@
+"""Request and response models of the JSON API (they make its OpenAPI document)."""
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_in: int
+
+
+class WhoOut(BaseModel):
+    kind: Literal["officer", "supervisor", "admin"]
+    account: str
+    name: str
+    jurisdiction_code: str
+    jurisdiction_name: str
+
+
+class TaskItem(BaseModel):
+    id: int
+    entity_name: str
+    entity_key: str | None
+    officer_code: str
+    officer_name: str
+    place: str
+    period: str
+    source: Literal["routine", "campaign"]
+    campaign: str | None
+    due_date: dt.date
+    status: Literal["open", "overdue", "done", "cancelled"]
+    done_on: dt.date | None
+
+
+class TaskList(BaseModel):
+    total: int
+    tasks: list[TaskItem]
+
+
+class EntityOut(BaseModel):
+    name: str
+    credit_code: str | None
+    licence_no: str | None
+    category: str
+    package_grade: str
+    risk_grade: str | None
+    address: str | None
+    status: str
+    place: str
+
+
+class ChecklistItemOut(BaseModel):
+    id: str
+    text: str
+    hazard_level: str
+
+
+class HazardItem(BaseModel):
+    id: int
+    entity_key: str | None
+    entity_name: str | None
+    jurisdiction_code: str
+    source: str
+    level: str
+    status: str
+    found_on: dt.date
+    deadline: dt.date
+    overdue: bool
+    overdue_workdays: int
+    closed_on: dt.date | None
+    responsible_unit: str | None
+    responsible_person: str | None
+    officer_id: str | None
+    description: str
+
+
+class HazardList(BaseModel):
+    total: int
+    hazards: list[HazardItem]
+
+
+class RecordOut(BaseModel):
+    id: int
+    task_id: int
+    visit_date: dt.date
+    mode: str
+    answers: dict[str, str]
+    problems: list[dict]
+    note: str | None
+    photos: list[dict]
+    hazards: list[HazardItem]
+
+
+class TaskDetail(BaseModel):
+    id: int
+    period: str
+    source: str
+    campaign: str | None
+    due_date: dt.date
+    status: Literal["open", "overdue", "done", "cancelled"]
+    done_on: dt.date | None
+    officer_code: str
+    officer_name: str
+    onsite_only: bool
+    entity: EntityOut
+    checklist: list[ChecklistItemOut]
+    record: RecordOut | None
+
+
+class ProblemIn(BaseModel):
+    description: str = Field(min_length=1, max_length=2000)
+    level: Literal["重大", "较大", "一般", "major", "serious", "general"] = "一般"
+
+
+class RecordIn(BaseModel):
+    mode: Literal["现场", "线上", "集中", "onsite", "online", "group"]
+    visit_date: dt.date | None = None
+    answers: dict[str, Literal["是", "否", "不涉及"]] = Field(default_factory=dict)
+    problems: list[ProblemIn] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class EvidenceOut(BaseModel):
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: dt.datetime
+
+
+class HazardDetail(BaseModel):
+    hazard: HazardItem
+    moves: list[str]
+    evidence: list[EvidenceOut]
+
+
+class MoveResult(BaseModel):
+    id: int
+    from_status: str
+    to_status: str
+    evidence: list[str]
+    note: str | None
+    closed_on: dt.date | None
+
+
+def record_out(detail: dict) -> RecordOut:
+    """The API view of a task's visit record (with the hazards it opened)."""
+    r = detail["record"]
+    return RecordOut(id=r.id, task_id=r.task_id, visit_date=r.visit_date, mode=r.mode,
+                     answers=r.answers or {}, problems=r.problems or [], note=r.note,
+                     photos=r.photos or [], hazards=detail["hazards"])
+
+
+def task_detail_out(detail: dict) -> TaskDetail:
+    """The API view of a task (services.access.task_detail)."""
+    t, e = detail["task"], detail["entity"]
+    return TaskDetail(
+        id=t.id, period=t.period, source=t.source, campaign=detail["campaign"],
+        due_date=t.due_date, status=detail["status"], done_on=t.done_on,
+        officer_code=detail["officer"].code, officer_name=detail["officer"].name,
+        onsite_only=detail["onsite_only"],
+        entity=EntityOut(name=e.name, credit_code=e.credit_code, licence_no=e.licence_no,
+                         category=e.category, package_grade=e.package_grade,
+                         risk_grade=e.risk_grade, address=e.address, status=e.status,
+                         place=detail["place"].name),
+        checklist=[ChecklistItemOut(id=i.id, text=i.text, hazard_level=i.hazard_level)
+                   for i in detail["checklist"]],
+        record=record_out(detail) if detail["record"] is not None else None)

@@ -1,0 +1,108 @@
+"""The web application: create_app() builds FastAPI with its routes by audience (officer,
+supervisor, admin, auth, api), static files, security headers and Chinese error pages."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from config.settings import get_settings
+from services.errors import BadInput
+from web import sessions
+from web.deps import HERE, CsrfRefused, LoginRequired, NotFound, login_url, render
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+     b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers, and no-store on everything but static files (pure ASGI)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith("/static/")
+
+        async def wrapped(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+
+def _error(request: Request, status: int, message: str):
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", status=status, message=message)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc):
+        if _is_api(request):
+            return JSONResponse({"detail": "需要令牌（Authorization: Bearer …）"}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+        return sessions.persist(request, RedirectResponse(login_url(request), status_code=303))
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, _exc):
+        return _error(request, 404, "找不到该页面或对象，或不在您的职责范围内")
+
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, _exc):
+        return _error(request, 403, "表单已失效（安全校验未通过），请返回刷新页面后重试")
+
+    @app.exception_handler(BadInput)
+    async def bad_input(request: Request, exc: BadInput):
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        text = {404: "找不到该页面", 405: "不支持该请求方式"}.get(exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, text)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        if _is_api(request):
+            return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
+        return _error(request, 400, "提交的内容不完整或格式不正确，请返回检查后重试")
+
+
+def _plain(errors) -> list[dict]:
+    return [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+             "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))}
+            for e in errors]
+
+
+def create_app(*, database_url: str | None = None) -> FastAPI:
+    """The application on database_url (default: the settings' database)."""
+    from web import admin, api, auth, officer, supervisor
+
+    app = FastAPI(title="baobao 食品安全包保工作系统 API", version="1",
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。")
+    app.state.database_url = database_url or get_settings().database_url
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for module in (auth, officer, supervisor, admin, api):
+        app.include_router(module.router)
+    _handlers(app)
+    app.add_middleware(SecurityHeaders)
+    return app

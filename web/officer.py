@@ -1,0 +1,193 @@
+"""Officer pages (phone first): 我的任务, a task with its checklist form, 我的隐患 and reporting
+rectification; one-tap links from digests open a task or hazard directly.
+
+The task and hazard pages also serve 食安办 users (read-only task, verification on hazards):
+office digests link to the same addresses.
+"""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from sqlmodel import Session
+
+from services import access, clock, links
+from services.accounts import Principal, load_principal, web_policy
+from services.errors import BadInput
+from web import forms, sessions
+from web.deps import (
+    DbSession,
+    ItemViewer,
+    NotFound,
+    OfficerUser,
+    RowId,
+    Who,
+    csrf,
+    redirect,
+    render,
+    require_person,
+    who,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _open_link(request: Request, session: Session, kind: str, item_id: int, token: str,
+               current: Principal | None):
+    """Follow a one-tap link: a session for this one item, then the page without the token."""
+    days = web_policy().link_valid_days
+    try:
+        officer_id = links.check_item_token(token, kind=kind, item_id=item_id,
+                                            max_age_seconds=days * 86400)
+    except links.BadLink as exc:
+        return render(request, "link_refused.html", status=403, reason=str(exc),
+                      next=f"/{kind}s/{item_id}")
+    if not (current and current.is_officer and current.id == officer_id and not current.only):
+        person = load_principal(session=session, kind="officer", person_id=officer_id,
+                                only=(kind, item_id))
+        if person is None:
+            return render(request, "link_refused.html", status=403, reason="账号已停用",
+                          next=f"/{kind}s/{item_id}")
+        sessions.sign_in(request, person)
+    return redirect(request, f"/{kind}s/{item_id}")
+
+
+@router.get("/my/tasks")
+def my_tasks(*, request: Request, person: OfficerUser,
+             session: DbSession):
+    board = access.officer_board(session=session, who=person)
+    waiting = access.open_hazard_count(session=session, who=person)
+    return render(request, "officer/my_tasks.html", board=board, open_hazards=waiting)
+
+
+@router.get("/tasks/{task_id}")
+def task_page(*, request: Request, task_id: RowId, k: str | None = None,
+              current: Who, session: DbSession):
+    if k is not None:
+        return _open_link(request, session, "task", task_id, k, current)
+    person = require_person(current)
+    detail = access.task_detail(session=session, who=person, task_id=task_id)
+    if detail is None:
+        raise NotFound
+    return render(request, "officer/task.html", d=detail, today=clock.today())
+
+
+@router.post("/tasks/{task_id}/record", dependencies=[Depends(csrf)])
+async def record(*, request: Request, task_id: RowId):
+    from starlette.concurrency import run_in_threadpool
+
+    form = await request.form(max_part_size=64 * 1024)
+    try:
+        return await run_in_threadpool(_record, request, task_id, form)
+    finally:
+        await form.close()
+
+
+def _record(request: Request, task_id: int, form):
+    from models.db import get_engine
+
+    with Session(get_engine(request.app.state.database_url)) as session:
+        person = require_person(who(request, session))
+        detail = access.task_detail(session=session, who=person, task_id=task_id)
+        if detail is None or not person.is_officer:
+            raise NotFound
+        document = forms.visit_document(form, detail["checklist"])
+        try:
+            photos = forms.uploads(form, "photos")
+            saved = forms.save_visit(
+                session=session, task_id=task_id, mode=str(form.get("mode") or ""),
+                visit_date=forms.parse_date(str(form.get("visit_date") or "")),
+                document=document, note=str(form.get("note") or "").strip() or None,
+                photos=photos, actor=person.account)
+        except BadInput as exc:
+            session.rollback()
+            return render(request, "officer/task.html", status=400, d=detail,
+                          today=clock.today(), error=str(exc), given=document, form=form)
+        session.commit()
+        found = len(saved["hazards"])
+        message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
+        return redirect(request, f"/tasks/{task_id}", message)
+
+
+@router.get("/tasks/{task_id}/photos/{sha256}")
+def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer,
+               session: DbSession):
+    found = access.photo_in_scope(session=session, who=person, task_id=task_id, sha256=sha256)
+    if found is None or not found["path"].is_file():
+        raise NotFound
+    return FileResponse(found["path"], media_type=found["content_type"],
+                        filename=found["filename"], content_disposition_type="inline")
+
+
+@router.get("/my/hazards")
+def my_hazards(*, request: Request, person: OfficerUser,
+               session: DbSession):
+    items = access.officer_hazards(session=session, who=person)
+    return render(request, "officer/my_hazards.html", hazards=items)
+
+
+@router.get("/hazards/{hazard_id}")
+def hazard_page(*, request: Request, hazard_id: RowId, k: str | None = None,
+                current: Who, session: DbSession):
+    if k is not None:
+        return _open_link(request, session, "hazard", hazard_id, k, current)
+    person = require_person(current)
+    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+    if detail is None:
+        raise NotFound
+    return render(request, "hazard.html", d=detail)
+
+
+@router.post("/hazards/{hazard_id}/start", dependencies=[Depends(csrf)])
+def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer,
+                     session: DbSession):
+    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+    if detail is None or not person.is_officer:
+        raise NotFound
+    forms.move(session=session, hazard_id=hazard_id, targets=["rectifying"], by=person.account)
+    session.commit()
+    return redirect(request, f"/hazards/{hazard_id}", "已开始整改")
+
+
+@router.post("/hazards/{hazard_id}/report", dependencies=[Depends(csrf)])
+async def report(*, request: Request, hazard_id: RowId):
+    from starlette.concurrency import run_in_threadpool
+
+    form = await request.form(max_part_size=64 * 1024)
+    try:
+        return await run_in_threadpool(_report, request, hazard_id, form)
+    finally:
+        await form.close()
+
+
+def _report(request: Request, hazard_id: int, form):
+    from models.db import get_engine
+
+    with Session(get_engine(request.app.state.database_url)) as session:
+        person = require_person(who(request, session))
+        detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+        if detail is None or not person.is_officer:
+            raise NotFound
+        status = detail["hazard"]["status"]
+        targets = (["rectifying", "awaiting_verification"] if status == "pending"
+                   else ["awaiting_verification"])
+        try:
+            files = forms.uploads(form, "evidence")
+            forms.move(session=session, hazard_id=hazard_id, targets=targets,
+                       by=person.account, files=files,
+                       note=str(form.get("note") or "").strip() or None)
+        except BadInput as exc:
+            session.rollback()
+            return render(request, "hazard.html", status=400, d=detail, error=str(exc))
+        session.commit()
+        return redirect(request, f"/hazards/{hazard_id}", "已报告整改完成，等待食安办验收")
+
+
+@router.get("/hazards/{hazard_id}/evidence/{sha256}")
+def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer,
+                  session: DbSession):
+    found = access.evidence_in_scope(session=session, who=person, hazard_id=hazard_id,
+                                     sha256=sha256)
+    if found is None or not found["path"].is_file():
+        raise NotFound
+    return FileResponse(found["path"], media_type=found["content_type"],
+                        filename=found["filename"], content_disposition_type="inline")
+

@@ -1,0 +1,23 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("click", function (event) {
+  var back = event.target.closest("[data-back]");
+  if (back && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+});
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (input.type !== "file" || !input.files) return;
+  var note = input.parentNode.querySelector(".picked");
+  if (!note) { note = document.createElement("span"); note.className = "picked"; input.parentNode.appendChild(note); }
+  note.textContent = input.files.length ? "已选择 " + input.files.length + " 个文件" : "";
+});
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var button = event.submitter;
+  if (button && button.value === "return") {
+    var reason = form.querySelector("[name=reason]");
+    if (reason && !reason.value.trim()) { event.preventDefault(); reason.focus(); reason.placeholder = "请写明退回原因"; return; }
+  }
+  if (form.dataset.sent) { event.preventDefault(); return; }
+  form.dataset.sent = "1";
+  setTimeout(function () { delete form.dataset.sent; }, 8000);
+});
