@@ -19,7 +19,7 @@ run: setup
 	./baobao init
 	./baobao demo --scale county --if-empty
 	./baobao summary
-	./baobao scheduler
+	./baobao serve
 
 test: setup
 	$(VENV)/bin/ruff check --quiet .

@@ -150,7 +150,7 @@ def province() -> dict:
     from services.schema import upgrade
     from tests.reminder_support import demo_tasks
 
-    os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1")
+    os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_DATA_DIR=tempfile.mkdtemp())
     settings.reset()
     base, schema = get_settings().test_pg_url, f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base)

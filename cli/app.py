@@ -13,6 +13,7 @@ from cli import (
     schedule_commands,
     setup_commands,
     task_commands,
+    web_commands,
 )
 
 app = typer.Typer(
@@ -23,7 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 for area in (setup_commands, roster_commands, task_commands, hazard_commands,
-             notification_commands, report_commands, schedule_commands):
+             notification_commands, report_commands, schedule_commands, web_commands):
     area.register(app)
 
 
@@ -45,6 +46,9 @@ def root(
     from config.settings import configure
 
     configure(database_url=db, today=_parse_today(today))
+    calendar = sys.modules.get("services.calendar")
+    if calendar:  # a new command in a process that ran one before (tests, the web app)
+        calendar.forget_unknown_years()
     from cli.logs import configure_logging
 
     configure_logging()

@@ -10,13 +10,15 @@ import contextlib
 import hashlib
 import hmac
 import smtplib
-import time
+import ssl
 import urllib.parse
 from email.header import Header
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
 
 import httpx
+
+from services import clock
 
 
 class SendFailed(Exception):
@@ -65,11 +67,15 @@ class EmailSender:
         import yagmail
 
         name, address = parseaddr(self.sender)
+        # TLS verifies the server's certificate (smtplib alone would not).
+        tls = {"context": ssl.create_default_context()}
         try:
             yag = yagmail.SMTP(
                 user={address: name} if name else address, host=self.host, port=self.port,
-                smtp_starttls=self.security == "starttls", smtp_ssl=self.security == "ssl",
-                smtp_skip_login=True, soft_email_validation=False, timeout=self.timeout)
+                smtp_starttls=tls if self.security == "starttls" else False,
+                smtp_ssl=self.security == "ssl", smtp_skip_login=True,
+                soft_email_validation=False, timeout=self.timeout,
+                **(tls if self.security == "ssl" else {}))
             yag.set_logging(None)
             yag.login()
             if self.user:
@@ -156,7 +162,7 @@ def dingtalk_url(webhook: str, secret: str | None, now_ms: int | None = None) ->
     """The webhook URL with DingTalk's timestamp and HMAC-SHA256 sign when a secret is set."""
     if not secret:
         return webhook
-    timestamp = str(now_ms if now_ms is not None else int(time.time() * 1000))
+    timestamp = str(now_ms if now_ms is not None else clock.epoch_ms())
     digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256)
     sign = urllib.parse.quote_plus(base64.b64encode(digest.digest()).decode())
     return f"{webhook}{'&' if '?' in webhook else '?'}timestamp={timestamp}&sign={sign}"

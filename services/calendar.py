@@ -24,6 +24,11 @@ def unknown_years() -> list[int]:
     return sorted(_unknown_years)
 
 
+def forget_unknown_years() -> None:
+    """Start a new command: warn only about years this command needs."""
+    _unknown_years.clear()
+
+
 def calendar_warning() -> str | None:
     """The Chinese warning to show when unknown years were used, else None."""
     years = unknown_years()

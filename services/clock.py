@@ -1,6 +1,7 @@
 """The one clock: every date the application uses comes from here (--today / BAOBAO_TODAY)."""
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 from config.settings import get_settings
@@ -21,3 +22,8 @@ def now() -> dt.datetime:
     """The current moment, time-zone aware; its date is today()."""
     moment = dt.datetime.now(tz())
     return dt.datetime.combine(today(), moment.timetz())
+
+
+def epoch_ms() -> int:
+    """Wall-clock milliseconds since the epoch, for protocol timestamps (not for dates)."""
+    return int(time.time() * 1000)

@@ -6,6 +6,7 @@ Both read config/policy.toml [reminders] and services.calendar; nothing else dec
 """
 
 import datetime as dt
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import select
@@ -80,18 +81,19 @@ class _Clock:
 def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
     """Open inspection tasks due soon or overdue today."""
     task = InspectionTask
-    rows = session.execute(
+    rows = session.connection().execute(  # Core rows: a province day is a million of them
         select(task.id, task.due_date, task.source, task.period, task.officer_id,
                task.jurisdiction_id, Entity.name, Campaign.name)
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(task.status == "open", task.due_date <= due_soon_limit(today))
     )
-    clock, items = _Clock(today), []
+    clock, details, items = _Clock(today), {}, []
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
-        detail = (f"{label(TaskSource, source)} {campaign}" if campaign
-                  else f"{label(TaskSource, source)} {period}")
-        items.append(DueItem("task", tid, entity, detail, due, *clock(due), officer_id, jid))
+        if (source, period, campaign) not in details:
+            details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
+        items.append(DueItem("task", tid, entity, details[source, period, campaign], due,
+                             *clock(due), officer_id, jid))
     return items
 
 
@@ -113,10 +115,10 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
 
 
 def open_items_due(*, session: Session, today: dt.date) -> list[DueItem]:
-    """Tasks and hazards due soon or overdue today, overdue first (most overdue first)."""
+    """Tasks and hazards due soon or overdue today, most overdue (earliest due) first."""
     items = open_tasks_due(session=session, today=today)
     items += open_hazards_due(session=session, today=today)
-    items.sort(key=lambda i: (-i.overdue_by, i.due, i.kind != "task", i.id))
+    items.sort(key=attrgetter("due", "kind", "id"))  # overdue_by falls as the due date rises
     return items
 
 

@@ -10,8 +10,9 @@ import datetime as dt
 import gc
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -34,6 +35,7 @@ class Line(NamedTuple):
     """One item as a message shows it."""
 
     kind: str
+    id: int
     kind_label: str
     title: str
     detail: str
@@ -67,6 +69,7 @@ class Section:
 @dataclass
 class OfficerDigest:
     day: dt.date
+    officer_id: int
     code: str
     name: str
     place: str
@@ -86,10 +89,11 @@ class SummaryRow:
 
     def count(self, item: DueItem) -> None:
         """Add one due item to the counts."""
-        self.due_soon += not item.overdue and item.kind == "task"
-        self.overdue += item.overdue and item.kind == "task"
+        late = item.overdue_by > 0
+        self.due_soon += not late and item.kind == "task"
+        self.overdue += late and item.kind == "task"
         self.escalated += item.escalated
-        self.hazards_overdue += item.overdue and item.kind == "hazard"
+        self.hazards_overdue += late and item.kind == "hazard"
 
 
 @dataclass
@@ -117,11 +121,21 @@ def no_gc():
             gc.enable()
 
 
-def section(lines: list[Line]) -> Section:
-    """A section listing the most overdue (then soonest due) lines, up to the policy's cap."""
-    cap = load_policy().reminders.max_items_listed
-    ordered = sorted(lines, key=lambda x: (-x.overdue_by, x.due, x.kind, x.title))
-    return Section(total=len(lines), lines=ordered[:cap])
+def section(lines: list[Line], cap: int) -> Section:
+    """A section of lines already in order (most overdue, then soonest due), capped."""
+    return Section(total=len(lines), lines=lines[:cap])
+
+
+def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
+    """The officer's digest whose links are signed for them (open without logging in)."""
+    from services.links import item_link
+
+    def signed(part: Section) -> Section:
+        lines = [x._replace(link=item_link(kind=x.kind, item_id=x.id,
+                                           officer_id=digest.officer_id)) for x in part.lines]
+        return Section(total=part.total, lines=lines)
+
+    return replace(digest, overdue=signed(digest.overdue), due_soon=signed(digest.due_soon))
 
 
 def is_summary_day(today: dt.date) -> bool:
@@ -133,14 +147,14 @@ def is_summary_day(today: dt.date) -> bool:
 
 
 def _officers(session: Session) -> dict[int, tuple]:
-    rows = session.execute(select(Officer.id, Officer.code, Officer.name, Officer.email,
+    rows = session.connection().execute(select(Officer.id, Officer.code, Officer.name, Officer.email,
                                   Officer.active, Officer.jurisdiction_id))
     return {row[0]: row[1:] for row in rows}
 
 
 def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
     link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
-    return Line(item.kind, KIND_LABELS[item.kind], item.title, item.detail, item.due,
+    return Line(item.kind, item.id, KIND_LABELS[item.kind], item.title, item.detail, item.due,
                 item.overdue_by, item.workdays_left, item.escalated, officer, place, link)
 
 
@@ -148,49 +162,55 @@ def build_digests(*, session: Session, today: dt.date):
     """Today's officer digests and office digests (empty lists on a non-working day)."""
     if not deadlines.reminder_day(today):
         return [], []
-    items = deadlines.open_items_due(session=session, today=today)
+    items = deadlines.open_items_due(session=session, today=today)  # most overdue first
     offices, officers = load_offices(session=session), _officers(session)
     base_url = get_settings().base_url.rstrip("/")
     lines = [_line(i, officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
                    offices.place_name(i.jurisdiction_id), base_url) for i in items]
-    return (_officer_digests(today, items, lines, officers, offices),
-            _office_digests(session, today, items, lines, offices))
+    cap = load_policy().reminders.max_items_listed
+    return (_officer_digests(today, items, lines, officers, offices, cap),
+            _office_digests(session, today, items, lines, offices, cap))
 
 
-def _officer_digests(today, items, lines, officers, offices: OfficeMap) -> list[OfficerDigest]:
-    mine: dict[int, list[tuple[DueItem, Line]]] = defaultdict(list)
+def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int) -> list:
+    late, soon = defaultdict(list), defaultdict(list)
     for item, line in zip(items, lines, strict=True):
-        if item.officer_id in officers and officers[item.officer_id][3]:
-            mine[item.officer_id].append((item, line))
+        who = officers.get(item.officer_id)
+        if who is not None and who[3]:  # active officers only
+            (late if item.overdue_by else soon)[item.officer_id].append(line)
     digests = []
-    for officer_id, pairs in mine.items():
+    for officer_id in late.keys() | soon.keys():
         code, name, email, _, jid = officers[officer_id]
         digests.append(OfficerDigest(
-            day=today, code=code, name=name, place=offices.places[jid].name, email=email,
-            overdue=section([ln for i, ln in pairs if i.overdue]),
-            due_soon=section([ln for i, ln in pairs if not i.overdue])))
-    return sorted(digests, key=lambda d: d.code)
+            day=today, officer_id=officer_id, code=code, name=name,
+            place=offices.places[jid].name, email=email,
+            overdue=section(late.get(officer_id, []), cap),
+            due_soon=section(soon.get(officer_id, []), cap)))
+    return sorted(digests, key=attrgetter("code"))
 
 
-def _office_digests(session, today, items, lines, offices: OfficeMap) -> list[OfficeDigest]:
-    own, up = defaultdict(list), defaultdict(list)
+def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) -> list:
+    own, up, higher_of = defaultdict(list), defaultdict(list), {}
     for item, line in zip(items, lines, strict=True):
-        office = offices.responsible(item.jurisdiction_id) if item.overdue else None
+        office = offices.responsible(item.jurisdiction_id) if item.overdue_by else None
         if office is None:
             continue
         own[office].append(line)
-        higher = offices.next_up(office) if item.escalated else None
-        if higher is not None:
-            up[higher].append(line)
+        if item.escalated:
+            if office not in higher_of:
+                higher_of[office] = offices.next_up(office)
+            if higher_of[office] is not None:
+                up[higher_of[office]].append(line)
     summaries = _summaries(session, today, items, offices)
     escalate_after = load_policy().reminders.escalate_after_workdays
     digests = []
-    for office in sorted(set(own) | set(up) | set(summaries), key=lambda j: offices.places[j].code):
+    for office in sorted(own.keys() | up.keys() | summaries.keys(),
+                         key=lambda j: offices.places[j].code):
         place = offices.places[office]
         digests.append(OfficeDigest(
             day=today, code=place.code, name=offices.office_name(office), level=place.level,
-            members=offices.members[office], own=section(own[office]),
-            escalated=section(up[office]), escalate_after=escalate_after,
+            members=offices.members[office], own=section(own.get(office, []), cap),
+            escalated=section(up.get(office, []), cap), escalate_after=escalate_after,
             summary=summaries.get(office, [])))
     return digests
 
@@ -205,11 +225,14 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
         .where(InspectionTask.status == "open").group_by(InspectionTask.jurisdiction_id))
+    row_of = {}
     for jid, n in open_counts:
         if (row := _summary_row(rows, jid, offices)) is not None:
             row.open_tasks += n
     for item in items:
-        if (row := _summary_row(rows, item.jurisdiction_id, offices)) is not None:
+        if item.jurisdiction_id not in row_of:
+            row_of[item.jurisdiction_id] = _summary_row(rows, item.jurisdiction_id, offices)
+        if (row := row_of[item.jurisdiction_id]) is not None:
             row.count(item)
     return {head: list(r.values()) for head, r in rows.items()
             if any(x.open_tasks or x.hazards_overdue for x in r.values())}

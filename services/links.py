@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,14 +37,9 @@ class _ClockSigner(TimestampSigner):
         return int(clock.now().timestamp())
 
 
-def secret_path() -> Path:
-    """Where the signing key lives: DATA_DIR/secret_key."""
-    return Path(get_settings().data_dir) / "secret_key"
-
-
 @lru_cache(maxsize=8)
-def _secret(path: str) -> bytes:
-    target = Path(path)
+def _secret(data_dir: str) -> bytes:
+    target = (Path(data_dir) / "secret_key").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -53,6 +49,11 @@ def _secret(path: str) -> bytes:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     key = target.read_text().strip()
+    for _ in range(20):  # another process may be writing it right now
+        if len(key) >= 32:
+            break
+        time.sleep(0.05)
+        key = target.read_text().strip()
     if len(key) < 32:
         raise RuntimeError(f"签名密钥文件 {target} 内容无效，请删除后重新启动")
     return key.encode()
@@ -60,7 +61,7 @@ def _secret(path: str) -> bytes:
 
 def secret() -> bytes:
     """The signing key of this installation."""
-    return _secret(str(secret_path().resolve()))
+    return _secret(str(get_settings().data_dir))
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:

@@ -99,12 +99,12 @@ def load_offices(*, session: Session) -> OfficeMap:
     """The jurisdiction tree and its office users, read once for a day's digests."""
     places = {
         row.id: Place(row.id, row.code, row.name, row.level, row.parent_id)
-        for row in session.execute(select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name,
+        for row in session.connection().execute(select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name,
                                           Jurisdiction.level, Jurisdiction.parent_id))
     }
     roles = load_policy().reminders.office_roles
     members: dict[int, list[Member]] = {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(User.jurisdiction_id, User.account, User.name, User.email, User.wecom_id)
         .where(User.active.is_(True), User.role.in_(roles))
         .order_by(User.account)

@@ -20,7 +20,13 @@ from notifications import builders, channels
 from services import outbox
 from services.audit import record_event
 from services.deadlines import reminder_day
-from services.digests import OfficeDigest, OfficerDigest, build_digests, no_gc
+from services.digests import (
+    OfficeDigest,
+    OfficerDigest,
+    build_digests,
+    no_gc,
+    with_one_tap_links,
+)
 from services.outbox import Outgoing
 
 ROBOTS = ("wecom", "dingtalk")
@@ -64,7 +70,11 @@ def _officer_messages(digest: OfficerDigest, mail_on: bool, out: list, skipped: 
         skipped.append(_skipped(key, digest.name, digest.place, mail_on))
         return
     out.append(Planned("email", key, address, f"digest:{key}:{digest.day}:email",
-                       partial(builders.officer_email, digest)))
+                       partial(_officer_mail, digest)))
+
+
+def _officer_mail(digest: OfficerDigest) -> builders.Rendered:
+    return builders.officer_email(with_one_tap_links(digest))
 
 
 def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -> None:

@@ -156,6 +156,7 @@ class MailHandler:
     def __init__(self):
         self.messages: list = []
         self.refuse: set[str] = set()
+        self.refusal = "550 5.1.1 用户不存在 mailbox unavailable"
         self.hold: threading.Event | None = None
         self.received = threading.Event()
         self.connections = 0
@@ -167,7 +168,7 @@ class MailHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 5.1.1 用户不存在 mailbox unavailable"
+            return self.refusal
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -183,13 +184,15 @@ class MailHandler:
 
 
 class MailServer:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, **tls):
         self.port = port or free_port()
         self.handler = MailHandler()
         self.controller = None
+        self.tls = tls  # tls_context=…, require_starttls=True | ssl_context=…
 
     def start(self) -> "MailServer":
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     **self.tls)
         self.controller.start()
         return self
 

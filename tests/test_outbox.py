@@ -88,6 +88,21 @@ def test_mail_server_down_keeps_rows_then_retry_delivers_once(session, channels)
         "【包保督导提醒】第 1 封", "【包保督导提醒】第 2 封"]
 
 
+def test_a_temporary_smtp_refusal_is_retried_and_delivered_once(session, channels):
+    mail, _ = channels
+    mail.start()
+    mail.handler.refuse.add("v001@example.cn")
+    mail.handler.refusal = "451 4.3.0 Temporary failure, try later"
+    outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
+    first = outbox.deliver(session=session)
+    assert (first["sent"], first["failed"], first["waiting"]) == (1, 1, 1)
+    assert "451" in _rows(session)[0].last_error
+    mail.handler.refuse.clear()
+    assert outbox.deliver(session=session)["sent"] == 1
+    assert sorted(r[0] for r, _ in mail.messages) == ["v001@example.cn", "v002@example.cn"]
+    assert {(r.status, r.last_error) for r in _rows(session)} == {("sent", None)}
+
+
 def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monkeypatch,
                                                set_today):
     (tmp_path / "b").mkdir()

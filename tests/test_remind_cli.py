@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from config import settings
-from services import demo
+from services import demo, links
 from tests.reminder_support import (
     ROOT,
     MailServer,
@@ -59,7 +59,8 @@ def _json(cli, *args):
     return json.loads(out)
 
 
-def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, roster, mail):
+def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, engine, roster, mail,
+                                                     set_today):
     result = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")
     assert (result["queued"], result["sent"], result["failed"]) == (5, 5, 0)
     assert result["skipped_no_channel"] == [{"recipient": "officer:V003", "name": "孙无邮",
@@ -69,6 +70,15 @@ def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, roster, mail):
                                "xian@example.cn", "xianadmin@example.cn"]
     assert "升级督办：下级逾期满 5 个工作日（2 项）" in text_part(by_rcpt["xian@example.cn"])
     assert "逾期 2 项" in by_rcpt["v001@example.cn"]["Subject"]
+
+    officer_text = text_part(by_rcpt["v001@example.cn"])
+    link = next(w for w in officer_text.split() if "/tasks/" in w and "?k=" in w)
+    task_id = int(link.split("/tasks/")[1].split("?")[0])
+    set_today("2026-10-13")  # the link was signed by the clock of that run
+    assert links.check_item_token(link.split("?k=")[1], kind="task", item_id=task_id,
+                                  max_age_seconds=3600) == count_rows(
+        engine, "SELECT id FROM officer WHERE code = 'V001'")
+    assert "?k=" not in text_part(by_rcpt["xian@example.cn"])  # offices sign in instead
 
     again = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")
     assert (again["queued"], again["sent"]) == (0, 0) and len(mail.messages) == 5

@@ -91,6 +91,53 @@ def test_refused_recipient_fails_alone_and_the_connection_goes_on(mail_server):
     assert mail_server.handler.connections == 1
 
 
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """A self-signed certificate for 127.0.0.1, trusted by this test's default TLS context."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_with_a_verified_certificate(certificate, security):
+    tls = ({"tls_context": certificate, "require_starttls": True} if security == "starttls"
+           else {"ssl_context": certificate})
+    server = MailServer(**tls).start()
+    try:
+        sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
+                             security=security, sender=SENDER, timeout=5)
+        sender.send(Note(address="v001@example.cn"))
+        sender.close()
+    finally:
+        server.stop()
+    assert [rcpt for rcpt, _ in server.messages] == [["v001@example.cn"]]
+
+
+def test_tls_refuses_an_untrusted_certificate(certificate, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE")
+    server = MailServer(ssl_context=certificate).start()
+    try:
+        sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
+                             security="ssl", sender=SENDER, timeout=5)
+        with pytest.raises(SendFailed, match="CERTIFICATE_VERIFY_FAILED"):
+            sender.send(Note(address="v001@example.cn"))
+    finally:
+        server.stop()
+    assert server.messages == []
+
+
 def _dropping_smtp_server() -> int:
     """A server that accepts the whole message, then hangs up without a reply."""
     listener = socket.socket()
@@ -189,3 +236,29 @@ def test_unreachable_robot_is_a_definite_failure_without_its_key():
         _robot("dingtalk", url, secret="SECRET-SIGN").send(ROBOT_NOTE)
     assert failure.value.down
     assert "SECRET-KEY" not in str(failure.value) and "SECRET-SIGN" not in str(failure.value)
+
+
+def test_login_over_starttls_and_a_wrong_password_stays_secret(certificate):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"right-pass"
+        return AuthResult(success=ok)
+
+    server = MailServer(tls_context=certificate, require_starttls=True,
+                        authenticator=authenticator, auth_required=True).start()
+    try:
+        for password, works in (("right-pass", True), ("WRONG-pass-42", False)):
+            sender = EmailSender(host="127.0.0.1", port=server.port, user="baobao",
+                                 password=password, security="starttls", sender=SENDER,
+                                 timeout=5)
+            if works:
+                sender.send(Note(address="v001@example.cn"))
+                sender.close()
+                continue
+            with pytest.raises(SendFailed) as failure:
+                sender.send(Note(address="v001@example.cn"))
+            assert failure.value.down and "WRONG-pass-42" not in str(failure.value)
+    finally:
+        server.stop()
+    assert len(server.messages) == 1

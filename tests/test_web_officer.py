@@ -116,3 +116,20 @@ def test_reporting_without_evidence_is_refused(world, client_for):
     assert response.status_code == 400 and "证据" in response.text
     with Session(get_engine(world.url)) as session:
         assert session.get(Hazard, hazard_id).status == "pending"
+
+
+def test_an_internal_error_is_a_chinese_page_without_traceback(world, app, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from services import access
+    from tests.test_web_support import login
+
+    def broken(**_kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(access, "officer_board", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        login(client, world.accounts["officer_a"])
+        page = client.get("/my/tasks")
+    assert page.status_code == 500 and "系统内部错误" in page.text
+    assert "secret detail" not in page.text and "Traceback" not in page.text

@@ -1,9 +1,11 @@
 """The web application: create_app() builds FastAPI with its routes by audience (officer,
 supervisor, admin, auth, api), static files, security headers and Chinese error pages."""
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -79,11 +81,23 @@ def _handlers(app: FastAPI) -> None:
         text = {404: "找不到该页面", 405: "不支持该请求方式"}.get(exc.status_code, str(exc.detail))
         return _error(request, exc.status_code, text)
 
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception):
+        logging.getLogger("baobao.web").error("%s %s failed", request.method, request.url.path,
+                                              exc_info=exc)
+        if _is_api(request):
+            return JSONResponse({"detail": "内部错误，已记录日志"}, status_code=500)
+        return HTMLResponse(_PLAIN_500, status_code=500)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if _is_api(request):
             return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
         return _error(request, 400, "提交的内容不完整或格式不正确，请返回检查后重试")
+
+
+_PLAIN_500 = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>出错了</title>"
+              "<p>系统内部错误，已记录日志。请稍后再试，或联系管理员。</p><p><a href=\"/\">返回首页</a></p>")
 
 
 def _plain(errors) -> list[dict]:

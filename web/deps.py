@@ -71,7 +71,7 @@ async def db(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-def who(request: Request, session: Annotated[Session, Depends(db)]) -> Principal | None:
+def person_of(request: Request, session: Session) -> Principal | None:
     """The signed-in person (a one-tap session included), or None."""
     found = sessions.data(request)
     if not isinstance(found.get("i"), int) or found.get("k") not in ("officer", "supervisor",
@@ -82,6 +82,11 @@ def who(request: Request, session: Annotated[Session, Depends(db)]) -> Principal
                             pv=found.get("pv"), only=only)
     request.state.who = person
     return person
+
+
+async def who(request: Request, session: Annotated[Session, Depends(db)]) -> Principal | None:
+    """person_of as a dependency; async: one short indexed query, no hop to a worker thread."""
+    return person_of(request, session)
 
 
 def require_person(person: Principal | None) -> Principal:

@@ -30,7 +30,6 @@ ENTITY = Kind("entity", "包保主体", "entity", "rs_entity", ("credit_code", "
               ("credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
                "address", "status"), ("credit_code", "licence_no", "name", "package_grade"))
 MEMBERS = (OFFICER, USER, ENTITY)
-ZERO = {"created": 0, "updated": 0, "unchanged": 0, "ended": 0}
 
 
 def _counts(sql: Sql, staging: str) -> dict[str, int]:

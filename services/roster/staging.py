@@ -23,9 +23,8 @@ SMALL = {"jurisdiction": "new_path TEXT", "user": ""}  # staged as loaded, updat
 COMMON = "from_db INTEGER DEFAULT 0, dup INTEGER DEFAULT 0, id INTEGER, change TEXT"
 SMALL_INDEXES = ("rs_jurisdiction (code)", "rs_jurisdiction (rn)", "rs_jurisdiction (id)",
                  "rs_user (account)", "rs_user (id)")
-BUILT_INDEXES = (
-    "rs_officer (code)", "rs_officer (rn)", "rs_officer (id)", "rs_entity (rn)",
-    "rs_entity (id)", "rs_entity (credit_code)", "rs_entity (licence_no)",
+BUILT_INDEXES = (  # for the joins that follow the build (the build itself uses hash joins)
+    "rs_officer (rn)", "rs_officer (id)", "rs_entity (rn)", "rs_entity (id)",
     "rs_assignment (id)", "rs_assignment (entity_id)", "rs_assignment (officer_row, entity_row)",
 )
 OTHER = {
