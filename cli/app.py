@@ -61,8 +61,11 @@ def main() -> None:
     if len(sys.argv) == 1:
         sys.argv.append("--help")
     try:
-        app(prog_name="baobao", standalone_mode=False)
+        # Without standalone mode, click returns (not raises) the code of a typer.Exit.
+        code = app(prog_name="baobao", standalone_mode=False)
         _show_calendar_warning()
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         _show_calendar_warning()
         sys.exit(exc.exit_code)
