@@ -113,6 +113,9 @@ class EmailSender:
 
     def send(self, note) -> None:
         """Deliver one outbox row; raises SendFailed or SendUnknown."""
+        if self.yag is None:
+            self._open()
+        mime = self._mime(note)  # before the envelope: a failure here leaves no transaction open
         for attempt in (1, 2):
             if self.yag is None:
                 self._open()
@@ -127,7 +130,7 @@ class EmailSender:
                 if attempt == 2:
                     raise SendFailed(self._error("邮件服务器连接中断", exc), down=True) from None
         try:
-            self.yag.smtp.data(self._mime(note))
+            self.yag.smtp.data(mime)
         except smtplib.SMTPResponseException as exc:
             raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
         except (OSError, smtplib.SMTPException) as exc:

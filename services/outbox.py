@@ -113,28 +113,31 @@ class _Delivery:
     def __init__(self, session: Session):
         self.session, self.marker = session, f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
         self.after, self.down = 0, set()
-        pick = (select(N.id).where(_eligible(), N.id > bindparam("after"),
-                                   N.channel.not_in(bindparam("skip", expanding=True)))
-                .order_by(N.id).limit(1))
-        if _postgres(session):
-            pick = pick.with_for_update(skip_locked=True)
-        self.claim = (update(TABLE).where(N.id == pick.scalar_subquery(), _eligible())
-                      .values(attempts=N.attempts + 1, last_error=self.marker,
-                              sent_at=bindparam("now", type_=N.sent_at.type))
-                      .returning(N.id, N.channel, N.address, N.subject, N.body_text,
-                                 N.body_html, N.dedupe_key, N.attempts, N.sent_at))
+        self.claim = self._claim_statement()
         self.mark = (update(TABLE).where(N.id == bindparam("row_id"), N.last_error == self.marker)
                      .values(status=bindparam("new_status"), last_error=bindparam("new_error"),
                              sent_at=bindparam("new_sent_at", type_=N.sent_at.type)))
 
+    def _claim_statement(self):
+        pick = (select(N.id).where(_eligible(), N.id > bindparam("after"),
+                                   N.channel.not_in(sorted(self.down) or [""]))
+                .order_by(N.id).limit(1))
+        if _postgres(self.session):
+            pick = pick.with_for_update(skip_locked=True)
+        return (update(TABLE).where(N.id == pick.scalar_subquery(), _eligible())
+                .values(attempts=N.attempts + 1, last_error=self.marker,
+                        sent_at=bindparam("now", type_=N.sent_at.type))
+                .returning(N.id, N.channel, N.address, N.subject, N.body_text, N.body_html,
+                           N.dedupe_key, N.attempts, N.sent_at))
+
     def step(self, outcome: dict | None):
         """Record the previous row's outcome and claim the next row (None: nothing left)."""
+        connection = self.session.connection()  # Core: no ORM bookkeeping per message
         if outcome is not None:
-            self.session.execute(self.mark, outcome)
+            connection.execute(self.mark, outcome)
         now = clock.now()
-        row = self.session.execute(self.claim, {"after": self.after, "now": now,
-                                                "skip": sorted(self.down) or [""],
-                                                **_thresholds(now)}).first()
+        row = connection.execute(self.claim, {"after": self.after, "now": now,
+                                              **_thresholds(now)}).first()
         self.session.commit()
         if row is not None:
             self.after = row.id
@@ -145,6 +148,7 @@ class _Delivery:
         failed attempt each."""
         now, most = clock.now(), load_policy().reminders.max_attempts
         self.down.add(channel)
+        self.claim = self._claim_statement()
         result = self.session.execute(
             update(TABLE).where(_eligible(), N.channel == channel, N.id > self.after)
             .values(attempts=N.attempts + 1, sent_at=now, last_error=error[:2000],
