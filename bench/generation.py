@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,29 +142,15 @@ def _measure_province(url: str) -> dict:
 def province(schema: str | None = None) -> dict:
     """Generation for the demo province on PostgreSQL against the COPY floor; with schema, use
     that already filled schema (kept), else a new one (filled, then dropped)."""
-    from sqlalchemy import create_engine, text
+    from bench.pg_schema import schema_url, scratch_schema
 
-    from config.settings import get_settings
-    from models.db import get_engine
-
-    base = get_settings().test_pg_url
     if schema:
-        return _measure_province(f"{base}?options=-csearch_path%3D{schema}")
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
+        return _measure_province(schema_url(schema))
+    with scratch_schema() as url:
         start = time.perf_counter()
         _prepare(url, "province")
         demo_s = time.perf_counter() - start
         return {"demo_s": round(demo_s, 1), **_measure_province(url)}
-    finally:
-        get_engine(url).dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 BENCHES = {"county": county, "province": province}

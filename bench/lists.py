@@ -14,11 +14,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pg_schema import scratch_schema  # noqa: E402
 
 LEVELS = ("major", "serious", "general")
 SOURCES = ("inspection", "inspection", "inspection", "sampling", "complaint", "other")
@@ -113,36 +115,15 @@ def main() -> None:
     parser.add_argument("--hazards", type=int, default=100_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url, cleanup = f"sqlite:///{tmp}/bench.db", None
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        url = f"sqlite:///{tmp}/bench.db"
         if args.db == "postgresql":
-            url, cleanup = _pg_schema()
-        try:
-            prepare_s = prepare(url, args.hazards)
-            result = measure(url, Path(tmp) / "lists.xlsx")
-            check(Path(tmp) / "lists.xlsx", args.hazards)
-        finally:
-            if cleanup:
-                cleanup()
+            url = stack.enter_context(scratch_schema())
+        prepare_s = prepare(url, args.hazards)
+        result = measure(url, Path(tmp) / "lists.xlsx")
+        check(Path(tmp) / "lists.xlsx", args.hazards)
     result = {"db": args.db, "prepare_s": round(prepare_s, 1), **result, "target_s": 10}
     print(json.dumps(result, ensure_ascii=False))
-
-
-def _pg_schema():
-    from sqlalchemy import create_engine, text
-
-    from config.settings import get_settings
-
-    base, schema = get_settings().test_pg_url, f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-
-    def drop():
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-
-    return f"{base}?options=-csearch_path%3D{schema}", drop
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,9 +133,7 @@ def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
 
 def province(keep: Path | None = None) -> dict:
     """Import a province-size CSV folder into a new PostgreSQL schema, then re-import it."""
-    from sqlalchemy import create_engine, text
-
-    from config.settings import get_settings
+    from bench.pg_schema import scratch_schema
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = keep or Path(tmp) / "province"
@@ -144,22 +141,13 @@ def province(keep: Path | None = None) -> dict:
         rows = write_province_csv(folder)
         generate_s = time.perf_counter() - start
         size = sum(p.stat().st_size for p in folder.iterdir()) / 2**20
-        base = get_settings().test_pg_url
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base)
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{base}?options=-csearch_path%3D{schema}"
-        try:
+        with scratch_schema() as url:
             _run("--db", url, "init")
             command = ("--db", url, "roster", "import", str(folder), "--json")
             first_s, first_mb, first = _run(*command)
             first_cpu = CPU[" ".join(command)]
             again_s, again_mb, again = _run(*command)
             again_cpu = CPU[" ".join(command)]
-        finally:
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     return {"rows": rows, "csv_mb": round(size), "generate_csv_s": round(generate_s, 1),
             "import_empty_s": round(first_s, 1), "import_empty_cpu_s": first_cpu,
             "import_empty_peak_mb": round(first_mb),

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,17 +41,9 @@ def county() -> dict:
 
 def province() -> dict:
     """init + demo --scale province in a new PostgreSQL schema (dropped afterwards)."""
-    from sqlalchemy import create_engine, text
+    from bench.pg_schema import scratch_schema
 
-    from config.settings import get_settings
-
-    base = get_settings().test_pg_url
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
+    with scratch_schema() as url:
         _cli("--db", url, "init")
         start = time.perf_counter()
         result = subprocess.run([str(ROOT / "baobao"), "--db", url, "demo", "--scale", "province",
@@ -60,9 +51,6 @@ def province() -> dict:
         demo_s = time.perf_counter() - start
         counts = json.loads(result.stdout)["counts"]
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     return {"demo_s": round(demo_s, 1), "peak_rss_mb": round(peak), "counts": counts}
 
 

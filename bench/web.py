@@ -9,29 +9,31 @@ Measurements (after every client has signed in):
 - saturated: every client requests again as soon as it has an answer (closed loop), 15 s;
   shows the throughput of one worker on this machine (p95 is then 50 / throughput).
 
-Usage: .venv/bin/python bench/web.py [county] [province] [--seconds N]
+Usage: .venv/bin/python bench/web.py [county] [province] [--schema NAME] [--seconds N]
+
+--schema NAME measures an existing, filled PostgreSQL schema of the test database (e.g. the
+lead's bench_province with 2026Q3 tasks) without writing to it: the clients carry session
+cookies signed with a key shared with the server (BAOBAO_SECRET_KEY) instead of logging in.
 """
 
-import asyncio
 import datetime as dt
 import json
 import os
-import random
+import secrets
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.web_load import PASSWORD, cpu_seconds, load  # noqa: E402
+
 TODAY = dt.date(2026, 9, 22)
 CLIENTS = 50
-PASSWORD = "Bench-2026"
 
 
 def _prepare(url: str, scale: str) -> list[str]:
@@ -70,9 +72,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve(url: str, data_dir: str, port: int) -> subprocess.Popen:
+def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Popen:
     env = {**os.environ, "BAOBAO_DATABASE_URL": url, "BAOBAO_TODAY": TODAY.isoformat(),
            "BAOBAO_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    if key:
+        env["BAOBAO_SECRET_KEY"] = key
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host",
          "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
@@ -89,81 +93,18 @@ def _serve(url: str, data_dir: str, port: int) -> subprocess.Popen:
     raise RuntimeError("the web app did not start")
 
 
-async def _login(client, code: str) -> None:
-    import re
-
-    page = await client.get("/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = await client.post("/login", data={"login": code, "password": PASSWORD,
-                                                 "csrf": token})
-    if response.status_code != 303:
-        raise RuntimeError(f"login failed for {code}: {response.status_code}")
-
-
-async def _client(client, until: float, paced: bool, times: list, errors: list) -> None:
-    await asyncio.sleep(random.random() if paced else 0)
-    while time.perf_counter() < until:
-        start = time.perf_counter()
-        response = await client.get("/my/tasks")
-        elapsed = time.perf_counter() - start
-        if response.status_code == 200:
-            times.append(elapsed)
-        else:
-            errors.append(response.status_code)
-        if paced:
-            await asyncio.sleep(max(0.0, random.uniform(0.8, 1.2) - elapsed))
-
-
-def _load(base: str, codes: list[str], seconds: float, paced: bool,
-          cpu=lambda: 0.0) -> dict:
-    """Sign every client in first, then time 我的任务 for the given seconds."""
-    import httpx
-
-    times, errors, used = [], [], []
-
-    async def run() -> float:
-        clients = [httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False)
-                   for _ in codes]
-        try:
-            for client, code in zip(clients, codes, strict=True):
-                await _login(client, code)
-            start, cpu_start = time.perf_counter(), cpu()
-            await asyncio.gather(*(_client(c, start + seconds, paced, times, errors)
-                                   for c in clients))
-            used.append(cpu() - cpu_start)
-            return time.perf_counter() - start
-        finally:
-            for client in clients:
-                await client.aclose()
-
-    wall = asyncio.run(run())
-    ms = sorted(t * 1000 for t in times)
-    if not ms:
-        return {"requests": 0, "errors": len(errors)}
-    return {"requests": len(ms), "errors": len(errors), "rps": round(len(ms) / wall, 1),
-            "p50_ms": round(statistics.median(ms), 1),
-            "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1),
-            "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 1), "max_ms": round(ms[-1], 1),
-            "server_cpu_ms_per_request": round(used[0] * 1000 / len(ms), 2)}
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _measure(url: str, data_dir: str, codes: list[str], seconds: float) -> dict:
+def _measure(url: str, data_dir: str, codes: list, seconds: float,
+             key: str | None = None) -> dict:
     port = _free_port()
-    server = _serve(url, data_dir, port)
+    server = _serve(url, data_dir, port, key)
     try:
         base = f"http://127.0.0.1:{port}"
-        _load(base, codes[:5], 3, paced=False)  # warm-up
-        cpu = lambda: _cpu_seconds(server.pid)  # noqa: E731
+        load(base, codes[:5], 3, paced=False)  # warm-up
+        cpu = lambda: cpu_seconds(server.pid)  # noqa: E731
         return {"clients": len(codes), "load_average": round(os.getloadavg()[0], 1),
-                "one_client": _load(base, codes[:1], 5, paced=False, cpu=cpu),
-                "paced_1_per_s": _load(base, codes, seconds, paced=True, cpu=cpu),
-                "saturated": _load(base, codes, seconds / 2, paced=False, cpu=cpu)}
+                "one_client": load(base, codes[:1], 5, paced=False, cpu=cpu),
+                "paced_1_per_s": load(base, codes, seconds, paced=True, cpu=cpu),
+                "saturated": load(base, codes, seconds / 2, paced=False, cpu=cpu)}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -179,33 +120,69 @@ def county(seconds: float = 30) -> dict:
 
 def province(seconds: float = 30) -> dict:
     """The demo province on PostgreSQL in a schema of its own (target: paced p95 <= 60 ms)."""
-    from sqlalchemy import create_engine, text
+    from bench.pg_schema import scratch_schema
 
-    from config.settings import get_settings
+    with scratch_schema() as url, tempfile.TemporaryDirectory() as tmp:
+        codes = _prepare(url, "province")
+        return _measure(url, f"{tmp}/data", codes, seconds)
 
-    base = get_settings().test_pg_url
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            codes = _prepare(url, "province")
-            return _measure(url, f"{tmp}/data", codes, seconds)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+def _session_cookies(url: str, key: str) -> list[dict]:
+    """Session cookies of the CLIENTS officers with most tasks this quarter (read-only)."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from config import settings
+    from models.db import get_engine
+    from models.officer import Officer
+    from models.task import InspectionTask
+    from services import links
+    from web.sessions import COOKIE
+
+    settings.configure(database_url=url, today=TODAY, secret_key=key)
+    with Session(get_engine(url)) as session:
+        busiest = session.execute(
+            select(Officer.id, Officer.password_hash)
+            .join(InspectionTask, InspectionTask.officer_id == Officer.id)
+            .where(InspectionTask.period == "2026Q3")
+            .group_by(Officer.id, Officer.password_hash)
+            .order_by(func.count().desc(), Officer.id).limit(CLIENTS)).all()
+    if len(busiest) < CLIENTS:
+        raise SystemExit("the schema has too few officers with 2026Q3 tasks")
+    return [{COOKIE: links.sign(links.SESSION, {
+        "k": "officer", "i": officer_id, "pv": links.password_version(password_hash),
+        "c": links.new_csrf()})} for officer_id, password_hash in busiest]
+
+
+def existing(schema: str, seconds: float = 30) -> dict:
+    """An existing filled schema of the test PostgreSQL database, left unchanged."""
+    from bench.pg_schema import schema_url
+
+    if not schema.isidentifier():
+        raise SystemExit(f"not a schema name: {schema!r}")
+    key = secrets.token_hex(32)
+    cookies = _session_cookies(schema_url(schema), key)
+    with tempfile.TemporaryDirectory() as tmp:
+        return _measure(schema_url(schema), f"{tmp}/data", cookies, seconds, key)
+
+
+def _option(argv: list[str], name: str, default):
+    """(value of --name, argv without it)."""
+    if name not in argv:
+        return default, argv
+    at = argv.index(name)
+    return argv[at + 1], argv[:at] + argv[at + 2:]
 
 
 def main(argv: list[str]) -> None:
-    seconds = 30.0
-    if "--seconds" in argv:
-        seconds = float(argv[argv.index("--seconds") + 1])
-        argv = [a for a in argv if a not in ("--seconds", str(argv[argv.index("--seconds") + 1]))]
+    seconds, argv = _option(argv, "--seconds", 30.0)
+    schema, argv = _option(argv, "--schema", None)
     benches = {"county": county, "province": province}
-    for name in argv or ["county"]:
-        result = benches[name](seconds)
+    if schema:
+        result = existing(schema, float(seconds))
+        print(f"{schema:9s} {json.dumps(result, ensure_ascii=False)}", flush=True)
+    for name in argv or ([] if schema else ["county"]):
+        result = benches[name](float(seconds))
         print(f"{name:9s} {json.dumps(result, ensure_ascii=False)}", flush=True)
 
 

@@ -5,10 +5,12 @@ def exit_code_for(exc: Exception) -> tuple[str, int]:
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
     from config.files import ConfigError
-    from services.errors import BadInput
+    from services.errors import BadInput, Unavailable
 
     if isinstance(exc, (BadInput, ConfigError)):
         return str(exc), 2
+    if isinstance(exc, Unavailable):
+        return str(exc), 1
     if isinstance(exc, (ArgumentError, NoSuchModuleError)):
         return f"数据库地址无效：{exc}", 2
     if isinstance(exc, OperationalError):

@@ -1,11 +1,11 @@
 """Commands of the hazard area: hazards add | list | move, lists export, review."""
 
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from cli import context
-from cli.output import emit_json
+from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, run
 
 hazards_app = typer.Typer(help="风险隐患：登记、查询、整改销号", no_args_is_help=True)
 lists_app = typer.Typer(help="风险隐患清单和治理责任清单", no_args_is_help=True)
@@ -16,25 +16,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(hazards_app, name="hazards")
     app.add_typer(lists_app, name="lists")
     app.command("review")(review)
-
-
-def _ready() -> None:
-    from services.schema import require_current
-
-    require_current(engine=context.engine())
-
-
-def _date(value: str | None, option: str):
-    import datetime as dt
-
-    from services.errors import BadInput
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise BadInput(f"{option} 的日期 {value!r} 无效，应为 YYYY-MM-DD") from None
 
 
 @hazards_app.command("add")
@@ -50,58 +31,54 @@ def add(
     deadline: str = typer.Option(None, "--deadline", help="整改时限 YYYY-MM-DD（默认按等级的工作日数）"),
     found_on: str = typer.Option(None, "--found-on", help="发现日期 YYYY-MM-DD（默认今天）"),
     by: str = typer.Option("cli", "--by", help="登记人账号（写入审计日志）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    json_out: JsonFlag = False,
 ) -> None:
     """登记其他来源的风险隐患（抽检不合格、投诉举报、风险研判、其他）。"""
     from services.hazards.create import add_hazard
     from services.hazards.listing import hazard_item
 
-    due, found = _date(deadline, "--deadline"), _date(found_on, "--found-on")
-    _ready()
-    with context.session() as session:
+    due, found = parse_date(deadline, "--deadline"), parse_date(found_on, "--found-on")
+
+    def added(*, session) -> dict:
         hazard = add_hazard(
             session=session, source=source, description=description, level=level,
             entity_key=entity, jurisdiction_code=jurisdiction, responsible_unit=responsible_unit,
             responsible_person=responsible_person, measure=measure, deadline=due, found_on=found,
             actor=by)
-        item = hazard_item(session=session, hazard_id=hazard.id)
-    if json_out:
-        emit_json(item)
-    else:
-        typer.echo(f"已登记隐患 {item['id']}（{_label('level', item['level'])}），"
-                   f"整改时限 {item['deadline']}，责任单位 {item['responsible_unit'] or '—'}。")
+        return hazard_item(session=session, hazard_id=hazard.id)
+
+    run(added, json_out=json_out, show=lambda item: typer.echo(
+        f"已登记隐患 {item['id']}（{_label('level', item['level'])}），"
+        f"整改时限 {item['deadline']}，责任单位 {item['responsible_unit'] or '—'}。"))
 
 
 @hazards_app.command("list")
 def list_(
     status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（含下级区划）"),
+    jurisdiction: Subtree = None,
     overdue: bool = typer.Option(False, "--overdue", help="只列已逾期（过整改时限未销号）的隐患"),
     source: str = typer.Option(None, "--source", help="来源：督导、抽检不合格、投诉举报、风险研判、其他"),
     quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（该季度内在办的隐患）"),
-    limit: int = typer.Option(None, "--limit", min=1, help="最多列出多少条（total 仍为全部条数）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    limit: Limit = None,
+    json_out: JsonFlag = False,
 ) -> None:
     """列出风险隐患。"""
     from services.hazards.listing import list_hazards
     from services.periods import quarter as parse_quarter
 
     period = parse_quarter(quarter) if quarter else None
-    _ready()
-    with context.session() as session:
-        result = list_hazards(session=session, status=status, jurisdiction_code=jurisdiction,
-                              overdue=overdue, source=source, quarter=period, limit=limit)
-    if json_out:
-        emit_json(result)
-        return
-    typer.echo("编号\t来源\t等级\t状态\t发现日期\t整改时限\t逾期工作日\t主体/区划\t描述")
-    for h in result["hazards"]:
-        typer.echo("\t".join((
-            str(h["id"]), _label("source", h["source"]), _label("level", h["level"]),
-            _label("status", h["status"]), h["found_on"], h["deadline"],
-            str(h["overdue_workdays"] or ""), h["entity_name"] or h["jurisdiction_code"],
-            h["description"].replace("\n", " ")[:60])))
-    typer.echo(f"共 {result['total']:,} 项隐患（列出 {len(result['hazards']):,} 项）。")
+    run(partial(list_hazards, status=status, jurisdiction_code=jurisdiction, overdue=overdue,
+                source=source, quarter=period, limit=limit),
+        json_out=json_out, show=_print_hazards)
+
+
+def _print_hazards(result: dict) -> None:
+    print_rows(("编号", "来源", "等级", "状态", "发现日期", "整改时限", "逾期工作日", "主体/区划", "描述"),
+               ((str(h["id"]), _label("source", h["source"]), _label("level", h["level"]),
+                 _label("status", h["status"]), h["found_on"], h["deadline"],
+                 str(h["overdue_workdays"] or ""), h["entity_name"] or h["jurisdiction_code"],
+                 h["description"].replace("\n", " ")[:60]) for h in result["hazards"]),
+               f"共 {result['total']:,} 项隐患（列出 {len(result['hazards']):,} 项）。")
 
 
 def _label(kind: str, code: str) -> str:
@@ -119,23 +96,21 @@ def move(
         "--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）")] = None,
     note: str = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
     by: str = typer.Option(..., "--by", help="操作人：食安办账号或包保干部编号"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    json_out: JsonFlag = False,
 ) -> None:
     """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
     from pathlib import Path
 
     from services.hazards.lifecycle import move_hazard
 
-    _ready()
-    with context.session() as session:
-        result = move_hazard(session=session, hazard_id=hazard_id, target=state, by=by,
-                             evidence_files=[Path(p) for p in evidence or []], note=note)
-    if json_out:
-        emit_json(result)
-    else:
+    def show(result: dict) -> None:
         extra = f"，证据 {len(result['evidence'])} 个" if result["evidence"] else ""
         typer.echo(f"隐患 {hazard_id}：{_label('status', result['from'])} → "
                    f"{_label('status', result['to'])}（{by}{extra}）。")
+
+    run(partial(move_hazard, hazard_id=hazard_id, target=state, by=by,
+                evidence_files=[Path(p) for p in evidence or []], note=note),
+        json_out=json_out, show=show)
 
 
 @lists_app.command("export")
@@ -144,7 +119,7 @@ def export(
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
     quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认全部）"),
     status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    json_out: JsonFlag = False,
 ) -> None:
     """导出风险隐患清单和治理责任清单（一个工作簿，两个工作表）。"""
     from services.errors import BadInput
@@ -152,30 +127,20 @@ def export(
 
     if not file.lower().endswith(".xlsx"):
         raise BadInput(f"输出文件 {file} 应以 .xlsx 结尾")
-    _ready()
-    with context.session() as session:
-        result = export_lists(session=session, path=file, jurisdiction_code=jurisdiction,
-                              quarter=quarter, status=status)
-    if json_out:
-        emit_json(result)
-    else:
-        typer.echo(f"已导出{result['span']}的两个清单：{result['hazards']:,} 项隐患 → {file}")
+    run(partial(export_lists, path=file, jurisdiction_code=jurisdiction, quarter=quarter,
+                status=status),
+        json_out=json_out, show=lambda result: typer.echo(
+            f"已导出{result['span']}的两个清单：{result['hazards']:,} 项隐患 → {file}"))
 
 
 def review(
     quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认上一季度）"),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
     out: str = typer.Option(None, "--out", help="输出目录（默认 数据目录/review/季度）"),
-    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+    json_out: JsonFlag = False,
 ) -> None:
     """季度风险研判：分乡镇、分等级统计隐患，列出屡查屡犯主体，并导出本季度两个清单。"""
     from services.review import render_text, run_review
 
-    _ready()
-    with context.session() as session:
-        result = run_review(session=session, quarter=quarter, jurisdiction_code=jurisdiction,
-                            out_dir=out)
-    if json_out:
-        emit_json(result)
-    else:
-        typer.echo(render_text(result))
+    run(partial(run_review, quarter=quarter, jurisdiction_code=jurisdiction, out_dir=out),
+        json_out=json_out, show=lambda result: typer.echo(render_text(result)))

@@ -106,6 +106,9 @@ class ReminderPolicy(Strict):
 
 class RosterPolicy(Strict):
     unassigned_grace_workdays: int = Field(default=7, ge=0, le=250)
+    # Untrusted roster workbooks above either limit are refused (CSV folders have no limit).
+    max_file_mb: int = Field(default=50, ge=1, le=1024)
+    max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
 
 
 class CalendarPolicy(Strict):
@@ -145,6 +148,16 @@ class BriefingPolicy(Strict):
         return value
 
 
+class WebPolicy(Strict):
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    link_valid_days: int = Field(default=7, ge=1, le=90)
+    invite_valid_hours: int = Field(default=72, ge=1, le=24 * 30)
+    api_token_days: int = Field(default=90, ge=1, le=3650)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    min_password_length: int = Field(default=8, ge=6, le=128)
+
+
 class Policy(Strict):
     frequency: FrequencyPolicy = FrequencyPolicy()
     visits: VisitPolicy = VisitPolicy()
@@ -154,6 +167,7 @@ class Policy(Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
+    web: WebPolicy = WebPolicy()
 
 
 class ChecklistItem(Strict):

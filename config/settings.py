@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -16,6 +17,16 @@ from pydantic_settings import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Robots(BaseModel):
+    """One jurisdiction's group robots (baobao.toml [robots."<code>"])."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    wecom: str | None = None
+    dingtalk: str | None = None
+    dingtalk_secret: str | None = None
 
 
 class Settings(BaseSettings):
@@ -29,6 +40,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     config_dir: Path = ROOT / "config"
     base_url: str = "http://127.0.0.1:8000"
+    # Signing key of sessions, links, invitations and API tokens; set the same value on every
+    # machine serving one database. None: a random key kept in DATA_DIR/secret_key.
+    secret_key: str | None = Field(default=None, min_length=32)
 
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -40,6 +54,12 @@ class Settings(BaseSettings):
     wecom_webhook: str | None = None
     dingtalk_webhook: str | None = None
     dingtalk_secret: str | None = None
+    # Per-jurisdiction robots by jurisdiction code; the three above are the fallback for the
+    # summary-level office. Env form: BAOBAO_ROBOTS='{"511000100000": {"wecom": "…"}}'.
+    robots: dict[str, Robots] = {}
+    # Per-jurisdiction robots by jurisdiction code; the three above are the fallback for the
+    # summary-level office. Env form: BAOBAO_ROBOTS='{"511000100000": {"wecom": "…"}}'.
+    robots: dict[str, Robots] = {}
 
     # Test-suite settings: the PostgreSQL server used by the database fixture.
     test_pg_url: str = "postgresql+psycopg://127.0.0.1:5432/test"

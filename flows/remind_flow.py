@@ -5,6 +5,8 @@ is not a working day the run does nothing (make-up workdays such as 2026-09-20 d
 The flow is thin: services.reminders builds today's officer and office digests, queues them in
 the outbox (one row per dedupe key, so a second run the same day queues nothing) and delivers
 it; rows that failed earlier are retried by the same delivery. No SQL here.
+Runs started by a Prefect deployment are recorded in job_run by @record_deployment_runs; runs
+started by the embedded scheduler are recorded by the scheduler.
 """
 
 from prefect import flow
@@ -12,10 +14,12 @@ from prefect import flow
 from config.settings import get_settings
 from models.db import session_scope
 from services import clock
+from services.prefect_env import record_deployment_runs
 from services.reminders import remind
 
 
 @flow(name="remind")
+@record_deployment_runs
 def remind_flow(dry_run: bool = False) -> dict:
     """Queue and deliver today's reminders; returns queued / sent / failed counts."""
     with session_scope(get_settings().database_url) as session:

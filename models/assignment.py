@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -17,6 +17,9 @@ class Assignment(AssignmentBase, table=True):
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ck_assignment_dates"),
         Index("ix_assignment_officer", "officer_id", "start_date"),
         Index("ix_assignment_entity", "entity_id", "start_date"),
+        # Target of inspection_task's composite key: a task's officer and entity are its
+        # assignment's, checked by one foreign key instead of three.
+        UniqueConstraint("id", "officer_id", "entity_id", name="uq_assignment_officer_entity"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
 from models.enums import Channel, NotificationStatus, check_in
@@ -15,6 +15,8 @@ class NotificationBase(SQLModel):
     subject: str = Field(max_length=300)
     body_text: str
     body_html: str | None = None
+    # Files sent with an e-mail: paths under the data directory (the briefing's DOCX/PDF).
+    attachments: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: str = Field(default=NotificationStatus.QUEUED, max_length=16)
 
 

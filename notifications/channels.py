@@ -1,7 +1,9 @@
-"""The channels in force, built from the settings: which exist, and one sender each per batch.
+"""The channels in force, built from the settings: which exist, and the senders of one batch.
 
 Robot rows carry the group's name (office:<code>) as their address, never the webhook: the
-webhook URL and secret are read from the settings at send time and stay out of the database.
+webhook URL and secret are looked up in the settings at send time and stay out of the database.
+An office's robot is its jurisdiction's own ([robots."<code>"]); the global webhooks are the
+fallback of the summary-level office (the county), as they were before per-office robots.
 """
 
 import datetime as dt
@@ -10,16 +12,38 @@ from config.files import load_policy
 from config.settings import get_settings
 from notifications.senders import EmailSender, RobotSender, SendFailed
 
+ROBOTS = ("wecom", "dingtalk")
+
 
 def enabled() -> dict[str, bool]:
-    """Which channels are configured: email (SMTP host), wecom and dingtalk (webhooks)."""
+    """Which channels are configured: email (SMTP host), wecom and dingtalk (global webhooks)."""
     settings = get_settings()
     return {"email": bool(settings.smtp_host), "wecom": bool(settings.wecom_webhook),
             "dingtalk": bool(settings.dingtalk_webhook)}
 
 
+def robot_target(channel: str, code: str) -> tuple[str | None, str | None]:
+    """The webhook and (DingTalk) secret of a jurisdiction's group: its own, else the global."""
+    settings = get_settings()
+    own = settings.robots.get(code)
+    if own is not None and getattr(own, channel):
+        return getattr(own, channel), own.dingtalk_secret if channel == "dingtalk" else None
+    if channel == "wecom":
+        return settings.wecom_webhook, None
+    return settings.dingtalk_webhook, settings.dingtalk_secret
+
+
+def office_robots(code: str, *, summary_level: bool) -> list[str]:
+    """The robot channels an office's digest goes to: its own groups, else (summary level
+    only) the global ones."""
+    own, on = get_settings().robots.get(code), enabled()
+    return [c for c in ROBOTS
+            if (own is not None and getattr(own, c)) or (summary_level and on[c])]
+
+
 class Channels:
-    """Senders opened on first use and closed together: one SMTP connection per batch."""
+    """Senders opened on first use and closed together: one SMTP connection per batch, one
+    HTTP client per robot webhook."""
 
     def __init__(self, *, date: dt.datetime | None = None):
         self.date, self.senders = date, {}
@@ -32,25 +56,29 @@ class Channels:
             sender.close()
         return False
 
-    def _sender(self, channel: str):
-        if channel not in self.senders:
-            settings, timeout = get_settings(), load_policy().reminders.send_timeout_seconds
-            if channel == "email":
-                if not settings.smtp_host:
-                    raise SendFailed("未配置邮件服务器（BAOBAO_SMTP_HOST）", down=True)
-                self.senders[channel] = EmailSender(
-                    host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
-                    password=settings.smtp_password, security=settings.smtp_security,
-                    sender=settings.smtp_sender, timeout=timeout, date=self.date)
-            elif channel == "wecom":
-                self.senders[channel] = RobotSender(
-                    channel="wecom", webhook=settings.wecom_webhook, secret=None, timeout=timeout)
-            else:
-                self.senders[channel] = RobotSender(
-                    channel="dingtalk", webhook=settings.dingtalk_webhook,
-                    secret=settings.dingtalk_secret, timeout=timeout)
-        return self.senders[channel]
+    def _mailer(self):
+        settings, timeout = get_settings(), load_policy().reminders.send_timeout_seconds
+        if not settings.smtp_host:
+            raise SendFailed("未配置邮件服务器（BAOBAO_SMTP_HOST）", down=True)
+        return EmailSender(
+            host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
+            password=settings.smtp_password, security=settings.smtp_security,
+            sender=settings.smtp_sender, timeout=timeout, date=self.date)
+
+    def _sender(self, note):
+        if note.channel == "email":
+            key = ("email",)
+            if key not in self.senders:
+                self.senders[key] = self._mailer()
+            return self.senders[key]
+        webhook, secret = robot_target(note.channel, note.address.removeprefix("office:"))
+        key = (note.channel, webhook, secret)
+        if key not in self.senders:
+            self.senders[key] = RobotSender(
+                channel=note.channel, webhook=webhook, secret=secret,
+                timeout=load_policy().reminders.send_timeout_seconds)
+        return self.senders[key]
 
     def send(self, note) -> None:
         """Send one outbox row on its channel; raises SendFailed or SendUnknown."""
-        self._sender(note.channel).send(note)
+        self._sender(note).send(note)

@@ -91,6 +91,9 @@ class EmailSender:
         from yagmail.headers import resolve_addresses
         from yagmail.message import prepare_message
 
+        from notifications.attachments import parts
+
+        files = parts(getattr(note, "attachments", None))  # SendFailed when one is gone
         name, address = parseaddr(note.address)
         yag = self.yag
         to = {address: formataddr((name, address)) if name else address}
@@ -104,6 +107,8 @@ class EmailSender:
         alternative = msg.get_payload()[0]
         alternative.set_payload([MIMEText(note.body_text, "plain", "utf-8"),
                                  alternative.get_payload()[1]])
+        for attachment in files:
+            msg.attach(attachment)
         # Fixed boundaries: the generator would otherwise compile a regex per part to pick a
         # random one (half the CPU of a message). "_" never occurs in the base64 bodies.
         tag = hashlib.sha256(note.dedupe_key.encode()).hexdigest()[:16]

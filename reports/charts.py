@@ -1,85 +1,66 @@
-"""The briefing's charts as PNG bytes (matplotlib, Agg, the CJK font of reports.fonts):
-completion rate by township (bar) and hazards found vs closed over four quarters (line)."""
+"""The briefing's charts as PNG bytes (Pillow, reports.canvas, the CJK font of reports.fonts):
+completion rate by township (bar) and hazards found vs closed over four quarters (line). They
+are drawn once per briefing and shared by the HTML, PDF and DOCX versions."""
 
-import io
-from functools import lru_cache
+from reports.canvas import Canvas, nice_step, px
 
-DPI = 130
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page with GB/T 9704 margins (156 mm)
+BOX = (0.09, 0.98, 0.95, 0.22)  # left, right, top, bottom as fractions of the figure
 COLOURS = {"bar": "#2f5597", "low": "#c00000", "target": "#7f7f7f", "found": "#c55a11",
            "closed": "#2f5597"}
-
-
-@lru_cache(maxsize=1)
-def _setup() -> None:
-    import matplotlib
-    from matplotlib import font_manager
-
-    from reports.fonts import cjk_font
-
-    font_manager.fontManager.addfont(str(cjk_font()))
-    name = font_manager.FontProperties(fname=str(cjk_font())).get_name()
-    matplotlib.rcParams.update({"font.family": name, "axes.unicode_minus": False,
-                                "font.size": 9, "axes.spines.top": False,
-                                "axes.spines.right": False})
-
-
-def _figure():
-    """A new figure on the Agg canvas (no pyplot: no global state, no GUI backend)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    _setup()
-    fig = Figure(figsize=SIZE)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.95, bottom=0.22)
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _png(fig) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
 
 
 def completion_chart(data: dict) -> bytes:
     """Bars of completion rate (%) by township, the target as a dashed line.
 
     data: {"labels": [...], "values": [rate or None], "target": rate}."""
-    fig, ax = _figure()
     values = [0 if v is None else v * 100 for v in data["values"]]
-    target = data["target"] * 100
-    colours = [COLOURS["low"] if v < target else COLOURS["bar"] for v in values]
-    bars = ax.bar(range(len(values)), values, color=colours, width=0.6)
-    ax.axhline(target, color=COLOURS["target"], linestyle="--", linewidth=1)
-    ax.text(len(values) - 0.5, target + 1, f"目标 {target:.0f}%", ha="right", va="bottom",
-            color=COLOURS["target"], fontsize=8)
-    ax.bar_label(bars, labels=["—" if v is None else f"{v * 100:.0f}" for v in data["values"]],
-                 fontsize=7, padding=1)
-    ax.set_xticks(range(len(values)), data["labels"], rotation=45 if len(values) > 8 else 0,
-                  ha="right" if len(values) > 8 else "center")
-    ax.set_ylim(0, 110)
-    ax.set_ylabel("完成率（%）")
-    return _png(fig)
+    target, n = data["target"] * 100, len(values)
+    canvas = Canvas(SIZE, BOX, (-0.6, max(n, 1) - 0.4), 110)
+    canvas.axes("完成率（%）", 20, list(enumerate(data["labels"])), rotate=n > 8)
+    for i, (value, rate) in enumerate(zip(values, data["values"], strict=True)):
+        (x0, y), (x1, base) = canvas.xy(i - 0.3, value), canvas.xy(i + 0.3, 0)
+        if value:
+            canvas.draw.rectangle([(x0, y), (x1, base)],
+                                  fill=COLOURS["low" if value < target else "bar"])
+        label = "—" if rate is None else f"{rate * 100:.0f}"
+        canvas.text(((x0 + x1) / 2, y - px(1)), label, 7)
+    canvas.dashed(target, COLOURS["target"])
+    right, y = canvas.xy(n - 0.5, target + 1)
+    canvas.text((right, y), f"目标 {target:.0f}%", 8, COLOURS["target"], anchor="rb")
+    return canvas.png()
 
 
 def trend_chart(data: dict) -> bytes:
     """Lines of hazards found and closed per quarter.
 
     data: {"labels": [...], "found": [...], "closed": [...]}."""
-    fig, ax = _figure()
-    x = range(len(data["labels"]))
-    for key, name, offset in (("found", "发现", 6), ("closed", "销号", -12)):
-        ax.plot(x, data[key], marker="o", color=COLOURS[key], label=name, linewidth=1.6)
-        for i, v in zip(x, data[key], strict=True):
-            ax.annotate(str(v), (i, v), textcoords="offset points", xytext=(0, offset),
-                        ha="center", fontsize=8, color=COLOURS[key])
-    ax.set_xticks(list(x), data["labels"])
-    ax.set_xlim(-0.4, len(data["labels"]) - 0.6)
-    ax.set_ylim(0, max([*data["found"], *data["closed"], 1]) * 1.25)
-    ax.set_ylabel("隐患（个）")
-    ax.legend(frameon=False, loc="upper left", ncols=2)
-    return _png(fig)
+    n = len(data["labels"])
+    top = max([*data["found"], *data["closed"], 1]) * 1.25
+    step = max(nice_step(top), 1)  # counts: whole-number ticks
+    canvas = Canvas(SIZE, BOX, (-0.4, n - 0.6), top)
+    canvas.axes("隐患（个）", step, list(enumerate(data["labels"])))
+    for key, offset, anchor in (("found", -6, "mb"), ("closed", 12, "ms")):
+        points = [canvas.xy(i, v) for i, v in enumerate(data[key])]
+        if len(points) > 1:
+            canvas.draw.line(points, fill=COLOURS[key], width=round(px(1.6)), joint="curve")
+        for (x, y), value in zip(points, data[key], strict=True):
+            canvas.marker((x, y), COLOURS[key])
+            if offset > 0 and y + px(offset) >= canvas.bottom:  # beside, not over the x labels
+                canvas.text((x + px(5), y - px(2)), str(value), 8, COLOURS[key], anchor="lb")
+            else:
+                canvas.text((x, y + px(offset)), str(value), 8, COLOURS[key], anchor=anchor)
+    _legend(canvas)
+    return canvas.png()
+
+
+def _legend(canvas: Canvas) -> None:
+    x, y = canvas.left + px(8), canvas.top + px(10)
+    for key, name in (("found", "发现"), ("closed", "销号")):
+        canvas.draw.line([(x, y), (x + px(20), y)], fill=COLOURS[key], width=round(px(1.6)))
+        canvas.marker((x + px(10), y), COLOURS[key])
+        canvas.text((x + px(26), y), name, 9, anchor="lm")
+        x += px(70)
 
 
 def render_charts(charts: dict) -> dict[str, bytes]:

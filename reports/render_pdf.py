@@ -1,7 +1,12 @@
 """The briefing as PDF: WeasyPrint renders the HTML version with its print stylesheet and the
-light CJK font of reports.fonts (fonts are subset; ~0.7 s for a briefing)."""
+light CJK font of reports.fonts (fonts are subset by HarfBuzz in ~0.02 s; the layout of the
+demo county's ten pages takes ~0.7 s)."""
 
+import contextlib
+import ctypes.util
+import io
 import logging
+import sys
 
 from reports.render_html import render_html
 
@@ -10,9 +15,39 @@ for name in ("weasyprint", "fontTools"):
     logging.getLogger(name).setLevel(logging.ERROR)
 
 
+def _no_search(name: str) -> None:
+    """ctypes.util.find_library that finds nothing, without running ldconfig or gcc."""
+    return None
+
+
+def _forget_weasyprint() -> None:
+    for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        del sys.modules[module]
+
+
+def weasyprint_html():
+    """WeasyPrint's HTML class. On Linux it is imported with ctypes.util.find_library switched
+    off: WeasyPrint tries several library names before the sonames that load directly, and each
+    miss runs ldconfig and gcc (~0.5 s, seconds on a loaded machine); should a library load
+    only through the search, the import is repeated with it."""
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        from weasyprint import HTML
+
+        return HTML
+    original, ctypes.util.find_library = ctypes.util.find_library, _no_search
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # its advice on a miss, before retrying
+            from weasyprint import HTML
+    except OSError:
+        ctypes.util.find_library = original
+        _forget_weasyprint()
+        from weasyprint import HTML
+    finally:
+        ctypes.util.find_library = original
+    return HTML
+
+
 def render_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
     """PDF bytes of the briefing."""
-    from weasyprint import HTML
-
     html = render_html(doc, charts, pdf=True)
-    return HTML(string=html, base_url=".").write_pdf()
+    return weasyprint_html()(string=html, base_url=".").write_pdf()

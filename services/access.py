@@ -90,21 +90,22 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
 
 
 def officer_board(*, session: Session, who: Principal) -> dict:
-    """我的任务: overdue, due soon, later, and done this quarter (one indexed query)."""
+    """我的任务: overdue, due soon, later, done this quarter, and the count of open hazards
+    (one indexed query; the count rides along as a subquery evaluated once)."""
     today = clock.today()
     limit = deadlines.due_soon_limit(today)
     quarter = period_containing(today, "quarterly")
     task = InspectionTask
     rows = session.execute(
         select(task.id, task.due_date, task.status, task.done_on, task.period, task.source,
-               Entity.name, Campaign.name)
+               Entity.name, Campaign.name, _open_hazards(who).scalar_subquery())
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(task_scope(who), or_(task.status == "open", and_(
             task.status == "done", task.done_on >= quarter.start)))
-        .order_by(task.due_date, task.id))
+        .order_by(task.due_date, task.id)).all()
     board = {"overdue": [], "due_soon": [], "later": [], "done": []}
-    for tid, due, status, done_on, period, source, entity, campaign in rows:
+    for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
         shown = shown_status(status=status, due_date=due, today=today)
         item = {"id": tid, "entity_name": entity, "period": period, "source": source,
                 "campaign": campaign, "due_date": due.isoformat(), "status": shown,
@@ -113,13 +114,19 @@ def officer_board(*, session: Session, who: Principal) -> dict:
                else "due_soon" if due <= limit else "later")
         board[key].append(item)
     board["done"].sort(key=lambda t: t["done_on"], reverse=True)
-    return {**board, "quarter": quarter.name, "due_soon_limit": limit, "today": today}
+    waiting = rows[0][-1] if rows else open_hazard_count(session=session, who=who)
+    return {**board, "quarter": quarter.name, "due_soon_limit": limit, "today": today,
+            "open_hazards": waiting}
+
+
+def _open_hazards(who: Principal):
+    return select(func.count()).select_from(Hazard).where(
+        Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
 
 
 def open_hazard_count(*, session: Session, who: Principal) -> int:
     """How many of the officer's hazards still wait for rectification (待整改, 整改中)."""
-    return session.execute(select(func.count()).select_from(Hazard).where(
-        Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))).scalar_one()
+    return session.execute(_open_hazards(who)).scalar_one()
 
 
 def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | None = None):

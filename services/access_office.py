@@ -14,13 +14,13 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
-from services import clock, stats_quarter
+from services import clock, stats
 from services.access import EntityJ, TaskJ, task_scope
 from services.accounts import Principal
 from services.campaigns import list_campaigns
 from services.jurisdictions import county_paths, path_like
 from services.periods import period_containing
-from services.stats_coverage import as_date
+from services.stats import as_date
 from services.tasks import shown_status
 
 
@@ -31,15 +31,15 @@ def _within(column, who: Principal):
 def dashboard(*, session: Session, who: Principal) -> dict:
     """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards)."""
     quarter = period_containing(clock.today(), "quarterly")
-    figures = stats_quarter.quarter_figures(session=session, quarter=quarter,
-                                            jurisdiction_code=who.jurisdiction_code)
+    figures = stats.quarter_figures(session=session, quarter=quarter,
+                                    jurisdiction_code=who.jurisdiction_code)
     return figures
 
 
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
     """Officers with overdue open tasks in who's scope (any period), by township, most first."""
     from services.deadlines import overdue_by
-    from services.hazards.scope import places, resolve_scope
+    from services.jurisdictions import places, resolve_scope
 
     today, task = clock.today(), InspectionTask
     rows = session.execute(

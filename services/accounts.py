@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel, Field
 from sqlalchemy import literal, select
 from sqlmodel import Session
 
-from config.files import load_policy
+from config.files import WebPolicy, load_policy
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
@@ -28,22 +27,9 @@ _DUMMY = _hasher.hash("baobao-timing-equaliser")
 KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"}
 
 
-class WebPolicy(BaseModel):
-    """[web] of config/policy.toml (defaults apply while config/files.py has no such section)."""
-
-    session_hours: int = Field(default=12, ge=1, le=24 * 30)
-    link_valid_days: int = Field(default=7, ge=1, le=90)
-    invite_valid_hours: int = Field(default=72, ge=1, le=24 * 30)
-    api_token_days: int = Field(default=90, ge=1, le=3650)
-    login_max_failures: int = Field(default=5, ge=1, le=100)
-    login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
-    min_password_length: int = Field(default=8, ge=6, le=128)
-
-
 def web_policy() -> WebPolicy:
-    """The web section of the policy, or its defaults."""
-    found = getattr(load_policy(), "web", None)
-    return WebPolicy.model_validate(found.model_dump()) if found is not None else WebPolicy()
+    """The [web] section of config/policy.toml."""
+    return load_policy().web
 
 
 def hash_password(password: str) -> str:
@@ -55,7 +41,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether password matches the hash (always spends the time of one verification)."""
     try:
         return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 
@@ -120,7 +106,7 @@ def load_principal(*, session: Session, kind: str, person_id: int, pv: str | Non
 def find_person(*, session: Session, login: str) -> tuple[str, Officer | User] | None:
     """The account a login names: 食安办 account, else 干部编号, else a unique officer mobile."""
     login = (login or "").strip()
-    if not login:
+    if not login or "\x00" in login or not login.isprintable():
         return None
     user = session.execute(select(User).where(User.account == login)).scalar_one_or_none()
     if user is not None:

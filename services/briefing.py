@@ -24,11 +24,11 @@ from services import (
     clock,
     jurisdictions,
     ranking,
-    stats_quarter,
+    stats,
 )
 from services import briefing_text as tx
 from services.errors import BadInput
-from services.hazards.scope import resolve_scope
+from services.jurisdictions import resolve_scope
 from services.periods import Period, period_containing, previous_period
 from services.periods import quarter as parse_quarter
 
@@ -37,19 +37,13 @@ ACTOR = "system"
 
 def context(*, session: Session, quarter: Period, jurisdiction: str | None = None) -> dict:
     """Everything the sections are written from: this and last quarter's figures and ranks."""
-    cur = stats_quarter.quarter_figures(session=session, quarter=quarter,
-                                        jurisdiction_code=jurisdiction)
-    code = cur["jurisdiction"]["code"]
-    prev = stats_quarter.quarter_figures(session=session, quarter=previous_period(quarter),
-                                         jurisdiction_code=code)
+    figures = stats.briefing_figures(session=session, quarter=quarter,
+                                     jurisdiction_code=jurisdiction)
+    cur, prev = figures["cur"], figures["prev"]
     return {
-        "cur": cur, "prev": prev, "policy": load_policy(),
+        **figures, "policy": load_policy(),
         "scope_word": tx.SCOPE_WORDS.get(cur["jurisdiction"]["level"], "全辖区"),
         "rank": ranking.rank_figures(figures=cur), "rank_prev": ranking.rank_figures(figures=prev),
-        "trend": stats_quarter.hazard_trend(session=session, quarter=quarter,
-                                            jurisdiction_code=code),
-        "next": stats_quarter.next_quarter_work(session=session, quarter=quarter,
-                                                jurisdiction_code=code),
     }
 
 

@@ -1,7 +1,7 @@
 """Mailing a produced briefing: one outbox message per [briefing] recipient, then delivery.
 
-The outbox has no attachment column yet, so the message lists the files (name, size, sha256)
-and where they are stored; attaching them needs Notification.attachments (see the report).
+The DOCX and PDF go as attachments (their paths in Notification.attachments, read when the mail
+is sent); the body lists every file with its size and sha256, the HTML one kept in the archive.
 """
 
 from email.utils import parseaddr
@@ -12,6 +12,8 @@ from sqlmodel import Session
 from config.files import load_policy
 from models.briefing import Briefing
 from services.errors import BadInput
+
+ATTACHED = ("docx", "pdf")  # the formats mailed as attachments
 
 
 def check_can_send() -> None:
@@ -29,14 +31,16 @@ def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> 
     from reports.render_html import environment
     from services import outbox
 
-    files = [{**f, "name": Path(f["path"]).name} for f in briefing.files]
+    files = [{**f, "name": Path(f["path"]).name, "attached": f["format"] in ATTACHED}
+             for f in briefing.files]
     values = {"doc": doc, "files": files, "headline": headline}
     text = environment().get_template("briefing_mail.txt").render(**values)
     html = environment().get_template("briefing_mail.html").render(**values)
     messages = [outbox.Outgoing(
         channel="email", recipient=f"email:{parseaddr(r)[1]}", address=r,
         subject=f"【季度汇报】{doc['title']}", body_text=text, body_html=html,
-        dedupe_key=f"briefing:{briefing.id}:{parseaddr(r)[1]}")
+        dedupe_key=f"briefing:{briefing.id}:{parseaddr(r)[1]}",
+        attachments=[f["path"] for f in files if f["attached"]] or None)
         for r in load_policy().briefing.recipients]
     queued = outbox.enqueue(session=session, messages=messages)
     return {"queued": queued, **outbox.deliver(session=session)}

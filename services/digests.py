@@ -128,11 +128,11 @@ def section(lines: list[Line], cap: int) -> Section:
 
 def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
     """The officer's digest whose links are signed for them (open without logging in)."""
-    from services.links import item_link
+    from services.links import item_links
 
     def signed(part: Section) -> Section:
-        lines = [x._replace(link=item_link(kind=x.kind, item_id=x.id,
-                                           officer_id=digest.officer_id)) for x in part.lines]
+        urls = item_links(officer_id=digest.officer_id, items=[(x.kind, x.id) for x in part.lines])
+        lines = [x._replace(link=url) for x, url in zip(part.lines, urls, strict=True)]
         return Section(total=part.total, lines=lines)
 
     return replace(digest, overdue=signed(digest.overdue), due_soon=signed(digest.due_soon))

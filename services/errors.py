@@ -3,3 +3,7 @@
 
 class BadInput(Exception):
     """Input that cannot be accepted; nothing has been written."""
+
+
+class Unavailable(Exception):
+    """A service the command needs (Prefect server, mail server) does not answer; exit 1."""

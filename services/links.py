@@ -2,8 +2,9 @@
 
 Every token is an itsdangerous signature over a small JSON payload with a purpose (salt) and a
 timestamp from the one clock, so a token of one purpose is never accepted for another and every
-token expires. The key is a random secret kept in DATA_DIR/secret_key (created 0600 on first
-use), shared by the CLI (invitations) and the web server (sessions, links).
+token expires. The key is BAOBAO_SECRET_KEY when set (the same on every machine serving one
+database), else a random secret kept in DATA_DIR/secret_key (created 0600 on first use), shared
+by the CLI (invitations) and the web server (sessions, links).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from config.settings import get_settings
 from services import clock
@@ -60,12 +62,27 @@ def _secret(data_dir: str) -> bytes:
 
 
 def secret() -> bytes:
-    """The signing key of this installation."""
-    return _secret(str(get_settings().data_dir))
+    """The signing key: BAOBAO_SECRET_KEY when set, else this installation's key file."""
+    settings = get_settings()
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    return _secret(str(settings.data_dir))
+
+
+@lru_cache(maxsize=16)
+def _cached_serializer(key: bytes, purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(key, salt=purpose, signer=_ClockSigner)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret(), salt=purpose, signer=_ClockSigner)
+    return _cached_serializer(secret(), purpose)
+
+
+@lru_cache(maxsize=16)
+def _link_mac(key: bytes):
+    """The keyed HMAC of one-tap links, derived once (itsdangerous derives it per token)."""
+    signer = _cached_serializer(key, LINK).make_signer()
+    return hmac.new(signer.derive_key(), digestmod=signer.digest_method), want_bytes(signer.sep)
 
 
 def sign(purpose: str, payload: dict) -> str:
@@ -101,18 +118,36 @@ def same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
+def item_links(*, officer_id: int, items: list[tuple[str, int]]) -> list[str]:
+    """The signed one-tap URLs of an officer's tasks and hazards ((kind, id) pairs), in order.
+
+    The tokens are those sign(LINK, {"o", "t", "i"}) makes, built here with the key derived and
+    the clock read once per call: a province's digests carry about a million of them.
+    """
+    base, key = get_settings().base_url.rstrip("/"), secret()
+    keyed, sep = _link_mac(key)
+    stamp = sep + base64_encode(int_to_bytes(int(clock.now().timestamp())))
+    urls = []
+    for kind, item_id in items:
+        if kind not in ("task", "hazard") or not isinstance(item_id, int):
+            raise ValueError(kind)
+        # itsdangerous' compact JSON, not compressed (valid whether or not it would compress)
+        value = base64_encode(f'{{"o":{int(officer_id)},"t":"{kind}","i":{item_id}}}') + stamp
+        mac = keyed.copy()
+        mac.update(value)
+        token = (value + sep + base64_encode(mac.digest())).decode()
+        urls.append(f"{base}/{'tasks' if kind == 'task' else 'hazards'}/{item_id}?k={token}")
+    return urls
+
+
 def item_token(*, kind: str, item_id: int, officer_id: int) -> str:
     """The token of a one-tap link: this officer, this one task or hazard."""
-    if kind not in ("task", "hazard"):
-        raise ValueError(kind)
-    return sign(LINK, {"o": officer_id, "t": kind, "i": item_id})
+    return item_link(kind=kind, item_id=item_id, officer_id=officer_id).rpartition("?k=")[2]
 
 
 def item_link(*, kind: str, item_id: int, officer_id: int) -> str:
     """The signed one-tap URL of a task or hazard for its officer (digests carry it)."""
-    base = get_settings().base_url.rstrip("/")
-    token = item_token(kind=kind, item_id=item_id, officer_id=officer_id)
-    return f"{base}/{'tasks' if kind == 'task' else 'hazards'}/{item_id}?k={token}"
+    return item_links(officer_id=officer_id, items=[(kind, item_id)])[0]
 
 
 def check_item_token(token: str, *, kind: str, item_id: int, max_age_seconds: int) -> int:

@@ -12,8 +12,8 @@ from models.enums import LABELS, HazardLevel, HazardSource, HazardStatus, label
 from services import clock
 from services.hazards import codes
 from services.hazards.listing import EXPORT_COLUMNS, hazard_query, iter_rows, overdue_workdays
-from services.hazards.scope import places, resolve_scope
 from services.hazards.workbook import ListWorkbook
+from services.jurisdictions import places, resolve_scope
 from services.periods import Period
 from services.periods import quarter as parse_quarter
 

@@ -11,25 +11,21 @@ A claim older than claim_timeout_minutes belongs to a run that died between clai
 marking: it is marked failed '[状态不明]' and never resent automatically (it may have been
 delivered); `outbox retry ID` resends it once a person has checked. Eligible rows: queued, not
 in flight, never tried (sent_at NULL) or past their backoff since the last attempt (sent_at).
+Delivery itself (claim, send, mark; how its commits reach the disk) is services.outbox_delivery.
 """
 
 import datetime as dt
-import logging
-import uuid
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import and_, bindparam, case, func, not_, or_, select, update
+from sqlalchemy import and_, bindparam, not_, or_, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
 from models.notification import Notification
-from notifications.channels import Channels
-from notifications.senders import SendFailed, SendUnknown
 from services import clock
 from services.audit import record_event
 from services.errors import BadInput
 
-log = logging.getLogger("baobao.outbox")
 TABLE = Notification.__table__
 N = TABLE.c
 IN_FLIGHT = "[投递中]"
@@ -49,6 +45,7 @@ class Outgoing:
     body_text: str
     body_html: str | None
     dedupe_key: str
+    attachments: list[str] | None = None  # files sent with an e-mail (absolute paths)
 
 
 def _postgres(session: Session) -> bool:
@@ -106,58 +103,6 @@ def _failure(error: str, attempts: int) -> dict:
     return {"new_status": "failed" if final else "queued", "new_error": error[:2000]}
 
 
-class _Delivery:
-    """One delivery run. Each transaction marks the previous row and claims the next one, so
-    a message costs one commit; statements are built once and executed with new values."""
-
-    def __init__(self, session: Session):
-        self.session, self.marker = session, f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
-        self.after, self.down = 0, set()
-        self.claim = self._claim_statement()
-        self.mark = (update(TABLE).where(N.id == bindparam("row_id"), N.last_error == self.marker)
-                     .values(status=bindparam("new_status"), last_error=bindparam("new_error"),
-                             sent_at=bindparam("new_sent_at", type_=N.sent_at.type)))
-
-    def _claim_statement(self):
-        pick = (select(N.id).where(_eligible(), N.id > bindparam("after"),
-                                   N.channel.not_in(sorted(self.down) or [""]))
-                .order_by(N.id).limit(1))
-        if _postgres(self.session):
-            pick = pick.with_for_update(skip_locked=True)
-        return (update(TABLE).where(N.id == pick.scalar_subquery(), _eligible())
-                .values(attempts=N.attempts + 1, last_error=self.marker,
-                        sent_at=bindparam("now", type_=N.sent_at.type))
-                .returning(N.id, N.channel, N.address, N.subject, N.body_text, N.body_html,
-                           N.dedupe_key, N.attempts, N.sent_at))
-
-    def step(self, outcome: dict | None):
-        """Record the previous row's outcome and claim the next row (None: nothing left)."""
-        connection = self.session.connection()  # Core: no ORM bookkeeping per message
-        if outcome is not None:
-            connection.execute(self.mark, outcome)
-        now = clock.now()
-        row = connection.execute(self.claim, {"after": self.after, "now": now,
-                                              **_thresholds(now)}).first()
-        self.session.commit()
-        if row is not None:
-            self.after = row.id
-        return row
-
-    def fail_channel(self, channel: str, error: str) -> int:
-        """A channel that is down: its eligible rows not tried yet in this run record one
-        failed attempt each."""
-        now, most = clock.now(), load_policy().reminders.max_attempts
-        self.down.add(channel)
-        self.claim = self._claim_statement()
-        result = self.session.execute(
-            update(TABLE).where(_eligible(), N.channel == channel, N.id > self.after)
-            .values(attempts=N.attempts + 1, sent_at=now, last_error=error[:2000],
-                    status=case((N.attempts + 1 >= most, "failed"), else_="queued")),
-            _thresholds(now))
-        self.session.commit()
-        return result.rowcount
-
-
 def _stale_before() -> dt.datetime:
     return clock.now() - dt.timedelta(minutes=load_policy().reminders.claim_timeout_minutes)
 
@@ -171,43 +116,6 @@ def recover_interrupted(*, session: Session) -> int:
         .values(status="failed", last_error=INTERRUPTED))
     session.commit()
     return result.rowcount
-
-
-def _attempt(run: _Delivery, channels: Channels, row, counts: dict) -> dict | None:
-    """Send one claimed row; returns the values that mark its outcome."""
-    outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
-    try:
-        channels.send(row)
-    except SendFailed as exc:
-        counts["failed"] += 1
-        outcome.update(_failure(str(exc), row.attempts))
-        if exc.down:
-            run.session.execute(run.mark, outcome)
-            counts["failed"] += run.fail_channel(row.channel, str(exc))
-            return None
-    except SendUnknown as exc:
-        counts["unknown"] += 1
-        outcome.update(new_status="failed", new_error=f"{UNKNOWN} {exc}"[:2000])
-    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
-        log.exception("delivering notification %s", row.id)
-        counts["failed"] += 1
-        outcome.update(_failure(f"内部错误：{type(exc).__name__}", row.attempts))
-    else:
-        counts["sent"] += 1
-        outcome.update(new_status="sent", new_error=None, new_sent_at=clock.now())
-    return outcome
-
-
-def deliver(*, session: Session) -> dict:
-    """Deliver every eligible queued row once; returns counts of this run."""
-    counts = {"sent": 0, "failed": 0, "unknown": recover_interrupted(session=session)}
-    run, outcome = _Delivery(session), None
-    with Channels(date=clock.now()) as channels:
-        while (row := run.step(outcome)) is not None:
-            outcome = _attempt(run, channels, row, counts)
-    counts["waiting"] = session.execute(
-        select(func.count()).where(N.status == "queued")).scalar_one()
-    return counts
 
 
 def _check_retryable(session: Session, notification_id: int) -> None:
@@ -254,3 +162,9 @@ def list_notifications(*, session: Session, status: str | None = None,
         statement = statement.where(N.status == status)
     rows = session.execute(statement.order_by(N.id.desc()).limit(limit)).mappings()
     return [dict(row) for row in rows]
+
+
+from services.outbox_delivery import _Delivery, deliver  # noqa: E402 - uses the names above
+
+__all__ = ["Outgoing", "_Delivery", "deliver", "enqueue", "existing_keys", "list_notifications",
+           "recover_interrupted", "retry"]

@@ -9,7 +9,7 @@ is this repository's folder: every worker machine needs the same checkout at the
 from config.files import ScheduledJob
 from config.settings import ROOT
 from services import schedule
-from services.errors import BadInput
+from services.errors import BadInput, Unavailable
 
 
 def api_url() -> str:
@@ -48,7 +48,7 @@ def register_jobs(*, jobs: list[ScheduledJob], pool: str) -> list[dict]:
     url = api_url()
     with get_client(sync_client=True) as client:
         if client.api_healthcheck() is not None:
-            raise ConnectionError(f"无法连接 Prefect 服务器 {url}，请确认它已启动")
+            raise Unavailable(f"无法连接 Prefect 服务器 {url}，请确认它已启动")
         ensure_pool(client=client, pool=pool)
     registered = []
     for job in jobs:

@@ -11,7 +11,7 @@ township already on the red list), worst first.
 from sqlmodel import Session
 
 from config.files import load_policy
-from services import stats_quarter
+from services import stats
 from services.periods import quarter as parse_quarter
 
 
@@ -76,6 +76,6 @@ def rank_figures(*, figures: dict) -> dict:
 
 def ranking(*, session: Session, quarter: str, jurisdiction: str | None = None) -> dict:
     """The 红黑榜 of a quarter for the townships of a subtree (default: the county)."""
-    figures = stats_quarter.quarter_figures(session=session, quarter=parse_quarter(quarter),
-                                            jurisdiction_code=jurisdiction)
+    figures = stats.quarter_figures(session=session, quarter=parse_quarter(quarter),
+                                    jurisdiction_code=jurisdiction)
     return rank_figures(figures=figures)

@@ -1,9 +1,9 @@
 """Today's reminders: build the digests, render them, queue them in the outbox, deliver it.
 
-Who is reached how: officers and office users get mail at their own address; the group robots
-configured in the settings (WeCom, DingTalk) are the summary-level office's groups and get that
-office's digest. A person with no usable channel is listed in skipped_no_channel so that the
-office can complete the roster. Every message's dedupe key names its kind, recipient, day and
+Who is reached how: officers and office users get mail at their own address; an office's digest
+also goes to its jurisdiction's group robots ([robots."<code>"] in the settings), and the
+global robots are the summary-level office's groups. A person with no usable channel is listed
+in skipped_no_channel so that the office can complete the roster. Every message's dedupe key names its kind, recipient, day and
 channel, so a second run on the same day queues nothing new.
 """
 
@@ -29,7 +29,6 @@ from services.digests import (
 )
 from services.outbox import Outgoing
 
-ROBOTS = ("wecom", "dingtalk")
 MAIL = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[A-Za-z0-9-]+")
 
 
@@ -78,9 +77,8 @@ def _officer_mail(digest: OfficerDigest) -> builders.Rendered:
 
 
 def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -> None:
-    robots = [c for c in ROBOTS if on[c]]
-    if digest.level != load_policy().reminders.summary_level:
-        robots = []
+    summary = digest.level == load_policy().reminders.summary_level
+    robots = channels.office_robots(digest.code, summary_level=summary)
     group, markdown = f"office:{digest.code}", cache(partial(builders.office_markdown, digest))
     out.extend(Planned(c, group, group, f"digest:{group}:{digest.day}:{c}", markdown)
                for c in robots)

@@ -16,9 +16,8 @@ from sqlmodel import Session
 from config.settings import get_settings
 from models.enums import HazardLevel, label
 from services import calendar, clock
-from services.hazards.scope import resolve_scope
 from services.hazards.workbook import ListWorkbook
-from services.jurisdictions import county_paths
+from services.jurisdictions import county_paths, resolve_scope
 from services.lists_export import export_lists, span_label
 from services.periods import Period, period_containing, previous_period
 from services.periods import quarter as parse_quarter

@@ -62,7 +62,7 @@ def _entities(session: Session, town: Jurisdiction, officer: Officer, count: int
     return ids
 
 
-def _campaign_tasks(session: Session, name: str, due: dt.date, entity_ids: list[int]) -> list:
+def campaign_tasks(session: Session, name: str, due: dt.date, entity_ids: list[int]) -> list:
     campaign = Campaign(name=name, due_date=due, created_on=D(2026, 9, 1), filters={})
     session.add(campaign)
     session.flush()
@@ -121,8 +121,8 @@ def build_county(engine, set_today) -> dict:
             "UPDATE inspection_task SET status = 'open', done_on = NULL WHERE period = '2026Q3' "
             "AND entity_id IN (SELECT id FROM entity WHERE jurisdiction_id = :j)"),
             {"j": towns[T3].id})
-        escalated = _campaign_tasks(session, "中秋国庆专项督导", D(2026, 9, 22), ids["t3_entities"][:2])
-        late = _campaign_tasks(session, "校园周边专项督导", D(2026, 9, 23), t2[:2])
+        escalated = campaign_tasks(session, "中秋国庆专项督导", D(2026, 9, 22), ids["t3_entities"][:2])
+        late = campaign_tasks(session, "校园周边专项督导", D(2026, 9, 23), t2[:2])
         late[0].status, late[0].done_on = "done", D(2026, 9, 24)  # done late, before 09-30
         ids["escalated_tasks"] = [t.id for t in escalated]
         _cancel(session)

@@ -8,6 +8,8 @@ import datetime as dt
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +72,14 @@ def db_url(request, tmp_path, sqlite_template):
         yield f"sqlite:///{path}"
         get_engine(f"sqlite:///{path}").dispose()
         return
+    with pg_schema() as url:
+        yield url
+
+
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """The URL of a new, migrated PostgreSQL schema of its own, dropped afterwards; skips (or
+    fails under BAOBAO_REQUIRE_PG) without a server."""
     problem = _pg_problem()
     if problem:
         if settings_module.get_settings().require_pg:
@@ -107,6 +117,45 @@ def set_today():
         settings_module.configure(today=day)
 
     return apply
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """BAOBAO_DATA_DIR pointed at tmp_path/data for this test; returns that folder."""
+    monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path / "data"))
+    settings_module.reset()
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def town_tasks(engine, db_url):
+    """The town demo (seed 2) with its 2026Q3 routine tasks generated on 2026-09-22; its URL."""
+    from services import demo
+    from services.generation import generate_routine_tasks
+
+    demo.fill(engine=engine, scale="town", seed=2)
+    settings_module.configure(today=dt.date(2026, 9, 22))
+    with Session(engine) as session:
+        generate_routine_tasks(session=session)
+        session.commit()
+    return db_url
+
+
+@pytest.fixture
+def policy_file(tmp_path, monkeypatch):
+    """A writable copy of the config folder in force: policy_file(old, new) edits policy.toml."""
+    target = tmp_path / "config"
+    shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(target))
+    settings_module.reset()
+
+    def edit(old: str, new: str) -> None:
+        path = target / "policy.toml"
+        content = path.read_text(encoding="utf-8")
+        assert old in content
+        path.write_text(content.replace(old, new, 1), encoding="utf-8")
+
+    return edit
 
 
 @pytest.fixture

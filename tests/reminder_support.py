@@ -137,8 +137,8 @@ def policy_dir(tmp_path: Path, **reminders) -> Path:
         shutil.copy(ROOT / "config" / name, folder / name)
     policy = (folder / "policy.toml").read_text(encoding="utf-8")
     for key, value in reminders.items():
-        rendered = json.dumps(value)
-        policy, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {rendered}", policy)
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+        policy, n = re.subn(rf"(?m)^{key} = .*$", lambda _, line=line: line, policy)
         assert n == 1, key
     (folder / "policy.toml").write_text(policy, encoding="utf-8")
     return folder

@@ -2,34 +2,13 @@
 
 import datetime as dt
 import logging
-import shutil
-from pathlib import Path
 
 import pytest
 
-from config import settings as settings_module
 from services import calendar
 from services.periods import parse_period
 
-ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
-
-
-@pytest.fixture
-def policy_file(tmp_path, monkeypatch):
-    """A writable copy of the config folder in force: policy_file(old, new) edits policy.toml."""
-    target = tmp_path / "config"
-    shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(target))
-    settings_module.reset()
-
-    def edit(old: str, new: str) -> None:
-        path = target / "policy.toml"
-        text = path.read_text(encoding="utf-8")
-        assert old in text
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    return edit
 
 
 @pytest.fixture

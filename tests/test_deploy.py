@@ -252,4 +252,5 @@ def test_deploy_needs_a_reachable_server(tmp_path):
     assert missing.stdout == ""
     down = baobao("deploy", api=f"http://127.0.0.1:{free_port()}/api", data_dir=tmp_path)
     assert down.returncode == 1 and "无法连接 Prefect 服务器" in down.stderr
+    assert "文件或系统错误" not in down.stderr
     assert "Traceback" not in down.stderr

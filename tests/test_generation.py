@@ -4,7 +4,6 @@ cancellation, policy frequencies, scope, two generators at once and a killed run
 import datetime as dt
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,6 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from config import settings as settings_module
 from models import (
     Assignment,
     AuditEvent,
@@ -86,23 +84,6 @@ class Roster:
 @pytest.fixture
 def roster(session):
     return Roster(session)
-
-
-@pytest.fixture
-def policy_file(tmp_path, monkeypatch):
-    """A writable copy of the config folder: policy_file(old, new) edits policy.toml."""
-    target = tmp_path / "config"
-    shutil.copytree(ROOT / "config", target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(target))
-    settings_module.reset()
-
-    def edit(old: str, new: str) -> None:
-        path = target / "policy.toml"
-        content = path.read_text(encoding="utf-8")
-        assert old in content
-        path.write_text(content.replace(old, new, 1), encoding="utf-8")
-
-    return edit
 
 
 def tasks_of(session, assignment) -> list[InspectionTask]:

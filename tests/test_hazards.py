@@ -151,8 +151,17 @@ def test_cli_list_table_and_bad_filter(db_url, session, cli):
 
 
 def _visit(session, r, *, answers: dict, problems: list) -> tuple:
-    officer, entity = r.officers["BBV001"], r.e1
-    assignment = session.exec(select(Assignment).where(Assignment.entity_id == entity.id)).one()
+    """BBV001's visit of E1 (see _visit_on)."""
+    assignment = session.exec(select(Assignment).where(Assignment.entity_id == r.e1.id)).one()
+    return _visit_on(session, assignment, answers=answers, problems=problems)
+
+
+def _visit_on(session, assignment, *, answers: dict, problems: list) -> tuple:
+    """The assignment's done 2026Q3 task and its on-site visit of 2026-09-24: (record, task)."""
+    from models import Entity, Officer
+
+    officer = session.get(Officer, assignment.officer_id)
+    entity = session.get(Entity, assignment.entity_id)
     task = InspectionTask(source="routine", period="2026Q3", due_date=D(2026, 9, 30),
                           status="done", assignment_id=assignment.id, officer_id=officer.id,
                           entity_id=entity.id, jurisdiction_id=officer.jurisdiction_id,
@@ -214,24 +223,15 @@ def test_a_clean_visit_opens_nothing_and_a_bad_problem_is_refused(session, set_t
 
 def test_a_visit_in_the_demo_town(engine, session, set_today):
     """The demo town roster: the township's name makes the default 责任单位."""
-    from models import Entity, Jurisdiction, Officer
+    from models import Jurisdiction, Officer
     from services import demo
 
     set_today("2026-09-24")
     demo.fill(engine=engine, scale="town", seed=2)
     assignment = session.exec(select(Assignment).where(Assignment.end_date.is_(None))).first()
     officer = session.get(Officer, assignment.officer_id)
-    entity = session.get(Entity, assignment.entity_id)
-    task = InspectionTask(source="routine", period="2026Q3", due_date=D(2026, 9, 30),
-                          status="done", assignment_id=assignment.id, officer_id=officer.id,
-                          entity_id=entity.id, jurisdiction_id=officer.jurisdiction_id,
-                          created_on=D(2026, 7, 1), done_on=D(2026, 9, 24))
-    session.add(task)
-    session.flush()
-    record = InspectionRecord(task_id=task.id, officer_id=officer.id, entity_id=entity.id,
-                              recorded_by=officer.code, visit_date=D(2026, 9, 24), mode="onsite",
-                              answers={}, problems=[{"description": "无消毒记录", "level": "一般"}])
-    session.add(record)
+    record, task = _visit_on(session, assignment, answers={},
+                             problems=[{"description": "无消毒记录", "level": "一般"}])
     hazard, = open_hazards_for_record(session=session, record=record, task=task)
     township = session.exec(select(Jurisdiction).where(Jurisdiction.level == "township")).one()
     assert hazard.responsible_unit == f"{township.name}市场监管所"

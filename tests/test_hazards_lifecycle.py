@@ -40,15 +40,6 @@ FROM_STATE = {  # what a refusal names as the state's allowed moves
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    from config import settings
-
-    monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path / "data"))
-    settings.reset()
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def png(tmp_path):
     path = tmp_path / "整改照片.png"
     path.write_bytes(PNG)

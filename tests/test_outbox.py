@@ -2,6 +2,7 @@
 N attempts, interrupted claims never resent automatically, secrets never stored."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlalchemy import text
@@ -10,7 +11,7 @@ from config import settings
 from services import outbox
 from services.errors import BadInput
 from services.outbox import Outgoing
-from tests.reminder_support import MailServer, RobotServer, policy_dir
+from tests.reminder_support import MailServer, RobotServer, free_port, policy_dir, text_part
 
 WEBHOOK_KEY = "wecom-SECRET-693a91f6"
 
@@ -205,3 +206,74 @@ def test_unconfigured_mail_is_a_failure_not_a_loss(session, channels, monkeypatc
     outbox.enqueue(session=session, messages=[_mail(1)])
     assert outbox.deliver(session=session)["failed"] == 1
     assert "未配置邮件服务器" in _rows(session)[0].last_error
+
+
+def test_attachments_travel_through_the_outbox_and_a_missing_one_fails_in_chinese(
+        session, channels, tmp_path):
+    mail, _ = channels
+    mail.start()
+    report = tmp_path / "青石县季度汇报.pdf"
+    report.write_bytes(b"%PDF-1.7 " * 300)
+    with_file = Outgoing(**{**_mail(1).__dict__, "attachments": [str(report)]})
+    gone = Outgoing(**{**_mail(2).__dict__, "attachments": [str(tmp_path / "已删除.docx")]})
+    outbox.enqueue(session=session, messages=[with_file, gone])
+    assert outbox.deliver(session=session)["sent"] == 1
+    [(_, message)] = mail.messages
+    [part] = message.iter_attachments()
+    assert (part.get_filename(), part.get_content()) == (report.name, report.read_bytes())
+    row = _rows(session)[1]
+    assert row.status == "queued" and row.last_error.startswith("附件文件不存在：已删除.docx")
+    outbox.deliver(session=session)
+    outbox.deliver(session=session)  # max_attempts = 3: failed, with the reason kept
+    assert (_rows(session)[1].status, _rows(session)[1].attempts) == ("failed", 3)
+    assert "附件文件不存在" in _rows(session)[1].last_error
+
+
+def test_briefing_mail_attaches_the_docx_and_the_pdf(session, channels, tmp_path,
+                                                     monkeypatch, set_today):
+    from models.briefing import Briefing
+    from services import briefing_mail
+
+    mail, _ = channels
+    mail.start()
+    (tmp_path / "p").mkdir()
+    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(policy_dir(
+        tmp_path / "p", recipients=["县委办 <xwb@example.cn>"], retry_backoff_minutes=[0])))
+    settings.reset()
+    set_today("2026-10-13")
+    files = []
+    for fmt, data in (("docx", b"PK docx"), ("pdf", b"%PDF pdf"), ("html", b"<html>")):
+        path = tmp_path / f"青石县2026年第三季度食品安全包保工作情况汇报.{fmt}"
+        path.write_bytes(data)
+        files.append({"format": fmt, "path": str(path), "sha256": "ab" * 32, "size": len(data)})
+    doc = {"title": "青石县2026年第三季度食品安全包保工作情况汇报", "issuer": "青石县食安办",
+           "date": "2026年10月13日"}
+    result = briefing_mail.queue(session=session, briefing=Briefing(id=7, files=files),
+                                 doc=doc, headline="督导完成率96.0%")
+    assert (result["queued"], result["sent"]) == (1, 1)
+    [(rcpt, message)] = mail.messages
+    assert rcpt == ["xwb@example.cn"] and message["Subject"] == f"【季度汇报】{doc['title']}"
+    assert [(p.get_filename(), p.get_content()) for p in message.iter_attachments()] == [
+        (f"{doc['title']}.docx", b"PK docx"), (f"{doc['title']}.pdf", b"%PDF pdf")]
+    assert f"{doc['title']}.html" in text_part(message)  # listed, kept in the archive
+
+
+def test_a_robot_group_that_is_down_leaves_the_other_groups_alone(session, channels,
+                                                                  monkeypatch, set_today):
+    _, robot = channels  # the global WeCom robot: the county's group
+    down = f"http://127.0.0.1:{free_port()}/send?key=DOWN-KEY-5"
+    monkeypatch.setenv("BAOBAO_ROBOTS", json.dumps({"510101001000": {"wecom": down}}))
+    settings.reset()
+    set_today("2026-10-13")
+    notes = [Outgoing("wecom", f"office:{code}", f"office:{code}", "【逾期督办】", "### 逾期督办",
+                      None, f"digest:office:{code}:{day}:wecom")
+             for code, day in (("510101001000", "2026-10-12"), ("510101001000", "2026-10-13"),
+                               ("510101000000", "2026-10-13"))]
+    outbox.enqueue(session=session, messages=notes)
+    assert outbox.deliver(session=session) == {"sent": 1, "failed": 2, "unknown": 0,
+                                               "waiting": 2}
+    assert len(robot.requests) == 1
+    rows = sorted(_rows(session), key=lambda r: r.dedupe_key)  # queued in key order
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("queued", 1), ("queued", 1)]
+    assert all("无法连接机器人" in r.last_error and "DOWN-KEY-5" not in r.last_error
+               for r in rows[1:])

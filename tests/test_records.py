@@ -5,23 +5,16 @@ import json
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from config.settings import configure
 from models import Assignment, AuditEvent, Entity, InspectionRecord, InspectionTask
-from services import demo
 from services.generation import generate_routine_tasks
 
 
 @pytest.fixture
-def town(engine, db_url):
-    """The town demo with its 2026Q3 routine tasks generated on 2026-09-22."""
-    demo.fill(engine=engine, scale="town", seed=2)
-    configure(today=dt.date(2026, 9, 22))
-    with Session(engine) as session:
-        generate_routine_tasks(session=session)
-        session.commit()
-    return db_url
+def town(town_tasks):
+    """The town demo with its 2026Q3 routine tasks generated on 2026-09-22 (tests/conftest.py)."""
+    return town_tasks
 
 
 def task_with(session, *, risk: tuple[str, ...], category: str | None = None) -> InspectionTask:

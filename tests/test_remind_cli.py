@@ -148,6 +148,51 @@ def test_robots_get_the_county_digest_without_leaking_secrets(cli, db_url, engin
         assert secret not in out + err + stored
 
 
+def test_each_township_office_digest_reaches_its_own_robot(cli, db_url, engine, roster, mail,
+                                                           monkeypatch):
+    from models import User
+
+    with Session(engine) as session:  # 西山镇 gets an office and an overdue task of its own
+        roster.ids.update({k: session.merge(v) for k, v in roster.ids.items()})
+        session.add(User(account="xishan", name="冯督办", role="supervisor",
+                         jurisdiction_id=roster["west"].id, email="xishan@example.cn"))
+        session.commit()
+        add_task(session, roster, "o_west", "2026-09-30", entity_name="西山镇杏花小吃店")
+    east, west, county = RobotServer().start(), RobotServer().start(), RobotServer().start()
+    monkeypatch.setenv("BAOBAO_ROBOTS", json.dumps({
+        "510101001000": {"wecom": f"{east.url}/wecom?key=EAST-KEY-1"},
+        "510101002000": {"dingtalk": f"{west.url}/ding?access_token=WEST-TOKEN-2",
+                         "dingtalk_secret": "WEST-SEC-3"}}))
+    monkeypatch.setenv("BAOBAO_WECOM_WEBHOOK", f"{county.url}/wecom?key=COUNTY-KEY-4")
+    try:
+        code, out, err = cli("--db", db_url, "--today", "2026-10-13", "remind", "--json")
+    finally:
+        for server in (east, west, county):
+            server.stop()
+    assert code == 0, err
+    [east_post], [west_post] = east.requests, west.requests
+    assert east_post["query"] == {"key": "EAST-KEY-1"}
+    assert "东河镇食安办" in east_post["json"]["markdown"]["content"]
+    assert west_post["query"]["access_token"] == "WEST-TOKEN-2" and west_post["query"]["sign"]
+    assert "西山镇" in west_post["json"]["markdown"]["text"]
+    assert "杏花小吃店" in west_post["json"]["markdown"]["text"]
+    assert "东河镇食安办" not in west_post["json"]["markdown"]["text"]
+    [county_post] = county.requests  # the global robot: the county office's group only
+    assert "青石县食安办" in county_post["json"]["markdown"]["content"]
+    with engine.connect() as connection:
+        stored = " ".join(str(v) for row in connection.execute(text(
+            "SELECT * FROM notification")) for v in row)
+        robots = connection.execute(text(
+            "SELECT channel, address, status FROM notification WHERE channel != 'email' "
+            "ORDER BY address")).all()
+    assert [tuple(r) for r in robots] == [("wecom", "office:510101000000", "sent"),
+                                          ("wecom", "office:510101001000", "sent"),
+                                          ("dingtalk", "office:510101002000", "sent")]
+    for secret in ("EAST-KEY-1", "WEST-TOKEN-2", "WEST-SEC-3", "COUNTY-KEY-4", east.url,
+                   west.url, county.url):
+        assert secret not in out + err + stored
+
+
 def test_remind_flow_calls_the_service(db_url, roster, mail, set_today):
     from flows.remind_flow import remind_flow
 

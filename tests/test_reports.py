@@ -2,13 +2,16 @@
 by LibreOffice, both PDFs carrying the headline figures, page 1 of each as PNG in
 tests/artifacts/ for a person to look at."""
 
+import io
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 from jinja2 import StrictUndefined
+from PIL import Image
 from sqlalchemy import text
 
 from reports.charts import render_charts
@@ -19,7 +22,8 @@ from services import briefing
 from services.periods import quarter
 from tests.briefing_support import build_county
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 # Rendering does not depend on the database: these tests build the county on SQLite only.
@@ -73,6 +77,51 @@ def test_html_renders_with_strict_undefined_and_escapes(rendered):
     assert len(paragraphs) == 4 and paragraphs[0].startswith("（一）抓好常态化包保督导")
     assert doc["next_label"] in paragraphs[0] and doc["black_names"] in paragraphs[2]
     assert all(f"<p>{p}</p>" in html for p in paragraphs)
+
+
+CHARTS = {"completion": {"labels": [f"第{i}镇" for i in range(12)],
+                         "values": [i / 11 for i in range(11)] + [None], "target": 0.9},
+          "trend": {"labels": ["2025年四季度", "2026年一季度", "2026年二季度", "2026年三季度"],
+                    "found": [3, 0, 7, 12], "closed": [1, 0, 5, 9]}}
+NOTHING = {"completion": {"labels": [], "values": [], "target": 0.9},
+           "trend": {"labels": ["2026年三季度"], "found": [0], "closed": [0]}}
+
+
+def test_charts_are_pngs_of_the_text_width_even_when_empty():
+    ARTIFACTS.mkdir(exist_ok=True)
+    for data in (CHARTS, NOTHING):
+        for name, png in render_charts(data).items():
+            image = Image.open(io.BytesIO(png))
+            assert image.format == "PNG" and image.size == (819, 390), name
+            if data is CHARTS:
+                (ARTIFACTS / f"chart-{name}.png").write_bytes(png)
+    bars = Image.open(io.BytesIO(render_charts(CHARTS)["completion"])).convert("RGB")
+    colours = {colour for _, colour in bars.getcolors(maxcolors=1 << 16)}
+    assert (0xC0, 0, 0) in colours and (0x2F, 0x55, 0x97) in colours  # below / at target
+
+
+IMPORT_WEASYPRINT = """
+import subprocess, sys
+import cffi.api
+spawned, load, start = [], cffi.api._load_backend_lib, subprocess.Popen.__init__
+subprocess.Popen.__init__ = lambda self, *a, **k: spawned.append(a) or start(self, *a, **k)
+def flaky(backend, name, flags):  # a machine where gobject loads only through the search
+    if name == "libgobject-2.0.so.0" and sys.argv[1] == "flaky":
+        raise OSError(name)
+    return load(backend, name, flags)
+cffi.api._load_backend_lib = flaky
+from reports.render_pdf import weasyprint_html
+print(weasyprint_html().__name__, len(spawned))
+"""
+
+
+@pytest.mark.parametrize("machine", ["plain", "flaky"])
+def test_weasyprint_is_imported_without_searching_for_libraries(machine):
+    """No ldconfig or gcc on the way (~0.5 s); a library found only by the search still loads."""
+    out = subprocess.run([sys.executable, "-c", IMPORT_WEASYPRINT, machine], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    assert out[0] == "HTML"
+    assert (int(out[1]) == 0) if machine == "plain" else (int(out[1]) > 0)
 
 
 def test_column_widths_follow_the_text():

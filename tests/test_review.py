@@ -15,15 +15,6 @@ D = dt.date
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    from config import settings
-
-    monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path / "data"))
-    settings.reset()
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def county(session):
     r = build_roster(session)
     add_hazard_row(session, entity=r.e1, found_on=D(2026, 5, 6), deadline=D(2026, 5, 27),

@@ -6,17 +6,16 @@ re-import rules (history, identities) are exercised too; since nothing may be wr
 it across cases is itself part of the proof.
 """
 
-import uuid
+from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from config import settings as settings_module
 from models.db import get_engine
 from services.roster.importer import import_roster
 from services.schema import upgrade
-from tests.conftest import _pg_problem, _postgres_url
+from tests.conftest import pg_schema
 from tests.fixtures.roster.books import (
     CREDIT_5,
     CREDIT_7,
@@ -143,36 +142,20 @@ def loaded(request, tmp_path_factory):
     """A database of either kind holding the good test county."""
     settings_module.configure(today=TODAY)
     folder = tmp_path_factory.mktemp("corpus")
-    cleanup = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{folder}/corpus.db"
-    else:
-        problem = _pg_problem()
-        if problem:
-            if settings_module.get_settings().require_pg:
-                pytest.fail(f"PostgreSQL unavailable: {problem}")
-            pytest.skip(f"PostgreSQL unavailable ({problem})")
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(settings_module.get_settings().test_pg_url)
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        url = _postgres_url(schema)
-
-        def cleanup():
-            with admin.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
-    engine = get_engine(url)
-    upgrade(engine=engine)
-    with Session(engine) as session:
-        result = import_roster(session=session, path=Book().save(folder / "good.xlsx"))
-        session.commit()
-    assert result.ok, result.errors
-    settings_module.reset()
-    yield engine
-    engine.dispose()
-    if cleanup:
-        cleanup()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{folder}/corpus.db"
+            upgrade(engine=get_engine(url))
+        else:
+            url = stack.enter_context(pg_schema())
+        engine = get_engine(url)
+        with Session(engine) as session:
+            result = import_roster(session=session, path=Book().save(folder / "good.xlsx"))
+            session.commit()
+        assert result.ok, result.errors
+        settings_module.reset()
+        yield engine
+        engine.dispose()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

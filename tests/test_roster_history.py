@@ -187,3 +187,17 @@ def test_a_roster_with_closed_entities_imports_then_reimports_without_change(eng
             assert result.counts[A] == {"created": 6, "updated": 0, "unchanged": 0, "ended": 0}
     assert result.counts[A] == {"created": 0, "updated": 0, "unchanged": 6, "ended": 0}
     assert _assignment(engine, "SL1002", CREDIT_6) == [("2025-06-01", TODAY)]
+
+
+def test_audit_moments_of_an_import_are_stored_as_the_orm_stores_them(county, engine):
+    from sqlmodel import select
+
+    from models.audit import AuditEvent
+    from services import clock
+
+    county(Book().set(E, 2, "主体名称", "改名后的食品有限公司"))
+    with Session(engine) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action.like("roster.%"))).all()
+    assert len(events) >= 2
+    for event in events:  # read back as the same instant on both databases, not 8 h off
+        assert abs((event.occurred_at - clock.now()).total_seconds()) < 120, event.action

@@ -82,6 +82,19 @@ def test_foreign_keys_are_enforced(session):
                               jurisdiction_id=999_999))
 
 
+def test_a_task_belongs_to_its_assignments_officer_and_entity(session):
+    r = _roster(session)
+    other = Officer(code="SL0002", name="吴丽", tier="county", mobile="13800000002",
+                    jurisdiction_id=r["county"].id)
+    session.add(other)
+    session.commit()
+    _refused(session, _task(r, officer_id=other.id))
+    _refused(session, _task(r, entity_id=999_999))
+    _refused(session, _task(r, assignment_id=999_999))
+    session.add(_task(r))
+    session.commit()
+
+
 def test_one_routine_task_per_assignment_and_period(session):
     r = _roster(session)
     session.add(_task(r))

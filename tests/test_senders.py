@@ -30,6 +30,7 @@ class Note:
     body_html: str | None = "<div><p>李村官同志：</p>\n<p>柳树村幼儿园食堂 &amp; 小卖部</p></div>"
     dedupe_key: str = "digest:officer:V001:2026-10-13:email"
     channel: str = "email"
+    attachments: list | None = None
 
 
 @pytest.fixture
@@ -70,6 +71,37 @@ def test_a_batch_uses_one_connection(mail_server):
     ids = {m["Message-ID"] for _, m in mail_server.messages}
     assert len(ids) == 3  # one Message-ID per dedupe key, the same on every resend
     assert message_id("k1", SENDER) in ids
+
+
+def test_attachments_arrive_with_chinese_names_and_their_bytes(mail_server, tmp_path):
+    docx = tmp_path / "青石县2026年第三季度食品安全包保工作情况汇报（送审稿）.docx"
+    pdf = tmp_path / "汇报 定稿.pdf"
+    docx.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
+    pdf.write_bytes(b"%PDF-1.7\n" + "县委常委会".encode() * 500)
+    sender = _mailer(mail_server.port)
+    sender.send(Note(address="李村官 <v001@example.cn>", attachments=[str(docx), str(pdf)]))
+    sender.close()
+    [(_, message)] = mail_server.messages
+    files = list(message.iter_attachments())
+    assert [(f.get_filename(), f.get_content()) for f in files] == [
+        (docx.name, docx.read_bytes()), (pdf.name, pdf.read_bytes())]
+    assert [f.get_content_type() for f in files] == [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/pdf"]
+    raw = message.as_string()
+    assert "filename*=utf-8''" in raw and 'name="=?utf-8?b?' in raw  # RFC 2231 and 2047
+    assert text_part(message).strip() == Note.body_text
+    assert "柳树村幼儿园食堂" in html_part(message)
+
+
+def test_a_missing_attachment_is_a_definite_failure_in_chinese(mail_server, tmp_path):
+    sender = _mailer(mail_server.port)
+    with pytest.raises(SendFailed, match="附件文件不存在：汇报.pdf") as failure:
+        sender.send(Note(address="v001@example.cn", attachments=[str(tmp_path / "汇报.pdf")]))
+    assert not failure.value.down
+    sender.send(Note(address="v002@example.cn"))  # the connection goes on
+    sender.close()
+    assert [rcpt for rcpt, _ in mail_server.messages] == [["v002@example.cn"]]
 
 
 def test_server_down_is_a_definite_failure_of_the_channel():

@@ -1,4 +1,4 @@
-"""The quarter's figures (stats_quarter.quarter_figures) against independent computations: plain
+"""The quarter's figures (services.stats.quarter_figures) against independent computations: plain
 SELECTs of the rows, classified in Python with the working-day calendar."""
 
 import datetime as dt
@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import text
 
-from services import calendar, stats_coverage
+from services import calendar, stats
 from services.periods import quarter
-from services.stats_quarter import quarter_figures
+from services.stats import quarter_figures
 from tests.briefing_support import (
     AS_OF,
     KEYS,
@@ -127,11 +127,11 @@ def test_hazard_figures_equal_a_direct_computation(session, county):
 
 def test_escalation_cutoff_counts_working_days_of_the_2026_calendar(set_today):
     # 5 working days back from 2026-09-30: 30, 29, 28, (27 Sun, 26 Sat, 25 holiday) 24, 23.
-    assert stats_coverage.escalation_cutoff(as_of=D(2026, 9, 30)) == D(2026, 9, 23)
+    assert stats.escalation_cutoff(as_of=D(2026, 9, 30)) == D(2026, 9, 23)
     assert calendar.workdays_between(D(2026, 9, 22), D(2026, 9, 30)) == 5
     assert calendar.workdays_between(D(2026, 9, 23), D(2026, 9, 30)) == 4
     # Across the National Day holidays and the make-up Saturday 2026-10-10.
-    assert stats_coverage.escalation_cutoff(as_of=D(2026, 10, 13)) == D(2026, 10, 8)
+    assert stats.escalation_cutoff(as_of=D(2026, 10, 13)) == D(2026, 10, 8)
 
 
 def test_previous_quarter_is_its_own_snapshot(session, county):
@@ -148,3 +148,4 @@ def test_a_quarter_not_started_is_refused(session, county):
 
     with pytest.raises(BadInput, match="尚未开始"):
         quarter_figures(session=session, quarter=quarter("2027Q1"))
+

@@ -5,11 +5,9 @@ import json
 
 import pytest
 from sqlalchemy import select, text
-from sqlmodel import Session
 
 from config.settings import configure
 from models import Assignment, InspectionTask, Jurisdiction, Officer
-from services import demo
 from services.generation import generate_routine_tasks
 
 KEYS = {"id", "officer_id", "entity_key", "entity_name", "jurisdiction_code", "period",
@@ -17,14 +15,9 @@ KEYS = {"id", "officer_id", "entity_key", "entity_name", "jurisdiction_code", "p
 
 
 @pytest.fixture
-def town(engine, db_url):
-    """The town demo with its 2026Q3 routine tasks generated on 2026-09-22."""
-    demo.fill(engine=engine, scale="town", seed=2)
-    configure(today=dt.date(2026, 9, 22))
-    with Session(engine) as session:
-        generate_routine_tasks(session=session)
-        session.commit()
-    return db_url
+def town(town_tasks):
+    """The town demo with its 2026Q3 routine tasks generated on 2026-09-22 (tests/conftest.py)."""
+    return town_tasks
 
 
 def listing(cli, url, *args, today="2026-09-22") -> dict:

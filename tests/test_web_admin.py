@@ -7,6 +7,7 @@ import openpyxl
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.db import get_engine
 from models.job_run import JobRun
@@ -48,11 +49,15 @@ def test_roster_dry_run_then_confirm(world, client_for):
     client = client_for("admin_county")
     exported = client.get("/admin/roster/export.xlsx")
     assert exported.status_code == 200
-    page = _upload(client, exported.content)
+    page = _upload(client, exported.content, name="../九月名册.xlsx")
     assert "试运行通过" in page.text and "确认导入" in page.text
     token = page.text.split('name="token" value="', 1)[1].split('"', 1)[0]
     applied = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": token})
     assert applied.status_code == 200 and "导入完成" in applied.text
+    with Session(get_engine(world.url)) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "roster.import")
+                             .order_by(AuditEvent.id.desc())).first()
+    assert event[0].after["file"] == "九月名册.xlsx"  # the user's name, not the upload's hash
     again = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": "x"})
     assert again.status_code == 400
 

@@ -31,6 +31,20 @@ def test_token_and_me(world, client_for):
     assert client.get("/api/me", headers={"Authorization": "Bearer nonsense"}).status_code == 401
 
 
+def test_nul_characters_are_refused_not_stored(world, client_for):
+    client = client_for()
+    assert client.post("/api/token", data={"username": "\x00", "password": "x"}).status_code \
+        == 422
+    auth = _token(client, world.accounts["officer_a"])
+    assert client.get("/api/tasks?period=%00", headers=auth).status_code == 422
+    response = client.post(f"/api/tasks/{world.tasks['a_open']}/record", headers=auth,
+                           json={"mode": "现场", "note": "a\x00b"})
+    assert response.status_code == 422
+    office = client_for("supervisor_county")
+    assert office.get("/admin/users?q=%00").status_code == 404  # not an admin: 404 first
+    assert office.get("/office/officers/%00").status_code == 400
+
+
 def test_officer_records_a_visit_through_the_api(world, client_for):
     client = client_for()
     auth = _token(client, world.accounts["officer_a"])

@@ -17,12 +17,12 @@ from models.enums import Category
 from services import access_office, clock, invitations, links
 from services.accounts import Principal
 from services.errors import BadInput
-from web.deps import AdminUser, DbSession, FormText, NotFound, csrf, redirect, render
+from services.roster import limits
+from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
 
 router = APIRouter(include_in_schema=False)
 UPLOAD = "roster-upload"
-MAX_ROSTER_BYTES = 200 * 1024 * 1024
 MAX_SHOWN_ERRORS = 500
 
 
@@ -56,17 +56,24 @@ def _import(session: Session, person: Principal, path: Path, partial: bool, dry_
                          actor=person.account)
 
 
+def _upload_path(digest: str, filename: str | None) -> Path:
+    """Where an upload waits for its apply: under its hash, keeping the user's file name
+    (the import's audit records it)."""
+    name = Path((filename or "").replace("\\", "/")).name or "名册.xlsx"
+    return _uploads() / digest / name
+
+
 @router.post("/admin/roster", dependencies=[Depends(csrf)])
 def roster_check(*, request: Request, file: UploadFile, partial: Annotated[bool, Form()] = False,
                  person: AdminUser, session: DbSession):
     _system_admin(person, session)
     if not (file.filename or "").lower().endswith(".xlsx"):
         raise BadInput("请上传名册工作簿（.xlsx）")
-    content = file.file.read(MAX_ROSTER_BYTES + 1)
-    if len(content) > MAX_ROSTER_BYTES:
-        raise BadInput("名册文件过大（上限 200 MB）")
+    content = file.file.read(limits.max_bytes() + 1)
+    limits.check_size(name=file.filename or "名册.xlsx", size=len(content))
     digest = hashlib.sha256(content).hexdigest()
-    path = _uploads() / f"{digest}.xlsx"
+    path = _upload_path(digest, file.filename)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
     result = _import(session, person, path, partial, dry_run=True)
     token = links.sign(UPLOAD, {"sha": digest, "partial": partial, "name": file.filename})
@@ -82,13 +89,13 @@ def roster_apply(*, request: Request, token: FormText = "", person: AdminUser,
         upload = links.load(UPLOAD, token, max_age_seconds=3600)
     except links.BadLink:
         raise BadInput("上传已过期，请重新上传名册并试运行") from None
-    path = _uploads() / f"{upload.get('sha', '')}.xlsx"
+    path = _upload_path(str(upload.get("sha", "")), upload.get("name"))
     if not path.is_file():
         raise BadInput("上传的名册文件已不存在，请重新上传")
     result = _import(session, person, path, bool(upload.get("partial")), dry_run=False)
     if result.ok:
         session.commit()
-        path.unlink(missing_ok=True)
+        shutil.rmtree(path.parent, ignore_errors=True)
     return render(request, "admin/roster.html", result=result, applied=result.ok,
                   filename=upload.get("name"), shown=result.errors[:MAX_SHOWN_ERRORS])
 
@@ -122,7 +129,7 @@ def roster_template(*, person: AdminUser):
 
 
 @router.get("/admin/users")
-def users(*, request: Request, q: str = "", person: AdminUser,
+def users(*, request: Request, q: QueryText = "", person: AdminUser,
           session: DbSession):
     found = access_office.people(session=session, who=person, query=q[:50])
     return render(request, "admin/users.html", people=found, q=q[:50])

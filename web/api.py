@@ -26,7 +26,7 @@ from web.api_models import (
     record_out,
     task_detail_out,
 )
-from web.deps import LoginRequired, NotFound, RowId, db
+from web.deps import LoginRequired, NoNul, NotFound, RowId, db
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
@@ -62,8 +62,8 @@ Db = Annotated[Session, Depends(db)]
 
 
 @router.post("/token", response_model=TokenOut, responses={400: {"description": "登录失败"}})
-def token(request: Request, session: Db, username: Annotated[str, Form(max_length=100)],
-          password: Annotated[str, Form(max_length=200)]) -> TokenOut:
+def token(request: Request, session: Db, username: Annotated[str, Form(max_length=100), NoNul],
+          password: Annotated[str, Form(max_length=200), NoNul]) -> TokenOut:
     """用账号（干部编号、手机号或食安办账号）和密码换取令牌。"""
     client = request.client.host if request.client else "?"
     person = authenticate(session=session, login=username, password=password, client=client)
@@ -82,7 +82,7 @@ def me(who: Who) -> WhoOut:
 
 @router.get("/tasks", response_model=TaskList)
 def tasks(who: Who, session: Db, status: TaskStatus | None = None,
-          period: Annotated[str | None, Query(max_length=16)] = None,
+          period: Annotated[str | None, Query(max_length=16), NoNul] = None,
           limit: Annotated[int, Query(ge=1, le=500)] = 100,
           offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict:
     """督导任务：包保干部看自己的，食安办看本辖区的。"""
@@ -152,7 +152,7 @@ def hazard(hazard_id: RowId, who: Who, session: Db) -> dict:
 @router.post("/hazards/{hazard_id}/move", response_model=MoveResult,
              responses={**NOT_FOUND, 400: {"description": "不允许的状态变更"}})
 def move(hazard_id: RowId, who: Who, session: Db, target: Annotated[HazardTarget, Form()],
-         note: Annotated[str | None, Form(max_length=2000)] = None,
+         note: Annotated[str | None, Form(max_length=2000), NoNul] = None,
          evidence: Annotated[list[UploadFile] | None, File()] = None) -> dict:
     """改变隐患状态：开始整改、报告整改完成（附证据）、销号或退回（写明原因）。"""
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:

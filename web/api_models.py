@@ -1,9 +1,16 @@
 """Request and response models of the JSON API (they make its OpenAPI document)."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+from web.deps import local_time, no_nul
+
+Text = Annotated[str, AfterValidator(no_nul)]
+
+
+Moment = Annotated[dt.datetime, AfterValidator(local_time)]
 
 
 class TokenOut(BaseModel):
@@ -111,7 +118,7 @@ class TaskDetail(BaseModel):
 
 
 class ProblemIn(BaseModel):
-    description: str = Field(min_length=1, max_length=2000)
+    description: Text = Field(min_length=1, max_length=2000)
     level: Literal["重大", "较大", "一般", "major", "serious", "general"] = "一般"
 
 
@@ -120,7 +127,7 @@ class RecordIn(BaseModel):
     visit_date: dt.date | None = None
     answers: dict[str, Literal["是", "否", "不涉及"]] = Field(default_factory=dict)
     problems: list[ProblemIn] = Field(default_factory=list, max_length=50)
-    note: str | None = Field(default=None, max_length=2000)
+    note: Text | None = Field(default=None, max_length=2000)
 
 
 class EvidenceOut(BaseModel):
@@ -129,7 +136,7 @@ class EvidenceOut(BaseModel):
     content_type: str
     size: int
     uploaded_by: str
-    uploaded_at: dt.datetime
+    uploaded_at: Moment
 
 
 class HazardDetail(BaseModel):

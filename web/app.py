@@ -1,7 +1,9 @@
 """The web application: create_app() builds FastAPI with its routes by audience (officer,
 supervisor, admin, auth, api), static files, security headers and Chinese error pages."""
 
+import gc
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -106,12 +108,22 @@ def _plain(errors) -> list[dict]:
             for e in errors]
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI):
+    """When served: the objects of start-up leave the collector's view (gc.freeze), so a full
+    collection no longer stalls every request in flight for ~100 ms."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(*, database_url: str | None = None) -> FastAPI:
     """The application on database_url (default: the settings' database)."""
     from web import admin, api, auth, officer, supervisor
 
     app = FastAPI(title="baobao 食品安全包保工作系统 API", version="1",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
+                  lifespan=_lifespan,
                   description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。")
     app.state.database_url = database_url or get_settings().database_url
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

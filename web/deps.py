@@ -1,13 +1,16 @@
 """What every route needs: a database session, the signed-in person, role guards, the CSRF check
 and template rendering (Chinese labels, the CSRF token, one flash message)."""
 
+import datetime as dt
 from collections.abc import AsyncIterator
+from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Path, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.templating import Jinja2Templates
+from pydantic import AfterValidator
 from sqlmodel import Session
 
 from models.db import get_engine
@@ -22,6 +25,7 @@ from models.enums import (
     UserRole,
     VisitMode,
 )
+from services import clock
 from services.accounts import Principal, load_principal
 from web import sessions
 
@@ -34,16 +38,16 @@ templates.env.globals.update(
     source=LABELS[TaskSource], mode=LABELS[VisitMode])
 
 
+def local_time(value: dt.datetime) -> dt.datetime:
+    """A stored moment in the office's time zone: both databases give aware UTC moments back
+    (timestamps are sqlmodel UTCDateTime columns); a naive value is taken as local wall time."""
+    return value.replace(tzinfo=clock.tz()) if value.tzinfo is None else value.astimezone(
+        clock.tz())
+
 
 def when(value) -> str:
-    """A stored moment as local wall time (naive values are already local)."""
-    from services import clock
-
-    if value is None:
-        return "—"
-    value = value.replace(tzinfo=clock.tz()) if value.tzinfo is None else value.astimezone(
-        clock.tz())
-    return value.strftime("%Y-%m-%d %H:%M")
+    """A stored moment as local wall time, for pages."""
+    return "—" if value is None else local_time(value).strftime("%Y-%m-%d %H:%M")
 
 
 templates.env.filters["when"] = when
@@ -66,9 +70,23 @@ async def db(request: Request) -> AsyncIterator[Session]:
 
     Async so that FastAPI does not hop to a worker thread to open and close it: neither
     touches the database (the connection is taken by the first query, in the route's thread).
+    Routes marked read_only get a session without a transaction (no BEGIN and ROLLBACK).
     """
-    with Session(get_engine(request.app.state.database_url)) as session:
+    url = request.app.state.database_url
+    read = getattr(request.scope.get("endpoint"), "read_only", False)
+    with Session(_reading_engine(url) if read else get_engine(url)) as session:
         yield session
+
+
+@lru_cache(maxsize=8)
+def _reading_engine(url: str):
+    return get_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+
+
+def read_only(endpoint):
+    """Mark a route that only reads (a few queries): its session runs in autocommit."""
+    endpoint.read_only = True
+    return endpoint
 
 
 def person_of(request: Request, session: Session) -> Principal | None:
@@ -132,8 +150,27 @@ async def csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
         raise CsrfRefused
 
 
+def no_nul(value):
+    """Refuse text with NUL characters or lone surrogates (no database can store them)."""
+    if isinstance(value, str) and not plain_text(value):
+        raise ValueError("包含无效字符")
+    return value
+
+
+def plain_text(value: str) -> bool:
+    """Whether text holds no NUL and encodes as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in value
+
+
+NoNul = AfterValidator(no_nul)
 RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
-FormText = Annotated[str, Form()]
+Code = Annotated[str, Path(max_length=64, pattern=r"^[0-9A-Za-z_.@-]+$")]
+FormText = Annotated[str, Form(), NoNul]
+QueryText = Annotated[str, Query(max_length=100), NoNul]
 DbSession = Annotated[Session, Depends(db)]
 Who = Annotated[Principal | None, Depends(who)]
 ItemViewer = Annotated[Principal, Depends(item_viewer)]

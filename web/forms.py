@@ -17,6 +17,7 @@ from services.evidence import EvidenceFile
 from services.hazards.from_visits import open_hazards_for_record
 from services.hazards.lifecycle import move_hazard
 from services.records import record_visit
+from web.deps import plain_text
 
 MAX_PROBLEMS = 5
 
@@ -49,19 +50,28 @@ def safe_name(filename: str) -> str:
     return name[-120:]
 
 
+def field(form: FormData, name: str) -> str:
+    """A text field of a form ("" when absent); BadInput for text with NUL characters."""
+    value = form.get(name)
+    value = value if isinstance(value, str) else ""
+    if not plain_text(value):
+        raise BadInput("提交的内容包含无效字符")
+    return value
+
+
 def visit_document(form: FormData, checklist: list) -> dict:
     """{"answers", "problems"} from the answer_<item> and problem_<n>_* fields."""
     answers = {}
     for item in checklist:
-        value = form.get(f"answer_{item.id}")
-        if isinstance(value, str) and value.strip():
+        value = field(form, f"answer_{item.id}")
+        if value.strip():
             answers[item.id] = value.strip()
     problems = []
     for n in range(1, MAX_PROBLEMS + 1):
-        text = form.get(f"problem_{n}_description")
-        if isinstance(text, str) and text.strip():
+        text = field(form, f"problem_{n}_description")
+        if text.strip():
             problems.append({"description": text.strip(),
-                             "level": str(form.get(f"problem_{n}_level") or "一般")})
+                             "level": field(form, f"problem_{n}_level") or "一般"})
     return {"answers": answers, "problems": problems}
 
 

@@ -22,6 +22,7 @@ from web.deps import (
     Who,
     csrf,
     person_of,
+    read_only,
     redirect,
     render,
     require_person,
@@ -51,11 +52,12 @@ def _open_link(request: Request, session: Session, kind: str, item_id: int, toke
 
 
 @router.get("/my/tasks")
+@read_only
 async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession):
     # async: two short indexed queries run inline, cheaper than a hop to a worker thread
     board = access.officer_board(session=session, who=person)
-    waiting = access.open_hazard_count(session=session, who=person)
-    return render(request, "officer/my_tasks.html", board=board, open_hazards=waiting)
+    return render(request, "officer/my_tasks.html", board=board,
+                  open_hazards=board["open_hazards"])
 
 
 @router.get("/tasks/{task_id}")
@@ -72,39 +74,28 @@ def task_page(*, request: Request, task_id: RowId, k: str | None = None,
 
 @router.post("/tasks/{task_id}/record", dependencies=[Depends(csrf)])
 async def record(*, request: Request, task_id: RowId):
-    from starlette.concurrency import run_in_threadpool
+    return await _with_form(request, "task", task_id, _record)
 
-    form = await request.form(max_part_size=64 * 1024)
+
+def _record(request: Request, session: Session, person: Principal, detail: dict, form):
+    task_id = detail["task"].id
+    document = {}
     try:
-        return await run_in_threadpool(_record, request, task_id, form)
-    finally:
-        await form.close()
-
-
-def _record(request: Request, task_id: int, form):
-    from models.db import get_engine
-
-    with Session(get_engine(request.app.state.database_url)) as session:
-        person = require_person(person_of(request, session))
-        detail = access.task_detail(session=session, who=person, task_id=task_id)
-        if detail is None or not person.is_officer:
-            raise NotFound
         document = forms.visit_document(form, detail["checklist"])
-        try:
-            photos = forms.uploads(form, "photos")
-            saved = forms.save_visit(
-                session=session, task_id=task_id, mode=str(form.get("mode") or ""),
-                visit_date=forms.parse_date(str(form.get("visit_date") or "")),
-                document=document, note=str(form.get("note") or "").strip() or None,
-                photos=photos, actor=person.account)
-        except BadInput as exc:
-            session.rollback()
-            return render(request, "officer/task.html", status=400, d=detail,
-                          today=clock.today(), error=str(exc), given=document, form=form)
-        session.commit()
-        found = len(saved["hazards"])
-        message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
-        return redirect(request, f"/tasks/{task_id}", message)
+        photos = forms.uploads(form, "photos")
+        saved = forms.save_visit(
+            session=session, task_id=task_id, mode=forms.field(form, "mode"),
+            visit_date=forms.parse_date(forms.field(form, "visit_date")),
+            document=document, note=forms.field(form, "note").strip() or None,
+            photos=photos, actor=person.account)
+    except BadInput as exc:
+        session.rollback()
+        return render(request, "officer/task.html", status=400, d=detail,
+                      today=clock.today(), error=str(exc), given=document, form=form)
+    session.commit()
+    found = len(saved["hazards"])
+    message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
+    return redirect(request, f"/tasks/{task_id}", message)
 
 
 @router.get("/tasks/{task_id}/photos/{sha256}")
@@ -118,6 +109,7 @@ def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer,
 
 
 @router.get("/my/hazards")
+@read_only
 def my_hazards(*, request: Request, person: OfficerUser,
                session: DbSession):
     items = access.officer_hazards(session=session, who=person)
@@ -149,36 +141,48 @@ def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer,
 
 @router.post("/hazards/{hazard_id}/report", dependencies=[Depends(csrf)])
 async def report(*, request: Request, hazard_id: RowId):
+    return await _with_form(request, "hazard", hazard_id, _report)
+
+
+def _report(request: Request, session: Session, person: Principal, detail: dict, form):
+    hazard_id = detail["hazard"]["id"]
+    targets = (["rectifying", "awaiting_verification"] if detail["hazard"]["status"] == "pending"
+               else ["awaiting_verification"])
+    try:
+        files = forms.uploads(form, "evidence")
+        forms.move(session=session, hazard_id=hazard_id, targets=targets,
+                   by=person.account, files=files,
+                   note=forms.field(form, "note").strip() or None)
+    except BadInput as exc:
+        session.rollback()
+        return render(request, "hazard.html", status=400, d=detail, error=str(exc))
+    session.commit()
+    return redirect(request, f"/hazards/{hazard_id}", "已报告整改完成，等待食安办验收")
+
+
+async def _with_form(request: Request, kind: str, item_id: int, handle):
+    """Read a multipart form, then handle(request, session, officer, detail, form) in a thread."""
     from starlette.concurrency import run_in_threadpool
 
     form = await request.form(max_part_size=64 * 1024)
     try:
-        return await run_in_threadpool(_report, request, hazard_id, form)
+        return await run_in_threadpool(_officer_item, request, kind, item_id, form, handle)
     finally:
         await form.close()
 
 
-def _report(request: Request, hazard_id: int, form):
+def _officer_item(request: Request, kind: str, item_id: int, form, handle):
+    """handle(...) on the officer's own task or hazard in a session of its own; 404 otherwise."""
     from models.db import get_engine
 
     with Session(get_engine(request.app.state.database_url)) as session:
         person = require_person(person_of(request, session))
-        detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+        detail = (access.task_detail(session=session, who=person, task_id=item_id)
+                  if kind == "task" else
+                  access.hazard_detail(session=session, who=person, hazard_id=item_id))
         if detail is None or not person.is_officer:
             raise NotFound
-        status = detail["hazard"]["status"]
-        targets = (["rectifying", "awaiting_verification"] if status == "pending"
-                   else ["awaiting_verification"])
-        try:
-            files = forms.uploads(form, "evidence")
-            forms.move(session=session, hazard_id=hazard_id, targets=targets,
-                       by=person.account, files=files,
-                       note=str(form.get("note") or "").strip() or None)
-        except BadInput as exc:
-            session.rollback()
-            return render(request, "hazard.html", status=400, d=detail, error=str(exc))
-        session.commit()
-        return redirect(request, f"/hazards/{hazard_id}", "已报告整改完成，等待食安办验收")
+        return handle(request, session, person, detail, form)
 
 
 @router.get("/hazards/{hazard_id}/evidence/{sha256}")

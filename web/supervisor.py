@@ -18,6 +18,7 @@ from services.periods import period_containing, previous_period
 from services.ranking import ranking
 from web import forms
 from web.deps import (
+    Code,
     DbSession,
     FormText,
     ItemViewer,
@@ -53,7 +54,7 @@ def overdue(*, request: Request, person: OfficeUser,
 
 
 @router.get("/office/officers/{code}")
-def officer_tasks(*, request: Request, code: str, status: str = "overdue",
+def officer_tasks(*, request: Request, code: Code, status: str = "overdue",
                   person: OfficeUser, session: DbSession):
     found = access_office.officer_in_scope(session=session, who=person, code=code)
     if found is None:

@@ -12,7 +12,7 @@ from models.officer import Officer
 from services import audit, clock
 from services.errors import BadInput
 from services.hazards import codes, duty
-from services.hazards.scope import resolve_scope
+from services.jurisdictions import resolve_scope
 
 LIMITS = {"description": 2000, "responsible_unit": 200, "responsible_person": 100,
           "measure": 2000}

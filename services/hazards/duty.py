@@ -10,7 +10,7 @@ from models.entity import Entity
 from models.officer import Officer
 from services import calendar
 from services.errors import BadInput
-from services.hazards.scope import place_names
+from services.jurisdictions import place_names
 
 
 def deadline_for(*, level: str, found_on: dt.date) -> dt.date:

@@ -16,8 +16,7 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from services import calendar, clock
 from services.hazards import codes
-from services.hazards.scope import resolve_scope
-from services.jurisdictions import path_like
+from services.jurisdictions import path_like, resolve_scope
 from services.periods import Period
 
 COLUMNS = (

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from sqlalchemy import DateTime, bindparam, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 
 class Sql:
@@ -16,7 +17,7 @@ class Sql:
     def run(self, statement: str, **params):
         """Execute one statement with named parameters (datetimes bound as the ORM binds them)."""
         clause = text(statement)
-        moments = [bindparam(k, type_=DateTime()) for k, v in params.items()
+        moments = [bindparam(k, type_=UTCDateTime()) for k, v in params.items()
                    if isinstance(v, dt.datetime)]
         if moments:
             clause = clause.bindparams(*moments)

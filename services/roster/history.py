@@ -61,14 +61,9 @@ def _unreplaceable(sql: Sql) -> list[RowError]:
         JOIN officer oo ON oo.id = o.officer_id
         WHERE o.new_end IS NULL
         ORDER BY s.rn""")
-    errors, seen = [], set()
-    for rn, start, officer in found:
-        if rn not in seen:
-            seen.add(rn)
-            errors.append(RowError("包保关系", rn, "开始日期", (
-                f"该主体现有包保关系（干部 {officer}，自 {_iso(start)} 起）开始得不早于本行，"
-                "无法在本行开始前一天结束它；请在本表保留原关系并填写其结束日期")))
-    return errors
+    return _first_per_row(found, lambda start, officer: (
+        f"该主体现有包保关系（干部 {officer}，自 {_iso(start)} 起）开始得不早于本行，"
+        "无法在本行开始前一天结束它；请在本表保留原关系并填写其结束日期"))
 
 
 def _history_overlaps(sql: Sql) -> list[RowError]:
@@ -84,13 +79,18 @@ def _history_overlaps(sql: Sql) -> list[RowError]:
           AND a.start_date <= COALESCE(s.final_end, {far})
           AND s.start_date <= COALESCE(o.new_end, a.end_date, {far})
         ORDER BY s.rn""")
+    return _first_per_row(found, lambda start, end: (
+        f"与数据库中已有的包保关系（同一干部、同一主体，{_iso(start)} 至 "
+        f"{_iso(end) if end else '今'}）期间重叠"))
+
+
+def _first_per_row(found, message) -> list[RowError]:
+    """One 包保关系 开始日期 error per workbook row, worded by message(*rest) of its first match."""
     errors, seen = [], set()
-    for rn, start, end in found:
+    for rn, *rest in found:
         if rn not in seen:
             seen.add(rn)
-            errors.append(RowError("包保关系", rn, "开始日期", (
-                f"与数据库中已有的包保关系（同一干部、同一主体，{_iso(start)} 至 "
-                f"{_iso(end) if end else '今'}）期间重叠")))
+            errors.append(RowError("包保关系", rn, "开始日期", message(*rest)))
     return errors
 
 

@@ -1,8 +1,8 @@
 """Open an untrusted roster file (an .xlsx, or a folder of five CSVs) and stream its rows.
 
 Workbooks are read as values (formulas are never evaluated; DTDs and entities are refused, see
-services.roster.xlsx) and refused above MAX_BYTES or MAX_CELLS; CSVs may be UTF-8 (with or
-without BOM) or GB18030.
+services.roster.xlsx) and refused above the [roster] limits (services.roster.limits);
+CSVs may be UTF-8 (with or without BOM) or GB18030.
 """
 
 import hashlib
@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.errors import BadInput
+from services.roster import limits
 from services.roster.columns import SHEETS, Sheet, normalise_header, normalise_sheet_name
 
-MAX_BYTES = 50 * 2**20
-MAX_CELLS = 2_000_000
 MAX_UNZIPPED = 600 * 2**20
 HEADER_SCAN_ROWS = 10
 CHUNK = 2**20
@@ -70,10 +69,7 @@ def _sha256(path: Path) -> str:
 
 
 def _refuse_non_workbook(path: Path) -> None:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise BadInput(f"文件 {path.name} 大小 {size / 2**20:.1f} MB，超过 "
-                       f"{MAX_BYTES // 2**20} MB 上限，已拒绝；大名册请用 CSV 文件夹导入")
+    limits.check_size(name=path.name, size=path.stat().st_size)
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"\xd0\xcf\x11\xe0":
@@ -136,17 +132,15 @@ def _guarded(rows: Iterator[tuple], name: str) -> Iterator[tuple]:
 
 
 class _CellCounter:
-    """Counts cells across all sheets of a workbook and refuses more than MAX_CELLS."""
+    """Counts cells across all sheets of a workbook and refuses more than the limit."""
 
     def __init__(self, name: str):
-        self.name, self.cells = name, 0
+        self.name, self.cells, self.limit = name, 0, limits.max_cells()
 
     def count(self, rows: Iterator[tuple]) -> Iterator[tuple]:
         for row in rows:
             self.cells += len(row)
-            if self.cells > MAX_CELLS:
-                raise BadInput(f"工作簿 {self.name} 超过 {MAX_CELLS:,} 个单元格，已拒绝；"
-                               "大名册请用 CSV 文件夹导入")
+            limits.check_cells(name=self.name, cells=self.cells, limit=self.limit)
             yield row
 
 

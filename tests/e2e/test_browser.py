@@ -12,7 +12,6 @@ from sqlmodel import Session
 from models.audit import AuditEvent
 from models.db import get_engine
 from models.hazard import Hazard
-from services import links
 from tests.test_web_support import PASSWORD
 
 
@@ -28,21 +27,16 @@ def photo(tmp_path, name: str, colour: str):
 
 
 def digest_link(world, task_id: int) -> str:
-    """The link to a task in its officer's digest today, signed for one tap.
-
-    While services/digests.py still writes plain links, the test signs the digest's link the
-    way the digest should (services.links.item_link)."""
-    from services.digests import build_digests
+    """The one-tap link to a task in its officer's digest today, as the mail carries it."""
+    from services.digests import build_digests, with_one_tap_links
     from tests.test_web_support import TODAY
 
     with Session(get_engine(world.url)) as session:
         officer_digests, _ = build_digests(session=session, today=TODAY)
-    digest = next(d for d in officer_digests if d.code == world.accounts["officer_a"])
-    line = next(ln for ln in digest.due_soon.lines + digest.overdue.lines
+    digest = with_one_tap_links(next(d for d in officer_digests
+                                     if d.code == world.accounts["officer_a"]))
+    return next(ln.link for ln in digest.due_soon.lines + digest.overdue.lines
                 if ln.kind == "task" and ln.link.split("?")[0].endswith(f"/tasks/{task_id}"))
-    if "?k=" in line.link:
-        return line.link
-    return links.item_link(kind="task", item_id=task_id, officer_id=world.officer_ids["a"])
 
 
 def sign_in(page, base: str, account: str) -> None:

@@ -1,7 +1,7 @@
-"""Coverage and task figures of a jurisdiction subtree for a quarter (part of the stats service).
+"""Task figures of a jurisdiction subtree for a quarter.
 
 A quarter's tasks are those due in it (routine of any frequency, and campaign). Figures describe
-day D = stats.as_of(quarter): done = status done with done_on <= D; on time = done and
+day D = as_of(quarter): done = status done with done_on <= D; on time = done and
 done_on <= due_date; cancelled = status cancelled by D (never overdue or undone); undone = due
 but not done by D; overdue = undone and due before D (as for hazards); escalated = overdue by
 >= reminders.escalate_after_workdays working days on D. Rates are over due = total − cancelled
@@ -14,29 +14,12 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
-from config.files import load_policy
 from services import calendar
-from services.hazards.scope import Place
-from services.jurisdictions import path_like
+from services.jurisdictions import Place, path_like
+from services.stats.common import as_date, escalation_cutoff, ratio
 
 COUNTED = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
 TIERS = ("city", "county", "township", "village")
-
-
-def escalation_cutoff(*, as_of: dt.date) -> dt.date:
-    """Items due before this day are overdue by >= the escalation threshold on as_of."""
-    needed, day, seen = load_policy().reminders.escalate_after_workdays, as_of, 0
-    while True:
-        if calendar.is_workday(day):
-            seen += 1
-            if seen == needed:
-                return day
-        day -= dt.timedelta(days=1)
-
-
-def ratio(part: int, whole: int) -> float | None:
-    """part / whole rounded to 4 places; None when whole is 0."""
-    return round(part / whole, 4) if whole else None
 
 
 def _with_rates(counts: dict) -> dict:
@@ -125,53 +108,6 @@ def unfinished_by_officer(*, session: Session, scope_path: str, where: dict[int,
             "officer_code": code, "officer": name, "tier": tier, "unfinished": n,
             "overdue_workdays": calendar.workdays_between(as_date(oldest), as_of)})
     return sorted(listed, key=lambda r: (r["township_code"], -r["unfinished"], r["officer_code"]))
-
-
-def as_date(value) -> dt.date:
-    """A date from a date or an ISO string (SQLite returns strings from aggregates)."""
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-_ENTITIES = ("FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-             "WHERE j.path LIKE :scope ESCAPE '\\' AND e.active AND e.status = 'operating' ")
-_ACTIVE = "a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of)"
-
-
-def _grouped(session: Session, column: str, params: dict) -> dict[str, int]:
-    rows = session.execute(text(f"SELECT {column}, COUNT(*) {_ENTITIES}GROUP BY {column}"),
-                           params)
-    return {key: n for key, n in sorted(rows, key=lambda r: r[0])}
-
-
-def coverage_figures(*, session: Session, scope_path: str, where: dict[int, Place],
-                     as_of: dt.date) -> dict:
-    """Operating entities by 业态/主体等级/风险等级, their officers by tier and 未包保 on as_of
-    (an entity is covered when an active officer holds an assignment running on as_of)."""
-    params = {"scope": path_like(scope_path), "as_of": as_of}
-    officers = dict(session.execute(text(
-        "SELECT o.tier, COUNT(*) FROM officer o WHERE o.active AND o.id IN ("
-        f"SELECT a.officer_id FROM assignment a JOIN entity e ON e.id = a.entity_id "
-        f"JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-        f"AND {_ACTIVE}) GROUP BY o.tier"), params).all())
-    unassigned = session.execute(text(
-        f"SELECT e.name, COALESCE(e.credit_code, e.licence_no), j.id {_ENTITIES}"
-        "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
-        f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"),
-        params).all()
-    by_category = _grouped(session, "e.category", params)
-    return {
-        "entities": sum(by_category.values()),
-        "entities_by_category": by_category,
-        "entities_by_package_grade": _grouped(session, "e.package_grade", params),
-        "entities_by_risk_grade": _grouped(session, "COALESCE(e.risk_grade, '-')", params),
-        "officers": sum(officers.values()),
-        "officers_by_tier": {tier: officers.get(tier, 0) for tier in TIERS},
-        "unassigned": len(unassigned),
-        "unassigned_entities": [
-            {"name": name, "key": key,
-             "jurisdiction": where[jid].display if jid in where else ""}
-            for name, key, jid in unassigned],
-    }
 
 
 def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.date) -> dict:
