@@ -15,7 +15,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import literal, select
 from sqlmodel import Session
 
-from config.files import WebPolicy, load_policy
+from config.files import load_policy
+from config.policy_model import WebPolicy
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
