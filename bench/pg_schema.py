@@ -32,3 +32,39 @@ def scratch_schema() -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+PROVINCE = "bench_province"
+PROVINCE_DAY = "2026-09-22"  # 2026Q3 routine tasks generated as of this day
+
+
+def province_schema(schema: str = PROVINCE) -> str:
+    """The URL of a kept schema holding the demo province and its 2026Q3 routine tasks;
+    built first (init, demo --scale province, tasks generate; ~2 min) when it is missing."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import create_engine, text
+
+    from config.settings import get_settings
+
+    admin = create_engine(get_settings().test_pg_url)
+    with admin.begin() as connection:
+        filled = connection.execute(text(
+            "SELECT to_regclass(:table) IS NOT NULL"), {"table": f"{schema}.inspection_task"}
+        ).scalar() and connection.execute(text(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.inspection_task)")).scalar()
+        if not filled:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    url = schema_url(schema)
+    if not filled:
+        print(f"building the demo province in schema {schema} (kept for later runs)",
+              file=sys.stderr, flush=True)
+        baobao = str(Path(__file__).resolve().parent.parent / "baobao")
+        for args in (["init"], ["demo", "--scale", "province"],
+                     ["--today", PROVINCE_DAY, "tasks", "generate"]):
+            subprocess.run([baobao, "--db", url, *args], check=True, capture_output=True)
+    return url

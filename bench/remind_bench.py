@@ -6,8 +6,9 @@ Usage: .venv/bin/python bench/remind_bench.py [smtp] [outbox] [province[=YYYY-MM
             own process (target ≥ 300 messages/s)
   outbox    the same 1,500 rows through the outbox (claim + previous mark in one commit per
             message that does not wait for the disk) on SQLite and on PostgreSQL
-  province  the province schema bench_province on PostgreSQL (~1M entities, 120k officers, the
-            2026Q3 routine tasks, due 2026-09-30), read-only: building the digests of a day
+  province  the kept province schema bench_province on PostgreSQL (~1M entities, 120k
+            officers, the 2026Q3 routine tasks, due 2026-09-30; built by bench/pg_schema.py
+            when missing), read-only: building the digests of a day
             (default 2026-10-13: every task overdue by 5 working days, so escalated; 2026-09-22:
             every task due soon) — build_s, the target ≤ 30 s — and rendering every message
             with signed one-tap links (build_and_render_s)
@@ -20,14 +21,12 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COUNT = 1500
-SCHEMA = "bench_province"  # filled by the lead; only read here
 BODY = "李村官同志：\n\n截至2026年10月13日（周二），您包保的以下事项需要尽快办理。\n" * 8
 
 
@@ -123,41 +122,31 @@ def _outbox_run(url: str, port: int) -> dict:
 
 
 def outbox() -> dict:
-    from sqlalchemy import create_engine, text
-
-    from config.settings import get_settings
+    from bench.pg_schema import scratch_schema
 
     results, server = {}, _server()
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = _outbox_run(f"sqlite:///{tmp}/bench.db", server.port)
-    base, schema = get_settings().test_pg_url, f"bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        results["postgresql"] = _outbox_run(f"{base}?options=-csearch_path%3D{schema}",
-                                            server.port)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with scratch_schema() as url:
+        results["postgresql"] = _outbox_run(url, server.port)
     assert server.stop() == 2 * COUNT
     return results
 
 
 def province(day: str = "2026-10-13") -> dict:
-    """A day's digests of the lead's bench_province schema, read inside a transaction that is
+    """A day's digests of the kept bench_province schema, read inside a transaction that is
     rolled back: build (build_s, the target ≤ 30 s), then plan and render every message with
     signed one-tap links (render_s)."""
     from sqlmodel import Session
 
+    from bench.pg_schema import province_schema
     from config import settings
-    from config.settings import get_settings
     from models.db import get_engine
     from services import digests, reminders
 
     os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_DATA_DIR=tempfile.mkdtemp())
     settings.reset()
-    engine = get_engine(f"{get_settings().test_pg_url}?options=-csearch_path%3D{SCHEMA}")
+    engine = get_engine(province_schema())
     today = dt.date.fromisoformat(day)
     with Session(engine) as session, digests.no_gc():
         start, cpu = time.perf_counter(), time.process_time()

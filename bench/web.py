@@ -11,8 +11,9 @@ Measurements (after every client has signed in):
 
 Usage: .venv/bin/python bench/web.py [county] [province] [--schema NAME] [--seconds N]
 
---schema NAME measures an existing, filled PostgreSQL schema of the test database (e.g. the
-lead's bench_province with 2026Q3 tasks) without writing to it: the clients carry session
+--schema NAME measures a kept PostgreSQL schema of the test database (e.g. bench_province, the
+demo province with its 2026Q3 tasks, built by bench/pg_schema.py when missing) without writing
+to it: the clients carry session
 cookies signed with a key shared with the server (BAOBAO_SECRET_KEY) instead of logging in.
 """
 
@@ -155,15 +156,15 @@ def _session_cookies(url: str, key: str) -> list[dict]:
 
 
 def existing(schema: str, seconds: float = 30) -> dict:
-    """An existing filled schema of the test PostgreSQL database, left unchanged."""
-    from bench.pg_schema import schema_url
+    """A kept schema of the test PostgreSQL database (built when missing), left unchanged."""
+    from bench.pg_schema import province_schema
 
     if not schema.isidentifier():
         raise SystemExit(f"not a schema name: {schema!r}")
-    key = secrets.token_hex(32)
-    cookies = _session_cookies(schema_url(schema), key)
+    key, url = secrets.token_hex(32), province_schema(schema)
+    cookies = _session_cookies(url, key)
     with tempfile.TemporaryDirectory() as tmp:
-        return _measure(schema_url(schema), f"{tmp}/data", cookies, seconds, key)
+        return _measure(url, f"{tmp}/data", cookies, seconds, key)
 
 
 def _option(argv: list[str], name: str, default):

@@ -12,9 +12,7 @@ import hmac
 import smtplib
 import ssl
 import urllib.parse
-from email.header import Header
-from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, parseaddr
+from email.utils import parseaddr
 
 import httpx
 
@@ -34,12 +32,6 @@ class SendFailed(Exception):
 
 class SendUnknown(Exception):
     """The outcome is unknown: the message may have been delivered."""
-
-
-def message_id(dedupe_key: str, sender: str) -> str:
-    """A Message-ID derived from the dedupe key: a resend is recognisably the same message."""
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "baobao.localhost"
-    return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:32]}@{domain}>"
 
 
 def scrub(text: str, secrets) -> str:
@@ -88,44 +80,20 @@ class EmailSender:
         return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
 
     def _mime(self, note) -> str:
-        from yagmail.headers import resolve_addresses
-        from yagmail.message import prepare_message
-
         from notifications.attachments import parts
+        from notifications.mime import build
 
         files = parts(getattr(note, "attachments", None))  # SendFailed when one is gone
-        name, address = parseaddr(note.address)
-        yag = self.yag
-        to = {address: formataddr((name, address)) if name else address}
-        headers = {"Date": formatdate(self.date.timestamp() if self.date else None,
-                                      localtime=True)}
-        msg = prepare_message(
-            yag.user, yag.useralias, resolve_addresses(yag.user, yag.useralias, to, None, None),
-            Header(note.subject, "utf-8"), (note.body_html or "").replace("\n", ""), None,
-            headers, "utf-8", prettify_html=False,
-            message_id=message_id(note.dedupe_key, self.sender))
-        alternative = msg.get_payload()[0]
-        alternative.set_payload([MIMEText(note.body_text, "plain", "utf-8"),
-                                 alternative.get_payload()[1]])
-        for attachment in files:
-            msg.attach(attachment)
-        # Fixed boundaries: the generator would otherwise compile a regex per part to pick a
-        # random one (half the CPU of a message). "_" never occurs in the base64 bodies.
-        tag = hashlib.sha256(note.dedupe_key.encode()).hexdigest()[:16]
-        for n, part in enumerate(p for p in msg.walk() if p.is_multipart()):
-            part.set_boundary(f"=_baobao_{tag}_{n}")
-        return msg.as_string()
+        return build(note, sender=self.sender, date=self.date, files=files)
 
     def send(self, note) -> None:
         """Deliver one outbox row; raises SendFailed or SendUnknown."""
-        if self.yag is None:
-            self._open()
-        mime = self._mime(note)  # before the envelope: a failure here leaves no transaction open
+        mime = None
         for attempt in (1, 2):
             if self.yag is None:
                 self._open()
             try:
-                self._envelope(note)
+                mime = self._envelope(note, mime)
                 break
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 self._reset()
@@ -142,15 +110,25 @@ class EmailSender:
             self.close()
             raise SendUnknown(self._error("发送正文时连接中断", exc)) from None
 
-    def _envelope(self, note) -> None:
+    def _envelope(self, note, mime: str | None) -> str:
+        """MAIL FROM and RCPT TO; the message is built while the server answers MAIL FROM
+        (client and server work at once). Returns the message."""
         smtp, address = self.yag.smtp, parseaddr(note.address)[1]
         smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(self.yag.user)
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(self.yag.user)}")
+        try:
+            mime = mime or self._mime(note)
+        except SendFailed:  # e.g. an attachment gone: read the answer, end the transaction
+            smtp.getreply()
+            self._reset()
+            raise
+        code, reply = smtp.getreply()
         if code != 250:
             raise smtplib.SMTPSenderRefused(code, reply, self.yag.user)
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
+        return mime
 
     def _reset(self) -> None:
         try:

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from notifications.mime import message_id
 from notifications.senders import (
     EmailSender,
     RobotSender,
     SendFailed,
     SendUnknown,
     dingtalk_url,
-    message_id,
 )
 from tests.reminder_support import MailServer, RobotServer, free_port, html_part, text_part
 
