@@ -53,7 +53,7 @@ class _Server:
     def __init__(self):
         import subprocess
 
-        from tests.reminder_support import free_port
+        from tests.waiting import free_port
 
         self.port = free_port()
         self.process = subprocess.Popen([sys.executable, "-c", SERVER, str(self.port)],

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.web_load import PASSWORD, cpu_seconds, load  # noqa: E402
+from tests.waiting import free_port  # noqa: E402
 
 TODAY = dt.date(2026, 9, 22)
 CLIENTS = 50
@@ -67,12 +67,6 @@ def _prepare(url: str, scale: str) -> list[str]:
     return [code for _, code in busiest]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Popen:
     env = {**os.environ, "BAOBAO_DATABASE_URL": url, "BAOBAO_TODAY": TODAY.isoformat(),
            "BAOBAO_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
@@ -96,7 +90,7 @@ def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Po
 
 def _measure(url: str, data_dir: str, codes: list, seconds: float,
              key: str | None = None) -> dict:
-    port = _free_port()
+    port = free_port()
     server = _serve(url, data_dir, port, key)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -94,24 +94,21 @@ def _context(digest) -> dict:
     return {f: getattr(digest, f) for f in digest.__dataclass_fields__}
 
 
+def _email(name: str, digest, strict: bool) -> Rendered:
+    ctx = _context(digest)
+    return Rendered(subject=_render("text", f"{name}.subject.txt", strict, ctx),
+                    text=_render("text", f"{name}.txt", strict, ctx),
+                    html=_render("html", f"{name}.html", strict, ctx))
+
+
 def officer_email(digest, *, strict: bool = False) -> Rendered:
     """An officer's daily digest as a mail: subject, plain text and HTML."""
-    ctx = _context(digest)
-    return Rendered(
-        subject=_render("text", "officer_digest.subject.txt", strict, ctx),
-        text=_render("text", "officer_digest.txt", strict, ctx),
-        html=_render("html", "officer_digest.html", strict, ctx),
-    )
+    return _email("officer_digest", digest, strict)
 
 
 def office_email(digest, *, strict: bool = False) -> Rendered:
     """An office's daily digest (overdue, 升级, weekly summary) as a mail."""
-    ctx = _context(digest)
-    return Rendered(
-        subject=_render("text", "office_digest.subject.txt", strict, ctx),
-        text=_render("text", "office_digest.txt", strict, ctx),
-        html=_render("html", "office_digest.html", strict, ctx),
-    )
+    return _email("office_digest", digest, strict)
 
 
 def office_markdown(digest, *, strict: bool = False) -> Rendered:

@@ -20,7 +20,7 @@ def message_id(dedupe_key: str, sender: str) -> str:
 
 
 def _address(value: str) -> str:
-    """"名字 <a@b>" with the name encoded for the header (RFC 2047)."""
+    """An address "名字 <a@b>" with the name encoded for the header (RFC 2047)."""
     return formataddr(parseaddr(value), charset="utf-8")
 
 

@@ -35,25 +35,25 @@ def _within(column, who: Principal):
     return column.like(path_like(who.path), escape="\\")
 
 
+def _own(owner_column, id_column, kind: str, who: Principal):
+    """An officer's own rows; a one-tap session narrows them to its one item of this kind."""
+    condition = owner_column == who.id
+    if who.only is not None:
+        condition = and_(condition, id_column == (who.only[1] if who.only[0] == kind else -1))
+    return condition
+
+
 def task_scope(who: Principal):
     """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
     if who.is_officer:
-        condition = InspectionTask.officer_id == who.id
-        if who.only is not None:
-            condition = and_(condition, InspectionTask.id == (
-                who.only[1] if who.only[0] == "task" else -1))
-        return condition
+        return _own(InspectionTask.officer_id, InspectionTask.id, "task", who)
     return or_(_within(TaskJ.path, who), _within(EntityJ.path, who))
 
 
 def hazard_scope(who: Principal):
     """The condition on Hazard (joined with Jurisdiction) for who's scope."""
     if who.is_officer:
-        condition = Hazard.officer_id == who.id
-        if who.only is not None:
-            condition = and_(condition, Hazard.id == (
-                who.only[1] if who.only[0] == "hazard" else -1))
-        return condition
+        return _own(Hazard.officer_id, Hazard.id, "hazard", who)
     return _within(Jurisdiction.path, who)
 
 

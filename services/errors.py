@@ -1,4 +1,5 @@
-"""Errors the user can fix: the CLI prints their Chinese message and exits 2."""
+"""Errors with a Chinese message for the user: BadInput (fix the input; exit 2) and Unavailable
+(a service is down; exit 1)."""
 
 
 class BadInput(Exception):

@@ -9,9 +9,7 @@ pytest-xdist spreads the tests; about 1–3 minutes in all.
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,6 +24,8 @@ from models.job_run import JobRun
 from models.task import InspectionTask
 from services import demo, schedule
 from services.schema import upgrade
+from tests import waiting
+from tests.waiting import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = ROOT / ".venv" / "bin" / "prefect"
@@ -40,20 +40,8 @@ def clean_env(**extra: str) -> dict[str, str]:
     return env | {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"} | extra
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"{what}: not within {seconds} s")
+    return waiting.wait_for(condition, seconds, what, every=0.5)
 
 
 def stop(process: subprocess.Popen) -> None:

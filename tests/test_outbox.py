@@ -11,7 +11,8 @@ from config import settings
 from services import outbox
 from services.errors import BadInput
 from services.outbox import Outgoing
-from tests.reminder_support import MailServer, RobotServer, free_port, policy_dir, text_part
+from tests.reminder_support import MailServer, RobotServer, policy_dir, text_part
+from tests.waiting import free_port
 
 WEBHOOK_KEY = "wecom-SECRET-693a91f6"
 

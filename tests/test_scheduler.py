@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +18,7 @@ from models.db import get_engine
 from models.job_run import JobRun
 from services import clock, schedule
 from services import scheduler as embedded
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -31,16 +31,6 @@ def job(name: str = "daily", **extra) -> ScheduledJob:
 def runs(url: str, name: str = "daily") -> list[JobRun]:
     with Session(get_engine(url)) as session:
         return list(session.exec(select(JobRun).where(JobRun.job == name).order_by(JobRun.id)))
-
-
-def wait_for(condition, seconds: float = 15.0, what: str = ""):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"condition not met in {seconds} s {what}")
 
 
 def record_ok(url: str, name: str, started: dt.datetime) -> None:

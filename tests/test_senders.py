@@ -17,7 +17,8 @@ from notifications.senders import (
     SendUnknown,
     dingtalk_url,
 )
-from tests.reminder_support import MailServer, RobotServer, free_port, html_part, text_part
+from tests.reminder_support import MailServer, RobotServer, html_part, text_part
+from tests.waiting import free_port
 
 SENDER = "青石县食安办 <baobao@qingshi.gov.cn>"
 

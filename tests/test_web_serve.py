@@ -1,7 +1,6 @@
 """./baobao serve: the web app starts, prints its address and the demo accounts."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from services import demo
+from tests.waiting import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = """
@@ -25,16 +25,10 @@ app()
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_serve_prints_address_and_demo_accounts(db_url, engine, tmp_path):
     demo.fill(engine=engine, scale="town", seed=2)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "BAOBAO_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
     # cli/app.py registers web_commands once the lead adds it; until then a root app with the
     # same callback runs the command.

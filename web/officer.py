@@ -51,6 +51,23 @@ def _open_link(request: Request, session: Session, kind: str, item_id: int, toke
     return redirect(request, f"/{kind}s/{item_id}")
 
 
+def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
+    """The task or hazard page's details within person's scope; NotFound otherwise."""
+    detail = (access.task_detail(session=session, who=person, task_id=item_id) if kind == "task"
+              else access.hazard_detail(session=session, who=person, hazard_id=item_id))
+    if detail is None:
+        raise NotFound
+    return detail
+
+
+def _inline_file(found: dict | None) -> FileResponse:
+    """A stored photo or evidence file shown in the browser; NotFound when out of scope or gone."""
+    if found is None or not found["path"].is_file():
+        raise NotFound
+    return FileResponse(found["path"], media_type=found["content_type"],
+                        filename=found["filename"], content_disposition_type="inline")
+
+
 @router.get("/my/tasks")
 @read_only
 async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession):
@@ -65,10 +82,7 @@ def task_page(*, request: Request, task_id: RowId, k: str | None = None,
               current: Who, session: DbSession):
     if k is not None:
         return _open_link(request, session, "task", task_id, k, current)
-    person = require_person(current)
-    detail = access.task_detail(session=session, who=person, task_id=task_id)
-    if detail is None:
-        raise NotFound
+    detail = _item(session, require_person(current), "task", task_id)
     return render(request, "officer/task.html", d=detail, today=clock.today())
 
 
@@ -101,11 +115,8 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
 @router.get("/tasks/{task_id}/photos/{sha256}")
 def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer,
                session: DbSession):
-    found = access.photo_in_scope(session=session, who=person, task_id=task_id, sha256=sha256)
-    if found is None or not found["path"].is_file():
-        raise NotFound
-    return FileResponse(found["path"], media_type=found["content_type"],
-                        filename=found["filename"], content_disposition_type="inline")
+    return _inline_file(access.photo_in_scope(session=session, who=person, task_id=task_id,
+                                              sha256=sha256))
 
 
 @router.get("/my/hazards")
@@ -121,18 +132,15 @@ def hazard_page(*, request: Request, hazard_id: RowId, k: str | None = None,
                 current: Who, session: DbSession):
     if k is not None:
         return _open_link(request, session, "hazard", hazard_id, k, current)
-    person = require_person(current)
-    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
-    if detail is None:
-        raise NotFound
-    return render(request, "hazard.html", d=detail)
+    return render(request, "hazard.html", d=_item(session, require_person(current), "hazard",
+                                                  hazard_id))
 
 
 @router.post("/hazards/{hazard_id}/start", dependencies=[Depends(csrf)])
 def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer,
                      session: DbSession):
-    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
-    if detail is None or not person.is_officer:
+    _item(session, person, "hazard", hazard_id)
+    if not person.is_officer:
         raise NotFound
     forms.move(session=session, hazard_id=hazard_id, targets=["rectifying"], by=person.account)
     session.commit()
@@ -177,10 +185,8 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
 
     with Session(get_engine(request.app.state.database_url)) as session:
         person = require_person(person_of(request, session))
-        detail = (access.task_detail(session=session, who=person, task_id=item_id)
-                  if kind == "task" else
-                  access.hazard_detail(session=session, who=person, hazard_id=item_id))
-        if detail is None or not person.is_officer:
+        detail = _item(session, person, kind, item_id)
+        if not person.is_officer:
             raise NotFound
         return handle(request, session, person, detail, form)
 
@@ -188,10 +194,6 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
 @router.get("/hazards/{hazard_id}/evidence/{sha256}")
 def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer,
                   session: DbSession):
-    found = access.evidence_in_scope(session=session, who=person, hazard_id=hazard_id,
-                                     sha256=sha256)
-    if found is None or not found["path"].is_file():
-        raise NotFound
-    return FileResponse(found["path"], media_type=found["content_type"],
-                        filename=found["filename"], content_disposition_type="inline")
+    return _inline_file(access.evidence_in_scope(session=session, who=person,
+                                                 hazard_id=hazard_id, sha256=sha256))
 

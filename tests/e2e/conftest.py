@@ -1,7 +1,6 @@
 """Browser end-to-end fixtures: the app served by uvicorn in a thread on a free loopback port,
 and Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
-import socket
 import threading
 import time
 from pathlib import Path
@@ -10,17 +9,12 @@ import pytest
 
 from config import settings as settings_module
 from tests.test_web_support import TODAY, build_world
+from tests.waiting import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServedApp:
