@@ -2,7 +2,7 @@
 
 Builds a demo county on SQLite, generates the routine tasks of 2026Q2 and 2026Q3, records a
 realistic share of the visits and opens hazards from them (set-based SQL, deterministic), then
-times `services.briefing.produce` for 2026Q3 (figures, ranking, charts, DOCX, PDF, HTML) as
+times `services.reporting.briefing.document.produce` for 2026Q3 (figures, ranking, charts, DOCX, PDF, HTML) as
 the scheduled flow runs it on the report day, 2026-10-13: once in a fresh process (cold: it
 pays the import of WeasyPrint, ~0.4 s of CPU) and once more in the same process (warm, as in
 the long-running scheduler). Wall and CPU seconds are both reported: on a busy machine the wall
@@ -66,8 +66,9 @@ def prepare(url: str) -> None:
 
     from config.settings import configure
     from models.db import get_engine
-    from services import demo, schema
-    from services.generation import generate_routine_tasks
+    from services.core import schema
+    from services.demo import dataset as demo
+    from services.tasks.generation import generate_routine_tasks
 
     engine = get_engine(url)
     schema.upgrade(engine=engine)
@@ -95,7 +96,7 @@ def run(keep: str | None = None) -> dict:
         from sqlmodel import Session
 
         from models.db import get_engine
-        from services import briefing
+        from services.reporting.briefing import document as briefing
 
         timings = []
         for run_dir in ("cold", "warm"):  # warm: a second briefing in the same process

@@ -35,7 +35,7 @@ def _generate(url: str, scope_path: str | None = None) -> tuple[float, dict]:
     from sqlmodel import Session
 
     from models.db import get_engine
-    from services.generation import generate_routine_tasks
+    from services.tasks.generation import generate_routine_tasks
 
     start = time.perf_counter()
     with Session(get_engine(url)) as session:
@@ -48,7 +48,7 @@ def _by_county(url: str) -> tuple[float, int]:
     from sqlmodel import Session
 
     from models.db import get_engine
-    from services.jurisdictions import county_paths
+    from services.core.jurisdictions import county_paths
 
     with Session(get_engine(url)) as session:
         paths = county_paths(session=session)
@@ -63,9 +63,9 @@ def _copy_floor(url: str) -> tuple[float, int]:
     from sqlalchemy import text
 
     from models.db import get_engine
-    from services.bulk import insert_rows
-    from services.periods import period_containing
-    from services.policy import first_visit_cutoff
+    from services.core.bulk import insert_rows
+    from services.core.periods import period_containing
+    from services.tasks.policy import first_visit_cutoff
 
     period = period_containing(TODAY, "quarterly")
     with get_engine(url).begin() as connection:

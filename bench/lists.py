@@ -34,7 +34,7 @@ def hazard_rows(connection, count: int, seed: int = 5):
     """count hazard rows spread over the demo county's entities, found in 2026 Q1–Q3."""
     from sqlalchemy import text
 
-    from services.calendar import add_workdays
+    from services.core.calendar import add_workdays
 
     rng = random.Random(seed)
     entities = connection.execute(text(
@@ -54,9 +54,9 @@ def hazard_rows(connection, count: int, seed: int = 5):
 def prepare(url: str, count: int) -> float:
     """Migrate, fill the demo county and bulk-insert count hazards; returns seconds taken."""
     from models.db import get_engine
-    from services import demo
-    from services.bulk import insert_rows, reset_sequences
-    from services.schema import upgrade
+    from services.core.bulk import insert_rows, reset_sequences
+    from services.core.schema import upgrade
+    from services.demo import dataset as demo
 
     start = time.perf_counter()
     engine = get_engine(url)
@@ -74,7 +74,7 @@ def measure(url: str, out: Path) -> dict:
 
     from config.settings import configure
     from models.db import get_engine
-    from services.lists_export import export_lists
+    from services.reporting.lists import export_lists
 
     configure(database_url=url, today=dt.date(2026, 10, 12))
     start, cpu = time.perf_counter(), time.process_time()

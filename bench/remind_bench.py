@@ -71,7 +71,7 @@ def _server():
 
 
 def _notes():
-    from services.outbox import Outgoing
+    from services.reminders.outbox import Outgoing
 
     return [Outgoing("email", f"officer:V{n:05d}", f"干部{n} <v{n:05d}@example.cn>",
                      f"【包保督导提醒】2026年10月13日（周二） 干部{n}：逾期 2 项", BODY,
@@ -101,8 +101,8 @@ def _outbox_run(url: str, port: int) -> dict:
 
     from config import settings
     from models.db import get_engine
-    from services import outbox
-    from services.schema import upgrade
+    from services.core.schema import upgrade
+    from services.reminders import outbox
 
     os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_SMTP_PORT=str(port))
     settings.reset()
@@ -142,7 +142,8 @@ def province(day: str = "2026-10-13") -> dict:
     from bench.pg_schema import province_schema
     from config import settings
     from models.db import get_engine
-    from services import digests, reminders
+    from services.reminders import daily as reminders
+    from services.reminders import digests
 
     os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_DATA_DIR=tempfile.mkdtemp())
     settings.reset()

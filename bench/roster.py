@@ -79,7 +79,8 @@ def county(keep: Path | None = None) -> dict:
 def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
     """The demo province's roster written straight to five CSVs, one county at a time."""
     from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
-    from services import demo, demo_rows
+    from services.demo import dataset as demo
+    from services.demo import rows as demo_rows
     from services.roster.columns import SHEETS
     from services.roster.layout import header_text
 

@@ -2,7 +2,7 @@
 
 Measures, each in a fresh process on the demo county (SQLite), Prefect's files in a new data
 directory (cold) and then in the same one again (warm):
-- `import prefect` with the environment services.prefect_env sets;
+- `import prefect` with the environment services.scheduling.prefect_env sets;
 - the first generate_tasks_flow run, which starts Prefect's temporary server, and a second
   run in the same process;
 - `./baobao scheduler --list` (no Prefect import).
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import json, time
 t0 = time.perf_counter()
-from services import prefect_env
+from services.scheduling import prefect_env
 prefect_env.apply()
 import prefect  # noqa: F401
 t1 = time.perf_counter()

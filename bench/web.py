@@ -49,8 +49,8 @@ def _prepare(url: str, scale: str) -> list[str]:
     from models.db import get_engine
     from models.officer import Officer
     from models.task import InspectionTask
-    from services.accounts import hash_password
-    from services.generation import generate_routine_tasks
+    from services.accounts.identity import hash_password
+    from services.tasks.generation import generate_routine_tasks
 
     settings.configure(database_url=url, today=TODAY)
     with Session(get_engine(url)) as session:
@@ -131,7 +131,7 @@ def _session_cookies(url: str, key: str) -> list[dict]:
     from models.db import get_engine
     from models.officer import Officer
     from models.task import InspectionTask
-    from services import links
+    from services.core import links
     from web.sessions import COOKIE
 
     settings.configure(database_url=url, today=TODAY, secret_key=key)

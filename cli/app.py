@@ -46,7 +46,7 @@ def root(
     from config.settings import configure
 
     configure(database_url=db, today=_parse_today(today))
-    calendar = sys.modules.get("services.calendar")
+    calendar = sys.modules.get("services.core.calendar")
     if calendar:  # a new command in a process that ran one before (tests, the web app)
         calendar.forget_unknown_years()
     from cli.logs import configure_logging
@@ -85,7 +85,7 @@ def main() -> None:
 
 def _show_calendar_warning() -> None:
     """A year the official calendar does not know is shown loudly after any command."""
-    calendar = sys.modules.get("services.calendar")
+    calendar = sys.modules.get("services.core.calendar")
     message = calendar.calendar_warning() if calendar else None
     if message:
         sys.stderr.write(f"警告：{message}\n")

@@ -5,7 +5,7 @@ def exit_code_for(exc: Exception) -> tuple[str, int]:
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
     from config.files import ConfigError
-    from services.errors import BadInput, Unavailable
+    from services.core.errors import BadInput, Unavailable
 
     if isinstance(exc, (BadInput, ConfigError)):
         return str(exc), 2

@@ -63,8 +63,8 @@ def list_(
     json_out: JsonFlag = False,
 ) -> None:
     """列出风险隐患。"""
+    from services.core.periods import quarter as parse_quarter
     from services.hazards.listing import list_hazards
-    from services.periods import quarter as parse_quarter
 
     period = parse_quarter(quarter) if quarter else None
     run(partial(list_hazards, status=status, jurisdiction_code=jurisdiction, overdue=overdue,
@@ -122,8 +122,8 @@ def export(
     json_out: JsonFlag = False,
 ) -> None:
     """导出风险隐患清单和治理责任清单（一个工作簿，两个工作表）。"""
-    from services.errors import BadInput
-    from services.lists_export import export_lists
+    from services.core.errors import BadInput
+    from services.reporting.lists import export_lists
 
     if not file.lower().endswith(".xlsx"):
         raise BadInput(f"输出文件 {file} 应以 .xlsx 结尾")
@@ -140,7 +140,7 @@ def review(
     json_out: JsonFlag = False,
 ) -> None:
     """季度风险研判：分乡镇、分等级统计隐患，列出屡查屡犯主体，并导出本季度两个清单。"""
-    from services.review import render_text, run_review
+    from services.reporting.review import render_text, run_review
 
     run(partial(run_review, quarter=quarter, jurisdiction_code=jurisdiction, out_dir=out),
         json_out=json_out, show=lambda result: typer.echo(render_text(result)))

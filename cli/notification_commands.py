@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ready() -> None:
-    from services.schema import require_current
+    from services.core.schema import require_current
 
     require_current(engine=context.engine())
 
@@ -25,8 +25,8 @@ def remind(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """生成今天的提醒和逾期督办（每人每个工作日最多一条），并投递发件箱。"""
-    from services import clock
-    from services.reminders import remind as run
+    from services.core import clock
+    from services.reminders.daily import remind as run
 
     _ready()
     with context.session() as session:
@@ -55,7 +55,7 @@ def list_outbox(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """列出发件箱中的消息：发给谁、状态、尝试次数和最近的错误。"""
-    from services.outbox import list_notifications
+    from services.reminders.outbox import list_notifications
 
     _ready()
     with context.session() as session:
@@ -89,7 +89,7 @@ def retry_outbox(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """重新投递发送失败的消息（或指定的一条），并立即投递发件箱。"""
-    from services.outbox import deliver, retry
+    from services.reminders.outbox import deliver, retry
 
     _ready()
     with context.session() as session:

@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ready() -> None:
-    from services.schema import require_current
+    from services.core.schema import require_current
 
     require_current(engine=context.engine())
 
@@ -28,7 +28,7 @@ def ranking(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """各乡镇（街道）季度排名：红黑榜。"""
-    from services.ranking import ranking as rank
+    from services.reporting.ranking import ranking as rank
 
     _ready()
     with context.session() as session:
@@ -64,8 +64,8 @@ def briefing(
     """生成县委常委会季度汇报（DOCX、PDF、HTML），记录存档，可选发送。"""
     from pathlib import Path
 
-    from services.briefing import produce
-    from services.briefing_mail import check_can_send
+    from services.reporting.briefing.document import produce
+    from services.reporting.briefing.mail import check_can_send
 
     _ready()
     if send:

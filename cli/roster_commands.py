@@ -38,9 +38,9 @@ def import_roster(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """导入名册：先检查全部内容，有任何错误则一行也不写入；重复导入会更新并保留历史。"""
-    from services.errors import BadInput
+    from services.core.errors import BadInput
+    from services.core.schema import require_current
     from services.roster.importer import import_roster as run_import
-    from services.schema import require_current
 
     require_current(engine=context.engine())
     bar = _ProgressBar() if not json_out and sys.stderr.isatty() else None
@@ -66,8 +66,8 @@ def export(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """导出当前名册（与模板格式相同，可直接修改后再导入）。"""
+    from services.core.schema import require_current
     from services.roster.export import export_roster
-    from services.schema import require_current
 
     require_current(engine=context.engine())
     with context.session() as session:

@@ -19,14 +19,14 @@ Subtree = Annotated[str | None, typer.Option("--jurisdiction", help="区划代�
 
 def ready() -> None:
     """Stop (exit 2) unless the database has the newest schema."""
-    from services.schema import require_current
+    from services.core.schema import require_current
 
     require_current(engine=context.engine())
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """The YYYY-MM-DD date given to option, None when absent; BadInput when malformed."""
-    from services.errors import BadInput
+    from services.core.errors import BadInput
 
     if value is None:
         return None

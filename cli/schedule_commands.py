@@ -20,19 +20,19 @@ def scheduler(
     json_out: bool = typer.Option(False, "--json", help="与 --list 一起用：输出 JSON"),
 ) -> None:
     """按 config/schedules.toml 在本进程中运行定时任务（前台运行，Ctrl-C 停止）。"""
-    from services import schedule
+    from services.scheduling import schedule
 
     jobs = schedule.jobs()
     if list_only:
         _list(jobs, count, json_out)
         return
-    from services.errors import BadInput
-    from services.schema import require_current
+    from services.core.errors import BadInput
+    from services.core.schema import require_current
 
     if json_out:
         raise BadInput("--json 只能与 --list 一起使用")
     require_current(engine=context.engine())
-    from services.scheduler import single_instance
+    from services.scheduling.embedded import single_instance
 
     with single_instance():
         _prepare_prefect()
@@ -44,11 +44,11 @@ def deploy(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """把 config/schedules.toml 的每个任务注册为 Prefect 部署（cron 与时区），服务器地址取自 PREFECT_API_URL。"""
-    from services import schedule
+    from services.scheduling import schedule
 
     jobs = schedule.jobs()
     _prepare_prefect()
-    from services.prefect_deploy import api_url, register_jobs
+    from services.scheduling.prefect_deploy import api_url, register_jobs
 
     api_url()  # refuse early when no server is configured
     _launcher(jobs)  # every flow loads and its parameters fit, before anything is registered
@@ -63,7 +63,8 @@ def deploy(
 
 
 def _list(jobs, count: int, json_out: bool) -> None:
-    from services import clock, schedule
+    from services.core import clock
+    from services.scheduling import schedule
 
     now = clock.now()
     last = _last_runs([job.name for job in jobs])
@@ -90,9 +91,9 @@ def _list(jobs, count: int, json_out: bool) -> None:
 
 def _last_runs(names: list[str]) -> dict[str, dict | None]:
     """The last run of each job, or {} when the database is not ready (--list still works)."""
-    from services import schedule
-    from services.errors import BadInput
-    from services.schema import require_current
+    from services.core.errors import BadInput
+    from services.core.schema import require_current
+    from services.scheduling import schedule
 
     try:
         require_current(engine=context.engine())
@@ -110,8 +111,8 @@ def _last_runs(names: list[str]) -> dict[str, dict | None]:
 
 
 def _last_text(run: dict | None) -> str:
-    from services import schedule
-    from services.scheduler import summary
+    from services.scheduling import schedule
+    from services.scheduling.embedded import summary
 
     if run is None:
         return "无记录"
@@ -122,7 +123,7 @@ def _last_text(run: dict | None) -> str:
 def _parse(text: str):
     import datetime as dt
 
-    from services import clock
+    from services.core import clock
 
     return dt.datetime.fromisoformat(text).astimezone(clock.tz())
 
@@ -135,7 +136,7 @@ def _prepare_prefect() -> None:
     """Prefect's environment from the settings, then import it; its console lines go to the log."""
     import logging
 
-    from services import prefect_env
+    from services.scheduling import prefect_env
 
     prefect_env.apply()
     import prefect  # noqa: F401  (configures logging on import)
@@ -183,15 +184,15 @@ def _serve(jobs, launch) -> None:
     import os
     import signal
 
-    from services import clock
-    from services import scheduler as embedded
+    from services.core import clock
+    from services.scheduling import embedded
 
     def notify(text: str) -> None:
         typer.echo(f"[{clock.now():%m-%d %H:%M:%S}] {text}")
 
     from prefect.settings import PREFECT_API_URL
 
-    from services.prefect_env import prefect_home
+    from services.scheduling.prefect_env import prefect_home
 
     signal.signal(signal.SIGTERM, _interrupt)
     notify(f"调度已启动（{len(jobs)} 个任务，Ctrl-C 停止）。")

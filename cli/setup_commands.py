@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 def init(json_out: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """创建数据库或迁移到最新结构（可重复运行）。"""
     from config.files import load_all
-    from services.schema import upgrade
+    from services.core.schema import upgrade
 
     load_all()
     before, after = upgrade(engine=context.engine())
@@ -34,9 +34,9 @@ def demo(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """向空数据库填入演示数据（虚构的县、干部和主体）。"""
-    from services import demo as demo_service
-    from services.errors import BadInput
-    from services.schema import require_current
+    from services.core.errors import BadInput
+    from services.core.schema import require_current
+    from services.demo import dataset as demo_service
 
     if scale not in demo_service.SCALES:
         raise BadInput(f"规模 {scale!r} 无效，可选：town、county、province")
@@ -57,8 +57,8 @@ def demo(
 
 def summary(json_out: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """打印本县概况：区划、各层级干部、各业态和主体等级的主体数量。"""
-    from services.schema import require_current
-    from services.summary import county_summary, render_summary
+    from services.core.schema import require_current
+    from services.roster.summary import county_summary, render_summary
 
     require_current(engine=context.engine())
     with context.session() as session:

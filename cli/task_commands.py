@@ -23,7 +23,7 @@ def generate(
     json_out: JsonFlag = False,
 ) -> None:
     """生成应督导的常规任务（可重复运行，不会重复生成），并取消已失效的任务。"""
-    from services.generation import generate_routine_tasks
+    from services.tasks.generation import generate_routine_tasks
 
     run(partial(generate_routine_tasks, period=period), json_out=json_out, show=lambda result:
         typer.echo(f"期间 {'、'.join(result['periods'])}：新建任务 {result['created']:,} 个，"
@@ -40,7 +40,7 @@ def list_(
     json_out: JsonFlag = False,
 ) -> None:
     """列出督导任务。"""
-    from services.tasks import list_tasks
+    from services.tasks.listing import list_tasks
 
     run(partial(list_tasks, officer=officer, jurisdiction=jurisdiction, status=status,
                 period=period, limit=limit),
@@ -66,7 +66,7 @@ def record(
     json_out: JsonFlag = False,
 ) -> None:
     """记录一次督导；任务随之完成。"""
-    from services.records import record_visit
+    from services.visits.records import record_visit
 
     visit_date = parse_date(date, "--date")
     document = _read_answers(answers) if answers else None
@@ -87,7 +87,7 @@ def _read_answers(path: str) -> dict:
     import json
     from pathlib import Path
 
-    from services.errors import BadInput
+    from services.core.errors import BadInput
 
     try:
         return json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -111,7 +111,7 @@ def campaign_create(
     json_out: JsonFlag = False,
 ) -> None:
     """创建专项督导，为范围内每个在营主体的包保关系生成一个任务（重复运行不会重复生成）。"""
-    from services.campaigns import create_campaign
+    from services.tasks.campaigns import create_campaign
 
     due_date = parse_date(due, "--due")
     run(partial(create_campaign, name=name, due_date=due_date, categories=category or (),
@@ -125,7 +125,7 @@ def campaign_create(
 @campaign_app.command("list")
 def campaign_list(json_out: JsonFlag = False) -> None:
     """列出专项督导及其任务完成情况。"""
-    from services.campaigns import list_campaigns
+    from services.tasks.campaigns import list_campaigns
 
     def listed(*, session) -> dict:
         campaigns = list_campaigns(session=session)

@@ -25,8 +25,8 @@ def serve(
 
     from config.files import load_all
     from config.settings import get_settings
-    from services.invitations import demo_accounts
-    from services.schema import require_current
+    from services.accounts.invitations import demo_accounts
+    from services.core.schema import require_current
     from web.app import create_app
 
     load_all()
@@ -51,8 +51,8 @@ def serve(
 def _start_scheduler():
     """The embedded scheduler of config/schedules.toml in a background thread."""
     from cli.schedule_commands import _launcher, _prepare_prefect
-    from services import clock, schedule
-    from services import scheduler as embedded
+    from services.core import clock
+    from services.scheduling import embedded, schedule
 
     def notify(text: str) -> None:
         typer.echo(f"[{clock.now():%m-%d %H:%M:%S}] {text}", err=True)
@@ -81,9 +81,9 @@ def invite(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """生成一次性的设置密码链接（默认 72 小时内有效），有邮件渠道时发送给本人。"""
-    from services import outbox
-    from services.invitations import invite as make_invitation
-    from services.schema import require_current
+    from services.accounts.invitations import invite as make_invitation
+    from services.core.schema import require_current
+    from services.reminders import outbox
 
     require_current(engine=context.engine())
     with context.session() as session:

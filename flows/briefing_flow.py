@@ -2,7 +2,7 @@
 just ended, with its red/black ranking (红黑榜).
 
 Schedule (config/schedules.toml, job `briefing`, Asia/Shanghai): 08:00 every day from the 1st
-to the 20th of January, April, July and October. The service decides (services.briefing:
+to the 20th of January, April, July and October. The service decides (services.reporting.briefing.document:
 due_quarter): the briefing of the previous quarter is due on the report day — the
 [briefing] report_workday-th working day of the quarter (default the 5th; 2026-10-13 for
 2026Q3, counting the make-up workday 2026-10-10) — and is produced once per county on or after
@@ -16,7 +16,8 @@ from prefect import flow, runtime, task
 
 from config.settings import get_settings
 from models.db import session_scope
-from services import briefing, schedule
+from services.reporting.briefing import document as briefing
+from services.scheduling import schedule
 
 
 @task(name="briefing-county", task_run_name="briefing-{code}", retries=1,

@@ -5,8 +5,8 @@ catch-up that creates nothing when nothing is missing and cancels the tasks of e
 assignments and closed entities — and `generate-tasks-period-start` at 00:05 on the 1st of
 every month, the first day of every period (month, quarter, half-year, year).
 
-The work splits by county: one Prefect task per county (services.jurisdictions.county_paths),
-each one set-based INSERT … SELECT in services.generation — never one task per row. A single
+The work splits by county: one Prefect task per county (services.core.jurisdictions.county_paths),
+each one set-based INSERT … SELECT in services.tasks.generation — never one task per row. A single
 county runs as one task over everything. `scope_path` limits a run to one subtree (one county),
 so an administrator can spread a province over several workers as separate flow runs.
 Runs started by a Prefect deployment are recorded in job_run by @record_deployment_runs; runs
@@ -18,9 +18,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from config.settings import get_settings
 from models.db import session_scope
-from services import clock, generation, jurisdictions, schedule
-from services.periods import parse_period
-from services.prefect_env import record_deployment_runs
+from services.core import clock, jurisdictions
+from services.core.periods import parse_period
+from services.scheduling import schedule
+from services.scheduling.prefect_env import record_deployment_runs
+from services.tasks import generation
 
 COUNTY_THREADS = 4  # counties generated at once in one flow run (PostgreSQL connections)
 

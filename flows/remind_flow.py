@@ -2,7 +2,7 @@
 
 Schedule (config/schedules.toml, job `remind`): every day at 09:00 Asia/Shanghai. On a day that
 is not a working day the run does nothing (make-up workdays such as 2026-09-20 do send).
-The flow is thin: services.reminders builds today's officer and office digests, queues them in
+The flow is thin: services.reminders.daily builds today's officer and office digests, queues them in
 the outbox (one row per dedupe key, so a second run the same day queues nothing) and delivers
 it; rows that failed earlier are retried by the same delivery. No SQL here.
 Runs started by a Prefect deployment are recorded in job_run by @record_deployment_runs; runs
@@ -13,9 +13,9 @@ from prefect import flow
 
 from config.settings import get_settings
 from models.db import session_scope
-from services import clock
-from services.prefect_env import record_deployment_runs
-from services.reminders import remind
+from services.core import clock
+from services.reminders.daily import remind
+from services.scheduling.prefect_env import record_deployment_runs
 
 
 @flow(name="remind")

@@ -7,7 +7,7 @@ JSON file under DATA_DIR/review/<quarter>/ for each county.
 
 Schedule (config/schedules.toml, job `risk-review`, Asia/Shanghai): 07:30 every day from the
 1st to the 10th of January, April, July and October. The service decides
-(services.review.run_scheduled): from the first working day of the quarter on (2026-10-08 for
+(services.reporting.review.run_scheduled): from the first working day of the quarter on (2026-10-08 for
 2026Q3, after the National Day holiday) it reviews the previous quarter once per county;
 earlier days do nothing, and a county whose review is written is not redone, so a morning the
 scheduler missed is caught up the next day. One Prefect task per county, never per row.
@@ -17,8 +17,8 @@ from prefect import flow, runtime, task
 
 from config.settings import get_settings
 from models.db import session_scope
-from services import review
-from services.prefect_env import record_deployment_runs
+from services.reporting import review
+from services.scheduling.prefect_env import record_deployment_runs
 
 
 @task(name="risk-review-county", task_run_name="risk-review-{code}", retries=1,

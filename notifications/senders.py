@@ -16,7 +16,7 @@ from email.utils import parseaddr
 
 import httpx
 
-from services import clock
+from services.core import clock
 
 
 class SendFailed(Exception):

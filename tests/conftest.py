@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from config import settings as settings_module
 from models.db import get_engine
-from services.schema import upgrade
+from services.core.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,8 +130,8 @@ def data_dir(tmp_path, monkeypatch):
 @pytest.fixture
 def town_tasks(engine, db_url):
     """The town demo (seed 2) with its 2026Q3 routine tasks generated on 2026-09-22; its URL."""
-    from services import demo
-    from services.generation import generate_routine_tasks
+    from services.demo import dataset as demo
+    from services.tasks.generation import generate_routine_tasks
 
     demo.fill(engine=engine, scale="town", seed=2)
     settings_module.configure(today=dt.date(2026, 9, 22))

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlmodel import select
 
 from models import AuditEvent
-from services.audit import record_event
+from services.core.audit import record_event
 
 
 def test_record_event_appends_with_the_clock(session, set_today):

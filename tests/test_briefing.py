@@ -14,8 +14,8 @@ from sqlmodel import Session
 
 from config import settings
 from models import AuditEvent, Briefing
-from services import briefing
-from services.periods import quarter
+from services.core.periods import quarter
+from services.reporting.briefing import document as briefing
 from tests.briefing_support import T3, build_county
 from tests.reminder_support import MailServer, text_part
 

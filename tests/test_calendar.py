@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-from services import calendar
-from services.periods import parse_period
+from services.core import calendar
+from services.core.periods import parse_period
 
 D = dt.date
 

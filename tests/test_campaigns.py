@@ -8,8 +8,8 @@ from sqlalchemy import func, select, text
 
 from config.settings import configure
 from models import Assignment, AuditEvent, Campaign, Entity, InspectionTask, Jurisdiction
-from services import demo
-from services.generation import generate_routine_tasks
+from services.demo import dataset as demo
+from services.tasks.generation import generate_routine_tasks
 
 TODAY = "2026-09-22"
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from services import deadlines
+from services.figures import deadlines
 from tests.reminder_support import add_hazard, add_task, build_roster
 
 D = dt.date.fromisoformat

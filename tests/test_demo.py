@@ -6,8 +6,8 @@ import re
 import pytest
 from sqlalchemy import text
 
-from services import demo
-from services.credit_code import is_valid_credit_code
+from services.demo import dataset as demo
+from services.roster.credit_code import is_valid_credit_code
 
 
 def _scalar(engine, sql: str):
@@ -91,7 +91,7 @@ def _fingerprint(engine) -> str:
 
 def test_same_seed_same_data_other_seed_other_data(engine, tmp_path):
     from models.db import get_engine
-    from services.schema import upgrade
+    from services.core.schema import upgrade
 
     demo.fill(engine=engine, scale="town", seed=7)
     twins = []

@@ -22,8 +22,9 @@ from sqlmodel import Session
 from models.db import get_engine
 from models.job_run import JobRun
 from models.task import InspectionTask
-from services import demo, schedule
-from services.schema import upgrade
+from services.core.schema import upgrade
+from services.demo import dataset as demo
+from services.scheduling import schedule
 from tests import waiting
 from tests.waiting import free_port
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.digests import build_digests, is_summary_day
+from services.reminders.digests import build_digests, is_summary_day
 from tests.reminder_support import add_hazard, add_task, build_roster, policy_dir
 
 D = dt.date.fromisoformat
@@ -147,7 +147,7 @@ def test_inactive_officers_get_no_digest_but_their_office_still_hears(session, r
 
 def test_fast_one_tap_tokens_are_the_tokens_itsdangerous_signs(tmp_path, monkeypatch):
     from config import settings
-    from services import links
+    from services.core import links
 
     monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path))
     settings.reset()

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import select
 
 from models import HazardEvidence
-from services import evidence
-from services.errors import BadInput
+from services.core import evidence
+from services.core.errors import BadInput
 from tests.test_hazards_support import PNG, add_hazard_row, build_roster
 
 OLE = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"

@@ -17,8 +17,8 @@ from config.files import ConfigError, ScheduledJob
 from models.db import get_engine
 from models.job_run import JobRun
 from models.task import InspectionTask
-from services import demo, schedule
-from services import scheduler as embedded
+from services.demo import dataset as demo
+from services.scheduling import embedded, schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 # The town roster twice over: two counties of one city (the split needs more than one county).
@@ -77,7 +77,7 @@ def run(flow, **parameters) -> tuple[dict, str, set[str]]:
 
 def test_generation_splits_by_county_and_a_rerun_creates_nothing(flow_db):
     from flows.generate_tasks_flow import generate_tasks_flow
-    from services.jurisdictions import county_paths
+    from services.core.jurisdictions import county_paths
 
     url = flow_db("two-counties")
     with Session(get_engine(url)) as session:

@@ -23,10 +23,11 @@ from models import (
     Officer,
 )
 from models.db import get_engine
-from services import demo, policy
-from services.generation import generate_routine_tasks
-from services.jurisdictions import county_paths
-from services.periods import parse_period
+from services.core.jurisdictions import county_paths
+from services.core.periods import parse_period
+from services.demo import dataset as demo
+from services.tasks import policy
+from services.tasks.generation import generate_routine_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -276,7 +277,7 @@ import datetime as dt
 configure(database_url={url!r}, today=dt.date(2026, 9, 22))
 from sqlmodel import Session
 from models.db import get_engine
-from services.generation import generate_routine_tasks
+from services.tasks.generation import generate_routine_tasks
 with Session(get_engine({url!r})) as session:
     result = generate_routine_tasks(session=session)
     print(result["created"], flush=True)
@@ -316,7 +317,7 @@ def test_cli_generate_reports_counts_and_refuses_a_bad_period(engine, db_url, cl
 
 
 def test_an_unknown_year_is_a_warning_in_the_command_output(engine, db_url, cli, monkeypatch):
-    from services import calendar
+    from services.core import calendar
 
     monkeypatch.setattr(calendar, "_unknown_years", set())
     calendar._workdays_of_year.cache_clear()

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import Assignment, AuditEvent, Hazard, InspectionRecord, InspectionTask
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.hazards.create import add_hazard
 from services.hazards.duty import deadline_for
 from services.hazards.from_visits import open_hazards_for_record
@@ -224,7 +224,7 @@ def test_a_clean_visit_opens_nothing_and_a_bad_problem_is_refused(session, set_t
 def test_a_visit_in_the_demo_town(engine, session, set_today):
     """The demo town roster: the township's name makes the default 责任单位."""
     from models import Jurisdiction, Officer
-    from services import demo
+    from services.demo import dataset as demo
 
     set_today("2026-09-24")
     demo.fill(engine=engine, scale="town", seed=2)

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, Hazard, HazardEvidence
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.hazards.lifecycle import move_hazard
 from tests.test_hazards_support import PNG, add_hazard_row, build_roster
 

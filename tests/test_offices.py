@@ -3,8 +3,8 @@
 from sqlalchemy import select, update
 
 from models import Jurisdiction, User
-from services import demo
-from services.offices import load_offices
+from services.demo import dataset as demo
+from services.reminders.offices import load_offices
 from tests.reminder_support import build_roster, policy_dir
 
 

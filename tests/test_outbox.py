@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from config import settings
-from services import outbox
-from services.errors import BadInput
-from services.outbox import Outgoing
+from services.core.errors import BadInput
+from services.reminders import outbox
+from services.reminders.outbox import Outgoing
 from tests.reminder_support import MailServer, RobotServer, policy_dir, text_part
 from tests.waiting import free_port
 
@@ -233,7 +233,7 @@ def test_attachments_travel_through_the_outbox_and_a_missing_one_fails_in_chines
 def test_briefing_mail_attaches_the_docx_and_the_pdf(session, channels, tmp_path,
                                                      monkeypatch, set_today):
     from models.briefing import Briefing
-    from services import briefing_mail
+    from services.reporting.briefing import mail as briefing_mail
 
     mail, _ = channels
     mail.start()

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from services.errors import BadInput
-from services.periods import (
+from services.core.errors import BadInput
+from services.core.periods import (
     next_period,
     parse_period,
     period_containing,

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from services import calendar, policy
-from services.periods import parse_period
+from services.core import calendar
+from services.core.periods import parse_period
+from services.tasks import policy
 
 D = dt.date
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from config.settings import configure
 from models import Assignment, AuditEvent, Entity, InspectionRecord, InspectionTask
-from services.generation import generate_routine_tasks
+from services.tasks.generation import generate_routine_tasks
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from config import settings
-from services import demo, links
+from services.core import links
+from services.demo import dataset as demo
 from tests.reminder_support import (
     ROOT,
     MailServer,

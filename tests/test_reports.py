@@ -18,8 +18,8 @@ from reports.charts import render_charts
 from reports.render_docx import render_docx
 from reports.render_html import boilerplate, column_widths, render_html
 from reports.render_pdf import render_pdf
-from services import briefing
-from services.periods import quarter
+from services.core.periods import quarter
+from services.reporting.briefing import document as briefing
 from tests.briefing_support import build_county
 
 ROOT = Path(__file__).resolve().parent.parent

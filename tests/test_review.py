@@ -7,8 +7,8 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from services import review
-from services.periods import quarter
+from services.core.periods import quarter
+from services.reporting import review
 from tests.test_hazards_support import add_hazard_row, build_roster
 
 D = dt.date

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from config import settings as settings_module
 from models.db import get_engine
+from services.core.schema import upgrade
 from services.roster.importer import import_roster
-from services.schema import upgrade
 from tests.conftest import pg_schema
 from tests.fixtures.roster.books import (
     CREDIT_5,

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services import demo
+from services.demo import dataset as demo
 from services.roster.columns import SHEETS
 from services.roster.export import export_roster
 from services.roster.importer import import_roster

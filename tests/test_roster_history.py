@@ -164,7 +164,7 @@ def test_a_partial_import_of_a_new_assignment_ends_the_old_one(county, engine):
 
 
 def test_an_entity_found_by_licence_gets_its_new_credit_code(county, engine):
-    from services.credit_code import make_credit_code
+    from services.roster.credit_code import make_credit_code
 
     credit = make_credit_code(registry="9", kind="2", area="511000", org_base="11223344")
     book = Book().set(E, 5, "统一社会信用代码", credit)
@@ -193,7 +193,7 @@ def test_audit_moments_of_an_import_are_stored_as_the_orm_stores_them(county, en
     from sqlmodel import select
 
     from models.audit import AuditEvent
-    from services import clock
+    from services.core import clock
 
     county(Book().set(E, 2, "主体名称", "改名后的食品有限公司"))
     with Session(engine) as session:

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from models.db import get_engine
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.roster import limits
 from services.roster.importer import import_roster
 from tests.fixtures.roster.books import TODAY, Book, counts, snapshot

@@ -122,8 +122,8 @@ def test_credit_code_problems_are_specific():
 def test_the_fast_credit_code_check_agrees_with_the_reference_one():
     import random
 
-    from services.credit_code import CHARSET, is_valid_credit_code, make_credit_code
     from services.roster.checks import _credit_code_ok
+    from services.roster.credit_code import CHARSET, is_valid_credit_code, make_credit_code
 
     rng = random.Random(7)
     codes = [make_credit_code(registry="9", kind=rng.choice("12"), area=f"{rng.randrange(10**6):06d}",

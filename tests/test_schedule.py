@@ -12,7 +12,7 @@ from sqlmodel import select
 from config import settings as settings_module
 from config.files import ConfigError, ScheduledJob, load_schedules
 from models.job_run import JobRun
-from services import schedule
+from services.scheduling import schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")

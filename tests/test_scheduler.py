@@ -16,8 +16,8 @@ from config import settings as settings_module
 from config.files import ScheduledJob
 from models.db import get_engine
 from models.job_run import JobRun
-from services import clock, schedule
-from services import scheduler as embedded
+from services.core import clock
+from services.scheduling import embedded, schedule
 from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,8 +162,8 @@ def test_a_run_later_than_its_grace_time_is_skipped_and_recorded(db_url, lines):
 def test_scheduler_command_catches_up_then_stops_cleanly_on_ctrl_c(tmp_path):
     """The real command in a subprocess, as `make run` starts it: demo county, no Prefect
     server (the flow starts Prefect's temporary server), a catch-up run, then Ctrl-C."""
-    from services import demo
-    from services.schema import upgrade
+    from services.core.schema import upgrade
+    from services.demo import dataset as demo
 
     url = f"sqlite:///{tmp_path}/baobao.db"
     upgrade(engine=get_engine(url))

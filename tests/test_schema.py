@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Assignment, Entity, InspectionTask, Jurisdiction, Officer
-from services.schema import current_revision, head_revision, model_differences, upgrade
+from services.core.schema import current_revision, head_revision, model_differences, upgrade
 
 
 def test_models_and_migrations_agree(engine):

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from config import settings as settings_module
-from services import clock
+from services.core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_FOLDERS = ("config", "models", "services", "flows", "notifications", "reports", "web", "cli")

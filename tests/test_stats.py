@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 
-from services.periods import quarter
-from services.stats import quarter_stats
+from services.core.periods import quarter
+from services.figures import quarter_stats
 from tests.test_hazards_support import WEST, add_hazard_row, build_roster
 
 D = dt.date

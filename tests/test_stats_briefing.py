@@ -8,9 +8,10 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import text
 
-from services import calendar, stats
-from services.periods import quarter
-from services.stats import quarter_figures
+from services import figures as stats
+from services.core import calendar
+from services.core.periods import quarter
+from services.figures import quarter_figures
 from tests.briefing_support import AS_OF, build_county, campaign_tasks, day
 
 D = dt.date

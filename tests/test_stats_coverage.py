@@ -1,4 +1,4 @@
-"""The quarter's figures (services.stats.quarter_figures) against independent computations: plain
+"""The quarter's figures (services.figures.quarter_figures) against independent computations: plain
 SELECTs of the rows, classified in Python with the working-day calendar."""
 
 import datetime as dt
@@ -7,9 +7,10 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import text
 
-from services import calendar, stats
-from services.periods import quarter
-from services.stats import quarter_figures
+from services import figures as stats
+from services.core import calendar
+from services.core.periods import quarter
+from services.figures import quarter_figures
 from tests.briefing_support import (
     AS_OF,
     KEYS,
@@ -144,7 +145,7 @@ def test_previous_quarter_is_its_own_snapshot(session, county):
 
 
 def test_a_quarter_not_started_is_refused(session, county):
-    from services.errors import BadInput
+    from services.core.errors import BadInput
 
     with pytest.raises(BadInput, match="尚未开始"):
         quarter_figures(session=session, quarter=quarter("2027Q1"))

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from config.settings import configure
 from models import Assignment, InspectionTask, Jurisdiction, Officer
-from services.generation import generate_routine_tasks
+from services.tasks.generation import generate_routine_tasks
 
 KEYS = {"id", "officer_id", "entity_key", "entity_name", "jurisdiction_code", "period",
         "source", "campaign", "due_date", "status", "done_on"}

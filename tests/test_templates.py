@@ -7,7 +7,7 @@ import jinja2
 import pytest
 
 from notifications import builders
-from services.digests import build_digests
+from services.reminders.digests import build_digests
 from tests.reminder_support import add_hazard, add_task, build_roster
 
 D = dt.date.fromisoformat

@@ -187,7 +187,7 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
 
 
 def test_one_tap_session_reaches_its_one_task_only(world, client_for):
-    from services import links
+    from services.core import links
 
     client = client_for()
     token = links.item_token(kind="task", item_id=world.tasks["a_open"],

@@ -12,7 +12,7 @@ from models.campaign import Campaign
 from models.db import get_engine
 from models.job_run import JobRun
 from models.officer import Officer
-from services import clock
+from services.core import clock
 from tests import test_web_support as support
 from tests.test_web_support import csrf_of
 

@@ -99,7 +99,7 @@ def test_token_stops_working_after_a_password_change(world, client_for):
 
     from models.db import get_engine
     from models.user import User
-    from services.accounts import hash_password
+    from services.accounts.identity import hash_password
 
     client = client_for()
     auth = _token(client, "duban")
@@ -111,7 +111,7 @@ def test_token_stops_working_after_a_password_change(world, client_for):
 
 
 def test_expired_token_is_refused(world, client_for):
-    from services.accounts import web_policy
+    from services.accounts.identity import web_policy
 
     client = client_for()
     auth = _token(client, "duban")

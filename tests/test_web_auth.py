@@ -13,7 +13,9 @@ from models.notification import Notification
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.user import User
-from services import accounts, invitations, links
+from services.accounts import identity as accounts
+from services.accounts import invitations
+from services.core import links
 from tests import test_web_support as support
 from tests.test_web_support import PASSWORD, TODAY, csrf_of
 

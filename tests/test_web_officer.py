@@ -121,7 +121,7 @@ def test_reporting_without_evidence_is_refused(world, client_for):
 def test_an_internal_error_is_a_chinese_page_without_traceback(world, app, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from services import access
+    from services.accounts import access
     from tests.test_web_support import login
 
     def broken(**_kwargs):

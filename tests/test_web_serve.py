@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services import demo
+from services.demo import dataset as demo
 from tests.waiting import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

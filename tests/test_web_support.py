@@ -21,9 +21,10 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
-from services import accounts, demo
-from services.generation import generate_routine_tasks
+from services.accounts import identity as accounts
+from services.demo import dataset as demo
 from services.hazards.create import add_hazard
+from services.tasks.generation import generate_routine_tasks
 
 PASSWORD = "Secret-2026"
 TODAY = dt.date(2026, 9, 22)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from models.audit import AuditEvent
 from models.db import get_engine
-from services import clock
+from services.core import clock
 from tests import test_web_support as support
 from tests.test_web_support import PASSWORD, PNG, csrf_of
 

@@ -14,9 +14,10 @@ from starlette.background import BackgroundTask
 
 from config.settings import get_settings
 from models.enums import Category
-from services import access_office, clock, invitations, links
-from services.accounts import Principal
-from services.errors import BadInput
+from services.accounts import access_office, invitations
+from services.accounts.identity import Principal
+from services.core import clock, links
+from services.core.errors import BadInput
 from services.roster import limits
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
@@ -137,7 +138,7 @@ def users(*, request: Request, q: QueryText = "", person: AdminUser,
 
 def _deliver(database_url: str) -> None:
     from models.db import session_scope
-    from services import outbox
+    from services.reminders import outbox
 
     with session_scope(database_url) as session:
         outbox.deliver(session=session)
@@ -171,7 +172,7 @@ def campaign_create(*, request: Request, name: FormText = "", due: FormText = ""
                     package_grades: Annotated[list[str] | None, Form()] = None,
                     risk_grades: Annotated[list[str] | None, Form()] = None,
                     person: AdminUser, session: DbSession):
-    from services.campaigns import create_campaign
+    from services.tasks.campaigns import create_campaign
 
     code = jurisdiction.strip() or None
     if code is None and not access_office.covers_everything(session=session, who=person):
@@ -194,7 +195,7 @@ def campaign_create(*, request: Request, name: FormText = "", due: FormText = ""
 def schedule_page(*, request: Request, person: AdminUser,
                   session: DbSession):
     from config.files import ConfigError
-    from services import schedule
+    from services.scheduling import schedule
 
     _system_admin(person, session)
     rows, problem = [], None

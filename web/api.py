@@ -1,7 +1,7 @@
 """The JSON API under /api (OpenAPI at /api/openapi.json): tasks, visit records, hazards, stats.
 
 Integrations authenticate with a bearer token from POST /api/token (signed, expiring, void once
-the password changes); the scope rules are the pages' (services.access).
+the password changes); the scope rules are the pages' (services.accounts.access).
 """
 
 from typing import Annotated, Any, Literal
@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from services import access, access_office, links
-from services.accounts import Principal, authenticate, load_principal, web_policy
+from services.accounts import access, access_office
+from services.accounts.identity import Principal, authenticate, load_principal, web_policy
+from services.core import links
 from web import forms
 from web.api_models import (
     HazardDetail,

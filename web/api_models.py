@@ -163,7 +163,7 @@ def record_out(detail: dict) -> RecordOut:
 
 
 def task_detail_out(detail: dict) -> TaskDetail:
-    """The API view of a task (services.access.task_detail)."""
+    """The API view of a task (services.accounts.access.task_detail)."""
     t, e = detail["task"], detail["entity"]
     return TaskDetail(
         id=t.id, period=t.period, source=t.source, campaign=detail["campaign"],

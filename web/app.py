@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config.settings import get_settings
-from services.errors import BadInput
+from services.core.errors import BadInput
 from web import sessions
 from web.deps import HERE, CsrfRefused, LoginRequired, NotFound, login_url, render
 

@@ -4,9 +4,10 @@
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
-from services import invitations, links
-from services.accounts import Principal, authenticate, set_password
-from services.errors import BadInput
+from services.accounts import invitations
+from services.accounts.identity import Principal, authenticate, set_password
+from services.core import links
+from services.core.errors import BadInput
 from web import sessions
 from web.deps import DbSession, FormText, SignedIn, Who, csrf, redirect, render
 

@@ -25,8 +25,8 @@ from models.enums import (
     UserRole,
     VisitMode,
 )
-from services import clock
-from services.accounts import Principal, load_principal
+from services.accounts.identity import Principal, load_principal
+from services.core import clock
 from web import sessions
 
 HERE = FilePath(__file__).resolve().parent

@@ -11,12 +11,12 @@ from pathlib import Path
 from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
-from services import evidence
-from services.errors import BadInput
-from services.evidence import EvidenceFile
+from services.core import evidence
+from services.core.errors import BadInput
+from services.core.evidence import EvidenceFile
 from services.hazards.from_visits import open_hazards_for_record
 from services.hazards.lifecycle import move_hazard
-from services.records import record_visit
+from services.visits.records import record_visit
 from web.deps import plain_text
 
 MAX_PROBLEMS = 5

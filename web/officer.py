@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
-from services import access, clock, links
-from services.accounts import Principal, load_principal, web_policy
-from services.errors import BadInput
+from services.accounts import access
+from services.accounts.identity import Principal, load_principal, web_policy
+from services.core import clock, links
+from services.core.errors import BadInput
 from web import forms, sessions
 from web.deps import (
     DbSession,

@@ -1,4 +1,4 @@
-"""The session cookie: a signed, expiring token (services.links) holding who is signed in, the
+"""The session cookie: a signed, expiring token (services.core.links) holding who is signed in, the
 CSRF token of the session and one flash message. HttpOnly, SameSite=Lax, Secure behind HTTPS.
 """
 
@@ -6,8 +6,8 @@ from fastapi import Request
 from starlette.responses import Response
 
 from config.settings import get_settings
-from services import links
-from services.accounts import Principal, web_policy
+from services.accounts.identity import Principal, web_policy
+from services.core import links
 
 COOKIE = "baobao_session"
 

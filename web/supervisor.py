@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from services import access, access_office, clock
-from services.errors import BadInput
-from services.lists_export import export_lists
-from services.periods import period_containing, previous_period
-from services.ranking import ranking
+from services.accounts import access, access_office
+from services.core import clock
+from services.core.errors import BadInput
+from services.core.periods import period_containing, previous_period
+from services.reporting.lists import export_lists
+from services.reporting.ranking import ranking
 from web import forms
 from web.deps import (
     Code,

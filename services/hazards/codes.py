@@ -1,7 +1,7 @@
 """Chinese labels (or codes) of hazard sources, levels and states, parsed into codes."""
 
 from models.enums import HazardLevel, HazardSource, HazardStatus, from_label, label
-from services.errors import BadInput
+from services.core.errors import BadInput
 
 # Sources a person may enter with `hazards add`; 督导 hazards come from recorded visits.
 ADDABLE_SOURCES = ("sampling", "complaint", "review", "other")

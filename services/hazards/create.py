@@ -9,10 +9,10 @@ from models.assignment import Assignment
 from models.entity import Entity
 from models.hazard import Hazard
 from models.officer import Officer
-from services import audit, clock
-from services.errors import BadInput
+from services.core import audit, clock
+from services.core.errors import BadInput
+from services.core.jurisdictions import resolve_scope
 from services.hazards import codes, duty
-from services.jurisdictions import resolve_scope
 
 LIMITS = {"description": 2000, "responsible_unit": 200, "responsible_person": 100,
           "measure": 2000}

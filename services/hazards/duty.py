@@ -8,9 +8,9 @@ from sqlmodel import Session
 from config.files import load_policy
 from models.entity import Entity
 from models.officer import Officer
-from services import calendar
-from services.errors import BadInput
-from services.jurisdictions import place_names
+from services.core import calendar
+from services.core.errors import BadInput
+from services.core.jurisdictions import place_names
 
 
 def deadline_for(*, level: str, found_on: dt.date) -> dt.date:

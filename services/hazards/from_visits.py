@@ -9,7 +9,7 @@ from models.hazard import Hazard
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.hazards import codes, duty
 from services.hazards.create import LIMITS, open_hazard
 

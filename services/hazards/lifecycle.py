@@ -17,8 +17,8 @@ from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
-from services import audit, clock, evidence
-from services.errors import BadInput
+from services.core import audit, clock, evidence
+from services.core.errors import BadInput
 from services.hazards.codes import parse_state
 
 OFFICER, OFFICE = "officer", "office"
@@ -109,7 +109,7 @@ def move_hazard(
     """Move a hazard to target if the table allows it for this actor; audited, evidence stored.
 
     Evidence comes as paths (evidence_files, read and checked here) or as files already checked
-    by services.evidence.check_content (evidence_checked, e.g. web uploads)."""
+    by services.core.evidence.check_content (evidence_checked, e.g. web uploads)."""
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
         raise BadInput(f"隐患 {hazard_id} 不存在")

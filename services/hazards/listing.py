@@ -14,10 +14,10 @@ from models.entity import Entity
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
-from services import calendar, clock
+from services.core import calendar, clock
+from services.core.jurisdictions import path_like, resolve_scope
+from services.core.periods import Period
 from services.hazards import codes
-from services.jurisdictions import path_like, resolve_scope
-from services.periods import Period
 
 COLUMNS = (
     Hazard.id, Hazard.description, Hazard.source, Hazard.level, Hazard.status, Hazard.found_on,

@@ -1,5 +1,5 @@
 """Audit events for bulk roster changes: one event per changed row, written by one INSERT … SELECT
-(services.audit.record_event is the one-row path; this is its set-based twin)."""
+(services.core.audit.record_event is the one-row path; this is its set-based twin)."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,7 @@ from services.roster.dialect import Sql
 
 @dataclass(frozen=True)
 class Audit:
-    now: object  # aware datetime from services.clock
+    now: object  # aware datetime from services.core.clock
     actor: str
     file: str
     sha256: str

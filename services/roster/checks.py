@@ -7,9 +7,9 @@ import operator
 import re
 from dataclasses import dataclass
 
-from services.credit_code import CHARSET, WEIGHTS, check_character, is_valid_credit_code
 from services.roster import normalise as norm
 from services.roster.columns import Column, Sheet
+from services.roster.credit_code import CHARSET, WEIGHTS, check_character, is_valid_credit_code
 
 LICENCE = re.compile(r"^(JY|SC)\d{14}$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")

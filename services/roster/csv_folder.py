@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.roster.columns import SHEETS, normalise_sheet_name
 from services.roster.reader import CHUNK, Source, locate_header
 

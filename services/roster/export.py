@@ -9,8 +9,8 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
-from services import clock
-from services.errors import BadInput
+from services.core import clock
+from services.core.errors import BadInput
 from services.roster.columns import SHEETS
 from services.roster.layout import FORMULA_STARTS, header_text, write_workbook
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from services import clock
-from services.audit import record_event
+from services.core import clock
+from services.core.audit import record_event
 from services.roster import crosschecks, history, resolve
 from services.roster.apply import apply_changes, classify
 from services.roster.audit_sql import Audit

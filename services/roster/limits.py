@@ -1,7 +1,7 @@
 """Roster workbook limits ([roster] max_file_mb, max_cells in policy.toml), for CLI and web."""
 
 from config.files import load_policy
-from services.errors import BadInput
+from services.core.errors import BadInput
 
 MB = 2**20
 

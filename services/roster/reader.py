@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.roster import limits
 from services.roster.columns import SHEETS, Sheet, normalise_header, normalise_sheet_name
 

@@ -3,7 +3,7 @@
 Everything here writes only to the staging tables.
 """
 
-from services.bulk import insert_rows
+from services.core.bulk import insert_rows
 from services.roster.checks import RowError
 from services.roster.dialect import Sql
 

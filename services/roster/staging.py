@@ -6,7 +6,7 @@ jurisdiction tree, and in a partial import the officers and entities the sheet r
 `rn` = -id and from_db = 1.
 """
 
-from services.bulk import insert_rows
+from services.core.bulk import insert_rows
 from services.roster import build
 from services.roster.columns import SHEETS
 from services.roster.dialect import Sql

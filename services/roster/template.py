@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from services.errors import BadInput
+from services.core.errors import BadInput
 from services.roster.layout import write_workbook
 
 

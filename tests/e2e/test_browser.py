@@ -28,7 +28,7 @@ def photo(tmp_path, name: str, colour: str):
 
 def digest_link(world, task_id: int) -> str:
     """The one-tap link to a task in its officer's digest today, as the mail carries it."""
-    from services.digests import build_digests, with_one_tap_links
+    from services.reminders.digests import build_digests, with_one_tap_links
     from tests.test_web_support import TODAY
 
     with Session(get_engine(world.url)) as session:
@@ -103,6 +103,8 @@ def test_officer_visit_to_supervisor_closure(served, browser, shots, tmp_path):
     shots(supervisor, "06-supervisor-dashboard")
     supervisor.goto(f"{app.base}/office/hazards")
     supervisor.click(f'a[href="/hazards/{hazard_id}"] >> nth=0')
+    supervisor.wait_for_url(f"{app.base}/hazards/{hazard_id}")
+    supervisor.wait_for_selector("text=退回整改")
     assert first_item in supervisor.content()
     supervisor.fill("textarea[name=reason]", "照片看不清整改后的记录本，请补拍")
     supervisor.click("button:has-text('退回整改')")

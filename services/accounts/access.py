@@ -1,0 +1,201 @@
+"""What a signed-in person may see: their own tasks and hazards (包保干部) or their jurisdiction
+subtree (食安办, by materialised path prefix). Every look-up returns None outside scope, so the
+web and the API answer 404 and never reveal that the object exists.
+
+A task is in an office's scope when its jurisdiction (its officer's) or its entity's
+jurisdiction lies in the office's subtree; a hazard when its jurisdiction does. A one-tap link
+session (Principal.only) reaches its one task or hazard and nothing else.
+"""
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from config.files import load_checklist
+from models.audit import AuditEvent
+from models.campaign import Campaign
+from models.entity import Entity
+from models.hazard import Hazard
+from models.jurisdiction import Jurisdiction
+from models.officer import Officer
+from models.record import InspectionRecord
+from models.task import InspectionTask
+from services.accounts.identity import Principal
+from services.core import clock, evidence
+from services.core.jurisdictions import path_like
+from services.core.periods import period_containing
+from services.figures import deadlines
+from services.hazards import lifecycle
+from services.hazards.listing import as_item, hazard_query
+from services.tasks import policy
+from services.tasks.listing import shown_status
+
+TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
+
+
+def _within(column, who: Principal):
+    return column.like(path_like(who.path), escape="\\")
+
+
+def _own(owner_column, id_column, kind: str, who: Principal):
+    """An officer's own rows; a one-tap session narrows them to its one item of this kind."""
+    condition = owner_column == who.id
+    if who.only is not None:
+        condition = and_(condition, id_column == (who.only[1] if who.only[0] == kind else -1))
+    return condition
+
+
+def task_scope(who: Principal):
+    """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
+    if who.is_officer:
+        return _own(InspectionTask.officer_id, InspectionTask.id, "task", who)
+    return or_(_within(TaskJ.path, who), _within(EntityJ.path, who))
+
+
+def hazard_scope(who: Principal):
+    """The condition on Hazard (joined with Jurisdiction) for who's scope."""
+    if who.is_officer:
+        return _own(Hazard.officer_id, Hazard.id, "hazard", who)
+    return _within(Jurisdiction.path, who)
+
+
+def checklist_for(category: str) -> list:
+    """The checklist items asked at a visit to an entity of this 业态."""
+    return [i for i in load_checklist().items if not i.categories or category in i.categories]
+
+
+def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | None:
+    """A task with its entity, officer, campaign and record, or None outside who's scope."""
+    row = session.execute(
+        select(InspectionTask, Entity, Officer, TaskJ, EntityJ, Campaign.name, InspectionRecord)
+        .join(Entity, Entity.id == InspectionTask.entity_id)
+        .join(Officer, Officer.id == InspectionTask.officer_id)
+        .join(TaskJ, TaskJ.id == InspectionTask.jurisdiction_id)
+        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(Campaign, Campaign.id == InspectionTask.campaign_id)
+        .outerjoin(InspectionRecord, InspectionRecord.task_id == InspectionTask.id)
+        .where(InspectionTask.id == task_id, task_scope(who))).first()
+    if row is None:
+        return None
+    task, entity, officer, _, place, campaign, record = row
+    hazards = []
+    if record is not None:
+        hazards = [as_item(r, clock.today()) for r in session.execute(
+            hazard_query().where(Hazard.record_id == record.id))]
+    return {"task": task, "entity": entity, "officer": officer, "place": place,
+            "campaign": campaign, "record": record, "hazards": hazards,
+            "status": shown_status(status=task.status, due_date=task.due_date,
+                                   today=clock.today()),
+            "can_record": who.is_officer and task.status == "open",
+            "onsite_only": policy.onsite_required(entity.risk_grade),
+            "checklist": checklist_for(entity.category)}
+
+
+def officer_board(*, session: Session, who: Principal) -> dict:
+    """我的任务: overdue, due soon, later, done this quarter, and the count of open hazards
+    (one indexed query; the count rides along as a subquery evaluated once)."""
+    today = clock.today()
+    limit = deadlines.due_soon_limit(today)
+    quarter = period_containing(today, "quarterly")
+    task = InspectionTask
+    rows = session.execute(
+        select(task.id, task.due_date, task.status, task.done_on, task.period, task.source,
+               Entity.name, Campaign.name, _open_hazards(who).scalar_subquery())
+        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Campaign, Campaign.id == task.campaign_id)
+        .where(task_scope(who), or_(task.status == "open", and_(
+            task.status == "done", task.done_on >= quarter.start)))
+        .order_by(task.due_date, task.id)).all()
+    board = {"overdue": [], "due_soon": [], "later": [], "done": []}
+    for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
+        shown = shown_status(status=status, due_date=due, today=today)
+        item = {"id": tid, "entity_name": entity, "period": period, "source": source,
+                "campaign": campaign, "due_date": due.isoformat(), "status": shown,
+                "done_on": done_on.isoformat() if done_on else None}
+        key = ("done" if shown == "done" else "overdue" if shown == "overdue"
+               else "due_soon" if due <= limit else "later")
+        board[key].append(item)
+    board["done"].sort(key=lambda t: t["done_on"], reverse=True)
+    waiting = rows[0][-1] if rows else open_hazard_count(session=session, who=who)
+    return {**board, "quarter": quarter.name, "due_soon_limit": limit, "today": today,
+            "open_hazards": waiting}
+
+
+def _open_hazards(who: Principal):
+    return select(func.count()).select_from(Hazard).where(
+        Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
+
+
+def open_hazard_count(*, session: Session, who: Principal) -> int:
+    """How many of the officer's hazards still wait for rectification (待整改, 整改中)."""
+    return session.execute(_open_hazards(who)).scalar_one()
+
+
+def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | None = None):
+    query = hazard_query().where(hazard_scope(who), *conditions)
+    return [as_item(r, clock.today()) for r in session.execute(query.limit(limit))]
+
+
+def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
+    """我的隐患: the officer's hazards, open ones first (most urgent first)."""
+    items = _hazard_rows(session, who)
+    return sorted(items, key=lambda h: (h["status"] == "closed", h["deadline"], h["id"]))
+
+
+def hazards_in_scope(*, session: Session, who: Principal, status: str | None = None,
+                     limit: int = 200) -> list[dict]:
+    """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
+    conditions = []
+    if status in ("open", "overdue"):
+        conditions.append(Hazard.status != "closed")
+        if status == "overdue":
+            conditions.append(Hazard.deadline < clock.today())
+    elif status:
+        conditions.append(Hazard.status == status)
+    return _hazard_rows(session, who, *conditions, limit=limit)
+
+
+def _role(who: Principal) -> str:
+    return lifecycle.OFFICER if who.is_officer else lifecycle.OFFICE
+
+
+def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict | None:
+    """A hazard with its evidence, history and the moves who may make, or None outside scope."""
+    found = _hazard_rows(session, who, Hazard.id == hazard_id)
+    if not found:
+        return None
+    item = found[0]
+    history = session.execute(
+        select(AuditEvent).where(AuditEvent.object_type == "hazard",
+                                 AuditEvent.object_id == str(hazard_id))
+        .order_by(AuditEvent.id)).scalars().all()
+    moves = lifecycle.allowed_targets(item["status"], _role(who))
+    if who.is_officer and item["status"] == "pending":
+        moves = [*moves, "awaiting_verification"]  # start and report in one step
+    return {"hazard": item, "evidence": evidence.list_evidence(session=session,
+                                                               hazard_id=hazard_id),
+            "history": history, "moves": moves}
+
+
+def evidence_in_scope(*, session: Session, who: Principal, hazard_id: int,
+                      sha256: str) -> dict | None:
+    """An evidence file of a hazard who may see, or None."""
+    detail = hazard_detail(session=session, who=who, hazard_id=hazard_id)
+    for row in detail["evidence"] if detail else []:
+        if row.sha256 == sha256:
+            return {"filename": row.filename, "content_type": row.content_type,
+                    "path": evidence.stored_path(sha256)}
+    return None
+
+
+def photo_in_scope(*, session: Session, who: Principal, task_id: int,
+                   sha256: str) -> dict | None:
+    """A photo of a task's visit record who may see, or None."""
+    detail = task_detail(session=session, who=who, task_id=task_id)
+    record = detail["record"] if detail else None
+    for photo in (record.photos or []) if record else []:
+        if isinstance(photo, dict) and photo.get("sha256") == sha256:
+            return {"filename": photo.get("filename") or sha256,
+                    "content_type": photo.get("content_type") or "application/octet-stream",
+                    "path": evidence.stored_path(sha256)}
+    return None

@@ -1,0 +1,149 @@
+"""Invitations: one-time set-password links, sent through the outbox when a channel reaches the
+person; and the demo accounts of the fictional demo roster.
+
+An invitation is a signed, expiring link carrying the account and a fingerprint of its current
+password hash: once a password is set the fingerprint changes, so each link works once.
+"""
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config.settings import get_settings
+from models.jurisdiction import Jurisdiction
+from models.officer import Officer
+from models.user import User
+from services.accounts.identity import (
+    KINDS,
+    find_person,
+    hash_password,
+    verify_password,
+    web_policy,
+)
+from services.core import audit, clock, links
+from services.core.errors import BadInput
+
+DEMO_PASSWORD = "baobao2026"
+
+
+def _person(session: Session, kind: str, person_id: int):
+    return session.get(Officer if kind == "officer" else User, person_id)
+
+
+def invitation_link(*, kind: str, person) -> tuple[str, dt.datetime]:
+    """The set-password URL of a person and when it expires."""
+    token = links.sign(links.INVITE, {"k": "officer" if kind == "officer" else "user",
+                                      "i": person.id,
+                                      "pv": links.password_version(person.password_hash)})
+    hours = web_policy().invite_valid_hours
+    expires = clock.now() + dt.timedelta(hours=hours)
+    return f"{get_settings().base_url.rstrip('/')}/invite/{token}", expires
+
+
+def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | User]:
+    """The (kind, person) an invitation token is for; links.BadLink when unusable."""
+    payload = links.load(links.INVITE, token,
+                         max_age_seconds=web_policy().invite_valid_hours * 3600)
+    kind = payload.get("k")
+    if kind not in ("officer", "user") or not isinstance(payload.get("i"), int):
+        raise links.BadLink("链接无效")
+    person = _person(session, kind, payload["i"])
+    if person is None or not person.active:
+        raise links.BadLink("链接对应的账号不存在或已停用")
+    if not links.same(payload.get("pv"), links.password_version(person.password_hash)):
+        raise links.BadLink("链接已使用过（密码已设置），如需重设请联系管理员重新邀请")
+    return kind, person
+
+
+def _message(person, kind: str, link: str, expires: dt.datetime):
+    from services.reminders.daily import mail_address
+    from services.reminders.outbox import Outgoing
+
+    address = mail_address(person.name, person.email)
+    if address is None:
+        return None
+    account = person.code if kind == "officer" else person.account
+    who = "officer" if kind == "officer" else "user"
+    login_hint = "干部编号或手机号" if kind == "officer" else "账号"
+    text = (f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（{expires:%Y-%m-%d %H:%M}"
+            f" 前有效，只能使用一次）：\n{link}\n\n设置后用{login_hint} {account} 登录。"
+            "如非本人操作请忽略本邮件。\n")
+    return Outgoing("email", f"{who}:{account}", address, "设置包保工作系统登录密码", text, None,
+                    f"invite:{who}:{account}:{link.rsplit('.', 1)[-1][:24]}")
+
+
+def invite(*, session: Session, account: str, actor: str, scope_path: str | None = None,
+           send: bool = True) -> dict:
+    """Make a one-time set-password link for an account and queue it by mail when possible."""
+    from notifications import channels
+    from services.reminders import outbox
+
+    found = find_person(session=session, login=account)
+    if found is None:
+        raise BadInput(f"账号 {account} 不存在（食安办账号、干部编号或手机号）")
+    kind, person = found
+    place = session.get(Jurisdiction, person.jurisdiction_id)
+    if scope_path is not None and not place.path.startswith(scope_path):
+        raise BadInput(f"账号 {account} 不存在（食安办账号、干部编号或手机号）")
+    if not person.active:
+        raise BadInput(f"账号 {account} 已停用")
+    link, expires = invitation_link(kind=kind, person=person)
+    message = _message(person, kind, link, expires) if channels.enabled()["email"] else None
+    account = person.code if kind == "officer" else person.account
+    audit.record_event(session=session, actor=actor, action="account.invite",
+                       object_type="officer" if kind == "officer" else "user", object_id=account,
+                       after={"expires": expires.isoformat(), "mailed": message is not None})
+    queued = outbox.enqueue(session=session, messages=[message]) if message and send else 0
+    return {"account": account, "name": person.name, "kind": kind, "role": KINDS[kind],
+            "link": link, "expires": expires.isoformat(timespec="minutes"),
+            "queued": queued, "address": message.address if message else None}
+
+
+def demo_roster(*, session: Session) -> bool:
+    """Whether this database holds the fictional demo roster (every user at example.cn)."""
+    users = session.execute(select(func.count()).select_from(User)).scalar_one()
+    real = session.execute(select(func.count()).select_from(User).where(
+        func.coalesce(User.email, "").not_like("%@example.cn"))).scalar_one()
+    return users > 0 and real == 0
+
+
+def _demo_people(session: Session) -> list[tuple[str, object]]:
+    users = {u.account: u for u in session.execute(
+        select(User).where(User.account.in_(("admin", "duban")))).scalars()}
+    township = session.execute(
+        select(User).join(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
+        .where(Jurisdiction.level == "township", User.role == "supervisor")
+        .order_by(User.id).limit(1)).scalar_one_or_none()
+    people = [(users[a].role, users[a]) for a in ("admin", "duban") if a in users]
+    if township is not None:
+        people.append(("supervisor", township))
+    for tier in ("township", "village"):
+        officer = session.execute(select(Officer).where(Officer.tier == tier, Officer.active)
+                                  .order_by(Officer.id).limit(1)).scalar_one_or_none()
+        if officer is not None:
+            people.append(("officer", officer))
+    return people
+
+
+def demo_accounts(*, session: Session) -> list[dict]:
+    """On the demo roster only: a few accounts with the demo password (set when unset)."""
+    if not demo_roster(session=session):
+        return []
+    shown = []
+    for kind, person in _demo_people(session):
+        if person.password_hash is None:
+            person.password_hash = hash_password(DEMO_PASSWORD)
+            session.add(person)
+            account = person.code if kind == "officer" else person.account
+            audit.record_event(session=session, actor="system", action="account.demo_password",
+                               object_type="officer" if kind == "officer" else "user",
+                               object_id=account, after={"password": "演示密码"})
+        elif not verify_password(person.password_hash, DEMO_PASSWORD):
+            continue
+        place = session.get(Jurisdiction, person.jurisdiction_id)
+        shown.append({"account": person.code if kind == "officer" else person.account,
+                      "name": person.name, "role": KINDS[kind], "place": place.name,
+                      "password": DEMO_PASSWORD})
+    session.flush()
+    return shown

@@ -1,0 +1,118 @@
+"""整改证据: files checked by content (images, PDF, Office documents) and size, stored once
+under the data directory by sha256 (DATA_DIR/evidence/<sha256[:2]>/<sha256>).
+"""
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from config.files import load_policy
+from config.settings import get_settings
+from models.evidence import HazardEvidence
+from services.core import clock
+from services.core.errors import BadInput
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A checked file, held in memory until it is stored."""
+
+    filename: str
+    content: bytes
+    sha256: str
+    content_type: str
+    size: int
+
+
+def max_bytes() -> int:
+    """The largest evidence file the policy accepts, in bytes."""
+    return load_policy().hazards.evidence_max_mb * 1024 * 1024
+
+
+def read_file(*, path: Path) -> EvidenceFile:
+    """Read and check one evidence file from disk; BadInput when it cannot be accepted."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(f"证据文件 {path} 不存在或不是文件")
+    if path.stat().st_size > max_bytes():
+        raise BadInput(_too_large(path.name))
+    return check_content(filename=path.name, content=path.read_bytes())
+
+
+def check_content(*, filename: str, content: bytes) -> EvidenceFile:
+    """Check uploaded bytes by their content: an allowed type, not empty, within the size."""
+    import filetype
+
+    if not content:
+        raise BadInput(f"证据文件 {filename} 是空文件")
+    if len(content) > max_bytes():
+        raise BadInput(_too_large(filename))
+    kind = filetype.guess(content)
+    allowed = load_policy().hazards.evidence_types
+    if kind is None or kind.extension not in allowed:
+        found = f"（识别为 {kind.extension}）" if kind else ""
+        raise BadInput(f"证据文件 {filename} 的类型不允许{found}，只接受图片、PDF 和 Office 文档："
+                       f"{'、'.join(allowed)}")
+    return EvidenceFile(filename=Path(filename).name[-300:], content=content,
+                        sha256=hashlib.sha256(content).hexdigest(), content_type=kind.mime,
+                        size=len(content))
+
+
+def _too_large(filename: str) -> str:
+    return f"证据文件 {filename} 超过 {load_policy().hazards.evidence_max_mb} MB"
+
+
+def stored_path(sha256: str) -> Path:
+    """Where the file with this sha256 lives under the data directory."""
+    return Path(get_settings().data_dir) / "evidence" / sha256[:2] / sha256
+
+
+def store(file: EvidenceFile) -> Path:
+    """Write the file once (atomically); a file with the same sha256 is already there."""
+    target = stored_path(file.sha256)
+    if target.is_file() and target.stat().st_size == file.size:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(file.content)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def attach(
+    *, session: Session, hazard_id: int, files: list[EvidenceFile], uploaded_by: str
+) -> list[str]:
+    """Store files and link them to a hazard (once per sha256); returns their sha256s."""
+    known = set(session.execute(
+        select(HazardEvidence.sha256).where(HazardEvidence.hazard_id == hazard_id)).scalars())
+    hashes: list[str] = []
+    for file in files:
+        if file.sha256 in hashes:
+            continue
+        hashes.append(file.sha256)
+        store(file)
+        if file.sha256 in known:
+            continue
+        session.add(HazardEvidence(
+            hazard_id=hazard_id, sha256=file.sha256, filename=file.filename,
+            content_type=file.content_type, size=file.size, uploaded_by=uploaded_by,
+            uploaded_at=clock.now()))
+    session.flush()
+    return hashes
+
+
+def list_evidence(*, session: Session, hazard_id: int) -> list[HazardEvidence]:
+    """A hazard's evidence files, oldest first."""
+    return list(session.execute(
+        select(HazardEvidence).where(HazardEvidence.hazard_id == hazard_id)
+        .order_by(HazardEvidence.id)).scalars())

@@ -1,0 +1,2 @@
+"""Demo data: a realistic, fictional, deterministic roster at town, county or province scale.
+"""

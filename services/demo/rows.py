@@ -1,0 +1,163 @@
+"""Row generation for the demo roster, one city or one county at a time (see services.demo.dataset)."""
+
+import datetime as dt
+import random
+from collections import defaultdict
+from itertools import count
+
+from services.demo import names
+from services.roster.credit_code import make_credit_code
+
+PROVINCE = "51"
+START = dt.date(2024, 1, 1)
+START_SPAN_DAYS = 912  # start dates up to mid-2026
+TITLES = {
+    "city": ("副市长", "市市场监管局局长", "市食安办主任"),
+    "county": ("副县长", "县市场监管局局长", "县委常委", "县人大副主任"),
+    "township": ("镇长", "副镇长", "镇党委委员", "镇人大主席"),
+    "village": ("村食品安全联络员", "村食品安全协管员", "村食品安全信息员", "社区食品安全联络员"),
+}
+RISK_HIGH = ("学校食堂", "敬老院食堂", "食品厂", "农贸市场", "单位食堂")
+
+J_COLS = ("id", "code", "name", "level", "parent_id", "path")
+O_COLS = ("id", "code", "name", "tier", "title", "mobile", "email", "wecom_id",
+          "jurisdiction_id", "active")
+U_COLS = ("id", "account", "name", "role", "mobile", "email", "wecom_id", "jurisdiction_id",
+          "active")
+E_COLS = ("id", "credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
+          "address", "status", "jurisdiction_id", "active")
+A_COLS = ("id", "officer_id", "entity_id", "start_date", "end_date")
+
+
+class Builder:
+    """Generates rows with explicit ids so that foreign keys need no look-ups."""
+
+    def __init__(self, *, rng: random.Random, scale):
+        self.rng, self.scale = rng, scale
+        self.ids = defaultdict(lambda: count(1))
+        self.city_row: tuple | None = None
+        self.city_officers: list[int] = []
+        self.mobile_seq = count(1)
+        self.entity_seq = count(1)
+        self.taken: set[str] = set()
+        self.single_county = scale.cities * scale.counties_per_city == 1
+
+    def _id(self, table: str) -> int:
+        return next(self.ids[table])
+
+    def city(self, index: int) -> dict:
+        code = f"{PROVINCE}{index + 1:02d}00000000"
+        jid = self._id("jurisdiction")
+        self.city_row = (jid, code, names.place(self.rng, "市", self.taken), "city", None,
+                         f"/{code}/")
+        officers = [self._officer(jid, "city", f"{code[:4]}", n)
+                    for n in range(self.scale.city_officers)]
+        self.city_officers = [o[0] for o in officers]
+        users = [self._user(jid, code, "admin", "cityadmin" if self.single_county else None)]
+        return {"jurisdiction": (J_COLS, [self.city_row]), "officer": (O_COLS, officers),
+                "app_user": (U_COLS, users)}
+
+    def county(self, city: int, index: int) -> dict:
+        c_id, c_code, _, _, _, c_path = self.city_row
+        code = f"{c_code[:4]}{index + 1:02d}000000"
+        jid = self._id("jurisdiction")
+        county_name = names.place(self.rng, "县", self.taken)
+        path = f"{c_path}{code}/"
+        juris = [(jid, code, county_name, "county", c_id, path)]
+        single = self.single_county
+        users = [self._user(jid, code, "admin", "admin" if single else None),
+                 self._user(jid, code, "supervisor", "duban" if single else None)]
+        towns, villages = [], []  # (id, name, path), (id, name, path, township index)
+        for t in range(self.scale.townships):
+            t_code = f"{code[:6]}{t + 1:03d}000"
+            t_id, t_name = self._id("jurisdiction"), names.place(self.rng, "镇", self.taken)
+            t_path = f"{path}{t_code}/"
+            juris.append((t_id, t_code, t_name, "township", jid, t_path))
+            towns.append((t_id, t_name, t_path))
+            users.append(self._user(t_id, t_code, "supervisor", None))
+            for v in range(self.scale.villages):
+                v_code = f"{t_code[:9]}{v + 1:03d}"
+                kind = "社区" if v < self.scale.communities else "村"
+                v_id, v_name = self._id("jurisdiction"), names.place(self.rng, kind, self.taken)
+                juris.append((v_id, v_code, v_name, "village", t_id, f"{t_path}{v_code}/"))
+                villages.append((v_id, v_name, f"{t_path}{v_code}/", t))
+        officers, pools = self._county_officers(jid, code, towns, villages)
+        entities, assignments = self._entities(code, county_name, towns, villages, pools)
+        return {"jurisdiction": (J_COLS, juris), "officer": (O_COLS, officers),
+                "app_user": (U_COLS, users), "entity": (E_COLS, entities),
+                "assignment": (A_COLS, assignments)}
+
+    def _county_officers(self, jid, code, towns, villages):
+        s = self.scale
+        officers = [self._officer(jid, "county", code, n) for n in range(s.county_officers)]
+        pools = {"county": [o[0] for o in officers], "city": self.city_officers,
+                 "township": defaultdict(list), "village": defaultdict(list)}
+        for n in range(s.township_officers):
+            t_id = towns[n % len(towns)][0]
+            officers.append(self._officer(t_id, "township", code, len(officers)))
+            pools["township"][t_id].append(officers[-1][0])
+        for n in range(s.village_officers):
+            v_id = villages[n % len(villages)][0]
+            officers.append(self._officer(v_id, "village", code, len(officers)))
+            pools["village"][v_id].append(officers[-1][0])
+        return officers, pools
+
+    def _officer(self, jid: int, tier: str, area: str, n: int) -> tuple:
+        oid, rng = self._id("officer"), self.rng
+        code = f"BB{area[:6]}{n + 1:04d}"
+        email = f"{code.lower()}@example.cn" if rng.random() < 0.6 else None
+        wecom = f"wx{code.lower()}" if rng.random() < 0.3 else None
+        return (oid, code, names.person(rng), tier, rng.choice(TITLES[tier]),
+                names.mobile(next(self.mobile_seq)), email, wecom, jid, True)
+
+    def _user(self, jid: int, code: str, role: str, account: str | None) -> tuple:
+        uid = self._id("app_user")
+        account = account or f"{'gly' if role == 'admin' else 'db'}{code}"
+        return (uid, account, names.person(self.rng), role, names.mobile(next(self.mobile_seq)),
+                f"{account}@example.cn", None, jid, True)
+
+    def _entities(self, code, county_name, towns, villages, pools):
+        rng, entities, assignments = self.rng, [], []
+        staffed = [v for v in villages if pools["village"][v[0]]]
+        town_of = {t[0]: t for t in towns}
+        town_ids = [t[0] for t in towns]
+        for kind, grade, n in self.scale.mix:
+            for _ in range(n):
+                v_id, v_name, _, t_index = rng.choice(staffed if grade == "D" else villages)
+                t_id, t_name, _ = town_of[town_ids[t_index]]
+                officer_pool = {"A": pools["city"], "B": pools["county"],
+                                "C": pools["township"][t_id], "D": pools["village"][v_id]}[grade]
+                entity = self._entity(kind, grade, code, county_name, t_name, v_name, v_id)
+                entities.append(entity)
+                assignments.extend(self._assignments(entity[0], officer_pool))
+        return entities, assignments
+
+    def _entity(self, kind, grade, code, county_name, t_name, v_name, v_id) -> tuple:
+        rng, seq = self.rng, next(self.entity_seq)
+        category, _, licence_prefix, credit_kind = names.KINDS[kind]
+        org = f"{(seq * 48_271 + 9_173) % 100_000_000:08d}"
+        credit = make_credit_code(registry="9", kind=credit_kind, area=code[:6], org_base=org)
+        licence = None
+        if licence_prefix:
+            body = f"{1 if licence_prefix == 'SC' else 2}{code[:6]}{seq % 1_000_000:06d}"
+            licence = f"{licence_prefix}{body}{sum(map(int, body)) % 10}"
+        if licence and rng.random() < 0.08:
+            credit = None
+        high = kind in RISK_HIGH
+        risk = rng.choices("ABCD", (5, 35, 45, 15) if high else (35, 40, 18, 7))[0]
+        status = rng.choices(("operating", "suspended", "deregistered"), (97, 2, 1))[0]
+        where = v_name if grade == "D" else t_name
+        address = f"{county_name}{t_name}{v_name}{rng.randint(1, 300)}号"
+        return (self._id("entity"), credit, licence, names.business(rng, kind, where), category,
+                grade, risk, address, status, v_id, True)
+
+    def _assignments(self, entity_id: int, pool: list[int]) -> list[tuple]:
+        rng = self.rng
+        start = START + dt.timedelta(days=rng.randrange(START_SPAN_DAYS))
+        current = (self._id("assignment"), rng.choice(pool), entity_id, start, None)
+        if rng.random() >= 0.05 or start - START < dt.timedelta(days=30):
+            return [current]
+        earlier = START + dt.timedelta(days=rng.randrange((start - START).days - 1))
+        ended = (self._id("assignment"), rng.choice(pool), entity_id, earlier,
+                 start - dt.timedelta(days=1))
+        return [ended, current]

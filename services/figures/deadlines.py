@@ -1,0 +1,132 @@
+"""Deadlines of open work: the one place that says what is due soon and how long it is overdue.
+
+Due soon: open and due on or before the due_soon_workdays-th working day after today (today not
+counted). Overdue by N: N working days lie after the due date up to and including today.
+Both read config/policy.toml [reminders] and services.core.calendar; nothing else decides them.
+"""
+
+import datetime as dt
+from operator import attrgetter
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from config.files import load_policy
+from models.campaign import Campaign
+from models.entity import Entity
+from models.enums import HazardLevel, HazardStatus, TaskSource, label
+from models.hazard import Hazard
+from models.task import InspectionTask
+from services.core.calendar import add_workdays, is_workday, workdays_between
+
+# Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
+OPEN_HAZARD_STATUSES = (HazardStatus.PENDING, HazardStatus.RECTIFYING)
+
+
+class DueItem(NamedTuple):
+    """An open task or hazard that is due soon or overdue today (a tuple: a province day
+    holds a million of them)."""
+
+    kind: str  # "task" | "hazard"
+    id: int
+    title: str  # the entity's name, or the hazard's description
+    detail: str  # 常规督导 2026Q3 · 专项督导 名称 · 一般隐患（整改中）
+    due: dt.date
+    overdue_by: int  # working days overdue; 0 when not overdue
+    workdays_left: int  # working days from today to the due date; 0 when due today or late
+    escalated: bool  # overdue by at least escalate_after_workdays
+    officer_id: int | None
+    jurisdiction_id: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_by >= 1
+
+
+def due_soon_limit(today: dt.date) -> dt.date:
+    """The last due date that counts as due soon today."""
+    return add_workdays(today, load_policy().reminders.due_soon_workdays)
+
+
+def overdue_by(due: dt.date, today: dt.date) -> int:
+    """Working days after the due date up to and including today (0: not overdue)."""
+    return workdays_between(due, today)
+
+
+def is_escalated(overdue_workdays: int) -> bool:
+    """Whether an item this many working days overdue goes one office up (升级)."""
+    return overdue_workdays >= load_policy().reminders.escalate_after_workdays
+
+
+def reminder_day(today: dt.date) -> bool:
+    """Reminders go out on working days only (make-up workdays included)."""
+    return is_workday(today)
+
+
+class _Clock:
+    """overdue_by / workdays_left per distinct due date (a day's items share few dates)."""
+
+    def __init__(self, today: dt.date):
+        self.today, self.cache = today, {}
+
+    def __call__(self, due: dt.date) -> tuple[int, int, bool]:
+        if due not in self.cache:
+            late = overdue_by(due, self.today)
+            left = workdays_between(self.today, due)
+            self.cache[due] = (late, left, is_escalated(late))
+        return self.cache[due]
+
+
+def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
+    """Open inspection tasks due soon or overdue today."""
+    task = InspectionTask
+    rows = session.connection().execute(  # Core rows: a province day is a million of them
+        select(task.id, task.due_date, task.source, task.period, task.officer_id,
+               task.jurisdiction_id, Entity.name, Campaign.name)
+        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Campaign, Campaign.id == task.campaign_id)
+        .where(task.status == "open", task.due_date <= due_soon_limit(today))
+    )
+    clock, details, items = _Clock(today), {}, []
+    for tid, due, source, period, officer_id, jid, entity, campaign in rows:
+        if (source, period, campaign) not in details:
+            details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
+        items.append(DueItem("task", tid, entity, details[source, period, campaign], due,
+                             *clock(due), officer_id, jid))
+    return items
+
+
+def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
+    """Hazards awaiting rectification whose deadline is near or past."""
+    rows = session.execute(
+        select(Hazard.id, Hazard.deadline, Hazard.level, Hazard.status, Hazard.description,
+               Hazard.officer_id, Hazard.jurisdiction_id, Entity.name)
+        .outerjoin(Entity, Entity.id == Hazard.entity_id)
+        .where(Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
+               Hazard.deadline <= due_soon_limit(today))
+    )
+    clock, items = _Clock(today), []
+    for hid, due, level, status, description, officer_id, jid, entity in rows:
+        title = f"{entity}：{description}" if entity else description
+        detail = f"{label(HazardLevel, level)}隐患（{label(HazardStatus, status)}）"
+        items.append(DueItem("hazard", hid, title, detail, due, *clock(due), officer_id, jid))
+    return items
+
+
+def open_items_due(*, session: Session, today: dt.date) -> list[DueItem]:
+    """Tasks and hazards due soon or overdue today, most overdue (earliest due) first."""
+    items = open_tasks_due(session=session, today=today)
+    items += open_hazards_due(session=session, today=today)
+    items.sort(key=attrgetter("due", "kind", "id"))  # overdue_by falls as the due date rises
+    return items
+
+
+def due_soon(*, session: Session, today: dt.date) -> list[DueItem]:
+    """Open items due soon today that are not overdue yet."""
+    return [i for i in open_items_due(session=session, today=today) if not i.overdue]
+
+
+def overdue(*, session: Session, today: dt.date, at_least: int = 1) -> list[DueItem]:
+    """Open items overdue by at least this many working days today."""
+    return [i for i in open_items_due(session=session, today=today) if i.overdue_by >= at_least]

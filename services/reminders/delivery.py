@@ -1,0 +1,178 @@
+"""Delivering the outbox: claim a row, send it, mark it (see services.reminders.outbox for the states).
+
+A run works on a connection of its own. Each message costs one commit that marks the previous
+row's outcome and claims the next row, before the next send. These commits do not wait for the
+disk (PostgreSQL synchronous_commit off, SQLite synchronous NORMAL in WAL mode): the database
+has them as soon as they return, so a killed run loses no claim and no mark; only a crash of
+the database server or machine can lose the last ones. Every DURABLE_EVERY messages, when a
+channel fails and at the end of the run a commit waits for the disk, which makes every earlier
+one durable too (and PostgreSQL's WAL writer flushes within a fraction of a second anyway).
+"""
+
+import logging
+import uuid
+
+from sqlalchemy import and_, bindparam, case, func, not_, select, update
+from sqlmodel import Session
+
+from config.files import load_policy
+from notifications.channels import ROBOTS, Channels
+from notifications.senders import SendFailed, SendUnknown
+from services.core import clock
+from services.reminders.outbox import (
+    IN_FLIGHT,
+    TABLE,
+    UNKNOWN,
+    N,
+    _eligible,
+    _failure,
+    _thresholds,
+    recover_interrupted,
+)
+
+log = logging.getLogger("baobao.outbox")
+DURABLE_EVERY = 50
+
+
+class _Delivery:
+    """One delivery run on its own connection; statements are built once, executed with new
+    values, without ORM bookkeeping per message. On PostgreSQL the connection autocommits and
+    one statement marks and claims (a data-modifying CTE): one round trip per message."""
+
+    def __init__(self, session: Session):
+        self.connection = session.get_bind().connect()
+        self.postgres = self.connection.dialect.name == "postgresql"
+        self.marker = f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
+        self.after, self.steps, self.down = 0, 0, set()
+        self.mark = (update(TABLE).where(N.id == bindparam("row_id"), N.last_error == self.marker)
+                     .values(status=bindparam("new_status"), last_error=bindparam("new_error"),
+                             sent_at=bindparam("new_sent_at", type_=N.sent_at.type)))
+        self.restore = self._fast_commits()
+        self.claim = self._claim_statement()
+
+    def _fast_commits(self) -> str:
+        """Commits of this connection stop waiting for the disk; returns the statement that
+        restores the setting."""
+        if self.postgres:
+            self.connection = self.connection.execution_options(isolation_level="AUTOCOMMIT")
+            self.connection.exec_driver_sql("SET synchronous_commit TO off")
+            return "RESET synchronous_commit"
+        level = self.connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
+        self.connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
+        return f"PRAGMA synchronous = {int(level)}"
+
+    def _run(self, statement, values: dict, *, durable: bool):
+        """Execute and commit; a durable commit waits for the disk, with every earlier one."""
+        if not self.postgres:
+            result = self.connection.execute(statement, values)
+            row = result.first() if result.returns_rows else result.rowcount
+            self.connection.commit()
+            if durable:  # syncs the WAL, then copies it into the database file
+                self.connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            return row
+        if durable:
+            self.connection.exec_driver_sql("SET synchronous_commit TO on")
+        result = self.connection.execute(statement, values)
+        row = result.first() if result.returns_rows else result.rowcount
+        if durable:
+            self.connection.exec_driver_sql("SET synchronous_commit TO off")
+        return row
+
+    def _claim_statement(self):
+        skip = [not_(and_(N.channel == c, N.address == a)) if a else N.channel != c
+                for c, a in sorted(self.down, key=str)]
+        pick = (select(N.id).where(_eligible(), N.id > bindparam("after"), *skip)
+                .order_by(N.id).limit(1))
+        if self.postgres:
+            pick = pick.with_for_update(skip_locked=True)
+        claim = (update(TABLE).where(N.id == pick.scalar_subquery(), _eligible())
+                 .values(attempts=N.attempts + 1, last_error=self.marker,
+                         sent_at=bindparam("now", type_=N.sent_at.type))
+                 .returning(N.id, N.channel, N.address, N.subject, N.body_text, N.body_html,
+                            N.attachments, N.dedupe_key, N.attempts, N.sent_at))
+        return claim.add_cte(self.mark.returning(N.id).cte("marked")) if self.postgres else claim
+
+    def step(self, outcome: dict | None):
+        """Record the previous row's outcome and claim the next row (None: nothing left)."""
+        now = clock.now()
+        values = {"after": self.after, "now": now, **_thresholds(now)}
+        self.steps += 1
+        durable = self.steps % DURABLE_EVERY == 0
+        if self.postgres:
+            values.update(outcome or {"row_id": None, "new_status": None, "new_error": None,
+                                      "new_sent_at": None})
+        elif outcome is not None:
+            self.connection.execute(self.mark, outcome)
+        row = self._run(self.claim, values, durable=durable)
+        if row is None and not durable and not self.postgres:
+            self.connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        if row is not None:
+            self.after = row.id
+        return row
+
+    def fail_channel(self, outcome: dict, channel: str, address: str | None, error: str) -> int:
+        """A channel (or one robot group) that is down: the row that found it so, and its
+        eligible rows not tried yet in this run, record one failed attempt each."""
+        now, most = clock.now(), load_policy().reminders.max_attempts
+        self.connection.execute(self.mark, outcome)
+        self.down.add((channel, address))
+        self.claim = self._claim_statement()
+        where = [_eligible(), N.channel == channel, N.id > self.after]
+        if address:
+            where.append(N.address == address)
+        return self._run(
+            update(TABLE).where(*where)
+            .values(attempts=N.attempts + 1, sent_at=now, last_error=error[:2000],
+                    status=case((N.attempts + 1 >= most, "failed"), else_="queued")),
+            _thresholds(now), durable=True)
+
+    def close(self) -> None:
+        """Restore the connection's commit setting and give it back."""
+        try:
+            self.connection.rollback()
+            self.connection.exec_driver_sql(self.restore)
+            if self.postgres:  # a transaction with an id commits durably: so are all before it
+                self.connection.exec_driver_sql("SELECT txid_current()")
+            self.connection.commit()
+        finally:
+            self.connection.close()
+
+
+def _attempt(run: _Delivery, channels: Channels, row, counts: dict) -> dict | None:
+    """Send one claimed row; returns the values that mark its outcome."""
+    outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
+    try:
+        channels.send(row)
+    except SendFailed as exc:
+        counts["failed"] += 1
+        outcome.update(_failure(str(exc), row.attempts))
+        if exc.down:
+            address = row.address if row.channel in ROBOTS else None
+            counts["failed"] += run.fail_channel(outcome, row.channel, address, str(exc))
+            return None
+    except SendUnknown as exc:
+        counts["unknown"] += 1
+        outcome.update(new_status="failed", new_error=f"{UNKNOWN} {exc}"[:2000])
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+        log.exception("delivering notification %s", row.id)
+        counts["failed"] += 1
+        outcome.update(_failure(f"内部错误：{type(exc).__name__}", row.attempts))
+    else:
+        counts["sent"] += 1
+        outcome.update(new_status="sent", new_error=None, new_sent_at=clock.now())
+    return outcome
+
+
+def deliver(*, session: Session) -> dict:
+    """Deliver every eligible queued row once; returns counts of this run."""
+    counts = {"sent": 0, "failed": 0, "unknown": recover_interrupted(session=session)}
+    run, outcome = _Delivery(session), None
+    try:
+        with Channels(date=clock.now()) as channels:
+            while (row := run.step(outcome)) is not None:
+                outcome = _attempt(run, channels, row, counts)
+    finally:
+        run.close()
+    counts["waiting"] = session.execute(
+        select(func.count()).where(N.status == "queued")).scalar_one()
+    return counts

@@ -1,0 +1,252 @@
+"""What goes to whom today: one digest per officer and one per office, as plain data.
+
+Officers hear about their own open tasks and hazards that are due soon or overdue. Each overdue
+item goes to its responsible office; at escalate_after_workdays overdue it also goes one office
+up, marked 升级. The summary-level office (the county) also gets a weekly summary by township.
+Nobody with nothing to report gets a digest.
+"""
+
+import datetime as dt
+import gc
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+from operator import attrgetter
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from config.files import load_policy
+from config.settings import get_settings
+from models.officer import Officer
+from models.task import InspectionTask
+from services.core.calendar import is_workday
+from services.figures import deadlines
+from services.figures.deadlines import DueItem
+from services.reminders.offices import Member, OfficeMap, load_offices
+
+KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
+NO_OFFICER = "（未指定包保干部）"
+
+
+class Line(NamedTuple):
+    """One item as a message shows it."""
+
+    kind: str
+    id: int
+    kind_label: str
+    title: str
+    detail: str
+    due: dt.date
+    overdue_by: int
+    workdays_left: int
+    escalated: bool
+    officer: str
+    place: str
+    link: str
+
+
+@dataclass
+class Section:
+    total: int
+    lines: list[Line]  # the listed ones: at most [reminders] max_items_listed
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.lines)
+
+    @property
+    def groups(self) -> list[tuple[str, list[tuple[str, list[Line]]]]]:
+        """The listed lines by place (township), then officer."""
+        ordered = sorted(self.lines, key=lambda x: (x.place, x.officer, -x.overdue_by, x.due))
+        return [(place, [(officer, list(lines)) for officer, lines
+                         in groupby(in_place, key=lambda x: x.officer)])
+                for place, in_place in groupby(ordered, key=lambda x: x.place)]
+
+
+@dataclass
+class OfficerDigest:
+    day: dt.date
+    officer_id: int
+    code: str
+    name: str
+    place: str
+    email: str | None
+    overdue: Section
+    due_soon: Section
+
+
+@dataclass
+class SummaryRow:
+    place: str
+    open_tasks: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    hazards_overdue: int = 0
+
+    def count(self, item: DueItem) -> None:
+        """Add one due item to the counts."""
+        late = item.overdue_by > 0
+        self.due_soon += not late and item.kind == "task"
+        self.overdue += late and item.kind == "task"
+        self.escalated += item.escalated
+        self.hazards_overdue += late and item.kind == "hazard"
+
+
+@dataclass
+class OfficeDigest:
+    day: dt.date
+    code: str
+    name: str
+    level: str
+    members: list[Member]
+    own: Section
+    escalated: Section
+    escalate_after: int
+    summary: list[SummaryRow] = field(default_factory=list)
+
+
+@contextmanager
+def no_gc():
+    """A day's digests are millions of small acyclic objects: the cyclic GC only slows them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def section(lines: list[Line], cap: int) -> Section:
+    """A section of lines already in order (most overdue, then soonest due), capped."""
+    return Section(total=len(lines), lines=lines[:cap])
+
+
+def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
+    """The officer's digest whose links are signed for them (open without logging in)."""
+    from services.core.links import item_links
+
+    def signed(part: Section) -> Section:
+        urls = item_links(officer_id=digest.officer_id, items=[(x.kind, x.id) for x in part.lines])
+        lines = [x._replace(link=url) for x, url in zip(part.lines, urls, strict=True)]
+        return Section(total=part.total, lines=lines)
+
+    return replace(digest, overdue=signed(digest.overdue), due_soon=signed(digest.due_soon))
+
+
+def is_summary_day(today: dt.date) -> bool:
+    """The first working day on or after the week's summary weekday (Monday by default)."""
+    target = today - dt.timedelta(days=today.weekday() - load_policy().reminders.summary_weekday)
+    if today < target or not is_workday(today):
+        return False
+    return not any(is_workday(target + dt.timedelta(days=n)) for n in range((today - target).days))
+
+
+def _officers(session: Session) -> dict[int, tuple]:
+    rows = session.connection().execute(select(Officer.id, Officer.code, Officer.name, Officer.email,
+                                  Officer.active, Officer.jurisdiction_id))
+    return {row[0]: row[1:] for row in rows}
+
+
+def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
+    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+    return Line(item.kind, item.id, KIND_LABELS[item.kind], item.title, item.detail, item.due,
+                item.overdue_by, item.workdays_left, item.escalated, officer, place, link)
+
+
+def build_digests(*, session: Session, today: dt.date):
+    """Today's officer digests and office digests (empty lists on a non-working day)."""
+    if not deadlines.reminder_day(today):
+        return [], []
+    items = deadlines.open_items_due(session=session, today=today)  # most overdue first
+    offices, officers = load_offices(session=session), _officers(session)
+    base_url = get_settings().base_url.rstrip("/")
+    lines = [_line(i, officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
+                   offices.place_name(i.jurisdiction_id), base_url) for i in items]
+    cap = load_policy().reminders.max_items_listed
+    return (_officer_digests(today, items, lines, officers, offices, cap),
+            _office_digests(session, today, items, lines, offices, cap))
+
+
+def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int) -> list:
+    late, soon = defaultdict(list), defaultdict(list)
+    for item, line in zip(items, lines, strict=True):
+        who = officers.get(item.officer_id)
+        if who is not None and who[3]:  # active officers only
+            (late if item.overdue_by else soon)[item.officer_id].append(line)
+    digests = []
+    for officer_id in late.keys() | soon.keys():
+        code, name, email, _, jid = officers[officer_id]
+        digests.append(OfficerDigest(
+            day=today, officer_id=officer_id, code=code, name=name,
+            place=offices.places[jid].name, email=email,
+            overdue=section(late.get(officer_id, []), cap),
+            due_soon=section(soon.get(officer_id, []), cap)))
+    return sorted(digests, key=attrgetter("code"))
+
+
+def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) -> list:
+    own, up, higher_of = defaultdict(list), defaultdict(list), {}
+    for item, line in zip(items, lines, strict=True):
+        office = offices.responsible(item.jurisdiction_id) if item.overdue_by else None
+        if office is None:
+            continue
+        own[office].append(line)
+        if item.escalated:
+            if office not in higher_of:
+                higher_of[office] = offices.next_up(office)
+            if higher_of[office] is not None:
+                up[higher_of[office]].append(line)
+    summaries = _summaries(session, today, items, offices)
+    escalate_after = load_policy().reminders.escalate_after_workdays
+    digests = []
+    for office in sorted(own.keys() | up.keys() | summaries.keys(),
+                         key=lambda j: offices.places[j].code):
+        place = offices.places[office]
+        digests.append(OfficeDigest(
+            day=today, code=place.code, name=offices.office_name(office), level=place.level,
+            members=offices.members[office], own=section(own.get(office, []), cap),
+            escalated=section(up.get(office, []), cap), escalate_after=escalate_after,
+            summary=summaries.get(office, [])))
+    return digests
+
+
+def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[SummaryRow]]:
+    """Counts by township for each summary-level office, on its summary day only."""
+    level = load_policy().reminders.summary_level
+    heads = [j for j, p in offices.places.items() if p.level == level and offices.members.get(j)]
+    if not heads or not is_summary_day(today):
+        return {}
+    rows = {head: _summary_rows(head, offices) for head in heads}
+    open_counts = session.execute(
+        select(InspectionTask.jurisdiction_id, func.count())
+        .where(InspectionTask.status == "open").group_by(InspectionTask.jurisdiction_id))
+    row_of = {}
+    for jid, n in open_counts:
+        if (row := _summary_row(rows, jid, offices)) is not None:
+            row.open_tasks += n
+    for item in items:
+        if item.jurisdiction_id not in row_of:
+            row_of[item.jurisdiction_id] = _summary_row(rows, item.jurisdiction_id, offices)
+        if (row := row_of[item.jurisdiction_id]) is not None:
+            row.count(item)
+    return {head: list(r.values()) for head, r in rows.items()
+            if any(x.open_tasks or x.hazards_overdue for x in r.values())}
+
+
+def _summary_rows(head: int, offices: OfficeMap) -> dict[int, SummaryRow]:
+    rows = {head: SummaryRow(place=offices.place_name(head))}
+    rows.update({c.id: SummaryRow(place=c.name) for c in offices.children(head)})
+    return rows
+
+
+def _summary_row(rows: dict, jurisdiction_id: int, offices: OfficeMap) -> SummaryRow | None:
+    chain = offices.above(jurisdiction_id)
+    for child, parent in zip(chain, chain[1:], strict=False):
+        if parent in rows:
+            return rows[parent][child]
+    return rows[chain[0]][chain[0]] if chain and chain[0] in rows else None

@@ -1,0 +1,95 @@
+"""Listing inspection tasks by officer, jurisdiction subtree, status and period.
+
+A task's shown status is one of open / overdue / done / cancelled, and they are disjoint:
+overdue = stored status open and due_date before the clock's today (due today is still open);
+open = stored status open and not overdue. Cancelled tasks are never overdue.
+"""
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from models.campaign import Campaign
+from models.entity import Entity
+from models.jurisdiction import Jurisdiction
+from models.officer import Officer
+from models.task import InspectionTask
+from services.core import clock
+from services.core.errors import BadInput
+from services.core.jurisdictions import by_code, path_like
+from services.core.periods import parse_period
+
+STATUSES = ("open", "overdue", "done", "cancelled")
+
+
+def _status_condition(status: str):
+    today = clock.today()
+    task = InspectionTask
+    return {
+        "open": and_(task.status == "open", task.due_date >= today),
+        "overdue": and_(task.status == "open", task.due_date < today),
+        "done": task.status == "done",
+        "cancelled": task.status == "cancelled",
+    }[status]
+
+
+def _conditions(*, session: Session, officer: str | None, jurisdiction: str | None,
+                status: str | None, period: str | None) -> list:
+    conditions = []
+    if officer is not None:
+        found = session.execute(select(Officer.id).where(Officer.code == officer.strip()))
+        officer_id = found.scalar_one_or_none()
+        if officer_id is None:
+            raise BadInput(f"干部编号 {officer} 不存在")
+        conditions.append(InspectionTask.officer_id == officer_id)
+    if jurisdiction is not None:
+        root = by_code(session=session, code=jurisdiction)
+        conditions.append(Jurisdiction.path.like(path_like(root.path), escape="\\"))
+    if status is not None:
+        if status not in STATUSES:
+            raise BadInput(f"状态 {status!r} 无效，可选：{'、'.join(STATUSES)}")
+        conditions.append(_status_condition(status))
+    if period is not None:
+        conditions.append(InspectionTask.period == parse_period(period).name)
+    return conditions
+
+
+def shown_status(*, status: str, due_date, today) -> str:
+    """The status a user sees: overdue for an open task past its due date."""
+    return "overdue" if status == "open" and due_date < today else status
+
+
+def list_tasks(*, session: Session, officer: str | None = None, jurisdiction: str | None = None,
+               status: str | None = None, period: str | None = None,
+               limit: int | None = None) -> dict:
+    """Tasks matching the filters, by due date: {"total": N, "tasks": [...]}."""
+    # officer is a 干部编号, jurisdiction a 区划代码 (its whole subtree), status one of STATUSES,
+    # period a period name; limit caps the listed tasks (total still counts them all).
+    conditions = _conditions(session=session, officer=officer, jurisdiction=jurisdiction,
+                             status=status, period=period)
+    task = InspectionTask
+    base = (select(task.id).join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
+            .where(*conditions))
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    query = (
+        select(task.id, Officer.code, Entity.credit_code, Entity.licence_no, Entity.name,
+               Jurisdiction.code, task.period, task.source, Campaign.name, task.due_date,
+               task.status, task.done_on)
+        .join(Officer, Officer.id == task.officer_id)
+        .join(Entity, Entity.id == task.entity_id)
+        .join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
+        .outerjoin(Campaign, Campaign.id == task.campaign_id)
+        .where(*conditions).order_by(task.due_date, task.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    today = clock.today()
+    tasks = [
+        {"id": tid, "officer_id": officer_code, "entity_key": credit or licence,
+         "entity_name": name, "jurisdiction_code": jcode, "period": period_name,
+         "source": source, "campaign": campaign, "due_date": due.isoformat(),
+         "status": shown_status(status=stored, due_date=due, today=today),
+         "done_on": done.isoformat() if done else None}
+        for (tid, officer_code, credit, licence, name, jcode, period_name, source, campaign,
+             due, stored, done) in session.execute(query)
+    ]
+    return {"total": total, "tasks": tasks}

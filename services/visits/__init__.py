@@ -1,0 +1,2 @@
+"""督导记录: recording a visit on a task, with its checklist answers, problems and photos.
+"""
