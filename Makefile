@@ -21,12 +21,12 @@ run: setup
 	./baobao summary
 	./baobao serve
 
-test: setup
-	$(VENV)/bin/ruff check --quiet .
+test: lint
 	$(VENV)/bin/python -m pytest -n 2 $(PYTEST_ARGS)
 
 lint: setup
-	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/ruff format --check --quiet .
 
 bench: setup
 	$(VENV)/bin/python bench/run.py

@@ -102,23 +102,36 @@ def run(keep: str | None = None) -> dict:
         for run_dir in ("cold", "warm"):  # warm: a second briefing in the same process
             start, cpu = time.perf_counter(), _cpu()
             with Session(get_engine(url)) as session:
-                result = briefing.produce(session=session, quarter="2026Q3",
-                                          formats=["docx", "pdf", "html"],
-                                          out_dir=folder / "out" / run_dir)
+                result = briefing.produce(
+                    session=session,
+                    quarter="2026Q3",
+                    formats=["docx", "pdf", "html"],
+                    out_dir=folder / "out" / run_dir,
+                )
                 session.commit()
             timings.append((time.perf_counter() - start, _cpu() - cpu))
         load, pages = os.getloadavg()[0], _pages(result)
         (seconds, cpu), (warm_s, warm_cpu) = timings
-    return {"briefing_s": round(seconds, 2), "briefing_cpu_s": round(cpu, 2),
-            "warm_s": round(warm_s, 2), "warm_cpu_s": round(warm_cpu, 2),
-            "load_average": round(load, 1), "pages_pdf": pages,
-            "files": [Path(f["path"]).name for f in result["files"]]}
+    return {
+        "briefing_s": round(seconds, 2),
+        "briefing_cpu_s": round(cpu, 2),
+        "warm_s": round(warm_s, 2),
+        "warm_cpu_s": round(warm_cpu, 2),
+        "load_average": round(load, 1),
+        "pages_pdf": pages,
+        "files": [Path(f["path"]).name for f in result["files"]],
+    }
 
 
 def _cpu() -> float:
     """CPU seconds of this process and its children (the wall clock counts other processes)."""
-    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF),
-                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        u.ru_utime + u.ru_stime
+        for u in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
 
 def _pages(result: dict) -> int | None:

@@ -27,8 +27,11 @@ TODAY = dt.date(2026, 9, 22)  # 2026Q3: due 2026-09-30, first-visit cutoff 2026-
 
 def _prepare(url: str, scale: str) -> None:
     subprocess.run([str(ROOT / "baobao"), "--db", url, "init"], check=True, capture_output=True)
-    subprocess.run([str(ROOT / "baobao"), "--db", url, "demo", "--scale", scale], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(ROOT / "baobao"), "--db", url, "demo", "--scale", scale],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _generate(url: str, scope_path: str | None = None) -> tuple[float, dict]:
@@ -69,15 +72,27 @@ def _copy_floor(url: str) -> tuple[float, int]:
 
     period = period_containing(TODAY, "quarterly")
     with get_engine(url).begin() as connection:
-        rows = connection.execute(text(
-            "SELECT 'routine', :p, DATE '2026-09-30', 'open', a.id, a.officer_id, a.entity_id, "
-            "o.jurisdiction_id, :today FROM assignment a JOIN entity e ON e.id = a.entity_id "
-            "JOIN officer o ON o.id = a.officer_id WHERE a.start_date <= :cutoff "
-            "AND (a.end_date IS NULL OR a.end_date >= :today) AND e.status = 'operating' "
-            "AND e.active AND o.active ORDER BY a.id"),
-            {"p": period.name, "today": TODAY, "cutoff": first_visit_cutoff(period)}).all()
-    columns = ("source", "period", "due_date", "status", "assignment_id", "officer_id",
-               "entity_id", "jurisdiction_id", "created_on")
+        rows = connection.execute(
+            text(
+                "SELECT 'routine', :p, DATE '2026-09-30', 'open', a.id, a.officer_id, a.entity_id, "
+                "o.jurisdiction_id, :today FROM assignment a JOIN entity e ON e.id = a.entity_id "
+                "JOIN officer o ON o.id = a.officer_id WHERE a.start_date <= :cutoff "
+                "AND (a.end_date IS NULL OR a.end_date >= :today) AND e.status = 'operating' "
+                "AND e.active AND o.active ORDER BY a.id"
+            ),
+            {"p": period.name, "today": TODAY, "cutoff": first_visit_cutoff(period)},
+        ).all()
+    columns = (
+        "source",
+        "period",
+        "due_date",
+        "status",
+        "assignment_id",
+        "officer_id",
+        "entity_id",
+        "jurisdiction_id",
+        "created_on",
+    )
     with get_engine(url).begin() as connection:
         start = time.perf_counter()
         written = insert_rows(connection, "inspection_task", columns, rows)
@@ -108,13 +123,31 @@ def county() -> dict:
         first_s, first = _generate(url)
         rerun_s, _ = _generate(url)
         start = time.perf_counter()
-        subprocess.run([str(ROOT / "baobao"), "--db", url, "--today", TODAY.isoformat(),
-                        "tasks", "generate", "--period", "2026Q4"], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                str(ROOT / "baobao"),
+                "--db",
+                url,
+                "--today",
+                TODAY.isoformat(),
+                "tasks",
+                "generate",
+                "--period",
+                "2026Q4",
+            ],
+            check=True,
+            capture_output=True,
+        )
         cli_s = time.perf_counter() - start
-    return {"tasks": first["created"], "generate_s": round(first_s, 3),
-            "rerun_s": round(rerun_s, 3), "cli_2026Q4_s": round(cli_s, 2), "target_s": 0.5,
-            "ok": first_s <= 0.5, "load_average": [round(x, 1) for x in os.getloadavg()]}
+    return {
+        "tasks": first["created"],
+        "generate_s": round(first_s, 3),
+        "rerun_s": round(rerun_s, 3),
+        "cli_2026Q4_s": round(cli_s, 2),
+        "target_s": 0.5,
+        "ok": first_s <= 0.5,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+    }
 
 
 def _measure_province(url: str) -> dict:
@@ -131,12 +164,19 @@ def _measure_province(url: str) -> dict:
     county_rerun_s, _ = _by_county(url)
     assert result["created"] == floor_rows == county_rows and rerun["created"] == 0
     ratio = gen_s / floor_s
-    return {"tasks": result["created"], "copy_floor_s": round(floor_s, 2),
-            "generate_s": round(gen_s, 2), "ratio": round(ratio, 2),
-            "rerun_s": round(rerun_s, 2), "by_county_s": round(county_s, 2),
-            "by_county_rerun_s": round(county_rerun_s, 2), "target_s": 30,
-            "target_ratio": 2.0, "ok": gen_s <= 30 and ratio <= 2.0,
-            "load_average": [round(x, 1) for x in os.getloadavg()]}
+    return {
+        "tasks": result["created"],
+        "copy_floor_s": round(floor_s, 2),
+        "generate_s": round(gen_s, 2),
+        "ratio": round(ratio, 2),
+        "rerun_s": round(rerun_s, 2),
+        "by_county_s": round(county_s, 2),
+        "by_county_rerun_s": round(county_rerun_s, 2),
+        "target_s": 30,
+        "target_ratio": 2.0,
+        "ok": gen_s <= 30 and ratio <= 2.0,
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+    }
 
 
 def province(schema: str | None = None) -> dict:
@@ -160,7 +200,7 @@ def main(args: list[str]) -> None:
     schema = None
     if "--schema" in args:
         at = args.index("--schema")
-        schema, args = args[at + 1], args[:at] + args[at + 2:]
+        schema, args = args[at + 1], args[:at] + args[at + 2 :]
     for name in args or list(BENCHES):
         result = province(schema) if name == "province" else BENCHES[name]()
         print(f"{name:10s} {json.dumps(result, ensure_ascii=False)}", flush=True)

@@ -25,9 +25,22 @@ from bench.pg_schema import scratch_schema  # noqa: E402
 LEVELS = ("major", "serious", "general")
 SOURCES = ("inspection", "inspection", "inspection", "sampling", "complaint", "other")
 STATUSES = ("pending", "rectifying", "awaiting_verification", "closed", "closed")
-COLUMNS = ("id", "source", "level", "description", "found_on", "responsible_unit",
-           "responsible_person", "measure", "deadline", "status", "jurisdiction_id",
-           "entity_id", "officer_id", "closed_on")
+COLUMNS = (
+    "id",
+    "source",
+    "level",
+    "description",
+    "found_on",
+    "responsible_unit",
+    "responsible_person",
+    "measure",
+    "deadline",
+    "status",
+    "jurisdiction_id",
+    "entity_id",
+    "officer_id",
+    "closed_on",
+)
 
 
 def hazard_rows(connection, count: int, seed: int = 5):
@@ -37,18 +50,34 @@ def hazard_rows(connection, count: int, seed: int = 5):
     from services.core.calendar import add_workdays
 
     rng = random.Random(seed)
-    entities = connection.execute(text(
-        "SELECT e.id, e.jurisdiction_id, a.officer_id, e.name FROM entity e "
-        "JOIN assignment a ON a.entity_id = e.id AND a.end_date IS NULL")).all()
+    entities = connection.execute(
+        text(
+            "SELECT e.id, e.jurisdiction_id, a.officer_id, e.name FROM entity e "
+            "JOIN assignment a ON a.entity_id = e.id AND a.end_date IS NULL"
+        )
+    ).all()
     days = [dt.date(2026, 1, 5) + dt.timedelta(days=i) for i in range(260)]
     for i in range(1, count + 1):
         entity_id, jurisdiction_id, officer_id, name = rng.choice(entities)
         level, status, found = rng.choice(LEVELS), rng.choice(STATUSES), rng.choice(days)
         deadline = add_workdays(found, {"major": 5, "serious": 10, "general": 15}[level])
         closed = found + dt.timedelta(days=rng.randrange(1, 40)) if status == "closed" else None
-        yield (i, rng.choice(SOURCES), level, f"{name}：进货查验记录不全，第{i}项",
-               found, "石源镇市场监管所", "张三", "督促主体限期整改，整改完成后提交整改材料申请验收",
-               deadline, status, jurisdiction_id, entity_id, officer_id, closed)
+        yield (
+            i,
+            rng.choice(SOURCES),
+            level,
+            f"{name}：进货查验记录不全，第{i}项",
+            found,
+            "石源镇市场监管所",
+            "张三",
+            "督促主体限期整改，整改完成后提交整改材料申请验收",
+            deadline,
+            status,
+            jurisdiction_id,
+            entity_id,
+            officer_id,
+            closed,
+        )
 
 
 def prepare(url: str, count: int) -> float:
@@ -82,12 +111,28 @@ def measure(url: str, out: Path) -> dict:
         result = export_lists(session=session, path=out)
     service_s, cpu_s = time.perf_counter() - start, time.process_time() - cpu
     start = time.perf_counter()
-    subprocess.run([str(ROOT / "baobao"), "--db", url, "--today", "2026-10-12", "lists",
-                    "export", str(out.with_name("cli.xlsx"))], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(ROOT / "baobao"),
+            "--db",
+            url,
+            "--today",
+            "2026-10-12",
+            "lists",
+            "export",
+            str(out.with_name("cli.xlsx")),
+        ],
+        check=True,
+        capture_output=True,
+    )
     cli_s = time.perf_counter() - start
-    return {"hazards": result["hazards"], "service_s": round(service_s, 2),
-            "service_cpu_s": round(cpu_s, 2),
-            "cli_s": round(cli_s, 2), "file_mb": round(out.stat().st_size / 2**20, 1)}
+    return {
+        "hazards": result["hazards"],
+        "service_s": round(service_s, 2),
+        "service_cpu_s": round(cpu_s, 2),
+        "cli_s": round(cli_s, 2),
+        "file_mb": round(out.stat().st_size / 2**20, 1),
+    }
 
 
 def check(path: Path, count: int) -> None:

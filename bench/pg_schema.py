@@ -51,20 +51,31 @@ def province_schema(schema: str = PROVINCE) -> str:
 
     admin = create_engine(get_settings().test_pg_url)
     with admin.begin() as connection:
-        filled = connection.execute(text(
-            "SELECT to_regclass(:table) IS NOT NULL"), {"table": f"{schema}.inspection_task"}
-        ).scalar() and connection.execute(text(
-            f"SELECT EXISTS (SELECT 1 FROM {schema}.inspection_task)")).scalar()
+        filled = (
+            connection.execute(
+                text("SELECT to_regclass(:table) IS NOT NULL"),
+                {"table": f"{schema}.inspection_task"},
+            ).scalar()
+            and connection.execute(
+                text(f"SELECT EXISTS (SELECT 1 FROM {schema}.inspection_task)")
+            ).scalar()
+        )
         if not filled:
             connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             connection.execute(text(f"CREATE SCHEMA {schema}"))
     admin.dispose()
     url = schema_url(schema)
     if not filled:
-        print(f"building the demo province in schema {schema} (kept for later runs)",
-              file=sys.stderr, flush=True)
+        print(
+            f"building the demo province in schema {schema} (kept for later runs)",
+            file=sys.stderr,
+            flush=True,
+        )
         baobao = str(Path(__file__).resolve().parent.parent / "baobao")
-        for args in (["init"], ["demo", "--scale", "province"],
-                     ["--today", PROVINCE_DAY, "tasks", "generate"]):
+        for args in (
+            ["init"],
+            ["demo", "--scale", "province"],
+            ["--today", PROVINCE_DAY, "tasks", "generate"],
+        ):
             subprocess.run([baobao, "--db", url, *args], check=True, capture_output=True)
     return url

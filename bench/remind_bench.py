@@ -56,8 +56,12 @@ class _Server:
         from tests.waiting import free_port
 
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, "-c", SERVER, str(self.port)],
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(self.port)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout.readline().strip() == "ready"
 
     def stop(self) -> int:
@@ -73,18 +77,33 @@ def _server():
 def _notes():
     from services.reminders.outbox import Outgoing
 
-    return [Outgoing("email", f"officer:V{n:05d}", f"干部{n} <v{n:05d}@example.cn>",
-                     f"【包保督导提醒】2026年10月13日（周二） 干部{n}：逾期 2 项", BODY,
-                     "<div>" + BODY.replace("\n", "<br>") * 2 + "</div>",
-                     f"digest:officer:V{n:05d}:2026-10-13:email") for n in range(COUNT)]
+    return [
+        Outgoing(
+            "email",
+            f"officer:V{n:05d}",
+            f"干部{n} <v{n:05d}@example.cn>",
+            f"【包保督导提醒】2026年10月13日（周二） 干部{n}：逾期 2 项",
+            BODY,
+            "<div>" + BODY.replace("\n", "<br>") * 2 + "</div>",
+            f"digest:officer:V{n:05d}:2026-10-13:email",
+        )
+        for n in range(COUNT)
+    ]
 
 
 def smtp() -> dict:
     from notifications.senders import EmailSender
 
     server = _server()
-    sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
-                         security="none", sender="县食安办 <baobao@example.cn>", timeout=10)
+    sender = EmailSender(
+        host="127.0.0.1",
+        port=server.port,
+        user=None,
+        password=None,
+        security="none",
+        sender="县食安办 <baobao@example.cn>",
+        timeout=10,
+    )
     notes = _notes()
     start, cpu = time.perf_counter(), time.process_time()
     for note in notes:
@@ -92,8 +111,12 @@ def smtp() -> dict:
     sender.close()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert server.stop() == COUNT
-    return {"messages": COUNT, "seconds": round(seconds, 2), "per_s": round(COUNT / seconds),
-            "client_cpu_ms_per_message": round(cpu / COUNT * 1000, 2)}
+    return {
+        "messages": COUNT,
+        "seconds": round(seconds, 2),
+        "per_s": round(COUNT / seconds),
+        "client_cpu_ms_per_message": round(cpu / COUNT * 1000, 2),
+    }
 
 
 def _outbox_run(url: str, port: int) -> dict:
@@ -117,8 +140,12 @@ def _outbox_run(url: str, port: int) -> dict:
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     engine.dispose()
     assert counts["sent"] == COUNT, counts
-    return {"enqueue_s": round(queued, 2), "deliver_s": round(seconds, 2),
-            "per_s": round(COUNT / seconds), "cpu_ms_per_message": round(cpu / COUNT * 1000, 2)}
+    return {
+        "enqueue_s": round(queued, 2),
+        "deliver_s": round(seconds, 2),
+        "per_s": round(COUNT / seconds),
+        "cpu_ms_per_message": round(cpu / COUNT * 1000, 2),
+    }
 
 
 def outbox() -> dict:
@@ -159,11 +186,19 @@ def province(day: str = "2026-10-13") -> dict:
         session.rollback()
     engine.dispose()
     items = sum(d.overdue.total + d.due_soon.total for d in officer_digests)
-    return {"day": day, "officer_items": items, "officer_digests": len(officer_digests),
-            "office_digests": len(office_digests), "messages": len(messages),
-            "skipped_no_channel": len(skipped), "build_s": round(built, 1),
-            "build_cpu_s": round(built_cpu, 1), "build_and_render_s": round(total, 1),
-            "build_and_render_cpu_s": round(total_cpu, 1), "load": os.getloadavg()[0]}
+    return {
+        "day": day,
+        "officer_items": items,
+        "officer_digests": len(officer_digests),
+        "office_digests": len(office_digests),
+        "messages": len(messages),
+        "skipped_no_channel": len(skipped),
+        "build_s": round(built, 1),
+        "build_cpu_s": round(built_cpu, 1),
+        "build_and_render_s": round(total, 1),
+        "build_and_render_cpu_s": round(total_cpu, 1),
+        "load": os.getloadavg()[0],
+    }
 
 
 BENCHES = {"smtp": smtp, "outbox": outbox, "province": province}

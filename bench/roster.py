@@ -36,12 +36,15 @@ def _run(*args: str) -> tuple[float, float, dict | None]:
     before = usage.ru_maxrss
     cpu_before = usage.ru_utime + usage.ru_stime
     start = time.perf_counter()
-    done = subprocess.run([str(ROOT / "baobao"), "--today", TODAY, *args], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [str(ROOT / "baobao"), "--today", TODAY, *args], capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"baobao {' '.join(args)} failed ({done.returncode}):\n"
-                         f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise SystemExit(
+            f"baobao {' '.join(args)} failed ({done.returncode}):\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = usage.ru_maxrss
     CPU[" ".join(args)] = round(usage.ru_utime + usage.ru_stime - cpu_before, 1)
@@ -67,13 +70,18 @@ def county(keep: Path | None = None) -> dict:
         first_cpu = CPU[" ".join(("--db", target, "roster", "import", str(book), "--json"))]
         again_s, _, again = _run("--db", target, "roster", "import", str(book), "--json")
         into_demo_s, _, demo = _run("--db", source, "roster", "import", str(book), "--json")
-    return {"entities": first["sheets"]["包保主体"]["created"],
-            "workbook_mb": round(book.stat().st_size / 2**20, 2) if keep else None,
-            "export_s": round(export_s, 2), "import_empty_s": round(first_s, 2),
-            "import_empty_cpu_s": first_cpu,
-            "import_empty_peak_mb": round(first_mb), "reimport_s": round(again_s, 2),
-            "reimport_changes": _changes(again), "reimport_into_demo_s": round(into_demo_s, 2),
-            "reimport_into_demo_changes": _changes(demo)}
+    return {
+        "entities": first["sheets"]["包保主体"]["created"],
+        "workbook_mb": round(book.stat().st_size / 2**20, 2) if keep else None,
+        "export_s": round(export_s, 2),
+        "import_empty_s": round(first_s, 2),
+        "import_empty_cpu_s": first_cpu,
+        "import_empty_peak_mb": round(first_mb),
+        "reimport_s": round(again_s, 2),
+        "reimport_changes": _changes(again),
+        "reimport_into_demo_s": round(into_demo_s, 2),
+        "reimport_into_demo_changes": _changes(demo),
+    }
 
 
 def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
@@ -85,8 +93,9 @@ def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
     from services.roster.layout import header_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    handles = {s.name: (folder / f"{s.name}.csv").open("w", encoding="utf-8", newline="")
-               for s in SHEETS}
+    handles = {
+        s.name: (folder / f"{s.name}.csv").open("w", encoding="utf-8", newline="") for s in SHEETS
+    }
     writers = {name: csv.writer(h) for name, h in handles.items()}
     for sheet in SHEETS:
         writers[sheet.name].writerow([header_text(c) for c in sheet.columns])
@@ -99,28 +108,53 @@ def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
     def emit(batch: dict) -> None:
         for jid, code, name, level, parent, _ in batch.get("jurisdiction", (None, []))[1]:
             place[jid] = code
-            writers["区划"].writerow([code, name, label(JurisdictionLevel, level),
-                                    place.get(parent, "")])
+            writers["区划"].writerow(
+                [code, name, label(JurisdictionLevel, level), place.get(parent, "")]
+            )
             written["区划"] += 1
         for oid, code, name, tier, title, mobile, email, wecom, jid, _ in batch["officer"][1]:
             officer_code[oid] = code
-            writers["包保干部"].writerow([code, name, label(OfficerTier, tier), title, place[jid],
-                                      mobile, email or "", wecom or ""])
+            writers["包保干部"].writerow(
+                [
+                    code,
+                    name,
+                    label(OfficerTier, tier),
+                    title,
+                    place[jid],
+                    mobile,
+                    email or "",
+                    wecom or "",
+                ]
+            )
             written["包保干部"] += 1
         for _, account, name, role, mobile, email, wecom, jid, _ in batch["app_user"][1]:
-            writers["食安办人员"].writerow([account, name, place[jid], label(UserRole, role),
-                                       mobile, email or "", wecom or ""])
+            writers["食安办人员"].writerow(
+                [account, name, place[jid], label(UserRole, role), mobile, email or "", wecom or ""]
+            )
             written["食安办人员"] += 1
         keys = {}
-        for eid, credit, licence, name, cat, grade, risk, address, status, jid, _ in \
-                batch.get("entity", (None, []))[1]:
+        for eid, credit, licence, name, cat, grade, risk, address, status, jid, _ in batch.get(
+            "entity", (None, [])
+        )[1]:
             keys[eid] = (credit or "", licence or "")
-            writers["包保主体"].writerow([credit or "", licence or "", name, cat, grade, risk,
-                                      place[jid], address, label(EntityStatus, status)])
+            writers["包保主体"].writerow(
+                [
+                    credit or "",
+                    licence or "",
+                    name,
+                    cat,
+                    grade,
+                    risk,
+                    place[jid],
+                    address,
+                    label(EntityStatus, status),
+                ]
+            )
             written["包保主体"] += 1
         for _, oid, eid, start, end in batch.get("assignment", (None, []))[1]:
-            writers["包保关系"].writerow([officer_code[oid], *keys[eid], start.isoformat(),
-                                      end.isoformat() if end else ""])
+            writers["包保关系"].writerow(
+                [officer_code[oid], *keys[eid], start.isoformat(), end.isoformat() if end else ""]
+            )
             written["包保关系"] += 1
 
     for city in range(spec.cities):
@@ -149,13 +183,19 @@ def province(keep: Path | None = None) -> dict:
             first_cpu = CPU[" ".join(command)]
             again_s, again_mb, again = _run(*command)
             again_cpu = CPU[" ".join(command)]
-    return {"rows": rows, "csv_mb": round(size), "generate_csv_s": round(generate_s, 1),
-            "import_empty_s": round(first_s, 1), "import_empty_cpu_s": first_cpu,
-            "import_empty_peak_mb": round(first_mb),
-            "created": {k: v["created"] for k, v in first["sheets"].items()},
-            "reimport_s": round(again_s, 1), "reimport_cpu_s": again_cpu,
-            "reimport_peak_mb": round(again_mb),
-            "reimport_changes": _changes(again)}
+    return {
+        "rows": rows,
+        "csv_mb": round(size),
+        "generate_csv_s": round(generate_s, 1),
+        "import_empty_s": round(first_s, 1),
+        "import_empty_cpu_s": first_cpu,
+        "import_empty_peak_mb": round(first_mb),
+        "created": {k: v["created"] for k, v in first["sheets"].items()},
+        "reimport_s": round(again_s, 1),
+        "reimport_cpu_s": again_cpu,
+        "reimport_peak_mb": round(again_mb),
+        "reimport_changes": _changes(again),
+    }
 
 
 BENCHES = {"county": county, "province": province}
@@ -166,7 +206,7 @@ def main(argv: list[str]) -> None:
     if "--keep" in argv:
         index = argv.index("--keep")
         keep = Path(argv[index + 1]).resolve()
-        argv = argv[:index] + argv[index + 2:]
+        argv = argv[:index] + argv[index + 2 :]
     for name in argv or list(BENCHES):
         target = keep / name if keep else None
         if target:

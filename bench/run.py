@@ -46,8 +46,12 @@ def province() -> dict:
     with scratch_schema() as url:
         _cli("--db", url, "init")
         start = time.perf_counter()
-        result = subprocess.run([str(ROOT / "baobao"), "--db", url, "demo", "--scale", "province",
-                                 "--json"], check=True, capture_output=True, text=True)
+        result = subprocess.run(
+            [str(ROOT / "baobao"), "--db", url, "demo", "--scale", "province", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         demo_s = time.perf_counter() - start
         counts = json.loads(result.stdout)["counts"]
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -39,28 +39,38 @@ print(json.dumps({"import_prefect_s": round(t1 - t0, 2), "first_run_s": round(t2
 
 def _env(tmp: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BAOBAO_", "PREFECT_"))}
-    return env | {"BAOBAO_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
-                  "BAOBAO_DATA_DIR": f"{tmp}/data", "BAOBAO_TODAY": "2026-09-22",
-                  "PYTHONPATH": str(ROOT)}
+    return env | {
+        "BAOBAO_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
+        "BAOBAO_DATA_DIR": f"{tmp}/data",
+        "BAOBAO_TODAY": "2026-09-22",
+        "PYTHONPATH": str(ROOT),
+    }
 
 
 def main() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env = _env(tmp)
         for args in (["init"], ["demo", "--scale", "county"]):
-            subprocess.run([str(ROOT / "baobao"), *args], env=env, check=True,
-                           capture_output=True)
+            subprocess.run([str(ROOT / "baobao"), *args], env=env, check=True, capture_output=True)
         results = {}
         for label in ("cold", "warm"):
-            done = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, check=True,
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", PROBE],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             results[label] = json.loads(done.stdout.strip().splitlines()[-1])
         start = time.perf_counter()
-        subprocess.run([str(ROOT / "baobao"), "scheduler", "--list"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(ROOT / "baobao"), "scheduler", "--list"], env=env, check=True, capture_output=True
+        )
         results["scheduler_list_s"] = round(time.perf_counter() - start, 2)
-        rss = subprocess.run(["du", "-sm", f"{tmp}/data/prefect"], capture_output=True,
-                             text=True).stdout.split()[0]
+        rss = subprocess.run(
+            ["du", "-sm", f"{tmp}/data/prefect"], capture_output=True, text=True
+        ).stdout.split()[0]
         results["prefect_home_mb"] = int(rss)
     return results
 

@@ -40,8 +40,11 @@ CLIENTS = 50
 def _prepare(url: str, scale: str) -> list[str]:
     """init + demo + this and last quarter's tasks + passwords for the officers used."""
     subprocess.run([str(ROOT / "baobao"), "--db", url, "init"], check=True, capture_output=True)
-    subprocess.run([str(ROOT / "baobao"), "--db", url, "demo", "--scale", scale], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [str(ROOT / "baobao"), "--db", url, "demo", "--scale", scale],
+        check=True,
+        capture_output=True,
+    )
     from sqlalchemy import func, select, update
     from sqlmodel import Session
 
@@ -57,24 +60,48 @@ def _prepare(url: str, scale: str) -> list[str]:
         for period in ("2026Q2", "2026Q3"):
             generate_routine_tasks(session=session, period=period)
         busiest = session.execute(
-            select(Officer.id, Officer.code).join(InspectionTask,
-                                                  InspectionTask.officer_id == Officer.id)
-            .group_by(Officer.id, Officer.code).order_by(func.count().desc(), Officer.id)
-            .limit(CLIENTS)).all()
-        session.execute(update(Officer).where(Officer.id.in_([i for i, _ in busiest]))
-                        .values(password_hash=hash_password(PASSWORD)))
+            select(Officer.id, Officer.code)
+            .join(InspectionTask, InspectionTask.officer_id == Officer.id)
+            .group_by(Officer.id, Officer.code)
+            .order_by(func.count().desc(), Officer.id)
+            .limit(CLIENTS)
+        ).all()
+        session.execute(
+            update(Officer)
+            .where(Officer.id.in_([i for i, _ in busiest]))
+            .values(password_hash=hash_password(PASSWORD))
+        )
         session.commit()
     return [code for _, code in busiest]
 
 
 def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Popen:
-    env = {**os.environ, "BAOBAO_DATABASE_URL": url, "BAOBAO_TODAY": TODAY.isoformat(),
-           "BAOBAO_DATA_DIR": data_dir, "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "BAOBAO_DATABASE_URL": url,
+        "BAOBAO_TODAY": TODAY.isoformat(),
+        "BAOBAO_DATA_DIR": data_dir,
+        "PYTHONPATH": str(ROOT),
+    }
     if key:
         env["BAOBAO_SECRET_KEY"] = key
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "web.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     import httpx
 
     deadline = time.monotonic() + 30
@@ -88,18 +115,20 @@ def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Po
     raise RuntimeError("the web app did not start")
 
 
-def _measure(url: str, data_dir: str, codes: list, seconds: float,
-             key: str | None = None) -> dict:
+def _measure(url: str, data_dir: str, codes: list, seconds: float, key: str | None = None) -> dict:
     port = free_port()
     server = _serve(url, data_dir, port, key)
     try:
         base = f"http://127.0.0.1:{port}"
         load(base, codes[:5], 3, paced=False)  # warm-up
         cpu = lambda: cpu_seconds(server.pid)  # noqa: E731
-        return {"clients": len(codes), "load_average": round(os.getloadavg()[0], 1),
-                "one_client": load(base, codes[:1], 5, paced=False, cpu=cpu),
-                "paced_1_per_s": load(base, codes, seconds, paced=True, cpu=cpu),
-                "saturated": load(base, codes, seconds / 2, paced=False, cpu=cpu)}
+        return {
+            "clients": len(codes),
+            "load_average": round(os.getloadavg()[0], 1),
+            "one_client": load(base, codes[:1], 5, paced=False, cpu=cpu),
+            "paced_1_per_s": load(base, codes, seconds, paced=True, cpu=cpu),
+            "saturated": load(base, codes, seconds / 2, paced=False, cpu=cpu),
+        }
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -141,12 +170,25 @@ def _session_cookies(url: str, key: str) -> list[dict]:
             .join(InspectionTask, InspectionTask.officer_id == Officer.id)
             .where(InspectionTask.period == "2026Q3")
             .group_by(Officer.id, Officer.password_hash)
-            .order_by(func.count().desc(), Officer.id).limit(CLIENTS)).all()
+            .order_by(func.count().desc(), Officer.id)
+            .limit(CLIENTS)
+        ).all()
     if len(busiest) < CLIENTS:
         raise SystemExit("the schema has too few officers with 2026Q3 tasks")
-    return [{COOKIE: links.sign(links.SESSION, {
-        "k": "officer", "i": officer_id, "pv": links.password_version(password_hash),
-        "c": links.new_csrf()})} for officer_id, password_hash in busiest]
+    return [
+        {
+            COOKIE: links.sign(
+                links.SESSION,
+                {
+                    "k": "officer",
+                    "i": officer_id,
+                    "pv": links.password_version(password_hash),
+                    "c": links.new_csrf(),
+                },
+            )
+        }
+        for officer_id, password_hash in busiest
+    ]
 
 
 def existing(schema: str, seconds: float = 30) -> dict:
@@ -166,7 +208,7 @@ def _option(argv: list[str], name: str, default):
     if name not in argv:
         return default, argv
     at = argv.index(name)
-    return argv[at + 1], argv[:at] + argv[at + 2:]
+    return argv[at + 1], argv[:at] + argv[at + 2 :]
 
 
 def main(argv: list[str]) -> None:

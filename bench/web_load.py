@@ -20,8 +20,9 @@ async def _login(client, code: str | dict) -> None:
         return
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    response = await client.post("/login", data={"login": code, "password": PASSWORD,
-                                                 "csrf": token})
+    response = await client.post(
+        "/login", data={"login": code, "password": PASSWORD, "csrf": token}
+    )
     if response.status_code != 303:
         raise RuntimeError(f"login failed for {code}: {response.status_code}")
 
@@ -40,8 +41,7 @@ async def _client(client, until: float, paced: bool, times: list, errors: list) 
             await asyncio.sleep(max(0.0, random.uniform(0.8, 1.2) - elapsed))
 
 
-def load(base: str, codes: list[str], seconds: float, paced: bool,
-          cpu=lambda: 0.0) -> dict:
+def load(base: str, codes: list[str], seconds: float, paced: bool, cpu=lambda: 0.0) -> dict:
     """Sign every client in first, then time 我的任务 for the given seconds."""
     import httpx
 
@@ -51,16 +51,19 @@ def load(base: str, codes: list[str], seconds: float, paced: bool,
         # Drop idle connections before uvicorn does (5 s): while the others sign in, a
         # client's connection would otherwise be closed under its first request.
         limits = httpx.Limits(keepalive_expiry=4)
-        clients = [httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False,
-                                     limits=limits) for _ in codes]
+        clients = [
+            httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False, limits=limits)
+            for _ in codes
+        ]
         try:
             for client, code in zip(clients, codes, strict=True):
                 await _login(client, code)
             gc.collect()
             gc.freeze()  # the load generator's own full collections would show as latency
             start, cpu_start = time.perf_counter(), cpu()
-            await asyncio.gather(*(_client(c, start + seconds, paced, times, errors)
-                                   for c in clients))
+            await asyncio.gather(
+                *(_client(c, start + seconds, paced, times, errors) for c in clients)
+            )
             used.append(cpu() - cpu_start)
             return time.perf_counter() - start
         finally:
@@ -71,11 +74,16 @@ def load(base: str, codes: list[str], seconds: float, paced: bool,
     ms = sorted(t * 1000 for t in times)
     if not ms:
         return {"requests": 0, "errors": len(errors)}
-    return {"requests": len(ms), "errors": len(errors), "rps": round(len(ms) / wall, 1),
-            "p50_ms": round(statistics.median(ms), 1),
-            "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1),
-            "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 1), "max_ms": round(ms[-1], 1),
-            "server_cpu_ms_per_request": round(used[0] * 1000 / len(ms), 2)}
+    return {
+        "requests": len(ms),
+        "errors": len(errors),
+        "rps": round(len(ms) / wall, 1),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1),
+        "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 1),
+        "max_ms": round(ms[-1], 1),
+        "server_cpu_ms_per_request": round(used[0] * 1000 / len(ms), 2),
+    }
 
 
 def cpu_seconds(pid: int) -> float:

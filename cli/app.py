@@ -23,8 +23,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-for area in (setup_commands, roster_commands, task_commands, hazard_commands,
-             notification_commands, report_commands, schedule_commands, web_commands):
+for area in (
+    setup_commands,
+    roster_commands,
+    task_commands,
+    hazard_commands,
+    notification_commands,
+    report_commands,
+    schedule_commands,
+    web_commands,
+):
     area.register(app)
 
 
@@ -39,8 +47,12 @@ def _parse_today(value: str | None) -> dt.date | None:
 
 @app.callback()
 def root(
-    db: str = typer.Option(None, "--db", help="数据库地址（默认 BAOBAO_DATABASE_URL 或 sqlite:///baobao.db）"),
-    today: str = typer.Option(None, "--today", help="把今天设为该日期（YYYY-MM-DD），所有日期逻辑都读它"),
+    db: str = typer.Option(
+        None, "--db", help="数据库地址（默认 BAOBAO_DATABASE_URL 或 sqlite:///baobao.db）"
+    ),
+    today: str = typer.Option(
+        None, "--today", help="把今天设为该日期（YYYY-MM-DD），所有日期逻辑都读它"
+    ),
 ) -> None:
     """baobao 食品安全包保工作系统。"""
     from config.settings import configure

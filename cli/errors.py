@@ -1,5 +1,6 @@
 """Map exceptions to one Chinese line and an exit code (2 bad input, 1 anything else)."""
 
+
 def exit_code_for(exc: Exception) -> tuple[str, int]:
     """The Chinese message and exit code for an exception that reached the top."""
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError

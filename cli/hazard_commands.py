@@ -25,10 +25,16 @@ def add(
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
     description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
     level: str = typer.Option(..., "--level", help="风险等级：重大、较大、一般"),
-    responsible_unit: str = typer.Option(None, "--responsible-unit", help="责任单位（默认按 policy.toml）"),
-    responsible_person: str = typer.Option(None, "--responsible-person", help="责任人（默认包保干部）"),
+    responsible_unit: str = typer.Option(
+        None, "--responsible-unit", help="责任单位（默认按 policy.toml）"
+    ),
+    responsible_person: str = typer.Option(
+        None, "--responsible-person", help="责任人（默认包保干部）"
+    ),
     measure: str = typer.Option(None, "--measure", help="整改措施"),
-    deadline: str = typer.Option(None, "--deadline", help="整改时限 YYYY-MM-DD（默认按等级的工作日数）"),
+    deadline: str = typer.Option(
+        None, "--deadline", help="整改时限 YYYY-MM-DD（默认按等级的工作日数）"
+    ),
     found_on: str = typer.Option(None, "--found-on", help="发现日期 YYYY-MM-DD（默认今天）"),
     by: str = typer.Option("cli", "--by", help="登记人账号（写入审计日志）"),
     json_out: JsonFlag = False,
@@ -41,23 +47,41 @@ def add(
 
     def added(*, session) -> dict:
         hazard = add_hazard(
-            session=session, source=source, description=description, level=level,
-            entity_key=entity, jurisdiction_code=jurisdiction, responsible_unit=responsible_unit,
-            responsible_person=responsible_person, measure=measure, deadline=due, found_on=found,
-            actor=by)
+            session=session,
+            source=source,
+            description=description,
+            level=level,
+            entity_key=entity,
+            jurisdiction_code=jurisdiction,
+            responsible_unit=responsible_unit,
+            responsible_person=responsible_person,
+            measure=measure,
+            deadline=due,
+            found_on=found,
+            actor=by,
+        )
         return hazard_item(session=session, hazard_id=hazard.id)
 
-    run(added, json_out=json_out, show=lambda item: typer.echo(
-        f"已登记隐患 {item['id']}（{_label('level', item['level'])}），"
-        f"整改时限 {item['deadline']}，责任单位 {item['responsible_unit'] or '—'}。"))
+    run(
+        added,
+        json_out=json_out,
+        show=lambda item: typer.echo(
+            f"已登记隐患 {item['id']}（{_label('level', item['level'])}），"
+            f"整改时限 {item['deadline']}，责任单位 {item['responsible_unit'] or '—'}。"
+        ),
+    )
 
 
 @hazards_app.command("list")
 def list_(
-    status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
+    status: str = typer.Option(
+        None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"
+    ),
     jurisdiction: Subtree = None,
     overdue: bool = typer.Option(False, "--overdue", help="只列已逾期（过整改时限未销号）的隐患"),
-    source: str = typer.Option(None, "--source", help="来源：督导、抽检不合格、投诉举报、风险研判、其他"),
+    source: str = typer.Option(
+        None, "--source", help="来源：督导、抽检不合格、投诉举报、风险研判、其他"
+    ),
     quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（该季度内在办的隐患）"),
     limit: Limit = None,
     json_out: JsonFlag = False,
@@ -67,33 +91,56 @@ def list_(
     from services.hazards.listing import list_hazards
 
     period = parse_quarter(quarter) if quarter else None
-    run(partial(list_hazards, status=status, jurisdiction_code=jurisdiction, overdue=overdue,
-                source=source, quarter=period, limit=limit),
-        json_out=json_out, show=_print_hazards)
+    run(
+        partial(
+            list_hazards,
+            status=status,
+            jurisdiction_code=jurisdiction,
+            overdue=overdue,
+            source=source,
+            quarter=period,
+            limit=limit,
+        ),
+        json_out=json_out,
+        show=_print_hazards,
+    )
 
 
 def _print_hazards(result: dict) -> None:
-    print_rows(("编号", "来源", "等级", "状态", "发现日期", "整改时限", "逾期工作日", "主体/区划", "描述"),
-               ((str(h["id"]), _label("source", h["source"]), _label("level", h["level"]),
-                 _label("status", h["status"]), h["found_on"], h["deadline"],
-                 str(h["overdue_workdays"] or ""), h["entity_name"] or h["jurisdiction_code"],
-                 h["description"].replace("\n", " ")[:60]) for h in result["hazards"]),
-               f"共 {result['total']:,} 项隐患（列出 {len(result['hazards']):,} 项）。")
+    print_rows(
+        ("编号", "来源", "等级", "状态", "发现日期", "整改时限", "逾期工作日", "主体/区划", "描述"),
+        (
+            (
+                str(h["id"]),
+                _label("source", h["source"]),
+                _label("level", h["level"]),
+                _label("status", h["status"]),
+                h["found_on"],
+                h["deadline"],
+                str(h["overdue_workdays"] or ""),
+                h["entity_name"] or h["jurisdiction_code"],
+                h["description"].replace("\n", " ")[:60],
+            )
+            for h in result["hazards"]
+        ),
+        f"共 {result['total']:,} 项隐患（列出 {len(result['hazards']):,} 项）。",
+    )
 
 
 def _label(kind: str, code: str) -> str:
     from models.enums import HazardLevel, HazardSource, HazardStatus, label
 
-    return label({"source": HazardSource, "level": HazardLevel, "status": HazardStatus}[kind],
-                 code)
+    return label({"source": HazardSource, "level": HazardLevel, "status": HazardStatus}[kind], code)
 
 
 @hazards_app.command("move")
 def move(
     hazard_id: int = typer.Argument(..., help="隐患编号"),
     state: str = typer.Argument(..., help="目标状态：整改中、待验收、已销号"),
-    evidence: Annotated[list[str] | None, typer.Option(
-        "--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）")] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option("--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）"),
+    ] = None,
     note: str = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
     by: str = typer.Option(..., "--by", help="操作人：食安办账号或包保干部编号"),
     json_out: JsonFlag = False,
@@ -105,12 +152,23 @@ def move(
 
     def show(result: dict) -> None:
         extra = f"，证据 {len(result['evidence'])} 个" if result["evidence"] else ""
-        typer.echo(f"隐患 {hazard_id}：{_label('status', result['from'])} → "
-                   f"{_label('status', result['to'])}（{by}{extra}）。")
+        typer.echo(
+            f"隐患 {hazard_id}：{_label('status', result['from'])} → "
+            f"{_label('status', result['to'])}（{by}{extra}）。"
+        )
 
-    run(partial(move_hazard, hazard_id=hazard_id, target=state, by=by,
-                evidence_files=[Path(p) for p in evidence or []], note=note),
-        json_out=json_out, show=show)
+    run(
+        partial(
+            move_hazard,
+            hazard_id=hazard_id,
+            target=state,
+            by=by,
+            evidence_files=[Path(p) for p in evidence or []],
+            note=note,
+        ),
+        json_out=json_out,
+        show=show,
+    )
 
 
 @lists_app.command("export")
@@ -118,7 +176,9 @@ def export(
     file: str = typer.Argument(..., help="输出的 .xlsx 文件"),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
     quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认全部）"),
-    status: str = typer.Option(None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"),
+    status: str = typer.Option(
+        None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"
+    ),
     json_out: JsonFlag = False,
 ) -> None:
     """导出风险隐患清单和治理责任清单（一个工作簿，两个工作表）。"""
@@ -127,10 +187,15 @@ def export(
 
     if not file.lower().endswith(".xlsx"):
         raise BadInput(f"输出文件 {file} 应以 .xlsx 结尾")
-    run(partial(export_lists, path=file, jurisdiction_code=jurisdiction, quarter=quarter,
-                status=status),
-        json_out=json_out, show=lambda result: typer.echo(
-            f"已导出{result['span']}的两个清单：{result['hazards']:,} 项隐患 → {file}"))
+    run(
+        partial(
+            export_lists, path=file, jurisdiction_code=jurisdiction, quarter=quarter, status=status
+        ),
+        json_out=json_out,
+        show=lambda result: typer.echo(
+            f"已导出{result['span']}的两个清单：{result['hazards']:,} 项隐患 → {file}"
+        ),
+    )
 
 
 def review(
@@ -142,5 +207,8 @@ def review(
     """季度风险研判：分乡镇、分等级统计隐患，列出屡查屡犯主体，并导出本季度两个清单。"""
     from services.reporting.review import render_text, run_review
 
-    run(partial(run_review, quarter=quarter, jurisdiction_code=jurisdiction, out_dir=out),
-        json_out=json_out, show=lambda result: typer.echo(render_text(result)))
+    run(
+        partial(run_review, quarter=quarter, jurisdiction_code=jurisdiction, out_dir=out),
+        json_out=json_out,
+        show=lambda result: typer.echo(render_text(result)),
+    )

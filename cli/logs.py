@@ -13,8 +13,9 @@ def configure_logging() -> None:
         return
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "baobao.log", delay=True,
-                                                       encoding="utf-8")
+        handler: logging.Handler = logging.FileHandler(
+            folder / "baobao.log", delay=True, encoding="utf-8"
+        )
     except OSError:
         handler = logging.NullHandler()
     handler._baobao = True  # type: ignore[attr-defined]

@@ -38,19 +38,28 @@ def remind(
         typer.echo(f"{result['date']} 不是工作日，不发送提醒。")
         return
     verb = "将新加入" if dry_run else "新加入"
-    typer.echo(f"{result['date']}：干部提醒 {result['officers']} 份，食安办督办 {result['offices']} 份；"
-               f"{verb}发件箱 {result['queued']} 条。")
+    typer.echo(
+        f"{result['date']}：干部提醒 {result['officers']} 份，食安办督办 {result['offices']} 份；"
+        f"{verb}发件箱 {result['queued']} 条。"
+    )
     if not dry_run:
-        typer.echo(f"发送成功 {result['sent']} 条，失败 {result['failed']} 条，"
-                   f"状态不明 {result['unknown']} 条，待重试 {result['waiting']} 条。")
+        typer.echo(
+            f"发送成功 {result['sent']} 条，失败 {result['failed']} 条，"
+            f"状态不明 {result['unknown']} 条，待重试 {result['waiting']} 条。"
+        )
     for person in result["skipped_no_channel"]:
-        typer.echo(f"无法送达：{person['name']}（{person['recipient']}，{person['place']}）："
-                   f"{person['reason']}", err=True)
+        typer.echo(
+            f"无法送达：{person['name']}（{person['recipient']}，{person['place']}）："
+            f"{person['reason']}",
+            err=True,
+        )
 
 
 @outbox_app.command("list")
 def list_outbox(
-    status: str = typer.Option(None, "--status", help="只看该状态：queued（待发送）、sent（已发送）、failed（发送失败）"),
+    status: str = typer.Option(
+        None, "--status", help="只看该状态：queued（待发送）、sent（已发送）、failed（发送失败）"
+    ),
     limit: int = typer.Option(100, "--limit", min=1, help="最多列出的条数（最新的在前）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
@@ -77,15 +86,23 @@ def _table(rows: list[dict]) -> None:
 
     table = Table("编号", "渠道", "收件人", "主题", "状态", "次数", "最近错误")
     for row in rows:
-        table.add_row(str(row["id"]), label(Channel, row["channel"]), row["address"],
-                      row["subject"], label(NotificationStatus, row["status"]),
-                      str(row["attempts"]), row["last_error"] or "")
+        table.add_row(
+            str(row["id"]),
+            label(Channel, row["channel"]),
+            row["address"],
+            row["subject"],
+            label(NotificationStatus, row["status"]),
+            str(row["attempts"]),
+            row["last_error"] or "",
+        )
     console().print(table)
 
 
 @outbox_app.command("retry")
 def retry_outbox(
-    notification_id: int = typer.Argument(None, help="消息编号；不填则重发全部发送失败的消息（状态不明的除外）"),
+    notification_id: int = typer.Argument(
+        None, help="消息编号；不填则重发全部发送失败的消息（状态不明的除外）"
+    ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """重新投递发送失败的消息（或指定的一条），并立即投递发件箱。"""
@@ -98,6 +115,8 @@ def retry_outbox(
     if json_out:
         emit_json(result)
         return
-    typer.echo(f"重新排队 {result['requeued']} 条；发送成功 {result['sent']} 条，"
-               f"失败 {result['failed']} 条，状态不明 {result['unknown']} 条，"
-               f"待重试 {result['waiting']} 条。")
+    typer.echo(
+        f"重新排队 {result['requeued']} 条；发送成功 {result['sent']} 条，"
+        f"失败 {result['failed']} 条，状态不明 {result['unknown']} 条，"
+        f"待重试 {result['waiting']} 条。"
+    )

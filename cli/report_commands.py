@@ -41,23 +41,35 @@ def ranking(
     from cli.output import console
 
     lists = {"red": "红榜", "black": "黑榜", None: ""}
-    table = Table(title=f"{result['jurisdiction']['name']} {result['quarter']} 红黑榜"
-                        f"（截至 {result['as_of']}）")
+    table = Table(
+        title=f"{result['jurisdiction']['name']} {result['quarter']} 红黑榜"
+        f"（截至 {result['as_of']}）"
+    )
     for header in ("名次", "乡镇（街道）", "得分", "按时完成率", "销号率", "逾期项", "榜单"):
         table.add_column(header, justify="left" if header == "乡镇（街道）" else "right")
     for t in result["townships"]:
         c = t["components"]
-        table.add_row(str(t["rank"]), t["name"], f"{t['score']:.2f}", _pct(c["on_time_rate"]),
-                      _pct(c["closure_rate"]), str(c["overdue_items"]), lists[t["list"]])
+        table.add_row(
+            str(t["rank"]),
+            t["name"],
+            f"{t['score']:.2f}",
+            _pct(c["on_time_rate"]),
+            _pct(c["closure_rate"]),
+            str(c["overdue_items"]),
+            lists[t["list"]],
+        )
     console().print(table)
 
 
 def briefing(
     quarter: str = typer.Option(..., "--quarter", help="季度，如 2026Q3"),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认：本县）"),
-    formats: str = typer.Option(None, "--format",
-                                help="格式，逗号分隔：docx,pdf,html（默认见 policy.toml [briefing]）"),
-    out: str = typer.Option(None, "--out", help="输出目录（默认：数据目录下 briefings/季度/区划/时间）"),
+    formats: str = typer.Option(
+        None, "--format", help="格式，逗号分隔：docx,pdf,html（默认见 policy.toml [briefing]）"
+    ),
+    out: str = typer.Option(
+        None, "--out", help="输出目录（默认：数据目录下 briefings/季度/区划/时间）"
+    ),
     send: bool = typer.Option(False, "--send", help="生成后通过发件箱发送给 [briefing] recipients"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
@@ -72,9 +84,15 @@ def briefing(
         check_can_send()
     chosen = formats.split(",") if formats is not None else None
     with context.session() as session:
-        result = produce(session=session, quarter=quarter, jurisdiction=jurisdiction,
-                         formats=chosen, out_dir=Path(out) if out else None, send=send,
-                         actor="cli")
+        result = produce(
+            session=session,
+            quarter=quarter,
+            jurisdiction=jurisdiction,
+            formats=chosen,
+            out_dir=Path(out) if out else None,
+            send=send,
+            actor="cli",
+        )
     if json_out:
         emit_json(result)
         return
@@ -82,9 +100,13 @@ def briefing(
     typer.echo(f"已生成《{result['title']}》：")
     for f in result["files"]:
         typer.echo(f"  {f['format'].upper():5s}{f['path']}")
-    typer.echo(f"督导完成率 {_pct(h['completion_rate'])}，按时完成率 {_pct(h['on_time_rate'])}，"
-               f"隐患销号率 {_pct(h['closure_rate'])}。")
+    typer.echo(
+        f"督导完成率 {_pct(h['completion_rate'])}，按时完成率 {_pct(h['on_time_rate'])}，"
+        f"隐患销号率 {_pct(h['closure_rate'])}。"
+    )
     if send:
         m = result["mail"]
-        typer.echo(f"已加入发件箱 {m['queued']} 封，本次投递成功 {m['sent']} 封，失败 {m['failed']} 封"
-                   "（失败的可用 ./baobao outbox retry 重发）。")
+        typer.echo(
+            f"已加入发件箱 {m['queued']} 封，本次投递成功 {m['sent']} 封，失败 {m['failed']} 封"
+            "（失败的可用 ./baobao outbox retry 重发）。"
+        )

@@ -9,8 +9,12 @@ from cli import context
 from cli.output import emit_json
 
 MAX_SHOWN_ERRORS = 50
-COUNT_HEADS = (("created", "新增"), ("updated", "更新"), ("unchanged", "未变"),
-               ("ended", "结束/停用"))
+COUNT_HEADS = (
+    ("created", "新增"),
+    ("updated", "更新"),
+    ("unchanged", "未变"),
+    ("ended", "结束/停用"),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,8 +37,9 @@ def template(file: str = typer.Argument(..., help="要生成的模板文件（.x
 def import_roster(
     file: str = typer.Argument(..., help="名册工作簿（.xlsx），或放有五个 CSV 文件的文件夹"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并报告将发生的变化，不写入"),
-    partial: bool = typer.Option(False, "--partial",
-                                 help="只更新表中列出的记录；未列出的干部、主体和包保关系保持不变"),
+    partial: bool = typer.Option(
+        False, "--partial", help="只更新表中列出的记录；未列出的干部、主体和包保关系保持不变"
+    ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """导入名册：先检查全部内容，有任何错误则一行也不写入；重复导入会更新并保留历史。"""
@@ -46,8 +51,9 @@ def import_roster(
     bar = _ProgressBar() if not json_out and sys.stderr.isatty() else None
     try:
         with context.session() as session:
-            result = run_import(session=session, path=Path(file), partial=partial, dry_run=dry_run,
-                                progress=bar)
+            result = run_import(
+                session=session, path=Path(file), partial=partial, dry_run=dry_run, progress=bar
+            )
     finally:
         if bar:
             bar.stop()
@@ -103,8 +109,12 @@ def _print_errors(result) -> None:
     for head in ("工作表", "行", "列", "问题"):
         table.add_column(head, overflow="fold")
     for error in shown:
-        table.add_row(error.sheet, "—" if error.row is None else str(error.row),
-                      error.column or "—", error.message)
+        table.add_row(
+            error.sheet,
+            "—" if error.row is None else str(error.row),
+            error.column or "—",
+            error.message,
+        )
     console().print(table)
 
 

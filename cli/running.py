@@ -12,8 +12,9 @@ from cli.output import emit_json
 
 # Options the listing commands share: `json_out: JsonFlag = False`, `limit: Limit = None`.
 JsonFlag = Annotated[bool, typer.Option("--json", help="输出 JSON")]
-Limit = Annotated[int | None, typer.Option(
-    "--limit", min=1, help="最多列出多少条（total 仍为全部条数）")]
+Limit = Annotated[
+    int | None, typer.Option("--limit", min=1, help="最多列出多少条（total 仍为全部条数）")
+]
 Subtree = Annotated[str | None, typer.Option("--jurisdiction", help="区划代码（含下级区划）")]
 
 
@@ -36,8 +37,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise BadInput(f"{option} 的日期 {value!r} 无效，应为 YYYY-MM-DD") from None
 
 
-def run(query: Callable[..., dict[str, Any]], *, json_out: bool,
-        show: Callable[[dict[str, Any]], None]) -> None:
+def run(
+    query: Callable[..., dict[str, Any]], *, json_out: bool, show: Callable[[dict[str, Any]], None]
+) -> None:
     """Check the schema, call query(session=…) in one committed session, print JSON or show it."""
     ready()
     with context.session() as session:

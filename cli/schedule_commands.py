@@ -15,8 +15,12 @@ def register(app: typer.Typer) -> None:
 
 
 def scheduler(
-    list_only: bool = typer.Option(False, "--list", help="只列出各定时任务接下来的运行时间和上次运行，不启动"),
-    count: int = typer.Option(3, "--count", min=1, max=50, help="--list 时每个任务列出几次运行时间"),
+    list_only: bool = typer.Option(
+        False, "--list", help="只列出各定时任务接下来的运行时间和上次运行，不启动"
+    ),
+    count: int = typer.Option(
+        3, "--count", min=1, max=50, help="--list 时每个任务列出几次运行时间"
+    ),
     json_out: bool = typer.Option(False, "--json", help="与 --list 一起用：输出 JSON"),
 ) -> None:
     """按 config/schedules.toml 在本进程中运行定时任务（前台运行，Ctrl-C 停止）。"""
@@ -40,7 +44,9 @@ def scheduler(
 
 
 def deploy(
-    pool: str = typer.Option("baobao", "--pool", help="Prefect 工作池名称（不存在时创建为 process 类型）"),
+    pool: str = typer.Option(
+        "baobao", "--pool", help="Prefect 工作池名称（不存在时创建为 process 类型）"
+    ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """把 config/schedules.toml 的每个任务注册为 Prefect 部署（cron 与时区），服务器地址取自 PREFECT_API_URL。"""
@@ -57,8 +63,10 @@ def deploy(
         emit_json({"pool": pool, "deployments": registered})
         return
     for item in registered:
-        typer.echo(f"已注册部署 {item['deployment']}：cron “{item['cron']}”（{item['timezone']}）"
-                   f"，工作池 {pool}。")
+        typer.echo(
+            f"已注册部署 {item['deployment']}：cron “{item['cron']}”（{item['timezone']}）"
+            f"，工作池 {pool}。"
+        )
     typer.echo(f"共 {len(registered)} 个部署。启动工作进程：prefect worker start --pool {pool}")
 
 
@@ -70,21 +78,31 @@ def _list(jobs, count: int, json_out: bool) -> None:
     last = _last_runs([job.name for job in jobs])
     rows = []
     for job in jobs:
-        rows.append({
-            "name": job.name, "flow": job.flow, "cron": job.cron,
-            "timezone": str(schedule.job_timezone(job)), "parameters": job.parameters,
-            "catch_up": job.catch_up, "description": job.description,
-            "next": [t.isoformat() for t in schedule.next_fire_times(job, after=now, count=count)],
-            "last_run": last.get(job.name),
-        })
+        rows.append(
+            {
+                "name": job.name,
+                "flow": job.flow,
+                "cron": job.cron,
+                "timezone": str(schedule.job_timezone(job)),
+                "parameters": job.parameters,
+                "catch_up": job.catch_up,
+                "description": job.description,
+                "next": [
+                    t.isoformat() for t in schedule.next_fire_times(job, after=now, count=count)
+                ],
+                "last_run": last.get(job.name),
+            }
+        )
     if json_out:
         emit_json({"now": now.isoformat(), "jobs": rows})
         return
     typer.echo(f"定时任务（config/schedules.toml）共 {len(rows)} 个，现在是 {_when(now)}：")
     for row in rows:
         typer.echo(f"\n{row['name']}  {row['description']}")
-        typer.echo(f"  流程 {row['flow']}，cron “{row['cron']}”，时区 {row['timezone']}"
-                   + (f"，参数 {row['parameters']}" if row["parameters"] else ""))
+        typer.echo(
+            f"  流程 {row['flow']}，cron “{row['cron']}”，时区 {row['timezone']}"
+            + (f"，参数 {row['parameters']}" if row["parameters"] else "")
+        )
         typer.echo("  接下来：" + "；".join(_when(_parse(t)) for t in row["next"]))
         typer.echo("  上次运行：" + _last_text(row["last_run"]))
 
@@ -103,10 +121,17 @@ def _last_runs(names: list[str]) -> dict[str, dict | None]:
     with context.session() as session:
         for name in names:
             run = schedule.last_run(session=session, job=name)
-            result[name] = None if run is None else {
-                "started_at": run.started_at.isoformat(), "outcome": run.outcome,
-                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-                "runner": run.runner, "detail": run.detail}
+            result[name] = (
+                None
+                if run is None
+                else {
+                    "started_at": run.started_at.isoformat(),
+                    "outcome": run.outcome,
+                    "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                    "runner": run.runner,
+                    "detail": run.detail,
+                }
+            )
     return result
 
 
@@ -117,7 +142,9 @@ def _last_text(run: dict | None) -> str:
     if run is None:
         return "无记录"
     outcome = schedule.OUTCOMES.get(run["outcome"], run["outcome"])
-    return f"{_when(_parse(run['started_at']))} {outcome}（{run['runner']}）：{summary(run['detail'])}"
+    return (
+        f"{_when(_parse(run['started_at']))} {outcome}（{run['runner']}）：{summary(run['detail'])}"
+    )
 
 
 def _parse(text: str):
@@ -197,8 +224,10 @@ def _serve(jobs, launch) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     notify(f"调度已启动（{len(jobs)} 个任务，Ctrl-C 停止）。")
     if not PREFECT_API_URL.value():
-        notify(f"未配置 Prefect 服务器：第一次运行流程时启动临时服务器（约 10–30 秒），"
-               f"其文件在 {prefect_home()}。")
+        notify(
+            f"未配置 Prefect 服务器：第一次运行流程时启动临时服务器（约 10–30 秒），"
+            f"其文件在 {prefect_home()}。"
+        )
     runner = embedded.build(url=context.database_url(), launch=launch, notify=notify, jobs=jobs)
     with contextlib.suppress(KeyboardInterrupt):
         runner.start()

@@ -28,7 +28,9 @@ def init(json_out: bool = typer.Option(False, "--json", help="输出 JSON")) -> 
 
 
 def demo(
-    scale: str = typer.Option("county", "--scale", help="规模：town（一个乡镇）、county（一个县）、province（一个省）"),
+    scale: str = typer.Option(
+        "county", "--scale", help="规模：town（一个乡镇）、county（一个县）、province（一个省）"
+    ),
     seed: int = typer.Option(2, "--seed", help="随机种子（同一种子生成同样的数据）"),
     if_empty: bool = typer.Option(False, "--if-empty", help="数据库非空时什么也不做（不报错）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),

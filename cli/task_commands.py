@@ -19,22 +19,33 @@ def register(app: typer.Typer) -> None:
 
 @tasks_app.command("generate")
 def generate(
-    period: str = typer.Option(None, "--period", help="期间，如 2026Q4、2026-10、2026H2、2026（默认：今天所在的期间）"),
+    period: str = typer.Option(
+        None, "--period", help="期间，如 2026Q4、2026-10、2026H2、2026（默认：今天所在的期间）"
+    ),
     json_out: JsonFlag = False,
 ) -> None:
     """生成应督导的常规任务（可重复运行，不会重复生成），并取消已失效的任务。"""
     from services.tasks.generation import generate_routine_tasks
 
-    run(partial(generate_routine_tasks, period=period), json_out=json_out, show=lambda result:
-        typer.echo(f"期间 {'、'.join(result['periods'])}：新建任务 {result['created']:,} 个，"
-                   f"已有 {result['existing']:,} 个，取消 {result['cancelled']:,} 个。"))
+    run(
+        partial(generate_routine_tasks, period=period),
+        json_out=json_out,
+        show=lambda result: typer.echo(
+            f"期间 {'、'.join(result['periods'])}：新建任务 {result['created']:,} 个，"
+            f"已有 {result['existing']:,} 个，取消 {result['cancelled']:,} 个。"
+        ),
+    )
 
 
 @tasks_app.command("list")
 def list_(
     officer: str = typer.Option(None, "--officer", help="干部编号"),
     jurisdiction: Subtree = None,
-    status: str = typer.Option(None, "--status", help="open 待督导（未逾期）、overdue 已逾期、done 已完成、cancelled 已取消"),
+    status: str = typer.Option(
+        None,
+        "--status",
+        help="open 待督导（未逾期）、overdue 已逾期、done 已完成、cancelled 已取消",
+    ),
     period: str = typer.Option(None, "--period", help="期间，如 2026Q4"),
     limit: Limit = None,
     json_out: JsonFlag = False,
@@ -42,18 +53,40 @@ def list_(
     """列出督导任务。"""
     from services.tasks.listing import list_tasks
 
-    run(partial(list_tasks, officer=officer, jurisdiction=jurisdiction, status=status,
-                period=period, limit=limit),
-        json_out=json_out, show=_print_tasks)
+    run(
+        partial(
+            list_tasks,
+            officer=officer,
+            jurisdiction=jurisdiction,
+            status=status,
+            period=period,
+            limit=limit,
+        ),
+        json_out=json_out,
+        show=_print_tasks,
+    )
 
 
 def _print_tasks(result: dict) -> None:
     names = {"open": "待督导", "overdue": "已逾期", "done": "已完成", "cancelled": "已取消"}
-    print_rows(("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
-               ((str(t["id"]), t["officer_id"], t["entity_name"], t["jurisdiction_code"],
-                 t["period"], f"专项：{t['campaign']}" if t["source"] == "campaign" else "常规",
-                 t["due_date"], names[t["status"]], t["done_on"] or "") for t in result["tasks"]),
-               f"共 {result['total']:,} 个任务（列出 {len(result['tasks']):,} 个）。")
+    print_rows(
+        ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
+        (
+            (
+                str(t["id"]),
+                t["officer_id"],
+                t["entity_name"],
+                t["jurisdiction_code"],
+                t["period"],
+                f"专项：{t['campaign']}" if t["source"] == "campaign" else "常规",
+                t["due_date"],
+                names[t["status"]],
+                t["done_on"] or "",
+            )
+            for t in result["tasks"]
+        ),
+        f"共 {result['total']:,} 个任务（列出 {len(result['tasks']):,} 个）。",
+    )
 
 
 @tasks_app.command("record")
@@ -72,15 +105,32 @@ def record(
     document = _read_answers(answers) if answers else None
 
     def recorded(*, session) -> dict:
-        saved = record_visit(session=session, task_id=task_id, mode=mode, visit_date=visit_date,
-                             document=document, note=note)
-        return {"task_id": task_id, "record_id": saved.id, "status": "done",
-                "done_on": saved.visit_date.isoformat(), "mode": saved.mode,
-                "answers": len(saved.answers), "problems": len(saved.problems)}
+        saved = record_visit(
+            session=session,
+            task_id=task_id,
+            mode=mode,
+            visit_date=visit_date,
+            document=document,
+            note=note,
+        )
+        return {
+            "task_id": task_id,
+            "record_id": saved.id,
+            "status": "done",
+            "done_on": saved.visit_date.isoformat(),
+            "mode": saved.mode,
+            "answers": len(saved.answers),
+            "problems": len(saved.problems),
+        }
 
-    run(recorded, json_out=json_out, show=lambda result: typer.echo(
-        f"已记录任务 {task_id} 的督导（{result['done_on']}），任务已完成；"
-        f"回答 {result['answers']} 项，问题 {result['problems']} 个。"))
+    run(
+        recorded,
+        json_out=json_out,
+        show=lambda result: typer.echo(
+            f"已记录任务 {task_id} 的督导（{result['done_on']}），任务已完成；"
+            f"回答 {result['answers']} 项，问题 {result['problems']} 个。"
+        ),
+    )
 
 
 def _read_answers(path: str) -> dict:
@@ -101,12 +151,13 @@ def _read_answers(path: str) -> dict:
 def campaign_create(
     name: str = typer.Option(..., "--name", help="专项督导名称"),
     due: str = typer.Option(..., "--due", help="截止日期 YYYY-MM-DD"),
-    category: Annotated[list[str] | None, typer.Option(
-        "--category", help="业态（可重复）")] = None,
-    package_grade: Annotated[list[str] | None, typer.Option(
-        "--package-grade", help="主体等级 A-D（可重复）")] = None,
-    risk_grade: Annotated[list[str] | None, typer.Option(
-        "--risk-grade", help="风险等级 A-D（可重复）")] = None,
+    category: Annotated[list[str] | None, typer.Option("--category", help="业态（可重复）")] = None,
+    package_grade: Annotated[
+        list[str] | None, typer.Option("--package-grade", help="主体等级 A-D（可重复）")
+    ] = None,
+    risk_grade: Annotated[
+        list[str] | None, typer.Option("--risk-grade", help="风险等级 A-D（可重复）")
+    ] = None,
     jurisdiction: Subtree = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -114,12 +165,22 @@ def campaign_create(
     from services.tasks.campaigns import create_campaign
 
     due_date = parse_date(due, "--due")
-    run(partial(create_campaign, name=name, due_date=due_date, categories=category or (),
-                package_grades=package_grade or (), risk_grades=risk_grade or (),
-                jurisdiction=jurisdiction),
-        json_out=json_out, show=lambda result: typer.echo(
+    run(
+        partial(
+            create_campaign,
+            name=name,
+            due_date=due_date,
+            categories=category or (),
+            package_grades=package_grade or (),
+            risk_grades=risk_grade or (),
+            jurisdiction=jurisdiction,
+        ),
+        json_out=json_out,
+        show=lambda result: typer.echo(
             f"专项督导「{result['campaign']}」（截止 {result['due_date']}）：新建任务 "
-            f"{result['created']:,} 个，已有 {result['existing']:,} 个。"))
+            f"{result['created']:,} 个，已有 {result['existing']:,} 个。"
+        ),
+    )
 
 
 @campaign_app.command("list")
@@ -138,5 +199,7 @@ def _print_campaigns(result: dict) -> None:
     if not result["campaigns"]:
         typer.echo("还没有专项督导。")
     for c in result["campaigns"]:
-        typer.echo(f"{c['id']}  {c['name']}  截止 {c['due_date']}  任务 {c['total']}：已完成 "
-                   f"{c['done']}，待督导 {c['open']}，已逾期 {c['overdue']}，已取消 {c['cancelled']}")
+        typer.echo(
+            f"{c['id']}  {c['name']}  截止 {c['due_date']}  任务 {c['total']}：已完成 "
+            f"{c['done']}，待督导 {c['open']}，已逾期 {c['overdue']}，已取消 {c['cancelled']}"
+        )

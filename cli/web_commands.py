@@ -17,8 +17,11 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址（0.0.0.0 表示所有网卡）"),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="监听端口"),
-    no_scheduler: bool = typer.Option(False, "--no-scheduler",
-                                      help="不在本进程运行定时任务（另有 baobao scheduler 或 Prefect 时使用）"),
+    no_scheduler: bool = typer.Option(
+        False,
+        "--no-scheduler",
+        help="不在本进程运行定时任务（另有 baobao scheduler 或 Prefect 时使用）",
+    ),
 ) -> None:
     """启动网页端（包保干部、食安办、管理员），并在同一进程运行定时任务。"""
     import uvicorn
@@ -41,8 +44,14 @@ def serve(
         typer.echo(f"提醒消息中的链接使用 BAOBAO_BASE_URL = {base}")
     _print_accounts(accounts)
     try:
-        uvicorn.run(create_app(), host=host, port=port, log_level="warning",
-                    proxy_headers=True, server_header=False)
+        uvicorn.run(
+            create_app(),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=True,
+            server_header=False,
+        )
     finally:
         if runner is not None:
             runner.shutdown(wait=False)
@@ -59,8 +68,9 @@ def _start_scheduler():
 
     jobs = schedule.jobs()
     _prepare_prefect()
-    runner = embedded.build(url=context.database_url(), launch=_launcher(jobs), notify=notify,
-                            blocking=False, jobs=jobs)
+    runner = embedded.build(
+        url=context.database_url(), launch=_launcher(jobs), notify=notify, blocking=False, jobs=jobs
+    )
     runner.start()
     typer.echo(f"定时任务已在本进程启动（{len(jobs)} 个，见 config/schedules.toml）。")
     return runner
@@ -87,19 +97,22 @@ def invite(
 
     require_current(engine=context.engine())
     with context.session() as session:
-        result = make_invitation(session=session, account=account, actor="命令行",
-                                 send=not no_send)
+        result = make_invitation(session=session, account=account, actor="命令行", send=not no_send)
         delivered = outbox.deliver(session=session) if result["queued"] else None
     if delivered is not None:
         result["delivery"] = {k: delivered.get(k, 0) for k in ("sent", "failed", "waiting")}
     if json_out:
         emit_json(result)
         return
-    typer.echo(f"{result['role']} {result['name']}（{result['account']}）的设置密码链接，"
-               f"{result['expires']} 前有效，只能使用一次：")
+    typer.echo(
+        f"{result['role']} {result['name']}（{result['account']}）的设置密码链接，"
+        f"{result['expires']} 前有效，只能使用一次："
+    )
     typer.echo(result["link"])
     if result["queued"]:
         sent = delivered.get("sent", 0) if delivered else 0
         typer.echo(f"已通过邮件{'发送' if sent else '排队发送'}至 {result['address']}。")
     else:
-        typer.echo("未通过邮件发送（未配置邮件服务器、本人未登记邮箱或使用了 --no-send），请把链接转交本人。")
+        typer.echo(
+            "未通过邮件发送（未配置邮件服务器、本人未登记邮箱或使用了 --no-send），请把链接转交本人。"
+        )

@@ -43,15 +43,46 @@ class HazardPolicy(Strict):
     responsible_person: str = "{officer}"
     measure: str = "督促主体限期整改，整改完成后提交整改材料申请验收"
     evidence_max_mb: int = Field(default=20, ge=1, le=200)
-    evidence_types: list[str] = ["jpg", "png", "gif", "webp", "bmp", "tif", "heic", "pdf",
-                                 "doc", "docx", "xls", "xlsx"]
+    evidence_types: list[str] = [
+        "jpg",
+        "png",
+        "gif",
+        "webp",
+        "bmp",
+        "tif",
+        "heic",
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+    ]
     repeat_lookback_quarters: int = Field(default=4, ge=2, le=12)
 
     @field_validator("evidence_types")
     @classmethod
     def _known_types(cls, value: list[str]) -> list[str]:
-        known = {"jpg", "jpx", "png", "gif", "webp", "bmp", "tif", "heic", "avif", "pdf",
-                 "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp"}
+        known = {
+            "jpg",
+            "jpx",
+            "png",
+            "gif",
+            "webp",
+            "bmp",
+            "tif",
+            "heic",
+            "avif",
+            "pdf",
+            "doc",
+            "docx",
+            "xls",
+            "xlsx",
+            "ppt",
+            "pptx",
+            "odt",
+            "ods",
+            "odp",
+        }
         if not value or set(value) - known:
             raise ValueError(f"可用的证据类型：{'、'.join(sorted(known))}")
         return value
@@ -67,8 +98,9 @@ class HazardPolicy(Strict):
         except ValueError as exc:
             raise ValueError(f"模板格式不正确：{exc}") from None
         if fields - known:
-            raise ValueError(f"未知占位符 {'、'.join(sorted(fields - known))}，"
-                             f"可用：{'、'.join(sorted(known))}")
+            raise ValueError(
+                f"未知占位符 {'、'.join(sorted(fields - known))}，可用：{'、'.join(sorted(known))}"
+            )
         return value
 
 
@@ -76,7 +108,8 @@ class ReminderPolicy(Strict):
     due_soon_workdays: int = Field(default=5, ge=0, le=60)
     escalate_after_workdays: int = Field(default=5, ge=1, le=250)
     office_roles: list[Literal["supervisor", "admin"]] = Field(
-        default=["supervisor", "admin"], min_length=1)
+        default=["supervisor", "admin"], min_length=1
+    )
     summary_level: Literal["city", "county", "township"] = "county"
     summary_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
     max_items_listed: int = Field(default=100, ge=1, le=5000)

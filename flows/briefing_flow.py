@@ -20,18 +20,23 @@ from services.reporting.briefing import document as briefing
 from services.scheduling import schedule
 
 
-@task(name="briefing-county", task_run_name="briefing-{code}", retries=1,
-      retry_delay_seconds=30)
+@task(name="briefing-county", task_run_name="briefing-{code}", retries=1, retry_delay_seconds=30)
 def county_briefing(code: str | None) -> dict:
     """Produce one county's briefing when it is due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         due = briefing.due_quarter(session=session, jurisdiction=code)
         if due is None:
             return {"jurisdiction": code, "skipped": "not due or already produced"}
-        result = briefing.produce(session=session, quarter=due, jurisdiction=code,
-                                  send=briefing.has_recipients())
-    return {"jurisdiction": code, "quarter": due, "briefing_id": result["id"],
-            "files": [f["path"] for f in result["files"]], "mail": result["mail"]}
+        result = briefing.produce(
+            session=session, quarter=due, jurisdiction=code, send=briefing.has_recipients()
+        )
+    return {
+        "jurisdiction": code,
+        "quarter": due,
+        "briefing_id": result["id"],
+        "files": [f["path"] for f in result["files"]],
+        "mail": result["mail"],
+    }
 
 
 @flow(name="briefing")
@@ -40,8 +45,12 @@ def briefing_flow() -> dict:
     job = runtime.deployment.name
     if not job:
         return _run()
-    with schedule.recorded_run(url=get_settings().database_url, job=job, runner="prefect",
-                               detail={"flow_run": str(runtime.flow_run.id)}) as detail:
+    with schedule.recorded_run(
+        url=get_settings().database_url,
+        job=job,
+        runner="prefect",
+        detail={"flow_run": str(runtime.flow_run.id)},
+    ) as detail:
         detail.update(_run())
     return detail
 
@@ -55,5 +64,8 @@ def _run() -> dict:
     run = county_briefing if runtime.flow_run.id else county_briefing.fn
     results = [run(code) for code in scopes]
     produced = [r for r in results if "briefing_id" in r]
-    return {"produced": len(produced), "skipped": len(results) - len(produced),
-            "briefings": produced}
+    return {
+        "produced": len(produced),
+        "skipped": len(results) - len(produced),
+        "briefings": produced,
+    }

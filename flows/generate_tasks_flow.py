@@ -41,12 +41,16 @@ def _task_name() -> str:
 def generate_scope(scope_path: str | None, period: str | None) -> dict:
     """Generate one county's (or everything's, scope_path None) routine tasks in one transaction."""
     with session_scope(get_settings().database_url) as session:
-        return generation.generate_routine_tasks(session=session, period=period,
-                                                 scope_path=scope_path)
+        return generation.generate_routine_tasks(
+            session=session, period=period, scope_path=scope_path
+        )
 
 
-@flow(name="generate-tasks", flow_run_name=_run_name,
-      task_runner=ThreadPoolTaskRunner(max_workers=COUNTY_THREADS))
+@flow(
+    name="generate-tasks",
+    flow_run_name=_run_name,
+    task_runner=ThreadPoolTaskRunner(max_workers=COUNTY_THREADS),
+)
 @record_deployment_runs
 def generate_tasks_flow(period: str | None = None, scope_path: str | None = None) -> dict:
     """Create the missing routine tasks of the period (default: the clock's), county by county."""

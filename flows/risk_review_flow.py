@@ -21,16 +21,21 @@ from services.reporting import review
 from services.scheduling.prefect_env import record_deployment_runs
 
 
-@task(name="risk-review-county", task_run_name="risk-review-{code}", retries=1,
-      retry_delay_seconds=30)
+@task(
+    name="risk-review-county", task_run_name="risk-review-{code}", retries=1, retry_delay_seconds=30
+)
 def county_review(code: str | None) -> dict:
     """Review one county's previous quarter when due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         result = review.run_scheduled(session=session, jurisdiction_code=code)
     if "skipped" in result:
         return {"jurisdiction": code, "skipped": result["skipped"]}
-    return {"jurisdiction": result["jurisdiction"]["code"], "quarter": result["quarter"],
-            "files": result["files"], "hazards": result["hazards"]["totals"]}
+    return {
+        "jurisdiction": result["jurisdiction"]["code"],
+        "quarter": result["quarter"],
+        "files": result["files"],
+        "hazards": result["hazards"]["totals"],
+    }
 
 
 @flow(name="risk-review")

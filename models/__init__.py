@@ -16,7 +16,18 @@ from models.task import InspectionTask
 from models.user import User
 
 __all__ = [
-    "Assignment", "AuditEvent", "Briefing", "Campaign", "Entity", "Hazard", "HazardEvidence",
-    "InspectionRecord", "InspectionTask", "JobRun", "Jurisdiction", "Notification", "Officer",
+    "Assignment",
+    "AuditEvent",
+    "Briefing",
+    "Campaign",
+    "Entity",
+    "Hazard",
+    "HazardEvidence",
+    "InspectionRecord",
+    "InspectionTask",
+    "JobRun",
+    "Jurisdiction",
+    "Notification",
+    "Officer",
     "User",
 ]

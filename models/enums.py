@@ -131,7 +131,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 TIER_FOR_GRADE: dict[str, str] = {"A": "city", "B": "county", "C": "township", "D": "village"}
 # The jurisdiction level an officer of each tier belongs to.
 LEVEL_FOR_TIER: dict[str, str] = {
-    "city": "city", "county": "county", "township": "township", "village": "village",
+    "city": "city",
+    "county": "county",
+    "township": "township",
+    "village": "village",
 }
 
 

@@ -9,8 +9,9 @@ from sqlmodel import Field, SQLModel
 class JobRun(SQLModel, table=True):
     __tablename__ = "job_run"
     __table_args__ = (
-        CheckConstraint("outcome IN ('running', 'ok', 'failed', 'skipped')",
-                        name="ck_job_run_outcome"),
+        CheckConstraint(
+            "outcome IN ('running', 'ok', 'failed', 'skipped')", name="ck_job_run_outcome"
+        ),
         Index("ix_job_run_job_started", "job", "started_at"),
     )
 

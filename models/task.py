@@ -25,11 +25,18 @@ class InspectionTask(InspectionTaskBase, table=True):
         ),
         # One routine task per assignment × period; one campaign task per assignment × campaign.
         Index(
-            "uq_task_routine", "assignment_id", "period", unique=True,
-            sqlite_where=text("source = 'routine'"), postgresql_where=text("source = 'routine'"),
+            "uq_task_routine",
+            "assignment_id",
+            "period",
+            unique=True,
+            sqlite_where=text("source = 'routine'"),
+            postgresql_where=text("source = 'routine'"),
         ),
         Index(
-            "uq_task_campaign", "assignment_id", "campaign_id", unique=True,
+            "uq_task_campaign",
+            "assignment_id",
+            "campaign_id",
+            unique=True,
             sqlite_where=text("source = 'campaign'"),
             postgresql_where=text("source = 'campaign'"),
         ),
@@ -39,9 +46,11 @@ class InspectionTask(InspectionTaskBase, table=True):
         Index("ix_task_entity", "entity_id"),
         # The officer and entity are the assignment's (and through it exist): one check per row,
         # which keeps bulk generation near the cost of a plain COPY.
-        ForeignKeyConstraint(["assignment_id", "officer_id", "entity_id"],
-                             ["assignment.id", "assignment.officer_id", "assignment.entity_id"],
-                             name="fk_task_assignment"),
+        ForeignKeyConstraint(
+            ["assignment_id", "officer_id", "entity_id"],
+            ["assignment.id", "assignment.officer_id", "assignment.entity_id"],
+            name="fk_task_assignment",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,9 +13,12 @@ from pathlib import Path
 
 from notifications.senders import SendFailed
 
-TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         ".pdf": "application/pdf", ".html": "text/html", ".xlsx":
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _content_type(name: str) -> str:
@@ -29,8 +32,9 @@ def part(path: str) -> MIMEBase:
     try:
         data = file.read_bytes()
     except FileNotFoundError:
-        raise SendFailed(f"附件文件不存在：{file.name}（{file}），请重新生成后运行 "
-                         "./baobao outbox retry ID 重发") from None
+        raise SendFailed(
+            f"附件文件不存在：{file.name}（{file}），请重新生成后运行 ./baobao outbox retry ID 重发"
+        ) from None
     except OSError as exc:
         raise SendFailed(f"无法读取附件文件 {file.name}：{exc.strerror or exc}") from None
     main, sub = _content_type(file.name).split("/", 1)

@@ -14,8 +14,21 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ROBOT_MAX_BYTES = 4000  # WeCom robots refuse markdown over 4096 bytes
-_MD = str.maketrans({"*": "＊", "_": "＿", "`": "｀", "[": "［", "]": "］", "<": "＜",
-                     ">": "＞", "#": "＃", "\\": "＼", "\n": " ", "\r": " "})
+_MD = str.maketrans(
+    {
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "[": "［",
+        "]": "］",
+        "<": "＜",
+        ">": "＞",
+        "#": "＃",
+        "\\": "＼",
+        "\n": " ",
+        "\r": " ",
+    }
+)
 _DIGITS = "零一二三四五六七八九十"
 
 
@@ -81,8 +94,7 @@ def environment(kind: str, strict: bool = False) -> Environment:
         auto_reload=False,
         finalize=_markdown_value if kind == "markdown" else None,
     )
-    env.filters.update(cndate=cndate, cnnum=cnnum, url=Raw, status=status,
-                       deadline=deadline)
+    env.filters.update(cndate=cndate, cnnum=cnnum, url=Raw, status=status, deadline=deadline)
     return env
 
 
@@ -96,9 +108,11 @@ def _context(digest) -> dict:
 
 def _email(name: str, digest, strict: bool) -> Rendered:
     ctx = _context(digest)
-    return Rendered(subject=_render("text", f"{name}.subject.txt", strict, ctx),
-                    text=_render("text", f"{name}.txt", strict, ctx),
-                    html=_render("html", f"{name}.html", strict, ctx))
+    return Rendered(
+        subject=_render("text", f"{name}.subject.txt", strict, ctx),
+        text=_render("text", f"{name}.txt", strict, ctx),
+        html=_render("html", f"{name}.html", strict, ctx),
+    )
 
 
 def officer_email(digest, *, strict: bool = False) -> Rendered:

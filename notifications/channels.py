@@ -18,8 +18,11 @@ ROBOTS = ("wecom", "dingtalk")
 def enabled() -> dict[str, bool]:
     """Which channels are configured: email (SMTP host), wecom and dingtalk (global webhooks)."""
     settings = get_settings()
-    return {"email": bool(settings.smtp_host), "wecom": bool(settings.wecom_webhook),
-            "dingtalk": bool(settings.dingtalk_webhook)}
+    return {
+        "email": bool(settings.smtp_host),
+        "wecom": bool(settings.wecom_webhook),
+        "dingtalk": bool(settings.dingtalk_webhook),
+    }
 
 
 def robot_target(channel: str, code: str) -> tuple[str | None, str | None]:
@@ -37,8 +40,7 @@ def office_robots(code: str, *, summary_level: bool) -> list[str]:
     """The robot channels an office's digest goes to: its own groups, else (summary level
     only) the global ones."""
     own, on = get_settings().robots.get(code), enabled()
-    return [c for c in ROBOTS
-            if (own is not None and getattr(own, c)) or (summary_level and on[c])]
+    return [c for c in ROBOTS if (own is not None and getattr(own, c)) or (summary_level and on[c])]
 
 
 class Channels:
@@ -61,9 +63,15 @@ class Channels:
         if not settings.smtp_host:
             raise SendFailed("未配置邮件服务器（BAOBAO_SMTP_HOST）", down=True)
         return EmailSender(
-            host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user,
-            password=settings.smtp_password, security=settings.smtp_security,
-            sender=settings.smtp_sender, timeout=timeout, date=self.date)
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            security=settings.smtp_security,
+            sender=settings.smtp_sender,
+            timeout=timeout,
+            date=self.date,
+        )
 
     def _sender(self, note):
         if note.channel == "email":
@@ -75,8 +83,11 @@ class Channels:
         key = (note.channel, webhook, secret)
         if key not in self.senders:
             self.senders[key] = RobotSender(
-                channel=note.channel, webhook=webhook, secret=secret,
-                timeout=load_policy().reminders.send_timeout_seconds)
+                channel=note.channel,
+                webhook=webhook,
+                secret=secret,
+                timeout=load_policy().reminders.send_timeout_seconds,
+            )
         return self.senders[key]
 
     def send(self, note) -> None:

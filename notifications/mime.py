@@ -28,8 +28,9 @@ def build(note, *, sender: str, date: dt.datetime | None, files: list) -> str:
     """The message text of one outbox row, ready for SMTP DATA."""
     body = MIMEText(note.body_text, "plain", "utf-8")
     if note.body_html:
-        body = MIMEMultipart("alternative", _subparts=[
-            body, MIMEText(note.body_html, "html", "utf-8")])
+        body = MIMEMultipart(
+            "alternative", _subparts=[body, MIMEText(note.body_html, "html", "utf-8")]
+        )
     message = MIMEMultipart("mixed", _subparts=[body, *files]) if files else body
     message["From"] = _address(sender)
     message["To"] = _address(note.address)

@@ -63,11 +63,16 @@ class EmailSender:
         tls = {"context": ssl.create_default_context()}
         try:
             yag = yagmail.SMTP(
-                user={address: name} if name else address, host=self.host, port=self.port,
+                user={address: name} if name else address,
+                host=self.host,
+                port=self.port,
                 smtp_starttls=tls if self.security == "starttls" else False,
-                smtp_ssl=self.security == "ssl", smtp_skip_login=True,
-                soft_email_validation=False, timeout=self.timeout,
-                **(tls if self.security == "ssl" else {}))
+                smtp_ssl=self.security == "ssl",
+                smtp_skip_login=True,
+                soft_email_validation=False,
+                timeout=self.timeout,
+                **(tls if self.security == "ssl" else {}),
+            )
             yag.set_logging(None)
             yag.login()
             if self.user:
@@ -176,12 +181,20 @@ class RobotSender:
         secrets = [self.webhook, self.secret, url]
         try:
             reply = self.client.post(url, json=self._payload(note))
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
-                httpx.WriteTimeout, httpx.WriteError) as exc:
-            raise SendFailed(scrub(f"无法连接机器人：{type(exc).__name__}: {exc}", secrets),
-                             down=True) from None
+        except (
+            httpx.ConnectError,
+            httpx.ConnectTimeout,
+            httpx.PoolTimeout,
+            httpx.WriteTimeout,
+            httpx.WriteError,
+        ) as exc:
+            raise SendFailed(
+                scrub(f"无法连接机器人：{type(exc).__name__}: {exc}", secrets), down=True
+            ) from None
         except httpx.HTTPError as exc:  # read timeout, dropped reply: it may have been posted
-            raise SendUnknown(scrub(f"机器人未答复：{type(exc).__name__}: {exc}", secrets)) from None
+            raise SendUnknown(
+                scrub(f"机器人未答复：{type(exc).__name__}: {exc}", secrets)
+            ) from None
         if reply.status_code != 200:
             raise SendFailed(f"机器人答复 HTTP {reply.status_code}")
         try:

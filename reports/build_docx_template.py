@@ -90,8 +90,12 @@ def set_fonts(element_rpr_owner, chinese: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr, value in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", chinese),
-                        ("w:cs", LATIN)):
+    for attr, value in (
+        ("w:ascii", LATIN),
+        ("w:hAnsi", LATIN),
+        ("w:eastAsia", chinese),
+        ("w:cs", LATIN),
+    ):
         fonts.set(qn(attr), value)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
@@ -115,15 +119,20 @@ def _style(doc, name: str, spec: tuple) -> None:
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(line)
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.keep_with_next = name in ("Heading 1", "Heading 2", "Briefing Caption",
-                                  "Briefing Signature")
+    fmt.keep_with_next = name in (
+        "Heading 1",
+        "Heading 2",
+        "Briefing Caption",
+        "Briefing Signature",
+    )
     fmt.widow_control = True
 
 
 def _font_table(doc) -> None:
     """Name fallbacks for every Chinese font in word/fontTable.xml (w:altName)."""
-    part = next(rel.target_part for rel in doc.part.rels.values()
-                if rel.reltype.endswith("/fontTable"))
+    part = next(
+        rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")
+    )
     from docx.oxml import parse_xml
 
     root = parse_xml(part.blob)
@@ -146,6 +155,7 @@ def _font_table(doc) -> None:
 
 def _page_number(paragraph) -> None:
     """— PAGE — as a field, so Word and LibreOffice number the pages themselves."""
+
     def run(text: str | None = None, field: str | None = None):
         r = paragraph.add_run()
         if text is not None:
@@ -186,8 +196,12 @@ def _table(doc) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         line = OxmlElement(f"w:{edge}")
-        for attr, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"),
-                            ("w:color", "000000")):
+        for attr, value in (
+            ("w:val", "single"),
+            ("w:sz", "4"),
+            ("w:space", "0"),
+            ("w:color", "000000"),
+        ):
             line.set(qn(attr), value)
         borders.append(line)
     table._tbl.tblPr.append(borders)

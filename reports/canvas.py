@@ -40,8 +40,13 @@ class Canvas:
     """An image with one set of axes: data x in [x0, x1], y in [0, y1]; box as fractions of
     the figure (left, right, top, bottom) as in matplotlib's subplots_adjust."""
 
-    def __init__(self, size: tuple[float, float], box: tuple[float, float, float, float],
-                 xlim: tuple[float, float], y1: float):
+    def __init__(
+        self,
+        size: tuple[float, float],
+        box: tuple[float, float, float, float],
+        xlim: tuple[float, float],
+        y1: float,
+    ):
         self.width, self.height = (round(inch * DPI * SCALE) for inch in size)
         self.image = Image.new("RGB", (self.width, self.height), "white")
         self.draw = ImageDraw.Draw(self.image)
@@ -53,16 +58,25 @@ class Canvas:
     def xy(self, x: float, y: float) -> tuple[float, float]:
         """Canvas pixels of a data point."""
         x0, x1 = self.xlim
-        return (self.left + (x - x0) / (x1 - x0) * (self.right - self.left),
-                self.bottom - y / self.y1 * (self.bottom - self.top))
+        return (
+            self.left + (x - x0) / (x1 - x0) * (self.right - self.left),
+            self.bottom - y / self.y1 * (self.bottom - self.top),
+        )
 
-    def text(self, at: tuple[float, float], text: str, points: float, fill: str = TEXT,
-             anchor: str = "mb") -> None:
+    def text(
+        self,
+        at: tuple[float, float],
+        text: str,
+        points: float,
+        fill: str = TEXT,
+        anchor: str = "mb",
+    ) -> None:
         """Text anchored at a pixel (Pillow anchors: "mb" middle-bottom, "rm" right-middle …)."""
         self.draw.text(at, text, font=font(points), fill=fill, anchor=anchor)
 
-    def rotated(self, at: tuple[float, float], text: str, points: float, angle: float,
-                corner: str) -> None:
+    def rotated(
+        self, at: tuple[float, float], text: str, points: float, angle: float, corner: str
+    ) -> None:
         """Text rotated by angle degrees, its bounding box's corner ("tr" top-right, "mm"
         centre) placed at a pixel."""
         box = font(points).getbbox(text)
@@ -74,24 +88,28 @@ class Canvas:
         y -= 0 if corner == "tr" else label.height / 2
         self.image.paste(Image.new("RGB", label.size, TEXT), (round(x), round(y)), label)
 
-    def axes(self, ylabel: str, step: float, xticks: list[tuple[float, str]],
-             rotate: bool = False) -> None:
+    def axes(
+        self, ylabel: str, step: float, xticks: list[tuple[float, str]], rotate: bool = False
+    ) -> None:
         """The left and bottom spines, y ticks every step with ylabel, x ticks with labels."""
         tick, gap, size = px(3.5), px(3.5), 9
         values = [i * step for i in range(int(self.y1 / step + 1e-9) + 1)]
         widest = max(font(size).getlength(f"{v:g}") for v in values)
         self.left = max(self.left, tick + gap + widest + px(size) * 1.8)  # room for the labels
-        self.draw.line([(self.left, self.top), (self.left, self.bottom),
-                        (self.right, self.bottom)], fill=AXIS, width=round(px(0.8)))
+        self.draw.line(
+            [(self.left, self.top), (self.left, self.bottom), (self.right, self.bottom)],
+            fill=AXIS,
+            width=round(px(0.8)),
+        )
         for value in values:
             _, y = self.xy(self.xlim[0], value)
-            self.draw.line([(self.left - tick, y), (self.left, y)], fill=AXIS,
-                           width=round(px(0.8)))
+            self.draw.line([(self.left - tick, y), (self.left, y)], fill=AXIS, width=round(px(0.8)))
             self.text((self.left - tick - gap, y), f"{value:g}", size, anchor="rm")
         for x, label in xticks:
             px_x, _ = self.xy(x, 0)
-            self.draw.line([(px_x, self.bottom), (px_x, self.bottom + tick)], fill=AXIS,
-                           width=round(px(0.8)))
+            self.draw.line(
+                [(px_x, self.bottom), (px_x, self.bottom + tick)], fill=AXIS, width=round(px(0.8))
+            )
             if rotate:
                 self.rotated((px_x + px(3), self.bottom + tick + gap), label, size, 45, "tr")
             else:
@@ -104,8 +122,9 @@ class Canvas:
         _, py = self.xy(0, y)
         dash, x = px(3.7), self.left
         while x < self.right:
-            self.draw.line([(x, py), (min(x + dash, self.right), py)], fill=colour,
-                           width=round(px(points)))
+            self.draw.line(
+                [(x, py), (min(x + dash, self.right), py)], fill=colour, width=round(px(points))
+            )
             x += dash * 1.6
 
     def marker(self, at: tuple[float, float], colour: str, points: float = 3) -> None:

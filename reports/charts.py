@@ -6,8 +6,13 @@ from reports.canvas import Canvas, nice_step, px
 
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page with GB/T 9704 margins (156 mm)
 BOX = (0.09, 0.98, 0.95, 0.22)  # left, right, top, bottom as fractions of the figure
-COLOURS = {"bar": "#2f5597", "low": "#c00000", "target": "#7f7f7f", "found": "#c55a11",
-           "closed": "#2f5597"}
+COLOURS = {
+    "bar": "#2f5597",
+    "low": "#c00000",
+    "target": "#7f7f7f",
+    "found": "#c55a11",
+    "closed": "#2f5597",
+}
 
 
 def completion_chart(data: dict) -> bytes:
@@ -21,8 +26,9 @@ def completion_chart(data: dict) -> bytes:
     for i, (value, rate) in enumerate(zip(values, data["values"], strict=True)):
         (x0, y), (x1, base) = canvas.xy(i - 0.3, value), canvas.xy(i + 0.3, 0)
         if value:
-            canvas.draw.rectangle([(x0, y), (x1, base)],
-                                  fill=COLOURS["low" if value < target else "bar"])
+            canvas.draw.rectangle(
+                [(x0, y), (x1, base)], fill=COLOURS["low" if value < target else "bar"]
+            )
         label = "—" if rate is None else f"{rate * 100:.0f}"
         canvas.text(((x0 + x1) / 2, y - px(1)), label, 7)
     canvas.dashed(target, COLOURS["target"])
@@ -65,5 +71,7 @@ def _legend(canvas: Canvas) -> None:
 
 def render_charts(charts: dict) -> dict[str, bytes]:
     """Every chart of a briefing document: {"completion": png, "trend": png}."""
-    return {"completion": completion_chart(charts["completion"]),
-            "trend": trend_chart(charts["trend"])}
+    return {
+        "completion": completion_chart(charts["completion"]),
+        "trend": trend_chart(charts["trend"]),
+    }

@@ -32,6 +32,12 @@ def write_files(doc: dict, *, formats: list[str], folder: Path, stem: str) -> li
         data = render(doc, fmt, charts)
         path = folder / f"{stem}.{fmt}"
         path.write_bytes(data)
-        written.append({"format": fmt, "path": str(path.resolve()),
-                        "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+        written.append(
+            {
+                "format": fmt,
+                "path": str(path.resolve()),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+            }
+        )
     return written

@@ -18,8 +18,10 @@ class FontMissing(RuntimeError):
     """No CJK font to render Chinese documents with."""
 
     def __init__(self):
-        super().__init__("缺少中文字体（文泉驿微米黑 fonts-wqy-microhei），"
-                         "请以 root 运行 scripts/system-deps.sh 安装后重试")
+        super().__init__(
+            "缺少中文字体（文泉驿微米黑 fonts-wqy-microhei），"
+            "请以 root 运行 scripts/system-deps.sh 安装后重试"
+        )
 
 
 @lru_cache(maxsize=1)

@@ -27,8 +27,10 @@ def _size_tables(document) -> None:
         rows = [[cell.text for cell in row.cells] for row in table.rows]
         if not rows or len({len(r) for r in rows}) != 1:
             continue
-        widths = [Mm(TEXT_WIDTH_MM * w / 100) for w in
-                  column_widths({"headers": rows[0], "rows": rows[1:]})]
+        widths = [
+            Mm(TEXT_WIDTH_MM * w / 100)
+            for w in column_widths({"headers": rows[0], "rows": rows[1:]})
+        ]
         table.autofit = False
         grid = table._tbl.tblGrid
         for col in list(grid):
@@ -42,14 +44,16 @@ def _size_tables(document) -> None:
                 cell.width = width
 
 
-def render_docx(doc: dict, charts: dict[str, bytes], *,
-                undefined: type[Undefined] = StrictUndefined) -> bytes:
+def render_docx(
+    doc: dict, charts: dict[str, bytes], *, undefined: type[Undefined] = StrictUndefined
+) -> bytes:
     """DOCX bytes of the briefing (a value the template names but doc lacks is an error)."""
     tpl = DocxTemplate(TEMPLATE)
-    images = {name: InlineImage(tpl, io.BytesIO(png), width=Mm(TEXT_WIDTH_MM - 6))
-              for name, png in charts.items()}
-    context = {"doc": doc, "images": images,
-               "boilerplate": boilerplate(doc, undefined=undefined)}
+    images = {
+        name: InlineImage(tpl, io.BytesIO(png), width=Mm(TEXT_WIDTH_MM - 6))
+        for name, png in charts.items()
+    }
+    context = {"doc": doc, "images": images, "boilerplate": boilerplate(doc, undefined=undefined)}
     tpl.render(context, Environment(undefined=undefined), autoescape=True)
     _size_tables(tpl.docx)
     out = io.BytesIO()

@@ -41,18 +41,30 @@ def column_widths(block: dict) -> list[float]:
 @lru_cache(maxsize=4)
 def environment(undefined: type[Undefined] = StrictUndefined) -> Environment:
     """The templates' environment: HTML autoescaped, missing values an error by default."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=undefined,
-                      autoescape=select_autoescape(["html"]), trim_blocks=True,
-                      lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=undefined,
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.globals["column_widths"] = column_widths
     return env
 
 
 def boilerplate(doc: dict, *, undefined: type[Undefined] = StrictUndefined) -> list[str]:
     """The editable paragraphs of 七、下一季度工作安排 (templates/next_quarter.txt)."""
-    text = environment(undefined).get_template("next_quarter.txt").render(
-        doc=doc, next_label=doc["next_label"], red_names=doc["red_names"],
-        black_names=doc["black_names"])
+    text = (
+        environment(undefined)
+        .get_template("next_quarter.txt")
+        .render(
+            doc=doc,
+            next_label=doc["next_label"],
+            red_names=doc["red_names"],
+            black_names=doc["black_names"],
+        )
+    )
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -65,10 +77,24 @@ def font_stacks(*, pdf: bool) -> dict[str, str]:
     return {key: f'{stack}, "{FAMILY}", serif' for key, stack in FONTS.items()}
 
 
-def render_html(doc: dict, charts: dict[str, bytes], *, pdf: bool = False,
-                undefined: type[Undefined] = StrictUndefined) -> str:
+def render_html(
+    doc: dict,
+    charts: dict[str, bytes],
+    *,
+    pdf: bool = False,
+    undefined: type[Undefined] = StrictUndefined,
+) -> str:
     """The briefing page; pdf=True gives the variant WeasyPrint renders."""
     inline = {name: base64.b64encode(png).decode("ascii") for name, png in charts.items()}
-    return environment(undefined).get_template("briefing.html").render(
-        doc=doc, charts=inline, pdf=pdf, boilerplate=boilerplate(doc, undefined=undefined),
-        font_url=cjk_font().as_uri(), fonts=font_stacks(pdf=pdf))
+    return (
+        environment(undefined)
+        .get_template("briefing.html")
+        .render(
+            doc=doc,
+            charts=inline,
+            pdf=pdf,
+            boilerplate=boilerplate(doc, undefined=undefined),
+            font_url=cjk_font().as_uri(),
+            fonts=font_stacks(pdf=pdf),
+        )
+    )

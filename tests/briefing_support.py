@@ -21,8 +21,13 @@ from services.demo import dataset as demo
 from services.tasks.generation import generate_routine_tasks
 
 D = dt.date
-COUNTY, T1, T2, T3, T4 = ("510101000000", "510101001000", "510101002000", "510101003000",
-                          "510101004000")
+COUNTY, T1, T2, T3, T4 = (
+    "510101000000",
+    "510101001000",
+    "510101002000",
+    "510101003000",
+    "510101004000",
+)
 REPORT_DAY = "2026-10-13"
 AS_OF = dt.date(2026, 9, 30)  # the day 2026Q3's figures describe
 
@@ -33,16 +38,22 @@ def _place(session: Session, code: str) -> Jurisdiction:
 
 def _township(session: Session, code: str, name: str) -> Jurisdiction:
     county = _place(session, COUNTY)
-    row = Jurisdiction(code=code, name=name, level="township", parent_id=county.id,
-                       path=f"{county.path}{code}/")
+    row = Jurisdiction(
+        code=code, name=name, level="township", parent_id=county.id, path=f"{county.path}{code}/"
+    )
     session.add(row)
     session.flush()
     return row
 
 
 def _officer(session: Session, town: Jurisdiction, n: int) -> Officer:
-    row = Officer(code=f"BBT{town.code[6:9]}{n:02d}", name=f"{town.name}干部{n}", tier="township",
-                  mobile=f"139{int(town.code[6:9]):04d}{n:04d}", jurisdiction_id=town.id)
+    row = Officer(
+        code=f"BBT{town.code[6:9]}{n:02d}",
+        name=f"{town.name}干部{n}",
+        tier="township",
+        mobile=f"139{int(town.code[6:9]):04d}{n:04d}",
+        jurisdiction_id=town.id,
+    )
     session.add(row)
     session.flush()
     return row
@@ -51,13 +62,19 @@ def _officer(session: Session, town: Jurisdiction, n: int) -> Officer:
 def _entities(session: Session, town: Jurisdiction, officer: Officer, count: int) -> list[int]:
     ids = []
     for i in range(count):
-        entity = Entity(licence_no=f"JY2{town.code[:6]}{int(town.code[6:9]):03d}{i:03d}0",
-                        name=f"{town.name}第{i + 1}餐馆", category="餐饮服务", package_grade="C",
-                        risk_grade="C", jurisdiction_id=town.id)
+        entity = Entity(
+            licence_no=f"JY2{town.code[:6]}{int(town.code[6:9]):03d}{i:03d}0",
+            name=f"{town.name}第{i + 1}餐馆",
+            category="餐饮服务",
+            package_grade="C",
+            risk_grade="C",
+            jurisdiction_id=town.id,
+        )
         session.add(entity)
         session.flush()
-        session.add(Assignment(officer_id=officer.id, entity_id=entity.id,
-                               start_date=D(2026, 1, 5)))
+        session.add(
+            Assignment(officer_id=officer.id, entity_id=entity.id, start_date=D(2026, 1, 5))
+        )
         ids.append(entity.id)
     session.flush()
     return ids
@@ -71,10 +88,17 @@ def campaign_tasks(session: Session, name: str, due: dt.date, entity_ids: list[i
     for entity_id in entity_ids:
         a = session.exec(select(Assignment).where(Assignment.entity_id == entity_id)).one()
         officer = session.get(Officer, a.officer_id)
-        task = InspectionTask(source="campaign", period="2026Q3", due_date=due, assignment_id=a.id,
-                              officer_id=a.officer_id, entity_id=entity_id,
-                              jurisdiction_id=officer.jurisdiction_id, campaign_id=campaign.id,
-                              created_on=D(2026, 9, 1))
+        task = InspectionTask(
+            source="campaign",
+            period="2026Q3",
+            due_date=due,
+            assignment_id=a.id,
+            officer_id=a.officer_id,
+            entity_id=entity_id,
+            jurisdiction_id=officer.jurisdiction_id,
+            campaign_id=campaign.id,
+            created_on=D(2026, 9, 1),
+        )
         session.add(task)
         tasks.append(task)
     session.flush()
@@ -87,14 +111,22 @@ def _generate(session: Session, period: str, today: str) -> None:
 
 
 OUTCOMES = [  # set-based outcomes of the routine tasks (T1 and the county/city tiers by id)
-    ("UPDATE inspection_task SET status = 'done', done_on = :on_time WHERE period = '2026Q3' "
-     "AND source = 'routine' AND id % 3 = 1"),
-    ("UPDATE inspection_task SET status = 'done', done_on = :early WHERE period = '2026Q3' "
-     "AND source = 'routine' AND id % 3 = 2 AND id % 2 = 0"),
-    ("UPDATE inspection_task SET status = 'done', done_on = :after_d WHERE period = '2026Q3' "
-     "AND source = 'routine' AND id % 3 = 2 AND id % 2 = 1"),
-    ("UPDATE inspection_task SET status = 'done', done_on = :q2 WHERE period = '2026Q2' "
-     "AND id % 5 <> 0"),
+    (
+        "UPDATE inspection_task SET status = 'done', done_on = :on_time WHERE period = '2026Q3' "
+        "AND source = 'routine' AND id % 3 = 1"
+    ),
+    (
+        "UPDATE inspection_task SET status = 'done', done_on = :early WHERE period = '2026Q3' "
+        "AND source = 'routine' AND id % 3 = 2 AND id % 2 = 0"
+    ),
+    (
+        "UPDATE inspection_task SET status = 'done', done_on = :after_d WHERE period = '2026Q3' "
+        "AND source = 'routine' AND id % 3 = 2 AND id % 2 = 1"
+    ),
+    (
+        "UPDATE inspection_task SET status = 'done', done_on = :q2 WHERE period = '2026Q2' "
+        "AND id % 5 <> 0"
+    ),
 ]
 
 
@@ -103,26 +135,43 @@ def build_county(engine, set_today) -> dict:
     demo.fill(engine=engine, scale="town", seed=2)
     ids: dict = {}
     with Session(engine) as session:
-        towns = {code: _township(session, code, name) for code, name in
-                 ((T2, "二里镇"), (T3, "三河镇"), (T4, "四方镇"))}
+        towns = {
+            code: _township(session, code, name)
+            for code, name in ((T2, "二里镇"), (T3, "三河镇"), (T4, "四方镇"))
+        }
         ids["t2_entities"] = _entities(session, towns[T2], _officer(session, towns[T2], 1), 4)
         ids["t3_entities"] = _entities(session, towns[T3], _officer(session, towns[T3], 1), 3)
         _officer(session, towns[T4], 1)
         _generate(session, "2026Q2", "2026-04-01")
         _generate(session, "2026Q3", "2026-07-01")
         for sql in OUTCOMES:
-            session.execute(text(sql), {"on_time": D(2026, 9, 10), "early": D(2026, 9, 29),
-                                        "after_d": D(2026, 10, 9), "q2": D(2026, 6, 1)})
+            session.execute(
+                text(sql),
+                {
+                    "on_time": D(2026, 9, 10),
+                    "early": D(2026, 9, 29),
+                    "after_d": D(2026, 10, 9),
+                    "q2": D(2026, 6, 1),
+                },
+            )
         t2 = ids["t2_entities"]
-        session.execute(text(
-            "UPDATE inspection_task SET status = 'done', done_on = :d WHERE period = '2026Q3' "
-            "AND entity_id IN (SELECT id FROM entity WHERE jurisdiction_id = :j)"),
-            {"d": D(2026, 9, 1), "j": towns[T2].id})
-        session.execute(text(
-            "UPDATE inspection_task SET status = 'open', done_on = NULL WHERE period = '2026Q3' "
-            "AND entity_id IN (SELECT id FROM entity WHERE jurisdiction_id = :j)"),
-            {"j": towns[T3].id})
-        escalated = campaign_tasks(session, "中秋国庆专项督导", D(2026, 9, 22), ids["t3_entities"][:2])
+        session.execute(
+            text(
+                "UPDATE inspection_task SET status = 'done', done_on = :d WHERE period = '2026Q3' "
+                "AND entity_id IN (SELECT id FROM entity WHERE jurisdiction_id = :j)"
+            ),
+            {"d": D(2026, 9, 1), "j": towns[T2].id},
+        )
+        session.execute(
+            text(
+                "UPDATE inspection_task SET status = 'open', done_on = NULL WHERE period = '2026Q3' "
+                "AND entity_id IN (SELECT id FROM entity WHERE jurisdiction_id = :j)"
+            ),
+            {"j": towns[T3].id},
+        )
+        escalated = campaign_tasks(
+            session, "中秋国庆专项督导", D(2026, 9, 22), ids["t3_entities"][:2]
+        )
         late = campaign_tasks(session, "校园周边专项督导", D(2026, 9, 23), t2[:2])
         late[0].status, late[0].done_on = "done", D(2026, 9, 24)  # done late, before 09-30
         ids["escalated_tasks"] = [t.id for t in escalated]
@@ -135,18 +184,29 @@ def build_county(engine, set_today) -> dict:
 
 def _cancel(session: Session) -> None:
     """Two open T1 routine tasks cancelled: one before 09-30 (cancelled), one after (undone)."""
-    open_ids = [r[0] for r in session.execute(text(
-        "SELECT t.id FROM inspection_task t JOIN jurisdiction j ON j.id = t.jurisdiction_id "
-        "WHERE t.period = '2026Q3' AND t.status = 'open' AND j.path LIKE '%/510101001000/%' "
-        "ORDER BY t.id LIMIT 2"))]
+    open_ids = [
+        r[0]
+        for r in session.execute(
+            text(
+                "SELECT t.id FROM inspection_task t JOIN jurisdiction j ON j.id = t.jurisdiction_id "
+                "WHERE t.period = '2026Q3' AND t.status = 'open' AND j.path LIKE '%/510101001000/%' "
+                "ORDER BY t.id LIMIT 2"
+            )
+        )
+    ]
     for task_id, day in zip(open_ids, (D(2026, 9, 15), D(2026, 10, 5)), strict=True):
-        session.execute(text("UPDATE inspection_task SET status = 'cancelled', cancelled_on = :d "
-                             "WHERE id = :id"), {"d": day, "id": task_id})
+        session.execute(
+            text(
+                "UPDATE inspection_task SET status = 'cancelled', cancelled_on = :d WHERE id = :id"
+            ),
+            {"d": day, "id": task_id},
+        )
 
 
 def _hazard(session, *, place: Jurisdiction, entity_id, **fields) -> Hazard:
-    row = Hazard(jurisdiction_id=place.id, entity_id=entity_id, description=fields.pop("text"),
-                 **fields)
+    row = Hazard(
+        jurisdiction_id=place.id, entity_id=entity_id, description=fields.pop("text"), **fields
+    )
     session.add(row)
     session.flush()
     return row
@@ -154,38 +214,113 @@ def _hazard(session, *, place: Jurisdiction, entity_id, **fields) -> Hazard:
 
 def _hazards(session: Session, towns: dict) -> dict:
     county = _place(session, COUNTY)
-    t1_entity = session.execute(text(
-        "SELECT e.id FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-        "WHERE j.path LIKE '%/510101001000/%' ORDER BY e.id LIMIT 1")).scalar_one()
+    t1_entity = session.execute(
+        text(
+            "SELECT e.id FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+            "WHERE j.path LIKE '%/510101001000/%' ORDER BY e.id LIMIT 1"
+        )
+    ).scalar_one()
     place_of = session.get(Entity, t1_entity).jurisdiction_id
     village = session.get(Jurisdiction, place_of)
-    t2e, t3e = (session.exec(select(Entity.id).where(Entity.jurisdiction_id == towns[c].id)
-                             .order_by(Entity.id)).first() for c in (T2, T3))
+    t2e, t3e = (
+        session.exec(
+            select(Entity.id).where(Entity.jurisdiction_id == towns[c].id).order_by(Entity.id)
+        ).first()
+        for c in (T2, T3)
+    )
     made = [
-        _hazard(session, place=village, entity_id=t1_entity, source="inspection", level="general",
-                text="日管控记录不全", found_on=D(2026, 7, 10), deadline=D(2026, 7, 31),
-                status="closed", closed_on=D(2026, 7, 20)),
-        _hazard(session, place=village, entity_id=t1_entity, source="sampling", level="major",
-                text="抽检发现农药残留超标 & 未下架", found_on=D(2026, 8, 3),
-                deadline=D(2026, 8, 10), status="rectifying"),
-        _hazard(session, place=village, entity_id=None, source="complaint", level="serious",
-                text="12315 投诉：<后厨>卫生差", found_on=D(2026, 9, 1), deadline=D(2026, 9, 15),
-                status="closed", closed_on=D(2026, 10, 8)),
-        _hazard(session, place=towns[T2], entity_id=t2e, source="inspection", level="general",
-                text="健康证过期", found_on=D(2026, 6, 10), deadline=D(2026, 7, 1),
-                status="closed", closed_on=D(2026, 7, 5)),
-        _hazard(session, place=towns[T2], entity_id=t2e, source="inspection", level="serious",
-                text="未公示许可证", found_on=D(2026, 9, 28), deadline=D(2026, 10, 16),
-                status="pending"),
-        _hazard(session, place=towns[T3], entity_id=t3e, source="inspection", level="major",
-                text="使用过期原料", found_on=D(2026, 9, 24), deadline=D(2026, 9, 29),
-                status="rectifying"),
-        _hazard(session, place=county, entity_id=None, source="review", level="general",
-                text="县城农贸市场快检室未运行", found_on=D(2026, 8, 14), deadline=D(2026, 9, 4),
-                status="pending"),
-        _hazard(session, place=village, entity_id=t1_entity, source="inspection",
-                level="general", text="进货查验记录不全", found_on=D(2026, 5, 11),
-                deadline=D(2026, 6, 1), status="closed", closed_on=D(2026, 5, 20)),
+        _hazard(
+            session,
+            place=village,
+            entity_id=t1_entity,
+            source="inspection",
+            level="general",
+            text="日管控记录不全",
+            found_on=D(2026, 7, 10),
+            deadline=D(2026, 7, 31),
+            status="closed",
+            closed_on=D(2026, 7, 20),
+        ),
+        _hazard(
+            session,
+            place=village,
+            entity_id=t1_entity,
+            source="sampling",
+            level="major",
+            text="抽检发现农药残留超标 & 未下架",
+            found_on=D(2026, 8, 3),
+            deadline=D(2026, 8, 10),
+            status="rectifying",
+        ),
+        _hazard(
+            session,
+            place=village,
+            entity_id=None,
+            source="complaint",
+            level="serious",
+            text="12315 投诉：<后厨>卫生差",
+            found_on=D(2026, 9, 1),
+            deadline=D(2026, 9, 15),
+            status="closed",
+            closed_on=D(2026, 10, 8),
+        ),
+        _hazard(
+            session,
+            place=towns[T2],
+            entity_id=t2e,
+            source="inspection",
+            level="general",
+            text="健康证过期",
+            found_on=D(2026, 6, 10),
+            deadline=D(2026, 7, 1),
+            status="closed",
+            closed_on=D(2026, 7, 5),
+        ),
+        _hazard(
+            session,
+            place=towns[T2],
+            entity_id=t2e,
+            source="inspection",
+            level="serious",
+            text="未公示许可证",
+            found_on=D(2026, 9, 28),
+            deadline=D(2026, 10, 16),
+            status="pending",
+        ),
+        _hazard(
+            session,
+            place=towns[T3],
+            entity_id=t3e,
+            source="inspection",
+            level="major",
+            text="使用过期原料",
+            found_on=D(2026, 9, 24),
+            deadline=D(2026, 9, 29),
+            status="rectifying",
+        ),
+        _hazard(
+            session,
+            place=county,
+            entity_id=None,
+            source="review",
+            level="general",
+            text="县城农贸市场快检室未运行",
+            found_on=D(2026, 8, 14),
+            deadline=D(2026, 9, 4),
+            status="pending",
+        ),
+        _hazard(
+            session,
+            place=village,
+            entity_id=t1_entity,
+            source="inspection",
+            level="general",
+            text="进货查验记录不全",
+            found_on=D(2026, 5, 11),
+            deadline=D(2026, 6, 1),
+            status="closed",
+            closed_on=D(2026, 5, 20),
+        ),
     ]
     return {"hazards": [h.id for h in made], "repeat_entity": t1_entity}
 
@@ -196,14 +331,27 @@ def day(value) -> dt.date | None:
 
 
 def task_rows(session) -> list[dict]:
-    rows = session.execute(text(
-        "SELECT t.id, t.source, t.status, t.due_date, t.done_on, t.cancelled_on, o.tier, "
-        "tj.path AS task_path, ej.path AS entity_path FROM inspection_task t "
-        "JOIN officer o ON o.id = t.officer_id JOIN jurisdiction tj ON tj.id = t.jurisdiction_id "
-        "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction ej ON ej.id = e.jurisdiction_id"
-    )).mappings().all()
-    return [{**r, "due_date": day(r["due_date"]), "done_on": day(r["done_on"]),
-             "cancelled_on": day(r["cancelled_on"])} for r in rows]
+    rows = (
+        session.execute(
+            text(
+                "SELECT t.id, t.source, t.status, t.due_date, t.done_on, t.cancelled_on, o.tier, "
+                "tj.path AS task_path, ej.path AS entity_path FROM inspection_task t "
+                "JOIN officer o ON o.id = t.officer_id JOIN jurisdiction tj ON tj.id = t.jurisdiction_id "
+                "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction ej ON ej.id = e.jurisdiction_id"
+            )
+        )
+        .mappings()
+        .all()
+    )
+    return [
+        {
+            **r,
+            "due_date": day(r["due_date"]),
+            "done_on": day(r["done_on"]),
+            "cancelled_on": day(r["cancelled_on"]),
+        }
+        for r in rows
+    ]
 
 
 def _classify(row: dict) -> Counter:
@@ -227,10 +375,17 @@ def _classify(row: dict) -> Counter:
 
 
 def expected_tasks(session) -> dict:
-    rows = [r for r in task_rows(session)
-            if D(2026, 7, 1) <= r["due_date"] <= AS_OF and "/510101000000/" in r["entity_path"]]
-    out = {"all": Counter(), "tier": defaultdict(Counter), "source": defaultdict(Counter),
-           "town": defaultdict(Counter)}
+    rows = [
+        r
+        for r in task_rows(session)
+        if D(2026, 7, 1) <= r["due_date"] <= AS_OF and "/510101000000/" in r["entity_path"]
+    ]
+    out = {
+        "all": Counter(),
+        "tier": defaultdict(Counter),
+        "source": defaultdict(Counter),
+        "town": defaultdict(Counter),
+    }
     for row in rows:
         c = _classify(row)
         out["all"] += c

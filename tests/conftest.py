@@ -112,6 +112,7 @@ def session(engine):
 @pytest.fixture
 def set_today():
     """Set the one clock for this test: set_today(date)."""
+
     def apply(day: dt.date | str) -> None:
         day = dt.date.fromisoformat(day) if isinstance(day, str) else day
         settings_module.configure(today=day)

@@ -49,8 +49,13 @@ def build_roster(session) -> Roster:
     def place(key, code, name, level, parent=None):
         parent_row = r.ids.get(parent)
         path = (parent_row.path if parent_row else "/") + code + "/"
-        row = Jurisdiction(code=code, name=name, level=level, path=path,
-                           parent_id=parent_row.id if parent_row else None)
+        row = Jurisdiction(
+            code=code,
+            name=name,
+            level=level,
+            path=path,
+            parent_id=parent_row.id if parent_row else None,
+        )
         session.add(row)
         session.flush()
         r.ids[key] = row
@@ -62,9 +67,14 @@ def build_roster(session) -> Roster:
     place("v_west", "510101002001", "杏花村", "village", "west")
 
     def officer(key, code, name, tier, where, mail=True):
-        row = Officer(code=code, name=name, tier=tier, mobile=f"139{len(r.ids):08d}",
-                      email=f"{code.lower()}@example.cn" if mail else None,
-                      jurisdiction_id=r.ids[where].id)
+        row = Officer(
+            code=code,
+            name=name,
+            tier=tier,
+            mobile=f"139{len(r.ids):08d}",
+            email=f"{code.lower()}@example.cn" if mail else None,
+            jurisdiction_id=r.ids[where].id,
+        )
         session.add(row)
         session.flush()
         r.ids[key] = row
@@ -76,8 +86,13 @@ def build_roster(session) -> Roster:
     officer("o_nomail", "V003", "孙无邮", "village", "v_east", mail=False)
 
     def user(key, account, name, where, role="supervisor", mail=True):
-        row = User(account=account, name=name, role=role, jurisdiction_id=r.ids[where].id,
-                   email=f"{account}@example.cn" if mail else None)
+        row = User(
+            account=account,
+            name=name,
+            role=role,
+            jurisdiction_id=r.ids[where].id,
+            email=f"{account}@example.cn" if mail else None,
+        )
         session.add(row)
         session.flush()
         r.ids[key] = row
@@ -92,33 +107,66 @@ def build_roster(session) -> Roster:
 _SEQ = iter(range(1, 10_000))
 
 
-def add_task(session, roster: Roster, officer: str, due: str, *, status="open",
-             entity_name: str | None = None) -> InspectionTask:
+def add_task(
+    session,
+    roster: Roster,
+    officer: str,
+    due: str,
+    *,
+    status="open",
+    entity_name: str | None = None,
+) -> InspectionTask:
     """An open routine task of an officer for a new entity in the officer's jurisdiction."""
     who = roster[officer]
     n = next(_SEQ)
-    entity = Entity(licence_no=f"JY{n:014d}", name=entity_name or f"测试餐馆{n}号",
-                    category="餐饮服务", package_grade="D", jurisdiction_id=who.jurisdiction_id)
+    entity = Entity(
+        licence_no=f"JY{n:014d}",
+        name=entity_name or f"测试餐馆{n}号",
+        category="餐饮服务",
+        package_grade="D",
+        jurisdiction_id=who.jurisdiction_id,
+    )
     session.add(entity)
     session.flush()
     assignment = Assignment(officer_id=who.id, entity_id=entity.id, start_date=dt.date(2026, 1, 1))
     session.add(assignment)
     session.flush()
-    task = InspectionTask(source="routine", period=f"P{n}", due_date=dt.date.fromisoformat(due),
-                          status=status, assignment_id=assignment.id, officer_id=who.id,
-                          entity_id=entity.id, jurisdiction_id=who.jurisdiction_id,
-                          created_on=dt.date(2026, 7, 1))
+    task = InspectionTask(
+        source="routine",
+        period=f"P{n}",
+        due_date=dt.date.fromisoformat(due),
+        status=status,
+        assignment_id=assignment.id,
+        officer_id=who.id,
+        entity_id=entity.id,
+        jurisdiction_id=who.jurisdiction_id,
+        created_on=dt.date(2026, 7, 1),
+    )
     session.add(task)
     session.commit()
     return task
 
 
-def add_hazard(session, roster: Roster, where: str, deadline: str, *, officer: str | None = None,
-               status="pending", description="后厨未设置防鼠设施") -> Hazard:
-    hazard = Hazard(source="inspection", level="general", description=description,
-                    found_on=dt.date(2026, 9, 1), deadline=dt.date.fromisoformat(deadline),
-                    status=status, jurisdiction_id=roster[where].id,
-                    officer_id=roster[officer].id if officer else None)
+def add_hazard(
+    session,
+    roster: Roster,
+    where: str,
+    deadline: str,
+    *,
+    officer: str | None = None,
+    status="pending",
+    description="后厨未设置防鼠设施",
+) -> Hazard:
+    hazard = Hazard(
+        source="inspection",
+        level="general",
+        description=description,
+        found_on=dt.date(2026, 9, 1),
+        deadline=dt.date.fromisoformat(deadline),
+        status=status,
+        jurisdiction_id=roster[where].id,
+        officer_id=roster[officer].id if officer else None,
+    )
     session.add(hazard)
     session.commit()
     return hazard
@@ -186,8 +234,7 @@ class MailServer:
         self.tls = tls  # tls_context=…, require_starttls=True | ssl_context=…
 
     def start(self) -> "MailServer":
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
-                                     **self.tls)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **self.tls)
         self.controller.start()
         return self
 
@@ -233,9 +280,14 @@ class RobotServer:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 url = urllib.parse.urlsplit(self.path)
-                outer.requests.append({"path": url.path,
-                                       "query": dict(urllib.parse.parse_qsl(url.query)),
-                                       "json": json.loads(body), "at": time.time()})
+                outer.requests.append(
+                    {
+                        "path": url.path,
+                        "query": dict(urllib.parse.parse_qsl(url.query)),
+                        "json": json.loads(body),
+                        "at": time.time(),
+                    }
+                )
                 outer.received.set()
                 kind, value = outer.replies.pop(0) if outer.replies else ("json", None)
                 if kind == "close":
@@ -247,8 +299,11 @@ class RobotServer:
                     time.sleep(value)
                     kind, value = "json", None
                 status = value if kind == "status" else 200
-                payload = json.dumps(value if kind == "json" and value is not None
-                                     else {"errcode": 0, "errmsg": "ok"}).encode()
+                payload = json.dumps(
+                    value
+                    if kind == "json" and value is not None
+                    else {"errcode": 0, "errmsg": "ok"}
+                ).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -275,11 +330,13 @@ class RobotServer:
 def demo_tasks(engine, due: str, period: str = "2026Q3") -> int:
     """One open routine task per active demo assignment (set-based), due on one date."""
     with engine.begin() as connection:
-        return connection.execute(text(
-            "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-            "officer_id, entity_id, jurisdiction_id, created_on) "
-            "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
-            "o.jurisdiction_id, :created FROM assignment a JOIN officer o ON o.id = a.officer_id "
-            "WHERE a.end_date IS NULL"),
-            {"period": period, "due": dt.date.fromisoformat(due),
-             "created": dt.date(2026, 7, 1)}).rowcount
+        return connection.execute(
+            text(
+                "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
+                "officer_id, entity_id, jurisdiction_id, created_on) "
+                "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
+                "o.jurisdiction_id, :created FROM assignment a JOIN officer o ON o.id = a.officer_id "
+                "WHERE a.end_date IS NULL"
+            ),
+            {"period": period, "due": dt.date.fromisoformat(due), "created": dt.date(2026, 7, 1)},
+        ).rowcount

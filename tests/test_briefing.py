@@ -20,8 +20,15 @@ from tests.briefing_support import T3, build_county
 from tests.reminder_support import MailServer, text_part
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADINGS = ["一、总体情况", "二、包保督导完成情况", "三、问题隐患整改情况", "四、风险隐患清单和治理责任清单",
-            "五、红黑榜", "六、存在的问题", "七、下一季度工作安排"]
+HEADINGS = [
+    "一、总体情况",
+    "二、包保督导完成情况",
+    "三、问题隐患整改情况",
+    "四、风险隐患清单和治理责任清单",
+    "五、红黑榜",
+    "六、存在的问题",
+    "七、下一季度工作安排",
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -49,20 +56,27 @@ def test_sections_follow_the_county_order_and_compare_with_last_quarter(session,
     c = briefing.context(session=session, quarter=quarter("2026Q3"))
     doc = briefing.document(c)
     assert [s["heading"] for s in doc["sections"]] == HEADINGS
-    assert doc["title"] == "关于2026年第三季度" + c["cur"]["jurisdiction"]["name"] + "食品安全包保工作情况的汇报"
+    assert (
+        doc["title"]
+        == "关于2026年第三季度" + c["cur"]["jurisdiction"]["name"] + "食品安全包保工作情况的汇报"
+    )
     for heading in HEADINGS[:4]:
         assert "上季度" in _texts(doc, heading), heading
     tasks, before = c["cur"]["tasks"]["all"], c["prev"]["tasks"]["all"]
     points = (tasks["completion_rate"] - before["completion_rate"]) * 100
     word = "提高" if points > 0 else "下降"
-    assert f"完成率{tasks['completion_rate'] * 100:.1f}%（较上季度{word}{abs(points):.1f}个百分点）" \
+    assert (
+        f"完成率{tasks['completion_rate'] * 100:.1f}%（较上季度{word}{abs(points):.1f}个百分点）"
         in _texts(doc, HEADINGS[1])
+    )
     assert "新发现问题隐患6个" in _texts(doc, HEADINGS[2])
     tables = [b for s in doc["sections"] for b in s["blocks"] if b["kind"] == "table"]
     ranking = next(t for t in tables if t["caption"].startswith("表7"))
     assert "上季度名次" in ranking["headers"] and ranking["rows"][-1][1] == "三河镇"
-    assert [b["name"] for s in doc["sections"] for b in s["blocks"] if b["kind"] == "chart"] \
-        == ["completion", "trend"]
+    assert [b["name"] for s in doc["sections"] for b in s["blocks"] if b["kind"] == "chart"] == [
+        "completion",
+        "trend",
+    ]
 
 
 def test_problems_are_written_from_the_figures(session, county):
@@ -84,20 +98,26 @@ def test_produce_writes_files_records_the_briefing_and_audits_it(session, county
     for f in result["files"]:
         data = Path(f["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == f["sha256"] and len(data) == f["size"]
-        assert Path(f["path"]).is_relative_to(Path(settings.get_settings().data_dir).resolve()
-                                              / "briefings" / "2026Q3" / "510101000000")
+        assert Path(f["path"]).is_relative_to(
+            Path(settings.get_settings().data_dir).resolve()
+            / "briefings"
+            / "2026Q3"
+            / "510101000000"
+        )
     row = session.get(Briefing, result["id"])
     assert row.quarter == "2026Q3" and row.files == result["files"]
     assert row.figures["current"]["tasks"]["all"]["due"] == result["headline"]["tasks_due"]
     assert row.figures["previous"]["quarter"] == "2026Q2"
     assert row.figures["ranking"]["red"] == result["headline"]["red"]
-    event = session.execute(select(AuditEvent).where(AuditEvent.action == "briefing.produce")
-                            ).scalar_one()
+    event = session.execute(
+        select(AuditEvent).where(AuditEvent.action == "briefing.produce")
+    ).scalar_one()
     assert event.object_id == str(row.id) and event.after["quarter"] == "2026Q3"
 
 
-def test_report_day_is_the_fifth_working_day_and_a_briefing_is_made_once(session, county,
-                                                                          set_today):
+def test_report_day_is_the_fifth_working_day_and_a_briefing_is_made_once(
+    session, county, set_today
+):
     assert briefing.report_day(quarter("2026Q3")) == dt.date(2026, 10, 13)  # 10-10 is a workday
     assert briefing.report_day(quarter("2026Q2")) == dt.date(2026, 7, 7)
     set_today("2026-10-12")
@@ -119,24 +139,30 @@ def _recipients_config(tmp_path: Path) -> Path:
     for name in ("policy.toml", "checklist.toml", "schedules.toml"):
         shutil.copy(ROOT / "config" / name, folder / name)
     policy = (folder / "policy.toml").read_text(encoding="utf-8")
-    policy, n = re.subn(r"(?m)^recipients = .*$",
-                        'recipients = ["县委办 <xwb@example.cn>", "sab@example.cn"]\n'
-                        "formats = [\"html\"]", policy)
+    policy, n = re.subn(
+        r"(?m)^recipients = .*$",
+        'recipients = ["县委办 <xwb@example.cn>", "sab@example.cn"]\nformats = ["html"]',
+        policy,
+    )
     policy = re.sub(r'(?m)^formats = \["docx", "pdf", "html"\]\n', "", policy)
     assert n == 1
     (folder / "policy.toml").write_text(policy, encoding="utf-8")
     return folder
 
 
-def test_flow_produces_the_due_briefing_once_and_mails_it(db_url, engine, county, tmp_path,
-                                                           monkeypatch, set_today):
+def test_flow_produces_the_due_briefing_once_and_mails_it(
+    db_url, engine, county, tmp_path, monkeypatch, set_today
+):
     from flows.briefing_flow import briefing_flow
 
     server = MailServer().start()
     try:
-        for key, value in {"BAOBAO_SMTP_HOST": "127.0.0.1", "BAOBAO_SMTP_PORT": str(server.port),
-                           "BAOBAO_CONFIG_DIR": str(_recipients_config(tmp_path)),
-                           "BAOBAO_DATABASE_URL": db_url}.items():
+        for key, value in {
+            "BAOBAO_SMTP_HOST": "127.0.0.1",
+            "BAOBAO_SMTP_PORT": str(server.port),
+            "BAOBAO_CONFIG_DIR": str(_recipients_config(tmp_path)),
+            "BAOBAO_DATABASE_URL": db_url,
+        }.items():
             monkeypatch.setenv(key, value)
         settings.reset()
         set_today("2026-10-12")
@@ -149,27 +175,46 @@ def test_flow_produces_the_due_briefing_once_and_mails_it(db_url, engine, county
     assert first["produced"] == 1 and first["briefings"][0]["quarter"] == "2026Q3"
     assert first["briefings"][0]["mail"]["queued"] == 2 == first["briefings"][0]["mail"]["sent"]
     assert again["produced"] == 0
-    assert sorted(r for rcpt, _ in server.messages for r in rcpt) == ["sab@example.cn",
-                                                                     "xwb@example.cn"]
+    assert sorted(r for rcpt, _ in server.messages for r in rcpt) == [
+        "sab@example.cn",
+        "xwb@example.cn",
+    ]
     body = text_part(server.to("xwb@example.cn")[0])
     assert "督导完成率" in body and "食品安全包保工作情况汇报.html" in body
     with Session(engine) as s:
         assert s.execute(select(func.count()).select_from(Briefing)).scalar_one() == 1
 
 
-def test_cli_briefing_writes_where_asked_and_refuses_bad_input(cli, db_url, engine, county,
-                                                              tmp_path):
+def test_cli_briefing_writes_where_asked_and_refuses_bad_input(
+    cli, db_url, engine, county, tmp_path
+):
     out_dir = tmp_path / "out"
-    code, out, err = cli("--db", db_url, "--today", "2026-10-13", "briefing", "--quarter",
-                         "2026Q3", "--format", "html", "--out", str(out_dir), "--json")
+    code, out, err = cli(
+        "--db",
+        db_url,
+        "--today",
+        "2026-10-13",
+        "briefing",
+        "--quarter",
+        "2026Q3",
+        "--format",
+        "html",
+        "--out",
+        str(out_dir),
+        "--json",
+    )
     assert code == 0, err
     data = json.loads(out)
     assert [Path(f["path"]).parent for f in data["files"]] == [out_dir.resolve()]
     assert data["headline"]["hazards_found"] == 6
-    for args, message in ((["--format", "xls"], "xls"), (["--send"], "收件人"),
-                          (["--jurisdiction", "999"], "999")):
-        code, out, err = cli("--db", db_url, "--today", "2026-10-13", "briefing", "--quarter",
-                             "2026Q3", *args)
+    for args, message in (
+        (["--format", "xls"], "xls"),
+        (["--send"], "收件人"),
+        (["--jurisdiction", "999"], "999"),
+    ):
+        code, out, err = cli(
+            "--db", db_url, "--today", "2026-10-13", "briefing", "--quarter", "2026Q3", *args
+        )
         assert code == 2 and out == "" and message in err and len(err.splitlines()) == 1
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM briefing")).scalar_one() == 1
@@ -177,12 +222,16 @@ def test_cli_briefing_writes_where_asked_and_refuses_bad_input(cli, db_url, engi
 
 def test_unassigned_names_with_markup_reach_the_document(session, county):
     entity = county["t3_entities"][0]
-    session.execute(text("UPDATE entity SET name = '三河镇<第1>餐馆 & 小吃' WHERE id = :id"),
-                    {"id": entity})
-    session.execute(text("UPDATE assignment SET end_date = '2026-09-01' WHERE entity_id = :id"),
-                    {"id": entity})
+    session.execute(
+        text("UPDATE entity SET name = '三河镇<第1>餐馆 & 小吃' WHERE id = :id"), {"id": entity}
+    )
+    session.execute(
+        text("UPDATE assignment SET end_date = '2026-09-01' WHERE entity_id = :id"), {"id": entity}
+    )
     session.commit()
     doc = briefing.document(briefing.context(session=session, quarter=quarter("2026Q3")))
     assert "三河镇<第1>餐馆 & 小吃" in _texts(doc, "一、总体情况")
-    assert T3 in [t["code"] for t in briefing.context(
-        session=session, quarter=quarter("2026Q3"))["cur"]["townships"]]
+    assert T3 in [
+        t["code"]
+        for t in briefing.context(session=session, quarter=quarter("2026Q3"))["cur"]["townships"]
+    ]

@@ -19,15 +19,22 @@ def fresh_unknown_years(monkeypatch):
     calendar._workdays_of_year.cache_clear()
 
 
-@pytest.mark.parametrize("day, expected", [
-    (D(2026, 9, 25), False),   # Friday, a holiday (中秋)
-    (D(2026, 9, 20), True),    # Sunday, a make-up workday
-    (D(2026, 10, 10), True),   # Saturday, a make-up workday
-    (D(2026, 10, 1), False), (D(2026, 10, 4), False), (D(2026, 10, 7), False),
-    (D(2026, 10, 8), True),    # first workday after 国庆
-    (D(2026, 9, 24), True), (D(2026, 9, 26), False), (D(2026, 9, 28), True),
-    (D(2026, 1, 1), False),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (D(2026, 9, 25), False),  # Friday, a holiday (中秋)
+        (D(2026, 9, 20), True),  # Sunday, a make-up workday
+        (D(2026, 10, 10), True),  # Saturday, a make-up workday
+        (D(2026, 10, 1), False),
+        (D(2026, 10, 4), False),
+        (D(2026, 10, 7), False),
+        (D(2026, 10, 8), True),  # first workday after 国庆
+        (D(2026, 9, 24), True),
+        (D(2026, 9, 26), False),
+        (D(2026, 9, 28), True),
+        (D(2026, 1, 1), False),
+    ],
+)
 def test_is_workday_follows_the_official_2026_calendar(day, expected):
     assert calendar.is_workday(day) is expected
 
@@ -91,10 +98,11 @@ def test_local_overrides_from_policy(policy_file):
 
 
 def test_an_unknown_year_warns_loudly_and_falls_back_to_monday_to_friday(
-        fresh_unknown_years, caplog):
+    fresh_unknown_years, caplog
+):
     assert calendar.calendar_warning() is None
     with caplog.at_level(logging.WARNING, logger="baobao.calendar"):
-        assert calendar.is_workday(D(2027, 1, 4)) is True   # Monday
+        assert calendar.is_workday(D(2027, 1, 4)) is True  # Monday
         assert calendar.is_workday(D(2027, 1, 9)) is False  # Saturday
     assert calendar.unknown_years() == [2027]
     assert "2027" in calendar.calendar_warning()

@@ -10,8 +10,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_script(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run ./baobao as a user would."""
-    return subprocess.run([str(ROOT / "baobao"), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [str(ROOT / "baobao"), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_help_answers_in_chinese_without_touching_a_database(tmp_path):
@@ -51,8 +56,11 @@ def test_init_is_idempotent_and_reports_json(cli, tmp_path):
     assert code == 0 and first["before"] is None and first["changed"] is True
     code, out, _ = cli("--db", url, "init", "--json")
     second = json.loads(out)
-    assert code == 0 and second == {"before": first["after"], "after": first["after"],
-                                    "changed": False}
+    assert code == 0 and second == {
+        "before": first["after"],
+        "after": first["after"],
+        "changed": False,
+    }
 
 
 def test_commands_refuse_an_uninitialised_database(cli, tmp_path):

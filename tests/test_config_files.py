@@ -37,13 +37,20 @@ def _break(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("old, new, key, reason", [
-    ('default = "quarterly"', 'default = "weekly"', "frequency.default", "取值不在允许范围内"),
-    ("major = 5", 'major = "five"', "hazards.deadline_workdays.major", "应为整数"),
-    ("[reminders]", "[reminders]\nspeed = 3", "reminders.speed", "不认识的配置项"),
-    ("[frequency.category]", '[frequency.category]\n"网吧" = "monthly"', "frequency.category",
-     "未知业态"),
-])
+@pytest.mark.parametrize(
+    "old, new, key, reason",
+    [
+        ('default = "quarterly"', 'default = "weekly"', "frequency.default", "取值不在允许范围内"),
+        ("major = 5", 'major = "five"', "hazards.deadline_workdays.major", "应为整数"),
+        ("[reminders]", "[reminders]\nspeed = 3", "reminders.speed", "不认识的配置项"),
+        (
+            "[frequency.category]",
+            '[frequency.category]\n"网吧" = "monthly"',
+            "frequency.category",
+            "未知业态",
+        ),
+    ],
+)
 def test_broken_policy_names_file_key_and_reason(config_copy, old, new, key, reason):
     _break(config_copy / "policy.toml", old, new)
     with pytest.raises(ConfigError) as caught:

@@ -61,11 +61,19 @@ def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("prefect-server")
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
-    env = clean_env(PREFECT_HOME=str(home), PREFECT_UI_ENABLED="false",
-                    PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    env = clean_env(
+        PREFECT_HOME=str(home),
+        PREFECT_UI_ENABLED="false",
+        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
+    )
     log = (home / "server.log").open("w")
-    process = subprocess.Popen([str(PREFECT), "server", "start", "--host", "127.0.0.1",
-                                "--port", str(port)], env=env, stdout=log, stderr=log, cwd=home)
+    process = subprocess.Popen(
+        [str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+        cwd=home,
+    )
 
     def healthy() -> bool:
         if process.poll() is not None:
@@ -87,8 +95,14 @@ def baobao(*args: str, api: str | None, data_dir: Path) -> subprocess.CompletedP
     env = clean_env(BAOBAO_DATA_DIR=str(data_dir))
     if api:
         env["PREFECT_API_URL"] = api
-    return subprocess.run([str(ROOT / "baobao"), *args], env=env, cwd=data_dir,
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [str(ROOT / "baobao"), *args],
+        env=env,
+        cwd=data_dir,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 @pytest.fixture
@@ -96,8 +110,10 @@ def client(server):
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: server}), \
-            get_client(sync_client=True) as connected:
+    with (
+        temporary_settings(updates={PREFECT_API_URL: server}),
+        get_client(sync_client=True) as connected,
+    ):
         yield connected
 
 
@@ -135,21 +151,38 @@ def databases(tmp_path, monkeypatch):
 
 def start_workers(server: str, home: Path) -> tuple[list[subprocess.Popen], list[Path]]:
     """Two process workers of the pool, polling every second."""
-    env = clean_env(PREFECT_API_URL=server, PREFECT_HOME=str(home),
-                    PREFECT_WORKER_QUERY_SECONDS="1")
+    env = clean_env(
+        PREFECT_API_URL=server, PREFECT_HOME=str(home), PREFECT_WORKER_QUERY_SECONDS="1"
+    )
     home.mkdir(parents=True, exist_ok=True)
     processes, logs = [], []
     for name in ("worker-1", "worker-2"):
         logs.append(home / f"{name}.log")
-        processes.append(subprocess.Popen(
-            [str(PREFECT), "worker", "start", "--pool", POOL, "--type", "process",
-             "--name", name], env=env, cwd=home, stdout=logs[-1].open("w"),
-            stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [
+                    str(PREFECT),
+                    "worker",
+                    "start",
+                    "--pool",
+                    POOL,
+                    "--type",
+                    "process",
+                    "--name",
+                    name,
+                ],
+                env=env,
+                cwd=home,
+                stdout=logs[-1].open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
     return processes, logs
 
 
-def test_deploy_then_two_workers_run_the_deployment_to_completion(server, client, databases,
-                                                                   tmp_path):
+def test_deploy_then_two_workers_run_the_deployment_to_completion(
+    server, client, databases, tmp_path
+):
     """README's scale-out commands on loopback: deploy, a process pool, two workers, one run
     per database of the deployment generate-tasks, tasks in the database, job_run rows."""
     jobs = schedule.jobs()
@@ -167,11 +200,23 @@ def test_deploy_then_two_workers_run_the_deployment_to_completion(server, client
     try:
         wait_for(lambda: all("started" in log.read_text() for log in logs), 120, "workers up")
         deployment = client.read_deployment_by_name("generate-tasks/generate-tasks")
-        runs = {url: client.create_flow_run_from_deployment(deployment.id, job_variables={
-            "env": {"BAOBAO_DATABASE_URL": url, "BAOBAO_TODAY": "2026-09-22",
-                    "BAOBAO_DATA_DIR": str(tmp_path / "data")}}) for url in databases}
-        states = {url: wait_for(lambda run=run: finished(client, run.id), 240, "run finished")
-                  for url, run in runs.items()}
+        runs = {
+            url: client.create_flow_run_from_deployment(
+                deployment.id,
+                job_variables={
+                    "env": {
+                        "BAOBAO_DATABASE_URL": url,
+                        "BAOBAO_TODAY": "2026-09-22",
+                        "BAOBAO_DATA_DIR": str(tmp_path / "data"),
+                    }
+                },
+            )
+            for url in databases
+        }
+        states = {
+            url: wait_for(lambda run=run: finished(client, run.id), 240, "run finished")
+            for url, run in runs.items()
+        }
     finally:
         for process in processes:
             stop(process)
@@ -215,8 +260,10 @@ def check_scheduled_runs(client) -> None:
     def scheduled():
         return client.read_flow_runs(
             deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["generate-tasks"])),
-            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))))
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))
+            ),
+        )
 
     for run in wait_for(scheduled, 90, "scheduled runs of generate-tasks"):
         local = run.expected_start_time.astimezone(SHANGHAI)
@@ -225,8 +272,11 @@ def check_scheduled_runs(client) -> None:
 
 def check_database(url: str, flow_run_id: str) -> None:
     with Session(get_engine(url)) as session:
-        tasks = session.execute(select(func.count()).select_from(InspectionTask)
-                                .where(InspectionTask.period == "2026Q3")).scalar_one()
+        tasks = session.execute(
+            select(func.count())
+            .select_from(InspectionTask)
+            .where(InspectionTask.period == "2026Q3")
+        ).scalar_one()
         (record,) = session.execute(select(JobRun)).scalars()
     assert tasks > 300
     assert record.job == "generate-tasks" and record.runner == "prefect"

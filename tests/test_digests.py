@@ -30,7 +30,8 @@ def test_officer_digest_lists_overdue_and_due_soon_once(session, roster):
     assert [(x.kind, x.overdue_by) for x in digest.overdue.lines] == [("task", 5), ("hazard", 3)]
     assert digest.overdue.lines[0].escalated and not digest.overdue.lines[1].escalated
     assert [(x.title, x.workdays_left) for x in digest.due_soon.lines] == [
-        (soon_title(session, soon), 3)]
+        (soon_title(session, soon), 3)
+    ]
     assert digest.overdue.lines[0].link.endswith(f"/tasks/{late.id}")
     assert digest.overdue.lines[1].link.endswith(f"/hazards/{hazard.id}")
 
@@ -58,7 +59,9 @@ def test_overdue_goes_to_the_responsible_office_and_escalates_exactly_at_5(sessi
     assert [x.link.rsplit("/", 1)[1] for x in by["510101001000"].own.lines] == [str(village.id)]
     assert by["510101000000"].escalated.total == 0
     assert {int(x.link.rsplit("/", 1)[1]) for x in by["510101000000"].own.lines} == {
-        west.id, county.id}
+        west.id,
+        county.id,
+    }
 
     _, offices = build_digests(session=session, today=D("2026-10-13"))  # overdue by 5
     by = _by_code(offices)
@@ -79,18 +82,22 @@ def test_office_digest_groups_by_township_then_officer(session, roster):
     groups = _by_code(offices)["510101001000"].own.groups
     assert [place for place, _ in groups] == ["东河镇"]
     assert [officer for officer, _ in groups[0][1]] == sorted(
-        ["李村官", "孙无邮", "赵镇长", "（未指定包保干部）"])
+        ["李村官", "孙无邮", "赵镇长", "（未指定包保干部）"]
+    )
 
 
-@pytest.mark.parametrize("day, expected", [
-    ("2026-10-12", True),   # Monday
-    ("2026-10-13", False),
-    ("2026-10-05", False),  # Monday in the national-day holiday …
-    ("2026-10-08", True),   # … so the week's summary goes on its first working day
-    ("2026-10-10", False),  # a make-up Saturday is not the first working day of its week
-    ("2026-09-20", False),  # a make-up Sunday neither
-    ("2026-09-28", True),
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        ("2026-10-12", True),  # Monday
+        ("2026-10-13", False),
+        ("2026-10-05", False),  # Monday in the national-day holiday …
+        ("2026-10-08", True),  # … so the week's summary goes on its first working day
+        ("2026-10-10", False),  # a make-up Saturday is not the first working day of its week
+        ("2026-09-20", False),  # a make-up Sunday neither
+        ("2026-09-28", True),
+    ],
+)
 def test_summary_day_is_the_first_working_day_from_monday(day, expected):
     assert is_summary_day(D(day)) is expected
 
@@ -103,10 +110,15 @@ def test_monday_summary_counts_by_township(session, roster):
     add_hazard(session, roster, "v_west", "2026-10-09")  # 西山镇 hazard overdue 2
     _, offices = build_digests(session=session, today=D("2026-10-12"))
     county = _by_code(offices)["510101000000"]
-    rows = {r.place: (r.open_tasks, r.due_soon, r.overdue, r.escalated, r.hazards_overdue)
-            for r in county.summary}
-    assert rows == {"青石县（县本级）": (1, 0, 1, 1, 0), "东河镇": (2, 0, 1, 0, 0),
-                    "西山镇": (1, 1, 0, 0, 1)}
+    rows = {
+        r.place: (r.open_tasks, r.due_soon, r.overdue, r.escalated, r.hazards_overdue)
+        for r in county.summary
+    }
+    assert rows == {
+        "青石县（县本级）": (1, 0, 1, 1, 0),
+        "东河镇": (2, 0, 1, 0, 0),
+        "西山镇": (1, 1, 0, 0, 1),
+    }
     assert _by_code(offices)["510101001000"].summary == []  # only the county level
 
 

@@ -12,7 +12,7 @@ from services.core import evidence
 from services.core.errors import BadInput
 from tests.test_hazards_support import PNG, add_hazard_row, build_roster
 
-OLE = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _zip(first: str, second: str) -> bytes:
@@ -33,14 +33,18 @@ def _xlsx() -> bytes:
 
 ACCEPTED = {
     "photo.png": (PNG, "image/png"),
-    "photo.jpg": (b"\xFF\xD8\xFF\xE0" + b"\x00" * 60, "image/jpeg"),
+    "photo.jpg": (b"\xff\xd8\xff\xe0" + b"\x00" * 60, "image/jpeg"),
     "scan.pdf": (b"%PDF-1.7\n%%EOF\n", "application/pdf"),
-    "report.docx": (_zip("[Content_Types].xml", "word/document.xml"),
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "report.docx": (
+        _zip("[Content_Types].xml", "word/document.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
     "table.xlsx": (_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "old.doc": (OLE + b"\x00" * 504 + b"\xEC\xA5\xC1\x00" + b"\x00" * 64, "application/msword"),
-    "old.xls": (OLE + b"\x00" * 504 + b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"\x00" * 64,
-                "application/vnd.ms-excel"),
+    "old.doc": (OLE + b"\x00" * 504 + b"\xec\xa5\xc1\x00" + b"\x00" * 64, "application/msword"),
+    "old.xls": (
+        OLE + b"\x00" * 504 + b"\x09\x08\x10\x00\x00\x06\x05\x00" + b"\x00" * 64,
+        "application/vnd.ms-excel",
+    ),
 }
 REFUSED = {
     "notes.txt": b"rectified, trust me",
@@ -84,8 +88,9 @@ def test_empty_missing_and_oversized_files_are_refused(tmp_path):
     assert evidence.check_content(filename="max.png", content=exact).size == limit
 
 
-def test_files_are_stored_once_by_sha256_and_linked_once_per_hazard(session, set_today,
-                                                                    tmp_path, monkeypatch):
+def test_files_are_stored_once_by_sha256_and_linked_once_per_hazard(
+    session, set_today, tmp_path, monkeypatch
+):
     from config import settings
 
     monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path / "data"))
@@ -99,18 +104,23 @@ def test_files_are_stored_once_by_sha256_and_linked_once_per_hazard(session, set
     b.write_bytes(PNG)
     files = [evidence.read_file(path=a), evidence.read_file(path=b)]
     digest = hashlib.sha256(PNG).hexdigest()
-    assert evidence.attach(session=session, hazard_id=first.id, files=files,
-                           uploaded_by="BBV001") == [digest]
-    assert evidence.attach(session=session, hazard_id=first.id, files=files[:1],
-                           uploaded_by="BBV001") == [digest]
+    assert evidence.attach(
+        session=session, hazard_id=first.id, files=files, uploaded_by="BBV001"
+    ) == [digest]
+    assert evidence.attach(
+        session=session, hazard_id=first.id, files=files[:1], uploaded_by="BBV001"
+    ) == [digest]
     evidence.attach(session=session, hazard_id=second.id, files=files[1:], uploaded_by="dbB")
     session.commit()
     rows = session.exec(select(HazardEvidence).order_by(HazardEvidence.id)).all()
     assert [(row.hazard_id, row.filename, row.uploaded_by) for row in rows] == [
-        (first.id, "a.png", "BBV001"), (second.id, "same-photo-again.png", "dbB")]
+        (first.id, "a.png", "BBV001"),
+        (second.id, "same-photo-again.png", "dbB"),
+    ]
     assert all(row.sha256 == digest and row.content_type == "image/png" for row in rows)
     stored = tmp_path / "data" / "evidence" / digest[:2] / digest
     assert evidence.stored_path(digest) == stored and stored.read_bytes() == PNG
     assert [p.name for p in stored.parent.iterdir()] == [digest]  # no temporary files left
-    assert [e.filename for e in evidence.list_evidence(session=session, hazard_id=first.id)] \
-        == ["a.png"]
+    assert [e.filename for e in evidence.list_evidence(session=session, hazard_id=first.id)] == [
+        "a.png"
+    ]

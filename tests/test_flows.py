@@ -30,21 +30,27 @@ def prefect_harness(tmp_path_factory):
     """Prefect against a temporary server, with its files in a temporary PREFECT_HOME."""
     home = tmp_path_factory.mktemp("prefect-home")
     with pytest.MonkeyPatch.context() as patch:
-        for key, value in {"PREFECT_HOME": str(home), "DO_NOT_TRACK": "1",
-                           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}.items():
+        for key, value in {
+            "PREFECT_HOME": str(home),
+            "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }.items():
             patch.setenv(key, value)
         patch.delenv("PREFECT_API_URL", raising=False)
         from prefect.settings import PREFECT_HOME, temporary_settings
         from prefect.testing.utilities import prefect_test_harness
 
-        with temporary_settings(updates={PREFECT_HOME: home}), \
-                prefect_test_harness(server_startup_timeout=180):
+        with (
+            temporary_settings(updates={PREFECT_HOME: home}),
+            prefect_test_harness(server_startup_timeout=180),
+        ):
             yield
 
 
 @pytest.fixture
 def flow_db(prefect_harness, db_url, monkeypatch):
     """Configure the settings the flows read: this test's database and 2026-09-22."""
+
     def fill(scale: str = "town") -> str:
         if scale == "two-counties":
             monkeypatch.setitem(demo.SCALES, "two-counties", TWO_COUNTIES)
@@ -70,8 +76,9 @@ def run(flow, **parameters) -> tuple[dict, str, set[str]]:
     flow_run_id = state.state_details.flow_run_id
     with get_client(sync_client=True) as client:
         name = client.read_flow_run(flow_run_id).name
-        tasks = client.read_task_runs(task_run_filter=TaskRunFilter(
-            flow_run_id=TaskRunFilterFlowRunId(any_=[flow_run_id])))
+        tasks = client.read_task_runs(
+            task_run_filter=TaskRunFilter(flow_run_id=TaskRunFilterFlowRunId(any_=[flow_run_id]))
+        )
     return state.result(), name, {task.name for task in tasks}
 
 
@@ -112,8 +119,12 @@ def test_the_scheduler_runs_the_real_flow_and_records_success_and_failure(flow_d
 
     url = flow_db("town")
     good = ScheduledJob(name="generate-tasks", flow="generate_tasks_flow", cron="30 6 * * *")
-    bad = ScheduledJob(name="bad-period", flow="generate_tasks_flow", cron="30 6 * * *",
-                       parameters={"period": "2026Q9"})
+    bad = ScheduledJob(
+        name="bad-period",
+        flow="generate_tasks_flow",
+        cron="30 6 * * *",
+        parameters={"period": "2026Q9"},
+    )
     launch = _launcher([good, bad])
     lines: list[str] = []
     detail = embedded.run_job(url=url, job=good, launch=launch, notify=lines.append)
@@ -131,8 +142,9 @@ def test_the_scheduler_runs_the_real_flow_and_records_success_and_failure(flow_d
 def test_parameters_that_do_not_fit_the_flow_are_a_config_error(prefect_harness):
     from cli.schedule_commands import _launcher
 
-    job = ScheduledJob(name="typo", flow="generate_tasks_flow", cron="30 6 * * *",
-                       parameters={"perod": "2026Q4"})
+    job = ScheduledJob(
+        name="typo", flow="generate_tasks_flow", cron="30 6 * * *", parameters={"perod": "2026Q4"}
+    )
     with pytest.raises(ConfigError) as caught:
         _launcher([job])
     assert caught.value.key == "jobs.0.parameters"
@@ -140,20 +152,29 @@ def test_parameters_that_do_not_fit_the_flow_are_a_config_error(prefect_harness)
 
 def test_flows_are_thin_documented_and_registered():
     """Every flow file: a docstring naming its schedule, no SQL; every job names a real flow."""
-    sql = re.compile(r"\b(select\b.+\bfrom|insert\s+into|update\b.+\bset|delete\s+from)\b",
-                     re.IGNORECASE | re.DOTALL)
+    sql = re.compile(
+        r"\b(select\b.+\bfrom|insert\s+into|update\b.+\bset|delete\s+from)\b",
+        re.IGNORECASE | re.DOTALL,
+    )
     for path in sorted((ROOT / "flows").glob("*_flow.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert "schedule" in (ast.get_docstring(tree) or "").lower(), path.name
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
-                    alias.name for alias in node.names]
+                modules = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [alias.name for alias in node.names]
+                )
                 assert not [m for m in modules if m.startswith(("sqlalchemy", "sqlmodel"))], path
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 assert node.func.attr not in ("execute", "exec"), path.name
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and node.value is not None and not _is_docstring(tree, node):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value is not None
+                and not _is_docstring(tree, node)
+            ):
                 assert not sql.search(node.value), (path.name, node.value)
     for job in schedule.jobs():
         assert schedule.flow_file(job).is_file()

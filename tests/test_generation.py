@@ -39,13 +39,21 @@ class Roster:
     def __init__(self, session: Session):
         self.s = session
         self.j = {}
-        for code, level, parent in (("100", "county", None), ("110", "township", "100"),
-                                    ("111", "village", "110"), ("112", "village", "110"),
-                                    ("120", "township", "100")):
+        for code, level, parent in (
+            ("100", "county", None),
+            ("110", "township", "100"),
+            ("111", "village", "110"),
+            ("112", "village", "110"),
+            ("120", "township", "100"),
+        ):
             up = self.j.get(parent)
-            row = Jurisdiction(code=code, name=f"区划{code}", level=level,
-                               parent_id=up.id if up else None,
-                               path=f"{up.path if up else '/'}{code}/")
+            row = Jurisdiction(
+                code=code,
+                name=f"区划{code}",
+                level=level,
+                parent_id=up.id if up else None,
+                path=f"{up.path if up else '/'}{code}/",
+            )
             session.add(row)
             session.flush()
             self.j[code] = row
@@ -54,19 +62,32 @@ class Roster:
 
     def officer(self, tier="village", where="111", active=True) -> Officer:
         self.officers += 1
-        row = Officer(code=f"O{self.officers:03d}", name=f"干部{self.officers}", tier=tier,
-                      mobile=f"138{self.officers:08d}", jurisdiction_id=self.j[where].id,
-                      active=active)
+        row = Officer(
+            code=f"O{self.officers:03d}",
+            name=f"干部{self.officers}",
+            tier=tier,
+            mobile=f"138{self.officers:08d}",
+            jurisdiction_id=self.j[where].id,
+            active=active,
+        )
         self.s.add(row)
         self.s.flush()
         return row
 
-    def entity(self, where="111", category="餐饮服务", grade="D", risk="A",
-               status="operating", active=True) -> Entity:
+    def entity(
+        self, where="111", category="餐饮服务", grade="D", risk="A", status="operating", active=True
+    ) -> Entity:
         self.entities += 1
-        row = Entity(licence_no=f"JY{self.entities:014d}", name=f"主体{self.entities}",
-                     category=category, package_grade=grade, risk_grade=risk, status=status,
-                     jurisdiction_id=self.j[where].id, active=active)
+        row = Entity(
+            licence_no=f"JY{self.entities:014d}",
+            name=f"主体{self.entities}",
+            category=category,
+            package_grade=grade,
+            risk_grade=risk,
+            status=status,
+            jurisdiction_id=self.j[where].id,
+            active=active,
+        )
         self.s.add(row)
         self.s.flush()
         return row
@@ -74,9 +95,12 @@ class Roster:
     def assign(self, start="2026-01-01", end=None, officer=None, entity=None, **entity_kw):
         officer = officer or self.officer()
         entity = entity or self.entity(**entity_kw)
-        row = Assignment(officer_id=officer.id, entity_id=entity.id,
-                         start_date=D.fromisoformat(start),
-                         end_date=D.fromisoformat(end) if end else None)
+        row = Assignment(
+            officer_id=officer.id,
+            entity_id=entity.id,
+            start_date=D.fromisoformat(start),
+            end_date=D.fromisoformat(end) if end else None,
+        )
         self.s.add(row)
         self.s.flush()
         return row
@@ -88,15 +112,19 @@ def roster(session):
 
 
 def tasks_of(session, assignment) -> list[InspectionTask]:
-    return list(session.execute(select(InspectionTask).where(
-        InspectionTask.assignment_id == assignment.id)).scalars())
+    return list(
+        session.execute(
+            select(InspectionTask).where(InspectionTask.assignment_id == assignment.id)
+        ).scalars()
+    )
 
 
 def test_first_visit_threshold_at_the_2026_edge(session, roster, set_today):
     set_today("2026-09-22")
     # Q3 2026: the 10th working day from the end is 09-17 (25–27 holiday, 20 a make-up day).
-    early, on_cutoff, late = (roster.assign(start=s) for s in
-                              ("2026-07-01", "2026-09-17", "2026-09-18"))
+    early, on_cutoff, late = (
+        roster.assign(start=s) for s in ("2026-07-01", "2026-09-17", "2026-09-18")
+    )
     result = generate_routine_tasks(session=session)
     assert result == {"created": 2, "existing": 0, "cancelled": 0, "periods": ["2026Q3"]}
     assert len(tasks_of(session, early)) == len(tasks_of(session, on_cutoff)) == 1
@@ -114,7 +142,11 @@ def test_task_fields_due_date_and_jurisdiction_of_the_officer(session, roster, s
     generate_routine_tasks(session=session, period="2026-10")  # not this policy's frequency
     (task,) = tasks_of(session, a)
     assert (task.source, task.period, task.status, task.campaign_id) == (
-        "routine", "2026Q3", "open", None)
+        "routine",
+        "2026Q3",
+        "open",
+        None,
+    )
     assert task.due_date == D(2026, 9, 30) and task.created_on == D(2026, 9, 22)
     assert task.jurisdiction_id == roster.j["110"].id  # the officer's, not the entity's (112)
     assert (task.officer_id, task.entity_id) == (a.officer_id, a.entity_id)
@@ -122,10 +154,15 @@ def test_task_fields_due_date_and_jurisdiction_of_the_officer(session, roster, s
 
 def test_ended_assignments_and_period_boundaries(session, roster, set_today):
     set_today("2026-09-22")
-    owes = [roster.assign(end="2026-09-22"), roster.assign(end="2026-12-31"),
-            roster.assign(start="2026-09-17", end="2026-09-30")]
-    owes_nothing = [roster.assign(end="2026-09-21"), roster.assign(start="2026-01-01",
-                                                                   end="2026-06-30")]
+    owes = [
+        roster.assign(end="2026-09-22"),
+        roster.assign(end="2026-12-31"),
+        roster.assign(start="2026-09-17", end="2026-09-30"),
+    ]
+    owes_nothing = [
+        roster.assign(end="2026-09-21"),
+        roster.assign(start="2026-01-01", end="2026-06-30"),
+    ]
     generate_routine_tasks(session=session)
     assert all(len(tasks_of(session, a)) == 1 for a in owes)
     assert all(tasks_of(session, a) == [] for a in owes_nothing)
@@ -139,8 +176,12 @@ def test_ended_assignments_and_period_boundaries(session, roster, set_today):
 def test_closed_inactive_entities_and_inactive_officers_owe_nothing(session, roster, set_today):
     set_today("2026-09-22")
     owed = roster.assign()
-    skipped = [roster.assign(status="suspended"), roster.assign(status="deregistered"),
-               roster.assign(active=False), roster.assign(officer=roster.officer(active=False))]
+    skipped = [
+        roster.assign(status="suspended"),
+        roster.assign(status="deregistered"),
+        roster.assign(active=False),
+        roster.assign(officer=roster.officer(active=False)),
+    ]
     result = generate_routine_tasks(session=session)
     assert result["created"] == 1 and len(tasks_of(session, owed)) == 1
     assert all(tasks_of(session, a) == [] for a in skipped)
@@ -154,8 +195,13 @@ def test_rerun_creates_nothing_and_audits_once_per_run(session, roster, set_toda
     second = generate_routine_tasks(session=session)
     assert (first["created"], first["existing"]) == (5, 0)
     assert (second["created"], second["existing"]) == (0, 5)
-    events = session.execute(select(AuditEvent).where(
-        AuditEvent.action == "tasks.generate").order_by(AuditEvent.id)).scalars().all()
+    events = (
+        session.execute(
+            select(AuditEvent).where(AuditEvent.action == "tasks.generate").order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
     assert len(events) == 2 and events[0].after["created"] == 5
     assert events[1].after["existing"] == 5
 
@@ -183,24 +229,28 @@ def test_lapsed_tasks_are_cancelled_and_never_overdue(session, roster, set_today
     assert generate_routine_tasks(session=session)["cancelled"] == 0
 
 
-def test_policy_frequencies_choose_one_period_per_assignment(session, roster, set_today,
-                                                              policy_file):
+def test_policy_frequencies_choose_one_period_per_assignment(
+    session, roster, set_today, policy_file
+):
     policy_file("[frequency.category]", '[frequency.category]\n"学校幼儿园食堂" = "monthly"')
     policy_file("[frequency.package_grade]", '[frequency.package_grade]\nC = "yearly"')
     policy_file('village = "quarterly"', 'village = "half-yearly"')
     set_today("2026-09-22")
-    school = roster.assign(category="学校幼儿园食堂", grade="C")   # category wins
+    school = roster.assign(category="学校幼儿园食堂", grade="C")  # category wins
     grade_c = roster.assign(grade="C", officer=roster.officer(tier="township", where="110"))
-    village = roster.assign(grade="D")                               # tier village
+    village = roster.assign(grade="D")  # tier village
     county = roster.assign(grade="B", officer=roster.officer(tier="county", where="100"))
     result = generate_routine_tasks(session=session)
     assert result["periods"] == ["2026-09", "2026Q3", "2026H2", "2026"]
     assert result["created"] == 4
-    expected = {school.id: "2026-09", grade_c.id: "2026", village.id: "2026H2",
-                county.id: "2026Q3"}
+    expected = {school.id: "2026-09", grade_c.id: "2026", village.id: "2026H2", county.id: "2026Q3"}
     for a_id, period in expected.items():
-        assert [t.period for t in session.execute(select(InspectionTask).where(
-            InspectionTask.assignment_id == a_id)).scalars()] == [period]
+        assert [
+            t.period
+            for t in session.execute(
+                select(InspectionTask).where(InspectionTask.assignment_id == a_id)
+            ).scalars()
+        ] == [period]
     done = {t.period: t.due_date for t in session.execute(select(InspectionTask)).scalars()}
     assert done["2026-09"] == D(2026, 9, 30) and done["2026"] == D(2026, 12, 31)
 
@@ -211,20 +261,24 @@ def test_sql_frequency_agrees_with_the_python_rule_on_the_demo(engine, session, 
     policy_file('county = "quarterly"', 'county = "yearly"')
     demo.fill(engine=engine, scale="town", seed=2)
     sql, params = policy.frequency_sql(entity="e", officer="o")
-    rows = session.execute(text(
-        f"SELECT o.tier, e.package_grade, e.category, {sql} FROM assignment a "
-        "JOIN entity e ON e.id = a.entity_id JOIN officer o ON o.id = a.officer_id"), params).all()
+    rows = session.execute(
+        text(
+            f"SELECT o.tier, e.package_grade, e.category, {sql} FROM assignment a "
+            "JOIN entity e ON e.id = a.entity_id JOIN officer o ON o.id = a.officer_id"
+        ),
+        params,
+    ).all()
     assert len(rows) > 100 and len({r[3] for r in rows}) >= 3
     for tier, grade, category, frequency in rows:
-        assert frequency == policy.frequency_for(tier=tier, package_grade=grade,
-                                                 category=category)
+        assert frequency == policy.frequency_for(tier=tier, package_grade=grade, category=category)
 
 
 def test_scope_limits_to_a_subtree_and_a_partial_run_is_completed(session, roster, set_today):
     set_today("2026-09-22")
     inside = [roster.assign(where="111"), roster.assign(where="112")]
-    outside = roster.assign(where="120", grade="C",
-                            officer=roster.officer(tier="township", where="120"))
+    outside = roster.assign(
+        where="120", grade="C", officer=roster.officer(tier="township", where="120")
+    )
     part = generate_routine_tasks(session=session, scope_path=roster.j["110"].path)
     assert part["created"] == 2 and tasks_of(session, outside) == []
     assert all(len(tasks_of(session, a)) == 1 for a in inside)
@@ -240,31 +294,50 @@ def _owed_count(url: str) -> int:
     """Assignments that owe 2026Q3 on 2026-09-22 in the town demo (counted independently)."""
     cutoff = policy.first_visit_cutoff(parse_period("2026Q3"))
     with Session(get_engine(url)) as s:
-        return s.execute(text(
-            "SELECT COUNT(*) FROM assignment a JOIN entity e ON e.id = a.entity_id "
-            "JOIN officer o ON o.id = a.officer_id WHERE a.start_date <= :cutoff "
-            "AND (a.end_date IS NULL OR a.end_date >= '2026-09-22') "
-            "AND e.status = 'operating' AND e.active AND o.active"), {"cutoff": cutoff}).scalar()
+        return s.execute(
+            text(
+                "SELECT COUNT(*) FROM assignment a JOIN entity e ON e.id = a.entity_id "
+                "JOIN officer o ON o.id = a.officer_id WHERE a.start_date <= :cutoff "
+                "AND (a.end_date IS NULL OR a.end_date >= '2026-09-22') "
+                "AND e.status = 'operating' AND e.active AND o.active"
+            ),
+            {"cutoff": cutoff},
+        ).scalar()
 
 
 def _generate_cmd(url: str) -> list[str]:
-    return [str(ROOT / "baobao"), "--db", url, "--today", "2026-09-22", "tasks", "generate",
-            "--json"]
+    return [
+        str(ROOT / "baobao"),
+        "--db",
+        url,
+        "--today",
+        "2026-09-22",
+        "tasks",
+        "generate",
+        "--json",
+    ]
 
 
 def test_two_generators_at_once_create_no_duplicates(engine, db_url, session):
     demo.fill(engine=engine, scale="town", seed=2)
     owed = _owed_count(db_url)
-    runs = [subprocess.Popen(_generate_cmd(db_url), stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            _generate_cmd(db_url), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     results = [json.loads(out) for out, _ in outputs]
     assert sum(r["created"] for r in results) == owed
     assert all(r["created"] + r["existing"] == owed for r in results)
-    duplicates = session.execute(text(
-        "SELECT COUNT(*) FROM (SELECT assignment_id FROM inspection_task "
-        "GROUP BY assignment_id, period HAVING COUNT(*) > 1) d")).scalar()
+    duplicates = session.execute(
+        text(
+            "SELECT COUNT(*) FROM (SELECT assignment_id FROM inspection_task "
+            "GROUP BY assignment_id, period HAVING COUNT(*) > 1) d"
+        )
+    ).scalar()
     total = session.execute(select(func.count()).select_from(InspectionTask)).scalar()
     assert duplicates == 0 and total == owed
 
@@ -289,8 +362,13 @@ def test_a_killed_generation_is_completed_by_the_next(engine, db_url, session, c
     demo.fill(engine=engine, scale="town", seed=2)
     owed = _owed_count(db_url)
     code = KILLED_RUN.format(root=str(ROOT), url=db_url)
-    victim = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ}, cwd=ROOT)
+    victim = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ},
+        cwd=ROOT,
+    )
     assert int(victim.stdout.readline()) == owed  # inserted, not committed
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=30)
@@ -307,8 +385,9 @@ def test_cli_generate_reports_counts_and_refuses_a_bad_period(engine, db_url, cl
     demo.fill(engine=engine, scale="town", seed=2)
     code, out, _ = cli("--db", db_url, "--today", "2026-09-22", "tasks", "generate")
     assert code == 0 and "新建任务" in out
-    code, out, _ = cli("--db", db_url, "--today", "2026-09-22", "tasks", "generate",
-                       "--period", "2026Q3", "--json")
+    code, out, _ = cli(
+        "--db", db_url, "--today", "2026-09-22", "tasks", "generate", "--period", "2026Q3", "--json"
+    )
     result = json.loads(out)
     assert code == 0 and result["created"] == 0 and result["existing"] > 100
     assert set(result) == {"created", "existing", "cancelled", "periods"}

@@ -17,15 +17,18 @@ from tests.test_hazards_support import COUNTY, EAST, WEST, add_hazard_row, build
 D = dt.date
 
 
-@pytest.mark.parametrize(("level", "due"), [
-    # Working days after Thursday 2026-09-24, counted by hand: 09-25 (Fri) is 中秋, 09-26/27
-    # weekend; 09-28 1, 09-29 2, 09-30 3; 10-01…07 National Day; 10-08 4, 10-09 5,
-    # 10-10 (Saturday, make-up workday) 6, 10-12 7, 10-13 8, 10-14 9, 10-15 10, 10-16 11,
-    # 10-19 12, 10-20 13, 10-21 14, 10-22 15.
-    ("major", D(2026, 10, 9)),
-    ("serious", D(2026, 10, 15)),
-    ("general", D(2026, 10, 22)),
-])
+@pytest.mark.parametrize(
+    ("level", "due"),
+    [
+        # Working days after Thursday 2026-09-24, counted by hand: 09-25 (Fri) is 中秋, 09-26/27
+        # weekend; 09-28 1, 09-29 2, 09-30 3; 10-01…07 National Day; 10-08 4, 10-09 5,
+        # 10-10 (Saturday, make-up workday) 6, 10-12 7, 10-13 8, 10-14 9, 10-15 10, 10-16 11,
+        # 10-19 12, 10-20 13, 10-21 14, 10-22 15.
+        ("major", D(2026, 10, 9)),
+        ("serious", D(2026, 10, 15)),
+        ("general", D(2026, 10, 22)),
+    ],
+)
 def test_deadline_counts_2026_working_days(level, due):
     assert deadline_for(level=level, found_on=D(2026, 9, 24)) == due
 
@@ -33,8 +36,14 @@ def test_deadline_counts_2026_working_days(level, due):
 def test_add_at_an_entity_takes_the_covering_officer_and_policy_defaults(session, set_today):
     set_today("2026-09-24")
     r = build_roster(session)
-    hazard = add_hazard(session=session, source="抽检不合格", description="大米镉超标",
-                        level="一般", entity_key=r.e1.licence_no, actor="admin")
+    hazard = add_hazard(
+        session=session,
+        source="抽检不合格",
+        description="大米镉超标",
+        level="一般",
+        entity_key=r.e1.licence_no,
+        actor="admin",
+    )
     session.commit()
     assert (hazard.source, hazard.level, hazard.status) == ("sampling", "general", "pending")
     assert hazard.found_on == D(2026, 9, 24) and hazard.deadline == D(2026, 10, 22)
@@ -50,11 +59,31 @@ def test_add_at_an_entity_takes_the_covering_officer_and_policy_defaults(session
 
 def test_cli_add_at_a_jurisdiction_with_given_duty(db_url, session, cli):
     build_roster(session)
-    code, out, err = cli("--db", db_url, "--today", "2026-09-24", "hazards", "add",
-                         "--source", "投诉举报", "--jurisdiction", WEST, "--description",
-                         "12315 投诉：夜市摊点无证经营", "--level", "较大",
-                         "--responsible-unit", "西镇人民政府", "--responsible-person", "赵镇长",
-                         "--measure", "取缔无证摊点", "--deadline", "2026-10-09", "--json")
+    code, out, err = cli(
+        "--db",
+        db_url,
+        "--today",
+        "2026-09-24",
+        "hazards",
+        "add",
+        "--source",
+        "投诉举报",
+        "--jurisdiction",
+        WEST,
+        "--description",
+        "12315 投诉：夜市摊点无证经营",
+        "--level",
+        "较大",
+        "--responsible-unit",
+        "西镇人民政府",
+        "--responsible-person",
+        "赵镇长",
+        "--measure",
+        "取缔无证摊点",
+        "--deadline",
+        "2026-10-09",
+        "--json",
+    )
     assert code == 0, err
     item = json.loads(out)
     assert item["source"] == "complaint" and item["level"] == "serious"
@@ -67,27 +96,44 @@ def test_cli_add_at_a_jurisdiction_with_given_duty(db_url, session, cli):
 
 def test_cli_add_without_an_officer_leaves_the_person_blank(db_url, session, cli):
     build_roster(session)
-    code, out, _ = cli("--db", db_url, "--today", "2026-09-24", "hazards", "add", "--source",
-                       "风险研判", "--jurisdiction", COUNTY, "--description", "节日期间集中供餐",
-                       "--level", "重大", "--json")
+    code, out, _ = cli(
+        "--db",
+        db_url,
+        "--today",
+        "2026-09-24",
+        "hazards",
+        "add",
+        "--source",
+        "风险研判",
+        "--jurisdiction",
+        COUNTY,
+        "--description",
+        "节日期间集中供餐",
+        "--level",
+        "重大",
+        "--json",
+    )
     item = json.loads(out)
     assert code == 0 and item["responsible_person"] is None
     assert item["responsible_unit"] == "福塘县市场监管所" and item["deadline"] == "2026-10-09"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--source", "督导", "--jurisdiction", EAST], "督导发现的隐患由督导记录自动生成"),
-    (["--source", "抽检", "--jurisdiction", EAST], "来源"),
-    (["--source", "其他"], "二选一"),
-    (["--source", "其他", "--jurisdiction", EAST, "--entity", "JY15101010000001"], "二选一"),
-    (["--source", "其他", "--entity", "JY00000000000000"], "找不到"),
-    (["--source", "其他", "--jurisdiction", "999"], "区划代码 999 不存在"),
-    (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "风险等级"),
-    (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026-09-01"], "早于发现日期"),
-    (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026/10/01"], "YYYY-MM-DD"),
-    (["--source", "其他", "--jurisdiction", EAST, "--found-on", "2026-09-25"], "晚于今天"),
-    (["--source", "其他", "--jurisdiction", EAST, "--description", "  "], "不能为空"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--source", "督导", "--jurisdiction", EAST], "督导发现的隐患由督导记录自动生成"),
+        (["--source", "抽检", "--jurisdiction", EAST], "来源"),
+        (["--source", "其他"], "二选一"),
+        (["--source", "其他", "--jurisdiction", EAST, "--entity", "JY15101010000001"], "二选一"),
+        (["--source", "其他", "--entity", "JY00000000000000"], "找不到"),
+        (["--source", "其他", "--jurisdiction", "999"], "区划代码 999 不存在"),
+        (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "风险等级"),
+        (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026-09-01"], "早于发现日期"),
+        (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026/10/01"], "YYYY-MM-DD"),
+        (["--source", "其他", "--jurisdiction", EAST, "--found-on", "2026-09-25"], "晚于今天"),
+        (["--source", "其他", "--jurisdiction", EAST, "--description", "  "], "不能为空"),
+    ],
+)
 def test_cli_add_refusals_write_nothing(db_url, session, cli, args, message):
     build_roster(session)
     defaults = {"--description": "隐患", "--level": "一般"}
@@ -102,40 +148,64 @@ def test_cli_add_refusals_write_nothing(db_url, session, cli, args, message):
 
 
 def _list(cli, db_url, *args) -> dict:
-    code, out, err = cli("--db", db_url, "--today", "2026-10-12", "hazards", "list", "--json",
-                         *args)
+    code, out, err = cli(
+        "--db", db_url, "--today", "2026-10-12", "hazards", "list", "--json", *args
+    )
     assert code == 0, err
     return json.loads(out)
 
 
 def test_cli_list_filters_and_overdue_working_days(db_url, session, cli):
     r = build_roster(session)
-    late = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"],
-                          deadline=D(2026, 9, 30), status="rectifying")
+    late = add_hazard_row(
+        session,
+        entity=r.e1,
+        officer=r.officers["BBV001"],
+        deadline=D(2026, 9, 30),
+        status="rectifying",
+    )
     due = add_hazard_row(session, entity=r.e2, deadline=D(2026, 10, 12), source="sampling")
-    closed = add_hazard_row(session, entity=r.e3, deadline=D(2026, 9, 1), status="closed",
-                            closed_on=D(2026, 9, 10))
-    office = add_hazard_row(session, place=r.county, deadline=D(2026, 10, 9), level="major",
-                            source="review")
+    closed = add_hazard_row(
+        session, entity=r.e3, deadline=D(2026, 9, 1), status="closed", closed_on=D(2026, 9, 10)
+    )
+    office = add_hazard_row(
+        session, place=r.county, deadline=D(2026, 10, 9), level="major", source="review"
+    )
     everything = _list(cli, db_url)
     assert everything["total"] == 4
     assert [h["id"] for h in everything["hazards"]] == [late.id, due.id, closed.id, office.id]
     first = everything["hazards"][0]
-    assert set(first) >= {"id", "entity_key", "entity_name", "jurisdiction_code", "source",
-                          "level", "status", "found_on", "deadline", "overdue_workdays",
-                          "closed_on", "responsible_unit", "responsible_person"}
+    assert set(first) >= {
+        "id",
+        "entity_key",
+        "entity_name",
+        "jurisdiction_code",
+        "source",
+        "level",
+        "status",
+        "found_on",
+        "deadline",
+        "overdue_workdays",
+        "closed_on",
+        "responsible_unit",
+        "responsible_person",
+    }
     assert first["entity_key"] == "JY15101010000001" and first["officer_id"] == "BBV001"
     # Due 2026-09-30, today 2026-10-12: 10-08, 10-09, 10-10 (make-up), 10-12 → 4 working days.
     assert first["overdue_workdays"] == 4 and first["overdue"] is True
     overdue = _list(cli, db_url, "--overdue")
     # Due 2026-10-09 (Friday): 10-10 (make-up Saturday) and 10-12 → 2; due today is not late.
-    assert {h["id"]: h["overdue_workdays"] for h in overdue["hazards"]} == {late.id: 4,
-                                                                             office.id: 2}
+    assert {h["id"]: h["overdue_workdays"] for h in overdue["hazards"]} == {
+        late.id: 4,
+        office.id: 2,
+    }
     assert [h["id"] for h in _list(cli, db_url, "--status", "已销号")["hazards"]] == [closed.id]
     assert _list(cli, db_url, "--status", "逾期")["total"] == 2
     assert _list(cli, db_url, "--status", "未销号")["total"] == 3
-    assert [h["id"] for h in _list(cli, db_url, "--jurisdiction", EAST)["hazards"]] == \
-        [late.id, closed.id]
+    assert [h["id"] for h in _list(cli, db_url, "--jurisdiction", EAST)["hazards"]] == [
+        late.id,
+        closed.id,
+    ]
     assert [h["id"] for h in _list(cli, db_url, "--source", "抽检不合格")["hazards"]] == [due.id]
     limited = _list(cli, db_url, "--limit", "1")
     assert limited["total"] == 4 and len(limited["hazards"]) == 1
@@ -162,15 +232,30 @@ def _visit_on(session, assignment, *, answers: dict, problems: list) -> tuple:
 
     officer = session.get(Officer, assignment.officer_id)
     entity = session.get(Entity, assignment.entity_id)
-    task = InspectionTask(source="routine", period="2026Q3", due_date=D(2026, 9, 30),
-                          status="done", assignment_id=assignment.id, officer_id=officer.id,
-                          entity_id=entity.id, jurisdiction_id=officer.jurisdiction_id,
-                          created_on=D(2026, 7, 1), done_on=D(2026, 9, 24))
+    task = InspectionTask(
+        source="routine",
+        period="2026Q3",
+        due_date=D(2026, 9, 30),
+        status="done",
+        assignment_id=assignment.id,
+        officer_id=officer.id,
+        entity_id=entity.id,
+        jurisdiction_id=officer.jurisdiction_id,
+        created_on=D(2026, 7, 1),
+        done_on=D(2026, 9, 24),
+    )
     session.add(task)
     session.flush()
-    record = InspectionRecord(task_id=task.id, officer_id=officer.id, entity_id=entity.id,
-                              recorded_by=officer.code, visit_date=D(2026, 9, 24), mode="onsite",
-                              answers=answers, problems=problems)
+    record = InspectionRecord(
+        task_id=task.id,
+        officer_id=officer.id,
+        entity_id=entity.id,
+        recorded_by=officer.code,
+        visit_date=D(2026, 9, 24),
+        mode="onsite",
+        answers=answers,
+        problems=problems,
+    )
     session.add(record)
     session.flush()
     return record, task
@@ -182,30 +267,41 @@ def test_a_visit_opens_one_hazard_per_no_and_per_problem(session, set_today):
     set_today("2026-09-24")
     r = build_roster(session)
     items = load_checklist().items
-    no = [i for i in items if i.hazard_level == "serious"][:1] + \
-        [i for i in items if i.hazard_level == "major"][:1]
+    no = [i for i in items if i.hazard_level == "serious"][:1] + [
+        i for i in items if i.hazard_level == "major"
+    ][:1]
     others = [i for i in items if i not in no][:2]
     answers = {no[0].id: "否", no[1].id: "否", others[0].id: "是", others[1].id: "不涉及"}
-    problems = [{"description": "冷藏柜温度显示 12℃", "level": "较大"},
-                {"description": "垃圾桶未加盖", "level": "一般"}]
+    problems = [
+        {"description": "冷藏柜温度显示 12℃", "level": "较大"},
+        {"description": "垃圾桶未加盖", "level": "一般"},
+    ]
     record, task = _visit(session, r, answers=answers, problems=problems)
     hazards = open_hazards_for_record(session=session, record=record, task=task)
     session.commit()
     got = [(h.checklist_item, h.level, h.deadline) for h in hazards]
-    assert got == [(no[0].id, "serious", D(2026, 10, 15)), (no[1].id, "major", D(2026, 10, 9)),
-                   (None, "serious", D(2026, 10, 15)), (None, "general", D(2026, 10, 22))]
+    assert got == [
+        (no[0].id, "serious", D(2026, 10, 15)),
+        (no[1].id, "major", D(2026, 10, 9)),
+        (None, "serious", D(2026, 10, 15)),
+        (None, "general", D(2026, 10, 22)),
+    ]
     assert no[0].text in hazards[0].description and hazards[2].description == "冷藏柜温度显示 12℃"
     for h in hazards:
         assert (h.source, h.status, h.found_on) == ("inspection", "pending", D(2026, 9, 24))
-        assert (h.record_id, h.entity_id, h.jurisdiction_id) == (record.id, r.e1.id,
-                                                                 r.east_village.id)
+        assert (h.record_id, h.entity_id, h.jurisdiction_id) == (
+            record.id,
+            r.e1.id,
+            r.east_village.id,
+        )
         assert h.officer_id == r.officers["BBV001"].id
         assert (h.responsible_unit, h.responsible_person) == ("东镇市场监管所", "李村干")
     opened = session.exec(select(AuditEvent).where(AuditEvent.action == "hazard.open")).all()
     assert len(opened) == 4 and {e.actor for e in opened} == {"BBV001"}
     # Called again for the same record: nothing new.
-    assert [h.id for h in open_hazards_for_record(session=session, record=record, task=task)] \
-        == [h.id for h in hazards]
+    assert [h.id for h in open_hazards_for_record(session=session, record=record, task=task)] == [
+        h.id for h in hazards
+    ]
     assert len(session.exec(select(Hazard)).all()) == 4
 
 
@@ -215,8 +311,9 @@ def test_a_clean_visit_opens_nothing_and_a_bad_problem_is_refused(session, set_t
     record, task = _visit(session, r, answers={}, problems=[])
     assert open_hazards_for_record(session=session, record=record, task=task) == []
     session.rollback()
-    record, task = _visit(session, r, answers={},
-                          problems=[{"description": "无健康证", "level": "严重"}])
+    record, task = _visit(
+        session, r, answers={}, problems=[{"description": "无健康证", "level": "严重"}]
+    )
     with pytest.raises(BadInput, match="风险等级"):
         open_hazards_for_record(session=session, record=record, task=task)
 
@@ -230,18 +327,22 @@ def test_a_visit_in_the_demo_town(engine, session, set_today):
     demo.fill(engine=engine, scale="town", seed=2)
     assignment = session.exec(select(Assignment).where(Assignment.end_date.is_(None))).first()
     officer = session.get(Officer, assignment.officer_id)
-    record, task = _visit_on(session, assignment, answers={},
-                             problems=[{"description": "无消毒记录", "level": "一般"}])
-    hazard, = open_hazards_for_record(session=session, record=record, task=task)
+    record, task = _visit_on(
+        session, assignment, answers={}, problems=[{"description": "无消毒记录", "level": "一般"}]
+    )
+    (hazard,) = open_hazards_for_record(session=session, record=record, task=task)
     township = session.exec(select(Jurisdiction).where(Jurisdiction.level == "township")).one()
     assert hazard.responsible_unit == f"{township.name}市场监管所"
     assert hazard.responsible_person == officer.name and hazard.deadline == D(2026, 10, 22)
 
 
-@pytest.mark.parametrize(("line", "key"), [
-    ('responsible_unit = "{town}市场监管所"', "hazards.responsible_unit"),
-    ('evidence_types = ["txt"]', "hazards.evidence_types"),
-])
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ('responsible_unit = "{town}市场监管所"', "hazards.responsible_unit"),
+        ('evidence_types = ["txt"]', "hazards.evidence_types"),
+    ],
+)
 def test_a_broken_hazard_policy_stops_the_command(tmp_path, monkeypatch, cli, line, key):
     import re
     import shutil

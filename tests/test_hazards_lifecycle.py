@@ -13,8 +13,12 @@ from services.hazards.lifecycle import move_hazard
 from tests.test_hazards_support import PNG, add_hazard_row, build_roster
 
 STATES = ("pending", "rectifying", "awaiting_verification", "closed")
-LABELS = {"pending": "待整改", "rectifying": "整改中", "awaiting_verification": "待验收",
-          "closed": "已销号"}
+LABELS = {
+    "pending": "待整改",
+    "rectifying": "整改中",
+    "awaiting_verification": "待验收",
+    "closed": "已销号",
+}
 # The hazard is at 东村 (under 东镇) and covered by BBV001.
 ACTORS = {
     "covering officer": "BBV001",
@@ -26,8 +30,11 @@ ACTORS = {
 }
 ALLOWED = {  # (from, to) → who may; everything else is refused
     ("pending", "rectifying"): {"covering officer", "township supervisor", "county admin"},
-    ("rectifying", "awaiting_verification"):
-        {"covering officer", "township supervisor", "county admin"},
+    ("rectifying", "awaiting_verification"): {
+        "covering officer",
+        "township supervisor",
+        "county admin",
+    },
     ("awaiting_verification", "closed"): {"township supervisor", "county admin"},
     ("awaiting_verification", "rectifying"): {"township supervisor", "county admin"},
 }
@@ -53,10 +60,21 @@ def test_every_actor_and_target_from_a_state(session, set_today, data_dir, png, 
     for actor, account in ACTORS.items():
         for target in STATES:
             closed_on = dt.date(2026, 10, 1) if state == "closed" else None
-            hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"],
-                                    status=state, closed_on=closed_on)
-            call = dict(session=session, hazard_id=hazard.id, target=LABELS[target],
-                        by=account, evidence_files=[png], note="复查发现仍未整改到位")
+            hazard = add_hazard_row(
+                session,
+                entity=r.e1,
+                officer=r.officers["BBV001"],
+                status=state,
+                closed_on=closed_on,
+            )
+            call = dict(
+                session=session,
+                hazard_id=hazard.id,
+                target=LABELS[target],
+                by=account,
+                evidence_files=[png],
+                note="复查发现仍未整改到位",
+            )
             if actor in ALLOWED.get((state, target), ()):
                 result = move_hazard(**call)
                 session.commit()
@@ -74,10 +92,16 @@ def test_every_actor_and_target_from_a_state(session, set_today, data_dir, png, 
             session.rollback()
             session.refresh(hazard)
             assert (hazard.status, hazard.closed_on) == (state, closed_on)
-            assert session.exec(select(AuditEvent).where(
-                AuditEvent.object_id == str(hazard.id))).all() == []
-            assert session.exec(select(HazardEvidence).where(
-                HazardEvidence.hazard_id == hazard.id)).all() == []
+            assert (
+                session.exec(select(AuditEvent).where(AuditEvent.object_id == str(hazard.id))).all()
+                == []
+            )
+            assert (
+                session.exec(
+                    select(HazardEvidence).where(HazardEvidence.hazard_id == hazard.id)
+                ).all()
+                == []
+            )
 
 
 def test_an_office_held_hazard_is_moved_by_offices_only(session, set_today, data_dir, png):
@@ -88,62 +112,88 @@ def test_an_office_held_hazard_is_moved_by_offices_only(session, set_today, data
         move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="BBA001")
     session.rollback()
     move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA")
-    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="dbA",
-                evidence_files=[png])
+    move_hazard(
+        session=session, hazard_id=hazard.id, target="待验收", by="dbA", evidence_files=[png]
+    )
     move_hazard(session=session, hazard_id=hazard.id, target="销号", by="admin")
     session.commit()
     assert session.get(Hazard, hazard.id).status == "closed"
 
 
-def test_reporting_needs_evidence_and_sending_back_needs_a_reason(session, set_today, data_dir,
-                                                                  png):
+def test_reporting_needs_evidence_and_sending_back_needs_a_reason(
+    session, set_today, data_dir, png
+):
     set_today("2026-10-12")
     r = build_roster(session)
-    hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"],
-                            status="rectifying")
+    hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"], status="rectifying")
     with pytest.raises(BadInput, match="至少一个整改证据文件"):
         move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001")
     session.rollback()
-    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001",
-                evidence_files=[png])
+    move_hazard(
+        session=session, hazard_id=hazard.id, target="待验收", by="BBV001", evidence_files=[png]
+    )
     session.commit()
     with pytest.raises(BadInput, match="写明原因"):
         move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA", note="  ")
     session.rollback()
-    move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA",
-                note="照片显示防蝇帘仍未安装")
+    move_hazard(
+        session=session,
+        hazard_id=hazard.id,
+        target="整改中",
+        by="dbA",
+        note="照片显示防蝇帘仍未安装",
+    )
     session.commit()
     assert session.get(Hazard, hazard.id).status == "rectifying"
 
 
-def test_every_move_is_audited_with_its_evidence_and_note(session, set_today, data_dir, png,
-                                                          tmp_path):
+def test_every_move_is_audited_with_its_evidence_and_note(
+    session, set_today, data_dir, png, tmp_path
+):
     set_today("2026-10-12")
     r = build_roster(session)
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
     pdf = tmp_path / "整改报告.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
-    steps = [("整改中", "BBV001", [], None), ("待验收", "BBV001", [png, pdf], "已更换"),
-             ("整改中", "dbA", [], "标签仍不全"), ("待验收", "BBV001", [png], None),
-             ("已销号", "dbA", [], "现场复查合格")]
+    steps = [
+        ("整改中", "BBV001", [], None),
+        ("待验收", "BBV001", [png, pdf], "已更换"),
+        ("整改中", "dbA", [], "标签仍不全"),
+        ("待验收", "BBV001", [png], None),
+        ("已销号", "dbA", [], "现场复查合格"),
+    ]
     for target, by, files, note in steps:
-        move_hazard(session=session, hazard_id=hazard.id, target=target, by=by,
-                    evidence_files=files, note=note)
+        move_hazard(
+            session=session,
+            hazard_id=hazard.id,
+            target=target,
+            by=by,
+            evidence_files=files,
+            note=note,
+        )
     session.commit()
-    events = session.exec(select(AuditEvent).where(AuditEvent.action == "hazard.move")
-                          .order_by(AuditEvent.id)).all()
-    png_hash = session.exec(select(HazardEvidence.sha256)
-                            .where(HazardEvidence.filename == "整改照片.png")).one()
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "hazard.move").order_by(AuditEvent.id)
+    ).all()
+    png_hash = session.exec(
+        select(HazardEvidence.sha256).where(HazardEvidence.filename == "整改照片.png")
+    ).one()
     assert [(e.actor, e.before["status"], e.after["status"]) for e in events] == [
         ("BBV001", "pending", "rectifying"),
         ("BBV001", "rectifying", "awaiting_verification"),
         ("dbA", "awaiting_verification", "rectifying"),
         ("BBV001", "rectifying", "awaiting_verification"),
-        ("dbA", "awaiting_verification", "closed")]
+        ("dbA", "awaiting_verification", "closed"),
+    ]
     assert [e.after["note"] for e in events] == [None, "已更换", "标签仍不全", None, "现场复查合格"]
     assert len(events[1].after["evidence"]) == 2 and events[3].after["evidence"] == [png_hash]
-    assert [e.after["actor_kind"] for e in events] == ["officer", "officer", "supervisor",
-                                                      "officer", "supervisor"]
+    assert [e.after["actor_kind"] for e in events] == [
+        "officer",
+        "officer",
+        "supervisor",
+        "officer",
+        "supervisor",
+    ]
     assert events[4].after["closed_on"] == "2026-10-12"
     assert all(e.object_type == "hazard" and e.object_id == str(hazard.id) for e in events)
     # The same photo reported twice is stored and linked once.
@@ -152,10 +202,21 @@ def test_every_move_is_audited_with_its_evidence_and_note(session, set_today, da
 
 def test_cli_move_refusal_is_one_line_exit_2_and_writes_nothing(db_url, session, cli, png):
     r = build_roster(session)
-    hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"],
-                            status="awaiting_verification")
-    code, out, err = cli("--db", db_url, "--today", "2026-10-12", "hazards", "move",
-                         str(hazard.id), "已销号", "--by", "BBV001")
+    hazard = add_hazard_row(
+        session, entity=r.e1, officer=r.officers["BBV001"], status="awaiting_verification"
+    )
+    code, out, err = cli(
+        "--db",
+        db_url,
+        "--today",
+        "2026-10-12",
+        "hazards",
+        "move",
+        str(hazard.id),
+        "已销号",
+        "--by",
+        "BBV001",
+    )
     assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
     assert "包保干部只能报告整改，不能验收或销号" in err
     assert "待验收 → 已销号" in err and "待验收 → 整改中" in err
@@ -164,12 +225,15 @@ def test_cli_move_refusal_is_one_line_exit_2_and_writes_nothing(db_url, session,
     assert session.exec(select(AuditEvent)).all() == []
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["999", "整改中", "--by", "dbA"], "隐患 999 不存在"),
-    (["{id}", "完成", "--by", "dbA"], "状态 '完成' 无效"),
-    (["{id}", "整改中", "--by", "nobody"], "账号 'nobody' 不存在"),
-    (["{id}", "整改中"], "缺少选项"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["999", "整改中", "--by", "dbA"], "隐患 999 不存在"),
+        (["{id}", "完成", "--by", "dbA"], "状态 '完成' 无效"),
+        (["{id}", "整改中", "--by", "nobody"], "账号 'nobody' 不存在"),
+        (["{id}", "整改中"], "缺少选项"),
+    ],
+)
 def test_cli_move_bad_input(db_url, session, cli, args, message):
     r = build_roster(session)
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
@@ -183,8 +247,9 @@ def test_cli_full_cycle_with_evidence(db_url, session, cli, png, data_dir):
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
     base = ("--db", db_url, "--today", "2026-10-12", "hazards", "move", str(hazard.id))
     assert cli(*base, "整改中", "--by", "BBV001")[0] == 0
-    code, out, err = cli(*base, "待验收", "--by", "BBV001", "--evidence", str(png),
-                         "--evidence", str(png), "--json")
+    code, out, err = cli(
+        *base, "待验收", "--by", "BBV001", "--evidence", str(png), "--evidence", str(png), "--json"
+    )
     assert code == 0, err
     moved = json.loads(out)
     assert moved["to"] == "awaiting_verification" and len(moved["evidence"]) == 1

@@ -34,8 +34,17 @@ def test_no_flow_file_shadows_a_top_level_package():
 
 
 def test_required_top_level_folders_exist():
-    for folder in ("flows", "models", "notifications", "config", "tests", "services", "cli",
-                   "migrations", "bench"):
+    for folder in (
+        "flows",
+        "models",
+        "notifications",
+        "config",
+        "tests",
+        "services",
+        "cli",
+        "migrations",
+        "bench",
+    ):
         assert (ROOT / folder).is_dir(), folder
     assert (ROOT / "pyproject.toml").is_file()
     assert (ROOT / "uv.lock").is_file()
@@ -43,9 +52,11 @@ def test_required_top_level_folders_exist():
 
 def test_layers_never_import_upwards():
     """models → services → flows/web/cli: lower layers import nothing from higher ones."""
-    higher = {"models": ("services", "flows", "web", "cli", "notifications", "reports"),
-              "services": ("flows", "web", "cli"),
-              "config": ("services", "flows", "web", "cli")}
+    higher = {
+        "models": ("services", "flows", "web", "cli", "notifications", "reports"),
+        "services": ("flows", "web", "cli"),
+        "config": ("services", "flows", "web", "cli"),
+    }
     offenders = []
     for layer, forbidden in higher.items():
         for path in (ROOT / layer).rglob("*.py"):

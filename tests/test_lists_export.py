@@ -10,8 +10,16 @@ from openpyxl import load_workbook
 from tests.test_hazards_support import EAST, add_hazard_row, build_roster
 
 D = dt.date
-LIST_HEADERS = ["序号", "风险点/隐患描述", "来源", "风险等级", "主体名称", "所属区划", "发现日期",
-                "状态"]
+LIST_HEADERS = [
+    "序号",
+    "风险点/隐患描述",
+    "来源",
+    "风险等级",
+    "主体名称",
+    "所属区划",
+    "发现日期",
+    "状态",
+]
 DUTY_HEADERS = ["序号", "隐患描述", "责任单位", "责任人", "整改措施", "整改时限", "完成情况"]
 
 
@@ -20,29 +28,55 @@ def hazards(session):
     """Five hazards around 2026Q3 (today 2026-10-12 in the tests)."""
     r = build_roster(session)
     made = {
-        "q2 closed": add_hazard_row(session, entity=r.e1, found_on=D(2026, 5, 6),
-                                    deadline=D(2026, 5, 27), status="closed",
-                                    closed_on=D(2026, 6, 1)),
-        "carried": add_hazard_row(session, entity=r.e1, found_on=D(2026, 6, 10),
-                                  deadline=D(2026, 7, 1), status="rectifying",
-                                  description="=cmd|' /C calc'!A0", responsible_unit="东镇市场监管所",
-                                  responsible_person="李村干", measure="+限期整改"),
-        "closed in q3": add_hazard_row(session, entity=r.e2, found_on=D(2026, 7, 6),
-                                       deadline=D(2026, 7, 27), status="closed",
-                                       closed_on=D(2026, 7, 20), level="major",
-                                       source="sampling", description="@SUM(A1:A2)"),
-        "open": add_hazard_row(session, place=r.east, found_on=D(2026, 9, 24),
-                               deadline=D(2026, 10, 22), source="complaint",
-                               description="-1+2 夜市摊点无证经营\n（12315）"),
-        "q4": add_hazard_row(session, entity=r.e3, found_on=D(2026, 10, 9),
-                             deadline=D(2026, 10, 30)),
+        "q2 closed": add_hazard_row(
+            session,
+            entity=r.e1,
+            found_on=D(2026, 5, 6),
+            deadline=D(2026, 5, 27),
+            status="closed",
+            closed_on=D(2026, 6, 1),
+        ),
+        "carried": add_hazard_row(
+            session,
+            entity=r.e1,
+            found_on=D(2026, 6, 10),
+            deadline=D(2026, 7, 1),
+            status="rectifying",
+            description="=cmd|' /C calc'!A0",
+            responsible_unit="东镇市场监管所",
+            responsible_person="李村干",
+            measure="+限期整改",
+        ),
+        "closed in q3": add_hazard_row(
+            session,
+            entity=r.e2,
+            found_on=D(2026, 7, 6),
+            deadline=D(2026, 7, 27),
+            status="closed",
+            closed_on=D(2026, 7, 20),
+            level="major",
+            source="sampling",
+            description="@SUM(A1:A2)",
+        ),
+        "open": add_hazard_row(
+            session,
+            place=r.east,
+            found_on=D(2026, 9, 24),
+            deadline=D(2026, 10, 22),
+            source="complaint",
+            description="-1+2 夜市摊点无证经营\n（12315）",
+        ),
+        "q4": add_hazard_row(
+            session, entity=r.e3, found_on=D(2026, 10, 9), deadline=D(2026, 10, 30)
+        ),
     }
     return r, made
 
 
 def _export(cli, db_url, path, *args):
-    code, out, err = cli("--db", db_url, "--today", "2026-10-12", "lists", "export", str(path),
-                         *args)
+    code, out, err = cli(
+        "--db", db_url, "--today", "2026-10-12", "lists", "export", str(path), *args
+    )
     assert code == 0, err
     return out
 
@@ -74,20 +108,60 @@ def test_quarter_workbook_headers_rows_and_print_settings(db_url, cli, hazards, 
         for cell in (*ws[3], *ws[ws.max_row]):
             assert cell.border.left.style == cell.border.bottom.style == "thin"
     assert _body(lists) == [
-        [1, "=cmd|' /C calc'!A0", "督导", "一般", "东村好味餐馆", "东镇东村",
-         dt.datetime(2026, 6, 10), "整改中"],
-        [2, "@SUM(A1:A2)", "抽检不合格", "重大", "西村便民超市", "西镇西村",
-         dt.datetime(2026, 7, 6), "已销号"],
-        [3, "-1+2 夜市摊点无证经营\n（12315）", "投诉举报", "一般", "—", "东镇",
-         dt.datetime(2026, 9, 24), "待整改"]]
+        [
+            1,
+            "=cmd|' /C calc'!A0",
+            "督导",
+            "一般",
+            "东村好味餐馆",
+            "东镇东村",
+            dt.datetime(2026, 6, 10),
+            "整改中",
+        ],
+        [
+            2,
+            "@SUM(A1:A2)",
+            "抽检不合格",
+            "重大",
+            "西村便民超市",
+            "西镇西村",
+            dt.datetime(2026, 7, 6),
+            "已销号",
+        ],
+        [
+            3,
+            "-1+2 夜市摊点无证经营\n（12315）",
+            "投诉举报",
+            "一般",
+            "—",
+            "东镇",
+            dt.datetime(2026, 9, 24),
+            "待整改",
+        ],
+    ]
     assert _body(duty) == [
         # Due 2026-07-01: 73 weekdays from 07-02 to 10-12, minus 09-25 and the five weekdays
         # of 10-01…07, plus the make-up Sunday 09-20 and Saturday 10-10 = 69 working days.
-        [1, "=cmd|' /C calc'!A0", "东镇市场监管所", "李村干", "+限期整改",
-         dt.datetime(2026, 7, 1), "逾期69个工作日"],
+        [
+            1,
+            "=cmd|' /C calc'!A0",
+            "东镇市场监管所",
+            "李村干",
+            "+限期整改",
+            dt.datetime(2026, 7, 1),
+            "逾期69个工作日",
+        ],
         [2, "@SUM(A1:A2)", None, None, None, dt.datetime(2026, 7, 27), "已销号（2026-07-20）"],
-        [3, "-1+2 夜市摊点无证经营\n（12315）", None, None, None, dt.datetime(2026, 10, 22),
-         "待整改"]]
+        [
+            3,
+            "-1+2 夜市摊点无证经营\n（12315）",
+            None,
+            None,
+            None,
+            dt.datetime(2026, 10, 22),
+            "待整改",
+        ],
+    ]
     assert lists["G4"].number_format == "yyyy-mm-dd"
 
 
@@ -98,8 +172,7 @@ def test_formula_like_text_stays_text(db_url, cli, hazards, tmp_path):
         sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
     assert sheets and all("<f>" not in xml and "<f " not in xml for xml in sheets)
     wb = load_workbook(path)
-    for ws, cells in ((wb["风险隐患清单"], ("B4", "B5", "B6")),
-                      (wb["治理责任清单"], ("B4", "E4"))):
+    for ws, cells in ((wb["风险隐患清单"], ("B4", "B5", "B6")), (wb["治理责任清单"], ("B4", "E4"))):
         for ref in cells:
             assert ws[ref].data_type == "s" and ws[ref].quotePrefix is True, ref
     assert wb["风险隐患清单"]["E4"].quotePrefix is False  # plain text keeps the plain style
@@ -115,7 +188,10 @@ def test_filters_all_time_status_and_jurisdiction(db_url, cli, hazards, tmp_path
     open_only = tmp_path / "open.xlsx"
     _export(cli, db_url, open_only, "--status", "未销号")
     assert [row[1] for row in _body(load_workbook(open_only)["风险隐患清单"])] == [
-        "=cmd|' /C calc'!A0", "-1+2 夜市摊点无证经营\n（12315）", "隐患"]
+        "=cmd|' /C calc'!A0",
+        "-1+2 夜市摊点无证经营\n（12315）",
+        "隐患",
+    ]
     east = tmp_path / "east.xlsx"
     _export(cli, db_url, east, "--jurisdiction", EAST, "--quarter", "2026Q3")
     wb = load_workbook(east)
@@ -132,14 +208,18 @@ def test_an_empty_list_is_still_a_printable_workbook(db_url, session, cli, tmp_p
         assert ws.max_row == 3 and ws.freeze_panes == "A4" and "共 0 项" in ws["A2"].value
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["lists.xlsx", "--quarter", "2026-09"], "季度"),
-    (["lists.csv"], ".xlsx"),
-    (["lists.xlsx", "--jurisdiction", "42"], "区划代码 42 不存在"),
-    (["lists.xlsx", "--status", "好"], "状态"),
-])
-def test_bad_input_exits_2_and_writes_no_file(db_url, session, cli, tmp_path, monkeypatch,
-                                              args, message):
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["lists.xlsx", "--quarter", "2026-09"], "季度"),
+        (["lists.csv"], ".xlsx"),
+        (["lists.xlsx", "--jurisdiction", "42"], "区划代码 42 不存在"),
+        (["lists.xlsx", "--status", "好"], "状态"),
+    ],
+)
+def test_bad_input_exits_2_and_writes_no_file(
+    db_url, session, cli, tmp_path, monkeypatch, args, message
+):
     build_roster(session)
     monkeypatch.chdir(tmp_path)
     code, out, err = cli("--db", db_url, "lists", "export", *args)

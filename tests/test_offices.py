@@ -32,7 +32,8 @@ def test_place_names_group_by_township(session):
 
 
 def test_inactive_users_and_roles_outside_the_policy_do_not_make_an_office(
-        session, tmp_path, monkeypatch):
+    session, tmp_path, monkeypatch
+):
     roster = build_roster(session)
     session.execute(update(User).where(User.account == "donghe").values(active=False))
     session.commit()

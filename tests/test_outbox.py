@@ -18,14 +18,27 @@ WEBHOOK_KEY = "wecom-SECRET-693a91f6"
 
 
 def _mail(n: int) -> Outgoing:
-    return Outgoing("email", f"officer:V{n:03d}", f"干部{n} <v{n:03d}@example.cn>",
-                    f"【包保督导提醒】第 {n} 封", f"正文 {n}", f"<p>正文 {n}</p>",
-                    f"digest:officer:V{n:03d}:2026-10-13:email")
+    return Outgoing(
+        "email",
+        f"officer:V{n:03d}",
+        f"干部{n} <v{n:03d}@example.cn>",
+        f"【包保督导提醒】第 {n} 封",
+        f"正文 {n}",
+        f"<p>正文 {n}</p>",
+        f"digest:officer:V{n:03d}:2026-10-13:email",
+    )
 
 
 def _robot_note() -> Outgoing:
-    return Outgoing("wecom", "office:510101000000", "office:510101000000", "【逾期督办】",
-                    "### 逾期督办", None, "digest:office:510101000000:2026-10-13:wecom")
+    return Outgoing(
+        "wecom",
+        "office:510101000000",
+        "office:510101000000",
+        "【逾期督办】",
+        "### 逾期督办",
+        None,
+        "digest:office:510101000000:2026-10-13:wecom",
+    )
 
 
 @pytest.fixture
@@ -35,8 +48,7 @@ def channels(monkeypatch, tmp_path, set_today):
     monkeypatch.setenv("BAOBAO_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("BAOBAO_SMTP_PORT", str(mail.port))
     monkeypatch.setenv("BAOBAO_WECOM_WEBHOOK", f"{robot.url}/send?key={WEBHOOK_KEY}")
-    folder = policy_dir(tmp_path, retry_backoff_minutes=[0], max_attempts=3,
-                        send_timeout_seconds=1)
+    folder = policy_dir(tmp_path, retry_backoff_minutes=[0], max_attempts=3, send_timeout_seconds=1)
     monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(folder))
     settings.reset()
     set_today("2026-10-13")
@@ -46,8 +58,9 @@ def channels(monkeypatch, tmp_path, set_today):
 
 
 def _rows(session):
-    return session.execute(text("SELECT id, status, attempts, last_error, dedupe_key "
-                                "FROM notification ORDER BY id")).all()
+    return session.execute(
+        text("SELECT id, status, attempts, last_error, dedupe_key FROM notification ORDER BY id")
+    ).all()
 
 
 def test_enqueue_once_per_dedupe_key(session, channels):
@@ -55,7 +68,8 @@ def test_enqueue_once_per_dedupe_key(session, channels):
     assert outbox.enqueue(session=session, messages=[_mail(2), _mail(1), _mail(3)]) == 1
     assert [r.dedupe_key for r in _rows(session)] == [_mail(n).dedupe_key for n in (1, 2, 3)]
     assert outbox.existing_keys(session=session, keys=["x", _mail(3).dedupe_key]) == {
-        _mail(3).dedupe_key}
+        _mail(3).dedupe_key
+    }
 
 
 def test_deliver_sends_each_row_once(session, channels):
@@ -87,7 +101,9 @@ def test_mail_server_down_keeps_rows_then_retry_delivers_once(session, channels)
     assert outbox.retry(session=session, actor="test") == 0
     assert outbox.deliver(session=session)["sent"] == 0
     assert sorted(m["Subject"] for _, m in mail.messages) == [
-        "【包保督导提醒】第 1 封", "【包保督导提醒】第 2 封"]
+        "【包保督导提醒】第 1 封",
+        "【包保督导提醒】第 2 封",
+    ]
 
 
 def test_a_temporary_smtp_refusal_is_retried_and_delivered_once(session, channels):
@@ -105,19 +121,18 @@ def test_a_temporary_smtp_refusal_is_retried_and_delivered_once(session, channel
     assert {(r.status, r.last_error) for r in _rows(session)} == {("sent", None)}
 
 
-def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monkeypatch,
-                                               set_today):
+def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monkeypatch, set_today):
     (tmp_path / "b").mkdir()
-    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(policy_dir(tmp_path / "b",
-                                                            retry_backoff_minutes=[30])))
+    monkeypatch.setenv(
+        "BAOBAO_CONFIG_DIR", str(policy_dir(tmp_path / "b", retry_backoff_minutes=[30]))
+    )
     settings.reset()
     set_today("2026-10-13")
     outbox.enqueue(session=session, messages=[_mail(1)])
     outbox.deliver(session=session)
     outbox.deliver(session=session)  # within 30 minutes: not tried again
     assert [(r.status, r.attempts) for r in _rows(session)] == [("queued", 1)]
-    session.execute(text("UPDATE notification SET sent_at = :t"),
-                    {"t": dt.datetime(2020, 1, 1)})
+    session.execute(text("UPDATE notification SET sent_at = :t"), {"t": dt.datetime(2020, 1, 1)})
     session.commit()
     outbox.deliver(session=session)
     assert [r.attempts for r in _rows(session)] == [2]
@@ -125,8 +140,10 @@ def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monk
 
 def test_robot_errcode_and_5xx_are_retried_and_delivered_once(session, channels):
     _, robot = channels
-    robot.replies += [("json", {"errcode": 45009, "errmsg": "api freq out of limit"}),
-                      ("status", 502)]
+    robot.replies += [
+        ("json", {"errcode": 45009, "errmsg": "api freq out of limit"}),
+        ("status", 502),
+    ]
     outbox.enqueue(session=session, messages=[_robot_note()])
     assert outbox.deliver(session=session)["failed"] == 1
     assert "errcode=45009" in _rows(session)[0].last_error
@@ -160,11 +177,12 @@ def test_a_claimed_row_is_never_taken_twice(session, channels):
     with pytest.raises(BadInput, match="正在投递"):
         outbox.retry(session=session, notification_id=claimed.id, actor="test")
 
-    session.execute(text("UPDATE notification SET sent_at = :t WHERE id = :id"),
-                    {"t": dt.datetime(2020, 1, 1), "id": claimed.id})  # claim_timeout passed
+    session.execute(
+        text("UPDATE notification SET sent_at = :t WHERE id = :id"),
+        {"t": dt.datetime(2020, 1, 1), "id": claimed.id},
+    )  # claim_timeout passed
     session.commit()
-    assert outbox.deliver(session=session) == {"sent": 0, "failed": 0, "unknown": 1,
-                                               "waiting": 0}
+    assert outbox.deliver(session=session) == {"sent": 0, "failed": 0, "unknown": 1, "waiting": 0}
     row = next(r for r in _rows(session) if r.id == claimed.id)
     assert row.status == "failed" and "投递过程中断" in row.last_error
     assert outbox.retry(session=session, actor="test") == 0
@@ -195,8 +213,9 @@ def test_no_secret_reaches_the_database(session, channels):
     robot.replies.append(("json", {"errcode": 93000, "errmsg": f"bad key {WEBHOOK_KEY}"}))
     outbox.enqueue(session=session, messages=[_robot_note()])
     outbox.deliver(session=session)
-    dump = " ".join(str(v) for row in session.execute(text("SELECT * FROM notification"))
-                    for v in row)
+    dump = " ".join(
+        str(v) for row in session.execute(text("SELECT * FROM notification")) for v in row
+    )
     assert "errcode=93000" in dump and WEBHOOK_KEY not in dump and robot.url not in dump
 
 
@@ -210,7 +229,8 @@ def test_unconfigured_mail_is_a_failure_not_a_loss(session, channels, monkeypatc
 
 
 def test_attachments_travel_through_the_outbox_and_a_missing_one_fails_in_chinese(
-        session, channels, tmp_path):
+    session, channels, tmp_path
+):
     mail, _ = channels
     mail.start()
     report = tmp_path / "青石县季度汇报.pdf"
@@ -230,16 +250,23 @@ def test_attachments_travel_through_the_outbox_and_a_missing_one_fails_in_chines
     assert "附件文件不存在" in _rows(session)[1].last_error
 
 
-def test_briefing_mail_attaches_the_docx_and_the_pdf(session, channels, tmp_path,
-                                                     monkeypatch, set_today):
+def test_briefing_mail_attaches_the_docx_and_the_pdf(
+    session, channels, tmp_path, monkeypatch, set_today
+):
     from models.briefing import Briefing
     from services.reporting.briefing import mail as briefing_mail
 
     mail, _ = channels
     mail.start()
     (tmp_path / "p").mkdir()
-    monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(policy_dir(
-        tmp_path / "p", recipients=["县委办 <xwb@example.cn>"], retry_backoff_minutes=[0])))
+    monkeypatch.setenv(
+        "BAOBAO_CONFIG_DIR",
+        str(
+            policy_dir(
+                tmp_path / "p", recipients=["县委办 <xwb@example.cn>"], retry_backoff_minutes=[0]
+            )
+        ),
+    )
     settings.reset()
     set_today("2026-10-13")
     files = []
@@ -247,34 +274,53 @@ def test_briefing_mail_attaches_the_docx_and_the_pdf(session, channels, tmp_path
         path = tmp_path / f"青石县2026年第三季度食品安全包保工作情况汇报.{fmt}"
         path.write_bytes(data)
         files.append({"format": fmt, "path": str(path), "sha256": "ab" * 32, "size": len(data)})
-    doc = {"title": "青石县2026年第三季度食品安全包保工作情况汇报", "issuer": "青石县食安办",
-           "date": "2026年10月13日"}
-    result = briefing_mail.queue(session=session, briefing=Briefing(id=7, files=files),
-                                 doc=doc, headline="督导完成率96.0%")
+    doc = {
+        "title": "青石县2026年第三季度食品安全包保工作情况汇报",
+        "issuer": "青石县食安办",
+        "date": "2026年10月13日",
+    }
+    result = briefing_mail.queue(
+        session=session, briefing=Briefing(id=7, files=files), doc=doc, headline="督导完成率96.0%"
+    )
     assert (result["queued"], result["sent"]) == (1, 1)
     [(rcpt, message)] = mail.messages
     assert rcpt == ["xwb@example.cn"] and message["Subject"] == f"【季度汇报】{doc['title']}"
     assert [(p.get_filename(), p.get_content()) for p in message.iter_attachments()] == [
-        (f"{doc['title']}.docx", b"PK docx"), (f"{doc['title']}.pdf", b"%PDF pdf")]
+        (f"{doc['title']}.docx", b"PK docx"),
+        (f"{doc['title']}.pdf", b"%PDF pdf"),
+    ]
     assert f"{doc['title']}.html" in text_part(message)  # listed, kept in the archive
 
 
-def test_a_robot_group_that_is_down_leaves_the_other_groups_alone(session, channels,
-                                                                  monkeypatch, set_today):
+def test_a_robot_group_that_is_down_leaves_the_other_groups_alone(
+    session, channels, monkeypatch, set_today
+):
     _, robot = channels  # the global WeCom robot: the county's group
     down = f"http://127.0.0.1:{free_port()}/send?key=DOWN-KEY-5"
     monkeypatch.setenv("BAOBAO_ROBOTS", json.dumps({"510101001000": {"wecom": down}}))
     settings.reset()
     set_today("2026-10-13")
-    notes = [Outgoing("wecom", f"office:{code}", f"office:{code}", "【逾期督办】", "### 逾期督办",
-                      None, f"digest:office:{code}:{day}:wecom")
-             for code, day in (("510101001000", "2026-10-12"), ("510101001000", "2026-10-13"),
-                               ("510101000000", "2026-10-13"))]
+    notes = [
+        Outgoing(
+            "wecom",
+            f"office:{code}",
+            f"office:{code}",
+            "【逾期督办】",
+            "### 逾期督办",
+            None,
+            f"digest:office:{code}:{day}:wecom",
+        )
+        for code, day in (
+            ("510101001000", "2026-10-12"),
+            ("510101001000", "2026-10-13"),
+            ("510101000000", "2026-10-13"),
+        )
+    ]
     outbox.enqueue(session=session, messages=notes)
-    assert outbox.deliver(session=session) == {"sent": 1, "failed": 2, "unknown": 0,
-                                               "waiting": 2}
+    assert outbox.deliver(session=session) == {"sent": 1, "failed": 2, "unknown": 0, "waiting": 2}
     assert len(robot.requests) == 1
     rows = sorted(_rows(session), key=lambda r: r.dedupe_key)  # queued in key order
     assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("queued", 1), ("queued", 1)]
-    assert all("无法连接机器人" in r.last_error and "DOWN-KEY-5" not in r.last_error
-               for r in rows[1:])
+    assert all(
+        "无法连接机器人" in r.last_error and "DOWN-KEY-5" not in r.last_error for r in rows[1:]
+    )

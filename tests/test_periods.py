@@ -16,39 +16,47 @@ from services.core.periods import (
 D = dt.date
 
 
-@pytest.mark.parametrize("name, start, end, frequency", [
-    ("2026-09", D(2026, 9, 1), D(2026, 9, 30), "monthly"),
-    ("2026-02", D(2026, 2, 1), D(2026, 2, 28), "monthly"),
-    ("2028-02", D(2028, 2, 1), D(2028, 2, 29), "monthly"),
-    ("2026Q3", D(2026, 7, 1), D(2026, 9, 30), "quarterly"),
-    ("2026q4", D(2026, 10, 1), D(2026, 12, 31), "quarterly"),
-    ("2026H1", D(2026, 1, 1), D(2026, 6, 30), "half-yearly"),
-    ("2026H2", D(2026, 7, 1), D(2026, 12, 31), "half-yearly"),
-    ("2026", D(2026, 1, 1), D(2026, 12, 31), "yearly"),
-    (" 2026Q1 ", D(2026, 1, 1), D(2026, 3, 31), "quarterly"),
-])
+@pytest.mark.parametrize(
+    "name, start, end, frequency",
+    [
+        ("2026-09", D(2026, 9, 1), D(2026, 9, 30), "monthly"),
+        ("2026-02", D(2026, 2, 1), D(2026, 2, 28), "monthly"),
+        ("2028-02", D(2028, 2, 1), D(2028, 2, 29), "monthly"),
+        ("2026Q3", D(2026, 7, 1), D(2026, 9, 30), "quarterly"),
+        ("2026q4", D(2026, 10, 1), D(2026, 12, 31), "quarterly"),
+        ("2026H1", D(2026, 1, 1), D(2026, 6, 30), "half-yearly"),
+        ("2026H2", D(2026, 7, 1), D(2026, 12, 31), "half-yearly"),
+        ("2026", D(2026, 1, 1), D(2026, 12, 31), "yearly"),
+        (" 2026Q1 ", D(2026, 1, 1), D(2026, 3, 31), "quarterly"),
+    ],
+)
 def test_parse_period(name, start, end, frequency):
     period = parse_period(name)
     assert (period.start, period.end, period.frequency) == (start, end, frequency)
     assert parse_period(period.name) == period and str(period) == period.name
 
 
-@pytest.mark.parametrize("name", ["2026-13", "2026-00", "2026Q5", "2026Q0", "2026H3", "26Q3",
-                                  "2026/09", "", "Q3", "2026-9"])
+@pytest.mark.parametrize(
+    "name",
+    ["2026-13", "2026-00", "2026Q5", "2026Q0", "2026H3", "26Q3", "2026/09", "", "Q3", "2026-9"],
+)
 def test_bad_period_names_are_refused_in_chinese(name):
     with pytest.raises(BadInput, match="期间"):
         parse_period(name)
 
 
-@pytest.mark.parametrize("day, frequency, name", [
-    (D(2026, 9, 30), "monthly", "2026-09"),
-    (D(2026, 10, 1), "monthly", "2026-10"),
-    (D(2026, 9, 30), "quarterly", "2026Q3"),
-    (D(2026, 10, 1), "quarterly", "2026Q4"),
-    (D(2026, 6, 30), "half-yearly", "2026H1"),
-    (D(2026, 7, 1), "half-yearly", "2026H2"),
-    (D(2026, 12, 31), "yearly", "2026"),
-])
+@pytest.mark.parametrize(
+    "day, frequency, name",
+    [
+        (D(2026, 9, 30), "monthly", "2026-09"),
+        (D(2026, 10, 1), "monthly", "2026-10"),
+        (D(2026, 9, 30), "quarterly", "2026Q3"),
+        (D(2026, 10, 1), "quarterly", "2026Q4"),
+        (D(2026, 6, 30), "half-yearly", "2026H1"),
+        (D(2026, 7, 1), "half-yearly", "2026H2"),
+        (D(2026, 12, 31), "yearly", "2026"),
+    ],
+)
 def test_period_containing_at_the_edges(day, frequency, name):
     period = period_containing(day, frequency)
     assert period.name == name and period.contains(day)
@@ -81,4 +89,8 @@ def test_quarter_accepts_only_quarters():
 def test_periods_sort_by_start():
     names = ["2026Q4", "2026Q1", "2025Q4", "2026Q3"]
     assert [p.name for p in sorted(map(parse_period, names))] == [
-        "2025Q4", "2026Q1", "2026Q3", "2026Q4"]
+        "2025Q4",
+        "2026Q1",
+        "2026Q3",
+        "2026Q4",
+    ]

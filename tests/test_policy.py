@@ -37,8 +37,9 @@ def test_frequency_sql_without_overrides_is_the_default(policy_file):
     assert sql == ":freq_default" and params == {"freq_default": "quarterly"}
 
 
-@pytest.mark.parametrize("grade, onsite", [("A", False), ("B", False), ("C", True), ("D", True),
-                                           (None, False)])
+@pytest.mark.parametrize(
+    "grade, onsite", [("A", False), ("B", False), ("C", True), ("D", True), (None, False)]
+)
 def test_onsite_rule_for_high_risk_grades(grade, onsite):
     assert policy.onsite_required(grade) is onsite
 
@@ -48,12 +49,15 @@ def test_onsite_grades_come_from_the_policy(policy_file):
     assert policy.onsite_required("C") is False and policy.onsite_required("D") is True
 
 
-@pytest.mark.parametrize("period, cutoff", [
-    ("2026Q3", D(2026, 9, 17)),   # 30, 29, 28, 24–20 (20 is a make-up Sunday), 18, 17
-    ("2026Q4", D(2026, 12, 18)),
-    ("2026-10", D(2026, 10, 19)),
-    ("2026-02", D(2026, 2, 10)),  # 28, 24–27, 14 (make-up days 14, 28; 15–23 off), 13–10
-])
+@pytest.mark.parametrize(
+    "period, cutoff",
+    [
+        ("2026Q3", D(2026, 9, 17)),  # 30, 29, 28, 24–20 (20 is a make-up Sunday), 18, 17
+        ("2026Q4", D(2026, 12, 18)),
+        ("2026-10", D(2026, 10, 19)),
+        ("2026-02", D(2026, 2, 10)),  # 28, 24–27, 14 (make-up days 14, 28; 15–23 off), 13–10
+    ],
+)
 def test_first_visit_cutoff_leaves_exactly_ten_working_days(period, cutoff):
     p = parse_period(period)
     assert policy.first_visit_cutoff(p) == cutoff

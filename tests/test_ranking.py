@@ -21,34 +21,52 @@ def _report_commands():
 def _figures(towns: list[tuple]) -> dict:
     """Synthetic figures: (code, on_time_rate, closure_rate, escalated tasks, hazards)."""
     return {
-        "quarter": "2026Q3", "as_of": "2026-09-30",
+        "quarter": "2026Q3",
+        "as_of": "2026-09-30",
         "jurisdiction": {"code": "C", "name": "某县", "level": "county"},
         "townships": [{"code": c, "name": f"{c}镇"} for c, *_ in towns],
-        "tasks": {"by_township": {c: {"due": 10, "on_time": 0 if r is None else round(r * 10),
-                                      "on_time_rate": r, "escalated": t}
-                                  for c, r, _, t, _ in towns}},
-        "hazards": {"by_township": [{"code": c, "total": {"carried_over": 0, "found": 4,
-                                                          "closed": 0, "closure_rate": k}}
-                                    for c, _, k, _, _ in towns]},
+        "tasks": {
+            "by_township": {
+                c: {
+                    "due": 10,
+                    "on_time": 0 if r is None else round(r * 10),
+                    "on_time_rate": r,
+                    "escalated": t,
+                }
+                for c, r, _, t, _ in towns
+            }
+        },
+        "hazards": {
+            "by_township": [
+                {
+                    "code": c,
+                    "total": {"carried_over": 0, "found": 4, "closed": 0, "closure_rate": k},
+                }
+                for c, _, k, _, _ in towns
+            ]
+        },
         "escalated_hazards": {c: h for c, *_, h in towns if h},
     }
 
 
 def test_score_is_the_weighted_rates_minus_the_penalty():
     points = score(on_time_rate=0.8, closure_rate=0.5, overdue_items=3)
-    assert points == {"on_time_points": 48.0, "closure_points": 20.0, "penalty": 1.5,
-                      "score": 66.5}
+    assert points == {"on_time_points": 48.0, "closure_points": 20.0, "penalty": 1.5, "score": 66.5}
     assert score(on_time_rate=None, closure_rate=None, overdue_items=0)["score"] == 100.0
 
 
 def test_ties_break_on_on_time_rate_then_closure_then_overdue_then_code():
-    result = rank_figures(figures=_figures([
-        ("E", 0.5, 0.5, 0, 0),    # 50.0
-        ("D", 0.5, 0.5, 0, 0),    # 50.0, same everything: code order puts D before E
-        ("C", 0.75, 0.125, 0, 0),  # 50.0 with a better on-time rate
-        ("B", 0.5, 0.5, 0, 0),    # 50.0
-        ("A", 0.5, 0.625, 2, 0),  # 30 + 25 - 1 = 54.0: first on score
-    ]))
+    result = rank_figures(
+        figures=_figures(
+            [
+                ("E", 0.5, 0.5, 0, 0),  # 50.0
+                ("D", 0.5, 0.5, 0, 0),  # 50.0, same everything: code order puts D before E
+                ("C", 0.75, 0.125, 0, 0),  # 50.0 with a better on-time rate
+                ("B", 0.5, 0.5, 0, 0),  # 50.0
+                ("A", 0.5, 0.625, 2, 0),  # 30 + 25 - 1 = 54.0: first on score
+            ]
+        )
+    )
     assert [t["code"] for t in result["townships"]] == ["A", "C", "B", "D", "E"]
     assert [t["rank"] for t in result["townships"]] == [1, 2, 3, 4, 5]
     assert result["red"] == ["A", "C", "B"] and result["black"] == ["E", "D"]
@@ -58,8 +76,9 @@ def test_ties_break_on_on_time_rate_then_closure_then_overdue_then_code():
 
 
 def test_lists_never_overlap_and_follow_the_configured_sizes():
-    result = rank_figures(figures=_figures([(c, 0.1 * i, 0.5, 0, 0)
-                                            for i, c in enumerate("ABCDEFGH")]))
+    result = rank_figures(
+        figures=_figures([(c, 0.1 * i, 0.5, 0, 0) for i, c in enumerate("ABCDEFGH")])
+    )
     assert result["red"] == ["H", "G", "F"] and result["black"] == ["A", "B", "C"]
     assert {t["code"]: t["list"] for t in result["townships"]}["D"] is None
     small = rank_figures(figures=_figures([("A", 1.0, 1.0, 0, 0), ("B", 0.5, 0.5, 0, 0)]))
@@ -88,13 +107,15 @@ def test_fixture_county_order_and_components(session, county):
     t1 = towns[T1]["components"]
     assert (t1["tasks_due"], t1["tasks_on_time"]) == (expected["due"], expected["on_time"])
     assert (t1["hazards_to_close"], t1["hazards_closed"], t1["overdue_hazards"]) == (3, 1, 2)
-    assert towns[T1]["score"] == round(t1["on_time_points"] + t1["closure_points"]
-                                       - t1["penalty"], 2)
+    assert towns[T1]["score"] == round(
+        t1["on_time_points"] + t1["closure_points"] - t1["penalty"], 2
+    )
 
 
 def test_cli_ranking_json_and_table(cli, db_url, county):
-    code, out, err = cli("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter",
-                         "2026Q3", "--json")
+    code, out, err = cli(
+        "--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q3", "--json"
+    )
     assert code == 0, err
     data = json.loads(out)
     assert data["quarter"] == "2026Q3" and [t["rank"] for t in data["townships"]] == [1, 2, 3, 4]

@@ -18,9 +18,12 @@ def town(town_tasks):
 
 
 def task_with(session, *, risk: tuple[str, ...], category: str | None = None) -> InspectionTask:
-    query = (select(InspectionTask).join(Entity, Entity.id == InspectionTask.entity_id)
-             .where(Entity.risk_grade.in_(risk), InspectionTask.status == "open")
-             .order_by(InspectionTask.id))
+    query = (
+        select(InspectionTask)
+        .join(Entity, Entity.id == InspectionTask.entity_id)
+        .where(Entity.risk_grade.in_(risk), InspectionTask.status == "open")
+        .order_by(InspectionTask.id)
+    )
     if category:
         query = query.where(Entity.category == category)
     return session.execute(query).scalars().first()
@@ -28,8 +31,10 @@ def task_with(session, *, risk: tuple[str, ...], category: str | None = None) ->
 
 def write(tmp_path, document, name="answers.json"):
     path = tmp_path / name
-    path.write_text(document if isinstance(document, str) else
-                    json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        document if isinstance(document, str) else json.dumps(document, ensure_ascii=False),
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -39,42 +44,80 @@ def record(cli, url, task_id, *args, today="2026-09-29"):
 
 def state(session) -> tuple:
     session.expire_all()
-    return (session.execute(select(func.count()).select_from(InspectionRecord)).scalar(),
-            session.execute(select(func.count()).select_from(AuditEvent)).scalar(),
-            session.execute(select(func.count()).where(InspectionTask.status != "open")).scalar())
+    return (
+        session.execute(select(func.count()).select_from(InspectionRecord)).scalar(),
+        session.execute(select(func.count()).select_from(AuditEvent)).scalar(),
+        session.execute(select(func.count()).where(InspectionTask.status != "open")).scalar(),
+    )
 
 
 def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path):
     task = task_with(session, risk=("C", "D"), category="餐饮服务")
-    answers = write(tmp_path, {
-        "answers": {"safety_director": "是", "purchase_check": "否",
-                    "tableware_disinfection": "不涉及", "daily_control": "是"},
-        "problems": [{"description": "冷藏柜温度 12℃", "level": "较大"},
-                     {"description": "后厨有鼠迹", "level": "重大"}]})
-    code, out, err = record(cli, town, task.id, "--mode", "现场", "--date", "2026-09-20",
-                            "--answers", answers, "--note", "负责人在场", "--json")
+    answers = write(
+        tmp_path,
+        {
+            "answers": {
+                "safety_director": "是",
+                "purchase_check": "否",
+                "tableware_disinfection": "不涉及",
+                "daily_control": "是",
+            },
+            "problems": [
+                {"description": "冷藏柜温度 12℃", "level": "较大"},
+                {"description": "后厨有鼠迹", "level": "重大"},
+            ],
+        },
+    )
+    code, out, err = record(
+        cli,
+        town,
+        task.id,
+        "--mode",
+        "现场",
+        "--date",
+        "2026-09-20",
+        "--answers",
+        answers,
+        "--note",
+        "负责人在场",
+        "--json",
+    )
     assert code == 0, err
     result = json.loads(out)
-    assert result == {"task_id": task.id, "record_id": result["record_id"], "status": "done",
-                      "done_on": "2026-09-20", "mode": "onsite", "answers": 4, "problems": 2}
+    assert result == {
+        "task_id": task.id,
+        "record_id": result["record_id"],
+        "status": "done",
+        "done_on": "2026-09-20",
+        "mode": "onsite",
+        "answers": 4,
+        "problems": 2,
+    }
     session.expire_all()
-    saved = session.execute(select(InspectionRecord).where(
-        InspectionRecord.task_id == task.id)).scalar_one()
+    saved = session.execute(
+        select(InspectionRecord).where(InspectionRecord.task_id == task.id)
+    ).scalar_one()
     assert saved.answers["purchase_check"] == "否" and saved.note == "负责人在场"
-    assert saved.problems == [{"description": "冷藏柜温度 12℃", "level": "serious"},
-                              {"description": "后厨有鼠迹", "level": "major"}]
-    assert (saved.officer_id, saved.entity_id, saved.mode) == (task.officer_id, task.entity_id,
-                                                               "onsite")
+    assert saved.problems == [
+        {"description": "冷藏柜温度 12℃", "level": "serious"},
+        {"description": "后厨有鼠迹", "level": "major"},
+    ]
+    assert (saved.officer_id, saved.entity_id, saved.mode) == (
+        task.officer_id,
+        task.entity_id,
+        "onsite",
+    )
     done = session.get(InspectionTask, task.id)
     assert (done.status, done.done_on) == ("done", dt.date(2026, 9, 20))
-    event = session.execute(select(AuditEvent).where(
-        AuditEvent.action == "task.record", AuditEvent.object_id == str(task.id))).scalar_one()
-    assert event.before == {"status": "open"} and event.after["failed_items"] == [
-        "purchase_check"]
+    event = session.execute(
+        select(AuditEvent).where(
+            AuditEvent.action == "task.record", AuditEvent.object_id == str(task.id)
+        )
+    ).scalar_one()
+    assert event.before == {"status": "open"} and event.after["failed_items"] == ["purchase_check"]
 
 
-def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(
-        cli, town, session):
+def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(cli, town, session):
     task = task_with(session, risk=("A", "B"))
     code, out, err = record(cli, town, task.id, "--mode", "线上", "--json")
     assert code == 0, err
@@ -84,24 +127,33 @@ def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(
     assert code == 0 and "已完成" in _
 
 
-@pytest.mark.parametrize("mode, date, document, words", [
-    ("线上", None, None, "只能现场督导"),
-    ("集中", None, None, "只能现场督导"),
-    ("电话", None, None, "督导方式"),
-    ("现场", "2026-09-30", None, "晚于今天"),
-    ("现场", "2026-06-30", None, "早于"),
-    ("现场", "2026-9-1", None, "YYYY-MM-DD"),
-    ("现场", None, {"answers": {"no_such_item": "是"}}, "未知的检查项"),
-    ("现场", None, {"answers": {"safety_director": "有"}}, "是、否 或 不涉及"),
-    ("现场", None, {"answers": {"principal_accompany": "是"}}, "不适用于业态"),
-    ("现场", None, {"answers": {}, "problems": [{"description": "x", "level": "严重"}]}, "level"),
-    ("现场", None, {"problems": [{"level": "一般"}]}, "description"),
-    ("现场", None, {"answers": [], "problems": []}, "answers"),
-    ("现场", None, {"answer": {}}, "答题文件"),
-    ("现场", None, "{not json", "不是有效的 JSON"),
-])
-def test_refusals_exit_2_and_write_nothing(cli, town, session, tmp_path, mode, date, document,
-                                           words):
+@pytest.mark.parametrize(
+    "mode, date, document, words",
+    [
+        ("线上", None, None, "只能现场督导"),
+        ("集中", None, None, "只能现场督导"),
+        ("电话", None, None, "督导方式"),
+        ("现场", "2026-09-30", None, "晚于今天"),
+        ("现场", "2026-06-30", None, "早于"),
+        ("现场", "2026-9-1", None, "YYYY-MM-DD"),
+        ("现场", None, {"answers": {"no_such_item": "是"}}, "未知的检查项"),
+        ("现场", None, {"answers": {"safety_director": "有"}}, "是、否 或 不涉及"),
+        ("现场", None, {"answers": {"principal_accompany": "是"}}, "不适用于业态"),
+        (
+            "现场",
+            None,
+            {"answers": {}, "problems": [{"description": "x", "level": "严重"}]},
+            "level",
+        ),
+        ("现场", None, {"problems": [{"level": "一般"}]}, "description"),
+        ("现场", None, {"answers": [], "problems": []}, "answers"),
+        ("现场", None, {"answer": {}}, "答题文件"),
+        ("现场", None, "{not json", "不是有效的 JSON"),
+    ],
+)
+def test_refusals_exit_2_and_write_nothing(
+    cli, town, session, tmp_path, mode, date, document, words
+):
     task = task_with(session, risk=("C", "D"), category="餐饮服务")
     args = ["--mode", mode]
     if date:
@@ -132,17 +184,34 @@ def test_done_cancelled_and_unknown_tasks_are_refused(cli, town, session, tmp_pa
     assert code == 2 and "已取消" in err and state(session) == before
     code, _, err = record(cli, town, 999999, "--mode", "现场")
     assert code == 2 and "不存在" in err
-    code, _, err = record(cli, town, task.id, "--mode", "现场", "--answers",
-                          str(tmp_path / "missing.json"))
+    code, _, err = record(
+        cli, town, task.id, "--mode", "现场", "--answers", str(tmp_path / "missing.json")
+    )
     assert code == 2 and "不存在" in err
 
 
 def test_a_campaign_visit_counts_from_the_campaign_s_creation(cli, town, session):
-    code, out, err = cli("--db", town, "--today", "2026-09-22", "campaign", "create", "--name",
-                         "中秋国庆专项", "--due", "2026-10-15", "--risk-grade", "A", "--json")
+    code, out, err = cli(
+        "--db",
+        town,
+        "--today",
+        "2026-09-22",
+        "campaign",
+        "create",
+        "--name",
+        "中秋国庆专项",
+        "--due",
+        "2026-10-15",
+        "--risk-grade",
+        "A",
+        "--json",
+    )
     assert code == 0 and json.loads(out)["created"] > 0, err
-    task = session.execute(select(InspectionTask).where(
-        InspectionTask.source == "campaign")).scalars().first()
+    task = (
+        session.execute(select(InspectionTask).where(InspectionTask.source == "campaign"))
+        .scalars()
+        .first()
+    )
     assert task.period == "2026Q4"
     code, _, err = record(cli, town, task.id, "--mode", "线上", "--date", "2026-09-21")
     assert code == 2 and "早于" in err

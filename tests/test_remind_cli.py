@@ -31,10 +31,13 @@ from tests.reminder_support import (
 @pytest.fixture
 def mail(monkeypatch, tmp_path):
     server = MailServer().start()
-    env = {"BAOBAO_SMTP_HOST": "127.0.0.1", "BAOBAO_SMTP_PORT": str(server.port),
-           "BAOBAO_SMTP_SENDER": "青石县食安办 <baobao@qingshi.gov.cn>",
-           "BAOBAO_DATA_DIR": str(tmp_path / "data"),
-           "BAOBAO_CONFIG_DIR": str(policy_dir(tmp_path, retry_backoff_minutes=[0]))}
+    env = {
+        "BAOBAO_SMTP_HOST": "127.0.0.1",
+        "BAOBAO_SMTP_PORT": str(server.port),
+        "BAOBAO_SMTP_SENDER": "青石县食安办 <baobao@qingshi.gov.cn>",
+        "BAOBAO_DATA_DIR": str(tmp_path / "data"),
+        "BAOBAO_CONFIG_DIR": str(policy_dir(tmp_path, retry_backoff_minutes=[0])),
+    }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     settings.reset()
@@ -60,15 +63,25 @@ def _json(cli, *args):
     return json.loads(out)
 
 
-def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, engine, roster, mail,
-                                                     set_today):
+def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, engine, roster, mail, set_today):
     result = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")
     assert (result["queued"], result["sent"], result["failed"]) == (5, 5, 0)
-    assert result["skipped_no_channel"] == [{"recipient": "officer:V003", "name": "孙无邮",
-                                             "place": "柳树村", "reason": "未登记有效邮箱"}]
+    assert result["skipped_no_channel"] == [
+        {
+            "recipient": "officer:V003",
+            "name": "孙无邮",
+            "place": "柳树村",
+            "reason": "未登记有效邮箱",
+        }
+    ]
     by_rcpt = {rcpt[0]: m for rcpt, m in mail.messages}
-    assert sorted(by_rcpt) == ["donghe@example.cn", "v001@example.cn", "v002@example.cn",
-                               "xian@example.cn", "xianadmin@example.cn"]
+    assert sorted(by_rcpt) == [
+        "donghe@example.cn",
+        "v001@example.cn",
+        "v002@example.cn",
+        "xian@example.cn",
+        "xianadmin@example.cn",
+    ]
     assert "升级督办：下级逾期满 5 个工作日（2 项）" in text_part(by_rcpt["xian@example.cn"])
     assert "逾期 2 项" in by_rcpt["v001@example.cn"]["Subject"]
 
@@ -76,9 +89,9 @@ def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, engine, roster,
     link = next(w for w in officer_text.split() if "/tasks/" in w and "?k=" in w)
     task_id = int(link.split("/tasks/")[1].split("?")[0])
     set_today("2026-10-13")  # the link was signed by the clock of that run
-    assert links.check_item_token(link.split("?k=")[1], kind="task", item_id=task_id,
-                                  max_age_seconds=3600) == count_rows(
-        engine, "SELECT id FROM officer WHERE code = 'V001'")
+    assert links.check_item_token(
+        link.split("?k=")[1], kind="task", item_id=task_id, max_age_seconds=3600
+    ) == count_rows(engine, "SELECT id FROM officer WHERE code = 'V001'")
     assert "?k=" not in text_part(by_rcpt["xian@example.cn"])  # offices sign in instead
 
     again = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")
@@ -128,8 +141,9 @@ def test_outbox_list_and_retry_commands(cli, db_url, roster, mail):
     assert len(mail.to("v002@example.cn")) == 1
 
 
-def test_robots_get_the_county_digest_without_leaking_secrets(cli, db_url, engine, roster, mail,
-                                                               monkeypatch):
+def test_robots_get_the_county_digest_without_leaking_secrets(
+    cli, db_url, engine, roster, mail, monkeypatch
+):
     robot = RobotServer().start()
     monkeypatch.setenv("BAOBAO_WECOM_WEBHOOK", f"{robot.url}/wecom?key=WECOM-KEY-1")
     monkeypatch.setenv("BAOBAO_DINGTALK_WEBHOOK", f"{robot.url}/ding?access_token=DING-TOKEN-2")
@@ -143,27 +157,44 @@ def test_robots_get_the_county_digest_without_leaking_secrets(cli, db_url, engin
     wecom = next(r for r in robot.requests if r["path"] == "/wecom")["json"]["markdown"]["content"]
     assert "青石县食安办" in wecom and "本周汇总" in wecom
     with engine.connect() as connection:
-        stored = " ".join(str(v) for row in connection.execute(text(
-            "SELECT * FROM notification")) for v in row)
+        stored = " ".join(
+            str(v) for row in connection.execute(text("SELECT * FROM notification")) for v in row
+        )
     for secret in ("WECOM-KEY-1", "DING-TOKEN-2", "SEC-DING-3"):
         assert secret not in out + err + stored
 
 
-def test_each_township_office_digest_reaches_its_own_robot(cli, db_url, engine, roster, mail,
-                                                           monkeypatch):
+def test_each_township_office_digest_reaches_its_own_robot(
+    cli, db_url, engine, roster, mail, monkeypatch
+):
     from models import User
 
     with Session(engine) as session:  # 西山镇 gets an office and an overdue task of its own
         roster.ids.update({k: session.merge(v) for k, v in roster.ids.items()})
-        session.add(User(account="xishan", name="冯督办", role="supervisor",
-                         jurisdiction_id=roster["west"].id, email="xishan@example.cn"))
+        session.add(
+            User(
+                account="xishan",
+                name="冯督办",
+                role="supervisor",
+                jurisdiction_id=roster["west"].id,
+                email="xishan@example.cn",
+            )
+        )
         session.commit()
         add_task(session, roster, "o_west", "2026-09-30", entity_name="西山镇杏花小吃店")
     east, west, county = RobotServer().start(), RobotServer().start(), RobotServer().start()
-    monkeypatch.setenv("BAOBAO_ROBOTS", json.dumps({
-        "510101001000": {"wecom": f"{east.url}/wecom?key=EAST-KEY-1"},
-        "510101002000": {"dingtalk": f"{west.url}/ding?access_token=WEST-TOKEN-2",
-                         "dingtalk_secret": "WEST-SEC-3"}}))
+    monkeypatch.setenv(
+        "BAOBAO_ROBOTS",
+        json.dumps(
+            {
+                "510101001000": {"wecom": f"{east.url}/wecom?key=EAST-KEY-1"},
+                "510101002000": {
+                    "dingtalk": f"{west.url}/ding?access_token=WEST-TOKEN-2",
+                    "dingtalk_secret": "WEST-SEC-3",
+                },
+            }
+        ),
+    )
     monkeypatch.setenv("BAOBAO_WECOM_WEBHOOK", f"{county.url}/wecom?key=COUNTY-KEY-4")
     try:
         code, out, err = cli("--db", db_url, "--today", "2026-10-13", "remind", "--json")
@@ -181,16 +212,29 @@ def test_each_township_office_digest_reaches_its_own_robot(cli, db_url, engine, 
     [county_post] = county.requests  # the global robot: the county office's group only
     assert "青石县食安办" in county_post["json"]["markdown"]["content"]
     with engine.connect() as connection:
-        stored = " ".join(str(v) for row in connection.execute(text(
-            "SELECT * FROM notification")) for v in row)
-        robots = connection.execute(text(
-            "SELECT channel, address, status FROM notification WHERE channel != 'email' "
-            "ORDER BY address")).all()
-    assert [tuple(r) for r in robots] == [("wecom", "office:510101000000", "sent"),
-                                          ("wecom", "office:510101001000", "sent"),
-                                          ("dingtalk", "office:510101002000", "sent")]
-    for secret in ("EAST-KEY-1", "WEST-TOKEN-2", "WEST-SEC-3", "COUNTY-KEY-4", east.url,
-                   west.url, county.url):
+        stored = " ".join(
+            str(v) for row in connection.execute(text("SELECT * FROM notification")) for v in row
+        )
+        robots = connection.execute(
+            text(
+                "SELECT channel, address, status FROM notification WHERE channel != 'email' "
+                "ORDER BY address"
+            )
+        ).all()
+    assert [tuple(r) for r in robots] == [
+        ("wecom", "office:510101000000", "sent"),
+        ("wecom", "office:510101001000", "sent"),
+        ("dingtalk", "office:510101002000", "sent"),
+    ]
+    for secret in (
+        "EAST-KEY-1",
+        "WEST-TOKEN-2",
+        "WEST-SEC-3",
+        "COUNTY-KEY-4",
+        east.url,
+        west.url,
+        county.url,
+    ):
         assert secret not in out + err + stored
 
 
@@ -204,9 +248,13 @@ def test_remind_flow_calls_the_service(db_url, roster, mail, set_today):
 
 
 def _baobao(db_url, env, *args) -> subprocess.Popen:
-    return subprocess.Popen([str(ROOT / "baobao"), "--db", db_url, "--today", "2026-10-13", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+    return subprocess.Popen(
+        [str(ROOT / "baobao"), "--db", db_url, "--today", "2026-10-13", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def test_two_concurrent_runs_send_each_digest_once(db_url, engine, mail):
@@ -223,8 +271,7 @@ def test_two_concurrent_runs_send_each_digest_once(db_url, engine, mail):
     assert len(ids) == total and set(ids.values()) == {1}
 
 
-def test_a_run_killed_between_send_and_mark_sends_nothing_twice(cli, db_url, engine, roster,
-                                                               mail):
+def test_a_run_killed_between_send_and_mark_sends_nothing_twice(cli, db_url, engine, roster, mail):
     import threading
 
     mail.handler.hold = threading.Event()
@@ -234,12 +281,16 @@ def test_a_run_killed_between_send_and_mark_sends_nothing_twice(cli, db_url, eng
     run.wait(30)
     mail.handler.hold.set()
     mail.handler.hold = None
-    in_flight = count_rows(engine, "SELECT COUNT(*) FROM notification "
-                                   "WHERE status = 'queued' AND last_error LIKE '[投递中]%'")
+    in_flight = count_rows(
+        engine,
+        "SELECT COUNT(*) FROM notification WHERE status = 'queued' AND last_error LIKE '[投递中]%'",
+    )
     assert in_flight == 1
     with engine.begin() as connection:  # the claim timeout passes
-        connection.execute(text("UPDATE notification SET sent_at = :t WHERE last_error "
-                                "LIKE '[投递中]%'"), {"t": "2020-01-01 00:00:00"})
+        connection.execute(
+            text("UPDATE notification SET sent_at = :t WHERE last_error LIKE '[投递中]%'"),
+            {"t": "2020-01-01 00:00:00"},
+        )
     time.sleep(0.1)
     result = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")
     assert (result["unknown"], result["sent"], result["waiting"]) == (1, 4, 0)

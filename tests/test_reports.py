@@ -29,9 +29,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 # Rendering does not depend on the database: these tests build the county on SQLite only.
 SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 # The entity of the open 重大 hazard in 三河镇 gets a name with markup (escaping end to end).
-MARKUP = text("UPDATE entity SET name = '三河镇<第1>餐馆' WHERE id = (SELECT MIN(e.id) "
-              "FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-              "WHERE j.code = '510101003000')")
+MARKUP = text(
+    "UPDATE entity SET name = '三河镇<第1>餐馆' WHERE id = (SELECT MIN(e.id) "
+    "FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+    "WHERE j.code = '510101003000')"
+)
 
 
 @pytest.fixture
@@ -47,21 +49,46 @@ def rendered(engine, set_today, session):
 
 def _headline(c: dict) -> list[str]:
     tasks = c["cur"]["tasks"]["all"]
-    return [f"{tasks['completion_rate'] * 100:.1f}%", f"已完成{tasks['done']}家次",
-            f"应督导{tasks['due']}家次", "新发现问题隐患6个", "超标 & 未下架", "红榜："]
+    return [
+        f"{tasks['completion_rate'] * 100:.1f}%",
+        f"已完成{tasks['done']}家次",
+        f"应督导{tasks['due']}家次",
+        "新发现问题隐患6个",
+        "超标 & 未下架",
+        "红榜：",
+    ]
 
 
 def _pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-                         capture_output=True, check=True, timeout=60).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
     return "".join(out.split())  # content order (-raw); line breaks fall anywhere in Chinese
 
 
 def _page_one(pdf: Path, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / name
-    subprocess.run(["pdftoppm", "-r", "70", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf),
-                    str(target)], check=True, timeout=60)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            "-singlefile",
+            str(pdf),
+            str(target),
+        ],
+        check=True,
+        timeout=60,
+    )
     return target.with_suffix(".png")
 
 
@@ -79,12 +106,22 @@ def test_html_renders_with_strict_undefined_and_escapes(rendered):
     assert all(f"<p>{p}</p>" in html for p in paragraphs)
 
 
-CHARTS = {"completion": {"labels": [f"第{i}镇" for i in range(12)],
-                         "values": [i / 11 for i in range(11)] + [None], "target": 0.9},
-          "trend": {"labels": ["2025年四季度", "2026年一季度", "2026年二季度", "2026年三季度"],
-                    "found": [3, 0, 7, 12], "closed": [1, 0, 5, 9]}}
-NOTHING = {"completion": {"labels": [], "values": [], "target": 0.9},
-           "trend": {"labels": ["2026年三季度"], "found": [0], "closed": [0]}}
+CHARTS = {
+    "completion": {
+        "labels": [f"第{i}镇" for i in range(12)],
+        "values": [i / 11 for i in range(11)] + [None],
+        "target": 0.9,
+    },
+    "trend": {
+        "labels": ["2025年四季度", "2026年一季度", "2026年二季度", "2026年三季度"],
+        "found": [3, 0, 7, 12],
+        "closed": [1, 0, 5, 9],
+    },
+}
+NOTHING = {
+    "completion": {"labels": [], "values": [], "target": 0.9},
+    "trend": {"labels": ["2026年三季度"], "found": [0], "closed": [0]},
+}
 
 
 def test_charts_are_pngs_of_the_text_width_even_when_empty():
@@ -118,15 +155,25 @@ print(weasyprint_html().__name__, len(spawned))
 @pytest.mark.parametrize("machine", ["plain", "flaky"])
 def test_weasyprint_is_imported_without_searching_for_libraries(machine):
     """No ldconfig or gcc on the way (~0.5 s); a library found only by the search still loads."""
-    out = subprocess.run([sys.executable, "-c", IMPORT_WEASYPRINT, machine], cwd=ROOT,
-                         capture_output=True, text=True, timeout=60, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORT_WEASYPRINT, machine],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split()
     assert out[0] == "HTML"
     assert (int(out[1]) == 0) if machine == "plain" else (int(out[1]) > 0)
 
 
 def test_column_widths_follow_the_text():
-    widths = column_widths({"headers": ["序号", "隐患描述", "状态"],
-                            "rows": [["1", "后厨发现过期原料，未落实进货查验制度", "逾期"]] * 3})
+    widths = column_widths(
+        {
+            "headers": ["序号", "隐患描述", "状态"],
+            "rows": [["1", "后厨发现过期原料，未落实进货查验制度", "逾期"]] * 3,
+        }
+    )
     assert round(sum(widths)) == 100 and widths[1] > 3 * widths[0]
 
 
@@ -137,39 +184,69 @@ def test_docx_has_the_official_page_and_fonts(rendered, tmp_path):
     document = Document(path)
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
-                                  section.right_margin)] == [37, 35, 28, 26]
-    east_asia = {s.name: s.element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
-        for s in document.styles if s.name in ("Normal", "Heading 1", "Heading 2",
-                                               "Briefing Title")}
-    assert east_asia == {"Normal": "仿宋_GB2312", "Heading 1": "黑体", "Heading 2": "楷体_GB2312",
-                         "Briefing Title": "方正小标宋简体"}
+    assert [
+        round(m.mm)
+        for m in (
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ] == [37, 35, 28, 26]
+    east_asia = {
+        s.name: s.element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        for s in document.styles
+        if s.name in ("Normal", "Heading 1", "Heading 2", "Briefing Title")
+    }
+    assert east_asia == {
+        "Normal": "仿宋_GB2312",
+        "Heading 1": "黑体",
+        "Heading 2": "楷体_GB2312",
+        "Briefing Title": "方正小标宋简体",
+    }
     assert document.settings.odd_and_even_pages_header_footer
     assert "PAGE" in section.footer.paragraphs[0]._p.xml
     assert "PAGE" in section.even_page_footer.paragraphs[0]._p.xml
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == rendered["doc"]["title"] and "{{" not in "".join(texts)
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == \
-        [s["heading"] for s in rendered["doc"]["sections"]]
-    assert len(document.tables) == sum(1 for s in rendered["doc"]["sections"]
-                                       for b in s["blocks"] if b["kind"] == "table")
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        s["heading"] for s in rendered["doc"]["sections"]
+    ]
+    assert len(document.tables) == sum(
+        1 for s in rendered["doc"]["sections"] for b in s["blocks"] if b["kind"] == "table"
+    )
     ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
     assert len(ranking.rows) == 5 and len(ranking.columns) == 8
     assert len(document.inline_shapes) == 2
 
 
 @SQLITE
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
-                    reason="LibreOffice and poppler-utils are installed by scripts/system-deps.sh")
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdftotext"),
+    reason="LibreOffice and poppler-utils are installed by scripts/system-deps.sh",
+)
 def test_both_pdfs_carry_the_headline_figures(rendered, tmp_path):
     doc, charts = rendered["doc"], rendered["charts"]
     docx = tmp_path / "briefing.docx"
     docx.write_bytes(render_docx(doc, charts))
     profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     libre = tmp_path / "briefing.pdf"
     weasy = tmp_path / "weasyprint.pdf"
     weasy.write_bytes(render_pdf(doc, charts))

@@ -17,29 +17,62 @@ D = dt.date
 @pytest.fixture
 def county(session):
     r = build_roster(session)
-    add_hazard_row(session, entity=r.e1, found_on=D(2026, 5, 6), deadline=D(2026, 5, 27),
-                   status="closed", closed_on=D(2026, 5, 20))
-    add_hazard_row(session, entity=r.e1, found_on=D(2026, 8, 3), deadline=D(2026, 8, 24),
-                   level="major", description="超过保质期的食品未下架")
-    add_hazard_row(session, entity=r.e2, found_on=D(2026, 7, 6), deadline=D(2026, 7, 27),
-                   status="closed", closed_on=D(2026, 7, 20))
+    add_hazard_row(
+        session,
+        entity=r.e1,
+        found_on=D(2026, 5, 6),
+        deadline=D(2026, 5, 27),
+        status="closed",
+        closed_on=D(2026, 5, 20),
+    )
+    add_hazard_row(
+        session,
+        entity=r.e1,
+        found_on=D(2026, 8, 3),
+        deadline=D(2026, 8, 24),
+        level="major",
+        description="超过保质期的食品未下架",
+    )
+    add_hazard_row(
+        session,
+        entity=r.e2,
+        found_on=D(2026, 7, 6),
+        deadline=D(2026, 7, 27),
+        status="closed",
+        closed_on=D(2026, 7, 20),
+    )
     return r
 
 
-@pytest.mark.parametrize(("name", "first"), [
-    # 2026: 01-01…03 New Year, 01-04 (Sunday) a make-up workday; 04-01 Wednesday;
-    # 07-01 Wednesday; 10-01…07 National Day, so Thursday 10-08.
-    ("2026Q1", D(2026, 1, 4)), ("2026Q2", D(2026, 4, 1)), ("2026Q3", D(2026, 7, 1)),
-    ("2026Q4", D(2026, 10, 8)),
-])
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        # 2026: 01-01…03 New Year, 01-04 (Sunday) a make-up workday; 04-01 Wednesday;
+        # 07-01 Wednesday; 10-01…07 National Day, so Thursday 10-08.
+        ("2026Q1", D(2026, 1, 4)),
+        ("2026Q2", D(2026, 4, 1)),
+        ("2026Q3", D(2026, 7, 1)),
+        ("2026Q4", D(2026, 10, 8)),
+    ],
+)
 def test_first_working_day_of_each_quarter(name, first):
     assert review.first_workday(quarter(name)) == first
 
 
 def test_cli_review_writes_figures_and_the_workbook(db_url, cli, county, tmp_path):
     out_dir = tmp_path / "研判"
-    code, out, err = cli("--db", db_url, "--today", "2026-10-12", "review", "--quarter",
-                         "2026Q3", "--out", str(out_dir), "--json")
+    code, out, err = cli(
+        "--db",
+        db_url,
+        "--today",
+        "2026-10-12",
+        "review",
+        "--quarter",
+        "2026Q3",
+        "--out",
+        str(out_dir),
+        "--json",
+    )
     assert code == 0, err
     result = json.loads(out)
     assert result["quarter"] == "2026Q3" and result["lists"] == 2
@@ -77,11 +110,11 @@ def test_cli_review_refuses_a_bad_quarter(db_url, cli, county, data_dir):
     assert not (data_dir / "review").exists()
 
 
-def test_scheduled_review_runs_once_from_the_first_working_day(session, set_today, county,
-                                                               data_dir):
+def test_scheduled_review_runs_once_from_the_first_working_day(
+    session, set_today, county, data_dir
+):
     set_today("2026-10-07")  # last day of the National Day holiday
-    assert "早于本季度第一个工作日 2026-10-08" in \
-        review.run_scheduled(session=session)["skipped"]
+    assert "早于本季度第一个工作日 2026-10-08" in review.run_scheduled(session=session)["skipped"]
     assert not (data_dir / "review").exists()
     set_today("2026-10-08")
     done = review.run_scheduled(session=session)
@@ -95,8 +128,7 @@ def test_a_missed_first_day_is_caught_up(session, set_today, county, data_dir):
     assert review.run_scheduled(session=session)["quarter"] == "2026Q3"
 
 
-def test_the_flow_reviews_the_previous_quarter(db_url, county, set_today, data_dir,
-                                               monkeypatch):
+def test_the_flow_reviews_the_previous_quarter(db_url, county, set_today, data_dir, monkeypatch):
     from config import settings
     from flows.risk_review_flow import risk_review_flow
 
@@ -107,5 +139,8 @@ def test_the_flow_reviews_the_previous_quarter(db_url, county, set_today, data_d
     again = risk_review_flow.fn()
     assert first["reviewed"] == 1 and first["reviews"][0]["quarter"] == "2026Q3"
     assert first["reviews"][0]["hazards"]["found"] == 2
-    assert again == {"reviewed": 0, "skipped": 1,
-                     "reviews": [{"jurisdiction": None, "skipped": "2026Q3 的风险研判已生成"}]}
+    assert again == {
+        "reviewed": 0,
+        "skipped": 1,
+        "reviews": [{"jurisdiction": None, "skipped": "2026Q3 的风险研判已生成"}],
+    }

@@ -34,7 +34,7 @@ def _swap_licences(b: Book) -> None:
 
 
 def _formula_name(b: Book) -> None:
-    b.set(E, 2, "主体名称", "=CONCAT(\"示例\",\"食品\")")
+    b.set(E, 2, "主体名称", '=CONCAT("示例","食品")')
 
 
 CASES = [  # (id, mutation, expected locations)
@@ -42,11 +42,17 @@ CASES = [  # (id, mutation, expected locations)
     ("j-code-blank", lambda b: b.set(J, 7, "区划代码", None), [(J, 7, "区划代码")]),
     ("j-name-blank", lambda b: b.set(J, 3, "名称", "  "), [(J, 3, "名称")]),
     ("j-level-unknown", lambda b: b.set(J, 3, "层级", "省"), [(J, 3, "层级")]),
-    ("j-parent-unknown", lambda b: b.set(J, 4, "上级区划代码", "511000999999"),
-     [(J, 4, "上级区划代码")]),
+    (
+        "j-parent-unknown",
+        lambda b: b.set(J, 4, "上级区划代码", "511000999999"),
+        [(J, 4, "上级区划代码")],
+    ),
     ("j-code-duplicate", lambda b: b.copy_row(J, 4), [(J, 8, "区划代码")]),
-    ("j-cycle", lambda b: b.set(J, 2, "上级区划代码", "511000100000"),
-     [(J, 2, "上级区划代码"), (J, 3, "上级区划代码")]),
+    (
+        "j-cycle",
+        lambda b: b.set(J, 2, "上级区划代码", "511000100000"),
+        [(J, 2, "上级区划代码"), (J, 3, "上级区划代码")],
+    ),
     ("j-level-order", lambda b: b.set(J, 4, "上级区划代码", "511000100201"), [(J, 4, "层级")]),
     ("j-code-characters", lambda b: b.set(J, 7, "区划代码", "5110#0200300"), [(J, 7, "区划代码")]),
     ("j-code-too-long", lambda b: b.set(J, 7, "区划代码", "5" * 33), [(J, 7, "区划代码")]),
@@ -54,9 +60,16 @@ CASES = [  # (id, mutation, expected locations)
     ("o-code-blank", lambda b: b.set(OFF, 8, "干部编号", None), [(OFF, 8, "干部编号")]),
     ("o-name-blank", lambda b: b.set(OFF, 3, "姓名", None), [(OFF, 3, "姓名")]),
     ("o-tier-unknown", lambda b: b.set(OFF, 3, "层级", "省级"), [(OFF, 3, "层级")]),
-    ("o-jurisdiction-unknown", lambda b: b.set(OFF, 8, "所属区划代码", "511000999999"),
-     [(OFF, 8, "所属区划代码")]),
-    ("o-jurisdiction-blank", lambda b: b.set(OFF, 8, "所属区划代码", None), [(OFF, 8, "所属区划代码")]),
+    (
+        "o-jurisdiction-unknown",
+        lambda b: b.set(OFF, 8, "所属区划代码", "511000999999"),
+        [(OFF, 8, "所属区划代码")],
+    ),
+    (
+        "o-jurisdiction-blank",
+        lambda b: b.set(OFF, 8, "所属区划代码", None),
+        [(OFF, 8, "所属区划代码")],
+    ),
     ("o-mobile-short", lambda b: b.set(OFF, 3, "手机号", "1380000000"), [(OFF, 3, "手机号")]),
     ("o-mobile-letters", lambda b: b.set(OFF, 3, "手机号", "1380000000a"), [(OFF, 3, "手机号")]),
     ("o-mobile-landline", lambda b: b.set(OFF, 3, "手机号", "02887654321"), [(OFF, 3, "手机号")]),
@@ -69,32 +82,54 @@ CASES = [  # (id, mutation, expected locations)
     # 食安办人员
     ("u-account-blank", lambda b: b.set(U, 3, "账号", None), [(U, 3, "账号")]),
     ("u-role-unknown", lambda b: b.set(U, 3, "角色", "科员"), [(U, 3, "角色")]),
-    ("u-jurisdiction-unknown", lambda b: b.set(U, 3, "所属区划代码", "511000999999"),
-     [(U, 3, "所属区划代码")]),
+    (
+        "u-jurisdiction-unknown",
+        lambda b: b.set(U, 3, "所属区划代码", "511000999999"),
+        [(U, 3, "所属区划代码")],
+    ),
     ("u-mobile", lambda b: b.set(U, 3, "手机号", "138000000111"), [(U, 3, "手机号")]),
     ("u-email", lambda b: b.set(U, 2, "邮箱", "钱文@"), [(U, 2, "邮箱")]),
     ("u-account-duplicate", lambda b: b.copy_row(U, 3), [(U, 4, "账号")]),
     ("u-name-blank", lambda b: b.set(U, 2, "姓名", None), [(U, 2, "姓名")]),
     # 包保主体
-    ("e-credit-check-character",
-     lambda b: b.set(E, 8, "统一社会信用代码", CREDIT_7[:-1] + ("0" if CREDIT_7[-1] != "0" else "1")),
-     [(E, 8, "统一社会信用代码")]),
-    ("e-credit-length", lambda b: b.set(E, 8, "统一社会信用代码", CREDIT_7[:-1]),
-     [(E, 8, "统一社会信用代码")]),
-    ("e-credit-letter-i", lambda b: b.set(E, 8, "统一社会信用代码", "I" + CREDIT_7[1:]),
-     [(E, 8, "统一社会信用代码")]),
-    ("e-credit-lossy-number", lambda b: b.set(E, 8, "统一社会信用代码", 9.15110001234568e17),
-     [(E, 8, "统一社会信用代码")]),
+    (
+        "e-credit-check-character",
+        lambda b: b.set(
+            E, 8, "统一社会信用代码", CREDIT_7[:-1] + ("0" if CREDIT_7[-1] != "0" else "1")
+        ),
+        [(E, 8, "统一社会信用代码")],
+    ),
+    (
+        "e-credit-length",
+        lambda b: b.set(E, 8, "统一社会信用代码", CREDIT_7[:-1]),
+        [(E, 8, "统一社会信用代码")],
+    ),
+    (
+        "e-credit-letter-i",
+        lambda b: b.set(E, 8, "统一社会信用代码", "I" + CREDIT_7[1:]),
+        [(E, 8, "统一社会信用代码")],
+    ),
+    (
+        "e-credit-lossy-number",
+        lambda b: b.set(E, 8, "统一社会信用代码", 9.15110001234568e17),
+        [(E, 8, "统一社会信用代码")],
+    ),
     ("e-licence-form", lambda b: b.set(E, 8, "许可证编号", "JY123"), [(E, 8, "许可证编号")]),
-    ("e-both-codes-blank", lambda b: b.set(E, 8, "统一社会信用代码", None),
-     [(E, 8, "统一社会信用代码")]),
+    (
+        "e-both-codes-blank",
+        lambda b: b.set(E, 8, "统一社会信用代码", None),
+        [(E, 8, "统一社会信用代码")],
+    ),
     ("e-name-blank", lambda b: b.set(E, 2, "主体名称", None), [(E, 2, "主体名称")]),
     ("e-name-formula", _formula_name, [(E, 2, "主体名称")]),
     ("e-category-unknown", lambda b: b.set(E, 2, "业态", "食品加工"), [(E, 2, "业态")]),
     ("e-grade-unknown", lambda b: b.set(E, 2, "主体等级", "E"), [(E, 2, "主体等级")]),
     ("e-risk-unknown", lambda b: b.set(E, 2, "风险等级", "高"), [(E, 2, "风险等级")]),
-    ("e-jurisdiction-unknown", lambda b: b.set(E, 8, "所属区划代码", "511000999999"),
-     [(E, 8, "所属区划代码")]),
+    (
+        "e-jurisdiction-unknown",
+        lambda b: b.set(E, 8, "所属区划代码", "511000999999"),
+        [(E, 8, "所属区划代码")],
+    ),
     ("e-status-unknown", lambda b: b.set(E, 2, "经营状态", "倒闭"), [(E, 2, "经营状态")]),
     ("e-credit-duplicate", lambda b: b.copy_row(E, 8), [(E, 9, "统一社会信用代码")]),
     ("e-licence-duplicate", lambda b: b.copy_row(E, 5), [(E, 9, "许可证编号")]),
@@ -103,37 +138,60 @@ CASES = [  # (id, mutation, expected locations)
     # 包保关系
     ("a-officer-blank", lambda b: b.set(A, 2, "干部编号", None), [(A, 2, "干部编号")]),
     ("a-officer-unknown", lambda b: b.set(A, 2, "干部编号", "SL9999"), [(A, 2, "干部编号")]),
-    ("a-credit-unknown", lambda b: b.set(A, 2, "统一社会信用代码", UNKNOWN_CREDIT),
-     [(A, 2, "统一社会信用代码")]),
-    ("a-licence-unknown", lambda b: b.set(A, 5, "许可证编号", "JY25110000000099"),
-     [(A, 5, "许可证编号")]),
-    ("a-entity-blank", lambda b: b.set(A, 2, "统一社会信用代码", None),
-     [(A, 2, "统一社会信用代码")]),
-    ("a-codes-name-two-entities", lambda b: b.set(A, 7, "许可证编号", "JY25110000000018"),
-     [(A, 7, "许可证编号")]),
+    (
+        "a-credit-unknown",
+        lambda b: b.set(A, 2, "统一社会信用代码", UNKNOWN_CREDIT),
+        [(A, 2, "统一社会信用代码")],
+    ),
+    (
+        "a-licence-unknown",
+        lambda b: b.set(A, 5, "许可证编号", "JY25110000000099"),
+        [(A, 5, "许可证编号")],
+    ),
+    (
+        "a-entity-blank",
+        lambda b: b.set(A, 2, "统一社会信用代码", None),
+        [(A, 2, "统一社会信用代码")],
+    ),
+    (
+        "a-codes-name-two-entities",
+        lambda b: b.set(A, 7, "许可证编号", "JY25110000000018"),
+        [(A, 7, "许可证编号")],
+    ),
     ("a-start-blank", lambda b: b.set(A, 2, "开始日期", None), [(A, 2, "开始日期")]),
     ("a-start-impossible", lambda b: b.set(A, 2, "开始日期", "2026-02-30"), [(A, 2, "开始日期")]),
     ("a-start-words", lambda b: b.set(A, 2, "开始日期", "明天"), [(A, 2, "开始日期")]),
     ("a-end-before-start", lambda b: b.set(A, 2, "结束日期", "2024-12-31"), [(A, 2, "结束日期")]),
-    ("a-tier-mismatch",
-     lambda b: (b.set(A, 2, "干部编号", "SL2001"), b.set(A, 2, "开始日期", "2026-09-01")),
-     [(A, 2, "干部编号")]),
-    ("a-outside-jurisdiction",
-     lambda b: (b.set(A, 4, "干部编号", "SL2002"), b.set(A, 4, "开始日期", "2026-09-01")),
-     [(A, 4, "干部编号")]),
+    (
+        "a-tier-mismatch",
+        lambda b: (b.set(A, 2, "干部编号", "SL2001"), b.set(A, 2, "开始日期", "2026-09-01")),
+        [(A, 2, "干部编号")],
+    ),
+    (
+        "a-outside-jurisdiction",
+        lambda b: (b.set(A, 4, "干部编号", "SL2002"), b.set(A, 4, "开始日期", "2026-09-01")),
+        [(A, 4, "干部编号")],
+    ),
     ("a-overlap", lambda b: b.copy_row(A, 2, 开始日期="2025-06-01"), [(A, 8, "开始日期")]),
     ("a-duplicate", lambda b: b.copy_row(A, 3), [(A, 8, "开始日期")]),
-    ("a-starts-before-the-one-it-replaces", lambda b: b.set(A, 3, "开始日期", "2024-06-01"),
-     [(A, 3, "开始日期")]),
-    ("a-overlaps-history",
-     lambda b: b.copy_row(A, 6, 开始日期="2025-01-01", 结束日期="2025-07-01"),
-     [(A, 8, "开始日期")]),
+    (
+        "a-starts-before-the-one-it-replaces",
+        lambda b: b.set(A, 3, "开始日期", "2024-06-01"),
+        [(A, 3, "开始日期")],
+    ),
+    (
+        "a-overlaps-history",
+        lambda b: b.copy_row(A, 6, 开始日期="2025-01-01", 结束日期="2025-07-01"),
+        [(A, 8, "开始日期")],
+    ),
     # structure
     ("sheet-missing", lambda b: b.drop_sheet(A), [(A, None, None)]),
     ("column-missing", lambda b: b.drop_column(OFF, "手机号"), [(OFF, 1, "手机号")]),
-    ("codes-columns-missing",
-     lambda b: (b.drop_column(E, "统一社会信用代码"), b.drop_column(E, "许可证编号")),
-     [(E, 1, "统一社会信用代码")]),
+    (
+        "codes-columns-missing",
+        lambda b: (b.drop_column(E, "统一社会信用代码"), b.drop_column(E, "许可证编号")),
+        [(E, 1, "统一社会信用代码")],
+    ),
 ]
 
 
@@ -185,8 +243,9 @@ def test_the_good_workbook_reimports_without_change(loaded, tmp_path, set_today)
     set_today(TODAY)
     before = snapshot(loaded)
     with Session(loaded) as session:
-        result = import_roster(session=session, path=Book().save(tmp_path / "good.xlsx"),
-                               dry_run=True)
+        result = import_roster(
+            session=session, path=Book().save(tmp_path / "good.xlsx"), dry_run=True
+        )
         session.commit()
     assert result.ok and snapshot(loaded) == before
     assert all(c["created"] == c["updated"] == c["ended"] == 0 for c in result.counts.values())
@@ -195,8 +254,11 @@ def test_the_good_workbook_reimports_without_change(loaded, tmp_path, set_today)
 def test_every_error_of_a_workbook_is_reported_at_once(loaded, tmp_path, set_today):
     set_today(TODAY)
     book = Book()
-    for mutate in (c[1] for c in CASES if c[0] in ("o-mobile-short", "u-email", "e-grade-unknown",
-                                                   "a-start-words", "j-name-blank")):
+    for mutate in (
+        c[1]
+        for c in CASES
+        if c[0] in ("o-mobile-short", "u-email", "e-grade-unknown", "a-start-words", "j-name-blank")
+    ):
         mutate(book)
     before = snapshot(loaded)
     with Session(loaded) as session:
@@ -204,7 +266,12 @@ def test_every_error_of_a_workbook_is_reported_at_once(loaded, tmp_path, set_tod
         session.commit()
     assert snapshot(loaded) == before
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [
-        (J, 3, "名称"), (OFF, 3, "手机号"), (U, 2, "邮箱"), (E, 2, "主体等级"), (A, 2, "开始日期")]
+        (J, 3, "名称"),
+        (OFF, 3, "手机号"),
+        (U, 2, "邮箱"),
+        (E, 2, "主体等级"),
+        (A, 2, "开始日期"),
+    ]
 
 
 def test_credit_code_messages_name_the_expected_check_character(loaded, tmp_path, set_today):
@@ -214,7 +281,8 @@ def test_credit_code_messages_name_the_expected_check_character(loaded, tmp_path
     book.set(A, 6, "统一社会信用代码", wrong)
     with Session(loaded) as session:
         result = import_roster(session=session, path=book.save(tmp_path / "check.xlsx"))
-    message = (f"统一社会信用代码“{wrong}”校验位错误，按 GB 32100-2015 "
-               f"第 18 位应为 {CREDIT_5[-1]}")
-    assert [(e.sheet, e.row, e.message) for e in result.errors] == [(E, 6, message),
-                                                                    (A, 6, message)]
+    message = f"统一社会信用代码“{wrong}”校验位错误，按 GB 32100-2015 第 18 位应为 {CREDIT_5[-1]}"
+    assert [(e.sheet, e.row, e.message) for e in result.errors] == [
+        (E, 6, message),
+        (A, 6, message),
+    ]

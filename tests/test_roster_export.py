@@ -48,7 +48,9 @@ def test_the_template_has_headers_notes_dropdowns_frozen_rows_and_text_codes(tmp
         assert ws.freeze_panes == "A2"
         headers = [c.value for c in ws[1]]
         assert headers == [c.header + ("*" if c.required else "") for c in sheet.columns]
-        lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+        lists = {
+            str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+        }
         for index, column in enumerate(sheet.columns):
             letter = chr(65 + index)
             if column.kind == "enum":
@@ -56,8 +58,9 @@ def test_the_template_has_headers_notes_dropdowns_frozen_rows_and_text_codes(tmp
             if column.kind in ("code", "upper", "mobile"):
                 assert ws.column_dimensions[letter].number_format == "@"
             assert ws.column_dimensions[letter].width == column.width
-    assert '"市级,县级,乡级,村级"' in [dv.formula1 for dv in
-                                  workbook["包保干部"].data_validations.dataValidation]
+    assert '"市级,县级,乡级,村级"' in [
+        dv.formula1 for dv in workbook["包保干部"].data_validations.dataValidation
+    ]
 
 
 def test_the_empty_template_imports_into_an_empty_database(engine, tmp_path, set_today):
@@ -79,8 +82,9 @@ def test_demo_roster_export_then_import_changes_nothing(engine, tmp_path, set_to
     assert _unchanged(result), result.counts
     assert result.counts["包保主体"]["unchanged"] == written["包保主体"]
     after = snapshot(engine)
-    assert {t: after[t] for t in after if t != "audit_event"} == \
-           {t: before[t] for t in before if t != "audit_event"}
+    assert {t: after[t] for t in after if t != "audit_event"} == {
+        t: before[t] for t in before if t != "audit_event"
+    }
     assert len(after["audit_event"]) == len(before["audit_event"]) + 1  # the import itself
 
 
@@ -94,16 +98,20 @@ def test_csv_export_round_trips_too(engine, tmp_path, set_today):
     assert _unchanged(_import(engine, folder))
 
 
-def test_one_officer_swapped_in_the_export_ends_one_assignment_and_opens_one(engine, tmp_path,
-                                                                            set_today):
+def test_one_officer_swapped_in_the_export_ends_one_assignment_and_opens_one(
+    engine, tmp_path, set_today
+):
     set_today(TODAY)
     demo.fill(engine=engine, scale="town", seed=2)
     path = tmp_path / "roster.xlsx"
     _export(engine, path)
     workbook = load_workbook(path)
-    township = [r[0].value for r in workbook["包保干部"].iter_rows(min_row=2) if r[2].value == "乡级"]
-    grade = {(r[0].value, r[1].value): r[4].value
-             for r in workbook["包保主体"].iter_rows(min_row=2)}
+    township = [
+        r[0].value for r in workbook["包保干部"].iter_rows(min_row=2) if r[2].value == "乡级"
+    ]
+    grade = {
+        (r[0].value, r[1].value): r[4].value for r in workbook["包保主体"].iter_rows(min_row=2)
+    }
     ws = workbook["包保关系"]
     row = next(r for r in ws.iter_rows(min_row=2) if grade[(r[1].value, r[2].value)] == "C")
     old, new = row[0].value, next(c for c in township if c != row[0].value)
@@ -115,11 +123,13 @@ def test_one_officer_swapped_in_the_export_ends_one_assignment_and_opens_one(eng
     assert (relations["created"], relations["ended"], relations["updated"]) == (1, 1, 0)
     assert all(_unchanged_sheet(result.counts[s]) for s in ("区划", "包保干部", "包保主体"))
     with engine.connect() as connection:
-        history = connection.execute(text("""
+        history = connection.execute(
+            text("""
             SELECT o.code, CAST(a.end_date AS VARCHAR(10)) FROM assignment a
             JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id
             WHERE e.credit_code = :k OR e.licence_no = :k ORDER BY a.start_date"""),
-            {"k": key}).fetchall()
+            {"k": key},
+        ).fetchall()
     assert [tuple(h) for h in history][-2:] == [(old, "2026-08-31"), (new, None)]
 
 
@@ -130,7 +140,7 @@ def _unchanged_sheet(counts: dict) -> bool:
 def test_cells_that_look_like_formulas_are_exported_as_text(engine, tmp_path, set_today):
     set_today(TODAY)
     book = Book()
-    book.set("包保主体", 2, "主体名称", "=HYPERLINK(\"http://evil.example\",\"点我\")")
+    book.set("包保主体", 2, "主体名称", '=HYPERLINK("http://evil.example","点我")')
     book.set("包保主体", 3, "地址", "+1+2")
     book.set("包保干部", 2, "职务", "@SUM(A1)")
     book.set("包保主体", 4, "主体名称", "-柳湾村面馆")

@@ -43,26 +43,57 @@ def _messy_workbook(path: Path) -> Path:
     ws.append([None, None, None, None])
     ws.append(["", "  ", None, None])
     ws = workbook.create_sheet("包保干部")
-    ws.append(["干部编号*", "姓名*", "层级*", "职务", "所属区划代码*", "手机号码", "电子邮箱", "企业微信"])
+    ws.append(
+        ["干部编号*", "姓名*", "层级*", "职务", "所属区划代码*", "手机号码", "电子邮箱", "企业微信"]
+    )
     for row in good.sheets["包保干部"]:
         code, name, tier, title, place, mobile, email, wecom = row
-        ws.append([code.replace("SL", "ＳＬ"), name, tier, title, place,
-                   float(mobile) if code == "SL0001" else int(mobile), email, wecom])
+        ws.append(
+            [
+                code.replace("SL", "ＳＬ"),
+                name,
+                tier,
+                title,
+                place,
+                float(mobile) if code == "SL0001" else int(mobile),
+                email,
+                wecom,
+            ]
+        )
     ws = workbook.create_sheet("食安办人员")
     ws.append(["账号", "姓名", "所属区划代码", "角色", "手机号", "邮箱", "企业微信账号"])
     for row in good.sheets["食安办人员"]:
         ws.append(row)
     ws = workbook.create_sheet("包保主体")
-    ws.append(["统一社会信用代码（二选一）", "许可证编号（二选一）", "主体名称", "业态", "主体等级（A-D）",
-               "风险等级（A-D）", "所属区划代码", "地址", "经营状态"])
+    ws.append(
+        [
+            "统一社会信用代码（二选一）",
+            "许可证编号（二选一）",
+            "主体名称",
+            "业态",
+            "主体等级（A-D）",
+            "风险等级（A-D）",
+            "所属区划代码",
+            "地址",
+            "经营状态",
+        ]
+    )
     for row in good.sheets["包保主体"]:
         credit, licence, *rest = row
         credit = credit.lower() if credit == CREDIT_5 else credit
-        ws.append([credit, f" {licence} " if licence else None, *rest[:2],
-                   f"{rest[2]}级", *rest[3:]])
+        ws.append(
+            [credit, f" {licence} " if licence else None, *rest[:2], f"{rest[2]}级", *rest[3:]]
+        )
     ws = workbook.create_sheet("包保关系")
     ws.append(["干部编号", "统一社会信用代码", "许可证编号", "开始日期", "结束日期"])
-    forms = [dt.date(2025, 1, 1), "2025/1/1", "2025.3.1", "2025年3月1日", "２０２５-０６-０１", 45809]
+    forms = [
+        dt.date(2025, 1, 1),
+        "2025/1/1",
+        "2025.3.1",
+        "2025年3月1日",
+        "２０２５-０６-０１",
+        45809,
+    ]
     for row, start in zip(good.sheets["包保关系"], forms, strict=True):
         ws.append([row[0], row[1], row[2], start, None])
     return _saved(workbook, path)
@@ -78,11 +109,21 @@ def _expected_state(engine) -> None:
     assert officers[0] == ("SL0001", "13800000001", "county") and len(officers) == 7
     places = _rows(engine, "SELECT code, name, level, path FROM jurisdiction ORDER BY code")
     assert places[0] == ("511000000000", "示例县", "county", "/511000000000/")
-    assert places[2] == ("511000100200", "柳湾村", "village",
-                         "/511000000000/511000100000/511000100200/")
+    assert places[2] == (
+        "511000100200",
+        "柳湾村",
+        "village",
+        "/511000000000/511000100000/511000100200/",
+    )
     starts = _rows(engine, "SELECT start_date FROM assignment ORDER BY id")
-    assert [str(s) for (s,) in starts] == ["2025-01-01", "2025-01-01", "2025-03-01", "2025-03-01",
-                                           "2025-06-01", "2025-06-01"]
+    assert [str(s) for (s,) in starts] == [
+        "2025-01-01",
+        "2025-01-01",
+        "2025-03-01",
+        "2025-03-01",
+        "2025-06-01",
+        "2025-06-01",
+    ]
     codes = {c for (c,) in _rows(engine, "SELECT credit_code FROM entity") if c}
     assert CREDIT_5 in codes
 
@@ -93,8 +134,9 @@ def test_a_messy_hand_kept_workbook_imports_exactly(engine, tmp_path, set_today)
     assert result.ok, [e.as_dict() for e in result.errors]
     _expected_state(engine)
     again = _import(engine, Book().save(tmp_path / "clean.xlsx"))
-    assert again.ok and all(c["created"] == c["updated"] == c["ended"] == 0
-                            for c in again.counts.values())
+    assert again.ok and all(
+        c["created"] == c["updated"] == c["ended"] == 0 for c in again.counts.values()
+    )
 
 
 def test_a_workbook_saved_by_libreoffice_imports(engine, set_today):
@@ -122,8 +164,11 @@ def test_a_csv_folder_in_each_encoding_imports(engine, tmp_path, set_today, enco
 
 def test_csv_errors_name_the_record_number(engine, tmp_path, set_today):
     set_today(TODAY)
-    folder = Book().set("包保干部", 4, "邮箱", "坏邮箱").save_csv(tmp_path / "roster",
-                                                              encoding="gb18030")
+    folder = (
+        Book()
+        .set("包保干部", 4, "邮箱", "坏邮箱")
+        .save_csv(tmp_path / "roster", encoding="gb18030")
+    )
     result = _import(engine, folder)
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [("包保干部", 4, "邮箱")]
 
@@ -142,6 +187,7 @@ def test_a_csv_folder_without_some_sheets_needs_partial(engine, tmp_path, set_to
 
 # --- untrusted files: refused with one Chinese line, exit 2, nothing written --------------------
 
+
 def _zip(path: Path, members: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
@@ -157,9 +203,11 @@ def _replace_member(source: Path, target: Path, name: str, change) -> Path:
     return target
 
 
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-          b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
 
 
 def _body(xml: bytes) -> bytes:
@@ -181,27 +229,53 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         return LAUGHS + _body(data).replace(b"<sheetData>", b"<sheetData><!-- &lol3; -->", 1)
 
     def external(data: bytes) -> bytes:
-        return (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                + _body(data))
+        return (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            + _body(data)
+        )
 
     return {
         "over-50-mb": (big, "50 MB"),
         "not-a-workbook": (text_file, "不是 Excel 工作簿"),
         "old-xls": (xls, ".xls"),
-        "zip-without-workbook": (_zip(tmp_path / "other.xlsx", {"a.txt": b"x"}), "不是 Excel 工作簿"),
-        "billion-laughs": (_replace_member(good, tmp_path / "laughs.xlsx",
-                                           "xl/worksheets/sheet1.xml", laughs), "不安全"),
-        "external-entity": (_replace_member(good, tmp_path / "xxe.xlsx", "xl/workbook.xml",
-                                            external), "不安全"),
-        "broken-xml": (_replace_member(good, tmp_path / "broken.xlsx", "xl/worksheets/sheet2.xml",
-                                       lambda d: d[: len(d) // 2]), "无法读取"),
+        "zip-without-workbook": (
+            _zip(tmp_path / "other.xlsx", {"a.txt": b"x"}),
+            "不是 Excel 工作簿",
+        ),
+        "billion-laughs": (
+            _replace_member(good, tmp_path / "laughs.xlsx", "xl/worksheets/sheet1.xml", laughs),
+            "不安全",
+        ),
+        "external-entity": (
+            _replace_member(good, tmp_path / "xxe.xlsx", "xl/workbook.xml", external),
+            "不安全",
+        ),
+        "broken-xml": (
+            _replace_member(
+                good,
+                tmp_path / "broken.xlsx",
+                "xl/worksheets/sheet2.xml",
+                lambda d: d[: len(d) // 2],
+            ),
+            "无法读取",
+        ),
         "missing-file": (tmp_path / "nowhere.xlsx", "找不到"),
     }
 
 
-@pytest.mark.parametrize("kind", ["over-50-mb", "not-a-workbook", "old-xls", "zip-without-workbook",
-                                  "billion-laughs", "external-entity", "broken-xml",
-                                  "missing-file"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "over-50-mb",
+        "not-a-workbook",
+        "old-xls",
+        "zip-without-workbook",
+        "billion-laughs",
+        "external-entity",
+        "broken-xml",
+        "missing-file",
+    ],
+)
 def test_untrusted_files_are_refused_clearly(kind, cli, db_url, tmp_path, set_today):
     from models.db import get_engine
 

@@ -39,24 +39,33 @@ def county(engine, tmp_path, set_today):
 
 
 def _assignment(engine, officer: str, credit: str) -> list[tuple]:
-    return _rows(engine, """SELECT CAST(a.start_date AS VARCHAR(10)), CAST(a.end_date AS VARCHAR(10))
+    return _rows(
+        engine,
+        """SELECT CAST(a.start_date AS VARCHAR(10)), CAST(a.end_date AS VARCHAR(10))
         FROM assignment a JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id
         WHERE o.code = :officer AND e.credit_code = :credit ORDER BY a.start_date""",
-                 officer=officer, credit=credit)
+        officer=officer,
+        credit=credit,
+    )
 
 
 def test_an_officer_swap_ends_one_assignment_and_opens_one(county, engine):
     book = Book()
-    book.add(OFF, ["SL0002", "王刚", "县级", "县市场监管局局长", "511000000000", "13800000008",
-                 None, None])
+    book.add(
+        OFF,
+        ["SL0002", "王刚", "县级", "县市场监管局局长", "511000000000", "13800000008", None, None],
+    )
     book.set(A, 2, "干部编号", "SL0002").set(A, 2, "开始日期", "2026-09-01")
     result = county(book)
     assert result.counts[A] == {"created": 1, "updated": 0, "unchanged": 5, "ended": 1}
     assert result.counts[OFF] == {"created": 1, "updated": 0, "unchanged": 7, "ended": 0}
     assert _assignment(engine, "SL0001", "91511000123456788W") == [("2025-01-01", "2026-08-31")]
     assert _assignment(engine, "SL0002", "91511000123456788W") == [("2026-09-01", None)]
-    ended = _rows(engine, """SELECT object_id, before, after FROM audit_event
-                             WHERE action = 'roster.assignment.ended'""")
+    ended = _rows(
+        engine,
+        """SELECT object_id, before, after FROM audit_event
+                             WHERE action = 'roster.assignment.ended'""",
+    )
     assert len(ended) == 1
     again = county(book)  # the same workbook again: nothing changes
     assert all(c["created"] == c["updated"] == c["ended"] == 0 for c in again.counts.values())
@@ -72,7 +81,9 @@ def test_a_full_import_ends_and_deactivates_what_it_no_longer_lists(county, engi
     assert result.counts[A] == {"created": 0, "updated": 0, "unchanged": 5, "ended": 1}
     assert _assignment(engine, "SL1002", CREDIT_6) == [("2025-06-01", TODAY)]
     assert _rows(engine, "SELECT active FROM entity WHERE credit_code = :c", c=CREDIT_6) in (
-        [(False,)], [(0,)])
+        [(False,)],
+        [(0,)],
+    )
     assert _rows(engine, "SELECT COUNT(*) FROM officer WHERE code = 'SL2004'") == [(1,)]
     back = county(Book())  # listed again: active again, the listed assignment open again
     assert back.counts[OFF]["updated"] == 1 and back.counts[E]["updated"] == 1
@@ -85,7 +96,9 @@ def test_a_closed_entity_ends_its_assignments(county, engine):
     assert result.counts[E]["updated"] == 1
     assert result.counts[A] == {"created": 0, "updated": 0, "unchanged": 5, "ended": 1}
     assert _assignment(engine, "SL1002", CREDIT_6) == [("2025-06-01", TODAY)]
-    reasons = _rows(engine, "SELECT after FROM audit_event WHERE action = 'roster.assignment.ended'")
+    reasons = _rows(
+        engine, "SELECT after FROM audit_event WHERE action = 'roster.assignment.ended'"
+    )
     assert "workbook" in str(reasons) or "closed" in str(reasons)
     again = county(Book().set(E, 7, "经营状态", "注销"))
     assert again.counts[A] == {"created": 0, "updated": 0, "unchanged": 6, "ended": 0}
@@ -102,8 +115,11 @@ def test_changed_fields_update_rows_and_the_audit_shows_before_and_after(county,
     result = county(book)
     assert result.counts[OFF] == {"created": 0, "updated": 1, "unchanged": 6, "ended": 0}
     assert result.counts[E]["updated"] == 1
-    before, after = _rows(engine, """SELECT before, after FROM audit_event
-                                     WHERE action = 'roster.officer.updated'""")[0]
+    before, after = _rows(
+        engine,
+        """SELECT before, after FROM audit_event
+                                     WHERE action = 'roster.officer.updated'""",
+    )[0]
     assert "13800000002" in str(before) and "13900000002" in str(after)
     assert _rows(engine, "SELECT mobile FROM officer WHERE code = 'SL1001'") == [("13900000002",)]
 
@@ -113,14 +129,20 @@ def test_every_change_is_audited_with_the_file_name_and_sha256(county, engine, t
     result = county(book)
     assert result.counts[J]["updated"] == 1
     assert _rows(engine, "SELECT path FROM jurisdiction WHERE code = '511000100201'") == [
-        ("/511000000000/511000200000/511000100201/",)]
+        ("/511000000000/511000200000/511000100201/",)
+    ]
     digest = result.sha256
     path = next(tmp_path.glob(f"{result.file}"))
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
-    events = _rows(engine, "SELECT action, after FROM audit_event WHERE after LIKE :d",
-                   d=f"%{digest}%") if engine.dialect.name == "sqlite" else _rows(
-        engine, "SELECT action, after::text FROM audit_event WHERE after::text LIKE :d",
-        d=f"%{digest}%")
+    events = (
+        _rows(engine, "SELECT action, after FROM audit_event WHERE after LIKE :d", d=f"%{digest}%")
+        if engine.dialect.name == "sqlite"
+        else _rows(
+            engine,
+            "SELECT action, after::text FROM audit_event WHERE after::text LIKE :d",
+            d=f"%{digest}%",
+        )
+    )
     actions = sorted(a for a, _ in events)
     assert actions == ["roster.import", "roster.jurisdiction.updated"]
     assert all(result.file in str(after) for _, after in events)
@@ -144,10 +166,10 @@ def test_a_partial_import_touches_only_what_it_lists(county, engine):
     result = county(book, partial=True)
     assert result.counts[E] == {"created": 0, "updated": 1, "unchanged": 0, "ended": 0}
     assert sum(c["ended"] for c in result.counts.values()) == 0
-    assert _rows(engine, "SELECT COUNT(*) FROM entity WHERE active = :t",
-                 t=True) == [(7,)]
+    assert _rows(engine, "SELECT COUNT(*) FROM entity WHERE active = :t", t=True) == [(7,)]
     assert _rows(engine, "SELECT name FROM entity WHERE credit_code = :c", c=CREDIT_7) == [
-        ("石门村老赵鲜果店",)]
+        ("石门村老赵鲜果店",)
+    ]
 
 
 def test_a_partial_import_of_a_new_assignment_ends_the_old_one(county, engine):
@@ -157,9 +179,12 @@ def test_a_partial_import_of_a_new_assignment_ends_the_old_one(county, engine):
     book.sheets[A] = [["SL2004", None, "JY25110000000026", "2026-09-15", None]]
     result = county(book, partial=True)
     assert result.counts[A] == {"created": 1, "updated": 0, "unchanged": 0, "ended": 1}
-    rows = _rows(engine, """SELECT o.code, CAST(a.end_date AS VARCHAR(10)) FROM assignment a
+    rows = _rows(
+        engine,
+        """SELECT o.code, CAST(a.end_date AS VARCHAR(10)) FROM assignment a
         JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id
-        WHERE e.licence_no = 'JY25110000000026' ORDER BY a.start_date""")
+        WHERE e.licence_no = 'JY25110000000026' ORDER BY a.start_date""",
+    )
     assert rows == [("SL2002", "2026-09-14"), ("SL2004", None)]
 
 
@@ -170,12 +195,14 @@ def test_an_entity_found_by_licence_gets_its_new_credit_code(county, engine):
     book = Book().set(E, 5, "统一社会信用代码", credit)
     result = county(book)
     assert result.counts[E]["updated"] == 1 and result.counts[A]["unchanged"] == 6
-    assert _rows(engine, "SELECT credit_code FROM entity WHERE licence_no = 'JY25110000000026'") == [
-        (credit,)]
+    assert _rows(
+        engine, "SELECT credit_code FROM entity WHERE licence_no = 'JY25110000000026'"
+    ) == [(credit,)]
 
 
-def test_a_roster_with_closed_entities_imports_then_reimports_without_change(engine, tmp_path,
-                                                                             set_today):
+def test_a_roster_with_closed_entities_imports_then_reimports_without_change(
+    engine, tmp_path, set_today
+):
     set_today(TODAY)
     book = Book().set(E, 7, "经营状态", "停业").set(E, 5, "经营状态", "注销")
     for number in (1, 2):

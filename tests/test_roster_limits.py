@@ -18,6 +18,7 @@ MB = 2**20
 
 def padded(source: Path, target: Path, size: int) -> Path:
     """A copy of the workbook with a stored filler member, exactly size bytes long."""
+
     def write(filler: int) -> None:
         with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
             for item in old.infolist():
@@ -56,8 +57,9 @@ def test_a_workbook_of_exactly_50_mb_imports_and_one_byte_more_is_refused(cli, d
     before = snapshot(engine)
     code, out, err = roster_import(cli, db_url, padded(good, tmp_path / "over.xlsx", 50 * MB + 1))
     assert code == 2 and out == ""
-    assert err.strip() == ("错误：文件 over.xlsx 大小 50.0 MB，超过 50 MB 上限，已拒绝；"
-                           "大名册请用 CSV 文件夹导入")
+    assert err.strip() == (
+        "错误：文件 over.xlsx 大小 50.0 MB，超过 50 MB 上限，已拒绝；大名册请用 CSV 文件夹导入"
+    )
     assert snapshot(engine) == before
     code, out, err = roster_import(cli, db_url, padded(good, tmp_path / "exact.xlsx", 50 * MB))
     assert code == 0, err
@@ -88,8 +90,9 @@ def test_max_cells_from_the_policy_sets_the_edge(over, engine, tmp_path, policy_
         if over:
             with pytest.raises(BadInput) as refused:
                 import_roster(session=session, path=book)
-            assert str(refused.value) == (f"工作簿 book.xlsx 超过 {limit:,} 个单元格，已拒绝；"
-                                          "大名册请用 CSV 文件夹导入")
+            assert str(refused.value) == (
+                f"工作簿 book.xlsx 超过 {limit:,} 个单元格，已拒绝；大名册请用 CSV 文件夹导入"
+            )
         else:
             assert import_roster(session=session, path=book).ok
         session.commit()
@@ -97,8 +100,9 @@ def test_max_cells_from_the_policy_sets_the_edge(over, engine, tmp_path, policy_
 
 
 @pytest.mark.parametrize("edit", ["max_file_mb = 0 ", "max_cells = 0 "])
-def test_a_limit_below_one_stops_the_command_naming_the_key(edit, cli, db_url, tmp_path,
-                                                            policy_file):
+def test_a_limit_below_one_stops_the_command_naming_the_key(
+    edit, cli, db_url, tmp_path, policy_file
+):
     key = edit.split(" ")[0]
     policy_file(f"{key} = {50 if key == 'max_file_mb' else 2000000} ", edit)
     code, out, err = roster_import(cli, db_url, Book().save(tmp_path / "book.xlsx"))

@@ -18,21 +18,24 @@ from services.roster.normalise import (
 )
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    (13800000001, "13800000001"),
-    (1.38e10, "13800000000"),
-    (13800000001.0, "13800000001"),
-    (510100000000.0, "510100000000"),
-    ("510100000000.0", "510100000000"),
-    ("1.38E+10", "13800000000"),
-    ("1.3800000001e10", "13800000001"),
-    ("５１０１００", "510100"),
-    (" SL 0001 ", "SL0001"),
-    ("\u200bSL0001\ufeff", "SL0001"),
-    ("", None),
-    ("   ", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (13800000001, "13800000001"),
+        (1.38e10, "13800000000"),
+        (13800000001.0, "13800000001"),
+        (510100000000.0, "510100000000"),
+        ("510100000000.0", "510100000000"),
+        ("1.38E+10", "13800000000"),
+        ("1.3800000001e10", "13800000001"),
+        ("５１０１００", "510100"),
+        (" SL 0001 ", "SL0001"),
+        ("\u200bSL0001\ufeff", "SL0001"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
+)
 def test_codes_come_back_as_exact_digits(raw, expected):
     assert as_code(raw) == expected
 
@@ -47,22 +50,39 @@ def test_credit_codes_are_upper_case_and_half_width():
     assert as_code("９１５１１０００１２３４５６７８８ｗ", upper=True) == "91511000123456788W"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("138 0000 0001", "13800000001"),
-    ("138-0000-0001", "13800000001"),
-    ("+86 13800000001", "13800000001"),
-    ("008613800000001", "13800000001"),
-    ("１３８００００００01", "13800000001"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("138 0000 0001", "13800000001"),
+        ("138-0000-0001", "13800000001"),
+        ("+86 13800000001", "13800000001"),
+        ("008613800000001", "13800000001"),
+        ("１３８００００００01", "13800000001"),
+    ],
+)
 def test_mobile_numbers_lose_separators_and_country_code(raw, expected):
     assert as_mobile(raw) == expected
 
 
-@pytest.mark.parametrize("raw", [
-    dt.datetime(2026, 9, 7), dt.date(2026, 9, 7), "2026-09-07", "2026-9-7", "2026/9/7",
-    "2026.9.7", "2026年9月7日", "2026 年 9 月 7 日", "２０２６年９月７日", "20260907",
-    "2026-09-07 00:00:00", "2026-09-07T00:00:00", 46272, 46272.0,
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        dt.datetime(2026, 9, 7),
+        dt.date(2026, 9, 7),
+        "2026-09-07",
+        "2026-9-7",
+        "2026/9/7",
+        "2026.9.7",
+        "2026年9月7日",
+        "2026 年 9 月 7 日",
+        "２０２６年９月７日",
+        "20260907",
+        "2026-09-07 00:00:00",
+        "2026-09-07T00:00:00",
+        46272,
+        46272.0,
+    ],
+)
 def test_dates_in_every_listed_form(raw):
     assert as_date(raw) == dt.date(2026, 9, 7)
 
@@ -81,15 +101,26 @@ def test_free_text_keeps_chinese_punctuation_but_not_stray_blanks():
     assert is_blank(" \u3000 ") and not is_blank("0")
 
 
-@pytest.mark.parametrize(("enum", "raw", "code"), [
-    (JurisdictionLevel, "乡镇", "township"), (JurisdictionLevel, "街道", "township"),
-    (JurisdictionLevel, "社区", "village"), (JurisdictionLevel, " 县 ", "county"),
-    (OfficerTier, "乡镇级", "township"), (OfficerTier, "村级", "village"),
-    (UserRole, "督办", "supervisor"), (UserRole, "管理员", "admin"),
-    (Grade, "ｂ", "B"), (Grade, "C级", "C"), (Grade, "d", "D"),
-    (Category, "学校（幼儿园）食堂", "学校幼儿园食堂"), (Category, "小餐饮", "小餐饮"),
-    (EntityStatus, "注销", "deregistered"), (EntityStatus, "歇业", "suspended"),
-])
+@pytest.mark.parametrize(
+    ("enum", "raw", "code"),
+    [
+        (JurisdictionLevel, "乡镇", "township"),
+        (JurisdictionLevel, "街道", "township"),
+        (JurisdictionLevel, "社区", "village"),
+        (JurisdictionLevel, " 县 ", "county"),
+        (OfficerTier, "乡镇级", "township"),
+        (OfficerTier, "村级", "village"),
+        (UserRole, "督办", "supervisor"),
+        (UserRole, "管理员", "admin"),
+        (Grade, "ｂ", "B"),
+        (Grade, "C级", "C"),
+        (Grade, "d", "D"),
+        (Category, "学校（幼儿园）食堂", "学校幼儿园食堂"),
+        (Category, "小餐饮", "小餐饮"),
+        (EntityStatus, "注销", "deregistered"),
+        (EntityStatus, "歇业", "suspended"),
+    ],
+)
 def test_enumerations_accept_labels_and_common_synonyms(enum, raw, code):
     assert as_enum(raw, enum) == code
 
@@ -99,11 +130,19 @@ def test_unknown_enumeration_lists_the_allowed_labels():
         as_enum("省级", OfficerTier)
 
 
-@pytest.mark.parametrize(("raw", "canonical"), [
-    ("区划代码*", "区划代码"), (" 主体等级（A-D）＊ ", "主体等级"), ("许可证编号(二选一)", "许可证编号"),
-    ("所属区划代码 *", "所属区划代码"), ("手机号码", "手机号"), ("统一社会信用代码【必填其一】", "统一社会信用代码"),
-    ("层级*（市/县/乡镇/村）", "层级"), (None, ""),
-])
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [
+        ("区划代码*", "区划代码"),
+        (" 主体等级（A-D）＊ ", "主体等级"),
+        ("许可证编号(二选一)", "许可证编号"),
+        ("所属区划代码 *", "所属区划代码"),
+        ("手机号码", "手机号"),
+        ("统一社会信用代码【必填其一】", "统一社会信用代码"),
+        ("层级*（市/县/乡镇/村）", "层级"),
+        (None, ""),
+    ],
+)
 def test_header_spellings(raw, canonical):
     assert normalise_header(raw) == canonical
 
@@ -126,10 +165,19 @@ def test_the_fast_credit_code_check_agrees_with_the_reference_one():
     from services.roster.credit_code import CHARSET, is_valid_credit_code, make_credit_code
 
     rng = random.Random(7)
-    codes = [make_credit_code(registry="9", kind=rng.choice("12"), area=f"{rng.randrange(10**6):06d}",
-                              org_base=f"{rng.randrange(10**8):08d}") for _ in range(2000)]
+    codes = [
+        make_credit_code(
+            registry="9",
+            kind=rng.choice("12"),
+            area=f"{rng.randrange(10**6):06d}",
+            org_base=f"{rng.randrange(10**8):08d}",
+        )
+        for _ in range(2000)
+    ]
     codes += [c[:17] + rng.choice(CHARSET) for c in codes]
-    codes += ["".join(rng.choice(CHARSET + "IOSVZ-") for _ in range(rng.choice((17, 18, 19))))
-              for _ in range(2000)]
+    codes += [
+        "".join(rng.choice(CHARSET + "IOSVZ-") for _ in range(rng.choice((17, 18, 19))))
+        for _ in range(2000)
+    ]
     assert sum(map(is_valid_credit_code, codes)) > 2000
     assert all(_credit_code_ok(c) == is_valid_credit_code(c) for c in codes)

@@ -41,6 +41,7 @@ def write_jobs(config_dir: Path, text: str) -> None:
 
 # --- the shipped file -------------------------------------------------------------------------
 
+
 def test_shipped_jobs_run_the_generation_flow_daily_and_on_each_period_start():
     jobs = {job.name: job for job in schedule.jobs()}
     assert {"generate-tasks", "generate-tasks-period-start"} <= set(jobs)
@@ -50,11 +51,17 @@ def test_shipped_jobs_run_the_generation_flow_daily_and_on_each_period_start():
         assert schedule.flow_file(job).is_file() and job.catch_up
     after = at("2026-09-22 07:00")
     assert schedule.next_fire_times(jobs["generate-tasks"], after=after, count=2) == [
-        at("2026-09-23 06:30"), at("2026-09-24 06:30")]
+        at("2026-09-23 06:30"),
+        at("2026-09-24 06:30"),
+    ]
     # Every period (month, quarter, half-year, year) starts on the 1st of a month.
     starts = schedule.next_fire_times(jobs["generate-tasks-period-start"], after=after, count=4)
-    assert starts == [at("2026-10-01 00:05"), at("2026-11-01 00:05"), at("2026-12-01 00:05"),
-                      at("2027-01-01 00:05")]
+    assert starts == [
+        at("2026-10-01 00:05"),
+        at("2026-11-01 00:05"),
+        at("2026-12-01 00:05"),
+        at("2027-01-01 00:05"),
+    ]
 
 
 def test_fire_times_follow_the_job_time_zone_and_default_to_the_settings_one(monkeypatch):
@@ -72,14 +79,20 @@ def test_fire_times_follow_the_job_time_zone_and_default_to_the_settings_one(mon
 
 # --- validation ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("entry, key, reason", [
-    ('timezone = "Mars/Olympus"', "jobs.0.timezone", "时区"),
-    ('misfire_grace_seconds = 0', "jobs.0.misfire_grace_seconds", "数值过小"),
-    ('when = "daily"', "jobs.0.when", "不认识的配置项"),
-])
+
+@pytest.mark.parametrize(
+    "entry, key, reason",
+    [
+        ('timezone = "Mars/Olympus"', "jobs.0.timezone", "时区"),
+        ("misfire_grace_seconds = 0", "jobs.0.misfire_grace_seconds", "数值过小"),
+        ('when = "daily"', "jobs.0.when", "不认识的配置项"),
+    ],
+)
 def test_a_broken_job_names_the_key(config_copy, entry, key, reason):
-    write_jobs(config_copy, '[[jobs]]\nname = "a"\nflow = "generate_tasks_flow"\n'
-                            f'cron = "0 1 * * *"\n{entry}\n')
+    write_jobs(
+        config_copy,
+        f'[[jobs]]\nname = "a"\nflow = "generate_tasks_flow"\ncron = "0 1 * * *"\n{entry}\n',
+    )
     with pytest.raises(ConfigError) as caught:
         load_schedules()
     assert caught.value.key == key and reason in caught.value.reason
@@ -101,9 +114,12 @@ def test_duplicate_names_and_missing_flow_files_are_refused(config_copy):
 
 
 def test_parameters_and_time_zone_are_read_from_the_file(config_copy):
-    write_jobs(config_copy, '[[jobs]]\nname = "q4"\nflow = "generate_tasks_flow"\n'
-                            'cron = "0 1 * * *"\ntimezone = "Asia/Shanghai"\ncatch_up = false\n'
-                            '[jobs.parameters]\nperiod = "2026Q4"\n')
+    write_jobs(
+        config_copy,
+        '[[jobs]]\nname = "q4"\nflow = "generate_tasks_flow"\n'
+        'cron = "0 1 * * *"\ntimezone = "Asia/Shanghai"\ncatch_up = false\n'
+        '[jobs.parameters]\nperiod = "2026Q4"\n',
+    )
     (job,) = schedule.jobs()
     assert job.parameters == {"period": "2026Q4"} and not job.catch_up
     assert schedule.job_named("q4") is job
@@ -113,29 +129,39 @@ def test_parameters_and_time_zone_are_read_from_the_file(config_copy):
 
 # --- catch-up -----------------------------------------------------------------------------------
 
+
 def test_a_fire_time_passed_since_the_last_good_run_is_missed():
     job = daily()
     yesterday_run = at("2026-09-21 06:30:02")
-    assert schedule.missed_fire_time(job, last_ok=yesterday_run, now=at("2026-09-22 06:29:59")) is None
-    assert schedule.missed_fire_time(job, last_ok=yesterday_run,
-                                     now=at("2026-09-22 06:30")) == at("2026-09-22 06:30")
+    assert (
+        schedule.missed_fire_time(job, last_ok=yesterday_run, now=at("2026-09-22 06:29:59")) is None
+    )
+    assert schedule.missed_fire_time(job, last_ok=yesterday_run, now=at("2026-09-22 06:30")) == at(
+        "2026-09-22 06:30"
+    )
     # Down for the whole national-day week: one catch-up, at the first fire missed.
-    assert schedule.missed_fire_time(job, last_ok=at("2026-09-30 06:30"),
-                                     now=at("2026-10-08 09:00")) == at("2026-10-01 06:30")
+    assert schedule.missed_fire_time(
+        job, last_ok=at("2026-09-30 06:30"), now=at("2026-10-08 09:00")
+    ) == at("2026-10-01 06:30")
     # A run at 10:00 after the 06:30 fire covers it.
-    assert schedule.missed_fire_time(job, last_ok=at("2026-09-22 10:00"),
-                                     now=at("2026-09-22 23:59")) is None
+    assert (
+        schedule.missed_fire_time(job, last_ok=at("2026-09-22 10:00"), now=at("2026-09-22 23:59"))
+        is None
+    )
 
 
 def test_a_job_that_never_ran_is_due_unless_catch_up_is_off():
     now = at("2026-09-22 12:00")
     assert schedule.missed_fire_time(daily(), last_ok=None, now=now) == now
     assert schedule.missed_fire_time(daily(catch_up=False), last_ok=None, now=now) is None
-    assert schedule.missed_fire_time(daily(catch_up=False), last_ok=at("2026-01-01 00:00"),
-                                     now=now) is None
+    assert (
+        schedule.missed_fire_time(daily(catch_up=False), last_ok=at("2026-01-01 00:00"), now=now)
+        is None
+    )
 
 
 # --- run records (SQLite and PostgreSQL) --------------------------------------------------------
+
 
 def test_a_recorded_run_keeps_its_detail_and_is_the_last_run(db_url, session, set_today):
     set_today("2026-09-22")
@@ -151,8 +177,10 @@ def test_a_recorded_run_keeps_its_detail_and_is_the_last_run(db_url, session, se
 
 
 def test_a_failed_run_is_recorded_and_the_error_raised(db_url, session):
-    with pytest.raises(ZeroDivisionError), \
-            schedule.recorded_run(url=db_url, job="daily", runner="prefect") as detail:
+    with (
+        pytest.raises(ZeroDivisionError),
+        schedule.recorded_run(url=db_url, job="daily", runner="prefect") as detail,
+    ):
         detail["counties"] = 3
         _ = 1 / 0
     run = schedule.last_run(session=session, job="daily")
@@ -165,8 +193,10 @@ def test_last_good_run_skips_later_failures_and_abandoned_runs_fail(db_url, sess
     with schedule.recorded_run(url=db_url, job="daily", runner="apscheduler"):
         pass
     good = schedule.last_run(session=session, job="daily").id
-    with pytest.raises(RuntimeError), \
-            schedule.recorded_run(url=db_url, job="daily", runner="apscheduler"):
+    with (
+        pytest.raises(RuntimeError),
+        schedule.recorded_run(url=db_url, job="daily", runner="apscheduler"),
+    ):
         raise RuntimeError("down")
     mine = schedule.start_run(session=session, job="daily", runner="apscheduler")
     theirs = schedule.start_run(session=session, job="daily", runner="prefect")
@@ -183,14 +213,21 @@ def test_last_good_run_skips_later_failures_and_abandoned_runs_fail(db_url, sess
 
 
 def test_parts_of_a_run_combine():
-    parts = [{"created": 3, "existing": 1, "cancelled": 0, "periods": ["2026Q3"]},
-             {"created": 2, "existing": 0, "cancelled": 1, "periods": ["2026-09", "2026Q3"]}]
-    assert schedule.combine(parts) == {"created": 5, "existing": 1, "cancelled": 1,
-                                       "periods": ["2026-09", "2026Q3"]}
+    parts = [
+        {"created": 3, "existing": 1, "cancelled": 0, "periods": ["2026Q3"]},
+        {"created": 2, "existing": 0, "cancelled": 1, "periods": ["2026-09", "2026Q3"]},
+    ]
+    assert schedule.combine(parts) == {
+        "created": 5,
+        "existing": 1,
+        "cancelled": 1,
+        "periods": ["2026-09", "2026Q3"],
+    }
     assert schedule.combine([]) == {}
 
 
 # --- scheduler --list ---------------------------------------------------------------------------
+
 
 def test_list_prints_next_fire_times_in_chinese(cli, db_url):
     code, out, err = cli("--db", db_url, "--today", "2026-09-30", "scheduler", "--list")
@@ -203,8 +240,9 @@ def test_list_prints_next_fire_times_in_chinese(cli, db_url):
 def test_list_json_shows_the_last_run(cli, db_url, session):
     with schedule.recorded_run(url=db_url, job="generate-tasks", runner="apscheduler") as d:
         d.update({"created": 7, "existing": 0, "cancelled": 0, "periods": ["2026Q3"]})
-    code, out, _ = cli("--db", db_url, "--today", "2026-09-30", "scheduler", "--list", "--json",
-                       "--count", "2")
+    code, out, _ = cli(
+        "--db", db_url, "--today", "2026-09-30", "scheduler", "--list", "--json", "--count", "2"
+    )
     assert code == 0
     jobs = {job["name"]: job for job in json.loads(out)["jobs"]}
     start = jobs["generate-tasks-period-start"]

@@ -35,8 +35,16 @@ def runs(url: str, name: str = "daily") -> list[JobRun]:
 
 def record_ok(url: str, name: str, started: dt.datetime) -> None:
     with Session(get_engine(url)) as session:
-        session.add(JobRun(job=name, runner="apscheduler", started_at=started,
-                           finished_at=started, outcome="ok", detail={}))
+        session.add(
+            JobRun(
+                job=name,
+                runner="apscheduler",
+                started_at=started,
+                finished_at=started,
+                outcome="ok",
+                detail={},
+            )
+        )
         session.commit()
 
 
@@ -48,8 +56,13 @@ def lines():
 def test_jobs_fire_on_their_cron_in_the_time_zone_with_coalescing_and_no_overlap(db_url, lines):
     record_ok(db_url, "daily", clock.now())  # both ran just now: nothing to catch up
     record_ok(db_url, "late", clock.now())
-    runner = embedded.build(url=db_url, launch=lambda _job: {}, notify=lines.append,
-                            blocking=False, jobs=[job(), job("late", misfire_grace_seconds=60)])
+    runner = embedded.build(
+        url=db_url,
+        launch=lambda _job: {},
+        notify=lines.append,
+        blocking=False,
+        jobs=[job(), job("late", misfire_grace_seconds=60)],
+    )
     daily = runner.get_job("daily")
     assert daily.coalesce is True and daily.max_instances == 1
     assert daily.misfire_grace_time == 3600 and runner.get_job("late").misfire_grace_time == 60
@@ -69,16 +82,26 @@ def test_a_run_missed_while_down_runs_at_start_and_is_recorded(db_url, lines):
         done.append(one.name)
         return {"created": 4, "existing": 2, "cancelled": 0, "periods": ["2026Q3"]}
 
-    runner = embedded.build(url=db_url, launch=launch, notify=lines.append, blocking=False,
-                            jobs=[job(), job("fresh"), job("manual", catch_up=False)])
+    runner = embedded.build(
+        url=db_url,
+        launch=launch,
+        notify=lines.append,
+        blocking=False,
+        jobs=[job(), job("fresh"), job("manual", catch_up=False)],
+    )
     assert runner.get_job("daily@start") is not None  # a one-off run at once
     assert runner.get_job("fresh@start") is None and runner.get_job("manual@start") is None
     runner.start()
     try:
         for name in ("daily", "fresh", "manual"):
             assert runner.get_job(name).next_run_time.time() == dt.time(6, 30)
-        wait_for(lambda: [r for r in runs(db_url) if r.outcome == "ok"
-                          and r.runner == "apscheduler" and r.detail])
+        wait_for(
+            lambda: [
+                r
+                for r in runs(db_url)
+                if r.outcome == "ok" and r.runner == "apscheduler" and r.detail
+            ]
+        )
     finally:
         runner.shutdown(wait=True)
     assert done == ["daily"]
@@ -92,8 +115,9 @@ def test_a_failing_run_is_recorded_and_the_scheduler_goes_on(db_url, lines):
     def launch(_job):
         raise RuntimeError("数据库不可用")
 
-    runner = embedded.build(url=db_url, launch=launch, notify=lines.append, blocking=False,
-                            jobs=[job()])  # never ran: due at once
+    runner = embedded.build(
+        url=db_url, launch=launch, notify=lines.append, blocking=False, jobs=[job()]
+    )  # never ran: due at once
     runner.start()
     try:
         (run,) = wait_for(lambda: [r for r in runs(db_url) if r.outcome == "failed"])
@@ -108,8 +132,9 @@ def test_a_run_left_running_by_a_dead_scheduler_is_failed_and_caught_up(db_url, 
     with Session(get_engine(db_url)) as session:
         schedule.start_run(session=session, job="daily", runner="apscheduler")
         session.commit()
-    runner = embedded.build(url=db_url, launch=lambda _job: {}, notify=lines.append,
-                            blocking=False, jobs=[job()])
+    runner = embedded.build(
+        url=db_url, launch=lambda _job: {}, notify=lines.append, blocking=False, jobs=[job()]
+    )
     assert [r.outcome for r in runs(db_url)] == ["failed"]
     assert runner.get_job("daily@start") is not None  # no good run yet: caught up at start
     assert any("已记为失败" in line for line in lines)
@@ -124,8 +149,9 @@ def test_a_run_still_going_is_not_started_twice_and_the_skip_is_recorded(db_url,
         release.wait(20)
         return {"created": 1}
 
-    runner = embedded.build(url=db_url, launch=launch, notify=lines.append, blocking=False,
-                            jobs=[job()])
+    runner = embedded.build(
+        url=db_url, launch=launch, notify=lines.append, blocking=False, jobs=[job()]
+    )
     runner.start()
     try:
         runner.get_job("daily").modify(next_run_time=clock.now())
@@ -144,9 +170,13 @@ def test_a_run_still_going_is_not_started_twice_and_the_skip_is_recorded(db_url,
 def test_a_run_later_than_its_grace_time_is_skipped_and_recorded(db_url, lines):
     record_ok(db_url, "daily", clock.now())
     ran = []
-    runner = embedded.build(url=db_url, launch=lambda one: ran.append(one) or {},
-                            notify=lines.append, blocking=False,
-                            jobs=[job(misfire_grace_seconds=1)])
+    runner = embedded.build(
+        url=db_url,
+        launch=lambda one: ran.append(one) or {},
+        notify=lines.append,
+        blocking=False,
+        jobs=[job(misfire_grace_seconds=1)],
+    )
     runner.get_job("daily").modify(next_run_time=clock.now() - dt.timedelta(minutes=5))
     runner.start()
     try:
@@ -158,6 +188,7 @@ def test_a_run_later_than_its_grace_time_is_skipped_and_recorded(db_url, lines):
 
 
 # --- ./baobao scheduler, end to end -----------------------------------------------------------
+
 
 def test_scheduler_command_catches_up_then_stops_cleanly_on_ctrl_c(tmp_path):
     """The real command in a subprocess, as `make run` starts it: demo county, no Prefect
@@ -171,23 +202,40 @@ def test_scheduler_command_catches_up_then_stops_cleanly_on_ctrl_c(tmp_path):
     config = tmp_path / "config"
     config.mkdir()
     for name in ("policy.toml", "checklist.toml"):
-        (config / name).write_text((ROOT / "config" / name).read_text(encoding="utf-8"),
-                                   encoding="utf-8")
+        (config / name).write_text(
+            (ROOT / "config" / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (config / "schedules.toml").write_text(
         '[[jobs]]\nname = "generate-tasks"\nflow = "generate_tasks_flow"\ncron = "30 6 * * *"\n'
-        'timezone = "Asia/Shanghai"\n', encoding="utf-8")
+        'timezone = "Asia/Shanghai"\n',
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BAOBAO_", "PREFECT_"))}
-    env |= {"BAOBAO_DATABASE_URL": url, "BAOBAO_DATA_DIR": str(tmp_path / "data"),
-            "BAOBAO_CONFIG_DIR": str(config), "BAOBAO_TODAY": "2026-09-22"}
-    process = subprocess.Popen([str(ROOT / "baobao"), "scheduler"], cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env |= {
+        "BAOBAO_DATABASE_URL": url,
+        "BAOBAO_DATA_DIR": str(tmp_path / "data"),
+        "BAOBAO_CONFIG_DIR": str(config),
+        "BAOBAO_TODAY": "2026-09-22",
+    }
+    process = subprocess.Popen(
+        [str(ROOT / "baobao"), "scheduler"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     output: list[str] = []
-    reader = threading.Thread(target=lambda: [output.append(line) for line in process.stdout],
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: [output.append(line) for line in process.stdout], daemon=True
+    )
     reader.start()
     try:
-        wait_for(lambda: any("运行完成" in line for line in output) or process.poll() is not None,
-                 seconds=150, what=f"{output}")
+        wait_for(
+            lambda: any("运行完成" in line for line in output) or process.poll() is not None,
+            seconds=150,
+            what=f"{output}",
+        )
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=60)
     finally:
@@ -204,8 +252,9 @@ def test_scheduler_command_catches_up_then_stops_cleanly_on_ctrl_c(tmp_path):
     assert (tmp_path / "data" / "prefect").is_dir()  # Prefect's files under the data directory
 
 
-def test_a_second_scheduler_on_the_same_data_directory_is_refused(cli, db_url, tmp_path,
-                                                                  monkeypatch):
+def test_a_second_scheduler_on_the_same_data_directory_is_refused(
+    cli, db_url, tmp_path, monkeypatch
+):
     monkeypatch.setenv("BAOBAO_DATA_DIR", str(tmp_path / "data"))
     settings_module.reset()
     with embedded.single_instance() as lock:

@@ -42,8 +42,16 @@ def mail_server():
 
 
 def _mailer(port, **kw) -> EmailSender:
-    return EmailSender(host="127.0.0.1", port=port, user=None, password=None, security="none",
-                       sender=SENDER, timeout=5, **kw)
+    return EmailSender(
+        host="127.0.0.1",
+        port=port,
+        user=None,
+        password=None,
+        security="none",
+        sender=SENDER,
+        timeout=5,
+        **kw,
+    )
 
 
 def test_one_mail_with_chinese_headers_text_and_html(mail_server):
@@ -85,10 +93,13 @@ def test_attachments_arrive_with_chinese_names_and_their_bytes(mail_server, tmp_
     [(_, message)] = mail_server.messages
     files = list(message.iter_attachments())
     assert [(f.get_filename(), f.get_content()) for f in files] == [
-        (docx.name, docx.read_bytes()), (pdf.name, pdf.read_bytes())]
+        (docx.name, docx.read_bytes()),
+        (pdf.name, pdf.read_bytes()),
+    ]
     assert [f.get_content_type() for f in files] == [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "application/pdf"]
+        "application/pdf",
+    ]
     raw = message.as_string()
     assert "filename*=utf-8''" in raw and 'name="=?utf-8?b?' in raw  # RFC 2231 and 2047
     assert text_part(message).strip() == Note.body_text
@@ -134,9 +145,28 @@ def certificate(tmp_path, monkeypatch):
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
@@ -145,12 +175,22 @@ def certificate(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_tls_with_a_verified_certificate(certificate, security):
-    tls = ({"tls_context": certificate, "require_starttls": True} if security == "starttls"
-           else {"ssl_context": certificate})
+    tls = (
+        {"tls_context": certificate, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": certificate}
+    )
     server = MailServer(**tls).start()
     try:
-        sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
-                             security=security, sender=SENDER, timeout=5)
+        sender = EmailSender(
+            host="127.0.0.1",
+            port=server.port,
+            user=None,
+            password=None,
+            security=security,
+            sender=SENDER,
+            timeout=5,
+        )
         sender.send(Note(address="v001@example.cn"))
         sender.close()
     finally:
@@ -162,8 +202,15 @@ def test_tls_refuses_an_untrusted_certificate(certificate, monkeypatch):
     monkeypatch.delenv("SSL_CERT_FILE")
     server = MailServer(ssl_context=certificate).start()
     try:
-        sender = EmailSender(host="127.0.0.1", port=server.port, user=None, password=None,
-                             security="ssl", sender=SENDER, timeout=5)
+        sender = EmailSender(
+            host="127.0.0.1",
+            port=server.port,
+            user=None,
+            password=None,
+            security="ssl",
+            sender=SENDER,
+            timeout=5,
+        )
         with pytest.raises(SendFailed, match="CERTIFICATE_VERIFY_FAILED"):
             sender.send(Note(address="v001@example.cn"))
     finally:
@@ -216,8 +263,13 @@ def _robot(channel, url, secret=None, timeout=2) -> RobotSender:
     return RobotSender(channel=channel, webhook=url, secret=secret, timeout=timeout)
 
 
-ROBOT_NOTE = Note(address="office:510101000000", subject="【逾期督办】青石县食安办",
-                  body_text="### 【逾期督办】\n- 东河镇：3 项", body_html=None, channel="wecom")
+ROBOT_NOTE = Note(
+    address="office:510101000000",
+    subject="【逾期督办】青石县食安办",
+    body_text="### 【逾期督办】\n- 东河镇：3 项",
+    body_html=None,
+    channel="wecom",
+)
 
 
 def test_wecom_markdown_payload(robot):
@@ -225,8 +277,10 @@ def test_wecom_markdown_payload(robot):
     sender.send(ROBOT_NOTE)
     [request] = robot.requests
     assert request["query"] == {"key": "SECRET-KEY"}
-    assert request["json"] == {"msgtype": "markdown",
-                               "markdown": {"content": "### 【逾期督办】\n- 东河镇：3 项"}}
+    assert request["json"] == {
+        "msgtype": "markdown",
+        "markdown": {"content": "### 【逾期督办】\n- 东河镇：3 项"},
+    }
 
 
 def test_dingtalk_markdown_is_signed_with_the_secret(robot):
@@ -234,20 +288,29 @@ def test_dingtalk_markdown_is_signed_with_the_secret(robot):
     sender = _robot("dingtalk", f"{robot.url}/robot/send?access_token=TOKEN", secret=secret)
     sender.send(ROBOT_NOTE)
     [request] = robot.requests
-    assert request["json"] == {"msgtype": "markdown", "markdown": {
-        "title": "【逾期督办】青石县食安办", "text": "### 【逾期督办】\n- 东河镇：3 项"}}
+    assert request["json"] == {
+        "msgtype": "markdown",
+        "markdown": {
+            "title": "【逾期督办】青石县食安办",
+            "text": "### 【逾期督办】\n- 东河镇：3 项",
+        },
+    }
     stamp = request["query"]["timestamp"]
-    expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
-                                         hashlib.sha256).digest()).decode()
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(), hashlib.sha256).digest()
+    ).decode()
     assert request["query"]["sign"] == expected and request["query"]["access_token"] == "TOKEN"
     assert dingtalk_url("http://x/send?access_token=T", None) == "http://x/send?access_token=T"
 
 
-@pytest.mark.parametrize("reply, error", [
-    (("json", {"errcode": 93000, "errmsg": "invalid webhook url"}), "errcode=93000"),
-    (("status", 500), "HTTP 500"),
-    (("status", 404), "HTTP 404"),
-])
+@pytest.mark.parametrize(
+    "reply, error",
+    [
+        (("json", {"errcode": 93000, "errmsg": "invalid webhook url"}), "errcode=93000"),
+        (("status", 500), "HTTP 500"),
+        (("status", 404), "HTTP 404"),
+    ],
+)
 def test_robot_errors_are_definite_failures(robot, reply, error):
     robot.replies.append(reply)
     with pytest.raises(SendFailed, match=error) as failure:
@@ -278,13 +341,23 @@ def test_login_over_starttls_and_a_wrong_password_stays_secret(certificate):
         ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"right-pass"
         return AuthResult(success=ok)
 
-    server = MailServer(tls_context=certificate, require_starttls=True,
-                        authenticator=authenticator, auth_required=True).start()
+    server = MailServer(
+        tls_context=certificate,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_required=True,
+    ).start()
     try:
         for password, works in (("right-pass", True), ("WRONG-pass-42", False)):
-            sender = EmailSender(host="127.0.0.1", port=server.port, user="baobao",
-                                 password=password, security="starttls", sender=SENDER,
-                                 timeout=5)
+            sender = EmailSender(
+                host="127.0.0.1",
+                port=server.port,
+                user="baobao",
+                password=password,
+                security="starttls",
+                sender=SENDER,
+                timeout=5,
+            )
             if works:
                 sender.send(Note(address="v001@example.cn"))
                 sender.close()

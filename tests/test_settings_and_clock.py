@@ -62,7 +62,8 @@ def test_nothing_but_settings_reads_the_environment():
         for folder in APP_FOLDERS
         for path in (ROOT / folder).rglob("*.py")
         # prefect_env.py prepares Prefect's own environment before Prefect is imported.
-        if path.name not in ("settings.py", "prefect_env.py") and "os.environ" in path.read_text(encoding="utf-8") or "getenv(" in path.read_text(
-            encoding="utf-8")
+        if path.name not in ("settings.py", "prefect_env.py")
+        and "os.environ" in path.read_text(encoding="utf-8")
+        or "getenv(" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []

@@ -23,19 +23,56 @@ def county(session):
     """
     r = build_roster(session)
     h = {}
-    h[1] = add_hazard_row(session, entity=r.e1, level="major", found_on=D(2026, 5, 10),
-                          deadline=D(2026, 5, 15), status="closed", closed_on=D(2026, 7, 20))
-    h[2] = add_hazard_row(session, entity=r.e1, found_on=D(2026, 6, 1), deadline=D(2026, 6, 22),
-                          status="closed", closed_on=D(2026, 6, 20))
-    h[3] = add_hazard_row(session, entity=r.e1, level="serious", found_on=D(2026, 8, 3),
-                          deadline=D(2026, 8, 17), status="rectifying")
+    h[1] = add_hazard_row(
+        session,
+        entity=r.e1,
+        level="major",
+        found_on=D(2026, 5, 10),
+        deadline=D(2026, 5, 15),
+        status="closed",
+        closed_on=D(2026, 7, 20),
+    )
+    h[2] = add_hazard_row(
+        session,
+        entity=r.e1,
+        found_on=D(2026, 6, 1),
+        deadline=D(2026, 6, 22),
+        status="closed",
+        closed_on=D(2026, 6, 20),
+    )
+    h[3] = add_hazard_row(
+        session,
+        entity=r.e1,
+        level="serious",
+        found_on=D(2026, 8, 3),
+        deadline=D(2026, 8, 17),
+        status="rectifying",
+    )
     h[4] = add_hazard_row(session, entity=r.e3, found_on=D(2026, 9, 24), deadline=D(2026, 10, 22))
-    h[5] = add_hazard_row(session, entity=r.e2, level="major", found_on=D(2026, 7, 6),
-                          deadline=D(2026, 7, 13), status="closed", closed_on=D(2026, 7, 10))
-    h[6] = add_hazard_row(session, entity=r.e2, found_on=D(2026, 4, 1), deadline=D(2026, 4, 22),
-                          status="awaiting_verification")
-    h[7] = add_hazard_row(session, place=r.county, source="sampling", level="serious",
-                          found_on=D(2026, 9, 1), deadline=D(2026, 9, 15))
+    h[5] = add_hazard_row(
+        session,
+        entity=r.e2,
+        level="major",
+        found_on=D(2026, 7, 6),
+        deadline=D(2026, 7, 13),
+        status="closed",
+        closed_on=D(2026, 7, 10),
+    )
+    h[6] = add_hazard_row(
+        session,
+        entity=r.e2,
+        found_on=D(2026, 4, 1),
+        deadline=D(2026, 4, 22),
+        status="awaiting_verification",
+    )
+    h[7] = add_hazard_row(
+        session,
+        place=r.county,
+        source="sampling",
+        level="serious",
+        found_on=D(2026, 9, 1),
+        deadline=D(2026, 9, 15),
+    )
     h[8] = add_hazard_row(session, entity=r.e2, found_on=D(2026, 10, 9), deadline=D(2026, 10, 30))
     return r, h
 
@@ -52,8 +89,11 @@ def _rated(figures: dict) -> dict:
 def test_quarter_figures_by_township_and_level(session, set_today, county):
     set_today("2026-10-12")
     stats = quarter_stats(session=session, quarter=quarter("2026Q3"))
-    assert (stats["quarter"], stats["as_of"], stats["jurisdiction"]["code"]) == \
-        ("2026Q3", D(2026, 9, 30), "510101000000")
+    assert (stats["quarter"], stats["as_of"], stats["jurisdiction"]["code"]) == (
+        "2026Q3",
+        D(2026, 9, 30),
+        "510101000000",
+    )
     hazards = stats["hazards"]
     assert hazards["totals"] == _rated(_c(carried_over=2, found=4, closed=2, open=4, overdue=3))
     assert hazards["totals"]["closure_rate"] == round(2 / 6, 4)
@@ -65,17 +105,22 @@ def test_quarter_figures_by_township_and_level(session, set_today, county):
     assert hazards["by_source"]["sampling"] == _rated(_c(found=1, open=1, overdue=1))
     assert hazards["by_source"]["complaint"] == _rated(ZERO)
     towns = {t["name"]: t for t in hazards["by_township"]}
-    assert [t["code"] for t in hazards["by_township"]] == ["510101000000", "510101001000",
-                                                            "510101002000"]
-    assert towns["东镇"]["total"] == _rated(_c(carried_over=1, found=2, closed=1, open=2,
-                                                overdue=1))
+    assert [t["code"] for t in hazards["by_township"]] == [
+        "510101000000",
+        "510101001000",
+        "510101002000",
+    ]
+    assert towns["东镇"]["total"] == _rated(
+        _c(carried_over=1, found=2, closed=1, open=2, overdue=1)
+    )
     assert towns["东镇"]["levels"] == {
         "major": _rated(_c(carried_over=1, closed=1)),
         "serious": _rated(_c(found=1, open=1, overdue=1)),
         "general": _rated(_c(found=1, open=1)),
     }
-    assert towns["西镇"]["total"] == _rated(_c(carried_over=1, found=1, closed=1, open=1,
-                                                overdue=1))
+    assert towns["西镇"]["total"] == _rated(
+        _c(carried_over=1, found=1, closed=1, open=1, overdue=1)
+    )
     assert towns["福塘县本级"]["total"] == _rated(_c(found=1, open=1, overdue=1))
 
 
@@ -108,7 +153,8 @@ def test_repeat_offenders_have_hazards_in_two_quarters(session, set_today, count
     set_today("2026-12-31")
     q4 = quarter_stats(session=session, quarter=quarter("2026Q4"))["repeat_offenders"]
     assert [(o["entity_name"], o["quarters"]) for o in q4] == [
-        ("西村便民超市", ["2026Q2", "2026Q3", "2026Q4"])]
+        ("西村便民超市", ["2026Q2", "2026Q3", "2026Q4"])
+    ]
 
 
 def test_a_running_quarter_is_counted_as_of_today(session, set_today, county):
@@ -117,8 +163,9 @@ def test_a_running_quarter_is_counted_as_of_today(session, set_today, county):
     # As of 08-20: h1 closed (07-20), h3 found and overdue (due 08-17), h5 found and closed,
     # h6 carried over and overdue; h4 and h7 are not found yet.
     assert stats["as_of"] == D(2026, 8, 20)
-    assert stats["hazards"]["totals"] == _rated(_c(carried_over=2, found=2, closed=2, open=2,
-                                                   overdue=2))
+    assert stats["hazards"]["totals"] == _rated(
+        _c(carried_over=2, found=2, closed=2, open=2, overdue=2)
+    )
 
 
 def test_a_township_subtree(session, set_today, county):
@@ -126,6 +173,7 @@ def test_a_township_subtree(session, set_today, county):
     stats = quarter_stats(session=session, quarter=quarter("2026Q3"), jurisdiction_code=WEST)
     assert stats["jurisdiction"]["name"] == "西镇"
     assert [t["name"] for t in stats["hazards"]["by_township"]] == ["西镇"]
-    assert stats["hazards"]["totals"] == _rated(_c(carried_over=1, found=1, closed=1, open=1,
-                                                   overdue=1))
+    assert stats["hazards"]["totals"] == _rated(
+        _c(carried_over=1, found=1, closed=1, open=1, overdue=1)
+    )
     assert [o["entity_name"] for o in stats["repeat_offenders"]] == ["西村便民超市"]

@@ -10,8 +10,19 @@ from config.settings import configure
 from models import Assignment, InspectionTask, Jurisdiction, Officer
 from services.tasks.generation import generate_routine_tasks
 
-KEYS = {"id", "officer_id", "entity_key", "entity_name", "jurisdiction_code", "period",
-        "source", "campaign", "due_date", "status", "done_on"}
+KEYS = {
+    "id",
+    "officer_id",
+    "entity_key",
+    "entity_name",
+    "jurisdiction_code",
+    "period",
+    "source",
+    "campaign",
+    "due_date",
+    "status",
+    "done_on",
+}
 
 
 @pytest.fixture
@@ -36,9 +47,14 @@ def test_json_shape_and_values(cli, town, session):
     jurisdiction = session.get(Jurisdiction, task.jurisdiction_id)
     assert first["officer_id"] == officer.code and first["jurisdiction_code"] == jurisdiction.code
     assert first["entity_key"] and first["entity_name"]
-    assert (first["period"], first["source"], first["campaign"], first["due_date"],
-            first["status"], first["done_on"]) == ("2026Q3", "routine", None, "2026-09-30",
-                                                   "open", None)
+    assert (
+        first["period"],
+        first["source"],
+        first["campaign"],
+        first["due_date"],
+        first["status"],
+        first["done_on"],
+    ) == ("2026Q3", "routine", None, "2026-09-30", "open", None)
 
 
 def test_overdue_starts_the_day_after_the_due_date(cli, town):
@@ -53,8 +69,9 @@ def test_overdue_starts_the_day_after_the_due_date(cli, town):
 
 def test_statuses_are_disjoint_and_cancelled_is_never_overdue(cli, town, session):
     ids = [t["id"] for t in listing(cli, town)["tasks"]]
-    code, _, err = cli("--db", town, "--today", "2026-09-29", "tasks", "record", str(ids[0]),
-                       "--mode", "现场")
+    code, _, err = cli(
+        "--db", town, "--today", "2026-09-29", "tasks", "record", str(ids[0]), "--mode", "现场"
+    )
     assert code == 0, err
     cancelled = session.get(InspectionTask, ids[1])
     session.get(Assignment, cancelled.assignment_id).end_date = dt.date(2026, 9, 22)
@@ -62,8 +79,10 @@ def test_statuses_are_disjoint_and_cancelled_is_never_overdue(cli, town, session
     configure(today=dt.date(2026, 10, 9))
     generate_routine_tasks(session=session, period="2026Q3")
     session.commit()
-    counts = {s: listing(cli, town, "--status", s, today="2026-10-09")["total"]
-              for s in ("open", "overdue", "done", "cancelled")}
+    counts = {
+        s: listing(cli, town, "--status", s, today="2026-10-09")["total"]
+        for s in ("open", "overdue", "done", "cancelled")
+    }
     assert counts["done"] == 1 and counts["cancelled"] >= 1 and counts["open"] == 0
     assert sum(counts.values()) == len(ids)
     done = listing(cli, town, "--status", "done", today="2026-10-09")["tasks"][0]
@@ -72,19 +91,27 @@ def test_statuses_are_disjoint_and_cancelled_is_never_overdue(cli, town, session
 
 def _count_in_subtree(session, code: str) -> int:
     path = session.execute(select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar()
-    return session.execute(text(
-        "SELECT COUNT(*) FROM inspection_task t JOIN jurisdiction j ON j.id = t.jurisdiction_id "
-        "WHERE substr(j.path, 1, :n) = :path"), {"n": len(path), "path": path}).scalar()
+    return session.execute(
+        text(
+            "SELECT COUNT(*) FROM inspection_task t JOIN jurisdiction j ON j.id = t.jurisdiction_id "
+            "WHERE substr(j.path, 1, :n) = :path"
+        ),
+        {"n": len(path), "path": path},
+    ).scalar()
 
 
 def test_jurisdiction_means_the_whole_subtree(cli, town, session):
-    by_level = dict(session.execute(
-        select(Jurisdiction.level, Jurisdiction.code)
-        .join(InspectionTask, InspectionTask.jurisdiction_id == Jurisdiction.id)
-        .order_by(Jurisdiction.code.desc())).all())
+    by_level = dict(
+        session.execute(
+            select(Jurisdiction.level, Jurisdiction.code)
+            .join(InspectionTask, InspectionTask.jurisdiction_id == Jurisdiction.id)
+            .order_by(Jurisdiction.code.desc())
+        ).all()
+    )
     for level in ("city", "county", "township"):
-        by_level[level] = session.execute(select(Jurisdiction.code).where(
-            Jurisdiction.level == level)).scalar()
+        by_level[level] = session.execute(
+            select(Jurisdiction.code).where(Jurisdiction.level == level)
+        ).scalar()
     totals = {}
     for level, code in by_level.items():
         result = listing(cli, town, "--jurisdiction", code)
@@ -97,8 +124,9 @@ def test_jurisdiction_means_the_whole_subtree(cli, town, session):
 
 
 def test_officer_and_period_filters(cli, town, session):
-    officer = session.execute(select(Officer.code).join(
-        InspectionTask, InspectionTask.officer_id == Officer.id).limit(1)).scalar()
+    officer = session.execute(
+        select(Officer.code).join(InspectionTask, InspectionTask.officer_id == Officer.id).limit(1)
+    ).scalar()
     mine = listing(cli, town, "--officer", officer)
     assert mine["total"] >= 1 and {t["officer_id"] for t in mine["tasks"]} == {officer}
     assert listing(cli, town, "--period", "2026q3")["total"] == listing(cli, town)["total"]
@@ -112,12 +140,15 @@ def test_limit_keeps_the_total(cli, town):
     assert dues == sorted(dues)
 
 
-@pytest.mark.parametrize("args, words", [
-    (("--officer", "NOBODY"), "干部编号"),
-    (("--jurisdiction", "999"), "区划代码"),
-    (("--status", "late"), "状态"),
-    (("--period", "2026Q7"), "期间"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("--officer", "NOBODY"), "干部编号"),
+        (("--jurisdiction", "999"), "区划代码"),
+        (("--status", "late"), "状态"),
+        (("--period", "2026Q7"), "期间"),
+    ],
+)
 def test_bad_filters_exit_2_in_chinese(cli, town, args, words):
     code, out, err = cli("--db", town, "tasks", "list", "--json", *args)
     assert code == 2 and out == "" and words in err

@@ -21,60 +21,128 @@ from tests.test_web_support import PNG, csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 
-ROLES = ("officer_a", "officer_b", "officer_t2", "supervisor_t1", "supervisor_t2",
-         "supervisor_county", "admin_t1", "admin_county", "admin_city")
-OFFICE = ("supervisor_t1", "supervisor_t2", "supervisor_county", "admin_t1", "admin_county",
-          "admin_city")
+ROLES = (
+    "officer_a",
+    "officer_b",
+    "officer_t2",
+    "supervisor_t1",
+    "supervisor_t2",
+    "supervisor_county",
+    "admin_t1",
+    "admin_county",
+    "admin_city",
+)
+OFFICE = (
+    "supervisor_t1",
+    "supervisor_t2",
+    "supervisor_county",
+    "admin_t1",
+    "admin_county",
+    "admin_city",
+)
 ADMINS = ("admin_t1", "admin_county", "admin_city")
 SYSTEM_ADMINS = ("admin_county", "admin_city")
 T1_OFFICE = ("supervisor_t1", "supervisor_county", "admin_t1", "admin_county", "admin_city")
 T2_OFFICE = ("supervisor_t2", "supervisor_county", "admin_county", "admin_city")
 # Who may see each object of the world.
-SEES_TASK = {"a_open": ("officer_a", *T1_OFFICE), "a_overdue": ("officer_a", *T1_OFFICE),
-             "b_open": ("officer_b", *T1_OFFICE), "t2_open": ("officer_t2", *T2_OFFICE)}
-SEES_HAZARD = {"a": ("officer_a", *T1_OFFICE), "b": ("officer_b", *T1_OFFICE),
-               "t2": ("officer_t2", *T2_OFFICE)}
+SEES_TASK = {
+    "a_open": ("officer_a", *T1_OFFICE),
+    "a_overdue": ("officer_a", *T1_OFFICE),
+    "b_open": ("officer_b", *T1_OFFICE),
+    "t2_open": ("officer_t2", *T2_OFFICE),
+}
+SEES_HAZARD = {
+    "a": ("officer_a", *T1_OFFICE),
+    "b": ("officer_b", *T1_OFFICE),
+    "t2": ("officer_t2", *T2_OFFICE),
+}
 
 # Pages by audience (GET): who gets 200.
 PAGES = {
-    "/account": ROLES, "/my/tasks": ("officer_a", "officer_b", "officer_t2"),
+    "/account": ROLES,
+    "/my/tasks": ("officer_a", "officer_b", "officer_t2"),
     "/my/hazards": ("officer_a", "officer_b", "officer_t2"),
-    "/office": OFFICE, "/office/overdue": OFFICE, "/office/tasks": OFFICE,
-    "/office/tasks?status=done": OFFICE, "/office/unassigned": OFFICE,
-    "/office/hazards": OFFICE, "/office/hazards?status=open": OFFICE,
-    "/office/downloads": OFFICE, "/office/downloads/lists.xlsx": OFFICE,
-    "/office/ranking": OFFICE, "/office/ranking?format=csv": OFFICE,
-    "/admin/users": ADMINS, "/admin/campaigns": ADMINS, "/admin/roster/template.xlsx": ADMINS,
-    "/admin/roster": SYSTEM_ADMINS, "/admin/roster/export.xlsx": SYSTEM_ADMINS,
+    "/office": OFFICE,
+    "/office/overdue": OFFICE,
+    "/office/tasks": OFFICE,
+    "/office/tasks?status=done": OFFICE,
+    "/office/unassigned": OFFICE,
+    "/office/hazards": OFFICE,
+    "/office/hazards?status=open": OFFICE,
+    "/office/downloads": OFFICE,
+    "/office/downloads/lists.xlsx": OFFICE,
+    "/office/ranking": OFFICE,
+    "/office/ranking?format=csv": OFFICE,
+    "/admin/users": ADMINS,
+    "/admin/campaigns": ADMINS,
+    "/admin/roster/template.xlsx": ADMINS,
+    "/admin/roster": SYSTEM_ADMINS,
+    "/admin/roster/export.xlsx": SYSTEM_ADMINS,
     "/admin/schedule": SYSTEM_ADMINS,
 }
 # Every route of the app must be listed here (the sweep fails when a new route is not).
 COVERED = {
-    "GET /", "GET /login", "POST /login", "POST /logout", "GET /invite/{token}",
-    "POST /invite/{token}", "GET /account", "POST /account/password", "GET /my/tasks",
-    "GET /tasks/{task_id}", "POST /tasks/{task_id}/record", "GET /tasks/{task_id}/photos/{sha256}",
-    "GET /my/hazards", "GET /hazards/{hazard_id}", "POST /hazards/{hazard_id}/start",
-    "POST /hazards/{hazard_id}/report", "GET /hazards/{hazard_id}/evidence/{sha256}",
-    "POST /hazards/{hazard_id}/verify", "GET /office", "GET /office/overdue",
-    "GET /office/officers/{code}", "GET /office/tasks", "GET /office/unassigned",
-    "GET /office/hazards", "GET /office/downloads", "GET /office/downloads/lists.xlsx",
-    "GET /office/ranking", "GET /office/briefings/{briefing_id}/{fmt}", "GET /admin",
-    "GET /admin/roster", "POST /admin/roster", "POST /admin/roster/apply",
-    "GET /admin/roster/export.xlsx", "GET /admin/roster/template.xlsx", "GET /admin/users",
-    "POST /admin/users/invite", "GET /admin/campaigns", "POST /admin/campaigns",
-    "GET /admin/schedule", "POST /api/token", "GET /api/me", "GET /api/tasks",
-    "GET /api/tasks/{task_id}", "GET /api/tasks/{task_id}/record",
-    "POST /api/tasks/{task_id}/record", "GET /api/hazards", "GET /api/hazards/{hazard_id}",
-    "POST /api/hazards/{hazard_id}/move", "GET /api/stats", "GET /api/openapi.json",
+    "GET /",
+    "GET /login",
+    "POST /login",
+    "POST /logout",
+    "GET /invite/{token}",
+    "POST /invite/{token}",
+    "GET /account",
+    "POST /account/password",
+    "GET /my/tasks",
+    "GET /tasks/{task_id}",
+    "POST /tasks/{task_id}/record",
+    "GET /tasks/{task_id}/photos/{sha256}",
+    "GET /my/hazards",
+    "GET /hazards/{hazard_id}",
+    "POST /hazards/{hazard_id}/start",
+    "POST /hazards/{hazard_id}/report",
+    "GET /hazards/{hazard_id}/evidence/{sha256}",
+    "POST /hazards/{hazard_id}/verify",
+    "GET /office",
+    "GET /office/overdue",
+    "GET /office/officers/{code}",
+    "GET /office/tasks",
+    "GET /office/unassigned",
+    "GET /office/hazards",
+    "GET /office/downloads",
+    "GET /office/downloads/lists.xlsx",
+    "GET /office/ranking",
+    "GET /office/briefings/{briefing_id}/{fmt}",
+    "GET /admin",
+    "GET /admin/roster",
+    "POST /admin/roster",
+    "POST /admin/roster/apply",
+    "GET /admin/roster/export.xlsx",
+    "GET /admin/roster/template.xlsx",
+    "GET /admin/users",
+    "POST /admin/users/invite",
+    "GET /admin/campaigns",
+    "POST /admin/campaigns",
+    "GET /admin/schedule",
+    "POST /api/token",
+    "GET /api/me",
+    "GET /api/tasks",
+    "GET /api/tasks/{task_id}",
+    "GET /api/tasks/{task_id}/record",
+    "POST /api/tasks/{task_id}/record",
+    "GET /api/hazards",
+    "GET /api/hazards/{hazard_id}",
+    "POST /api/hazards/{hazard_id}/move",
+    "GET /api/stats",
+    "GET /api/openapi.json",
 }
 
 
 def _state(url: str) -> tuple:
     with Session(get_engine(url)) as session:
-        return (session.execute(select(func.count()).select_from(InspectionRecord)).scalar(),
-                session.execute(select(func.count()).select_from(AuditEvent)).scalar(),
-                session.execute(select(func.count()).select_from(Campaign)).scalar(),
-                tuple(session.execute(select(Hazard.id, Hazard.status).order_by(Hazard.id))))
+        return (
+            session.execute(select(func.count()).select_from(InspectionRecord)).scalar(),
+            session.execute(select(func.count()).select_from(AuditEvent)).scalar(),
+            session.execute(select(func.count()).select_from(Campaign)).scalar(),
+            tuple(session.execute(select(Hazard.id, Hazard.status).order_by(Hazard.id))),
+        )
 
 
 def _routes(routes) -> set[str]:
@@ -98,7 +166,8 @@ def test_pages_answer_only_their_audience(world, client_for):
     for path in PAGES:
         response = anonymous.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith(
-            "/login?next="), path
+            "/login?next="
+        ), path
     for role in ROLES:
         client = client_for(role)
         for path, allowed in PAGES.items():
@@ -122,12 +191,16 @@ def test_objects_outside_scope_answer_404_for_reading(world, client_for):
 def test_lists_hold_only_what_is_in_scope(world, client_for):
     t2_task, a_task = world.tasks["t2_open"], world.tasks["a_overdue"]
     t2_page = client_for("supervisor_t2").get("/office/tasks?status=open").text
-    assert f'href="/tasks/{t2_task}"' in t2_page and f'href="/tasks/{world.tasks["a_open"]}"' \
-        not in t2_page
+    assert (
+        f'href="/tasks/{t2_task}"' in t2_page
+        and f'href="/tasks/{world.tasks["a_open"]}"' not in t2_page
+    )
     t1_page = client_for("supervisor_t1").get("/office/tasks?status=overdue").text
     assert f'href="/tasks/{a_task}"' in t1_page
-    assert f'href="/tasks/{t2_task}"' not in client_for("supervisor_t1").get(
-        "/office/tasks?status=open").text
+    assert (
+        f'href="/tasks/{t2_task}"'
+        not in client_for("supervisor_t1").get("/office/tasks?status=open").text
+    )
     t2_hazards = client_for("supervisor_t2").get("/office/hazards?status=open").text
     assert f'/hazards/{world.hazards["t2"]}"' in t2_hazards
     assert f'/hazards/{world.hazards["a"]}"' not in t2_hazards
@@ -135,10 +208,18 @@ def test_lists_hold_only_what_is_in_scope(world, client_for):
     assert f'/tasks/{a_task}"' not in b_tasks
     users = client_for("admin_t1").get("/admin/users").text
     assert "db_t2" not in users and ">duban<" not in users
-    assert client_for("supervisor_t2").get(
-        f"/office/officers/{world.accounts['officer_a']}").status_code == 404
-    assert client_for("supervisor_t1").get(
-        f"/office/officers/{world.accounts['officer_a']}").status_code == 200
+    assert (
+        client_for("supervisor_t2")
+        .get(f"/office/officers/{world.accounts['officer_a']}")
+        .status_code
+        == 404
+    )
+    assert (
+        client_for("supervisor_t1")
+        .get(f"/office/officers/{world.accounts['officer_a']}")
+        .status_code
+        == 200
+    )
 
 
 def _post_as(client, path: str, data: dict | None = None, files=None):
@@ -155,18 +236,22 @@ def test_writes_outside_scope_are_refused_and_change_nothing(world, client_for):
             owner = SEES_TASK.get(name, SEES_TASK["a_open"])[0]
             if role == owner:
                 continue
-            response = _post_as(client, f"/tasks/{task_id}/record",
-                                {"mode": "现场", "answer_daily_control": "否"})
+            response = _post_as(
+                client, f"/tasks/{task_id}/record", {"mode": "现场", "answer_daily_control": "否"}
+            )
             assert response.status_code == 404, (role, name)
         for name, hazard_id in world.hazards.items():
             if role != SEES_HAZARD[name][0]:
                 for action in ("start", "report"):
-                    response = _post_as(client, f"/hazards/{hazard_id}/{action}", {},
-                                        files=[("evidence", ("e.png", PNG, "image/png"))])
+                    response = _post_as(
+                        client,
+                        f"/hazards/{hazard_id}/{action}",
+                        {},
+                        files=[("evidence", ("e.png", PNG, "image/png"))],
+                    )
                     assert response.status_code == 404, (role, name, action)
             if role not in SEES_HAZARD[name][1:]:
-                response = _post_as(client, f"/hazards/{hazard_id}/verify",
-                                    {"decision": "close"})
+                response = _post_as(client, f"/hazards/{hazard_id}/verify", {"decision": "close"})
                 assert response.status_code == 404, (role, name)
     assert _state(world.url) == before
 
@@ -176,12 +261,18 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
     client = client_for("admin_t1")
     response = _post_as(client, "/admin/users/invite", {"account": "db_t2"})
     assert response.status_code == 400
-    response = _post_as(client, "/admin/campaigns",
-                        {"name": "越界", "due": "2026-12-01", "jurisdiction": "510101002000"})
+    response = _post_as(
+        client,
+        "/admin/campaigns",
+        {"name": "越界", "due": "2026-12-01", "jurisdiction": "510101002000"},
+    )
     assert response.status_code == 400 and "不在您的管辖范围内" in response.text
     for role in ("officer_a", "supervisor_county", "admin_t1"):
-        response = _post_as(client_for(role), "/admin/roster",
-                            files=[("file", ("r.xlsx", b"x", "application/octet-stream"))])
+        response = _post_as(
+            client_for(role),
+            "/admin/roster",
+            files=[("file", ("r.xlsx", b"x", "application/octet-stream"))],
+        )
         assert response.status_code == 404, role
     assert _state(world.url) == before
 
@@ -190,11 +281,13 @@ def test_one_tap_session_reaches_its_one_task_only(world, client_for):
     from services.core import links
 
     client = client_for()
-    token = links.item_token(kind="task", item_id=world.tasks["a_open"],
-                             officer_id=world.officer_ids["a"])
+    token = links.item_token(
+        kind="task", item_id=world.tasks["a_open"], officer_id=world.officer_ids["a"]
+    )
     opened = client.get(f"/tasks/{world.tasks['a_open']}?k={token}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == (
-        f"/tasks/{world.tasks['a_open']}")
+        f"/tasks/{world.tasks['a_open']}"
+    )
     assert client.get(f"/tasks/{world.tasks['a_open']}").status_code == 200
     assert client.get(f"/tasks/{world.tasks['a_overdue']}").status_code == 404
     assert client.get(f"/hazards/{world.hazards['a']}").status_code == 404
@@ -206,8 +299,9 @@ def test_one_tap_session_reaches_its_one_task_only(world, client_for):
 def _tokens(client_for, world) -> dict:
     client, tokens = client_for(), {}
     for role in ROLES:
-        response = client.post("/api/token", data={"username": world.accounts[role],
-                                                   "password": "Secret-2026"})
+        response = client.post(
+            "/api/token", data={"username": world.accounts[role], "password": "Secret-2026"}
+        )
         assert response.status_code == 200, response.text
         tokens[role] = response.json()["access_token"]
     return tokens
@@ -219,26 +313,30 @@ def test_api_is_scoped_like_the_pages(world, client_for):
     before = _state(world.url)
     for role, token in tokens.items():
         auth = {"Authorization": f"Bearer {token}"}
-        listed = {t["id"] for t in client.get("/api/tasks?limit=500", headers=auth)
-                  .json()["tasks"]}
+        listed = {t["id"] for t in client.get("/api/tasks?limit=500", headers=auth).json()["tasks"]}
         for name, task_id in world.tasks.items():
             sees = role in SEES_TASK.get(name, SEES_TASK["a_open"])
             assert (task_id in listed) == sees, (role, name)
             expected = 200 if sees else 404
             assert client.get(f"/api/tasks/{task_id}", headers=auth).status_code == expected
             if not sees:
-                response = client.post(f"/api/tasks/{task_id}/record", headers=auth,
-                                       json={"mode": "现场", "answers": {}})
+                response = client.post(
+                    f"/api/tasks/{task_id}/record",
+                    headers=auth,
+                    json={"mode": "现场", "answers": {}},
+                )
                 assert response.status_code == 404, (role, name)
-        hazards = {h["id"] for h in client.get("/api/hazards?limit=500", headers=auth)
-                   .json()["hazards"]}
+        hazards = {
+            h["id"] for h in client.get("/api/hazards?limit=500", headers=auth).json()["hazards"]
+        }
         for name, hazard_id in world.hazards.items():
             sees = role in SEES_HAZARD[name]
             assert (hazard_id in hazards) == sees, (role, name)
             if not sees:
                 assert client.get(f"/api/hazards/{hazard_id}", headers=auth).status_code == 404
-                response = client.post(f"/api/hazards/{hazard_id}/move", headers=auth,
-                                       data={"target": "closed"})
+                response = client.post(
+                    f"/api/hazards/{hazard_id}/move", headers=auth, data={"target": "closed"}
+                )
                 assert response.status_code == 404, (role, name)
     assert _state(world.url) == before
 
@@ -248,16 +346,26 @@ def test_files_outside_scope_answer_404(world, client_for, path):
     client = client_for("officer_b")
     page = client.get(f"/tasks/{world.tasks['b_open']}")
     items = list(dict.fromkeys(re.findall(r'name="answer_(\w+)"', page.text)))
-    form = {"csrf": csrf_of(page.text), "mode": "现场", "visit_date": "2026-09-22",
-            **{f"answer_{i}": "是" for i in items}}
-    client.post(f"/tasks/{world.tasks['b_open']}/record", data=form,
-                files=[("photos", ("p.png", PNG, "image/png"))])
+    form = {
+        "csrf": csrf_of(page.text),
+        "mode": "现场",
+        "visit_date": "2026-09-22",
+        **{f"answer_{i}": "是" for i in items},
+    }
+    client.post(
+        f"/tasks/{world.tasks['b_open']}/record",
+        data=form,
+        files=[("photos", ("p.png", PNG, "image/png"))],
+    )
     sha = re.search(r'/photos/(\w+)"', client.get(f"/tasks/{world.tasks['b_open']}").text)[1]
     url = path.format(t=world.tasks["b_open"], h=world.hazards["b"], sha=sha)
     if "evidence" in path:
         page = client.get(f"/hazards/{world.hazards['b']}")
-        client.post(f"/hazards/{world.hazards['b']}/report", data={"csrf": csrf_of(page.text)},
-                    files=[("evidence", ("p.png", PNG, "image/png"))])
+        client.post(
+            f"/hazards/{world.hazards['b']}/report",
+            data={"csrf": csrf_of(page.text)},
+            files=[("evidence", ("p.png", PNG, "image/png"))],
+        )
     assert client.get(url).status_code == 200
     for role in ("officer_a", "supervisor_t2"):
         assert client_for(role).get(url).status_code == 404, role

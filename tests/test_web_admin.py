@@ -23,8 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _upload(client, content: bytes, name: str = "名册.xlsx"):
     page = client.get("/admin/roster")
-    return client.post("/admin/roster", data={"csrf": csrf_of(page.text)},
-                       files=[("file", (name, content, XLSX))])
+    return client.post(
+        "/admin/roster", data={"csrf": csrf_of(page.text)}, files=[("file", (name, content, XLSX))]
+    )
 
 
 def test_roster_with_errors_shows_the_row_table_and_writes_nothing(world, client_for):
@@ -55,8 +56,11 @@ def test_roster_dry_run_then_confirm(world, client_for):
     applied = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": token})
     assert applied.status_code == 200 and "导入完成" in applied.text
     with Session(get_engine(world.url)) as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.action == "roster.import")
-                             .order_by(AuditEvent.id.desc())).first()
+        event = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.action == "roster.import")
+            .order_by(AuditEvent.id.desc())
+        ).first()
     assert event[0].after["file"] == "九月名册.xlsx"  # the user's name, not the upload's hash
     again = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": "x"})
     assert again.status_code == 400
@@ -71,17 +75,26 @@ def test_invite_from_the_users_page_shows_the_link(world, client_for):
     client = client_for("admin_t1")
     page = client.get("/admin/users?q=" + world.accounts["officer_a"])
     assert world.accounts["officer_a"] in page.text
-    invited = client.post("/admin/users/invite", data={
-        "csrf": csrf_of(page.text), "account": world.accounts["officer_a"]})
+    invited = client.post(
+        "/admin/users/invite",
+        data={"csrf": csrf_of(page.text), "account": world.accounts["officer_a"]},
+    )
     assert invited.status_code == 200 and "/invite/" in invited.text
 
 
 def test_campaign_created_inside_the_admins_subtree(world, client_for):
     client = client_for("admin_t1")
     page = client.get("/admin/campaigns")
-    response = client.post("/admin/campaigns", data={
-        "csrf": csrf_of(page.text), "name": "国庆前专项", "due": "2026-09-30",
-        "categories": ["餐饮服务", "小餐饮"]}, follow_redirects=False)
+    response = client.post(
+        "/admin/campaigns",
+        data={
+            "csrf": csrf_of(page.text),
+            "name": "国庆前专项",
+            "due": "2026-09-30",
+            "categories": ["餐饮服务", "小餐饮"],
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     listed = client.get("/admin/campaigns")
     assert "国庆前专项" in listed.text
@@ -95,8 +108,16 @@ def test_campaign_created_inside_the_admins_subtree(world, client_for):
 def test_schedule_shows_next_and_last_runs_with_outcome(world, client_for):
     with Session(get_engine(world.url)) as session:
         moment = clock.now()
-        session.add(JobRun(job="remind", runner="apscheduler", started_at=moment,
-                           finished_at=moment, outcome="failed", detail={"error": "邮件服务器拒绝"}))
+        session.add(
+            JobRun(
+                job="remind",
+                runner="apscheduler",
+                started_at=moment,
+                finished_at=moment,
+                outcome="failed",
+                detail={"error": "邮件服务器拒绝"},
+            )
+        )
         session.commit()
     page = client_for("admin_county").get("/admin/schedule")
     assert page.status_code == 200

@@ -23,8 +23,7 @@ def _token(client, account: str) -> dict:
 
 def test_token_and_me(world, client_for):
     client = client_for()
-    assert client.post("/api/token", data={"username": "duban", "password": "x"}).status_code \
-        == 400
+    assert client.post("/api/token", data={"username": "duban", "password": "x"}).status_code == 400
     auth = _token(client, "duban")
     me = client.get("/api/me", headers=auth).json()
     assert me["kind"] == "supervisor" and me["jurisdiction_name"]
@@ -33,12 +32,14 @@ def test_token_and_me(world, client_for):
 
 def test_nul_characters_are_refused_not_stored(world, client_for):
     client = client_for()
-    assert client.post("/api/token", data={"username": "\x00", "password": "x"}).status_code \
-        == 422
+    assert client.post("/api/token", data={"username": "\x00", "password": "x"}).status_code == 422
     auth = _token(client, world.accounts["officer_a"])
     assert client.get("/api/tasks?period=%00", headers=auth).status_code == 422
-    response = client.post(f"/api/tasks/{world.tasks['a_open']}/record", headers=auth,
-                           json={"mode": "现场", "note": "a\x00b"})
+    response = client.post(
+        f"/api/tasks/{world.tasks['a_open']}/record",
+        headers=auth,
+        json={"mode": "现场", "note": "a\x00b"},
+    )
     assert response.status_code == 422
     office = client_for("supervisor_county")
     assert office.get("/admin/users?q=%00").status_code == 404  # not an admin: 404 first
@@ -51,12 +52,22 @@ def test_officer_records_a_visit_through_the_api(world, client_for):
     task_id = world.tasks["a_open"]
     detail = client.get(f"/api/tasks/{task_id}", headers=auth).json()
     assert detail["status"] == "open" and detail["checklist"] and detail["record"] is None
-    bad = client.post(f"/api/tasks/{task_id}/record", headers=auth,
-                      json={"mode": "现场", "answers": {"no_such_item": "是"}})
+    bad = client.post(
+        f"/api/tasks/{task_id}/record",
+        headers=auth,
+        json={"mode": "现场", "answers": {"no_such_item": "是"}},
+    )
     assert bad.status_code == 400 and "未知的检查项" in bad.json()["detail"]
-    saved = client.post(f"/api/tasks/{task_id}/record", headers=auth, json={
-        "mode": "现场", "visit_date": str(TODAY), "answers": {"daily_control": "否"},
-        "problems": [{"description": "冷库温度超标", "level": "较大"}]})
+    saved = client.post(
+        f"/api/tasks/{task_id}/record",
+        headers=auth,
+        json={
+            "mode": "现场",
+            "visit_date": str(TODAY),
+            "answers": {"daily_control": "否"},
+            "problems": [{"description": "冷库温度超标", "level": "较大"}],
+        },
+    )
     assert saved.status_code == 201, saved.text
     body = saved.json()
     assert body["answers"] == {"daily_control": "否"} and len(body["hazards"]) == 2
@@ -69,18 +80,24 @@ def test_hazard_moves_through_the_api(world, client_for):
     client = client_for()
     officer, office = _token(client, world.accounts["officer_a"]), _token(client, "duban")
     hazard_id = world.hazards["a"]
-    started = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
-                          data={"target": "rectifying"})
+    started = client.post(
+        f"/api/hazards/{hazard_id}/move", headers=officer, data={"target": "rectifying"}
+    )
     assert started.status_code == 200 and started.json()["to_status"] == "rectifying"
-    reported = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
-                           data={"target": "awaiting_verification", "note": "已整改"},
-                           files=[("evidence", ("a.png", PNG, "image/png"))])
+    reported = client.post(
+        f"/api/hazards/{hazard_id}/move",
+        headers=officer,
+        data={"target": "awaiting_verification", "note": "已整改"},
+        files=[("evidence", ("a.png", PNG, "image/png"))],
+    )
     assert reported.status_code == 200 and len(reported.json()["evidence"]) == 1
-    refused = client.post(f"/api/hazards/{hazard_id}/move", headers=officer,
-                          data={"target": "closed"})
+    refused = client.post(
+        f"/api/hazards/{hazard_id}/move", headers=officer, data={"target": "closed"}
+    )
     assert refused.status_code == 400
-    closed = client.post(f"/api/hazards/{hazard_id}/move", headers=office,
-                         data={"target": "closed"})
+    closed = client.post(
+        f"/api/hazards/{hazard_id}/move", headers=office, data={"target": "closed"}
+    )
     assert closed.status_code == 200 and closed.json()["closed_on"] == str(TODAY)
     detail = client.get(f"/api/hazards/{hazard_id}", headers=office).json()
     assert detail["hazard"]["status"] == "closed" and detail["evidence"][0]["size"] == len(PNG)
@@ -104,8 +121,9 @@ def test_token_stops_working_after_a_password_change(world, client_for):
     client = client_for()
     auth = _token(client, "duban")
     with Session(get_engine(world.url)) as session:
-        session.exec(select(User).where(User.account == "duban")).one().password_hash = \
-            hash_password("Changed-pass-1")
+        session.exec(
+            select(User).where(User.account == "duban")
+        ).one().password_hash = hash_password("Changed-pass-1")
         session.commit()
     assert client.get("/api/me", headers=auth).status_code == 401
 
@@ -121,11 +139,13 @@ def test_expired_token_is_refused(world, client_for):
 
 def _fuzz(operation, headers: dict, examples: int) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=examples, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def run(case):
-        case.call_and_validate(headers=headers,
-                               checks=[not_a_server_error, response_schema_conformance])
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
 
     run()
 
@@ -136,6 +156,9 @@ def test_api_never_answers_5xx(world, app, client_for, role):
     headers = _token(client_for(), world.accounts[role])
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.label for op in operations} >= {
-        "GET /api/tasks", "POST /api/hazards/{hazard_id}/move", "POST /api/tasks/{task_id}/record"}
+        "GET /api/tasks",
+        "POST /api/hazards/{hazard_id}/move",
+        "POST /api/tasks/{task_id}/record",
+    }
     for operation in operations:
         _fuzz(operation, headers, examples=15)

@@ -24,15 +24,21 @@ app, client_for, world = support.app, support.client_for, support.world  # share
 
 def _login(client, account: str, password: str, token: str | None = None):
     token = token if token is not None else csrf_of(client.get("/login").text)
-    return client.post("/login", data={"login": account, "password": password, "csrf": token},
-                       follow_redirects=False)
+    return client.post(
+        "/login",
+        data={"login": account, "password": password, "csrf": token},
+        follow_redirects=False,
+    )
 
 
 def test_officers_log_in_by_code_or_mobile_and_users_by_account(world, client_for):
     with Session(get_engine(world.url)) as session:
         mobile = session.get(Officer, world.officer_ids["a"]).mobile
-    for account, home in ((world.accounts["officer_a"], "/my/tasks"), (mobile, "/my/tasks"),
-                          ("duban", "/office")):
+    for account, home in (
+        (world.accounts["officer_a"], "/my/tasks"),
+        (mobile, "/my/tasks"),
+        ("duban", "/office"),
+    ):
         response = _login(client_for(), account, PASSWORD)
         assert response.status_code == 303 and response.headers["location"] == home, account
 
@@ -60,8 +66,12 @@ def test_session_cookie_is_httponly_lax_and_secure_behind_https(world, client_fo
     assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
     client = client_for()
     token = csrf_of(client.get("/login").text)
-    proxied = client.post("/login", data={"login": "duban", "password": PASSWORD, "csrf": token},
-                          headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
+    proxied = client.post(
+        "/login",
+        data={"login": "duban", "password": PASSWORD, "csrf": token},
+        headers={"X-Forwarded-Proto": "https"},
+        follow_redirects=False,
+    )
     assert "secure" in proxied.headers["set-cookie"].lower()
 
 
@@ -78,12 +88,18 @@ def test_forms_without_the_session_csrf_token_are_refused(world, client_for):
     assert _login(client_for(), "duban", PASSWORD, token=other).status_code == 403
     client = client_for("officer_a")
     task_id = world.tasks["a_open"]
-    response = client.post(f"/tasks/{task_id}/record",
-                           data={"csrf": "forged", "mode": "现场", "answer_daily_control": "是"})
+    response = client.post(
+        f"/tasks/{task_id}/record",
+        data={"csrf": "forged", "mode": "现场", "answer_daily_control": "是"},
+    )
     assert response.status_code == 403
     with Session(get_engine(world.url)) as session:
-        assert session.execute(select(InspectionRecord).where(
-            InspectionRecord.task_id == task_id)).first() is None
+        assert (
+            session.execute(
+                select(InspectionRecord).where(InspectionRecord.task_id == task_id)
+            ).first()
+            is None
+        )
     assert client.post("/logout", data={}).status_code == 403
 
 
@@ -123,18 +139,23 @@ def test_link_of_another_purpose_is_refused(world, client_for):
 
 def test_invitation_sets_a_password_once(world, client_for):
     with Session(get_engine(world.url)) as session:
-        result = invitations.invite(session=session, account=world.accounts["officer_b"],
-                                    actor="test")
+        result = invitations.invite(
+            session=session, account=world.accounts["officer_b"], actor="test"
+        )
         session.commit()
     path = "/" + result["link"].split("://", 1)[1].split("/", 1)[1]
     client = client_for()
     page = client.get(path)
     assert page.status_code == 200 and "设置登录密码" in page.text
-    weak = client.post(path, data={"csrf": csrf_of(page.text), "password": "12345678",
-                                   "repeat": "12345678"})
+    weak = client.post(
+        path, data={"csrf": csrf_of(page.text), "password": "12345678", "repeat": "12345678"}
+    )
     assert weak.status_code == 400 and "纯数字" in weak.text
-    done = client.post(path, data={"csrf": csrf_of(page.text), "password": "New-pass-1",
-                                   "repeat": "New-pass-1"}, follow_redirects=False)
+    done = client.post(
+        path,
+        data={"csrf": csrf_of(page.text), "password": "New-pass-1", "repeat": "New-pass-1"},
+        follow_redirects=False,
+    )
     assert done.status_code == 303
     assert _login(client_for(), world.accounts["officer_b"], "New-pass-1").status_code == 303
     assert client_for().get(path).status_code == 403  # used: the password changed
@@ -153,8 +174,13 @@ def test_invitation_expires(world, client_for):
 def test_invitation_is_mailed_through_the_outbox_when_a_channel_exists(world):
     from config import settings as settings_module
 
-    settings_module.configure(database_url=world.url, today=TODAY, data_dir=world.data_dir,
-                              smtp_host="127.0.0.1", smtp_port=1)
+    settings_module.configure(
+        database_url=world.url,
+        today=TODAY,
+        data_dir=world.data_dir,
+        smtp_host="127.0.0.1",
+        smtp_port=1,
+    )
     with Session(get_engine(world.url)) as session:
         result = invitations.invite(session=session, account="db_t2", actor="test")
         session.commit()
@@ -166,9 +192,16 @@ def test_invitation_is_mailed_through_the_outbox_when_a_channel_exists(world):
 def test_changing_the_password_ends_other_sessions(world, client_for):
     first, second = client_for("supervisor_county"), client_for("supervisor_county")
     page = first.get("/account")
-    changed = first.post("/account/password", data={
-        "csrf": csrf_of(page.text), "current": PASSWORD, "password": "Another-pass-9",
-        "repeat": "Another-pass-9"}, follow_redirects=False)
+    changed = first.post(
+        "/account/password",
+        data={
+            "csrf": csrf_of(page.text),
+            "current": PASSWORD,
+            "password": "Another-pass-9",
+            "repeat": "Another-pass-9",
+        },
+        follow_redirects=False,
+    )
     assert changed.status_code == 303
     assert second.get("/office", follow_redirects=False).status_code == 303
 
@@ -176,8 +209,9 @@ def test_changing_the_password_ends_other_sessions(world, client_for):
 def test_deactivated_account_loses_its_session(world, client_for):
     client = client_for("supervisor_t1")
     with Session(get_engine(world.url)) as session:
-        user = session.execute(select(User).where(
-            User.account == world.accounts["supervisor_t1"])).scalar_one()
+        user = session.execute(
+            select(User).where(User.account == world.accounts["supervisor_t1"])
+        ).scalar_one()
         user.active = False
         session.commit()
     assert client.get("/office", follow_redirects=False).status_code == 303
@@ -203,8 +237,10 @@ def test_demo_accounts_only_on_the_demo_roster(world):
         session.flush()
         shown = invitations.demo_accounts(session=session)
         assert {a["account"] for a in shown} >= {"admin", "duban"}
-        assert accounts.verify_password(session.execute(select(User).where(
-            User.account == "admin")).scalar_one().password_hash, invitations.DEMO_PASSWORD)
+        assert accounts.verify_password(
+            session.execute(select(User).where(User.account == "admin")).scalar_one().password_hash,
+            invitations.DEMO_PASSWORD,
+        )
         session.execute(select(User)).scalars().first().email = "real@county.gov.cn"
         session.flush()
         assert invitations.demo_accounts(session=session) == []

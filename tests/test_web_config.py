@@ -15,12 +15,12 @@ KEY = "k" * 40
 
 def _machine(world, data_dir, key: str | None) -> None:
     """Settings as on another machine: its own data directory, the given signing key."""
-    settings_module.configure(database_url=world.url, today=TODAY, data_dir=data_dir,
-                              secret_key=key)
+    settings_module.configure(
+        database_url=world.url, today=TODAY, data_dir=data_dir, secret_key=key
+    )
 
 
-def test_a_shared_secret_key_lets_another_machine_accept_the_session(world, client_for,
-                                                                      tmp_path):
+def test_a_shared_secret_key_lets_another_machine_accept_the_session(world, client_for, tmp_path):
     _machine(world, tmp_path / "one", KEY)
     client = client_for("officer_a")
     assert client.get("/my/tasks").status_code == 200
@@ -50,6 +50,9 @@ def test_web_section_sets_session_lifetime_and_upload_limit(policy_file, world, 
     signed_in = login(admin, world.accounts["admin_county"])
     assert "max-age=7200" in signed_in.headers["set-cookie"].lower()
     page = admin.get("/admin/roster")
-    refused = admin.post("/admin/roster", data={"csrf": csrf_of(page.text)},
-                         files=[("file", ("名册.xlsx", b"x" * (1024 * 1024 + 1), "application/x"))])
+    refused = admin.post(
+        "/admin/roster",
+        data={"csrf": csrf_of(page.text)},
+        files=[("file", ("名册.xlsx", b"x" * (1024 * 1024 + 1), "application/x"))],
+    )
     assert refused.status_code == 400 and "超过 1 MB 上限" in refused.text

@@ -48,15 +48,19 @@ def test_recording_a_visit_with_a_no_and_a_photo_opens_a_hazard(world, client_fo
     client = client_for("officer_a")
     task_id = world.tasks["a_open"]
     page = client.get(f"/tasks/{task_id}")
-    response = client.post(f"/tasks/{task_id}/record", data=_visit_form(page.text),
-                           files=[("photos", ("现场.png", PNG, "image/png"))],
-                           follow_redirects=False)
+    response = client.post(
+        f"/tasks/{task_id}/record",
+        data=_visit_form(page.text),
+        files=[("photos", ("现场.png", PNG, "image/png"))],
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     shown = client.get(f"/tasks/{task_id}")
     assert "发现 1 个隐患" in shown.text and "督导记录" in shown.text
     with Session(get_engine(world.url)) as session:
-        record = session.exec(select(InspectionRecord).where(
-            InspectionRecord.task_id == task_id)).one()
+        record = session.exec(
+            select(InspectionRecord).where(InspectionRecord.task_id == task_id)
+        ).one()
         assert record.photos[0]["filename"] == "现场.png"
         hazard = session.exec(select(Hazard).where(Hazard.record_id == record.id)).one()
         assert hazard.status == "pending" and hazard.officer_id == world.officer_ids["a"]
@@ -74,16 +78,23 @@ def test_a_refused_visit_writes_nothing_and_keeps_the_answers(world, client_for)
     assert response.status_code == 400 and "晚于今天" in response.text
     assert 'value="否" required checked' in response.text
     with Session(get_engine(world.url)) as session:
-        assert session.exec(select(InspectionRecord).where(
-            InspectionRecord.task_id == task_id)).first() is None
+        assert (
+            session.exec(
+                select(InspectionRecord).where(InspectionRecord.task_id == task_id)
+            ).first()
+            is None
+        )
 
 
 def test_a_file_that_is_not_an_image_is_refused(world, client_for):
     client = client_for("officer_a")
     task_id = world.tasks["a_open"]
     form = _visit_form(client.get(f"/tasks/{task_id}").text, first_answer="是")
-    response = client.post(f"/tasks/{task_id}/record", data=form,
-                           files=[("photos", ("x.png", b"not an image", "image/png"))])
+    response = client.post(
+        f"/tasks/{task_id}/record",
+        data=form,
+        files=[("photos", ("x.png", b"not an image", "image/png"))],
+    )
     assert response.status_code == 400 and "类型不允许" in response.text
 
 
@@ -95,10 +106,12 @@ def test_reporting_rectification_with_evidence_awaits_verification(world, client
     assert f'href="/hazards/{world.hazards["b"]}"' not in listing.text
     page = client.get(f"/hazards/{hazard_id}")
     assert "报告整改完成" in page.text
-    response = client.post(f"/hazards/{hazard_id}/report",
-                           data={"csrf": csrf_of(page.text), "note": "已整改"},
-                           files=[("evidence", ("整改.png", PNG, "image/png"))],
-                           follow_redirects=False)
+    response = client.post(
+        f"/hazards/{hazard_id}/report",
+        data={"csrf": csrf_of(page.text), "note": "已整改"},
+        files=[("evidence", ("整改.png", PNG, "image/png"))],
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     with Session(get_engine(world.url)) as session:
         assert session.get(Hazard, hazard_id).status == "awaiting_verification"

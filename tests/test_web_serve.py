@@ -33,9 +33,25 @@ def test_serve_prints_address_and_demo_accounts(db_url, engine, tmp_path):
     # cli/app.py registers web_commands once the lead adds it; until then a root app with the
     # same callback runs the command.
     server = subprocess.Popen(
-        [sys.executable, "-c", RUNNER.format(root=str(ROOT)), "--db", db_url, "--today",
-         "2026-09-22", "serve", "--port", str(port), "--no-scheduler"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-c",
+            RUNNER.format(root=str(ROOT)),
+            "--db",
+            db_url,
+            "--today",
+            "2026-09-22",
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, answered = time.monotonic() + 60, None
         while time.monotonic() < deadline and answered is None:

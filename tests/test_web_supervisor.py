@@ -17,9 +17,12 @@ app, client_for, world = support.app, support.client_for, support.world  # share
 
 def _report(client, hazard_id: int) -> None:
     page = client.get(f"/hazards/{hazard_id}")
-    response = client.post(f"/hazards/{hazard_id}/report", data={"csrf": csrf_of(page.text)},
-                           files=[("evidence", ("fix.png", PNG, "image/png"))],
-                           follow_redirects=False)
+    response = client.post(
+        f"/hazards/{hazard_id}/report",
+        data={"csrf": csrf_of(page.text)},
+        files=[("evidence", ("fix.png", PNG, "image/png"))],
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
 
 
@@ -62,16 +65,23 @@ def test_supervisor_sends_back_with_a_reason_then_closes(world, client_for):
     page = supervisor.get(f"/hazards/{hazard_id}")
     assert "验收通过，销号" in page.text and "退回整改" in page.text
     token = csrf_of(page.text)
-    no_reason = supervisor.post(f"/hazards/{hazard_id}/verify",
-                                data={"csrf": token, "decision": "return", "reason": ""})
+    no_reason = supervisor.post(
+        f"/hazards/{hazard_id}/verify", data={"csrf": token, "decision": "return", "reason": ""}
+    )
     assert no_reason.status_code == 400 and _status(world, hazard_id) == "awaiting_verification"
-    back = supervisor.post(f"/hazards/{hazard_id}/verify", data={
-        "csrf": token, "decision": "return", "reason": "照片不清楚，请补拍"}, follow_redirects=False)
+    back = supervisor.post(
+        f"/hazards/{hazard_id}/verify",
+        data={"csrf": token, "decision": "return", "reason": "照片不清楚，请补拍"},
+        follow_redirects=False,
+    )
     assert back.status_code == 303 and _status(world, hazard_id) == "rectifying"
     assert "照片不清楚" in officer.get(f"/hazards/{hazard_id}").text
     _report(officer, hazard_id)
-    closed = supervisor.post(f"/hazards/{hazard_id}/verify",
-                             data={"csrf": token, "decision": "close"}, follow_redirects=False)
+    closed = supervisor.post(
+        f"/hazards/{hazard_id}/verify",
+        data={"csrf": token, "decision": "close"},
+        follow_redirects=False,
+    )
     assert closed.status_code == 303 and _status(world, hazard_id) == "closed"
     assert "已销号" in officer.get("/my/hazards").text
 
@@ -81,8 +91,10 @@ def test_officer_cannot_verify_their_own_hazard(world, client_for):
     _report(officer, world.hazards["a"])
     page = officer.get(f"/hazards/{world.hazards['a']}")
     assert "验收通过" not in page.text
-    response = officer.post(f"/hazards/{world.hazards['a']}/verify",
-                            data={"csrf": csrf_of(page.text), "decision": "close"})
+    response = officer.post(
+        f"/hazards/{world.hazards['a']}/verify",
+        data={"csrf": csrf_of(page.text), "decision": "close"},
+    )
     assert response.status_code == 404 and _status(world, world.hazards["a"]) != "closed"
 
 
@@ -92,8 +104,9 @@ def test_lists_download_is_a_workbook_of_the_subtree(world, client_for):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames[-2:] == ["风险隐患清单", "治理责任清单"]
     texts = [c.value for row in book["风险隐患清单"].iter_rows() for c in row]
-    assert "后厨脏乱" in texts and not any(isinstance(t, str) and t.startswith("检查项不符合")
-                                        for t in texts)
+    assert "后厨脏乱" in texts and not any(
+        isinstance(t, str) and t.startswith("检查项不符合") for t in texts
+    )
 
 
 def test_ranking_page_and_csv(world, client_for):

@@ -30,7 +30,8 @@ PASSWORD = "Secret-2026"
 TODAY = dt.date(2026, 9, 22)
 PNG = bytes.fromhex(
     "89504E470D0A1A0A0000000D49484452000000010000000108060000001F15C489"
-    "0000000A49444154789C6360000000020001E221BC330000000049454E44AE426082")
+    "0000000A49444154789C6360000000020001E221BC330000000049454E44AE426082"
+)
 
 
 @dataclass
@@ -55,54 +56,100 @@ def csrf_of(html: str) -> str:
 def login(client, account: str, password: str = PASSWORD):
     """Sign a test client in (asserting success)."""
     token = csrf_of(client.get("/login").text)
-    response = client.post("/login", data={"login": account, "password": password,
-                                           "csrf": token, "next": ""}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"login": account, "password": password, "csrf": token, "next": ""},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     return response
 
 
 def _second_township(session: Session) -> dict:
     county = session.execute(
-        select(Jurisdiction).where(Jurisdiction.level == "county")).scalar_one()
-    town = Jurisdiction(code="510101002000", name="北岭镇", level="township", parent_id=county.id,
-                        path=f"{county.path}510101002000/")
+        select(Jurisdiction).where(Jurisdiction.level == "county")
+    ).scalar_one()
+    town = Jurisdiction(
+        code="510101002000",
+        name="北岭镇",
+        level="township",
+        parent_id=county.id,
+        path=f"{county.path}510101002000/",
+    )
     session.add(town)
     session.flush()
-    officer = Officer(code="BBT2000001", name="北岭干部", tier="township", mobile="13900000001",
-                      jurisdiction_id=town.id, email="t2@example.cn")
-    entity = Entity(licence_no="JY25101010020001", name="北岭饭店", category="餐饮服务",
-                    package_grade="C", risk_grade="B", address="北岭镇1号", jurisdiction_id=town.id)
-    session.add_all([officer, entity, User(account="db_t2", name="北岭督办", role="supervisor",
-                                           jurisdiction_id=town.id, email="dbt2@example.cn")])
+    officer = Officer(
+        code="BBT2000001",
+        name="北岭干部",
+        tier="township",
+        mobile="13900000001",
+        jurisdiction_id=town.id,
+        email="t2@example.cn",
+    )
+    entity = Entity(
+        licence_no="JY25101010020001",
+        name="北岭饭店",
+        category="餐饮服务",
+        package_grade="C",
+        risk_grade="B",
+        address="北岭镇1号",
+        jurisdiction_id=town.id,
+    )
+    session.add_all(
+        [
+            officer,
+            entity,
+            User(
+                account="db_t2",
+                name="北岭督办",
+                role="supervisor",
+                jurisdiction_id=town.id,
+                email="dbt2@example.cn",
+            ),
+        ]
+    )
     session.flush()
-    session.add(Assignment(officer_id=officer.id, entity_id=entity.id,
-                           start_date=dt.date(2026, 1, 5)))
+    session.add(
+        Assignment(officer_id=officer.id, entity_id=entity.id, start_date=dt.date(2026, 1, 5))
+    )
     session.flush()
     return {"town": town, "officer": officer, "entity": entity}
 
 
 def _busiest_village_officers(session: Session) -> list[Officer]:
     rows = session.execute(
-        select(Officer, func.count(InspectionTask.id)).join(
-            InspectionTask, InspectionTask.officer_id == Officer.id)
+        select(Officer, func.count(InspectionTask.id))
+        .join(InspectionTask, InspectionTask.officer_id == Officer.id)
         .where(Officer.tier == "village", InspectionTask.period == "2026Q3")
-        .group_by(Officer.id).order_by(func.count(InspectionTask.id).desc(), Officer.id)).all()
+        .group_by(Officer.id)
+        .order_by(func.count(InspectionTask.id).desc(), Officer.id)
+    ).all()
     return [officer for officer, _ in rows[:2]]
 
 
 def _task_of(session: Session, officer_id: int, period: str, nth: int = 0) -> int:
     return session.execute(
-        select(InspectionTask.id).where(InspectionTask.officer_id == officer_id,
-                                        InspectionTask.period == period)
-        .order_by(InspectionTask.id).offset(nth).limit(1)).scalar_one()
+        select(InspectionTask.id)
+        .where(InspectionTask.officer_id == officer_id, InspectionTask.period == period)
+        .order_by(InspectionTask.id)
+        .offset(nth)
+        .limit(1)
+    ).scalar_one()
 
 
 def _visit_with_hazard(session: Session, task_id: int, officer: Officer) -> int:
     from web.forms import save_visit
 
-    saved = save_visit(session=session, task_id=task_id, mode="现场", visit_date=TODAY,
-                       document={"answers": {"daily_control": "否"}, "problems": []},
-                       note=None, photos=[], actor=officer.code)
+    saved = save_visit(
+        session=session,
+        task_id=task_id,
+        mode="现场",
+        visit_date=TODAY,
+        document={"answers": {"daily_control": "否"}, "problems": []},
+        note=None,
+        photos=[],
+        actor=officer.code,
+    )
     return saved["hazards"][0].id
 
 
@@ -125,28 +172,48 @@ def build_world(url: str, data_dir) -> World:
         for officer in (a, b, t2["officer"]):
             officer.password_hash = hashed
         users = {u.account: u for u in session.execute(select(User)).scalars()}
-        t1_supervisor = next(u for u in users.values()
-                             if u.jurisdiction_id == t1.id and u.role == "supervisor")
-        t1_admin = User(account="gly_t1", name="镇管理员", role="admin", jurisdiction_id=t1.id,
-                        email="glyt1@example.cn")
+        t1_supervisor = next(
+            u for u in users.values() if u.jurisdiction_id == t1.id and u.role == "supervisor"
+        )
+        t1_admin = User(
+            account="gly_t1",
+            name="镇管理员",
+            role="admin",
+            jurisdiction_id=t1.id,
+            email="glyt1@example.cn",
+        )
         session.add(t1_admin)
         for user in (*users.values(), t1_admin):
             user.password_hash = hashed
-        world.accounts = {"officer_a": a.code, "officer_b": b.code,
-                          "officer_t2": t2["officer"].code, "supervisor_t1": t1_supervisor.account,
-                          "supervisor_t2": "db_t2", "supervisor_county": "duban",
-                          "admin_county": "admin", "admin_city": "cityadmin", "admin_t1": "gly_t1"}
+        world.accounts = {
+            "officer_a": a.code,
+            "officer_b": b.code,
+            "officer_t2": t2["officer"].code,
+            "supervisor_t1": t1_supervisor.account,
+            "supervisor_t2": "db_t2",
+            "supervisor_county": "duban",
+            "admin_county": "admin",
+            "admin_city": "cityadmin",
+            "admin_t1": "gly_t1",
+        }
         world.officer_ids = {"a": a.id, "b": b.id, "t2": t2["officer"].id}
-        world.tasks = {"a_open": _task_of(session, a.id, "2026Q3", 0),
-                       "a_overdue": _task_of(session, a.id, "2026Q2", 0),
-                       "a_done": _task_of(session, a.id, "2026Q3", 1),
-                       "b_open": _task_of(session, b.id, "2026Q3", 0),
-                       "t2_open": _task_of(session, t2["officer"].id, "2026Q3", 0)}
+        world.tasks = {
+            "a_open": _task_of(session, a.id, "2026Q3", 0),
+            "a_overdue": _task_of(session, a.id, "2026Q2", 0),
+            "a_done": _task_of(session, a.id, "2026Q3", 1),
+            "b_open": _task_of(session, b.id, "2026Q3", 0),
+            "t2_open": _task_of(session, t2["officer"].id, "2026Q3", 0),
+        }
         world.hazards["a"] = _visit_with_hazard(session, world.tasks["a_done"], a)
         world.hazards["b"] = _visit_with_hazard(session, _task_of(session, b.id, "2026Q3", 1), b)
-        world.hazards["t2"] = add_hazard(session=session, source="投诉举报", description="后厨脏乱",
-                                         level="一般", entity_key="JY25101010020001",
-                                         actor="test").id
+        world.hazards["t2"] = add_hazard(
+            session=session,
+            source="投诉举报",
+            description="后厨脏乱",
+            level="一般",
+            entity_key="JY25101010020001",
+            actor="test",
+        ).id
         session.commit()
     return world
 

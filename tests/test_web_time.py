@@ -25,24 +25,34 @@ def fixed_clock(monkeypatch):
     return MOMENT
 
 
-def test_report_time_is_shanghai_wall_time_on_page_api_and_in_storage(world, client_for,
-                                                                       fixed_clock):
+def test_report_time_is_shanghai_wall_time_on_page_api_and_in_storage(
+    world, client_for, fixed_clock
+):
     hazard_id = world.hazards["a"]
     client = client_for("officer_a")
     page = client.get(f"/hazards/{hazard_id}")
-    response = client.post(f"/hazards/{hazard_id}/report",
-                           data={"csrf": csrf_of(page.text), "note": "已整改"},
-                           files=[("evidence", ("整改.png", PNG, "image/png"))])
+    response = client.post(
+        f"/hazards/{hazard_id}/report",
+        data={"csrf": csrf_of(page.text), "note": "已整改"},
+        files=[("evidence", ("整改.png", PNG, "image/png"))],
+    )
     assert response.status_code == 200, response.text
     assert "2026-09-22 07:30" in response.text and "2026-09-21 23:30" not in response.text
     with Session(get_engine(world.url)) as session:
-        stored = session.execute(
-            select(AuditEvent.occurred_at).where(AuditEvent.object_type == "hazard",
-                                                 AuditEvent.object_id == str(hazard_id))
-            .order_by(AuditEvent.id.desc())).scalars().first()
+        stored = (
+            session.execute(
+                select(AuditEvent.occurred_at)
+                .where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id))
+                .order_by(AuditEvent.id.desc())
+            )
+            .scalars()
+            .first()
+        )
     assert stored == MOMENT
-    token = client.post("/api/token", data={"username": world.accounts["officer_a"],
-                                            "password": PASSWORD}).json()["access_token"]
-    detail = client.get(f"/api/hazards/{hazard_id}",
-                        headers={"Authorization": f"Bearer {token}"}).json()
+    token = client.post(
+        "/api/token", data={"username": world.accounts["officer_a"], "password": PASSWORD}
+    ).json()["access_token"]
+    detail = client.get(
+        f"/api/hazards/{hazard_id}", headers={"Authorization": f"Bearer {token}"}
+    ).json()
     assert detail["evidence"][0]["uploaded_at"] == "2026-09-22T07:30:00+08:00"

@@ -38,8 +38,7 @@ def admin_home(*, request: Request, person: AdminUser):
 
 
 @router.get("/admin/roster")
-def roster_page(*, request: Request, person: AdminUser,
-                session: DbSession):
+def roster_page(*, request: Request, person: AdminUser, session: DbSession):
     _system_admin(person, session)
     return render(request, "admin/roster.html")
 
@@ -53,8 +52,9 @@ def _uploads() -> Path:
 def _import(session: Session, person: Principal, path: Path, partial: bool, dry_run: bool):
     from services.roster.importer import import_roster
 
-    return import_roster(session=session, path=path, partial=partial, dry_run=dry_run,
-                         actor=person.account)
+    return import_roster(
+        session=session, path=path, partial=partial, dry_run=dry_run, actor=person.account
+    )
 
 
 def _upload_path(digest: str, filename: str | None) -> Path:
@@ -65,8 +65,14 @@ def _upload_path(digest: str, filename: str | None) -> Path:
 
 
 @router.post("/admin/roster", dependencies=[Depends(csrf)])
-def roster_check(*, request: Request, file: UploadFile, partial: Annotated[bool, Form()] = False,
-                 person: AdminUser, session: DbSession):
+def roster_check(
+    *,
+    request: Request,
+    file: UploadFile,
+    partial: Annotated[bool, Form()] = False,
+    person: AdminUser,
+    session: DbSession,
+):
     _system_admin(person, session)
     if not (file.filename or "").lower().endswith(".xlsx"):
         raise BadInput("请上传名册工作簿（.xlsx）")
@@ -78,13 +84,18 @@ def roster_check(*, request: Request, file: UploadFile, partial: Annotated[bool,
     path.write_bytes(content)
     result = _import(session, person, path, partial, dry_run=True)
     token = links.sign(UPLOAD, {"sha": digest, "partial": partial, "name": file.filename})
-    return render(request, "admin/roster.html", result=result, token=token,
-                  filename=file.filename, shown=result.errors[:MAX_SHOWN_ERRORS])
+    return render(
+        request,
+        "admin/roster.html",
+        result=result,
+        token=token,
+        filename=file.filename,
+        shown=result.errors[:MAX_SHOWN_ERRORS],
+    )
 
 
 @router.post("/admin/roster/apply", dependencies=[Depends(csrf)])
-def roster_apply(*, request: Request, token: FormText = "", person: AdminUser,
-                 session: DbSession):
+def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, session: DbSession):
     _system_admin(person, session)
     try:
         upload = links.load(UPLOAD, token, max_age_seconds=3600)
@@ -97,8 +108,14 @@ def roster_apply(*, request: Request, token: FormText = "", person: AdminUser,
     if result.ok:
         session.commit()
         shutil.rmtree(path.parent, ignore_errors=True)
-    return render(request, "admin/roster.html", result=result, applied=result.ok,
-                  filename=upload.get("name"), shown=result.errors[:MAX_SHOWN_ERRORS])
+    return render(
+        request,
+        "admin/roster.html",
+        result=result,
+        applied=result.ok,
+        filename=upload.get("name"),
+        shown=result.errors[:MAX_SHOWN_ERRORS],
+    )
 
 
 def _download(write, name: str):
@@ -109,8 +126,9 @@ def _download(write, name: str):
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return FileResponse(path, filename=name,
-                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
+    return FileResponse(
+        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+    )
 
 
 @router.get("/admin/roster/export.xlsx")
@@ -118,8 +136,10 @@ def roster_export(*, person: AdminUser, session: DbSession):
     from services.roster.export import export_roster
 
     _system_admin(person, session)
-    return _download(lambda path: export_roster(session=session, path=path),
-                     f"包保名册-{clock.today():%Y%m%d}.xlsx")
+    return _download(
+        lambda path: export_roster(session=session, path=path),
+        f"包保名册-{clock.today():%Y%m%d}.xlsx",
+    )
 
 
 @router.get("/admin/roster/template.xlsx")
@@ -130,8 +150,7 @@ def roster_template(*, person: AdminUser):
 
 
 @router.get("/admin/users")
-def users(*, request: Request, q: QueryText = "", person: AdminUser,
-          session: DbSession):
+def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
     found = access_office.people(session=session, who=person, query=q[:50])
     return render(request, "admin/users.html", people=found, q=q[:50])
 
@@ -145,10 +164,10 @@ def _deliver(database_url: str) -> None:
 
 
 @router.post("/admin/users/invite", dependencies=[Depends(csrf)])
-def invite(*, request: Request, account: FormText = "", person: AdminUser,
-           session: DbSession):
-    result = invitations.invite(session=session, account=account, actor=person.account,
-                                scope_path=person.path)
+def invite(*, request: Request, account: FormText = "", person: AdminUser, session: DbSession):
+    result = invitations.invite(
+        session=session, account=account, actor=person.account, scope_path=person.path
+    )
     session.commit()
     found = access_office.people(session=session, who=person, query="")
     response = render(request, "admin/users.html", people=found, q="", invited=result)
@@ -158,42 +177,59 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser,
 
 
 @router.get("/admin/campaigns")
-def campaigns(*, request: Request, person: AdminUser,
-              session: DbSession):
+def campaigns(*, request: Request, person: AdminUser, session: DbSession):
     found = access_office.campaigns_in_scope(session=session, who=person)
-    return render(request, "admin/campaigns.html", campaigns=found,
-                  categories=[c.value for c in Category])
+    return render(
+        request, "admin/campaigns.html", campaigns=found, categories=[c.value for c in Category]
+    )
 
 
 @router.post("/admin/campaigns", dependencies=[Depends(csrf)])
-def campaign_create(*, request: Request, name: FormText = "", due: FormText = "",
-                    jurisdiction: FormText = "",
-                    categories: Annotated[list[str] | None, Form()] = None,
-                    package_grades: Annotated[list[str] | None, Form()] = None,
-                    risk_grades: Annotated[list[str] | None, Form()] = None,
-                    person: AdminUser, session: DbSession):
+def campaign_create(
+    *,
+    request: Request,
+    name: FormText = "",
+    due: FormText = "",
+    jurisdiction: FormText = "",
+    categories: Annotated[list[str] | None, Form()] = None,
+    package_grades: Annotated[list[str] | None, Form()] = None,
+    risk_grades: Annotated[list[str] | None, Form()] = None,
+    person: AdminUser,
+    session: DbSession,
+):
     from services.tasks.campaigns import create_campaign
 
     code = jurisdiction.strip() or None
     if code is None and not access_office.covers_everything(session=session, who=person):
         code = person.jurisdiction_code
-    if code is not None and access_office.jurisdiction_in_scope(
-            session=session, who=person, code=code) is None:
+    if (
+        code is not None
+        and access_office.jurisdiction_in_scope(session=session, who=person, code=code) is None
+    ):
         raise BadInput(f"区划代码 {code} 不在您的管辖范围内")
     due_date = parse_date(due)
     if due_date is None:
         raise BadInput("请填写截止日期")
-    result = create_campaign(session=session, name=name, due_date=due_date,
-                             categories=categories or (), package_grades=package_grades or (),
-                             risk_grades=risk_grades or (), jurisdiction=code, actor=person.account)
+    result = create_campaign(
+        session=session,
+        name=name,
+        due_date=due_date,
+        categories=categories or (),
+        package_grades=package_grades or (),
+        risk_grades=risk_grades or (),
+        jurisdiction=code,
+        actor=person.account,
+    )
     session.commit()
-    return redirect(request, "/admin/campaigns",
-                    f"专项督导「{result['campaign']}」已创建：新建任务 {result['created']} 个")
+    return redirect(
+        request,
+        "/admin/campaigns",
+        f"专项督导「{result['campaign']}」已创建：新建任务 {result['created']} 个",
+    )
 
 
 @router.get("/admin/schedule")
-def schedule_page(*, request: Request, person: AdminUser,
-                  session: DbSession):
+def schedule_page(*, request: Request, person: AdminUser, session: DbSession):
     from config.files import ConfigError
     from services.scheduling import schedule
 
@@ -205,8 +241,19 @@ def schedule_page(*, request: Request, person: AdminUser,
         jobs, problem = [], str(exc)
     now = clock.now()
     for job in jobs:
-        rows.append({"job": job, "next": schedule.next_fire_times(job, after=now, count=2),
-                     "last": schedule.last_run(session=session, job=job.name),
-                     "last_ok": schedule.last_run(session=session, job=job.name, outcome="ok")})
-    return render(request, "admin/schedule.html", rows=rows, problem=problem,
-                  outcomes=schedule.OUTCOMES, tz=clock.tz())
+        rows.append(
+            {
+                "job": job,
+                "next": schedule.next_fire_times(job, after=now, count=2),
+                "last": schedule.last_run(session=session, job=job.name),
+                "last_ok": schedule.last_run(session=session, job=job.name, outcome="ok"),
+            }
+        )
+    return render(
+        request,
+        "admin/schedule.html",
+        rows=rows,
+        problem=problem,
+        outcomes=schedule.OUTCOMES,
+        tz=clock.tz(),
+    )

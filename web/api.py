@@ -32,27 +32,33 @@ from web.deps import LoginRequired, NoNul, NotFound, RowId, db
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
 TaskStatus = Literal["open", "overdue", "done", "cancelled"]
-HazardFilter = Literal["pending", "rectifying", "awaiting_verification", "closed", "open",
-                       "overdue"]
+HazardFilter = Literal[
+    "pending", "rectifying", "awaiting_verification", "closed", "open", "overdue"
+]
 HazardTarget = Literal["rectifying", "awaiting_verification", "closed"]
 NOT_FOUND = {404: {"description": "不存在或不在职责范围内"}}
 
 
-def api_user(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-             session: Annotated[Session, Depends(db)]) -> Principal:
+def api_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    session: Annotated[Session, Depends(db)],
+) -> Principal:
     """The person a bearer token names (401 without a valid token)."""
     if credentials is None:
         raise LoginRequired
     try:
-        payload = links.load(links.API, credentials.credentials,
-                             max_age_seconds=web_policy().api_token_days * 86400)
+        payload = links.load(
+            links.API, credentials.credentials, max_age_seconds=web_policy().api_token_days * 86400
+        )
     except links.BadLink:
         raise LoginRequired from None
     if payload.get("k") not in ("officer", "supervisor", "admin") or not isinstance(
-            payload.get("i"), int):
+        payload.get("i"), int
+    ):
         raise LoginRequired
-    person = load_principal(session=session, kind=payload["k"], person_id=payload["i"],
-                            pv=str(payload.get("pv", "")))
+    person = load_principal(
+        session=session, kind=payload["k"], person_id=payload["i"], pv=str(payload.get("pv", ""))
+    )
     if person is None:
         raise LoginRequired
     return person
@@ -63,32 +69,46 @@ Db = Annotated[Session, Depends(db)]
 
 
 @router.post("/token", response_model=TokenOut, responses={400: {"description": "登录失败"}})
-def token(request: Request, session: Db, username: Annotated[str, Form(max_length=100), NoNul],
-          password: Annotated[str, Form(max_length=200), NoNul]) -> TokenOut:
+def token(
+    request: Request,
+    session: Db,
+    username: Annotated[str, Form(max_length=100), NoNul],
+    password: Annotated[str, Form(max_length=200), NoNul],
+) -> TokenOut:
     """用账号（干部编号、手机号或食安办账号）和密码换取令牌。"""
     client = request.client.host if request.client else "?"
     person = authenticate(session=session, login=username, password=password, client=client)
     value = links.sign(links.API, {"k": person.kind, "i": person.id, "pv": person.pv})
-    return TokenOut(access_token=value, token_type="bearer",
-                    expires_in=web_policy().api_token_days * 86400)
+    return TokenOut(
+        access_token=value, token_type="bearer", expires_in=web_policy().api_token_days * 86400
+    )
 
 
 @router.get("/me", response_model=WhoOut)
 def me(who: Who) -> WhoOut:
     """令牌对应的人和职责范围。"""
-    return WhoOut(kind=who.kind, account=who.account, name=who.name,
-                  jurisdiction_code=who.jurisdiction_code,
-                  jurisdiction_name=who.jurisdiction_name)
+    return WhoOut(
+        kind=who.kind,
+        account=who.account,
+        name=who.name,
+        jurisdiction_code=who.jurisdiction_code,
+        jurisdiction_name=who.jurisdiction_name,
+    )
 
 
 @router.get("/tasks", response_model=TaskList)
-def tasks(who: Who, session: Db, status: TaskStatus | None = None,
-          period: Annotated[str | None, Query(max_length=16), NoNul] = None,
-          limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0) -> dict:
+def tasks(
+    who: Who,
+    session: Db,
+    status: TaskStatus | None = None,
+    period: Annotated[str | None, Query(max_length=16), NoNul] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict:
     """督导任务：包保干部看自己的，食安办看本辖区的。"""
-    return access_office.tasks_in_scope(session=session, who=who, status=status,
-                                        period=period, limit=limit, offset=offset)
+    return access_office.tasks_in_scope(
+        session=session, who=who, status=status, period=period, limit=limit, offset=offset
+    )
 
 
 def _task(session: Session, who: Principal, task_id: int) -> dict:
@@ -113,25 +133,38 @@ def task_record(task_id: RowId, who: Who, session: Db) -> RecordOut:
     return record_out(detail)
 
 
-@router.post("/tasks/{task_id}/record", response_model=RecordOut, status_code=201,
-             responses={**NOT_FOUND, 400: {"description": "内容不符合规则"}})
+@router.post(
+    "/tasks/{task_id}/record",
+    response_model=RecordOut,
+    status_code=201,
+    responses={**NOT_FOUND, 400: {"description": "内容不符合规则"}},
+)
 def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     """记录一次督导（仅该任务的包保干部）；回答“否”和所列问题生成隐患。"""
     detail = _task(session, who, task_id)
     if not who.is_officer:
         raise NotFound
-    forms.save_visit(session=session, task_id=task_id, mode=body.mode,
-                     visit_date=body.visit_date,
-                     document={"answers": body.answers,
-                               "problems": [p.model_dump() for p in body.problems]},
-                     note=body.note, photos=[], actor=who.account)
+    forms.save_visit(
+        session=session,
+        task_id=task_id,
+        mode=body.mode,
+        visit_date=body.visit_date,
+        document={"answers": body.answers, "problems": [p.model_dump() for p in body.problems]},
+        note=body.note,
+        photos=[],
+        actor=who.account,
+    )
     session.commit()
     return record_out(_task(session, who, detail["task"].id))
 
 
 @router.get("/hazards", response_model=HazardList)
-def hazards(who: Who, session: Db, status: HazardFilter | None = None,
-            limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+def hazards(
+    who: Who,
+    session: Db,
+    status: HazardFilter | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict:
     """隐患：包保干部看自己负责整改的，食安办看本辖区的。"""
     items = access.hazards_in_scope(session=session, who=who, status=status, limit=limit)
     return {"total": len(items), "hazards": items}
@@ -143,28 +176,57 @@ def hazard(hazard_id: RowId, who: Who, session: Db) -> dict:
     detail = access.hazard_detail(session=session, who=who, hazard_id=hazard_id)
     if detail is None:
         raise NotFound
-    return {"hazard": detail["hazard"], "moves": detail["moves"],
-            "evidence": [{"sha256": e.sha256, "filename": e.filename,
-                          "content_type": e.content_type, "size": e.size,
-                          "uploaded_by": e.uploaded_by, "uploaded_at": e.uploaded_at}
-                         for e in detail["evidence"]]}
+    return {
+        "hazard": detail["hazard"],
+        "moves": detail["moves"],
+        "evidence": [
+            {
+                "sha256": e.sha256,
+                "filename": e.filename,
+                "content_type": e.content_type,
+                "size": e.size,
+                "uploaded_by": e.uploaded_by,
+                "uploaded_at": e.uploaded_at,
+            }
+            for e in detail["evidence"]
+        ],
+    }
 
 
-@router.post("/hazards/{hazard_id}/move", response_model=MoveResult,
-             responses={**NOT_FOUND, 400: {"description": "不允许的状态变更"}})
-def move(hazard_id: RowId, who: Who, session: Db, target: Annotated[HazardTarget, Form()],
-         note: Annotated[str | None, Form(max_length=2000), NoNul] = None,
-         evidence: Annotated[list[UploadFile] | None, File()] = None) -> dict:
+@router.post(
+    "/hazards/{hazard_id}/move",
+    response_model=MoveResult,
+    responses={**NOT_FOUND, 400: {"description": "不允许的状态变更"}},
+)
+def move(
+    hazard_id: RowId,
+    who: Who,
+    session: Db,
+    target: Annotated[HazardTarget, Form()],
+    note: Annotated[str | None, Form(max_length=2000), NoNul] = None,
+    evidence: Annotated[list[UploadFile] | None, File()] = None,
+) -> dict:
     """改变隐患状态：开始整改、报告整改完成（附证据）、销号或退回（写明原因）。"""
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:
         raise NotFound
     files = [forms.read_upload(upload) for upload in evidence or [] if upload.filename]
-    result = forms.move(session=session, hazard_id=hazard_id, targets=[target],
-                        by=who.account, files=files, note=note)
+    result = forms.move(
+        session=session,
+        hazard_id=hazard_id,
+        targets=[target],
+        by=who.account,
+        files=files,
+        note=note,
+    )
     session.commit()
-    return {"id": result["id"], "from_status": result["from"], "to_status": result["to"],
-            "evidence": result["evidence"], "note": result["note"],
-            "closed_on": result["closed_on"]}
+    return {
+        "id": result["id"],
+        "from_status": result["from"],
+        "to_status": result["to"],
+        "evidence": result["evidence"],
+        "note": result["note"],
+        "closed_on": result["closed_on"],
+    }
 
 
 @router.get("/stats", response_model=dict[str, Any])
@@ -173,11 +235,24 @@ def stats(who: Who, session: Db) -> dict:
     if who.is_officer:
         board = access.officer_board(session=session, who=who)
         mine = access.officer_hazards(session=session, who=who)
-        return {"quarter": board["quarter"],
-                "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
-                "hazards": {"open": sum(h["status"] != "closed" for h in mine),
-                            "overdue": sum(h["overdue"] for h in mine)}}
+        return {
+            "quarter": board["quarter"],
+            "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
+            "hazards": {
+                "open": sum(h["status"] != "closed" for h in mine),
+                "overdue": sum(h["overdue"] for h in mine),
+            },
+        }
     figures = access_office.dashboard(session=session, who=who)
-    return {key: figures[key] for key in ("quarter", "as_of", "jurisdiction", "tasks",
-                                          "coverage", "hazards", "unfinished_officers")}
-
+    return {
+        key: figures[key]
+        for key in (
+            "quarter",
+            "as_of",
+            "jurisdiction",
+            "tasks",
+            "coverage",
+            "hazards",
+            "unfinished_officers",
+        )
+    }

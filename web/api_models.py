@@ -157,23 +157,47 @@ class MoveResult(BaseModel):
 def record_out(detail: dict) -> RecordOut:
     """The API view of a task's visit record (with the hazards it opened)."""
     r = detail["record"]
-    return RecordOut(id=r.id, task_id=r.task_id, visit_date=r.visit_date, mode=r.mode,
-                     answers=r.answers or {}, problems=r.problems or [], note=r.note,
-                     photos=r.photos or [], hazards=detail["hazards"])
+    return RecordOut(
+        id=r.id,
+        task_id=r.task_id,
+        visit_date=r.visit_date,
+        mode=r.mode,
+        answers=r.answers or {},
+        problems=r.problems or [],
+        note=r.note,
+        photos=r.photos or [],
+        hazards=detail["hazards"],
+    )
 
 
 def task_detail_out(detail: dict) -> TaskDetail:
     """The API view of a task (services.accounts.access.task_detail)."""
     t, e = detail["task"], detail["entity"]
     return TaskDetail(
-        id=t.id, period=t.period, source=t.source, campaign=detail["campaign"],
-        due_date=t.due_date, status=detail["status"], done_on=t.done_on,
-        officer_code=detail["officer"].code, officer_name=detail["officer"].name,
+        id=t.id,
+        period=t.period,
+        source=t.source,
+        campaign=detail["campaign"],
+        due_date=t.due_date,
+        status=detail["status"],
+        done_on=t.done_on,
+        officer_code=detail["officer"].code,
+        officer_name=detail["officer"].name,
         onsite_only=detail["onsite_only"],
-        entity=EntityOut(name=e.name, credit_code=e.credit_code, licence_no=e.licence_no,
-                         category=e.category, package_grade=e.package_grade,
-                         risk_grade=e.risk_grade, address=e.address, status=e.status,
-                         place=detail["place"].name),
-        checklist=[ChecklistItemOut(id=i.id, text=i.text, hazard_level=i.hazard_level)
-                   for i in detail["checklist"]],
-        record=record_out(detail) if detail["record"] is not None else None)
+        entity=EntityOut(
+            name=e.name,
+            credit_code=e.credit_code,
+            licence_no=e.licence_no,
+            category=e.category,
+            package_grade=e.package_grade,
+            risk_grade=e.risk_grade,
+            address=e.address,
+            status=e.status,
+            place=detail["place"].name,
+        ),
+        checklist=[
+            ChecklistItemOut(id=i.id, text=i.text, hazard_level=i.hazard_level)
+            for i in detail["checklist"]
+        ],
+        record=record_out(detail) if detail["record"] is not None else None,
+    )

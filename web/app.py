@@ -20,9 +20,11 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-     b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
 ]
 
 
@@ -62,8 +64,11 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc):
         if _is_api(request):
-            return JSONResponse({"detail": "需要令牌（Authorization: Bearer …）"}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
+            return JSONResponse(
+                {"detail": "需要令牌（Authorization: Bearer …）"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         return sessions.persist(request, RedirectResponse(login_url(request), status_code=303))
 
     @app.exception_handler(NotFound)
@@ -85,8 +90,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
-        logging.getLogger("baobao.web").error("%s %s failed", request.method, request.url.path,
-                                              exc_info=exc)
+        logging.getLogger("baobao.web").error(
+            "%s %s failed", request.method, request.url.path, exc_info=exc
+        )
         if _is_api(request):
             return JSONResponse({"detail": "内部错误，已记录日志"}, status_code=500)
         return HTMLResponse(_PLAIN_500, status_code=500)
@@ -98,14 +104,21 @@ def _handlers(app: FastAPI) -> None:
         return _error(request, 400, "提交的内容不完整或格式不正确，请返回检查后重试")
 
 
-_PLAIN_500 = ("<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>出错了</title>"
-              "<p>系统内部错误，已记录日志。请稍后再试，或联系管理员。</p><p><a href=\"/\">返回首页</a></p>")
+_PLAIN_500 = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title>'
+    '<p>系统内部错误，已记录日志。请稍后再试，或联系管理员。</p><p><a href="/">返回首页</a></p>'
+)
 
 
 def _plain(errors) -> list[dict]:
-    return [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-             "msg": str(e.get("msg", "")), "type": str(e.get("type", "value_error"))}
-            for e in errors]
+    return [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "value_error")),
+        }
+        for e in errors
+    ]
 
 
 @asynccontextmanager
@@ -121,10 +134,15 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
     """The application on database_url (default: the settings' database)."""
     from web import admin, api, auth, officer, supervisor
 
-    app = FastAPI(title="baobao 食品安全包保工作系统 API", version="1",
-                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
-                  lifespan=_lifespan,
-                  description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。")
+    app = FastAPI(
+        title="baobao 食品安全包保工作系统 API",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
+        description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。",
+    )
     app.state.database_url = database_url or get_settings().database_url
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (auth, officer, supervisor, admin, api):

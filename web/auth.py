@@ -1,6 +1,5 @@
 """Signing in and out, setting a password from an invitation, changing one's password."""
 
-
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
@@ -38,14 +37,26 @@ def login_page(*, request: Request, next: str | None = None):
 
 
 @router.post("/login", dependencies=[Depends(csrf)])
-def login(*, request: Request, login: FormText = "", password: FormText = "",
-          next: FormText = "", session: DbSession):
+def login(
+    *,
+    request: Request,
+    login: FormText = "",
+    password: FormText = "",
+    next: FormText = "",
+    session: DbSession,
+):
     client = request.client.host if request.client else "?"
     try:
         person = authenticate(session=session, login=login, password=password, client=client)
     except BadInput as exc:
-        return render(request, "login.html", status=400, error=str(exc), login=login,
-                      next=_safe_next(next) or "")
+        return render(
+            request,
+            "login.html",
+            status=400,
+            error=str(exc),
+            login=login,
+            next=_safe_next(next) or "",
+        )
     sessions.sign_in(request, person)
     return redirect(request, _safe_next(next) or home_of(person))
 
@@ -67,27 +78,54 @@ def _invitation(session: Session, token: str):
 def invite_page(*, request: Request, token: str, session: DbSession):
     found, problem = _invitation(session, token)
     if found is None:
-        return render(request, "error.html", status=403,
-                      message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。")
+        return render(
+            request,
+            "error.html",
+            status=403,
+            message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
+        )
     kind, person = found
     return render(request, "set_password.html", person=person, kind=kind, token=token)
 
 
 @router.post("/invite/{token}", dependencies=[Depends(csrf)])
-def invite_set(*, request: Request, token: str, password: FormText = "", repeat: FormText = "",
-               session: DbSession):
+def invite_set(
+    *,
+    request: Request,
+    token: str,
+    password: FormText = "",
+    repeat: FormText = "",
+    session: DbSession,
+):
     found, problem = _invitation(session, token)
     if found is None:
-        return render(request, "error.html", status=403,
-                      message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。")
+        return render(
+            request,
+            "error.html",
+            status=403,
+            message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
+        )
     kind, person = found
     account = person.code if kind == "officer" else person.account
     try:
-        set_password(session=session, kind=kind, person_id=person.id, password=password,
-                     repeat=repeat, actor=account)
+        set_password(
+            session=session,
+            kind=kind,
+            person_id=person.id,
+            password=password,
+            repeat=repeat,
+            actor=account,
+        )
     except BadInput as exc:
-        return render(request, "set_password.html", status=400, person=person, kind=kind,
-                      token=token, error=str(exc))
+        return render(
+            request,
+            "set_password.html",
+            status=400,
+            person=person,
+            kind=kind,
+            token=token,
+            error=str(exc),
+        )
     session.commit()
     sessions.sign_out(request)
     return redirect(request, "/login", f"密码已设置，请用 {account} 登录")
@@ -99,15 +137,27 @@ def account_page(*, request: Request, person: SignedIn):
 
 
 @router.post("/account/password", dependencies=[Depends(csrf)])
-def change_password(*, request: Request, current: FormText = "", password: FormText = "",
-                    repeat: FormText = "", person: SignedIn,
-                    session: DbSession):
+def change_password(
+    *,
+    request: Request,
+    current: FormText = "",
+    password: FormText = "",
+    repeat: FormText = "",
+    person: SignedIn,
+    session: DbSession,
+):
     client = request.client.host if request.client else "?"
     try:
         authenticate(session=session, login=person.account, password=current, client=client)
         kind = "officer" if person.is_officer else "user"
-        set_password(session=session, kind=kind, person_id=person.id, password=password,
-                     repeat=repeat, actor=person.account)
+        set_password(
+            session=session,
+            kind=kind,
+            person_id=person.id,
+            password=password,
+            repeat=repeat,
+            actor=person.account,
+        )
     except BadInput as exc:
         return render(request, "account.html", status=400, error=str(exc))
     session.commit()

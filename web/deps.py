@@ -33,16 +33,23 @@ HERE = FilePath(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 SHOWN_TASK = {**LABELS[TaskStatus], "overdue": "已逾期"}
 templates.env.globals.update(
-    task_status=SHOWN_TASK, hazard_status=LABELS[HazardStatus], hazard_level=LABELS[HazardLevel],
-    hazard_source=LABELS[HazardSource], tier=LABELS[OfficerTier], role=LABELS[UserRole],
-    source=LABELS[TaskSource], mode=LABELS[VisitMode])
+    task_status=SHOWN_TASK,
+    hazard_status=LABELS[HazardStatus],
+    hazard_level=LABELS[HazardLevel],
+    hazard_source=LABELS[HazardSource],
+    tier=LABELS[OfficerTier],
+    role=LABELS[UserRole],
+    source=LABELS[TaskSource],
+    mode=LABELS[VisitMode],
+)
 
 
 def local_time(value: dt.datetime) -> dt.datetime:
     """A stored moment in the office's time zone: both databases give aware UTC moments back
     (timestamps are sqlmodel UTCDateTime columns); a naive value is taken as local wall time."""
-    return value.replace(tzinfo=clock.tz()) if value.tzinfo is None else value.astimezone(
-        clock.tz())
+    return (
+        value.replace(tzinfo=clock.tz()) if value.tzinfo is None else value.astimezone(clock.tz())
+    )
 
 
 def when(value) -> str:
@@ -92,12 +99,16 @@ def read_only(endpoint):
 def person_of(request: Request, session: Session) -> Principal | None:
     """The signed-in person (a one-tap session included), or None."""
     found = sessions.data(request)
-    if not isinstance(found.get("i"), int) or found.get("k") not in ("officer", "supervisor",
-                                                                       "admin"):
+    if not isinstance(found.get("i"), int) or found.get("k") not in (
+        "officer",
+        "supervisor",
+        "admin",
+    ):
         return None
     only = tuple(found["o"]) if isinstance(found.get("o"), list) else None
-    person = load_principal(session=session, kind=found["k"], person_id=found["i"],
-                            pv=found.get("pv"), only=only)
+    person = load_principal(
+        session=session, kind=found["k"], person_id=found["i"], pv=found.get("pv"), only=only
+    )
     request.state.who = person
     return person
 

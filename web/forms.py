@@ -34,8 +34,11 @@ def parse_date(text: str | None) -> dt.date | None:
 
 def uploads(form: FormData, field: str) -> list[EvidenceFile]:
     """The files uploaded in a field, each checked by content and size (BadInput otherwise)."""
-    return [read_upload(item) for item in form.getlist(field)
-            if isinstance(item, UploadFile) and item.filename]
+    return [
+        read_upload(item)
+        for item in form.getlist(field)
+        if isinstance(item, UploadFile) and item.filename
+    ]
 
 
 def read_upload(item: UploadFile) -> EvidenceFile:
@@ -70,25 +73,47 @@ def visit_document(form: FormData, checklist: list) -> dict:
     for n in range(1, MAX_PROBLEMS + 1):
         text = field(form, f"problem_{n}_description")
         if text.strip():
-            problems.append({"description": text.strip(),
-                             "level": field(form, f"problem_{n}_level") or "一般"})
+            problems.append(
+                {"description": text.strip(), "level": field(form, f"problem_{n}_level") or "一般"}
+            )
     return {"answers": answers, "problems": problems}
 
 
-def save_visit(*, session: Session, task_id: int, mode: str, visit_date: dt.date | None,
-               document: dict, note: str | None, photos: list[EvidenceFile],
-               actor: str) -> dict:
+def save_visit(
+    *,
+    session: Session,
+    task_id: int,
+    mode: str,
+    visit_date: dt.date | None,
+    document: dict,
+    note: str | None,
+    photos: list[EvidenceFile],
+    actor: str,
+) -> dict:
     """Record the visit, open its hazards and keep its photos; returns what was written."""
-    record = record_visit(session=session, task_id=task_id, mode=mode, visit_date=visit_date,
-                          document=document, note=note, recorded_by=actor)
+    record = record_visit(
+        session=session,
+        task_id=task_id,
+        mode=mode,
+        visit_date=visit_date,
+        document=document,
+        note=note,
+        recorded_by=actor,
+    )
     task = record_task(session, record)
     hazards = open_hazards_for_record(session=session, record=record, task=task)
     if photos:
         kept = []
         for photo in photos:
             evidence.store(photo)
-            kept.append({"sha256": photo.sha256, "filename": photo.filename,
-                         "content_type": photo.content_type, "size": photo.size})
+            kept.append(
+                {
+                    "sha256": photo.sha256,
+                    "filename": photo.filename,
+                    "content_type": photo.content_type,
+                    "size": photo.size,
+                }
+            )
         record.photos = kept
         session.add(record)
     session.flush()
@@ -101,8 +126,15 @@ def record_task(session: Session, record):
     return session.get(InspectionTask, record.task_id)
 
 
-def move(*, session: Session, hazard_id: int, targets: list[str], by: str,
-         files: list[EvidenceFile] = (), note: str | None = None) -> dict:
+def move(
+    *,
+    session: Session,
+    hazard_id: int,
+    targets: list[str],
+    by: str,
+    files: list[EvidenceFile] = (),
+    note: str | None = None,
+) -> dict:
     """Move a hazard through targets in turn (e.g. start and report at once); the evidence
     goes with the last move."""
     result = {}
@@ -115,7 +147,12 @@ def move(*, session: Session, hazard_id: int, targets: list[str], by: str,
             paths.append(path)
         for i, target in enumerate(targets):
             last = i == len(targets) - 1
-            result = move_hazard(session=session, hazard_id=hazard_id, target=target, by=by,
-                                 evidence_files=paths if last else [],
-                                 note=note if last else None)
+            result = move_hazard(
+                session=session,
+                hazard_id=hazard_id,
+                target=target,
+                by=by,
+                evidence_files=paths if last else [],
+                note=note if last else None,
+            )
     return result

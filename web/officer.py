@@ -32,30 +32,47 @@ from web.deps import (
 router = APIRouter(include_in_schema=False)
 
 
-def _open_link(request: Request, session: Session, kind: str, item_id: int, token: str,
-               current: Principal | None):
+def _open_link(
+    request: Request,
+    session: Session,
+    kind: str,
+    item_id: int,
+    token: str,
+    current: Principal | None,
+):
     """Follow a one-tap link: a session for this one item, then the page without the token."""
     days = web_policy().link_valid_days
     try:
-        officer_id = links.check_item_token(token, kind=kind, item_id=item_id,
-                                            max_age_seconds=days * 86400)
+        officer_id = links.check_item_token(
+            token, kind=kind, item_id=item_id, max_age_seconds=days * 86400
+        )
     except links.BadLink as exc:
-        return render(request, "link_refused.html", status=403, reason=str(exc),
-                      next=f"/{kind}s/{item_id}")
+        return render(
+            request, "link_refused.html", status=403, reason=str(exc), next=f"/{kind}s/{item_id}"
+        )
     if not (current and current.is_officer and current.id == officer_id and not current.only):
-        person = load_principal(session=session, kind="officer", person_id=officer_id,
-                                only=(kind, item_id))
+        person = load_principal(
+            session=session, kind="officer", person_id=officer_id, only=(kind, item_id)
+        )
         if person is None:
-            return render(request, "link_refused.html", status=403, reason="账号已停用",
-                          next=f"/{kind}s/{item_id}")
+            return render(
+                request,
+                "link_refused.html",
+                status=403,
+                reason="账号已停用",
+                next=f"/{kind}s/{item_id}",
+            )
         sessions.sign_in(request, person)
     return redirect(request, f"/{kind}s/{item_id}")
 
 
 def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
     """The task or hazard page's details within person's scope; NotFound otherwise."""
-    detail = (access.task_detail(session=session, who=person, task_id=item_id) if kind == "task"
-              else access.hazard_detail(session=session, who=person, hazard_id=item_id))
+    detail = (
+        access.task_detail(session=session, who=person, task_id=item_id)
+        if kind == "task"
+        else access.hazard_detail(session=session, who=person, hazard_id=item_id)
+    )
     if detail is None:
         raise NotFound
     return detail
@@ -65,8 +82,12 @@ def _inline_file(found: dict | None) -> FileResponse:
     """A stored photo or evidence file shown in the browser; NotFound when out of scope or gone."""
     if found is None or not found["path"].is_file():
         raise NotFound
-    return FileResponse(found["path"], media_type=found["content_type"],
-                        filename=found["filename"], content_disposition_type="inline")
+    return FileResponse(
+        found["path"],
+        media_type=found["content_type"],
+        filename=found["filename"],
+        content_disposition_type="inline",
+    )
 
 
 @router.get("/my/tasks")
@@ -74,13 +95,13 @@ def _inline_file(found: dict | None) -> FileResponse:
 async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession):
     # async: two short indexed queries run inline, cheaper than a hop to a worker thread
     board = access.officer_board(session=session, who=person)
-    return render(request, "officer/my_tasks.html", board=board,
-                  open_hazards=board["open_hazards"])
+    return render(request, "officer/my_tasks.html", board=board, open_hazards=board["open_hazards"])
 
 
 @router.get("/tasks/{task_id}")
-def task_page(*, request: Request, task_id: RowId, k: str | None = None,
-              current: Who, session: DbSession):
+def task_page(
+    *, request: Request, task_id: RowId, k: str | None = None, current: Who, session: DbSession
+):
     if k is not None:
         return _open_link(request, session, "task", task_id, k, current)
     detail = _item(session, require_person(current), "task", task_id)
@@ -99,14 +120,27 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
         document = forms.visit_document(form, detail["checklist"])
         photos = forms.uploads(form, "photos")
         saved = forms.save_visit(
-            session=session, task_id=task_id, mode=forms.field(form, "mode"),
+            session=session,
+            task_id=task_id,
+            mode=forms.field(form, "mode"),
             visit_date=forms.parse_date(forms.field(form, "visit_date")),
-            document=document, note=forms.field(form, "note").strip() or None,
-            photos=photos, actor=person.account)
+            document=document,
+            note=forms.field(form, "note").strip() or None,
+            photos=photos,
+            actor=person.account,
+        )
     except BadInput as exc:
         session.rollback()
-        return render(request, "officer/task.html", status=400, d=detail,
-                      today=clock.today(), error=str(exc), given=document, form=form)
+        return render(
+            request,
+            "officer/task.html",
+            status=400,
+            d=detail,
+            today=clock.today(),
+            error=str(exc),
+            given=document,
+            form=form,
+        )
     session.commit()
     found = len(saved["hazards"])
     message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
@@ -114,32 +148,32 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
 
 
 @router.get("/tasks/{task_id}/photos/{sha256}")
-def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer,
-               session: DbSession):
-    return _inline_file(access.photo_in_scope(session=session, who=person, task_id=task_id,
-                                              sha256=sha256))
+def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+    return _inline_file(
+        access.photo_in_scope(session=session, who=person, task_id=task_id, sha256=sha256)
+    )
 
 
 @router.get("/my/hazards")
 @read_only
-def my_hazards(*, request: Request, person: OfficerUser,
-               session: DbSession):
+def my_hazards(*, request: Request, person: OfficerUser, session: DbSession):
     items = access.officer_hazards(session=session, who=person)
     return render(request, "officer/my_hazards.html", hazards=items)
 
 
 @router.get("/hazards/{hazard_id}")
-def hazard_page(*, request: Request, hazard_id: RowId, k: str | None = None,
-                current: Who, session: DbSession):
+def hazard_page(
+    *, request: Request, hazard_id: RowId, k: str | None = None, current: Who, session: DbSession
+):
     if k is not None:
         return _open_link(request, session, "hazard", hazard_id, k, current)
-    return render(request, "hazard.html", d=_item(session, require_person(current), "hazard",
-                                                  hazard_id))
+    return render(
+        request, "hazard.html", d=_item(session, require_person(current), "hazard", hazard_id)
+    )
 
 
 @router.post("/hazards/{hazard_id}/start", dependencies=[Depends(csrf)])
-def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer,
-                     session: DbSession):
+def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer, session: DbSession):
     _item(session, person, "hazard", hazard_id)
     if not person.is_officer:
         raise NotFound
@@ -155,13 +189,21 @@ async def report(*, request: Request, hazard_id: RowId):
 
 def _report(request: Request, session: Session, person: Principal, detail: dict, form):
     hazard_id = detail["hazard"]["id"]
-    targets = (["rectifying", "awaiting_verification"] if detail["hazard"]["status"] == "pending"
-               else ["awaiting_verification"])
+    targets = (
+        ["rectifying", "awaiting_verification"]
+        if detail["hazard"]["status"] == "pending"
+        else ["awaiting_verification"]
+    )
     try:
         files = forms.uploads(form, "evidence")
-        forms.move(session=session, hazard_id=hazard_id, targets=targets,
-                   by=person.account, files=files,
-                   note=forms.field(form, "note").strip() or None)
+        forms.move(
+            session=session,
+            hazard_id=hazard_id,
+            targets=targets,
+            by=person.account,
+            files=files,
+            note=forms.field(form, "note").strip() or None,
+        )
     except BadInput as exc:
         session.rollback()
         return render(request, "hazard.html", status=400, d=detail, error=str(exc))
@@ -193,8 +235,7 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
 
 
 @router.get("/hazards/{hazard_id}/evidence/{sha256}")
-def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer,
-                  session: DbSession):
-    return _inline_file(access.evidence_in_scope(session=session, who=person,
-                                                 hazard_id=hazard_id, sha256=sha256))
-
+def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+    return _inline_file(
+        access.evidence_in_scope(session=session, who=person, hazard_id=hazard_id, sha256=sha256)
+    )

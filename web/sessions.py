@@ -15,8 +15,11 @@ COOKIE = "baobao_session"
 def is_https(request: Request) -> bool:
     """Whether the browser talks HTTPS to us (directly, via a proxy, or per the base URL)."""
     forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-    return (request.url.scheme == "https" or forwarded == "https"
-            or get_settings().base_url.lower().startswith("https://"))
+    return (
+        request.url.scheme == "https"
+        or forwarded == "https"
+        or get_settings().base_url.lower().startswith("https://")
+    )
 
 
 def data(request: Request) -> dict:
@@ -26,8 +29,9 @@ def data(request: Request) -> dict:
         found = {}
         if token:
             try:
-                found = links.load(links.SESSION, token,
-                                   max_age_seconds=web_policy().session_hours * 3600)
+                found = links.load(
+                    links.SESSION, token, max_age_seconds=web_policy().session_hours * 3600
+                )
             except links.BadLink:
                 found = {}
         request.state.session, request.state.session_dirty = found, False
@@ -85,7 +89,12 @@ def persist(request: Request, response: Response) -> Response:
     """Write the cookie onto the response when the session changed."""
     if getattr(request.state, "session_dirty", False):
         response.set_cookie(
-            COOKIE, links.sign(links.SESSION, request.state.session),
-            max_age=web_policy().session_hours * 3600, path="/", httponly=True,
-            samesite="lax", secure=is_https(request))
+            COOKIE,
+            links.sign(links.SESSION, request.state.session),
+            max_age=web_policy().session_hours * 3600,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=is_https(request),
+        )
     return response

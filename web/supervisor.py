@@ -32,68 +32,97 @@ from web.deps import (
 )
 
 router = APIRouter(include_in_schema=False)
-STATUS_TABS = {"awaiting_verification": "待验收", "overdue": "逾期未整改", "open": "全部未销号",
-               "closed": "已销号"}
+STATUS_TABS = {
+    "awaiting_verification": "待验收",
+    "overdue": "逾期未整改",
+    "open": "全部未销号",
+    "closed": "已销号",
+}
 
 
 @router.get("/office")
-def dashboard(*, request: Request, person: OfficeUser,
-              session: DbSession):
+def dashboard(*, request: Request, person: OfficeUser, session: DbSession):
     figures = access_office.dashboard(session=session, who=person)
-    waiting = access.hazards_in_scope(session=session, who=person,
-                                      status="awaiting_verification", limit=20)
+    waiting = access.hazards_in_scope(
+        session=session, who=person, status="awaiting_verification", limit=20
+    )
     late = access_office.overdue_by_officer(session=session, who=person)
-    return render(request, "office/dashboard.html", f=figures, waiting=waiting,
-                  overdue_now=sum(r["overdue"] for r in late), late_officers=len(late))
+    return render(
+        request,
+        "office/dashboard.html",
+        f=figures,
+        waiting=waiting,
+        overdue_now=sum(r["overdue"] for r in late),
+        late_officers=len(late),
+    )
 
 
 @router.get("/office/overdue")
-def overdue(*, request: Request, person: OfficeUser,
-            session: DbSession):
+def overdue(*, request: Request, person: OfficeUser, session: DbSession):
     officers = access_office.overdue_by_officer(session=session, who=person)
     return render(request, "office/overdue.html", officers=officers)
 
 
 @router.get("/office/officers/{code}")
-def officer_tasks(*, request: Request, code: Code, status: str = "overdue",
-                  person: OfficeUser, session: DbSession):
+def officer_tasks(
+    *, request: Request, code: Code, status: str = "overdue", person: OfficeUser, session: DbSession
+):
     found = access_office.officer_in_scope(session=session, who=person, code=code)
     if found is None:
         raise NotFound
     status = status if status in ("overdue", "open", "done", "cancelled") else "overdue"
-    tasks = access_office.tasks_in_scope(session=session, who=person, officer_id=found.id,
-                                         status=status)
+    tasks = access_office.tasks_in_scope(
+        session=session, who=person, officer_id=found.id, status=status
+    )
     return render(request, "office/officer.html", officer=found, tasks=tasks, tab=status)
 
 
 @router.get("/office/tasks")
-def tasks(*, request: Request, status: str = "overdue", page: int = 1,
-          person: OfficeUser, session: DbSession):
+def tasks(
+    *,
+    request: Request,
+    status: str = "overdue",
+    page: int = 1,
+    person: OfficeUser,
+    session: DbSession,
+):
     status = status if status in ("overdue", "open", "done", "cancelled") else "overdue"
     page = max(1, min(page, 10_000))
-    found = access_office.tasks_in_scope(session=session, who=person, status=status,
-                                         limit=100, offset=(page - 1) * 100)
+    found = access_office.tasks_in_scope(
+        session=session, who=person, status=status, limit=100, offset=(page - 1) * 100
+    )
     return render(request, "office/tasks.html", tasks=found, tab=status, page=page)
 
 
 @router.get("/office/unassigned")
-def unassigned(*, request: Request, person: OfficeUser,
-               session: DbSession):
+def unassigned(*, request: Request, person: OfficeUser, session: DbSession):
     figures = access_office.dashboard(session=session, who=person)
     return render(request, "office/unassigned.html", coverage=figures["coverage"])
 
 
 @router.get("/office/hazards")
-def hazards(*, request: Request, status: str = "awaiting_verification",
-            person: OfficeUser, session: DbSession):
+def hazards(
+    *,
+    request: Request,
+    status: str = "awaiting_verification",
+    person: OfficeUser,
+    session: DbSession,
+):
     status = status if status in STATUS_TABS else "awaiting_verification"
     items = access.hazards_in_scope(session=session, who=person, status=status, limit=500)
     return render(request, "office/hazards.html", hazards=items, tab=status, tabs=STATUS_TABS)
 
 
 @router.post("/hazards/{hazard_id}/verify", dependencies=[Depends(csrf)])
-def verify(*, request: Request, hazard_id: RowId, decision: FormText = "", reason: FormText = "",
-           person: ItemViewer, session: DbSession):
+def verify(
+    *,
+    request: Request,
+    hazard_id: RowId,
+    decision: FormText = "",
+    reason: FormText = "",
+    person: ItemViewer,
+    session: DbSession,
+):
     detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
     if detail is None or not person.is_office:
         raise NotFound
@@ -101,8 +130,13 @@ def verify(*, request: Request, hazard_id: RowId, decision: FormText = "", reaso
         raise BadInput("请选择验收通过（销号）或退回整改")
     target = "closed" if decision == "close" else "rectifying"
     try:
-        forms.move(session=session, hazard_id=hazard_id, targets=[target], by=person.account,
-                   note=reason.strip() or None)
+        forms.move(
+            session=session,
+            hazard_id=hazard_id,
+            targets=[target],
+            by=person.account,
+            note=reason.strip() or None,
+        )
     except BadInput as exc:
         session.rollback()
         return render(request, "hazard.html", status=400, d=detail, error=str(exc))
@@ -120,15 +154,15 @@ def _quarters() -> list[str]:
 
 
 @router.get("/office/downloads")
-def downloads(*, request: Request, person: OfficeUser,
-              session: DbSession):
+def downloads(*, request: Request, person: OfficeUser, session: DbSession):
     found = access_office.briefings(session=session, who=person)
     return render(request, "office/downloads.html", briefings=found, quarters=_quarters())
 
 
 @router.get("/office/downloads/lists.xlsx")
-def lists_file(*, quarter: str | None = None, status: str | None = None,
-               person: OfficeUser, session: DbSession):
+def lists_file(
+    *, quarter: str | None = None, status: str | None = None, person: OfficeUser, session: DbSession
+):
     if quarter and quarter not in _quarters():
         raise BadInput("季度无效")
     if status and status not in ("open", "overdue", "closed"):
@@ -136,19 +170,31 @@ def lists_file(*, quarter: str | None = None, status: str | None = None,
     folder = Path(tempfile.mkdtemp(prefix="baobao-lists-"))
     path = folder / "lists.xlsx"
     try:
-        result = export_lists(session=session, path=path, quarter=quarter or None,
-                              jurisdiction_code=person.jurisdiction_code, status=status or None)
+        result = export_lists(
+            session=session,
+            path=path,
+            quarter=quarter or None,
+            jurisdiction_code=person.jurisdiction_code,
+            status=status or None,
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     name = f"{person.jurisdiction_name}风险隐患清单和治理责任清单（{result['span']}）.xlsx"
-    return FileResponse(path, filename=name, background=BackgroundTask(
-        shutil.rmtree, folder, ignore_errors=True))
+    return FileResponse(
+        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+    )
 
 
 @router.get("/office/ranking")
-def ranking_page(*, request: Request, quarter: str | None = None, format: str = "html",
-                 person: OfficeUser, session: DbSession):
+def ranking_page(
+    *,
+    request: Request,
+    quarter: str | None = None,
+    format: str = "html",
+    person: OfficeUser,
+    session: DbSession,
+):
     quarters = _quarters()
     quarter = quarter if quarter in quarters else quarters[0]
     board = ranking(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
@@ -158,21 +204,30 @@ def ranking_page(*, request: Request, quarter: str | None = None, format: str = 
         writer.writerow(["名次", "乡镇", "得分", "按时完成率", "隐患销号率", "逾期项", "榜单"])
         for row in board["townships"]:
             c = row["components"]
-            writer.writerow([row["rank"], row["name"], row["score"], c["on_time_rate"],
-                             c["closure_rate"], c["overdue_items"],
-                             {"red": "红榜", "black": "黑榜"}.get(row["list"], "")])
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                        headers={"content-disposition":
-                                 f"attachment; filename=ranking-{quarter}.csv"})
-    return render(request, "office/ranking.html", board=board, quarters=quarters,
-                  quarter=quarter)
+            writer.writerow(
+                [
+                    row["rank"],
+                    row["name"],
+                    row["score"],
+                    c["on_time_rate"],
+                    c["closure_rate"],
+                    c["overdue_items"],
+                    {"red": "红榜", "black": "黑榜"}.get(row["list"], ""),
+                ]
+            )
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f"attachment; filename=ranking-{quarter}.csv"},
+        )
+    return render(request, "office/ranking.html", board=board, quarters=quarters, quarter=quarter)
 
 
 @router.get("/office/briefings/{briefing_id}/{fmt}")
-def briefing_file(*, briefing_id: RowId, fmt: str, person: OfficeUser,
-                  session: DbSession):
-    path = access_office.briefing_file(session=session, who=person, briefing_id=briefing_id,
-                                       fmt=fmt)
+def briefing_file(*, briefing_id: RowId, fmt: str, person: OfficeUser, session: DbSession):
+    path = access_office.briefing_file(
+        session=session, who=person, briefing_id=briefing_id, fmt=fmt
+    )
     if path is None:
         raise NotFound
     return FileResponse(path, filename=path.name)

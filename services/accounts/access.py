@@ -74,21 +74,30 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == InspectionTask.campaign_id)
         .outerjoin(InspectionRecord, InspectionRecord.task_id == InspectionTask.id)
-        .where(InspectionTask.id == task_id, task_scope(who))).first()
+        .where(InspectionTask.id == task_id, task_scope(who))
+    ).first()
     if row is None:
         return None
     task, entity, officer, _, place, campaign, record = row
     hazards = []
     if record is not None:
-        hazards = [as_item(r, clock.today()) for r in session.execute(
-            hazard_query().where(Hazard.record_id == record.id))]
-    return {"task": task, "entity": entity, "officer": officer, "place": place,
-            "campaign": campaign, "record": record, "hazards": hazards,
-            "status": shown_status(status=task.status, due_date=task.due_date,
-                                   today=clock.today()),
-            "can_record": who.is_officer and task.status == "open",
-            "onsite_only": policy.onsite_required(entity.risk_grade),
-            "checklist": checklist_for(entity.category)}
+        hazards = [
+            as_item(r, clock.today())
+            for r in session.execute(hazard_query().where(Hazard.record_id == record.id))
+        ]
+    return {
+        "task": task,
+        "entity": entity,
+        "officer": officer,
+        "place": place,
+        "campaign": campaign,
+        "record": record,
+        "hazards": hazards,
+        "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
+        "can_record": who.is_officer and task.status == "open",
+        "onsite_only": policy.onsite_required(entity.risk_grade),
+        "checklist": checklist_for(entity.category),
+    }
 
 
 def officer_board(*, session: Session, who: Principal) -> dict:
@@ -99,31 +108,65 @@ def officer_board(*, session: Session, who: Principal) -> dict:
     quarter = period_containing(today, "quarterly")
     task = InspectionTask
     rows = session.execute(
-        select(task.id, task.due_date, task.status, task.done_on, task.period, task.source,
-               Entity.name, Campaign.name, _open_hazards(who).scalar_subquery())
+        select(
+            task.id,
+            task.due_date,
+            task.status,
+            task.done_on,
+            task.period,
+            task.source,
+            Entity.name,
+            Campaign.name,
+            _open_hazards(who).scalar_subquery(),
+        )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(task_scope(who), or_(task.status == "open", and_(
-            task.status == "done", task.done_on >= quarter.start)))
-        .order_by(task.due_date, task.id)).all()
+        .where(
+            task_scope(who),
+            or_(task.status == "open", and_(task.status == "done", task.done_on >= quarter.start)),
+        )
+        .order_by(task.due_date, task.id)
+    ).all()
     board = {"overdue": [], "due_soon": [], "later": [], "done": []}
     for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
         shown = shown_status(status=status, due_date=due, today=today)
-        item = {"id": tid, "entity_name": entity, "period": period, "source": source,
-                "campaign": campaign, "due_date": due.isoformat(), "status": shown,
-                "done_on": done_on.isoformat() if done_on else None}
-        key = ("done" if shown == "done" else "overdue" if shown == "overdue"
-               else "due_soon" if due <= limit else "later")
+        item = {
+            "id": tid,
+            "entity_name": entity,
+            "period": period,
+            "source": source,
+            "campaign": campaign,
+            "due_date": due.isoformat(),
+            "status": shown,
+            "done_on": done_on.isoformat() if done_on else None,
+        }
+        key = (
+            "done"
+            if shown == "done"
+            else "overdue"
+            if shown == "overdue"
+            else "due_soon"
+            if due <= limit
+            else "later"
+        )
         board[key].append(item)
     board["done"].sort(key=lambda t: t["done_on"], reverse=True)
     waiting = rows[0][-1] if rows else open_hazard_count(session=session, who=who)
-    return {**board, "quarter": quarter.name, "due_soon_limit": limit, "today": today,
-            "open_hazards": waiting}
+    return {
+        **board,
+        "quarter": quarter.name,
+        "due_soon_limit": limit,
+        "today": today,
+        "open_hazards": waiting,
+    }
 
 
 def _open_hazards(who: Principal):
-    return select(func.count()).select_from(Hazard).where(
-        Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
+    return (
+        select(func.count())
+        .select_from(Hazard)
+        .where(Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
+    )
 
 
 def open_hazard_count(*, session: Session, who: Principal) -> int:
@@ -142,8 +185,9 @@ def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     return sorted(items, key=lambda h: (h["status"] == "closed", h["deadline"], h["id"]))
 
 
-def hazards_in_scope(*, session: Session, who: Principal, status: str | None = None,
-                     limit: int = 200) -> list[dict]:
+def hazards_in_scope(
+    *, session: Session, who: Principal, status: str | None = None, limit: int = 200
+) -> list[dict]:
     """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
     conditions = []
     if status in ("open", "overdue"):
@@ -165,37 +209,50 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     if not found:
         return None
     item = found[0]
-    history = session.execute(
-        select(AuditEvent).where(AuditEvent.object_type == "hazard",
-                                 AuditEvent.object_id == str(hazard_id))
-        .order_by(AuditEvent.id)).scalars().all()
+    history = (
+        session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id))
+            .order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
     moves = lifecycle.allowed_targets(item["status"], _role(who))
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
-    return {"hazard": item, "evidence": evidence.list_evidence(session=session,
-                                                               hazard_id=hazard_id),
-            "history": history, "moves": moves}
+    return {
+        "hazard": item,
+        "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),
+        "history": history,
+        "moves": moves,
+    }
 
 
-def evidence_in_scope(*, session: Session, who: Principal, hazard_id: int,
-                      sha256: str) -> dict | None:
+def evidence_in_scope(
+    *, session: Session, who: Principal, hazard_id: int, sha256: str
+) -> dict | None:
     """An evidence file of a hazard who may see, or None."""
     detail = hazard_detail(session=session, who=who, hazard_id=hazard_id)
     for row in detail["evidence"] if detail else []:
         if row.sha256 == sha256:
-            return {"filename": row.filename, "content_type": row.content_type,
-                    "path": evidence.stored_path(sha256)}
+            return {
+                "filename": row.filename,
+                "content_type": row.content_type,
+                "path": evidence.stored_path(sha256),
+            }
     return None
 
 
-def photo_in_scope(*, session: Session, who: Principal, task_id: int,
-                   sha256: str) -> dict | None:
+def photo_in_scope(*, session: Session, who: Principal, task_id: int, sha256: str) -> dict | None:
     """A photo of a task's visit record who may see, or None."""
     detail = task_detail(session=session, who=who, task_id=task_id)
     record = detail["record"] if detail else None
     for photo in (record.photos or []) if record else []:
         if isinstance(photo, dict) and photo.get("sha256") == sha256:
-            return {"filename": photo.get("filename") or sha256,
-                    "content_type": photo.get("content_type") or "application/octet-stream",
-                    "path": evidence.stored_path(sha256)}
+            return {
+                "filename": photo.get("filename") or sha256,
+                "content_type": photo.get("content_type") or "application/octet-stream",
+                "path": evidence.stored_path(sha256),
+            }
     return None

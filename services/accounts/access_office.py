@@ -32,8 +32,9 @@ def _within(column, who: Principal):
 def dashboard(*, session: Session, who: Principal) -> dict:
     """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards)."""
     quarter = period_containing(clock.today(), "quarterly")
-    figures = stats.quarter_figures(session=session, quarter=quarter,
-                                    jurisdiction_code=who.jurisdiction_code)
+    figures = stats.quarter_figures(
+        session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
+    )
     return figures
 
 
@@ -44,36 +45,60 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
 
     today, task = clock.today(), InspectionTask
     rows = session.execute(
-        select(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id,
-               func.count(task.id), func.min(task.due_date))
-        .join(task, task.officer_id == Officer.id).join(Entity, Entity.id == task.entity_id)
+        select(
+            Officer.code,
+            Officer.name,
+            Officer.tier,
+            Officer.jurisdiction_id,
+            func.count(task.id),
+            func.min(task.due_date),
+        )
+        .join(task, task.officer_id == Officer.id)
+        .join(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .where(task_scope(who), task.status == "open", task.due_date < today)
-        .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)).all()
-    where = places(session=session, root=resolve_scope(session=session,
-                                                       code=who.jurisdiction_code))
+        .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
+    ).all()
+    where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
     found = []
     for code, name, tier, jid, count, oldest in rows:
         place = where.get(jid)
         oldest = as_date(oldest)
-        found.append({"township_code": place.group_code if place else "",
-                      "township": place.group_name if place else "辖区外",
-                      "officer_code": code, "officer": name, "tier": tier, "overdue": count,
-                      "oldest_due": oldest, "overdue_workdays": overdue_by(oldest, today)})
+        found.append(
+            {
+                "township_code": place.group_code if place else "",
+                "township": place.group_name if place else "辖区外",
+                "officer_code": code,
+                "officer": name,
+                "tier": tier,
+                "overdue": count,
+                "oldest_due": oldest,
+                "overdue_workdays": overdue_by(oldest, today),
+            }
+        )
     return sorted(found, key=lambda r: (r["township_code"], -r["overdue"], r["officer_code"]))
 
 
 def officer_in_scope(*, session: Session, who: Principal, code: str) -> Officer | None:
     """The officer with this 干部编号 if their jurisdiction lies in who's subtree."""
     return session.execute(
-        select(Officer).join(Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id)
-        .where(Officer.code == code, _within(Jurisdiction.path, who))).scalar_one_or_none()
+        select(Officer)
+        .join(Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id)
+        .where(Officer.code == code, _within(Jurisdiction.path, who))
+    ).scalar_one_or_none()
 
 
-def tasks_in_scope(*, session: Session, who: Principal, officer_id: int | None = None,
-                   status: str | None = None, period: str | None = None,
-                   limit: int = 200, offset: int = 0) -> dict:
+def tasks_in_scope(
+    *,
+    session: Session,
+    who: Principal,
+    officer_id: int | None = None,
+    status: str | None = None,
+    period: str | None = None,
+    limit: int = 200,
+    offset: int = 0,
+) -> dict:
     """Tasks of who's scope (officer's own, or the office's), filtered, by due date."""
     today, task = clock.today(), InspectionTask
     conditions = [task_scope(who)]
@@ -87,49 +112,97 @@ def tasks_in_scope(*, session: Session, who: Principal, officer_id: int | None =
         conditions.append(task.status == status)
     if period:
         conditions.append(task.period == period)
-    base = (select(task.id).join(Entity, Entity.id == task.entity_id)
-            .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-            .join(EntityJ, EntityJ.id == Entity.jurisdiction_id).where(*conditions))
+    base = (
+        select(task.id)
+        .join(Entity, Entity.id == task.entity_id)
+        .join(TaskJ, TaskJ.id == task.jurisdiction_id)
+        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .where(*conditions)
+    )
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     rows = session.execute(
-        select(task, Entity.name, Entity.credit_code, Entity.licence_no, Officer.code,
-               Officer.name, EntityJ.name, Campaign.name)
-        .join(Entity, Entity.id == task.entity_id).join(Officer, Officer.id == task.officer_id)
+        select(
+            task,
+            Entity.name,
+            Entity.credit_code,
+            Entity.licence_no,
+            Officer.code,
+            Officer.name,
+            EntityJ.name,
+            Campaign.name,
+        )
+        .join(Entity, Entity.id == task.entity_id)
+        .join(Officer, Officer.id == task.officer_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(*conditions).order_by(task.due_date, task.id).limit(limit).offset(offset))
-    items = [{"id": t.id, "entity_name": name, "entity_key": credit or licence,
-              "officer_code": ocode, "officer_name": oname, "place": place,
-              "period": t.period, "source": t.source, "campaign": campaign,
-              "due_date": t.due_date.isoformat(),
-              "status": shown_status(status=t.status, due_date=t.due_date, today=today),
-              "done_on": t.done_on.isoformat() if t.done_on else None}
-             for t, name, credit, licence, ocode, oname, place, campaign in rows]
+        .where(*conditions)
+        .order_by(task.due_date, task.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    items = [
+        {
+            "id": t.id,
+            "entity_name": name,
+            "entity_key": credit or licence,
+            "officer_code": ocode,
+            "officer_name": oname,
+            "place": place,
+            "period": t.period,
+            "source": t.source,
+            "campaign": campaign,
+            "due_date": t.due_date.isoformat(),
+            "status": shown_status(status=t.status, due_date=t.due_date, today=today),
+            "done_on": t.done_on.isoformat() if t.done_on else None,
+        }
+        for t, name, credit, licence, ocode, oname, place, campaign in rows
+    ]
     return {"total": total, "tasks": items}
 
 
 def people(*, session: Session, who: Principal, query: str = "", limit: int = 100) -> dict:
     """食安办 users and officers of who's subtree (matching query), with password state."""
     text = f"%{query.strip()}%" if query.strip() else None
-    users = select(User, Jurisdiction.name).join(
-        Jurisdiction, Jurisdiction.id == User.jurisdiction_id).where(
-        _within(Jurisdiction.path, who))
-    officers = select(Officer, Jurisdiction.name).join(
-        Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id).where(
-        _within(Jurisdiction.path, who))
+    users = (
+        select(User, Jurisdiction.name)
+        .join(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
+        .where(_within(Jurisdiction.path, who))
+    )
+    officers = (
+        select(Officer, Jurisdiction.name)
+        .join(Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id)
+        .where(_within(Jurisdiction.path, who))
+    )
     if text:
         users = users.where(or_(User.account.like(text), User.name.like(text)))
-        officers = officers.where(or_(Officer.code.like(text), Officer.name.like(text),
-                                      Officer.mobile.like(text)))
+        officers = officers.where(
+            or_(Officer.code.like(text), Officer.name.like(text), Officer.mobile.like(text))
+        )
     return {
-        "users": [{"account": u.account, "name": u.name, "role": u.role, "place": place,
-                   "active": u.active, "has_password": u.password_hash is not None}
-                  for u, place in session.execute(users.order_by(User.id).limit(limit))],
-        "officers": [{"account": o.code, "name": o.name, "tier": o.tier, "place": place,
-                      "mobile": o.mobile, "active": o.active,
-                      "has_password": o.password_hash is not None}
-                     for o, place in session.execute(officers.order_by(Officer.id).limit(limit))],
+        "users": [
+            {
+                "account": u.account,
+                "name": u.name,
+                "role": u.role,
+                "place": place,
+                "active": u.active,
+                "has_password": u.password_hash is not None,
+            }
+            for u, place in session.execute(users.order_by(User.id).limit(limit))
+        ],
+        "officers": [
+            {
+                "account": o.code,
+                "name": o.name,
+                "tier": o.tier,
+                "place": place,
+                "mobile": o.mobile,
+                "active": o.active,
+                "has_password": o.password_hash is not None,
+            }
+            for o, place in session.execute(officers.order_by(Officer.id).limit(limit))
+        ],
     }
 
 
@@ -146,36 +219,57 @@ def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
     everything = covers_everything(session=session, who=who)
     campaigns = list_campaigns(session=session)
     codes = {(c["filters"] or {}).get("jurisdiction") for c in campaigns} - {None}
-    inside = set(session.execute(select(Jurisdiction.code).where(
-        Jurisdiction.code.in_(codes or {""}), _within(Jurisdiction.path, who))).scalars())
-    return [c for c in campaigns
-            if ((c["filters"] or {}).get("jurisdiction") in inside)
-            or ((c["filters"] or {}).get("jurisdiction") is None and everything)]
+    inside = set(
+        session.execute(
+            select(Jurisdiction.code).where(
+                Jurisdiction.code.in_(codes or {""}), _within(Jurisdiction.path, who)
+            )
+        ).scalars()
+    )
+    return [
+        c
+        for c in campaigns
+        if ((c["filters"] or {}).get("jurisdiction") in inside)
+        or ((c["filters"] or {}).get("jurisdiction") is None and everything)
+    ]
 
 
 def campaign_exists(*, session: Session, name: str) -> bool:
     """Whether a campaign of this name exists anywhere (names are unique)."""
-    return session.execute(select(Campaign.id).where(Campaign.name == name.strip())).first() \
+    return (
+        session.execute(select(Campaign.id).where(Campaign.name == name.strip())).first()
         is not None
+    )
 
 
 def briefings(*, session: Session, who: Principal, limit: int = 12) -> list[dict]:
     """The latest briefings of jurisdictions in who's subtree, newest first."""
     rows = session.execute(
-        select(Briefing, Jurisdiction.name).join(
-            Jurisdiction, Jurisdiction.id == Briefing.jurisdiction_id)
+        select(Briefing, Jurisdiction.name)
+        .join(Jurisdiction, Jurisdiction.id == Briefing.jurisdiction_id)
         .where(_within(Jurisdiction.path, who))
-        .order_by(Briefing.created_at.desc(), Briefing.id.desc()).limit(limit))
-    return [{"id": b.id, "quarter": b.quarter, "place": place, "created_at": b.created_at,
-             "formats": [f.get("format") for f in b.files or []]} for b, place in rows]
+        .order_by(Briefing.created_at.desc(), Briefing.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "id": b.id,
+            "quarter": b.quarter,
+            "place": place,
+            "created_at": b.created_at,
+            "formats": [f.get("format") for f in b.files or []],
+        }
+        for b, place in rows
+    ]
 
 
-def briefing_file(*, session: Session, who: Principal, briefing_id: int,
-                  fmt: str) -> Path | None:
+def briefing_file(*, session: Session, who: Principal, briefing_id: int, fmt: str) -> Path | None:
     """The file of one format of a briefing in who's subtree, if it still exists."""
     row = session.execute(
-        select(Briefing).join(Jurisdiction, Jurisdiction.id == Briefing.jurisdiction_id)
-        .where(Briefing.id == briefing_id, _within(Jurisdiction.path, who))).scalar_one_or_none()
+        select(Briefing)
+        .join(Jurisdiction, Jurisdiction.id == Briefing.jurisdiction_id)
+        .where(Briefing.id == briefing_id, _within(Jurisdiction.path, who))
+    ).scalar_one_or_none()
     for item in (row.files or []) if row else []:
         if item.get("format") == fmt and item.get("path") and Path(item["path"]).is_file():
             return Path(item["path"])
@@ -184,5 +278,8 @@ def briefing_file(*, session: Session, who: Principal, briefing_id: int,
 
 def jurisdiction_in_scope(*, session: Session, who: Principal, code: str) -> Jurisdiction | None:
     """The jurisdiction with this code if it lies in who's subtree."""
-    return session.execute(select(Jurisdiction).where(
-        Jurisdiction.code == code.strip(), _within(Jurisdiction.path, who))).scalar_one_or_none()
+    return session.execute(
+        select(Jurisdiction).where(
+            Jurisdiction.code == code.strip(), _within(Jurisdiction.path, who)
+        )
+    ).scalar_one_or_none()

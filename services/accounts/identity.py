@@ -80,25 +80,60 @@ class Principal:
 
 def _principal(person, kind: str, place: Jurisdiction, only=None) -> Principal:
     account = person.code if kind == "officer" else person.account
-    return Principal(kind, person.id, account, person.name, place.id, place.code, place.name,
-                     place.path, links.password_version(person.password_hash), only)
+    return Principal(
+        kind,
+        person.id,
+        account,
+        person.name,
+        place.id,
+        place.code,
+        place.name,
+        place.path,
+        links.password_version(person.password_hash),
+        only,
+    )
 
 
-def load_principal(*, session: Session, kind: str, person_id: int, pv: str | None = None,
-                   only: tuple[str, int] | None = None) -> Principal | None:
+def load_principal(
+    *,
+    session: Session,
+    kind: str,
+    person_id: int,
+    pv: str | None = None,
+    only: tuple[str, int] | None = None,
+) -> Principal | None:
     """The active person of a session (None when gone, inactive or the password changed)."""
     officer = kind == "officer"
     model = Officer if officer else User
     row = session.execute(
-        select(model.code if officer else model.account, model.name, model.active,
-               model.password_hash, literal("officer") if officer else model.role,
-               Jurisdiction.id, Jurisdiction.code, Jurisdiction.name, Jurisdiction.path)
+        select(
+            model.code if officer else model.account,
+            model.name,
+            model.active,
+            model.password_hash,
+            literal("officer") if officer else model.role,
+            Jurisdiction.id,
+            Jurisdiction.code,
+            Jurisdiction.name,
+            Jurisdiction.path,
+        )
         .join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
-        .where(model.id == person_id)).first()
+        .where(model.id == person_id)
+    ).first()
     if row is None or not row.active or row[4] != kind:
         return None
-    found = Principal(kind, person_id, row[0], row.name, row[5], row[6], row[7], row[8],
-                      links.password_version(row.password_hash), only)
+    found = Principal(
+        kind,
+        person_id,
+        row[0],
+        row.name,
+        row[5],
+        row[6],
+        row[7],
+        row[8],
+        links.password_version(row.password_hash),
+        only,
+    )
     if pv is not None and not links.same(pv, found.pv):
         return None
     return found
@@ -156,8 +191,10 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
     """The principal of a correct login; BadInput (one message for every failure) otherwise."""
     policy = web_policy()
     account_key = f"account:{(login or '').strip().lower()}"
-    keys = {account_key: policy.login_max_failures,
-            f"client:{client}": policy.login_max_failures * 4}
+    keys = {
+        account_key: policy.login_max_failures,
+        f"client:{client}": policy.login_max_failures * 4,
+    }
     if throttle.blocked(keys):
         raise BadInput(f"登录失败次数过多，请 {policy.login_lock_minutes} 分钟后再试")
     found = find_person(session=session, login=login)
@@ -182,15 +219,21 @@ def check_new_password(password: str, repeat: str, account: str) -> None:
         raise BadInput("密码不能是纯数字，也不能与账号相同")
 
 
-def set_password(*, session: Session, kind: str, person_id: int, password: str, repeat: str,
-                 actor: str) -> None:
+def set_password(
+    *, session: Session, kind: str, person_id: int, password: str, repeat: str, actor: str
+) -> None:
     """Set a person's password (argon2), audited; older sessions and invitations stop working."""
     person = session.get(Officer if kind == "officer" else User, person_id)
     account = person.code if kind == "officer" else person.account
     check_new_password(password, repeat, account)
     person.password_hash = hash_password(password)
     session.add(person)
-    audit.record_event(session=session, actor=actor, action="account.set_password",
-                       object_type="officer" if kind == "officer" else "user",
-                       object_id=account, after={"password": "已设置"})
+    audit.record_event(
+        session=session,
+        actor=actor,
+        action="account.set_password",
+        object_type="officer" if kind == "officer" else "user",
+        object_id=account,
+        after={"password": "已设置"},
+    )
     session.flush()

@@ -33,9 +33,14 @@ def _person(session: Session, kind: str, person_id: int):
 
 def invitation_link(*, kind: str, person) -> tuple[str, dt.datetime]:
     """The set-password URL of a person and when it expires."""
-    token = links.sign(links.INVITE, {"k": "officer" if kind == "officer" else "user",
-                                      "i": person.id,
-                                      "pv": links.password_version(person.password_hash)})
+    token = links.sign(
+        links.INVITE,
+        {
+            "k": "officer" if kind == "officer" else "user",
+            "i": person.id,
+            "pv": links.password_version(person.password_hash),
+        },
+    )
     hours = web_policy().invite_valid_hours
     expires = clock.now() + dt.timedelta(hours=hours)
     return f"{get_settings().base_url.rstrip('/')}/invite/{token}", expires
@@ -43,8 +48,9 @@ def invitation_link(*, kind: str, person) -> tuple[str, dt.datetime]:
 
 def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | User]:
     """The (kind, person) an invitation token is for; links.BadLink when unusable."""
-    payload = links.load(links.INVITE, token,
-                         max_age_seconds=web_policy().invite_valid_hours * 3600)
+    payload = links.load(
+        links.INVITE, token, max_age_seconds=web_policy().invite_valid_hours * 3600
+    )
     kind = payload.get("k")
     if kind not in ("officer", "user") or not isinstance(payload.get("i"), int):
         raise links.BadLink("链接无效")
@@ -66,15 +72,25 @@ def _message(person, kind: str, link: str, expires: dt.datetime):
     account = person.code if kind == "officer" else person.account
     who = "officer" if kind == "officer" else "user"
     login_hint = "干部编号或手机号" if kind == "officer" else "账号"
-    text = (f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（{expires:%Y-%m-%d %H:%M}"
-            f" 前有效，只能使用一次）：\n{link}\n\n设置后用{login_hint} {account} 登录。"
-            "如非本人操作请忽略本邮件。\n")
-    return Outgoing("email", f"{who}:{account}", address, "设置包保工作系统登录密码", text, None,
-                    f"invite:{who}:{account}:{link.rsplit('.', 1)[-1][:24]}")
+    text = (
+        f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（{expires:%Y-%m-%d %H:%M}"
+        f" 前有效，只能使用一次）：\n{link}\n\n设置后用{login_hint} {account} 登录。"
+        "如非本人操作请忽略本邮件。\n"
+    )
+    return Outgoing(
+        "email",
+        f"{who}:{account}",
+        address,
+        "设置包保工作系统登录密码",
+        text,
+        None,
+        f"invite:{who}:{account}:{link.rsplit('.', 1)[-1][:24]}",
+    )
 
 
-def invite(*, session: Session, account: str, actor: str, scope_path: str | None = None,
-           send: bool = True) -> dict:
+def invite(
+    *, session: Session, account: str, actor: str, scope_path: str | None = None, send: bool = True
+) -> dict:
     """Make a one-time set-password link for an account and queue it by mail when possible."""
     from notifications import channels
     from services.reminders import outbox
@@ -91,36 +107,60 @@ def invite(*, session: Session, account: str, actor: str, scope_path: str | None
     link, expires = invitation_link(kind=kind, person=person)
     message = _message(person, kind, link, expires) if channels.enabled()["email"] else None
     account = person.code if kind == "officer" else person.account
-    audit.record_event(session=session, actor=actor, action="account.invite",
-                       object_type="officer" if kind == "officer" else "user", object_id=account,
-                       after={"expires": expires.isoformat(), "mailed": message is not None})
+    audit.record_event(
+        session=session,
+        actor=actor,
+        action="account.invite",
+        object_type="officer" if kind == "officer" else "user",
+        object_id=account,
+        after={"expires": expires.isoformat(), "mailed": message is not None},
+    )
     queued = outbox.enqueue(session=session, messages=[message]) if message and send else 0
-    return {"account": account, "name": person.name, "kind": kind, "role": KINDS[kind],
-            "link": link, "expires": expires.isoformat(timespec="minutes"),
-            "queued": queued, "address": message.address if message else None}
+    return {
+        "account": account,
+        "name": person.name,
+        "kind": kind,
+        "role": KINDS[kind],
+        "link": link,
+        "expires": expires.isoformat(timespec="minutes"),
+        "queued": queued,
+        "address": message.address if message else None,
+    }
 
 
 def demo_roster(*, session: Session) -> bool:
     """Whether this database holds the fictional demo roster (every user at example.cn)."""
     users = session.execute(select(func.count()).select_from(User)).scalar_one()
-    real = session.execute(select(func.count()).select_from(User).where(
-        func.coalesce(User.email, "").not_like("%@example.cn"))).scalar_one()
+    real = session.execute(
+        select(func.count())
+        .select_from(User)
+        .where(func.coalesce(User.email, "").not_like("%@example.cn"))
+    ).scalar_one()
     return users > 0 and real == 0
 
 
 def _demo_people(session: Session) -> list[tuple[str, object]]:
-    users = {u.account: u for u in session.execute(
-        select(User).where(User.account.in_(("admin", "duban")))).scalars()}
+    users = {
+        u.account: u
+        for u in session.execute(select(User).where(User.account.in_(("admin", "duban")))).scalars()
+    }
     township = session.execute(
-        select(User).join(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
+        select(User)
+        .join(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
         .where(Jurisdiction.level == "township", User.role == "supervisor")
-        .order_by(User.id).limit(1)).scalar_one_or_none()
+        .order_by(User.id)
+        .limit(1)
+    ).scalar_one_or_none()
     people = [(users[a].role, users[a]) for a in ("admin", "duban") if a in users]
     if township is not None:
         people.append(("supervisor", township))
     for tier in ("township", "village"):
-        officer = session.execute(select(Officer).where(Officer.tier == tier, Officer.active)
-                                  .order_by(Officer.id).limit(1)).scalar_one_or_none()
+        officer = session.execute(
+            select(Officer)
+            .where(Officer.tier == tier, Officer.active)
+            .order_by(Officer.id)
+            .limit(1)
+        ).scalar_one_or_none()
         if officer is not None:
             people.append(("officer", officer))
     return people
@@ -136,14 +176,25 @@ def demo_accounts(*, session: Session) -> list[dict]:
             person.password_hash = hash_password(DEMO_PASSWORD)
             session.add(person)
             account = person.code if kind == "officer" else person.account
-            audit.record_event(session=session, actor="system", action="account.demo_password",
-                               object_type="officer" if kind == "officer" else "user",
-                               object_id=account, after={"password": "演示密码"})
+            audit.record_event(
+                session=session,
+                actor="system",
+                action="account.demo_password",
+                object_type="officer" if kind == "officer" else "user",
+                object_id=account,
+                after={"password": "演示密码"},
+            )
         elif not verify_password(person.password_hash, DEMO_PASSWORD):
             continue
         place = session.get(Jurisdiction, person.jurisdiction_id)
-        shown.append({"account": person.code if kind == "officer" else person.account,
-                      "name": person.name, "role": KINDS[kind], "place": place.name,
-                      "password": DEMO_PASSWORD})
+        shown.append(
+            {
+                "account": person.code if kind == "officer" else person.account,
+                "name": person.name,
+                "role": KINDS[kind],
+                "place": place.name,
+                "password": DEMO_PASSWORD,
+            }
+        )
     session.flush()
     return shown

@@ -34,8 +34,10 @@ def calendar_warning() -> str | None:
     years = unknown_years()
     if not years:
         return None
-    return (f"工作日历尚不包含 {'、'.join(map(str, years))} 年的法定节假日安排，"
-            "暂按周一至周五计算工作日；请升级 chinesecalendar 或在 policy.toml 中补充。")
+    return (
+        f"工作日历尚不包含 {'、'.join(map(str, years))} 年的法定节假日安排，"
+        "暂按周一至周五计算工作日；请升级 chinesecalendar 或在 policy.toml 中补充。"
+    )
 
 
 def _official_workday(day: dt.date) -> bool:

@@ -56,11 +56,17 @@ def check_content(*, filename: str, content: bytes) -> EvidenceFile:
     allowed = load_policy().hazards.evidence_types
     if kind is None or kind.extension not in allowed:
         found = f"（识别为 {kind.extension}）" if kind else ""
-        raise BadInput(f"证据文件 {filename} 的类型不允许{found}，只接受图片、PDF 和 Office 文档："
-                       f"{'、'.join(allowed)}")
-    return EvidenceFile(filename=Path(filename).name[-300:], content=content,
-                        sha256=hashlib.sha256(content).hexdigest(), content_type=kind.mime,
-                        size=len(content))
+        raise BadInput(
+            f"证据文件 {filename} 的类型不允许{found}，只接受图片、PDF 和 Office 文档："
+            f"{'、'.join(allowed)}"
+        )
+    return EvidenceFile(
+        filename=Path(filename).name[-300:],
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        content_type=kind.mime,
+        size=len(content),
+    )
 
 
 def _too_large(filename: str) -> str:
@@ -93,8 +99,11 @@ def attach(
     *, session: Session, hazard_id: int, files: list[EvidenceFile], uploaded_by: str
 ) -> list[str]:
     """Store files and link them to a hazard (once per sha256); returns their sha256s."""
-    known = set(session.execute(
-        select(HazardEvidence.sha256).where(HazardEvidence.hazard_id == hazard_id)).scalars())
+    known = set(
+        session.execute(
+            select(HazardEvidence.sha256).where(HazardEvidence.hazard_id == hazard_id)
+        ).scalars()
+    )
     hashes: list[str] = []
     for file in files:
         if file.sha256 in hashes:
@@ -103,16 +112,27 @@ def attach(
         store(file)
         if file.sha256 in known:
             continue
-        session.add(HazardEvidence(
-            hazard_id=hazard_id, sha256=file.sha256, filename=file.filename,
-            content_type=file.content_type, size=file.size, uploaded_by=uploaded_by,
-            uploaded_at=clock.now()))
+        session.add(
+            HazardEvidence(
+                hazard_id=hazard_id,
+                sha256=file.sha256,
+                filename=file.filename,
+                content_type=file.content_type,
+                size=file.size,
+                uploaded_by=uploaded_by,
+                uploaded_at=clock.now(),
+            )
+        )
     session.flush()
     return hashes
 
 
 def list_evidence(*, session: Session, hazard_id: int) -> list[HazardEvidence]:
     """A hazard's evidence files, oldest first."""
-    return list(session.execute(
-        select(HazardEvidence).where(HazardEvidence.hazard_id == hazard_id)
-        .order_by(HazardEvidence.id)).scalars())
+    return list(
+        session.execute(
+            select(HazardEvidence)
+            .where(HazardEvidence.hazard_id == hazard_id)
+            .order_by(HazardEvidence.id)
+        ).scalars()
+    )

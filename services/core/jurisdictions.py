@@ -63,10 +63,16 @@ def places(*, session: Session, root: Jurisdiction) -> dict[int, Place]:
     """Every jurisdiction of root's subtree mapped to its township group and display name."""
     ancestor_codes = [c for c in root.path.strip("/").split("/") if c]
     rows = session.execute(
-        select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name, Jurisdiction.level,
-               Jurisdiction.path)
-        .where(Jurisdiction.path.like(path_like(root.path), escape="\\")
-               | Jurisdiction.code.in_(ancestor_codes))
+        select(
+            Jurisdiction.id,
+            Jurisdiction.code,
+            Jurisdiction.name,
+            Jurisdiction.level,
+            Jurisdiction.path,
+        ).where(
+            Jurisdiction.path.like(path_like(root.path), escape="\\")
+            | Jurisdiction.code.in_(ancestor_codes)
+        )
     ).all()
     rows_by_code = {r.code: r for r in rows}
     result = {}
@@ -78,7 +84,7 @@ def places(*, session: Session, root: Jurisdiction) -> dict[int, Place]:
         if town is None:
             result[r.id] = Place(r.code, f"{r.name}本级", r.name)
         else:
-            below = [j.name for j in chain[chain.index(town):]]
+            below = [j.name for j in chain[chain.index(town) :]]
             result[r.id] = Place(town.code, town.name, "".join(below))
     return result
 
@@ -91,5 +97,8 @@ def place_names(*, session: Session, jurisdiction_id: int) -> dict[str, str]:
         select(Jurisdiction.level, Jurisdiction.name).where(Jurisdiction.code.in_(codes))
     ).all()
     names = {level: name for level, name in rows}
-    return {"township": names.get("township", ""), "county": names.get("county", ""),
-            "jurisdiction": own.name}
+    return {
+        "township": names.get("township", ""),
+        "county": names.get("county", ""),
+        "jurisdiction": own.name,
+    }

@@ -153,7 +153,10 @@ def item_link(*, kind: str, item_id: int, officer_id: int) -> str:
 def check_item_token(token: str, *, kind: str, item_id: int, max_age_seconds: int) -> int:
     """The officer id a one-tap token grants this task or hazard to; BadLink otherwise."""
     payload = load(LINK, token, max_age_seconds=max_age_seconds)
-    if payload.get("t") != kind or payload.get("i") != item_id or not isinstance(
-            payload.get("o"), int):
+    if (
+        payload.get("t") != kind
+        or payload.get("i") != item_id
+        or not isinstance(payload.get("o"), int)
+    ):
         raise BadLink("链接与所打开的任务或隐患不符")
     return payload["o"]

@@ -1,2 +1,1 @@
-"""Demo data: a realistic, fictional, deterministic roster at town, county or province scale.
-"""
+"""Demo data: a realistic, fictional, deterministic roster at town, county or province scale."""

@@ -17,15 +17,32 @@ from services.demo import rows as demo_rows
 Mix = tuple[tuple[str, str, int], ...]  # (business kind, 主体等级, count) per county
 
 COUNTY_MIX: Mix = (
-    ("食品厂", "A", 2), ("农贸市场", "A", 1),
-    ("学校食堂", "B", 40), ("敬老院食堂", "B", 10), ("食品厂", "B", 15), ("超市", "B", 20),
-    ("餐馆", "C", 300), ("超市", "C", 80), ("单位食堂", "C", 60), ("作坊", "C", 80),
-    ("农贸市场", "C", 13), ("学校食堂", "C", 80),
-    ("小吃店", "D", 600), ("经营户", "D", 550), ("作坊", "D", 150), ("摊贩", "D", 191),
+    ("食品厂", "A", 2),
+    ("农贸市场", "A", 1),
+    ("学校食堂", "B", 40),
+    ("敬老院食堂", "B", 10),
+    ("食品厂", "B", 15),
+    ("超市", "B", 20),
+    ("餐馆", "C", 300),
+    ("超市", "C", 80),
+    ("单位食堂", "C", 60),
+    ("作坊", "C", 80),
+    ("农贸市场", "C", 13),
+    ("学校食堂", "C", 80),
+    ("小吃店", "D", 600),
+    ("经营户", "D", 550),
+    ("作坊", "D", 150),
+    ("摊贩", "D", 191),
 )
 TOWN_MIX: Mix = (
-    ("学校食堂", "B", 3), ("敬老院食堂", "B", 1), ("超市", "C", 6),
-    ("餐馆", "C", 20), ("餐馆", "D", 63), ("经营户", "D", 74), ("作坊", "C", 6), ("作坊", "D", 25),
+    ("学校食堂", "B", 3),
+    ("敬老院食堂", "B", 1),
+    ("超市", "C", 6),
+    ("餐馆", "C", 20),
+    ("餐馆", "D", 63),
+    ("经营户", "D", 74),
+    ("作坊", "C", 6),
+    ("作坊", "D", 25),
 )
 
 
@@ -46,8 +63,9 @@ class Scale:
 SCALES: dict[str, Scale] = {
     "town": Scale(1, 1, 1, 25, 5, TOWN_MIX, 1, 2, 6, 24),
     "county": Scale(1, 1, 15, 15, 2, COUNTY_MIX, 3, 15, 110, 1400),
-    "province": Scale(19, 8, 18, 15, 2, tuple((k, g, n * 3) for k, g, n in COUNTY_MIX),
-                      30, 20, 130, 640),
+    "province": Scale(
+        19, 8, 18, 15, 2, tuple((k, g, n * 3) for k, g, n in COUNTY_MIX), 30, 20, 130, 640
+    ),
 }
 
 TABLES = ("jurisdiction", "officer", "app_user", "entity", "assignment")
@@ -77,8 +95,11 @@ def fill(*, engine: Engine, scale: str, seed: int, progress: bool = False) -> di
 
 
 _LABELS = {
-    "jurisdiction": "区划", "officer": "包保干部", "app_user": "食安办人员",
-    "entity": "包保主体", "assignment": "包保关系",
+    "jurisdiction": "区划",
+    "officer": "包保干部",
+    "app_user": "食安办人员",
+    "entity": "包保主体",
+    "assignment": "包保关系",
 }
 
 

@@ -20,12 +20,42 @@ TITLES = {
 RISK_HIGH = ("学校食堂", "敬老院食堂", "食品厂", "农贸市场", "单位食堂")
 
 J_COLS = ("id", "code", "name", "level", "parent_id", "path")
-O_COLS = ("id", "code", "name", "tier", "title", "mobile", "email", "wecom_id",
-          "jurisdiction_id", "active")
-U_COLS = ("id", "account", "name", "role", "mobile", "email", "wecom_id", "jurisdiction_id",
-          "active")
-E_COLS = ("id", "credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
-          "address", "status", "jurisdiction_id", "active")
+O_COLS = (
+    "id",
+    "code",
+    "name",
+    "tier",
+    "title",
+    "mobile",
+    "email",
+    "wecom_id",
+    "jurisdiction_id",
+    "active",
+)
+U_COLS = (
+    "id",
+    "account",
+    "name",
+    "role",
+    "mobile",
+    "email",
+    "wecom_id",
+    "jurisdiction_id",
+    "active",
+)
+E_COLS = (
+    "id",
+    "credit_code",
+    "licence_no",
+    "name",
+    "category",
+    "package_grade",
+    "risk_grade",
+    "address",
+    "status",
+    "jurisdiction_id",
+    "active",
+)
 A_COLS = ("id", "officer_id", "entity_id", "start_date", "end_date")
 
 
@@ -48,14 +78,24 @@ class Builder:
     def city(self, index: int) -> dict:
         code = f"{PROVINCE}{index + 1:02d}00000000"
         jid = self._id("jurisdiction")
-        self.city_row = (jid, code, names.place(self.rng, "市", self.taken), "city", None,
-                         f"/{code}/")
-        officers = [self._officer(jid, "city", f"{code[:4]}", n)
-                    for n in range(self.scale.city_officers)]
+        self.city_row = (
+            jid,
+            code,
+            names.place(self.rng, "市", self.taken),
+            "city",
+            None,
+            f"/{code}/",
+        )
+        officers = [
+            self._officer(jid, "city", f"{code[:4]}", n) for n in range(self.scale.city_officers)
+        ]
         self.city_officers = [o[0] for o in officers]
         users = [self._user(jid, code, "admin", "cityadmin" if self.single_county else None)]
-        return {"jurisdiction": (J_COLS, [self.city_row]), "officer": (O_COLS, officers),
-                "app_user": (U_COLS, users)}
+        return {
+            "jurisdiction": (J_COLS, [self.city_row]),
+            "officer": (O_COLS, officers),
+            "app_user": (U_COLS, users),
+        }
 
     def county(self, city: int, index: int) -> dict:
         c_id, c_code, _, _, _, c_path = self.city_row
@@ -65,8 +105,10 @@ class Builder:
         path = f"{c_path}{code}/"
         juris = [(jid, code, county_name, "county", c_id, path)]
         single = self.single_county
-        users = [self._user(jid, code, "admin", "admin" if single else None),
-                 self._user(jid, code, "supervisor", "duban" if single else None)]
+        users = [
+            self._user(jid, code, "admin", "admin" if single else None),
+            self._user(jid, code, "supervisor", "duban" if single else None),
+        ]
         towns, villages = [], []  # (id, name, path), (id, name, path, township index)
         for t in range(self.scale.townships):
             t_code = f"{code[:6]}{t + 1:03d}000"
@@ -83,15 +125,23 @@ class Builder:
                 villages.append((v_id, v_name, f"{t_path}{v_code}/", t))
         officers, pools = self._county_officers(jid, code, towns, villages)
         entities, assignments = self._entities(code, county_name, towns, villages, pools)
-        return {"jurisdiction": (J_COLS, juris), "officer": (O_COLS, officers),
-                "app_user": (U_COLS, users), "entity": (E_COLS, entities),
-                "assignment": (A_COLS, assignments)}
+        return {
+            "jurisdiction": (J_COLS, juris),
+            "officer": (O_COLS, officers),
+            "app_user": (U_COLS, users),
+            "entity": (E_COLS, entities),
+            "assignment": (A_COLS, assignments),
+        }
 
     def _county_officers(self, jid, code, towns, villages):
         s = self.scale
         officers = [self._officer(jid, "county", code, n) for n in range(s.county_officers)]
-        pools = {"county": [o[0] for o in officers], "city": self.city_officers,
-                 "township": defaultdict(list), "village": defaultdict(list)}
+        pools = {
+            "county": [o[0] for o in officers],
+            "city": self.city_officers,
+            "township": defaultdict(list),
+            "village": defaultdict(list),
+        }
         for n in range(s.township_officers):
             t_id = towns[n % len(towns)][0]
             officers.append(self._officer(t_id, "township", code, len(officers)))
@@ -107,14 +157,33 @@ class Builder:
         code = f"BB{area[:6]}{n + 1:04d}"
         email = f"{code.lower()}@example.cn" if rng.random() < 0.6 else None
         wecom = f"wx{code.lower()}" if rng.random() < 0.3 else None
-        return (oid, code, names.person(rng), tier, rng.choice(TITLES[tier]),
-                names.mobile(next(self.mobile_seq)), email, wecom, jid, True)
+        return (
+            oid,
+            code,
+            names.person(rng),
+            tier,
+            rng.choice(TITLES[tier]),
+            names.mobile(next(self.mobile_seq)),
+            email,
+            wecom,
+            jid,
+            True,
+        )
 
     def _user(self, jid: int, code: str, role: str, account: str | None) -> tuple:
         uid = self._id("app_user")
         account = account or f"{'gly' if role == 'admin' else 'db'}{code}"
-        return (uid, account, names.person(self.rng), role, names.mobile(next(self.mobile_seq)),
-                f"{account}@example.cn", None, jid, True)
+        return (
+            uid,
+            account,
+            names.person(self.rng),
+            role,
+            names.mobile(next(self.mobile_seq)),
+            f"{account}@example.cn",
+            None,
+            jid,
+            True,
+        )
 
     def _entities(self, code, county_name, towns, villages, pools):
         rng, entities, assignments = self.rng, [], []
@@ -125,8 +194,12 @@ class Builder:
             for _ in range(n):
                 v_id, v_name, _, t_index = rng.choice(staffed if grade == "D" else villages)
                 t_id, t_name, _ = town_of[town_ids[t_index]]
-                officer_pool = {"A": pools["city"], "B": pools["county"],
-                                "C": pools["township"][t_id], "D": pools["village"][v_id]}[grade]
+                officer_pool = {
+                    "A": pools["city"],
+                    "B": pools["county"],
+                    "C": pools["township"][t_id],
+                    "D": pools["village"][v_id],
+                }[grade]
                 entity = self._entity(kind, grade, code, county_name, t_name, v_name, v_id)
                 entities.append(entity)
                 assignments.extend(self._assignments(entity[0], officer_pool))
@@ -148,8 +221,19 @@ class Builder:
         status = rng.choices(("operating", "suspended", "deregistered"), (97, 2, 1))[0]
         where = v_name if grade == "D" else t_name
         address = f"{county_name}{t_name}{v_name}{rng.randint(1, 300)}号"
-        return (self._id("entity"), credit, licence, names.business(rng, kind, where), category,
-                grade, risk, address, status, v_id, True)
+        return (
+            self._id("entity"),
+            credit,
+            licence,
+            names.business(rng, kind, where),
+            category,
+            grade,
+            risk,
+            address,
+            status,
+            v_id,
+            True,
+        )
 
     def _assignments(self, entity_id: int, pool: list[int]) -> list[tuple]:
         rng = self.rng
@@ -158,6 +242,11 @@ class Builder:
         if rng.random() >= 0.05 or start - START < dt.timedelta(days=30):
             return [current]
         earlier = START + dt.timedelta(days=rng.randrange((start - START).days - 1))
-        ended = (self._id("assignment"), rng.choice(pool), entity_id, earlier,
-                 start - dt.timedelta(days=1))
+        ended = (
+            self._id("assignment"),
+            rng.choice(pool),
+            entity_id,
+            earlier,
+            start - dt.timedelta(days=1),
+        )
         return [ended, current]

@@ -9,32 +9,43 @@ from sqlmodel import Session
 from services.core.jurisdictions import Place, path_like
 from services.figures.tasks import TIERS
 
-_ENTITIES = ("FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-             "WHERE j.path LIKE :scope ESCAPE '\\' AND e.active AND e.status = 'operating' ")
+_ENTITIES = (
+    "FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+    "WHERE j.path LIKE :scope ESCAPE '\\' AND e.active AND e.status = 'operating' "
+)
 _ACTIVE = "a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of)"
 
 
 def _grouped(session: Session, column: str, params: dict) -> dict[str, int]:
-    rows = session.execute(text(f"SELECT {column}, COUNT(*) {_ENTITIES}GROUP BY {column}"),
-                           params)
+    rows = session.execute(text(f"SELECT {column}, COUNT(*) {_ENTITIES}GROUP BY {column}"), params)
     return {key: n for key, n in sorted(rows, key=lambda r: r[0])}
 
 
-def coverage_figures(*, session: Session, scope_path: str, where: dict[int, Place],
-                     as_of: dt.date) -> dict:
+def coverage_figures(
+    *, session: Session, scope_path: str, where: dict[int, Place], as_of: dt.date
+) -> dict:
     """Operating entities by 业态/主体等级/风险等级, their officers by tier and 未包保 on as_of
     (an entity is covered when an active officer holds an assignment running on as_of)."""
     params = {"scope": path_like(scope_path), "as_of": as_of}
-    officers = dict(session.execute(text(
-        "SELECT o.tier, COUNT(*) FROM officer o WHERE o.active AND o.id IN ("
-        f"SELECT a.officer_id FROM assignment a JOIN entity e ON e.id = a.entity_id "
-        f"JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-        f"AND {_ACTIVE}) GROUP BY o.tier"), params).all())
-    unassigned = session.execute(text(
-        f"SELECT e.name, COALESCE(e.credit_code, e.licence_no), j.id {_ENTITIES}"
-        "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
-        f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"),
-        params).all()
+    officers = dict(
+        session.execute(
+            text(
+                "SELECT o.tier, COUNT(*) FROM officer o WHERE o.active AND o.id IN ("
+                f"SELECT a.officer_id FROM assignment a JOIN entity e ON e.id = a.entity_id "
+                f"JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
+                f"AND {_ACTIVE}) GROUP BY o.tier"
+            ),
+            params,
+        ).all()
+    )
+    unassigned = session.execute(
+        text(
+            f"SELECT e.name, COALESCE(e.credit_code, e.licence_no), j.id {_ENTITIES}"
+            "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
+            f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"
+        ),
+        params,
+    ).all()
     by_category = _grouped(session, "e.category", params)
     return {
         "entities": sum(by_category.values()),
@@ -45,7 +56,7 @@ def coverage_figures(*, session: Session, scope_path: str, where: dict[int, Plac
         "officers_by_tier": {tier: officers.get(tier, 0) for tier in TIERS},
         "unassigned": len(unassigned),
         "unassigned_entities": [
-            {"name": name, "key": key,
-             "jurisdiction": where[jid].display if jid in where else ""}
-            for name, key, jid in unassigned],
+            {"name": name, "key": key, "jurisdiction": where[jid].display if jid in where else ""}
+            for name, key, jid in unassigned
+        ],
     }

@@ -82,8 +82,16 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
     """Open inspection tasks due soon or overdue today."""
     task = InspectionTask
     rows = session.connection().execute(  # Core rows: a province day is a million of them
-        select(task.id, task.due_date, task.source, task.period, task.officer_id,
-               task.jurisdiction_id, Entity.name, Campaign.name)
+        select(
+            task.id,
+            task.due_date,
+            task.source,
+            task.period,
+            task.officer_id,
+            task.jurisdiction_id,
+            Entity.name,
+            Campaign.name,
+        )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(task.status == "open", task.due_date <= due_soon_limit(today))
@@ -92,19 +100,39 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
         if (source, period, campaign) not in details:
             details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
-        items.append(DueItem("task", tid, entity, details[source, period, campaign], due,
-                             *clock(due), officer_id, jid))
+        items.append(
+            DueItem(
+                "task",
+                tid,
+                entity,
+                details[source, period, campaign],
+                due,
+                *clock(due),
+                officer_id,
+                jid,
+            )
+        )
     return items
 
 
 def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
     """Hazards awaiting rectification whose deadline is near or past."""
     rows = session.execute(
-        select(Hazard.id, Hazard.deadline, Hazard.level, Hazard.status, Hazard.description,
-               Hazard.officer_id, Hazard.jurisdiction_id, Entity.name)
+        select(
+            Hazard.id,
+            Hazard.deadline,
+            Hazard.level,
+            Hazard.status,
+            Hazard.description,
+            Hazard.officer_id,
+            Hazard.jurisdiction_id,
+            Entity.name,
+        )
         .outerjoin(Entity, Entity.id == Hazard.entity_id)
-        .where(Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
-               Hazard.deadline <= due_soon_limit(today))
+        .where(
+            Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
+            Hazard.deadline <= due_soon_limit(today),
+        )
     )
     clock, items = _Clock(today), []
     for hid, due, level, status, description, officer_id, jid, entity in rows:

@@ -23,20 +23,24 @@ def lookback(quarter: Period) -> list[Period]:
     return quarters
 
 
-def repeat_offenders(*, session: Session, quarter: Period, root: Jurisdiction,
-                     where: dict[int, Place]) -> list[dict]:
+def repeat_offenders(
+    *, session: Session, quarter: Period, root: Jurisdiction, where: dict[int, Place]
+) -> list[dict]:
     """Entities with hazards found in this quarter and in at least one earlier quarter of the
     lookback window, most quarters first."""
     window, day = lookback(quarter), as_of(quarter)
     bucket = case(*[(Hazard.found_on.between(q.start, q.end), q.name) for q in window])
-    in_scope = and_(Hazard.entity_id.is_not(None),
-                    Hazard.jurisdiction_id.in_(subtree_ids(root)))
+    in_scope = and_(Hazard.entity_id.is_not(None), Hazard.jurisdiction_id.in_(subtree_ids(root)))
     this_quarter = select(Hazard.entity_id).where(
-        in_scope, Hazard.found_on.between(quarter.start, day))
+        in_scope, Hazard.found_on.between(quarter.start, day)
+    )
     rows = session.execute(
         select(Hazard.entity_id, bucket.label("quarter"), func.count().label("n"))
-        .where(in_scope, Hazard.found_on.between(window[0].start, day),
-               Hazard.entity_id.in_(this_quarter))
+        .where(
+            in_scope,
+            Hazard.found_on.between(window[0].start, day),
+            Hazard.entity_id.in_(this_quarter),
+        )
         .group_by(Hazard.entity_id, bucket)
     ).all()
     seen: dict[int, dict[str, int]] = defaultdict(dict)
@@ -48,11 +52,17 @@ def repeat_offenders(*, session: Session, quarter: Period, root: Jurisdiction,
 
 def _describe_entities(session, repeat: dict[int, dict[str, int]], where) -> list[dict]:
     found, ids = [], sorted(repeat)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for e in session.execute(select(Entity).where(Entity.id.in_(chunk))).scalars():
             place = where.get(e.jurisdiction_id) or Place("", "辖区外", "辖区外")
-            found.append({
-                "entity_key": e.credit_code or e.licence_no, "entity_name": e.name,
-                "township": place.group_name, "jurisdiction": place.display,
-                "quarters": sorted(repeat[e.id]), "hazards": sum(repeat[e.id].values())})
+            found.append(
+                {
+                    "entity_key": e.credit_code or e.licence_no,
+                    "entity_name": e.name,
+                    "township": place.group_name,
+                    "jurisdiction": place.display,
+                    "quarters": sorted(repeat[e.id]),
+                    "hazards": sum(repeat[e.id].values()),
+                }
+            )
     return sorted(found, key=lambda r: (-len(r["quarters"]), -r["hazards"], r["entity_key"]))

@@ -24,9 +24,14 @@ TIERS = ("city", "county", "township", "village")
 
 def _with_rates(counts: dict) -> dict:
     due = counts["total"] - counts["cancelled"]
-    return {**counts, "due": due, "late": counts["done"] - counts["on_time"],
-            "undone": due - counts["done"], "completion_rate": ratio(counts["done"], due),
-            "on_time_rate": ratio(counts["on_time"], due)}
+    return {
+        **counts,
+        "due": due,
+        "late": counts["done"] - counts["on_time"],
+        "undone": due - counts["done"],
+        "completion_rate": ratio(counts["done"], due),
+        "on_time_rate": ratio(counts["on_time"], due),
+    }
 
 
 def _empty() -> dict:
@@ -38,11 +43,15 @@ def _add(into: dict, row: dict) -> None:
         into[key] += int(row[key] or 0)
 
 
-_UNDONE_AT = ("NOT (t.status = 'done' AND t.done_on <= :as_of) "
-              "AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of)")
-_IN_SCOPE = ("FROM inspection_task t JOIN officer o ON o.id = t.officer_id "
-             "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction ej ON ej.id = e.jurisdiction_id "
-             "WHERE ej.path LIKE :scope ESCAPE '\\' AND t.due_date BETWEEN :start AND :end ")
+_UNDONE_AT = (
+    "NOT (t.status = 'done' AND t.done_on <= :as_of) "
+    "AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of)"
+)
+_IN_SCOPE = (
+    "FROM inspection_task t JOIN officer o ON o.id = t.officer_id "
+    "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction ej ON ej.id = e.jurisdiction_id "
+    "WHERE ej.path LIKE :scope ESCAPE '\\' AND t.due_date BETWEEN :start AND :end "
+)
 _TASK_SQL = f"""
 SELECT t.jurisdiction_id AS jid, o.tier AS tier, t.source AS source, COUNT(*) AS total,
   SUM(CASE WHEN t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of
@@ -58,9 +67,13 @@ SELECT t.jurisdiction_id AS jid, o.tier AS tier, t.source AS source, COUNT(*) AS
 
 def township_list(*, session: Session, scope_path: str) -> list[dict]:
     """The townships (乡镇/街道) of the subtree, by code: [{code, name}]."""
-    rows = session.execute(text(
-        "SELECT code, name FROM jurisdiction WHERE level = 'township' "
-        "AND path LIKE :scope ESCAPE '\\' ORDER BY code"), {"scope": path_like(scope_path)})
+    rows = session.execute(
+        text(
+            "SELECT code, name FROM jurisdiction WHERE level = 'township' "
+            "AND path LIKE :scope ESCAPE '\\' ORDER BY code"
+        ),
+        {"scope": path_like(scope_path)},
+    )
     return [{"code": code, "name": name} for code, name in rows]
 
 
@@ -69,11 +82,23 @@ def _township(where: dict[int, Place], towns: dict, jid: int) -> str | None:
     return place.group_code if place is not None and place.group_code in towns else None
 
 
-def task_figures(*, session: Session, scope_path: str, where: dict[int, Place],
-                 start: dt.date, end: dt.date, as_of: dt.date) -> dict:
+def task_figures(
+    *,
+    session: Session,
+    scope_path: str,
+    where: dict[int, Place],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+) -> dict:
     """Counts and rates of the tasks due in [start, end]: all, by tier, source and township."""
-    params = {"scope": path_like(scope_path), "start": start, "end": end, "as_of": as_of,
-              "cutoff": escalation_cutoff(as_of=as_of)}
+    params = {
+        "scope": path_like(scope_path),
+        "start": start,
+        "end": end,
+        "as_of": as_of,
+        "cutoff": escalation_cutoff(as_of=as_of),
+    }
     towns = {t["code"]: _empty() for t in township_list(session=session, scope_path=scope_path)}
     total, by_tier, by_source = _empty(), {t: _empty() for t in TIERS}, {}
     for row in session.execute(text(_TASK_SQL), params).mappings():
@@ -91,40 +116,68 @@ def task_figures(*, session: Session, scope_path: str, where: dict[int, Place],
     }
 
 
-def unfinished_by_officer(*, session: Session, scope_path: str, where: dict[int, Place],
-                          start: dt.date, end: dt.date, as_of: dt.date) -> list[dict]:
+def unfinished_by_officer(
+    *,
+    session: Session,
+    scope_path: str,
+    where: dict[int, Place],
+    start: dt.date,
+    end: dt.date,
+    as_of: dt.date,
+) -> list[dict]:
     """Officers whose tasks due in [start, end] and by as_of were undone on as_of."""
-    rows = session.execute(text(
-        "SELECT o.code, o.name, o.tier, o.jurisdiction_id, COUNT(*), MIN(t.due_date) "
-        f"{_IN_SCOPE}AND t.due_date <= :as_of AND {_UNDONE_AT} "
-        "GROUP BY o.code, o.name, o.tier, o.jurisdiction_id"),
-        {"scope": path_like(scope_path), "start": start, "end": end, "as_of": as_of}).all()
+    rows = session.execute(
+        text(
+            "SELECT o.code, o.name, o.tier, o.jurisdiction_id, COUNT(*), MIN(t.due_date) "
+            f"{_IN_SCOPE}AND t.due_date <= :as_of AND {_UNDONE_AT} "
+            "GROUP BY o.code, o.name, o.tier, o.jurisdiction_id"
+        ),
+        {"scope": path_like(scope_path), "start": start, "end": end, "as_of": as_of},
+    ).all()
     listed = []
     for code, name, tier, jid, n, oldest in rows:
         place = where.get(jid)
-        listed.append({
-            "township_code": place.group_code if place else "",
-            "township": place.group_name if place else "",
-            "officer_code": code, "officer": name, "tier": tier, "unfinished": n,
-            "overdue_workdays": calendar.workdays_between(as_date(oldest), as_of)})
+        listed.append(
+            {
+                "township_code": place.group_code if place else "",
+                "township": place.group_name if place else "",
+                "officer_code": code,
+                "officer": name,
+                "tier": tier,
+                "unfinished": n,
+                "overdue_workdays": calendar.workdays_between(as_date(oldest), as_of),
+            }
+        )
     return sorted(listed, key=lambda r: (r["township_code"], -r["unfinished"], r["officer_code"]))
 
 
 def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.date) -> dict:
     """Tasks due in [start, end] by source and the campaigns due then (next quarter's work)."""
     params = {"scope": path_like(scope_path), "start": start, "end": end}
-    by_source = dict(session.execute(text(
-        "SELECT t.source, COUNT(*) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
-        "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-        "AND t.due_date BETWEEN :start AND :end AND t.status <> 'cancelled' GROUP BY t.source"),
-        params).all())
-    campaigns = session.execute(text(
-        "SELECT c.name, c.due_date, COUNT(t.id) FROM campaign c "
-        "JOIN inspection_task t ON t.campaign_id = c.id JOIN entity e ON e.id = t.entity_id "
-        "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-        "AND c.due_date BETWEEN :start AND :end GROUP BY c.name, c.due_date "
-        "ORDER BY c.due_date, c.name"), params).all()
-    return {"routine_tasks": by_source.get("routine", 0),
-            "campaign_tasks": by_source.get("campaign", 0),
-            "campaigns": [{"name": n, "due_date": as_date(d).isoformat(), "tasks": k}
-                          for n, d, k in campaigns]}
+    by_source = dict(
+        session.execute(
+            text(
+                "SELECT t.source, COUNT(*) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
+                "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
+                "AND t.due_date BETWEEN :start AND :end AND t.status <> 'cancelled' GROUP BY t.source"
+            ),
+            params,
+        ).all()
+    )
+    campaigns = session.execute(
+        text(
+            "SELECT c.name, c.due_date, COUNT(t.id) FROM campaign c "
+            "JOIN inspection_task t ON t.campaign_id = c.id JOIN entity e ON e.id = t.entity_id "
+            "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
+            "AND c.due_date BETWEEN :start AND :end GROUP BY c.name, c.due_date "
+            "ORDER BY c.due_date, c.name"
+        ),
+        params,
+    ).all()
+    return {
+        "routine_tasks": by_source.get("routine", 0),
+        "campaign_tasks": by_source.get("campaign", 0),
+        "campaigns": [
+            {"name": n, "due_date": as_date(d).isoformat(), "tasks": k} for n, d, k in campaigns
+        ],
+    }

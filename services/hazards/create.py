@@ -14,10 +14,13 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import resolve_scope
 from services.hazards import codes, duty
 
-LIMITS = {"description": 2000, "responsible_unit": 200, "responsible_person": 100,
-          "measure": 2000}
-_NAMES = {"description": "隐患描述", "responsible_unit": "责任单位",
-          "responsible_person": "责任人", "measure": "整改措施"}
+LIMITS = {"description": 2000, "responsible_unit": 200, "responsible_person": 100, "measure": 2000}
+_NAMES = {
+    "description": "隐患描述",
+    "responsible_unit": "责任单位",
+    "responsible_person": "责任人",
+    "measure": "整改措施",
+}
 
 
 def open_hazard(*, session: Session, actor: str, **fields) -> Hazard:
@@ -29,46 +32,85 @@ def open_hazard(*, session: Session, actor: str, **fields) -> Hazard:
     hazard = Hazard(status="pending", **fields)
     session.add(hazard)
     session.flush()
-    audit.record_event(session=session, actor=actor, action="hazard.open", object_type="hazard",
-                       object_id=hazard.id, before=None, after=_snapshot(hazard))
+    audit.record_event(
+        session=session,
+        actor=actor,
+        action="hazard.open",
+        object_type="hazard",
+        object_id=hazard.id,
+        before=None,
+        after=_snapshot(hazard),
+    )
     return hazard
 
 
 def _snapshot(hazard: Hazard) -> dict:
-    keys = ("source", "level", "status", "description", "found_on", "deadline", "entity_id",
-            "jurisdiction_id", "officer_id", "record_id", "responsible_unit",
-            "responsible_person", "measure")
-    return {k: (str(v) if isinstance(v, dt.date) else v)
-            for k in keys if (v := getattr(hazard, k)) is not None}
+    keys = (
+        "source",
+        "level",
+        "status",
+        "description",
+        "found_on",
+        "deadline",
+        "entity_id",
+        "jurisdiction_id",
+        "officer_id",
+        "record_id",
+        "responsible_unit",
+        "responsible_person",
+        "measure",
+    )
+    return {
+        k: (str(v) if isinstance(v, dt.date) else v)
+        for k in keys
+        if (v := getattr(hazard, k)) is not None
+    }
 
 
 def covering_officer(*, session: Session, entity_id: int, on: dt.date) -> Officer | None:
     """The officer of the entity's assignment active on a day (the latest started)."""
     return session.execute(
-        select(Officer).join(Assignment, Assignment.officer_id == Officer.id)
-        .where(Assignment.entity_id == entity_id, Assignment.start_date <= on,
-               or_(Assignment.end_date.is_(None), Assignment.end_date >= on))
-        .order_by(Assignment.start_date.desc(), Assignment.id.desc()).limit(1)
+        select(Officer)
+        .join(Assignment, Assignment.officer_id == Officer.id)
+        .where(
+            Assignment.entity_id == entity_id,
+            Assignment.start_date <= on,
+            or_(Assignment.end_date.is_(None), Assignment.end_date >= on),
+        )
+        .order_by(Assignment.start_date.desc(), Assignment.id.desc())
+        .limit(1)
     ).scalar_one_or_none()
 
 
 def find_entity(*, session: Session, key: str) -> Entity:
     """The entity whose 统一社会信用代码 or 许可证编号 is key."""
     key = key.strip().upper()
-    entity = session.execute(
-        select(Entity).where(or_(Entity.credit_code == key, Entity.licence_no == key))
-    ).scalars().first()
+    entity = (
+        session.execute(
+            select(Entity).where(or_(Entity.credit_code == key, Entity.licence_no == key))
+        )
+        .scalars()
+        .first()
+    )
     if entity is None:
         raise BadInput(f"找不到统一社会信用代码或许可证编号为 {key} 的包保主体")
     return entity
 
 
 def add_hazard(
-    *, session: Session, source: str, description: str, level: str,
-    entity_key: str | None = None, jurisdiction_code: str | None = None,
-    responsible_unit: str | None = None, responsible_person: str | None = None,
-    measure: str | None = None, deadline: dt.date | None = None,
-    found_on: dt.date | None = None, actor: str = "cli",
+    *,
+    session: Session,
+    source: str,
+    description: str,
+    level: str,
+    entity_key: str | None = None,
+    jurisdiction_code: str | None = None,
+    responsible_unit: str | None = None,
+    responsible_person: str | None = None,
+    measure: str | None = None,
+    deadline: dt.date | None = None,
+    found_on: dt.date | None = None,
+    actor: str = "cli",
 ) -> Hazard:
     """A hazard from another source (抽检不合格, 投诉举报, 风险研判, 其他) at an entity or a place."""
     source, level = codes.parse_source(source, addable=True), codes.parse_level(level)
@@ -87,14 +129,21 @@ def add_hazard(
         jurisdiction_id = entity.jurisdiction_id
     else:
         jurisdiction_id = resolve_scope(session=session, code=jurisdiction_code).id
-    defaults = duty.default_duty(session=session, jurisdiction_id=jurisdiction_id,
-                                 officer=officer, entity=entity)
+    defaults = duty.default_duty(
+        session=session, jurisdiction_id=jurisdiction_id, officer=officer, entity=entity
+    )
     return open_hazard(
-        session=session, actor=actor, source=source, level=level, description=description,
+        session=session,
+        actor=actor,
+        source=source,
+        level=level,
+        description=description,
         found_on=found_on,
-        deadline=duty.check_deadline(deadline=deadline, found_on=found_on) if deadline
+        deadline=duty.check_deadline(deadline=deadline, found_on=found_on)
+        if deadline
         else duty.deadline_for(level=level, found_on=found_on),
-        jurisdiction_id=jurisdiction_id, entity_id=entity.id if entity else None,
+        jurisdiction_id=jurisdiction_id,
+        entity_id=entity.id if entity else None,
         officer_id=officer.id if officer else None,
         responsible_unit=_given(responsible_unit) or defaults["responsible_unit"],
         responsible_person=_given(responsible_person) or defaults["responsible_person"],

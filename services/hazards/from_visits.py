@@ -21,9 +21,11 @@ def open_hazards_for_record(
 ) -> list[Hazard]:
     """Open one hazard per checklist answer 否 and per listed problem of a recorded visit."""
     session.flush()  # the record needs its id
-    existing = session.execute(
-        select(Hazard).where(Hazard.record_id == record.id).order_by(Hazard.id)
-    ).scalars().all()
+    existing = (
+        session.execute(select(Hazard).where(Hazard.record_id == record.id).order_by(Hazard.id))
+        .scalars()
+        .all()
+    )
     if existing:  # already opened for this record: never twice
         return list(existing)
     findings = _failed_items(record.answers or {}) + _problems(record.problems or [])
@@ -31,16 +33,25 @@ def open_hazards_for_record(
         return []
     entity = session.get(Entity, record.entity_id or task.entity_id)
     officer = session.get(Officer, record.officer_id or task.officer_id)
-    defaults = duty.default_duty(session=session, jurisdiction_id=entity.jurisdiction_id,
-                                 officer=officer, entity=entity)
+    defaults = duty.default_duty(
+        session=session, jurisdiction_id=entity.jurisdiction_id, officer=officer, entity=entity
+    )
     actor = record.recorded_by or officer.code
     return [
         open_hazard(
-            session=session, actor=actor, source="inspection", level=level,
-            description=description, checklist_item=item_id, found_on=record.visit_date,
+            session=session,
+            actor=actor,
+            source="inspection",
+            level=level,
+            description=description,
+            checklist_item=item_id,
+            found_on=record.visit_date,
             deadline=duty.deadline_for(level=level, found_on=record.visit_date),
-            jurisdiction_id=entity.jurisdiction_id, entity_id=entity.id, record_id=record.id,
-            officer_id=officer.id, **defaults,
+            jurisdiction_id=entity.jurisdiction_id,
+            entity_id=entity.id,
+            record_id=record.id,
+            officer_id=officer.id,
+            **defaults,
         )
         for item_id, level, description in findings
     ]

@@ -34,11 +34,13 @@ class Move:
 
 TRANSITIONS: dict[tuple[str, str], Move] = {
     ("pending", "rectifying"): Move(frozenset({OFFICER, OFFICE}), "开始整改"),
-    ("rectifying", "awaiting_verification"):
-        Move(frozenset({OFFICER, OFFICE}), "报告整改完成，须附整改证据", needs_evidence=True),
+    ("rectifying", "awaiting_verification"): Move(
+        frozenset({OFFICER, OFFICE}), "报告整改完成，须附整改证据", needs_evidence=True
+    ),
     ("awaiting_verification", "closed"): Move(frozenset({OFFICE}), "验收通过并销号"),
-    ("awaiting_verification", "rectifying"):
-        Move(frozenset({OFFICE}), "验收不通过，须写明原因", needs_note=True),
+    ("awaiting_verification", "rectifying"): Move(
+        frozenset({OFFICE}), "验收不通过，须写明原因", needs_note=True
+    ),
 }
 _WHO = {OFFICER: "包保干部", OFFICE: "食安办"}
 _KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"}
@@ -59,8 +61,9 @@ def find_actor(*, session: Session, account: str) -> Actor:
     """The 食安办 user with this account, else the officer with this 干部编号."""
     account = (account or "").strip()
     user = session.execute(select(User).where(User.account == account)).scalar_one_or_none()
-    person = user or session.execute(
-        select(Officer).where(Officer.code == account)).scalar_one_or_none()
+    person = (
+        user or session.execute(select(Officer).where(Officer.code == account)).scalar_one_or_none()
+    )
     if person is None:
         raise BadInput(f"账号 {account!r} 不存在（应为食安办账号或包保干部编号）")
     if not person.active:
@@ -83,13 +86,18 @@ def allowed_targets(state: str, role: str | None) -> list[str]:
 
 
 def _describe_moves(state: str, role: str | None, everyone: bool) -> str:
-    moves = [(to, m) for (frm, to), m in TRANSITIONS.items()
-             if frm == state and (everyone or role in m.actors)]
+    moves = [
+        (to, m)
+        for (frm, to), m in TRANSITIONS.items()
+        if frm == state and (everyone or role in m.actors)
+    ]
     if not moves:
         return "无"
     return "；".join(
         f"{label(HazardStatus, state)} → {label(HazardStatus, to)}（{m.meaning}，"
-        f"{'或'.join(_WHO[a] for a in sorted(m.actors, reverse=True))}）" for to, m in moves)
+        f"{'或'.join(_WHO[a] for a in sorted(m.actors, reverse=True))}）"
+        for to, m in moves
+    )
 
 
 def _refuse(hazard: Hazard, target: str, actor: Actor, role: str | None, why: str):
@@ -98,12 +106,18 @@ def _refuse(hazard: Hazard, target: str, actor: Actor, role: str | None, why: st
         f"不允许：隐患 {hazard.id} 当前为「{label(HazardStatus, state)}」，{actor.describe()}"
         f"不能改为「{label(HazardStatus, target)}」（{why}）。该账号可执行："
         f"{_describe_moves(state, role, everyone=False)}。此状态允许的变更："
-        f"{_describe_moves(state, role, everyone=True)}")
+        f"{_describe_moves(state, role, everyone=True)}"
+    )
 
 
 def move_hazard(
-    *, session: Session, hazard_id: int, target: str, by: str,
-    evidence_files: Sequence[Path] = (), note: str | None = None,
+    *,
+    session: Session,
+    hazard_id: int,
+    target: str,
+    by: str,
+    evidence_files: Sequence[Path] = (),
+    note: str | None = None,
     evidence_checked: Sequence[evidence.EvidenceFile] = (),
 ) -> dict:
     """Move a hazard to target if the table allows it for this actor; audited, evidence stored.
@@ -119,9 +133,11 @@ def move_hazard(
     if move is None:
         _refuse(hazard, target, actor, role, "没有这样的状态变更")
     if role not in move.actors:
-        why = {OFFICER: "包保干部只能报告整改，不能验收或销号", OFFICE: "无权执行此变更",
-               None: "不是该隐患的包保干部" if actor.kind == "officer"
-               else "该隐患不在其所属区划内"}[role]
+        why = {
+            OFFICER: "包保干部只能报告整改，不能验收或销号",
+            OFFICE: "无权执行此变更",
+            None: "不是该隐患的包保干部" if actor.kind == "officer" else "该隐患不在其所属区划内",
+        }[role]
         _refuse(hazard, target, actor, role, why)
     note = (note or "").strip() or None
     if move.needs_note and not note:
@@ -136,18 +152,38 @@ def _apply(session, hazard, target, actor, files, note) -> dict:
     before = hazard.status
     closed_on = clock.today() if target == "closed" else None
     changed = session.execute(
-        update(Hazard).where(Hazard.id == hazard.id, Hazard.status == before)
-        .values(status=target, closed_on=closed_on).execution_options(synchronize_session=False)
+        update(Hazard)
+        .where(Hazard.id == hazard.id, Hazard.status == before)
+        .values(status=target, closed_on=closed_on)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
         raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
-    hashes = evidence.attach(session=session, hazard_id=hazard.id, files=files,
-                             uploaded_by=actor.account)
+    hashes = evidence.attach(
+        session=session, hazard_id=hazard.id, files=files, uploaded_by=actor.account
+    )
     audit.record_event(
-        session=session, actor=actor.account, action="hazard.move", object_type="hazard",
-        object_id=hazard.id, before={"status": before},
-        after={"status": target, "actor_kind": actor.kind, "note": note, "evidence": hashes,
-               "closed_on": str(closed_on) if closed_on else None})
+        session=session,
+        actor=actor.account,
+        action="hazard.move",
+        object_type="hazard",
+        object_id=hazard.id,
+        before={"status": before},
+        after={
+            "status": target,
+            "actor_kind": actor.kind,
+            "note": note,
+            "evidence": hashes,
+            "closed_on": str(closed_on) if closed_on else None,
+        },
+    )
     session.refresh(hazard)
-    return {"id": hazard.id, "from": before, "to": target, "by": actor.account,
-            "evidence": hashes, "note": note, "closed_on": closed_on}
+    return {
+        "id": hazard.id,
+        "from": before,
+        "to": target,
+        "by": actor.account,
+        "evidence": hashes,
+        "note": note,
+        "closed_on": closed_on,
+    }

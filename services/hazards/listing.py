@@ -20,31 +20,60 @@ from services.core.periods import Period
 from services.hazards import codes
 
 COLUMNS = (
-    Hazard.id, Hazard.description, Hazard.source, Hazard.level, Hazard.status, Hazard.found_on,
-    Hazard.deadline, Hazard.closed_on, Hazard.responsible_unit, Hazard.responsible_person,
-    Hazard.measure, Hazard.jurisdiction_id, Entity.credit_code, Entity.licence_no,
-    Entity.name.label("entity_name"), Jurisdiction.code.label("jurisdiction_code"),
+    Hazard.id,
+    Hazard.description,
+    Hazard.source,
+    Hazard.level,
+    Hazard.status,
+    Hazard.found_on,
+    Hazard.deadline,
+    Hazard.closed_on,
+    Hazard.responsible_unit,
+    Hazard.responsible_person,
+    Hazard.measure,
+    Hazard.jurisdiction_id,
+    Entity.credit_code,
+    Entity.licence_no,
+    Entity.name.label("entity_name"),
+    Jurisdiction.code.label("jurisdiction_code"),
     Officer.code.label("officer_code"),
 )
 
 EXPORT_COLUMNS = (
-    Hazard.description, Hazard.source, Hazard.level, Hazard.status, Hazard.found_on,
-    Hazard.deadline, Hazard.closed_on, Hazard.responsible_unit, Hazard.responsible_person,
-    Hazard.measure, Hazard.jurisdiction_id, Entity.name,
+    Hazard.description,
+    Hazard.source,
+    Hazard.level,
+    Hazard.status,
+    Hazard.found_on,
+    Hazard.deadline,
+    Hazard.closed_on,
+    Hazard.responsible_unit,
+    Hazard.responsible_person,
+    Hazard.measure,
+    Hazard.jurisdiction_id,
+    Entity.name,
 )
 
 
 def hazard_query(
-    *, columns=COLUMNS, root: Jurisdiction | None = None, status: str | None = None,
-    source: str | None = None, overdue: bool = False, quarter: Period | None = None,
+    *,
+    columns=COLUMNS,
+    root: Jurisdiction | None = None,
+    status: str | None = None,
+    source: str | None = None,
+    overdue: bool = False,
+    quarter: Period | None = None,
     today: dt.date | None = None,
 ) -> Select:
     """The select behind every hazard list (and export); status is a state, "open" or
     "overdue"."""
     today = today or clock.today()
-    query = (select(*columns).join(Jurisdiction, Jurisdiction.id == Hazard.jurisdiction_id)
-             .outerjoin(Entity, Entity.id == Hazard.entity_id)
-             .outerjoin(Officer, Officer.id == Hazard.officer_id))
+    query = (
+        select(*columns)
+        .join(Jurisdiction, Jurisdiction.id == Hazard.jurisdiction_id)
+        .outerjoin(Entity, Entity.id == Hazard.entity_id)
+        .outerjoin(Officer, Officer.id == Hazard.officer_id)
+    )
     if root is not None:
         query = query.where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
     if status in ("open", "overdue"):
@@ -56,8 +85,10 @@ def hazard_query(
     if source:
         query = query.where(Hazard.source == source)
     if quarter is not None:  # active in the quarter: found by its end, not closed before it
-        query = query.where(Hazard.found_on <= quarter.end,
-                            or_(Hazard.closed_on.is_(None), Hazard.closed_on >= quarter.start))
+        query = query.where(
+            Hazard.found_on <= quarter.end,
+            or_(Hazard.closed_on.is_(None), Hazard.closed_on >= quarter.start),
+        )
     return query.order_by(Hazard.found_on, Hazard.id)
 
 
@@ -71,15 +102,21 @@ def overdue_workdays(*, deadline: dt.date, status: str, today: dt.date) -> int:
 def as_item(row, today: dt.date) -> dict:
     """One hazard of a list as JSON-ready fields (mirroring the tasks list)."""
     return {
-        "id": row.id, "entity_key": row.credit_code or row.licence_no,
-        "entity_name": row.entity_name, "jurisdiction_code": row.jurisdiction_code,
-        "source": row.source, "level": row.level, "status": row.status,
-        "found_on": _iso(row.found_on), "deadline": _iso(row.deadline),
+        "id": row.id,
+        "entity_key": row.credit_code or row.licence_no,
+        "entity_name": row.entity_name,
+        "jurisdiction_code": row.jurisdiction_code,
+        "source": row.source,
+        "level": row.level,
+        "status": row.status,
+        "found_on": _iso(row.found_on),
+        "deadline": _iso(row.deadline),
         "overdue": row.status != "closed" and row.deadline < today,
-        "overdue_workdays": overdue_workdays(deadline=row.deadline, status=row.status,
-                                             today=today),
-        "closed_on": _iso(row.closed_on), "responsible_unit": row.responsible_unit,
-        "responsible_person": row.responsible_person, "officer_id": row.officer_code,
+        "overdue_workdays": overdue_workdays(deadline=row.deadline, status=row.status, today=today),
+        "closed_on": _iso(row.closed_on),
+        "responsible_unit": row.responsible_unit,
+        "responsible_person": row.responsible_person,
+        "officer_id": row.officer_code,
         "description": row.description,
     }
 
@@ -89,8 +126,13 @@ def _iso(day: dt.date | None) -> str | None:
 
 
 def list_hazards(
-    *, session: Session, status: str | None = None, jurisdiction_code: str | None = None,
-    overdue: bool = False, source: str | None = None, quarter: Period | None = None,
+    *,
+    session: Session,
+    status: str | None = None,
+    jurisdiction_code: str | None = None,
+    overdue: bool = False,
+    source: str | None = None,
+    quarter: Period | None = None,
     limit: int | None = None,
 ) -> dict:
     """{"total", "hazards": [...]} for the filters (labels or codes accepted); total counts
@@ -98,9 +140,13 @@ def list_hazards(
     today = clock.today()
     root = resolve_scope(session=session, code=jurisdiction_code) if jurisdiction_code else None
     query = hazard_query(
-        root=root, status=codes.parse_status_filter(status) if status else None,
-        source=codes.parse_source(source) if source else None, overdue=overdue,
-        quarter=quarter, today=today)
+        root=root,
+        status=codes.parse_status_filter(status) if status else None,
+        source=codes.parse_source(source) if source else None,
+        overdue=overdue,
+        quarter=quarter,
+        today=today,
+    )
     items = [as_item(row, today) for row in session.execute(query.limit(limit))]
     total = len(items)
     if limit is not None and total == limit:

@@ -59,8 +59,15 @@ class Planned:
     def outgoing(self) -> Outgoing:
         """Render the message as an outbox row."""
         note = self.render()
-        return Outgoing(self.channel, self.recipient, self.address, note.subject, note.text,
-                        note.html, self.dedupe_key)
+        return Outgoing(
+            self.channel,
+            self.recipient,
+            self.address,
+            note.subject,
+            note.text,
+            note.html,
+            self.dedupe_key,
+        )
 
 
 def _officer_messages(digest: OfficerDigest, mail_on: bool, out: list, skipped: list) -> None:
@@ -68,8 +75,15 @@ def _officer_messages(digest: OfficerDigest, mail_on: bool, out: list, skipped: 
     if not (mail_on and address):
         skipped.append(_skipped(key, digest.name, digest.place, mail_on))
         return
-    out.append(Planned("email", key, address, f"digest:{key}:{digest.day}:email",
-                       partial(_officer_mail, digest)))
+    out.append(
+        Planned(
+            "email",
+            key,
+            address,
+            f"digest:{key}:{digest.day}:email",
+            partial(_officer_mail, digest),
+        )
+    )
 
 
 def _officer_mail(digest: OfficerDigest) -> builders.Rendered:
@@ -80,8 +94,9 @@ def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -
     summary = digest.level == load_policy().reminders.summary_level
     robots = channels.office_robots(digest.code, summary_level=summary)
     group, markdown = f"office:{digest.code}", cache(partial(builders.office_markdown, digest))
-    out.extend(Planned(c, group, group, f"digest:{group}:{digest.day}:{c}", markdown)
-               for c in robots)
+    out.extend(
+        Planned(c, group, group, f"digest:{group}:{digest.day}:{c}", markdown) for c in robots
+    )
     mail = cache(partial(builders.office_email, digest))  # one rendering for all members
     for member in digest.members:
         key, address = f"user:{member.account}", mail_address(member.name, member.email)
@@ -101,12 +116,23 @@ def plan(officer_digests: list, office_digests: list) -> tuple[list[Planned], li
     return out, skipped
 
 
-def remind(*, session: Session, today: dt.date, dry_run: bool = False,
-           actor: str = "system") -> dict:
+def remind(
+    *, session: Session, today: dt.date, dry_run: bool = False, actor: str = "system"
+) -> dict:
     """Build today's digests, queue them once and deliver the outbox (nothing on a day off)."""
-    result = {"date": today.isoformat(), "workday": reminder_day(today), "dry_run": dry_run,
-              "officers": 0, "offices": 0, "queued": 0, "sent": 0, "failed": 0, "unknown": 0,
-              "waiting": 0, "skipped_no_channel": []}
+    result = {
+        "date": today.isoformat(),
+        "workday": reminder_day(today),
+        "dry_run": dry_run,
+        "officers": 0,
+        "offices": 0,
+        "queued": 0,
+        "sent": 0,
+        "failed": 0,
+        "unknown": 0,
+        "waiting": 0,
+        "skipped_no_channel": [],
+    }
     if not result["workday"]:
         return result
     with no_gc():
@@ -115,15 +141,25 @@ def remind(*, session: Session, today: dt.date, dry_run: bool = False,
         known = outbox.existing_keys(session=session, keys=[p.dedupe_key for p in planned])
         session.rollback()  # end the read transaction before writing (SQLite: one writer)
         new = [p for p in planned if p.dedupe_key not in known]
-        result.update(officers=len(officer_digests), offices=len(office_digests),
-                      skipped_no_channel=skipped, queued=len(new))
+        result.update(
+            officers=len(officer_digests),
+            offices=len(office_digests),
+            skipped_no_channel=skipped,
+            queued=len(new),
+        )
         if dry_run:
             return result
         messages = [p.outgoing() for p in new]
     result["queued"] = outbox.enqueue(session=session, messages=messages)
     result.update(outbox.deliver(session=session))
     counts = {k: result[k] for k in ("queued", "sent", "failed", "unknown", "waiting")}
-    record_event(session=session, actor=actor, action="reminders.run", object_type="reminders",
-                 object_id=today.isoformat(), after=counts)
+    record_event(
+        session=session,
+        actor=actor,
+        action="reminders.run",
+        object_type="reminders",
+        object_id=today.isoformat(),
+        after=counts,
+    )
     session.commit()
     return result

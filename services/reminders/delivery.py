@@ -44,9 +44,15 @@ class _Delivery:
         self.postgres = self.connection.dialect.name == "postgresql"
         self.marker = f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
         self.after, self.steps, self.down = 0, 0, set()
-        self.mark = (update(TABLE).where(N.id == bindparam("row_id"), N.last_error == self.marker)
-                     .values(status=bindparam("new_status"), last_error=bindparam("new_error"),
-                             sent_at=bindparam("new_sent_at", type_=N.sent_at.type)))
+        self.mark = (
+            update(TABLE)
+            .where(N.id == bindparam("row_id"), N.last_error == self.marker)
+            .values(
+                status=bindparam("new_status"),
+                last_error=bindparam("new_error"),
+                sent_at=bindparam("new_sent_at", type_=N.sent_at.type),
+            )
+        )
         self.restore = self._fast_commits()
         self.claim = self._claim_statement()
 
@@ -79,17 +85,39 @@ class _Delivery:
         return row
 
     def _claim_statement(self):
-        skip = [not_(and_(N.channel == c, N.address == a)) if a else N.channel != c
-                for c, a in sorted(self.down, key=str)]
-        pick = (select(N.id).where(_eligible(), N.id > bindparam("after"), *skip)
-                .order_by(N.id).limit(1))
+        skip = [
+            not_(and_(N.channel == c, N.address == a)) if a else N.channel != c
+            for c, a in sorted(self.down, key=str)
+        ]
+        pick = (
+            select(N.id)
+            .where(_eligible(), N.id > bindparam("after"), *skip)
+            .order_by(N.id)
+            .limit(1)
+        )
         if self.postgres:
             pick = pick.with_for_update(skip_locked=True)
-        claim = (update(TABLE).where(N.id == pick.scalar_subquery(), _eligible())
-                 .values(attempts=N.attempts + 1, last_error=self.marker,
-                         sent_at=bindparam("now", type_=N.sent_at.type))
-                 .returning(N.id, N.channel, N.address, N.subject, N.body_text, N.body_html,
-                            N.attachments, N.dedupe_key, N.attempts, N.sent_at))
+        claim = (
+            update(TABLE)
+            .where(N.id == pick.scalar_subquery(), _eligible())
+            .values(
+                attempts=N.attempts + 1,
+                last_error=self.marker,
+                sent_at=bindparam("now", type_=N.sent_at.type),
+            )
+            .returning(
+                N.id,
+                N.channel,
+                N.address,
+                N.subject,
+                N.body_text,
+                N.body_html,
+                N.attachments,
+                N.dedupe_key,
+                N.attempts,
+                N.sent_at,
+            )
+        )
         return claim.add_cte(self.mark.returning(N.id).cte("marked")) if self.postgres else claim
 
     def step(self, outcome: dict | None):
@@ -99,8 +127,10 @@ class _Delivery:
         self.steps += 1
         durable = self.steps % DURABLE_EVERY == 0
         if self.postgres:
-            values.update(outcome or {"row_id": None, "new_status": None, "new_error": None,
-                                      "new_sent_at": None})
+            values.update(
+                outcome
+                or {"row_id": None, "new_status": None, "new_error": None, "new_sent_at": None}
+            )
         elif outcome is not None:
             self.connection.execute(self.mark, outcome)
         row = self._run(self.claim, values, durable=durable)
@@ -121,10 +151,17 @@ class _Delivery:
         if address:
             where.append(N.address == address)
         return self._run(
-            update(TABLE).where(*where)
-            .values(attempts=N.attempts + 1, sent_at=now, last_error=error[:2000],
-                    status=case((N.attempts + 1 >= most, "failed"), else_="queued")),
-            _thresholds(now), durable=True)
+            update(TABLE)
+            .where(*where)
+            .values(
+                attempts=N.attempts + 1,
+                sent_at=now,
+                last_error=error[:2000],
+                status=case((N.attempts + 1 >= most, "failed"), else_="queued"),
+            ),
+            _thresholds(now),
+            durable=True,
+        )
 
     def close(self) -> None:
         """Restore the connection's commit setting and give it back."""
@@ -174,5 +211,6 @@ def deliver(*, session: Session) -> dict:
     finally:
         run.close()
     counts["waiting"] = session.execute(
-        select(func.count()).where(N.status == "queued")).scalar_one()
+        select(func.count()).where(N.status == "queued")
+    ).scalar_one()
     return counts

@@ -61,9 +61,16 @@ class Section:
     def groups(self) -> list[tuple[str, list[tuple[str, list[Line]]]]]:
         """The listed lines by place (township), then officer."""
         ordered = sorted(self.lines, key=lambda x: (x.place, x.officer, -x.overdue_by, x.due))
-        return [(place, [(officer, list(lines)) for officer, lines
-                         in groupby(in_place, key=lambda x: x.officer)])
-                for place, in_place in groupby(ordered, key=lambda x: x.place)]
+        return [
+            (
+                place,
+                [
+                    (officer, list(lines))
+                    for officer, lines in groupby(in_place, key=lambda x: x.officer)
+                ],
+            )
+            for place, in_place in groupby(ordered, key=lambda x: x.place)
+        ]
 
 
 @dataclass
@@ -147,15 +154,35 @@ def is_summary_day(today: dt.date) -> bool:
 
 
 def _officers(session: Session) -> dict[int, tuple]:
-    rows = session.connection().execute(select(Officer.id, Officer.code, Officer.name, Officer.email,
-                                  Officer.active, Officer.jurisdiction_id))
+    rows = session.connection().execute(
+        select(
+            Officer.id,
+            Officer.code,
+            Officer.name,
+            Officer.email,
+            Officer.active,
+            Officer.jurisdiction_id,
+        )
+    )
     return {row[0]: row[1:] for row in rows}
 
 
 def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
     link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
-    return Line(item.kind, item.id, KIND_LABELS[item.kind], item.title, item.detail, item.due,
-                item.overdue_by, item.workdays_left, item.escalated, officer, place, link)
+    return Line(
+        item.kind,
+        item.id,
+        KIND_LABELS[item.kind],
+        item.title,
+        item.detail,
+        item.due,
+        item.overdue_by,
+        item.workdays_left,
+        item.escalated,
+        officer,
+        place,
+        link,
+    )
 
 
 def build_digests(*, session: Session, today: dt.date):
@@ -165,11 +192,20 @@ def build_digests(*, session: Session, today: dt.date):
     items = deadlines.open_items_due(session=session, today=today)  # most overdue first
     offices, officers = load_offices(session=session), _officers(session)
     base_url = get_settings().base_url.rstrip("/")
-    lines = [_line(i, officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
-                   offices.place_name(i.jurisdiction_id), base_url) for i in items]
+    lines = [
+        _line(
+            i,
+            officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
+            offices.place_name(i.jurisdiction_id),
+            base_url,
+        )
+        for i in items
+    ]
     cap = load_policy().reminders.max_items_listed
-    return (_officer_digests(today, items, lines, officers, offices, cap),
-            _office_digests(session, today, items, lines, offices, cap))
+    return (
+        _officer_digests(today, items, lines, officers, offices, cap),
+        _office_digests(session, today, items, lines, offices, cap),
+    )
 
 
 def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int) -> list:
@@ -181,11 +217,18 @@ def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int
     digests = []
     for officer_id in late.keys() | soon.keys():
         code, name, email, _, jid = officers[officer_id]
-        digests.append(OfficerDigest(
-            day=today, officer_id=officer_id, code=code, name=name,
-            place=offices.places[jid].name, email=email,
-            overdue=section(late.get(officer_id, []), cap),
-            due_soon=section(soon.get(officer_id, []), cap)))
+        digests.append(
+            OfficerDigest(
+                day=today,
+                officer_id=officer_id,
+                code=code,
+                name=name,
+                place=offices.places[jid].name,
+                email=email,
+                overdue=section(late.get(officer_id, []), cap),
+                due_soon=section(soon.get(officer_id, []), cap),
+            )
+        )
     return sorted(digests, key=attrgetter("code"))
 
 
@@ -204,14 +247,23 @@ def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) 
     summaries = _summaries(session, today, items, offices)
     escalate_after = load_policy().reminders.escalate_after_workdays
     digests = []
-    for office in sorted(own.keys() | up.keys() | summaries.keys(),
-                         key=lambda j: offices.places[j].code):
+    for office in sorted(
+        own.keys() | up.keys() | summaries.keys(), key=lambda j: offices.places[j].code
+    ):
         place = offices.places[office]
-        digests.append(OfficeDigest(
-            day=today, code=place.code, name=offices.office_name(office), level=place.level,
-            members=offices.members[office], own=section(own.get(office, []), cap),
-            escalated=section(up.get(office, []), cap), escalate_after=escalate_after,
-            summary=summaries.get(office, [])))
+        digests.append(
+            OfficeDigest(
+                day=today,
+                code=place.code,
+                name=offices.office_name(office),
+                level=place.level,
+                members=offices.members[office],
+                own=section(own.get(office, []), cap),
+                escalated=section(up.get(office, []), cap),
+                escalate_after=escalate_after,
+                summary=summaries.get(office, []),
+            )
+        )
     return digests
 
 
@@ -224,7 +276,9 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     rows = {head: _summary_rows(head, offices) for head in heads}
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
-        .where(InspectionTask.status == "open").group_by(InspectionTask.jurisdiction_id))
+        .where(InspectionTask.status == "open")
+        .group_by(InspectionTask.jurisdiction_id)
+    )
     row_of = {}
     for jid, n in open_counts:
         if (row := _summary_row(rows, jid, offices)) is not None:
@@ -234,8 +288,11 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
             row_of[item.jurisdiction_id] = _summary_row(rows, item.jurisdiction_id, offices)
         if (row := row_of[item.jurisdiction_id]) is not None:
             row.count(item)
-    return {head: list(r.values()) for head, r in rows.items()
-            if any(x.open_tasks or x.hazards_overdue for x in r.values())}
+    return {
+        head: list(r.values())
+        for head, r in rows.items()
+        if any(x.open_tasks or x.hazards_overdue for x in r.values())
+    }
 
 
 def _summary_rows(head: int, offices: OfficeMap) -> dict[int, SummaryRow]:

@@ -78,8 +78,10 @@ class OfficeMap:
         if jurisdiction_id not in self._names:
             township, place = self.township_of(jurisdiction_id), self.places[jurisdiction_id]
             self._names[jurisdiction_id] = (
-                township.name if township is not None
-                else f"{place.name}（{label(JurisdictionLevel, place.level)}本级）")
+                township.name
+                if township is not None
+                else f"{place.name}（{label(JurisdictionLevel, place.level)}本级）"
+            )
         return self._names[jurisdiction_id]
 
     def office_name(self, office_id: int) -> str:
@@ -99,8 +101,15 @@ def load_offices(*, session: Session) -> OfficeMap:
     """The jurisdiction tree and its office users, read once for a day's digests."""
     places = {
         row.id: Place(row.id, row.code, row.name, row.level, row.parent_id)
-        for row in session.connection().execute(select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name,
-                                          Jurisdiction.level, Jurisdiction.parent_id))
+        for row in session.connection().execute(
+            select(
+                Jurisdiction.id,
+                Jurisdiction.code,
+                Jurisdiction.name,
+                Jurisdiction.level,
+                Jurisdiction.parent_id,
+            )
+        )
     }
     roles = load_policy().reminders.office_roles
     members: dict[int, list[Member]] = {}

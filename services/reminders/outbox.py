@@ -30,8 +30,10 @@ TABLE = Notification.__table__
 N = TABLE.c
 IN_FLIGHT = "[投递中]"
 UNKNOWN = "[状态不明]"
-INTERRUPTED = (f"{UNKNOWN} 投递过程中断（进程退出或超时），无法确认是否已送达；为避免重复未自动重发。"
-               "核实后可运行 ./baobao outbox retry ID 重发")
+INTERRUPTED = (
+    f"{UNKNOWN} 投递过程中断（进程退出或超时），无法确认是否已送达；为避免重复未自动重发。"
+    "核实后可运行 ./baobao outbox retry ID 重发"
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def existing_keys(*, session: Session, keys: list[str]) -> set[str]:
     """Which of these dedupe keys are already in the outbox."""
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+        chunk = keys[start : start + 500]
         found.update(session.execute(select(N.dedupe_key).where(N.dedupe_key.in_(chunk))).scalars())
     return found
 
@@ -70,10 +72,13 @@ def enqueue(*, session: Session, messages: list[Outgoing]) -> int:
     now, added = clock.now(), 0
     ordered = sorted(messages, key=lambda m: m.dedupe_key)  # one lock order for every run
     for start in range(0, len(ordered), 500):
-        rows = [{**asdict(m), "status": "queued", "attempts": 0, "queued_at": now}
-                for m in ordered[start:start + 500]]
-        statement = insert(TABLE).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]).returning(N.id)
+        rows = [
+            {**asdict(m), "status": "queued", "attempts": 0, "queued_at": now}
+            for m in ordered[start : start + 500]
+        ]
+        statement = (
+            insert(TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(N.id)
+        )
         added += len(session.execute(statement, rows).all())
     session.commit()
     return added
@@ -111,16 +116,21 @@ def recover_interrupted(*, session: Session) -> int:
     """Claims older than claim_timeout_minutes: failed [状态不明], never resent automatically."""
     result = session.execute(
         update(TABLE)
-        .where(N.status == "queued", N.last_error.startswith(IN_FLIGHT, autoescape=True),
-               N.sent_at < _stale_before())
-        .values(status="failed", last_error=INTERRUPTED))
+        .where(
+            N.status == "queued",
+            N.last_error.startswith(IN_FLIGHT, autoescape=True),
+            N.sent_at < _stale_before(),
+        )
+        .values(status="failed", last_error=INTERRUPTED)
+    )
     session.commit()
     return result.rowcount
 
 
 def _check_retryable(session: Session, notification_id: int) -> None:
-    found = session.execute(select(N.status, N.last_error, N.sent_at)
-                            .where(N.id == notification_id)).first()
+    found = session.execute(
+        select(N.status, N.last_error, N.sent_at).where(N.id == notification_id)
+    ).first()
     if found is None:
         raise BadInput(f"通知 {notification_id} 不存在")
     if found.status == "sent":
@@ -140,22 +150,45 @@ def retry(*, session: Session, notification_id: int | None = None, actor: str) -
     recover_interrupted(session=session)
     where = [N.status != "sent", _not_in_flight()]
     if notification_id is None:
-        where.append(or_(N.status == "queued", N.last_error.is_(None),
-                         not_(N.last_error.startswith(UNKNOWN, autoescape=True))))
+        where.append(
+            or_(
+                N.status == "queued",
+                N.last_error.is_(None),
+                not_(N.last_error.startswith(UNKNOWN, autoescape=True)),
+            )
+        )
     else:
         where.append(N.id == notification_id)
     result = session.execute(update(TABLE).where(*where).values(status="queued", sent_at=None))
-    record_event(session=session, actor=actor, action="outbox.retry", object_type="notification",
-                 object_id=notification_id or "*", after={"queued": result.rowcount})
+    record_event(
+        session=session,
+        actor=actor,
+        action="outbox.retry",
+        object_type="notification",
+        object_id=notification_id or "*",
+        after={"queued": result.rowcount},
+    )
     session.commit()
     return result.rowcount
 
 
-def list_notifications(*, session: Session, status: str | None = None,
-                       limit: int = 100) -> list[dict]:
+def list_notifications(
+    *, session: Session, status: str | None = None, limit: int = 100
+) -> list[dict]:
     """Outbox rows, newest first, optionally of one status."""
-    statement = select(N.id, N.channel, N.recipient, N.address, N.subject, N.status,
-                       N.attempts, N.last_error, N.queued_at, N.sent_at, N.dedupe_key)
+    statement = select(
+        N.id,
+        N.channel,
+        N.recipient,
+        N.address,
+        N.subject,
+        N.status,
+        N.attempts,
+        N.last_error,
+        N.queued_at,
+        N.sent_at,
+        N.dedupe_key,
+    )
     if status is not None:
         if status not in ("queued", "sent", "failed"):
             raise BadInput(f"状态 {status!r} 无效，可选：queued、sent、failed")
@@ -166,5 +199,13 @@ def list_notifications(*, session: Session, status: str | None = None,
 
 from services.reminders.delivery import _Delivery, deliver  # noqa: E402 - uses the names above
 
-__all__ = ["Outgoing", "_Delivery", "deliver", "enqueue", "existing_keys", "list_notifications",
-           "recover_interrupted", "retry"]
+__all__ = [
+    "Outgoing",
+    "_Delivery",
+    "deliver",
+    "enqueue",
+    "existing_keys",
+    "list_notifications",
+    "recover_interrupted",
+    "retry",
+]

@@ -27,19 +27,34 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 def _styles() -> list[NamedStyle]:
     def body(name, horizontal, **extra):
-        return NamedStyle(name=name, font=Font(name="宋体", size=10), border=_BOX,
-                          alignment=Alignment(horizontal=horizontal, vertical="center",
-                                              wrap_text=True), **extra)
+        return NamedStyle(
+            name=name,
+            font=Font(name="宋体", size=10),
+            border=_BOX,
+            alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
+            **extra,
+        )
 
     return [
-        NamedStyle(name="bb_title", font=Font(name="黑体", size=16, bold=True),
-                   alignment=Alignment(horizontal="center", vertical="center")),
-        NamedStyle(name="bb_note", font=Font(name="宋体", size=10),
-                   alignment=Alignment(horizontal="left", vertical="center")),
-        NamedStyle(name="bb_head", font=Font(name="黑体", size=11, bold=True), border=_BOX,
-                   fill=PatternFill("solid", fgColor="D9D9D9"),
-                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
-        body("bb_left", "left"), body("bb_centre", "center"),
+        NamedStyle(
+            name="bb_title",
+            font=Font(name="黑体", size=16, bold=True),
+            alignment=Alignment(horizontal="center", vertical="center"),
+        ),
+        NamedStyle(
+            name="bb_note",
+            font=Font(name="宋体", size=10),
+            alignment=Alignment(horizontal="left", vertical="center"),
+        ),
+        NamedStyle(
+            name="bb_head",
+            font=Font(name="黑体", size=11, bold=True),
+            border=_BOX,
+            fill=PatternFill("solid", fgColor="D9D9D9"),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        ),
+        body("bb_left", "left"),
+        body("bb_centre", "center"),
         body("bb_date", "center", number_format="yyyy-mm-dd"),
     ]
 
@@ -94,19 +109,37 @@ class ListWorkbook:
             self.wb.add_named_style(style)
         self.bodies: list[tuple[object, SheetBody]] = []
 
-    def list_sheet(self, name: str, title: str, note: str, headers: Sequence[str],
-                   widths: Sequence[float], centred: Sequence[int] = (),
-                   dates: Sequence[int] = (), numbered: bool = False) -> "SheetBody":
+    def list_sheet(
+        self,
+        name: str,
+        title: str,
+        note: str,
+        headers: Sequence[str],
+        widths: Sequence[float],
+        centred: Sequence[int] = (),
+        dates: Sequence[int] = (),
+        numbered: bool = False,
+    ) -> "SheetBody":
         """Add a list sheet; returns the writer of its body rows (its title and note may
         still change until the workbook is saved). A numbered sheet's first column is 序号."""
         ws = start_sheet(self.wb, name, widths)
-        sid = {style: style_cell(ws, None, style).style_id
-               for style in ("bb_left", "bb_centre", "bb_date")}
-        styles = [sid["bb_date"] if i in dates else sid["bb_centre"] if i in centred
-                  else sid["bb_left"] for i in range(len(headers))]
-        body = SheetBody(headers, styles, date_style=sid["bb_date"],
-                         guarded_style=style_cell(ws, "=", "bb_left", guarded=True).style_id,
-                         title=title, note=note, numbered=numbered)
+        sid = {
+            style: style_cell(ws, None, style).style_id
+            for style in ("bb_left", "bb_centre", "bb_date")
+        }
+        styles = [
+            sid["bb_date"] if i in dates else sid["bb_centre"] if i in centred else sid["bb_left"]
+            for i in range(len(headers))
+        ]
+        body = SheetBody(
+            headers,
+            styles,
+            date_style=sid["bb_date"],
+            guarded_style=style_cell(ws, "=", "bb_left", guarded=True).style_id,
+            title=title,
+            note=note,
+            numbered=numbered,
+        )
         self.bodies.append((ws, body))
         return body
 
@@ -119,8 +152,10 @@ class ListWorkbook:
         bodies = {ws.path.lstrip("/"): body for ws, body in self.bodies}
         tmp = Path(path).with_name(f".{Path(path).name}.tmp")
         try:
-            with zipfile.ZipFile(frame) as src, \
-                    zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            with (
+                zipfile.ZipFile(frame) as src,
+                zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
+            ):
                 for info in src.infolist():
                     _copy_entry(src, out, info, bodies.get(info.filename))
             tmp.replace(path)

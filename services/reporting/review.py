@@ -23,11 +23,25 @@ from services.figures import LEVELS, quarter_stats
 from services.reporting.list_workbook import ListWorkbook
 from services.reporting.lists import export_lists, span_label
 
-SUMMARY_HEADERS = ("乡镇（街道）", "风险等级", "上季度结转", "本季度发现", "本季度销号",
-                   "季度末未销号", "其中逾期", "销号率")
+SUMMARY_HEADERS = (
+    "乡镇（街道）",
+    "风险等级",
+    "上季度结转",
+    "本季度发现",
+    "本季度销号",
+    "季度末未销号",
+    "其中逾期",
+    "销号率",
+)
 SUMMARY_WIDTHS = (22, 10, 12, 12, 12, 14, 10, 10)
-REPEAT_HEADERS = ("序号", "主体名称", "统一社会信用代码/许可证编号", "所属区划",
-                  "有隐患的季度", "隐患数")
+REPEAT_HEADERS = (
+    "序号",
+    "主体名称",
+    "统一社会信用代码/许可证编号",
+    "所属区划",
+    "有隐患的季度",
+    "隐患数",
+)
 REPEAT_WIDTHS = (6, 36, 26, 26, 30, 8)
 FIGURES = ("carried_over", "found", "closed", "open", "overdue")
 
@@ -43,25 +57,40 @@ def first_workday(period: Period) -> dt.date:
 def review_files(*, period: Period, code: str, out_dir: str | Path | None = None) -> dict:
     """Where a review's workbook and figures are written."""
     folder = Path(out_dir) if out_dir else Path(get_settings().data_dir) / "review" / period.name
-    return {"workbook": folder / f"风险研判-{code}-{period.name}.xlsx",
-            "figures": folder / f"风险研判-{code}-{period.name}.json"}
+    return {
+        "workbook": folder / f"风险研判-{code}-{period.name}.xlsx",
+        "figures": folder / f"风险研判-{code}-{period.name}.json",
+    }
 
 
-def run_review(*, session: Session, quarter: str | None = None,
-               jurisdiction_code: str | None = None, out_dir: str | Path | None = None) -> dict:
+def run_review(
+    *,
+    session: Session,
+    quarter: str | None = None,
+    jurisdiction_code: str | None = None,
+    out_dir: str | Path | None = None,
+) -> dict:
     """Review a quarter (default: the previous one) and write its workbook and figures."""
     today = clock.today()
-    period = parse_quarter(quarter) if quarter else previous_period(
-        period_containing(today, "quarterly"))
+    period = (
+        parse_quarter(quarter)
+        if quarter
+        else previous_period(period_containing(today, "quarterly"))
+    )
     stats = quarter_stats(session=session, quarter=period, jurisdiction_code=jurisdiction_code)
     code = stats["jurisdiction"]["code"]
     files = review_files(period=period, code=code, out_dir=out_dir)
-    lists = export_lists(session=session, path=files["workbook"], jurisdiction_code=code,
-                         quarter=period.name, extra_sheets=lambda book: _summary(book, stats))
-    result = {**stats, "lists": lists["hazards"],
-              "files": {k: str(v) for k, v in files.items()}}
-    files["figures"].write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str),
-                                encoding="utf-8")
+    lists = export_lists(
+        session=session,
+        path=files["workbook"],
+        jurisdiction_code=code,
+        quarter=period.name,
+        extra_sheets=lambda book: _summary(book, stats),
+    )
+    result = {**stats, "lists": lists["hazards"], "files": {k: str(v) for k, v in files.items()}}
+    files["figures"].write_text(
+        json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
     return result
 
 
@@ -89,21 +118,39 @@ def county_codes(*, session: Session) -> list[str | None]:
 def _summary(book: ListWorkbook, stats: dict) -> None:
     name, span = stats["jurisdiction"]["name"], span_label(parse_quarter(stats["quarter"]), None)
     note = f"统计截至 {stats['as_of']}；逾期指过整改时限仍未销号"
-    body = book.list_sheet("研判汇总", f"{name}食品安全风险研判汇总（{span}）", note,
-                           SUMMARY_HEADERS, SUMMARY_WIDTHS, centred=range(1, 8))
+    body = book.list_sheet(
+        "研判汇总",
+        f"{name}食品安全风险研判汇总（{span}）",
+        note,
+        SUMMARY_HEADERS,
+        SUMMARY_WIDTHS,
+        centred=range(1, 8),
+    )
     hazards = stats["hazards"]
     for town in hazards["by_township"]:
         for level in LEVELS:
-            body.write(_figures_row(town["name"], label(HazardLevel, level),
-                                    town["levels"][level]))
+            body.write(_figures_row(town["name"], label(HazardLevel, level), town["levels"][level]))
         body.write(_figures_row(town["name"], "小计", town["total"]))
     body.write(_figures_row("合计", "", hazards["totals"]))
-    repeat = book.list_sheet("屡查屡犯主体", f"{name}屡查屡犯主体（{span}）",
-                             "近几个季度中两个及以上季度被发现隐患、且本季度仍有隐患的主体",
-                             REPEAT_HEADERS, REPEAT_WIDTHS, centred=(0, 4, 5), numbered=True)
+    repeat = book.list_sheet(
+        "屡查屡犯主体",
+        f"{name}屡查屡犯主体（{span}）",
+        "近几个季度中两个及以上季度被发现隐患、且本季度仍有隐患的主体",
+        REPEAT_HEADERS,
+        REPEAT_WIDTHS,
+        centred=(0, 4, 5),
+        numbered=True,
+    )
     for r in stats["repeat_offenders"]:
-        repeat.write((r["entity_name"], r["entity_key"], r["jurisdiction"],
-                      "、".join(r["quarters"]), r["hazards"]))
+        repeat.write(
+            (
+                r["entity_name"],
+                r["entity_key"],
+                r["jurisdiction"],
+                "、".join(r["quarters"]),
+                r["hazards"],
+            )
+        )
     if not stats["repeat_offenders"]:
         repeat.note += "。本季度没有屡查屡犯主体"
 
@@ -118,8 +165,10 @@ def render_text(result: dict) -> str:
     span = span_label(parse_quarter(result["quarter"]), None)
     title = f"{result['jurisdiction']['name']}食品安全风险研判（{span}）"
     lines = [title, "乡镇（街道）\t结转\t发现\t销号\t未销号\t逾期\t销号率"]
-    for town in [*result["hazards"]["by_township"],
-                 {"name": "合计", "total": result["hazards"]["totals"]}]:
+    for town in [
+        *result["hazards"]["by_township"],
+        {"name": "合计", "total": result["hazards"]["totals"]},
+    ]:
         row = _figures_row(town["name"], "", town["total"])
         lines.append("\t".join(str(v) for v in (row[0], *row[2:])))
     lines.append(f"屡查屡犯主体 {len(result['repeat_offenders'])} 个；清单 {result['lists']} 项。")

@@ -24,8 +24,17 @@ class SheetBody:
     CACHE_LIMIT = 20_000  # distinct values remembered per column
     CACHEABLE = (str, dt.date, type(None))
 
-    def __init__(self, headers: Sequence[str], styles: Sequence[int], *, date_style: int,
-                 guarded_style: int, title: str, note: str, numbered: bool = False):
+    def __init__(
+        self,
+        headers: Sequence[str],
+        styles: Sequence[int],
+        *,
+        date_style: int,
+        guarded_style: int,
+        title: str,
+        note: str,
+        numbered: bool = False,
+    ):
         """styles: the style id of each column; guarded_style: text that looks like a formula."""
         self.headers, self.title, self.note = tuple(headers), title, note
         self.number_style = styles[0] if numbered else None
@@ -47,8 +56,11 @@ class SheetBody:
             cells = "".join(map(dict.__getitem__, self.caches, values))
         except (KeyError, TypeError):
             cells = "".join(map(self._cached, self.caches, self.styles, values))
-        number = (f'<c s="{self.number_style}"><v>{self.count}</v></c>'
-                  if self.number_style is not None else "")
+        number = (
+            f'<c s="{self.number_style}"><v>{self.count}</v></c>'
+            if self.number_style is not None
+            else ""
+        )
         self.pending.append(f'<row r="{self.row}">{number}{cells}</row>')
         if len(self.pending) >= 2000:
             self._flush()

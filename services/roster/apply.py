@@ -21,22 +21,55 @@ class Kind:
     created: tuple[str, ...]  # what the audit event of a created row records (with the file)
 
 
-OFFICER = Kind("officer", "包保干部", "officer", "rs_officer", ("code",),
-               ("code", "name", "tier", "title", "mobile", "email", "wecom_id"),
-               ("code", "name", "tier"))
-USER = Kind("user", "食安办人员", "app_user", "rs_user", ("account",),
-            ("account", "name", "role", "mobile", "email", "wecom_id"), ("account", "role"))
-ENTITY = Kind("entity", "包保主体", "entity", "rs_entity", ("credit_code", "licence_no"),
-              ("credit_code", "licence_no", "name", "category", "package_grade", "risk_grade",
-               "address", "status"), ("credit_code", "licence_no", "name", "package_grade"))
+OFFICER = Kind(
+    "officer",
+    "包保干部",
+    "officer",
+    "rs_officer",
+    ("code",),
+    ("code", "name", "tier", "title", "mobile", "email", "wecom_id"),
+    ("code", "name", "tier"),
+)
+USER = Kind(
+    "user",
+    "食安办人员",
+    "app_user",
+    "rs_user",
+    ("account",),
+    ("account", "name", "role", "mobile", "email", "wecom_id"),
+    ("account", "role"),
+)
+ENTITY = Kind(
+    "entity",
+    "包保主体",
+    "entity",
+    "rs_entity",
+    ("credit_code", "licence_no"),
+    (
+        "credit_code",
+        "licence_no",
+        "name",
+        "category",
+        "package_grade",
+        "risk_grade",
+        "address",
+        "status",
+    ),
+    ("credit_code", "licence_no", "name", "package_grade"),
+)
 MEMBERS = (OFFICER, USER, ENTITY)
 
 
 def _counts(sql: Sql, staging: str) -> dict[str, int]:
-    found = dict(sql.rows(f"SELECT change, COUNT(*) FROM {staging} WHERE change IS NOT NULL "
-                          "GROUP BY change"))
-    return {"created": found.get("c", 0), "updated": found.get("u", 0),
-            "unchanged": found.get("n", 0), "ended": found.get("e", 0)}
+    found = dict(
+        sql.rows(f"SELECT change, COUNT(*) FROM {staging} WHERE change IS NOT NULL GROUP BY change")
+    )
+    return {
+        "created": found.get("c", 0),
+        "updated": found.get("u", 0),
+        "unchanged": found.get("n", 0),
+        "ended": found.get("e", 0),
+    }
 
 
 def classify(sql: Sql, *, partial: bool) -> dict[str, dict[str, int]]:
@@ -52,8 +85,13 @@ def _classify_jurisdictions(sql: Sql) -> dict[str, int]:
     sql.run("""UPDATE rs_jurisdiction SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END
                WHERE from_db = 0""")
     s = "rs_jurisdiction"
-    changed = " OR ".join([sql.differs("j.name", f"{s}.name"), sql.differs("j.level", f"{s}.level"),
-                           sql.differs("j.path", f"{s}.new_path")])
+    changed = " OR ".join(
+        [
+            sql.differs("j.name", f"{s}.name"),
+            sql.differs("j.level", f"{s}.level"),
+            sql.differs("j.path", f"{s}.new_path"),
+        ]
+    )
     sql.run(f"""UPDATE rs_jurisdiction SET change = 'u' FROM jurisdiction j
                 WHERE j.id = {s}.id AND ({s}.change = 'n' OR {s}.from_db = 1)
                   AND {s}.new_path IS NOT NULL AND ({changed})""")
@@ -69,8 +107,9 @@ def _member_changed(sql: Sql, kind: Kind, s: str) -> str:
 def _classify_member(sql: Sql, kind: Kind, *, partial: bool) -> dict[str, int]:
     s = kind.staging
     if kind is USER:  # small and staged as loaded; officers and entities were built classified
-        sql.run(f"UPDATE {s} SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END "
-                "WHERE from_db = 0")
+        sql.run(
+            f"UPDATE {s} SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END WHERE from_db = 0"
+        )
         sql.run(f"""UPDATE {s} SET change = 'u' FROM {kind.table} t
                     JOIN jurisdiction j ON j.id = t.jurisdiction_id
                     WHERE t.id = {s}.id AND {s}.change = 'n'
@@ -98,12 +137,23 @@ def apply_changes(sql: Sql, audit: Audit, *, partial: bool) -> None:
 
 def _apply_jurisdictions(sql: Sql, audit: Audit) -> None:
     s = "rs_jurisdiction"
-    fields = {"code": "s.code", "name": "s.name", "level": "s.level", "path": "s.new_path",
-              "parent_code": "s.parent_code"}
-    insert_audit(sql, audit, action="updated", kind="jurisdiction", object_id="j.id",
-                 before={"code": "j.code", "name": "j.name", "level": "j.level",
-                         "path": "j.path"}, after=fields,
-                 source=f"FROM {s} s JOIN jurisdiction j ON j.id = s.id WHERE s.change = 'u'")
+    fields = {
+        "code": "s.code",
+        "name": "s.name",
+        "level": "s.level",
+        "path": "s.new_path",
+        "parent_code": "s.parent_code",
+    }
+    insert_audit(
+        sql,
+        audit,
+        action="updated",
+        kind="jurisdiction",
+        object_id="j.id",
+        before={"code": "j.code", "name": "j.name", "level": "j.level", "path": "j.path"},
+        after=fields,
+        source=f"FROM {s} s JOIN jurisdiction j ON j.id = s.id WHERE s.change = 'u'",
+    )
     sql.run(f"""UPDATE jurisdiction SET name = s.name, level = s.level, path = s.new_path
                 FROM {s} s WHERE jurisdiction.id = s.id AND s.change = 'u'""")
     sql.run(f"""INSERT INTO jurisdiction (code, name, level, path)
@@ -113,20 +163,36 @@ def _apply_jurisdictions(sql: Sql, audit: Audit) -> None:
     sql.run(f"""UPDATE jurisdiction SET parent_id = p.id FROM {s} s
                 JOIN {s} p ON p.code = s.parent_code AND p.dup = 0
                 WHERE jurisdiction.id = s.id AND s.from_db = 0 AND s.change IN ('c', 'u')
-                  AND {sql.differs('jurisdiction.parent_id', 'p.id')}""")
+                  AND {sql.differs("jurisdiction.parent_id", "p.id")}""")
     sql.run(f"""UPDATE jurisdiction SET parent_id = NULL WHERE parent_id IS NOT NULL AND id IN (
                 SELECT id FROM {s} WHERE change = 'u' AND from_db = 0 AND parent_code IS NULL)""")
-    insert_audit(sql, audit, action="created", kind="jurisdiction", object_id="s.id",
-                 before=None, after=fields, source=f"FROM {s} s WHERE s.change = 'c'")
+    insert_audit(
+        sql,
+        audit,
+        action="created",
+        kind="jurisdiction",
+        object_id="s.id",
+        before=None,
+        after=fields,
+        source=f"FROM {s} s WHERE s.change = 'c'",
+    )
 
 
 def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
     s, table = kind.staging, kind.table
     after = {f: f"s.{f}" for f in kind.fields} | {"jurisdiction": "s.jurisdiction_code"}
     before = {f: f"t.{f}" for f in kind.fields} | {"jurisdiction": "j.code", "active": "t.active"}
-    insert_audit(sql, audit, action="updated", kind=kind.name, object_id="t.id", before=before,
-                 after=after, source=f"""FROM {s} s JOIN {table} t ON t.id = s.id
-                     JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE s.change = 'u'""")
+    insert_audit(
+        sql,
+        audit,
+        action="updated",
+        kind=kind.name,
+        object_id="t.id",
+        before=before,
+        after=after,
+        source=f"""FROM {s} s JOIN {table} t ON t.id = s.id
+                     JOIN jurisdiction j ON j.id = t.jurisdiction_id WHERE s.change = 'u'""",
+    )
     assign = ", ".join(f"{f} = s.{f}" for f in kind.fields)
     sql.run(f"""UPDATE {table} SET {assign}, jurisdiction_id = j.id, active = TRUE
                 FROM {s} s JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
@@ -140,24 +206,42 @@ def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
                 JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
                 WHERE s.change = 'c' ORDER BY s.rn""")
     new = f"rs_new_{kind.name}"
-    match = " ".join(f"LEFT JOIN {table} t{i} ON t{i}.{key} = s.{key}"
-                     for i, key in enumerate(kind.keys))
+    match = " ".join(
+        f"LEFT JOIN {table} t{i} ON t{i}.{key} = s.{key}" for i, key in enumerate(kind.keys)
+    )
     ids = ", ".join(f"t{i}.id" for i in range(len(kind.keys)))
     sql.run(f"""CREATE TEMPORARY TABLE {new} AS SELECT s.rn AS rn, COALESCE({ids}, NULL) AS id
                 FROM {s} s {match} WHERE s.change = 'c'""")
     sql.run(f"CREATE INDEX rs_ix_{new} ON {new} (rn)")
     sql.analyze(new)
     created = {f: f"s.{f}" for f in kind.created} | {"jurisdiction": "s.jurisdiction_code"}
-    insert_audit(sql, audit, action="created", kind=kind.name, object_id="n.id", before=None,
-                 after=created, source=f"FROM {s} s JOIN {new} n ON n.rn = s.rn")
+    insert_audit(
+        sql,
+        audit,
+        action="created",
+        kind=kind.name,
+        object_id="n.id",
+        before=None,
+        after=created,
+        source=f"FROM {s} s JOIN {new} n ON n.rn = s.rn",
+    )
 
 
 def _deactivate_absent(sql: Sql, audit: Audit, kind: Kind) -> None:
     """A full import marks inactive the rows it no longer lists (kept, never deleted)."""
     s, table = kind.staging, kind.table
     absent = f"t.active AND NOT EXISTS (SELECT 1 FROM {s} x WHERE x.id = t.id)"
-    insert_audit(sql, audit, action="deactivated", kind=kind.name, object_id="t.id",
-                 before={"active": "TRUE"}, after={"active": "FALSE"},
-                 source=f"FROM {table} t WHERE {absent}")
-    sql.run(f"UPDATE {table} SET active = FALSE WHERE active AND NOT EXISTS "
-            f"(SELECT 1 FROM {s} x WHERE x.id = {table}.id)")
+    insert_audit(
+        sql,
+        audit,
+        action="deactivated",
+        kind=kind.name,
+        object_id="t.id",
+        before={"active": "TRUE"},
+        after={"active": "FALSE"},
+        source=f"FROM {table} t WHERE {absent}",
+    )
+    sql.run(
+        f"UPDATE {table} SET active = FALSE WHERE active AND NOT EXISTS "
+        f"(SELECT 1 FROM {s} x WHERE x.id = {table}.id)"
+    )

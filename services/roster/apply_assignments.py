@@ -9,20 +9,32 @@ ENDED = {"officer": "o.code", "start_date": "a.start_date"}
 
 def apply_assignments(sql: Sql, audit: Audit) -> None:
     """Apply rs_orphan ends, staged end-date changes and new assignments."""
-    insert_audit(sql, audit, action="ended", kind="assignment", object_id="a.id",
-                 before={"end_date": "a.end_date"},
-                 after={**ENDED, "end_date": "r.new_end", "reason": "r.reason"},
-                 source="""FROM rs_orphan r JOIN assignment a ON a.id = r.id
-                           JOIN officer o ON o.id = a.officer_id""")
+    insert_audit(
+        sql,
+        audit,
+        action="ended",
+        kind="assignment",
+        object_id="a.id",
+        before={"end_date": "a.end_date"},
+        after={**ENDED, "end_date": "r.new_end", "reason": "r.reason"},
+        source="""FROM rs_orphan r JOIN assignment a ON a.id = r.id
+                           JOIN officer o ON o.id = a.officer_id""",
+    )
     sql.run("""UPDATE assignment SET end_date = r.new_end FROM rs_orphan r
                WHERE assignment.id = r.id""")
     for change, action in (("e", "ended"), ("u", "updated")):
-        insert_audit(sql, audit, action=action, kind="assignment", object_id="a.id",
-                     before={"end_date": "a.end_date"},
-                     after={**ENDED, "end_date": "s.final_end", "reason": "'workbook'"},
-                     source=f"""FROM rs_assignment s JOIN assignment a ON a.id = s.id
+        insert_audit(
+            sql,
+            audit,
+            action=action,
+            kind="assignment",
+            object_id="a.id",
+            before={"end_date": "a.end_date"},
+            after={**ENDED, "end_date": "s.final_end", "reason": "'workbook'"},
+            source=f"""FROM rs_assignment s JOIN assignment a ON a.id = s.id
                                 JOIN officer o ON o.id = a.officer_id
-                                WHERE s.change = '{change}'""")
+                                WHERE s.change = '{change}'""",
+        )
     sql.run("""UPDATE assignment SET end_date = s.final_end FROM rs_assignment s
                WHERE assignment.id = s.id AND s.change IN ('u', 'e')""")
     last = sql.scalar("SELECT COALESCE(MAX(id), 0) FROM assignment")
@@ -34,7 +46,18 @@ def apply_assignments(sql: Sql, audit: Audit) -> None:
                JOIN rs_entity e ON e.rn = s.entity_row
                LEFT JOIN rs_new_entity nen ON nen.rn = e.rn
                WHERE s.change = 'c' ORDER BY s.rn""")
-    insert_audit(sql, audit, action="created", kind="assignment", object_id="a.id", before=None,
-                 after={"officer_id": "a.officer_id", "entity_id": "a.entity_id",
-                        "start_date": "a.start_date", "end_date": "a.end_date"},
-                 source=f"FROM assignment a WHERE a.id > {int(last)}")
+    insert_audit(
+        sql,
+        audit,
+        action="created",
+        kind="assignment",
+        object_id="a.id",
+        before=None,
+        after={
+            "officer_id": "a.officer_id",
+            "entity_id": "a.entity_id",
+            "start_date": "a.start_date",
+            "end_date": "a.end_date",
+        },
+        source=f"FROM assignment a WHERE a.id > {int(last)}",
+    )

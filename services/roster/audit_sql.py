@@ -17,13 +17,27 @@ class Audit:
         return {"now": self.now, "actor": self.actor, "file": self.file, "sha": self.sha256}
 
 
-def insert_audit(sql: Sql, audit: Audit, *, action: str, kind: str, object_id: str,
-                 before: dict | None, after: dict, source: str) -> None:
+def insert_audit(
+    sql: Sql,
+    audit: Audit,
+    *,
+    action: str,
+    kind: str,
+    object_id: str,
+    before: dict | None,
+    after: dict,
+    source: str,
+) -> None:
     """One audit event per row of source (a FROM … WHERE clause), built in SQL."""
-    after = {**after, "import": sql.json({"file": "CAST(:file AS TEXT)",
-                                          "sha256": "CAST(:sha AS TEXT)"})}
-    sql.run(f"""INSERT INTO audit_event (occurred_at, actor, action, object_type, object_id,
+    after = {
+        **after,
+        "import": sql.json({"file": "CAST(:file AS TEXT)", "sha256": "CAST(:sha AS TEXT)"}),
+    }
+    sql.run(
+        f"""INSERT INTO audit_event (occurred_at, actor, action, object_type, object_id,
                                          before, after)
                 SELECT :now, :actor, 'roster.{kind}.{action}', '{kind}', {sql.as_text(object_id)},
-                       {sql.json(before) if before else 'NULL'}, {sql.json(after)}
-                {source}""", **audit.params())
+                       {sql.json(before) if before else "NULL"}, {sql.json(after)}
+                {source}""",
+        **audit.params(),
+    )

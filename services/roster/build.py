@@ -20,15 +20,17 @@ def _changed(sql: Sql, fields: tuple[str, ...]) -> str:
 
 def _first(column: str) -> str:
     """1 for a row repeating an earlier row's non-empty column, else 0."""
-    return (f"CASE WHEN r.{column} IS NOT NULL AND ROW_NUMBER() OVER "
-            f"(PARTITION BY r.{column} ORDER BY r.rn) > 1 THEN 1 ELSE 0 END")
+    return (
+        f"CASE WHEN r.{column} IS NOT NULL AND ROW_NUMBER() OVER "
+        f"(PARTITION BY r.{column} ORDER BY r.rn) > 1 THEN 1 ELSE 0 END"
+    )
 
 
 def build_officers(sql: Sql, *, partial: bool) -> None:
     """rs_officer: the sheet's officers matched by 干部编号 (and, in a partial import, the
     active database officers its assignments name)."""
     sql.run(f"""CREATE TEMPORARY TABLE rs_officer AS
-        SELECT r.*, 0 AS from_db, {_first('code')} AS dup, t.id AS id,
+        SELECT r.*, 0 AS from_db, {_first("code")} AS dup, t.id AS id,
                CASE WHEN t.id IS NULL THEN 'c' WHEN {_changed(sql, OFFICER.fields)} THEN 'u'
                     ELSE 'n' END AS change
         FROM rs_officer_raw r LEFT JOIN officer t ON t.code = r.code
@@ -46,8 +48,8 @@ def build_entities(sql: Sql, *, partial: bool) -> None:
     """rs_entity: the sheet's entities matched by credit code, else licence number."""
     sql.run(f"""CREATE TEMPORARY TABLE rs_entity AS
         SELECT q.*, CASE WHEN q.dup_credit = 1 OR q.dup_licence = 1 THEN 1 ELSE 0 END AS dup
-        FROM (SELECT r.*, 0 AS from_db, {_first('credit_code')} AS dup_credit,
-                     {_first('licence_no')} AS dup_licence,
+        FROM (SELECT r.*, 0 AS from_db, {_first("credit_code")} AS dup_credit,
+                     {_first("licence_no")} AS dup_licence,
                      ec.id AS by_credit, el.id AS by_licence, t.id AS id,
                      CASE WHEN r.status IN {CLOSED} AND (t.id IS NULL OR t.status = 'operating')
                           THEN 1 ELSE 0 END AS closing,
@@ -79,11 +81,12 @@ def build_assignments(sql: Sql, *, today: str) -> None:
     t = sql.date_param("today")
     final = f"""CASE WHEN q.entity_status IN {CLOSED} AND (q.end_date IS NULL OR q.end_date > {t})
                      THEN CASE WHEN q.closing = 1 OR q.id IS NULL
-                               THEN {sql.greatest(t, 'q.start_date')} ELSE q.db_end END
+                               THEN {sql.greatest(t, "q.start_date")} ELSE q.db_end END
                      ELSE q.end_date END"""
-    sql.run(f"""CREATE TEMPORARY TABLE rs_assignment AS
+    sql.run(
+        f"""CREATE TEMPORARY TABLE rs_assignment AS
         SELECT q.*, {final} AS final_end,
-               CASE WHEN q.id IS NULL THEN 'c' WHEN NOT {sql.differs('q.db_end', final)} THEN 'n'
+               CASE WHEN q.id IS NULL THEN 'c' WHEN NOT {sql.differs("q.db_end", final)} THEN 'n'
                     WHEN q.db_end IS NULL THEN 'e' ELSE 'u' END AS change
         FROM (SELECT r.*, ec.rn AS e_by_credit, el.rn AS e_by_licence,
                      COALESCE(ec.rn, el.rn) AS entity_row, o.rn AS officer_row,
@@ -95,4 +98,6 @@ def build_assignments(sql: Sql, *, today: str) -> None:
               LEFT JOIN rs_officer o ON o.code = r.officer_code AND o.dup = 0
               LEFT JOIN rs_entity e ON e.rn = COALESCE(ec.rn, el.rn)
               LEFT JOIN assignment x ON x.officer_id = o.id AND x.entity_id = e.id
-                                    AND x.start_date = r.start_date) q""", today=today)
+                                    AND x.start_date = r.start_date) q""",
+        today=today,
+    )

@@ -28,8 +28,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column,
-                "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 def _credit_code_ok(code: str) -> bool:
@@ -51,8 +55,10 @@ def credit_code_problem(code: str) -> str | None:
         return f"统一社会信用代码“{code}”应为 18 位（现为 {len(code)} 位）"
     bad = sorted({ch for ch in code if ch not in CHARSET})
     if bad:
-        return (f"统一社会信用代码“{code}”含不允许的字符 {'、'.join(bad)}"
-                "（只能是数字和除 I、O、S、V、Z 外的大写字母）")
+        return (
+            f"统一社会信用代码“{code}”含不允许的字符 {'、'.join(bad)}"
+            "（只能是数字和除 I、O、S、V、Z 外的大写字母）"
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
         return f"统一社会信用代码“{code}”校验位错误，按 GB 32100-2015 第 18 位应为 {expected}"
@@ -67,8 +73,12 @@ def _parser(column: Column):
         return _cached(lambda raw: norm.as_enum(raw, column.enum))
     if kind == "date":
         return _cached(norm.as_date)
-    return {"text": norm.as_text, "code": norm.as_code, "mobile": norm.as_mobile,
-            "email": norm.as_email}[kind]
+    return {
+        "text": norm.as_text,
+        "code": norm.as_code,
+        "mobile": norm.as_mobile,
+        "email": norm.as_email,
+    }[kind]
 
 
 def _cached(parse):
@@ -104,8 +114,9 @@ def _form_check(column: Column):
     if column.kind == "email":
         return lambda v: None if EMAIL.match(v) else f"邮箱“{v}”格式不正确"
     if column.kind == "code":
-        return lambda v: None if KEY.match(v) else (
-            f"{column.header}“{v}”只能由字母、数字和 _ . @ - 组成")
+        return lambda v: (
+            None if KEY.match(v) else (f"{column.header}“{v}”只能由字母、数字和 _ . @ - 组成")
+        )
     return None
 
 
@@ -116,10 +127,19 @@ class RowChecker:
         self.sheet = sheet
         self.fields = sheet.fields
         self.dates = [i for i, c in enumerate(sheet.columns) if c.kind == "date"]
-        self.plan = [(c.field, c.header, c.required, c.max_len or 0,
-                      positions.get(c.field, -1), _parser(c), _form_check(c),
-                      c.kind in ("email", "mobile"))
-                     for c in sheet.columns]
+        self.plan = [
+            (
+                c.field,
+                c.header,
+                c.required,
+                c.max_len or 0,
+                positions.get(c.field, -1),
+                _parser(c),
+                _form_check(c),
+                c.kind in ("email", "mobile"),
+            )
+            for c in sheet.columns
+        ]
 
     def check(self, cells: tuple) -> tuple[dict, list]:
         """The row's clean values by field and its problems as (column header, message).
@@ -145,7 +165,9 @@ class RowChecker:
                     problems.append((header, f"{header}为必填项，不能为空"))
                 continue
             if max_len and type(value) is str and len(value) > max_len:
-                problems.append((header, f"{header}不能超过 {max_len} 个字（现为 {len(value)} 个）"))
+                problems.append(
+                    (header, f"{header}不能超过 {max_len} 个字（现为 {len(value)} 个）")
+                )
                 values[field] = None
                 continue
             if form is not None:
@@ -177,11 +199,15 @@ def _sheet_rules(sheet: Sheet, values: dict, problems: list) -> None:
         touched = any(h in ("统一社会信用代码", "许可证编号") for h, _ in problems)
         if not named and not touched:
             problems.append(("统一社会信用代码", "统一社会信用代码与许可证编号至少填写一项"))
-    if (sheet.key == "entity" and values.get("status") is None
-            and not any(h == "经营状态" for h, _ in problems)):
+    if (
+        sheet.key == "entity"
+        and values.get("status") is None
+        and not any(h == "经营状态" for h, _ in problems)
+    ):
         values["status"] = "operating"
     if sheet.key == "assignment":
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
-            problems.append(("结束日期", f"结束日期 {end.isoformat()} 早于开始日期 "
-                                     f"{start.isoformat()}"))
+            problems.append(
+                ("结束日期", f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")
+            )

@@ -24,31 +24,57 @@ def unknown_references(sql: Sql, *, partial: bool, skip: set[str]) -> list[RowEr
     """References to jurisdictions, officers and entities that exist nowhere."""
     errors: list[RowError] = []
     if "jurisdiction" not in skip:
-        for sheet, table in (("包保干部", "rs_officer"), ("食安办人员", "rs_user"),
-                             ("包保主体", "rs_entity")):
+        for sheet, table in (
+            ("包保干部", "rs_officer"),
+            ("食安办人员", "rs_user"),
+            ("包保主体", "rs_entity"),
+        ):
             for rn, code in sql.rows(f"""
                     SELECT s.rn, s.jurisdiction_code FROM {table} s
                     WHERE s.from_db = 0 AND s.jurisdiction_code IS NOT NULL AND NOT EXISTS (
                         SELECT 1 FROM rs_jurisdiction j WHERE j.code = s.jurisdiction_code)"""):
-                errors.append(RowError(sheet, rn, "所属区划代码",
-                                       f"所属区划代码“{code}”不在区划表中，数据库中也没有"))
+                errors.append(
+                    RowError(
+                        sheet,
+                        rn,
+                        "所属区划代码",
+                        f"所属区划代码“{code}”不在区划表中，数据库中也没有",
+                    )
+                )
     where = "，也不是数据库中在册的{0}" if partial else ""
     if "officer" not in skip:
         for rn, code in sql.rows("""SELECT rn, officer_code FROM rs_assignment
                                     WHERE officer_code IS NOT NULL AND officer_row IS NULL"""):
-            errors.append(RowError("包保关系", rn, "干部编号", f"干部编号“{code}”不在包保干部表中"
-                                   + where.format("干部")))
+            errors.append(
+                RowError(
+                    "包保关系",
+                    rn,
+                    "干部编号",
+                    f"干部编号“{code}”不在包保干部表中" + where.format("干部"),
+                )
+            )
     if "entity" not in skip:
-        for key, column, header in (("e_by_credit", "credit_code", "统一社会信用代码"),
-                                    ("e_by_licence", "licence_no", "许可证编号")):
+        for key, column, header in (
+            ("e_by_credit", "credit_code", "统一社会信用代码"),
+            ("e_by_licence", "licence_no", "许可证编号"),
+        ):
             for rn, code in sql.rows(f"""SELECT rn, {column} FROM rs_assignment
                                          WHERE {column} IS NOT NULL AND {key} IS NULL"""):
-                errors.append(RowError("包保关系", rn, header, f"{header}“{code}”不在包保主体表中"
-                                       + where.format("主体")))
+                errors.append(
+                    RowError(
+                        "包保关系",
+                        rn,
+                        header,
+                        f"{header}“{code}”不在包保主体表中" + where.format("主体"),
+                    )
+                )
         for (rn,) in sql.rows("""SELECT rn FROM rs_assignment WHERE e_by_credit IS NOT NULL
                                  AND e_by_licence IS NOT NULL AND e_by_credit <> e_by_licence"""):
-            errors.append(RowError("包保关系", rn, "许可证编号",
-                                   "统一社会信用代码与许可证编号指向的不是同一个主体"))
+            errors.append(
+                RowError(
+                    "包保关系", rn, "许可证编号", "统一社会信用代码与许可证编号指向的不是同一个主体"
+                )
+            )
     return errors
 
 
@@ -58,28 +84,46 @@ def officer_levels(sql: Sql) -> list[RowError]:
         SELECT o.rn, o.tier, j.code, j.level FROM rs_officer o
         JOIN rs_jurisdiction j ON j.code = o.jurisdiction_code AND j.dup = 0
         WHERE o.from_db = 0 AND o.tier IS NOT NULL AND j.level IS NOT NULL
-          AND j.level <> {_case('o.tier', LEVEL_FOR_TIER)}""")
-    return [RowError("包保干部", rn, "层级",
-                     f"{TIER_LABEL[tier]}干部应属于{LEVEL_LABEL[LEVEL_FOR_TIER[tier]]}级区划，"
-                     f"所属区划 {code} 是{LEVEL_LABEL[level]}级")
-            for rn, tier, code, level in found]
+          AND j.level <> {_case("o.tier", LEVEL_FOR_TIER)}""")
+    return [
+        RowError(
+            "包保干部",
+            rn,
+            "层级",
+            f"{TIER_LABEL[tier]}干部应属于{LEVEL_LABEL[LEVEL_FOR_TIER[tier]]}级区划，"
+            f"所属区划 {code} 是{LEVEL_LABEL[level]}级",
+        )
+        for rn, tier, code, level in found
+    ]
 
 
 def entity_identities(sql: Sql) -> list[RowError]:
     """A row whose codes name two different existing entities, or the same one as another row."""
-    errors = [RowError("包保主体", rn, "许可证编号",
-                       f"许可证编号“{licence}”在数据库中属于另一个主体，与统一社会信用代码所指的主体不同")
-              for rn, licence in sql.rows("""
+    errors = [
+        RowError(
+            "包保主体",
+            rn,
+            "许可证编号",
+            f"许可证编号“{licence}”在数据库中属于另一个主体，与统一社会信用代码所指的主体不同",
+        )
+        for rn, licence in sql.rows("""
                   SELECT rn, licence_no FROM rs_entity WHERE from_db = 0 AND by_credit IS NOT NULL
-                    AND by_licence IS NOT NULL AND by_credit <> by_licence""")]
+                    AND by_licence IS NOT NULL AND by_credit <> by_licence""")
+    ]
     for rn, first, by_credit, entity_id in sql.rows("""
             SELECT s.rn, f.first, s.by_credit, s.id FROM rs_entity s JOIN (
                 SELECT id, MIN(rn) AS first FROM rs_entity
                 WHERE from_db = 0 AND dup = 0 AND id IS NOT NULL GROUP BY id HAVING COUNT(*) > 1
             ) f ON f.id = s.id WHERE s.rn > f.first AND s.dup = 0"""):
         header = "统一社会信用代码" if by_credit == entity_id else "许可证编号"
-        errors.append(RowError("包保主体", rn, header,
-                               f"与第 {first} 行是数据库中的同一个主体（代码相同），请合并为一行"))
+        errors.append(
+            RowError(
+                "包保主体",
+                rn,
+                header,
+                f"与第 {first} 行是数据库中的同一个主体（代码相同），请合并为一行",
+            )
+        )
     return errors
 
 
@@ -87,25 +131,42 @@ def correspondence(sql: Sql, *, today: str) -> list[RowError]:
     """层级对应 of current assignments: the entity's 主体等级 decides the officer's tier, and the
     entity lies inside the officer's jurisdiction."""
     current = f"(a.end_date IS NULL OR a.end_date >= {sql.date_param('today')})"
-    errors = [RowError("包保关系", rn, "干部编号",
-                       f"主体等级 {grade} 的主体应由{TIER_LABEL[TIER_FOR_GRADE[grade]]}干部包保"
-                       f"（层级对应），干部 {code} 是{TIER_LABEL[tier]}干部")
-              for rn, grade, tier, code in sql.rows(f"""
+    errors = [
+        RowError(
+            "包保关系",
+            rn,
+            "干部编号",
+            f"主体等级 {grade} 的主体应由{TIER_LABEL[TIER_FOR_GRADE[grade]]}干部包保"
+            f"（层级对应），干部 {code} 是{TIER_LABEL[tier]}干部",
+        )
+        for rn, grade, tier, code in sql.rows(
+            f"""
                   SELECT a.rn, e.package_grade, o.tier, o.code FROM rs_assignment a
                   JOIN rs_officer o ON o.rn = a.officer_row JOIN rs_entity e ON e.rn = a.entity_row
                   WHERE {current} AND e.package_grade IS NOT NULL AND o.tier IS NOT NULL
-                    AND o.tier <> {_case('e.package_grade', TIER_FOR_GRADE)}""", today=today)]
-    errors += [RowError("包保关系", rn, "干部编号",
-                        f"主体所在区划 {entity_place} 不在干部 {officer} 所属区划 {officer_place} "
-                        "范围内（层级对应）")
-               for rn, entity_place, officer, officer_place in sql.rows(f"""
+                    AND o.tier <> {_case("e.package_grade", TIER_FOR_GRADE)}""",
+            today=today,
+        )
+    ]
+    errors += [
+        RowError(
+            "包保关系",
+            rn,
+            "干部编号",
+            f"主体所在区划 {entity_place} 不在干部 {officer} 所属区划 {officer_place} "
+            "范围内（层级对应）",
+        )
+        for rn, entity_place, officer, officer_place in sql.rows(
+            f"""
                    SELECT a.rn, ej.code, o.code, oj.code FROM rs_assignment a
                    JOIN rs_officer o ON o.rn = a.officer_row JOIN rs_entity e ON e.rn = a.entity_row
                    JOIN rs_jurisdiction oj ON oj.code = o.jurisdiction_code AND oj.dup = 0
                    JOIN rs_jurisdiction ej ON ej.code = e.jurisdiction_code AND ej.dup = 0
                    WHERE {current} AND oj.new_path IS NOT NULL AND ej.new_path IS NOT NULL
                      AND substr(ej.new_path, 1, length(oj.new_path)) <> oj.new_path""",
-                   today=today)]
+            today=today,
+        )
+    ]
     return errors
 
 
@@ -125,7 +186,10 @@ def overlaps(sql: Sql) -> list[RowError]:
         if rn in seen:
             continue
         seen.add(rn)
-        message = (f"与第 {first} 行重复（同一干部、同一主体、同一开始日期）" if same
-                   else f"与第 {first} 行的包保期间重叠（同一干部、同一主体）")
+        message = (
+            f"与第 {first} 行重复（同一干部、同一主体、同一开始日期）"
+            if same
+            else f"与第 {first} 行的包保期间重叠（同一干部、同一主体）"
+        )
         errors.append(RowError("包保关系", rn, "开始日期", message))
     return errors

@@ -18,16 +18,20 @@ def open_folder(folder: Path) -> Source:
     stems = {p: normalise_sheet_name(p.stem) for p in csvs}
     files: dict[str, Path] = {}
     for sheet in SHEETS:
-        chosen = ([p for p in csvs if stems[p] == sheet.name]
-                  or [p for p in csvs if sheet.name in stems[p]])
+        chosen = [p for p in csvs if stems[p] == sheet.name] or [
+            p for p in csvs if sheet.name in stems[p]
+        ]
         if len(chosen) > 1:
-            raise BadInput(f"文件夹中有多个“{sheet.name}”CSV 文件："
-                           f"{'、'.join(p.name for p in chosen)}")
+            raise BadInput(
+                f"文件夹中有多个“{sheet.name}”CSV 文件：{'、'.join(p.name for p in chosen)}"
+            )
         if chosen:
             files[sheet.name] = chosen[0]
     if not files:
-        raise BadInput(f"文件夹 {folder} 中没有以工作表命名的 CSV 文件"
-                       f"（{'、'.join(s.name for s in SHEETS)}.csv）")
+        raise BadInput(
+            f"文件夹 {folder} 中没有以工作表命名的 CSV 文件"
+            f"（{'、'.join(s.name for s in SHEETS)}.csv）"
+        )
     digest = hashlib.sha256()
     source = Source(name=folder.name, sha256="", kind="csv")
     for sheet in SHEETS:
@@ -38,7 +42,8 @@ def open_folder(folder: Path) -> Source:
         encoding, lines, file_hash = _sniff(path)
         digest.update(f"{path.name}\0{file_hash}\n".encode())
         source.sheets[sheet.name] = locate_header(
-            sheet, enumerate(_csv_rows(path, encoding), start=1), lines)
+            sheet, enumerate(_csv_rows(path, encoding), start=1), lines
+        )
     source.sha256 = digest.hexdigest()
     return source
 
@@ -72,7 +77,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple]:
                     record = [_unquote(v) for v in record]
                 yield record
     except UnicodeDecodeError:
-        raise BadInput(f"{path.name} 的编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV") from None
+        raise BadInput(
+            f"{path.name} 的编码无法识别，请另存为 UTF-8 或 GB18030 编码的 CSV"
+        ) from None
     except csv.Error as exc:
         raise BadInput(f"{path.name} 不是有效的 CSV 文件：{exc}") from None
 

@@ -17,8 +17,11 @@ class Sql:
     def run(self, statement: str, **params):
         """Execute one statement with named parameters (datetimes bound as the ORM binds them)."""
         clause = text(statement)
-        moments = [bindparam(k, type_=UTCDateTime()) for k, v in params.items()
-                   if isinstance(v, dt.datetime)]
+        moments = [
+            bindparam(k, type_=UTCDateTime())
+            for k, v in params.items()
+            if isinstance(v, dt.datetime)
+        ]
         if moments:
             clause = clause.bindparams(*moments)
         return self.connection.execute(clause, params)

@@ -34,8 +34,12 @@ QUERIES = {
                 WHERE o.active AND e.active AND (a.end_date IS NULL OR a.end_date >= :today)
                 ORDER BY a.id""",
 }
-LABELS = {"区划": {2: JurisdictionLevel}, "包保干部": {2: OfficerTier}, "食安办人员": {3: UserRole},
-          "包保主体": {8: EntityStatus}}
+LABELS = {
+    "区划": {2: JurisdictionLevel},
+    "包保干部": {2: OfficerTier},
+    "食安办人员": {3: UserRole},
+    "包保主体": {8: EntityStatus},
+}
 
 
 def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
@@ -45,8 +49,11 @@ def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
     labels = LABELS.get(sheet, {})
     today = clock.today()
     params = {"today": today if session.bind.dialect.name == "postgresql" else today.isoformat()}
-    result = session.connection().execution_options(yield_per=BATCH).execute(
-        text(QUERIES[sheet]), params)
+    result = (
+        session.connection()
+        .execution_options(yield_per=BATCH)
+        .execute(text(QUERIES[sheet]), params)
+    )
     for record in result:
         row = list(record)
         for index, enum in labels.items():
@@ -65,13 +72,14 @@ def export_roster(*, session: Session, path: Path) -> dict[str, int]:
     if path.suffix.lower() == ".xlsx":
         if not path.parent.is_dir():
             raise BadInput(f"目录不存在：{path.parent}")
-        return write_workbook(path, {s.name: _rows(session, s.name, as_text=False)
-                                     for s in SHEETS})
+        return write_workbook(path, {s.name: _rows(session, s.name, as_text=False) for s in SHEETS})
     if path.exists() and not path.is_dir():
         raise BadInput(f"导出位置应为 .xlsx 文件或文件夹：{path}")
     path.mkdir(parents=True, exist_ok=True)
-    return {s.name: _write_csv(path / f"{s.name}.csv", s, _rows(session, s.name, as_text=True))
-            for s in SHEETS}
+    return {
+        s.name: _write_csv(path / f"{s.name}.csv", s, _rows(session, s.name, as_text=True))
+        for s in SHEETS
+    }
 
 
 def _write_csv(path: Path, sheet, rows: Iterator[tuple]) -> int:

@@ -70,15 +70,27 @@ class ImportResult:
         return self.error_total == 0
 
     def as_json(self) -> dict:
-        return {"file": self.file, "sha256": self.sha256, "dry_run": self.dry_run,
-                "partial": self.partial, "written": self.ok and not self.dry_run,
-                "sheets": self.counts, "error_total": self.error_total,
-                "errors": [e.as_dict() for e in self.errors]}
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "dry_run": self.dry_run,
+            "partial": self.partial,
+            "written": self.ok and not self.dry_run,
+            "sheets": self.counts,
+            "error_total": self.error_total,
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
 
-def import_roster(*, session: Session, path: Path, partial: bool = False,
-                  dry_run: bool = False, actor: str = "命令行",
-                  progress: Progress | None = None) -> ImportResult:
+def import_roster(
+    *,
+    session: Session,
+    path: Path,
+    partial: bool = False,
+    dry_run: bool = False,
+    actor: str = "命令行",
+    progress: Progress | None = None,
+) -> ImportResult:
     """Check the roster file at path and, when it has no error and this is no dry run, write it."""
     sql = Sql(session.connection())
     today = clock.today().isoformat()
@@ -97,17 +109,27 @@ def import_roster(*, session: Session, path: Path, partial: bool = False,
                 _step(progress, "写入数据库")
                 audit = Audit(clock.now(), actor, source.name, source.sha256)
                 apply_changes(sql, audit, partial=partial)
-                record_event(session=session, actor=actor, action="roster.import",
-                             object_type="roster", object_id=source.sha256,
-                             after={"file": source.name, "sha256": source.sha256,
-                                    "partial": partial, "counts": counts})
+                record_event(
+                    session=session,
+                    actor=actor,
+                    action="roster.import",
+                    object_type="roster",
+                    object_id=source.sha256,
+                    after={
+                        "file": source.name,
+                        "sha256": source.sha256,
+                        "partial": partial,
+                        "counts": counts,
+                    },
+                )
         staging.drop()
     if log.total or dry_run:
         session.rollback()
     else:
         session.flush()
-    return ImportResult(source.name, source.sha256, dry_run, partial, counts, log.sorted(),
-                        log.total)
+    return ImportResult(
+        source.name, source.sha256, dry_run, partial, counts, log.sorted(), log.total
+    )
 
 
 def _step(progress: Progress | None, stage: str) -> None:
@@ -127,8 +149,9 @@ def _cross_checks(sql: Sql, log: ErrorLog, *, partial: bool, skip: set[str], tod
     log.extend(history.plan_ends(sql, today=today, partial=partial))
 
 
-def _read(source: Source, staging: Staging, log: ErrorLog, *, partial: bool,
-          progress: Progress | None) -> set[str]:
+def _read(
+    source: Source, staging: Staging, log: ErrorLog, *, partial: bool, progress: Progress | None
+) -> set[str]:
     """Stream every sheet through the row checks into staging; returns the sheets that others
     must not be checked against (absent, or missing a required column)."""
     skip: set[str] = set()
@@ -137,8 +160,15 @@ def _read(source: Source, staging: Staging, log: ErrorLog, *, partial: bool,
         if rows is None:
             if not partial:
                 skip.add(sheet.key)
-                log.add(RowError(sheet.name, None, None, f"缺少工作表“{sheet.name}”（完整导入需要"
-                                 "全部五张表；只导入其中几张请加 --partial）"))
+                log.add(
+                    RowError(
+                        sheet.name,
+                        None,
+                        None,
+                        f"缺少工作表“{sheet.name}”（完整导入需要"
+                        "全部五张表；只导入其中几张请加 --partial）",
+                    )
+                )
             continue
         for header in rows.missing:
             log.add(RowError(sheet.name, rows.header_row, header, f"缺少必填列“{header}”"))

@@ -27,10 +27,15 @@ def _guide_rows() -> list[list]:
         for column in sheet.columns:
             note = column.note or ("、".join(enum_labels(column)) if column.enum else "")
             rows.append(["", column.header, "是" if column.required else "", note])
-    rows += [[], ["食品安全包保名册：共五张表，第 1 行为表头，带 * 的列必填；可另加列（导入时忽略）。"],
-             ["同一文件重复导入会更新已有记录并保留包保关系历史；完整导入时未列出的干部、主体将标记为停用，"
-              "其包保关系结束。"],
-             ["也可导入放有五个 CSV 文件（以工作表命名，UTF-8 或 GB18030 编码）的文件夹。"]]
+    rows += [
+        [],
+        ["食品安全包保名册：共五张表，第 1 行为表头，带 * 的列必填；可另加列（导入时忽略）。"],
+        [
+            "同一文件重复导入会更新已有记录并保留包保关系历史；完整导入时未列出的干部、主体将标记为停用，"
+            "其包保关系结束。"
+        ],
+        ["也可导入放有五个 CSV 文件（以工作表命名，UTF-8 或 GB18030 编码）的文件夹。"],
+    ]
     return rows
 
 
@@ -38,8 +43,11 @@ def _spec(sheet: Sheet):
     from services.roster.xlsx_writer import DATE, TEXT, SheetSpec
 
     styles = [TEXT if c.is_text_cell else DATE if c.kind == "date" else 0 for c in sheet.columns]
-    lists = [(i, enum_labels(c), c.header, c.note or "、".join(enum_labels(c)))
-             for i, c in enumerate(sheet.columns) if c.kind == "enum"]
+    lists = [
+        (i, enum_labels(c), c.header, c.note or "、".join(enum_labels(c)))
+        for i, c in enumerate(sheet.columns)
+        if c.kind == "enum"
+    ]
     return SheetSpec(sheet.name, [c.width for c in sheet.columns], styles, lists)
 
 

@@ -20,8 +20,10 @@ def check_size(*, name: str, size: int) -> None:
     """Refuse a workbook of size bytes over the limit (BadInput with the Chinese reason)."""
     limit = max_bytes()
     if size > limit:
-        raise BadInput(f"文件 {name} 大小 {size / MB:.1f} MB，超过 {limit / MB:g} MB 上限，"
-                       "已拒绝；大名册请用 CSV 文件夹导入")
+        raise BadInput(
+            f"文件 {name} 大小 {size / MB:.1f} MB，超过 {limit / MB:g} MB 上限，"
+            "已拒绝；大名册请用 CSV 文件夹导入"
+        )
 
 
 def check_cells(*, name: str, cells: int, limit: int) -> None:

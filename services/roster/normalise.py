@@ -31,36 +31,66 @@ _HALF_WIDTH = {
     **{cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)},  # ０-９
     **{cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)},  # Ａ-Ｚ
     **{cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)},  # ａ-ｚ
-    0x3000: 0x20, **_ZERO_WIDTH,
+    0x3000: 0x20,
+    **_ZERO_WIDTH,
 }
 _SPACES = re.compile(r"\s+")
 # Anything as_text would change: full-width letters/digits/space, zero-width characters,
 # blanks other than one space between words.
-_DIRTY_TEXT = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u200b-\u200d\u2060"
-                         "\ufeff]|\\s\\s|[^\\S ]|^\\s|\\s$")
+_DIRTY_TEXT = re.compile(
+    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000\u200b-\u200d\u2060"
+    "\ufeff]|\\s\\s|[^\\S ]|^\\s|\\s$"
+)
 _ALNUM_NUMBER = re.compile(r"^\d+[eE]\d+$")
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$|^\d+\.0+$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _BRACKETS = re.compile(r"[()\[\]【】〔〕（）\s]")
 _MOBILE_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
 
 SYNONYMS: dict[type, dict[str, str]] = {
     JurisdictionLevel: {
-        "地级市": "city", "州": "city", "县区": "county", "区": "county", "县级市": "county",
-        "县市区": "county", "旗": "county", "乡": "township", "镇": "township",
-        "街道": "township", "乡镇街道": "township", "苏木": "township", "社区": "village",
-        "村社区": "village", "居委会": "village",
+        "地级市": "city",
+        "州": "city",
+        "县区": "county",
+        "区": "county",
+        "县级市": "county",
+        "县市区": "county",
+        "旗": "county",
+        "乡": "township",
+        "镇": "township",
+        "街道": "township",
+        "乡镇街道": "township",
+        "苏木": "township",
+        "社区": "village",
+        "村社区": "village",
+        "居委会": "village",
     },
     OfficerTier: {
-        "市": "city", "县": "county", "区级": "county", "乡镇级": "township", "镇级": "township",
-        "乡": "township", "乡镇": "township", "街道级": "township", "村": "village",
-        "社区级": "village", "村社区级": "village",
+        "市": "city",
+        "县": "county",
+        "区级": "county",
+        "乡镇级": "township",
+        "镇级": "township",
+        "乡": "township",
+        "乡镇": "township",
+        "街道级": "township",
+        "村": "village",
+        "社区级": "village",
+        "村社区级": "village",
     },
     UserRole: {"督办员": "supervisor", "管理": "admin"},
-    EntityStatus: {"正常": "operating", "存续": "operating", "营业": "operating",
-                   "开业": "operating", "歇业": "suspended", "吊销": "deregistered"},
+    EntityStatus: {
+        "正常": "operating",
+        "存续": "operating",
+        "营业": "operating",
+        "开业": "operating",
+        "歇业": "suspended",
+        "吊销": "deregistered",
+    },
 }
 
 
@@ -106,8 +136,12 @@ def as_text(value: object) -> str | None:
 
 def as_code(value: object, *, upper: bool = False) -> str | None:
     """A code (区划代码, 干部编号, credit code, phone…): exact digits, NFKC, no blanks at all."""
-    if (type(value) is str and value.isascii() and value.isalnum()
-            and not _ALNUM_NUMBER.match(value)):
+    if (
+        type(value) is str
+        and value.isascii()
+        and value.isalnum()
+        and not _ALNUM_NUMBER.match(value)
+    ):
         return value.upper() if upper else value
     if value is None:
         return None

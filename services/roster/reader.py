@@ -144,8 +144,9 @@ class _CellCounter:
             yield row
 
 
-def locate_header(sheet: Sheet, rows: Iterator[tuple[int, tuple]],
-                   estimate: int | None) -> SheetRows:
+def locate_header(
+    sheet: Sheet, rows: Iterator[tuple[int, tuple]], estimate: int | None
+) -> SheetRows:
     """Find the header row among the first rows (title rows above it are allowed)."""
     known = {c.header: c for c in sheet.columns}
     for number, cells in rows:
@@ -158,14 +159,22 @@ def locate_header(sheet: Sheet, rows: Iterator[tuple[int, tuple]],
                         repeated.append(header)
                     else:
                         positions[known[header].field] = index
-            missing = [c.header for c in sheet.columns
-                       if c.required and c.field not in positions]
-            if (sheet.key in ("entity", "assignment") and "credit_code" not in positions
-                    and "licence_no" not in positions):
+            missing = [c.header for c in sheet.columns if c.required and c.field not in positions]
+            if (
+                sheet.key in ("entity", "assignment")
+                and "credit_code" not in positions
+                and "licence_no" not in positions
+            ):
                 missing.append("统一社会信用代码")
-            return SheetRows(sheet, number, positions, missing, repeated, rows,
-                             None if estimate is None else max(estimate - number, 0))
+            return SheetRows(
+                sheet,
+                number,
+                positions,
+                missing,
+                repeated,
+                rows,
+                None if estimate is None else max(estimate - number, 0),
+            )
         if number >= HEADER_SCAN_ROWS:
             break
-    return SheetRows(sheet, 1, {}, [c.header for c in sheet.columns if c.required], [],
-                     iter(()), 0)
+    return SheetRows(sheet, 1, {}, [c.header for c in sheet.columns if c.required], [], iter(()), 0)

@@ -65,11 +65,20 @@ def rebuild_tree(sql: Sql) -> list[RowError]:
             continue
         parent_level = nodes[parent][1]
         if LEVEL_RANK[parent_level] >= LEVEL_RANK[level]:
-            errors.append(RowError("区划", rn, "层级", (
-                f"{LEVEL_LABEL[level]}级区划不能隶属于{LEVEL_LABEL[parent_level]}级区划"
-                f" {parent}（上级层级必须高于本级）")))
-    insert_rows(sql.connection, "rs_jpath", ("code", "new_path"),
-                [(c, p) for c, p in paths.items() if p])
+            errors.append(
+                RowError(
+                    "区划",
+                    rn,
+                    "层级",
+                    (
+                        f"{LEVEL_LABEL[level]}级区划不能隶属于{LEVEL_LABEL[parent_level]}级区划"
+                        f" {parent}（上级层级必须高于本级）"
+                    ),
+                )
+            )
+    insert_rows(
+        sql.connection, "rs_jpath", ("code", "new_path"), [(c, p) for c, p in paths.items() if p]
+    )
     sql.analyze("rs_jpath")
     sql.run("""UPDATE rs_jurisdiction SET new_path = p.new_path FROM rs_jpath p
                WHERE p.code = rs_jurisdiction.code""")
@@ -84,7 +93,7 @@ def _walk(code: str, nodes: dict, paths: dict, errors: list, cycles: set) -> Non
     base: str | None = "/"
     while current is not None and current not in paths:
         if current in seen:
-            cycle = chain[chain.index(current):]
+            cycle = chain[chain.index(current) :]
             text = " → ".join([*cycle, current])
             cycles.update(cycle)
             for member in cycle:
@@ -92,7 +101,7 @@ def _walk(code: str, nodes: dict, paths: dict, errors: list, cycles: set) -> Non
                 rn, _, _, from_db = nodes[member]
                 if not from_db:
                     errors.append(RowError("区划", rn, "上级区划代码", f"上级区划形成循环：{text}"))
-            chain = chain[:chain.index(current)]
+            chain = chain[: chain.index(current)]
             base = None
             break
         seen.add(current)
@@ -101,8 +110,14 @@ def _walk(code: str, nodes: dict, paths: dict, errors: list, cycles: set) -> Non
         if parent is not None and parent not in nodes:
             rn, _, _, from_db = nodes[current]
             if not from_db:
-                errors.append(RowError("区划", rn, "上级区划代码",
-                                       f"上级区划代码“{parent}”不在区划表中，数据库中也没有"))
+                errors.append(
+                    RowError(
+                        "区划",
+                        rn,
+                        "上级区划代码",
+                        f"上级区划代码“{parent}”不在区划表中，数据库中也没有",
+                    )
+                )
             paths[current] = None
             chain.pop()
             base = None

@@ -16,24 +16,43 @@ WORK_MEM = "128MB"  # PostgreSQL, this transaction: hash joins over a million ro
 TEMP_BUFFERS = "256MB"  # PostgreSQL, this session: staging tables kept in memory
 
 TABLES = {  # where each sheet's rows are loaded
-    "jurisdiction": "rs_jurisdiction", "officer": "rs_officer_raw", "user": "rs_user",
-    "entity": "rs_entity_raw", "assignment": "rs_assignment_raw",
+    "jurisdiction": "rs_jurisdiction",
+    "officer": "rs_officer_raw",
+    "user": "rs_user",
+    "entity": "rs_entity_raw",
+    "assignment": "rs_assignment_raw",
 }
 SMALL = {"jurisdiction": "new_path TEXT", "user": ""}  # staged as loaded, updated in place
 COMMON = "from_db INTEGER DEFAULT 0, dup INTEGER DEFAULT 0, id INTEGER, change TEXT"
-SMALL_INDEXES = ("rs_jurisdiction (code)", "rs_jurisdiction (rn)", "rs_jurisdiction (id)",
-                 "rs_user (account)", "rs_user (id)")
+SMALL_INDEXES = (
+    "rs_jurisdiction (code)",
+    "rs_jurisdiction (rn)",
+    "rs_jurisdiction (id)",
+    "rs_user (account)",
+    "rs_user (id)",
+)
 BUILT_INDEXES = (  # for the joins that follow the build (the build itself uses hash joins)
-    "rs_officer (rn)", "rs_officer (id)", "rs_entity (rn)", "rs_entity (id)",
-    "rs_assignment (id)", "rs_assignment (entity_id)", "rs_assignment (officer_row, entity_row)",
+    "rs_officer (rn)",
+    "rs_officer (id)",
+    "rs_entity (rn)",
+    "rs_entity (id)",
+    "rs_assignment (id)",
+    "rs_assignment (entity_id)",
+    "rs_assignment (officer_row, entity_row)",
 )
 OTHER = {
     "rs_orphan": "id INTEGER, officer_id INTEGER, entity_id INTEGER, start_date DATE, "
-                 "end_date DATE, new_end DATE, reason TEXT",
+    "end_date DATE, new_end DATE, reason TEXT",
     "rs_jpath": "code TEXT, new_path TEXT",
 }
-BUILT = ("rs_officer", "rs_entity", "rs_assignment", "rs_new_officer", "rs_new_user",
-         "rs_new_entity")
+BUILT = (
+    "rs_officer",
+    "rs_entity",
+    "rs_assignment",
+    "rs_new_officer",
+    "rs_new_user",
+    "rs_new_entity",
+)
 
 
 def _columns(sheet) -> str:
@@ -56,8 +75,9 @@ class Staging:
             extra = ""
             if sheet.key in SMALL:
                 extra = f", {COMMON}" + (f", {SMALL[sheet.key]}" if SMALL[sheet.key] else "")
-            self.sql.run(f"CREATE TEMPORARY TABLE {TABLES[sheet.key]} "
-                         f"(rn INTEGER, {_columns(sheet)}{extra})")
+            self.sql.run(
+                f"CREATE TEMPORARY TABLE {TABLES[sheet.key]} (rn INTEGER, {_columns(sheet)}{extra})"
+            )
         for table, columns in OTHER.items():
             self.sql.run(f"CREATE TEMPORARY TABLE {table} ({columns})")
 
@@ -87,8 +107,9 @@ class Staging:
     def _flush(self, key: str) -> None:
         sheet = next(s for s in SHEETS if s.key == key)
         rows, self.buffers[key] = self.buffers[key], []
-        self.loaded[key] += insert_rows(self.sql.connection, TABLES[key],
-                                        ("rn", *sheet.fields), rows)
+        self.loaded[key] += insert_rows(
+            self.sql.connection, TABLES[key], ("rn", *sheet.fields), rows
+        )
 
     def finish(self, *, partial: bool, today: str) -> None:
         """Write what is buffered, bring in the database rows the import needs, build the

@@ -33,6 +33,7 @@ def county_summary(*, session: Session) -> dict:
 
 def render_summary(data: dict) -> str:
     """The summary as a few Chinese lines."""
+
     def join(counts: dict[str, int], name=lambda k: k) -> str:
         return "，".join(f"{name(k)} {v:,}" for k, v in counts.items()) or "无"
 
@@ -40,13 +41,21 @@ def render_summary(data: dict) -> str:
     title = "、".join(heads[:3]) + (f" 等 {len(heads)} 个县" if len(heads) > 3 else "")
     levels = {k: v for k, v in data["jurisdictions"].items()}
     order = [lvl.value for lvl in JurisdictionLevel]
-    return "\n".join([
-        f"【{title or '尚无区划'}】概况",
-        "区划：" + join({k: levels[k] for k in order if k in levels},
-                       lambda k: label(JurisdictionLevel, k)),
-        "包保干部：" + join({k: data["officers"][k] for k in order if k in data["officers"]},
-                         lambda k: label(OfficerTier, k)),
-        f"食安办人员：{data['users']:,}",
-        "包保主体（按业态）：" + join(data["entities_by_category"]),
-        "包保主体（按主体等级）：" + join(data["entities_by_package_grade"], lambda k: f"{k}级"),
-    ])
+    return "\n".join(
+        [
+            f"【{title or '尚无区划'}】概况",
+            "区划："
+            + join(
+                {k: levels[k] for k in order if k in levels}, lambda k: label(JurisdictionLevel, k)
+            ),
+            "包保干部："
+            + join(
+                {k: data["officers"][k] for k in order if k in data["officers"]},
+                lambda k: label(OfficerTier, k),
+            ),
+            f"食安办人员：{data['users']:,}",
+            "包保主体（按业态）：" + join(data["entities_by_category"]),
+            "包保主体（按主体等级）："
+            + join(data["entities_by_package_grade"], lambda k: f"{k}级"),
+        ]
+    )

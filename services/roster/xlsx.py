@@ -94,8 +94,9 @@ class Workbook:
             if tag == "workbookPr":
                 self.date1904 = attrs.get("date1904") in ("1", "true")
             elif tag == "sheet":
-                rid = next((v for k, v in attrs.items() if _local(k) == "id" and k != "sheetId"),
-                           None)
+                rid = next(
+                    (v for k, v in attrs.items() if _local(k) == "id" and k != "sheetId"), None
+                )
                 if rid in targets:
                     order.append((attrs.get("name", ""), targets[rid]))
 
@@ -184,8 +185,9 @@ class Workbook:
         missing rows come back as empty tuples)."""
         from services.roster.xlsx_sheet import SheetParser
 
-        handler = SheetParser(self.strings, self.date_styles,
-                              lambda v: from_serial(v, date1904=self.date1904))
+        handler = SheetParser(
+            self.strings, self.date_styles, lambda v: from_serial(v, date1904=self.date1904)
+        )
         parser = _parser(handler.start, handler.end, handler.text)
         with self.archive.open(self.sheets[title]) as stream:
             for _ in _feed(parser, stream):

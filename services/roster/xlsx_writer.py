@@ -66,21 +66,33 @@ def _cell(ref: str, value, style: int) -> str:
         if text[:1] in ("=", "+", "-", "@"):
             style = QUOTED
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+        return (
+            f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{_text(text)}</t></is></c>'
+        )
     return f'<c r="{ref}"><v>{value}</v></c>'
 
 
 def _head(spec: SheetSpec) -> str:
-    pane = ('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>') if spec.freeze else ""
+    pane = (
+        (
+            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+        )
+        if spec.freeze
+        else ""
+    )
     cols = "".join(
         f'<col min="{i}" max="{i}" width="{w}" customWidth="1"'
-        f'{f" style={chr(34)}{s}{chr(34)}" if s else ""}/>'
-        for i, (w, s) in enumerate(zip(spec.widths, spec.styles or [0] * len(spec.widths),
-                                       strict=True), start=1))
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
-            f'xmlns:r="{REL}"><sheetViews><sheetView workbookViewId="0">{pane}</sheetView>'
-            f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>')
+        f"{f' style={chr(34)}{s}{chr(34)}' if s else ''}/>"
+        for i, (w, s) in enumerate(
+            zip(spec.widths, spec.styles or [0] * len(spec.widths), strict=True), start=1
+        )
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
+        f'xmlns:r="{REL}"><sheetViews><sheetView workbookViewId="0">{pane}</sheetView>'
+        f'</sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+    )
 
 
 def _tail(spec: SheetSpec) -> str:
@@ -90,17 +102,22 @@ def _tail(spec: SheetSpec) -> str:
         parts.append(
             f'<dataValidation type="list" allowBlank="1" showInputMessage="1" '
             f'showErrorMessage="1" errorTitle="取值无效" error={quoteattr(f"{title}请从下拉列表中选择")} '
-            f'promptTitle={quoteattr(title)} prompt={quoteattr(prompt[:250])} '
+            f"promptTitle={quoteattr(title)} prompt={quoteattr(prompt[:250])} "
             f'sqref="{letter}2:{letter}1048576"><formula1>{escape(chr(34) + ",".join(choices) + chr(34))}'
-            f'</formula1></dataValidation>')
-    validations = (f'<dataValidations count="{len(parts)}">{"".join(parts)}</dataValidations>'
-                   if parts else "")
-    return (f'</sheetData>{validations}<pageMargins left="0.7" right="0.7" top="0.75" '
-            f'bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+            f"</formula1></dataValidation>"
+        )
+    validations = (
+        f'<dataValidations count="{len(parts)}">{"".join(parts)}</dataValidations>' if parts else ""
+    )
+    return (
+        f'</sheetData>{validations}<pageMargins left="0.7" right="0.7" top="0.75" '
+        f'bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    )
 
 
-def write(path: Path, sheets: list[tuple[SheetSpec, Iterable[list]]], *, header_rows: int = 1
-          ) -> dict[str, int]:
+def write(
+    path: Path, sheets: list[tuple[SheetSpec, Iterable[list]]], *, header_rows: int = 1
+) -> dict[str, int]:
     """Write the workbook; the first header_rows rows of each sheet get the header style."""
     counts: dict[str, int] = {}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -111,9 +128,10 @@ def write(path: Path, sheets: list[tuple[SheetSpec, Iterable[list]]], *, header_
                 styles = spec.styles or [0] * len(spec.widths)
                 for index, row in enumerate(rows, start=1):
                     style = (lambda c: HEADER) if index <= header_rows else styles.__getitem__
-                    cells = "".join(_cell(f"{_LETTERS[c]}{index}", v,
-                                          style(c) if c < len(styles) else 0)
-                                    for c, v in enumerate(row))
+                    cells = "".join(
+                        _cell(f"{_LETTERS[c]}{index}", v, style(c) if c < len(styles) else 0)
+                        for c, v in enumerate(row)
+                    )
                     out.write(f'<row r="{index}">{cells}</row>'.encode())
                     count += 1
                 out.write(_tail(spec).encode())
@@ -124,33 +142,55 @@ def write(path: Path, sheets: list[tuple[SheetSpec, Iterable[list]]], *, header_
 
 def _package(archive: zipfile.ZipFile, titles: list[str]) -> None:
     n = len(titles)
-    sheets = "".join(f'<sheet name={quoteattr(t)} sheetId="{i}" r:id="rId{i}"/>'
-                     for i, t in enumerate(titles, start=1))
-    archive.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                     f'\n<workbook xmlns="{MAIN}" xmlns:r="{REL}"><bookViews><workbookView '
-                     f'activeTab="0"/></bookViews><sheets>{sheets}</sheets></workbook>')
-    rels = "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" '
-                   f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
-    archive.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?>\n'
-                     f'<Relationships xmlns="{PKG}">{rels}<Relationship Id="rId{n + 1}" '
-                     f'Type="{REL}/styles" Target="styles.xml"/></Relationships>')
+    sheets = "".join(
+        f'<sheet name={quoteattr(t)} sheetId="{i}" r:id="rId{i}"/>'
+        for i, t in enumerate(titles, start=1)
+    )
+    archive.writestr(
+        "xl/workbook.xml",
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'\n<workbook xmlns="{MAIN}" xmlns:r="{REL}"><bookViews><workbookView '
+        f'activeTab="0"/></bookViews><sheets>{sheets}</sheets></workbook>',
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+        for i in range(1, n + 1)
+    )
+    archive.writestr(
+        "xl/_rels/workbook.xml.rels",
+        f'<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<Relationships xmlns="{PKG}">{rels}<Relationship Id="rId{n + 1}" '
+        f'Type="{REL}/styles" Target="styles.xml"/></Relationships>',
+    )
     archive.writestr("xl/styles.xml", STYLES)
-    archive.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships '
-                     f'xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
-                     f'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="{REL}/'
-                     f'extended-properties" Target="docProps/app.xml"/></Relationships>')
-    archive.writestr("docProps/app.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<Properties '
-                     'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
-                     'properties"><Application>baobao</Application></Properties>')
+    archive.writestr(
+        "_rels/.rels",
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Relationships '
+        f'xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
+        f'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="{REL}/'
+        f'extended-properties" Target="docProps/app.xml"/></Relationships>',
+    )
+    archive.writestr(
+        "docProps/app.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Properties '
+        'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+        'properties"><Application>baobao</Application></Properties>',
+    )
     ct = "application/vnd.openxmlformats-officedocument"
-    overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
-                        f'ContentType="{ct}.spreadsheetml.worksheet+xml"/>' for i in range(1, n + 1))
-    archive.writestr("[Content_Types].xml", '<?xml version="1.0" encoding="UTF-8"?>\n<Types '
-                     'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                     'package.relationships+xml"/><Default Extension="xml" ContentType='
-                     '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
-                     f'"{ct}.spreadsheetml.sheet.main+xml"/>{overrides}<Override PartName='
-                     f'"/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/><Override '
-                     'PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
-                     'officedocument.extended-properties+xml"/></Types>')
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        f'ContentType="{ct}.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    archive.writestr(
+        "[Content_Types].xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Types '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType='
+        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+        f'"{ct}.spreadsheetml.sheet.main+xml"/>{overrides}<Override PartName='
+        f'"/xl/styles.xml" ContentType="{ct}.spreadsheetml.styles+xml"/><Override '
+        'PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.extended-properties+xml"/></Types>',
+    )

@@ -43,15 +43,23 @@ def single_instance() -> Iterator[Path]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BadInput(f"另一个调度进程正在运行（锁文件 {path}），同一数据目录只能运行一个") from None
+            raise BadInput(
+                f"另一个调度进程正在运行（锁文件 {path}），同一数据目录只能运行一个"
+            ) from None
         try:
             yield path
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(*, url: str, launch: Launch, notify: Notify = lambda _text: None,
-          blocking: bool = True, jobs: list[ScheduledJob] | None = None):
+def build(
+    *,
+    url: str,
+    launch: Launch,
+    notify: Notify = lambda _text: None,
+    blocking: bool = True,
+    jobs: list[ScheduledJob] | None = None,
+):
     """A scheduler (not started) holding every job; a missed job is due at once."""
     from apscheduler.events import (
         EVENT_JOB_MAX_INSTANCES,
@@ -63,21 +71,28 @@ def build(*, url: str, launch: Launch, notify: Notify = lambda _text: None,
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(executors={"default": ThreadPoolExecutor(WORKER_THREADS)},
-                     timezone=clock.tz())
+    scheduler = kind(executors={"default": ThreadPoolExecutor(WORKER_THREADS)}, timezone=clock.tz())
     jobs = schedule.jobs() if jobs is None else jobs
     due = catch_up(url=url, jobs=jobs, now=clock.now(), notify=notify)
     for job in jobs:
-        common = {"func": run_job, "name": job.name, "max_instances": 1, "coalesce": True,
-                  "misfire_grace_time": job.misfire_grace_seconds,
-                  "kwargs": {"url": url, "job": job, "launch": launch, "notify": notify}}
+        common = {
+            "func": run_job,
+            "name": job.name,
+            "max_instances": 1,
+            "coalesce": True,
+            "misfire_grace_time": job.misfire_grace_seconds,
+            "kwargs": {"url": url, "job": job, "launch": launch, "notify": notify},
+        }
         scheduler.add_job(trigger=schedule.trigger(job), id=job.name, **common)
         if job.name in due:  # a one-off run at once (a date trigger without a date is "now")
             scheduler.add_job(trigger="date", id=f"{job.name}{AT_START}", **common)
-    scheduler.add_listener(lambda event: _skipped(event, url=url, notify=notify),
-                           EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-    scheduler.add_listener(lambda _event: _announce(scheduler, jobs, notify),
-                           EVENT_SCHEDULER_STARTED)
+    scheduler.add_listener(
+        lambda event: _skipped(event, url=url, notify=notify),
+        EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES,
+    )
+    scheduler.add_listener(
+        lambda _event: _announce(scheduler, jobs, notify), EVENT_SCHEDULER_STARTED
+    )
     return scheduler
 
 
@@ -97,8 +112,9 @@ def catch_up(*, url: str, jobs: list[ScheduledJob], now: dt.datetime, notify: No
             notify(f"上次调度进程停止时有 {abandoned} 次运行未结束，已记为失败。")
         for job in jobs:
             last = schedule.last_run(session=session, job=job.name, outcome="ok")
-            missed = schedule.missed_fire_time(job, last_ok=last.started_at if last else None,
-                                               now=now)
+            missed = schedule.missed_fire_time(
+                job, last_ok=last.started_at if last else None, now=now
+            )
             if missed is not None:
                 due.add(job.name)
                 when = "从未运行" if last is None else f"错过了 {_local(missed, job)}"
@@ -121,9 +137,17 @@ def run_job(*, url: str, job: ScheduledJob, launch: Launch, notify: Notify) -> d
 
 def summary(detail: dict | None) -> str:
     """A short Chinese summary of a run's detail (counts of generation and the like)."""
-    labels = {"created": "新建", "existing": "已有", "cancelled": "取消", "counties": "县数",
-              "queued": "排队", "sent": "已发送", "failed": "失败", "error": "错误",
-              "reason": "原因"}
+    labels = {
+        "created": "新建",
+        "existing": "已有",
+        "cancelled": "取消",
+        "counties": "县数",
+        "queued": "排队",
+        "sent": "已发送",
+        "failed": "失败",
+        "error": "错误",
+        "reason": "原因",
+    }
     parts = [f"{label} {detail[key]}" for key, label in labels.items() if detail and key in detail]
     if detail and detail.get("periods"):
         parts.append("期间 " + "、".join(detail["periods"]))
@@ -133,8 +157,11 @@ def summary(detail: dict | None) -> str:
 def _skipped(event, *, url: str, notify: Notify) -> None:
     from apscheduler.events import EVENT_JOB_MISSED
 
-    reason = ("晚于宽限时间，本次不再运行" if event.code == EVENT_JOB_MISSED
-              else "上一次运行尚未结束，本次跳过")
+    reason = (
+        "晚于宽限时间，本次不再运行"
+        if event.code == EVENT_JOB_MISSED
+        else "上一次运行尚未结束，本次跳过"
+    )
     name = event.job_id.removesuffix(AT_START)
     with session_scope(url) as session:
         schedule.record_skipped(session=session, job=name, runner=RUNNER, reason=reason)

@@ -18,8 +18,10 @@ def api_url() -> str:
 
     url = PREFECT_API_URL.value()
     if not url:
-        raise BadInput("未设置 PREFECT_API_URL：请先启动 Prefect 服务器（prefect server start），"
-                       "再设置 PREFECT_API_URL=http://主机:4200/api")
+        raise BadInput(
+            "未设置 PREFECT_API_URL：请先启动 Prefect 服务器（prefect server start），"
+            "再设置 PREFECT_API_URL=http://主机:4200/api"
+        )
     return url
 
 
@@ -34,8 +36,9 @@ def ensure_pool(*, client, pool: str) -> bool:
         return False
     except ObjectNotFound:
         template = ProcessWorker.get_default_base_job_template()
-        client.create_work_pool(WorkPoolCreate(name=pool, type="process",
-                                               base_job_template=template))
+        client.create_work_pool(
+            WorkPoolCreate(name=pool, type="process", base_job_template=template)
+        )
         return True
 
 
@@ -53,13 +56,22 @@ def register_jobs(*, jobs: list[ScheduledJob], pool: str) -> list[dict]:
     registered = []
     for job in jobs:
         timezone = str(schedule.job_timezone(job))
-        flow = Flow.from_source(source=str(ROOT),
-                                entrypoint=f"flows/{job.flow}.py:{job.flow}")
+        flow = Flow.from_source(source=str(ROOT), entrypoint=f"flows/{job.flow}.py:{job.flow}")
         deployment = flow.to_deployment(
-            name=job.name, schedules=[Cron(job.cron, timezone=timezone)],
-            parameters=dict(job.parameters), description=job.description)
+            name=job.name,
+            schedules=[Cron(job.cron, timezone=timezone)],
+            parameters=dict(job.parameters),
+            description=job.description,
+        )
         deployment_id = deployment.apply(work_pool_name=pool)
-        registered.append({"job": job.name, "deployment": f"{flow.name}/{job.name}",
-                           "id": str(deployment_id), "cron": job.cron, "timezone": timezone,
-                           "parameters": dict(job.parameters)})
+        registered.append(
+            {
+                "job": job.name,
+                "deployment": f"{flow.name}/{job.name}",
+                "id": str(deployment_id),
+                "cron": job.cron,
+                "timezone": timezone,
+                "parameters": dict(job.parameters),
+            }
+        )
     return registered

@@ -60,8 +60,12 @@ def record_deployment_runs(fn: F) -> F:
         job = runtime.deployment.name
         if not job:
             return fn(*args, **kwargs)
-        with recorded_run(url=get_settings().database_url, job=job, runner="prefect",
-                          detail={"flow_run": str(runtime.flow_run.id)}) as detail:
+        with recorded_run(
+            url=get_settings().database_url,
+            job=job,
+            runner="prefect",
+            detail={"flow_run": str(runtime.flow_run.id)},
+        ) as detail:
             result = fn(*args, **kwargs)
             if isinstance(result, dict):
                 detail.update(result)

@@ -30,8 +30,11 @@ def jobs() -> list[ScheduledJob]:
     for index, job in enumerate(found):
         if not flow_file(job).is_file():
             path = Path(get_settings().config_dir) / "schedules.toml"
-            raise ConfigError(path, f"jobs.{index}.flow",
-                              f"找不到流程文件 flows/{job.flow}.py（当前值：{job.flow!r}）")
+            raise ConfigError(
+                path,
+                f"jobs.{index}.flow",
+                f"找不到流程文件 flows/{job.flow}.py（当前值：{job.flow!r}）",
+            )
     return found
 
 
@@ -74,8 +77,9 @@ def next_fire_times(job: ScheduledJob, *, after: dt.datetime, count: int = 3) ->
     return times
 
 
-def missed_fire_time(job: ScheduledJob, *, last_ok: dt.datetime | None,
-                     now: dt.datetime) -> dt.datetime | None:
+def missed_fire_time(
+    job: ScheduledJob, *, last_ok: dt.datetime | None, now: dt.datetime
+) -> dt.datetime | None:
     """The first fire time after the last successful run that is already past, if any.
 
     A job that never ran counts as missed (returns now); a job with catch_up = false never does.
@@ -106,8 +110,16 @@ def finish_run(*, session: Session, run_id: int, outcome: str, detail: dict | No
 def record_skipped(*, session: Session, job: str, runner: str, reason: str) -> None:
     """Record a run that did not happen (still busy, or too late to start)."""
     moment = clock.now()
-    session.add(JobRun(job=job, runner=runner, started_at=moment, finished_at=moment,
-                       outcome="skipped", detail={"reason": reason}))
+    session.add(
+        JobRun(
+            job=job,
+            runner=runner,
+            started_at=moment,
+            finished_at=moment,
+            outcome="skipped",
+            detail={"reason": reason},
+        )
+    )
 
 
 @contextmanager
@@ -122,8 +134,11 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
     try:
         yield result
     except BaseException as exc:
-        error = {**result, "error": f"{type(exc).__name__}: {exc}"[:2000],
-                 "trace": traceback.format_exc(limit=5)[-4000:]}
+        error = {
+            **result,
+            "error": f"{type(exc).__name__}: {exc}"[:2000],
+            "trace": traceback.format_exc(limit=5)[-4000:],
+        }
         with session_scope(url) as session:
             finish_run(session=session, run_id=run_id, outcome="failed", detail=error)
         raise
@@ -148,15 +163,20 @@ def last_run(*, session: Session, job: str, outcome: str | None = None) -> JobRu
     query = select(JobRun).where(JobRun.job == job)
     if outcome is not None:
         query = query.where(JobRun.outcome == outcome)
-    return session.execute(query.order_by(JobRun.started_at.desc(), JobRun.id.desc())
-                           .limit(1)).scalar_one_or_none()
+    return session.execute(
+        query.order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 def abandon_running(*, session: Session, runner: str) -> int:
     """Mark the runner's runs still 'running' as failed (its process died); returns how many."""
     return session.execute(
-        update(JobRun).where(JobRun.runner == runner, JobRun.outcome == "running")
-        .values(outcome="failed", finished_at=clock.now(),
-                detail={"error": "运行中断：调度进程在运行期间停止"})
+        update(JobRun)
+        .where(JobRun.runner == runner, JobRun.outcome == "running")
+        .values(
+            outcome="failed",
+            finished_at=clock.now(),
+            detail={"error": "运行中断：调度进程在运行期间停止"},
+        )
         .execution_options(synchronize_session=False)
     ).rowcount

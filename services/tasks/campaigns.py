@@ -25,8 +25,14 @@ from services.tasks.generation import owed_assignments_sql
 GRADES = ("A", "B", "C", "D")
 
 
-def campaign_filters(*, session: Session, categories=(), package_grades=(), risk_grades=(),
-                     jurisdiction: str | None = None) -> dict:
+def campaign_filters(
+    *,
+    session: Session,
+    categories=(),
+    package_grades=(),
+    risk_grades=(),
+    jurisdiction: str | None = None,
+) -> dict:
     """Validated, normalised filters of a campaign; BadInput names the first bad value."""
     known = {c.value for c in Category}
     for category in categories:
@@ -37,10 +43,12 @@ def campaign_filters(*, session: Session, categories=(), package_grades=(), risk
             raise BadInput(f"等级 {grade!r} 无效，应为 A、B、C 或 D")
     if jurisdiction is not None:
         jurisdiction = by_code(session=session, code=jurisdiction).code
-    return {"categories": sorted(set(categories)),
-            "package_grades": sorted({g.upper() for g in package_grades}),
-            "risk_grades": sorted({g.upper() for g in risk_grades}),
-            "jurisdiction": jurisdiction}
+    return {
+        "categories": sorted(set(categories)),
+        "package_grades": sorted({g.upper() for g in package_grades}),
+        "risk_grades": sorted({g.upper() for g in risk_grades}),
+        "jurisdiction": jurisdiction,
+    }
 
 
 def _campaign(*, session: Session, name: str, due_date: dt.date, filters: dict) -> Campaign:
@@ -60,45 +68,79 @@ def _insert_tasks(*, session: Session, campaign: Campaign, filters: dict) -> tup
         scope = by_code(session=session, code=filters["jurisdiction"]).path
     where, params = owed_assignments_sql(scope_path=scope)
     binds = []
-    for key, column in (("categories", "e.category"), ("package_grades", "e.package_grade"),
-                        ("risk_grades", "e.risk_grade")):
+    for key, column in (
+        ("categories", "e.category"),
+        ("package_grades", "e.package_grade"),
+        ("risk_grades", "e.risk_grade"),
+    ):
         if filters[key]:
             where += f"AND {column} IN :{key} "
             params[key] = filters[key]
             binds.append(bindparam(key, expanding=True))
-    params |= {"cutoff": campaign.due_date, "active_from": clock.today(),
-               "period": period_containing(campaign.due_date, "quarterly").name,
-               "due": campaign.due_date, "campaign": campaign.id, "today": clock.today()}
+    params |= {
+        "cutoff": campaign.due_date,
+        "active_from": clock.today(),
+        "period": period_containing(campaign.due_date, "quarterly").name,
+        "due": campaign.due_date,
+        "campaign": campaign.id,
+        "today": clock.today(),
+    }
     insert = text(
         "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
         "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
         "SELECT 'campaign', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
         f"o.jurisdiction_id, :campaign, :today {where}"
-        "ORDER BY a.id ON CONFLICT DO NOTHING").bindparams(*binds)
+        "ORDER BY a.id ON CONFLICT DO NOTHING"
+    ).bindparams(*binds)
     created = session.execute(insert, params).rowcount
     total = session.execute(
-        select(func.count()).where(InspectionTask.campaign_id == campaign.id)).scalar_one()
+        select(func.count()).where(InspectionTask.campaign_id == campaign.id)
+    ).scalar_one()
     return created, total - created
 
 
-def create_campaign(*, session: Session, name: str, due_date: dt.date, categories=(),
-                    package_grades=(), risk_grades=(), jurisdiction: str | None = None,
-                    actor: str = "cli") -> dict:
+def create_campaign(
+    *,
+    session: Session,
+    name: str,
+    due_date: dt.date,
+    categories=(),
+    package_grades=(),
+    risk_grades=(),
+    jurisdiction: str | None = None,
+    actor: str = "cli",
+) -> dict:
     """Create (or complete) a campaign and its tasks: {"campaign", "id", "created", "existing"}."""
     name = name.strip()
     if not name:
         raise BadInput("专项督导名称不能为空")
     if due_date < clock.today():
         raise BadInput(f"截止日期 {due_date} 早于今天 {clock.today()}")
-    filters = campaign_filters(session=session, categories=categories,
-                               package_grades=package_grades, risk_grades=risk_grades,
-                               jurisdiction=jurisdiction)
+    filters = campaign_filters(
+        session=session,
+        categories=categories,
+        package_grades=package_grades,
+        risk_grades=risk_grades,
+        jurisdiction=jurisdiction,
+    )
     campaign = _campaign(session=session, name=name, due_date=due_date, filters=filters)
     created, existing = _insert_tasks(session=session, campaign=campaign, filters=filters)
-    result = {"campaign": name, "id": campaign.id, "due_date": due_date.isoformat(),
-              "filters": filters, "created": created, "existing": existing}
-    audit.record_event(session=session, actor=actor, action="campaign.create",
-                       object_type="campaign", object_id=campaign.id, after=result)
+    result = {
+        "campaign": name,
+        "id": campaign.id,
+        "due_date": due_date.isoformat(),
+        "filters": filters,
+        "created": created,
+        "existing": existing,
+    }
+    audit.record_event(
+        session=session,
+        actor=actor,
+        action="campaign.create",
+        object_type="campaign",
+        object_id=campaign.id,
+        after=result,
+    )
     session.flush()
     return result
 
@@ -110,7 +152,8 @@ def list_campaigns(*, session: Session) -> list[dict]:
     rows = session.execute(
         select(task.campaign_id, task.status, task.due_date, func.count())
         .where(task.campaign_id.is_not(None))
-        .group_by(task.campaign_id, task.status, task.due_date))
+        .group_by(task.campaign_id, task.status, task.due_date)
+    )
     for campaign_id, status, due, n in rows:
         shown = "overdue" if status == "open" and due < today else status
         counts.setdefault(campaign_id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
@@ -118,8 +161,15 @@ def list_campaigns(*, session: Session) -> list[dict]:
     result = []
     for campaign in session.execute(select(Campaign).order_by(Campaign.id)).scalars():
         tally = counts.get(campaign.id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
-        result.append({"id": campaign.id, "name": campaign.name,
-                       "due_date": campaign.due_date.isoformat(),
-                       "created_on": campaign.created_on.isoformat(),
-                       "filters": campaign.filters, "total": sum(tally.values()), **tally})
+        result.append(
+            {
+                "id": campaign.id,
+                "name": campaign.name,
+                "due_date": campaign.due_date.isoformat(),
+                "created_on": campaign.created_on.isoformat(),
+                "filters": campaign.filters,
+                "total": sum(tally.values()),
+                **tally,
+            }
+        )
     return result

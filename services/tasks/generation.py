@@ -37,14 +37,18 @@ ANALYZE_AFTER = 50_000  # rows created in one run
 
 def owed_assignments_sql(*, scope_path: str | None) -> tuple[str, dict]:
     """FROM … WHERE of active assignments (aliases a, e, o; :cutoff, :active_from bound later)."""
-    sql = ("FROM assignment a JOIN entity e ON e.id = a.entity_id "
-           "JOIN officer o ON o.id = a.officer_id ")
+    sql = (
+        "FROM assignment a JOIN entity e ON e.id = a.entity_id "
+        "JOIN officer o ON o.id = a.officer_id "
+    )
     params: dict = {}
     if scope_path:
         sql += "JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-    sql += ("WHERE a.start_date <= :cutoff "
-            "AND (a.end_date IS NULL OR a.end_date >= :active_from) "
-            "AND e.status = 'operating' AND e.active AND o.active ")
+    sql += (
+        "WHERE a.start_date <= :cutoff "
+        "AND (a.end_date IS NULL OR a.end_date >= :active_from) "
+        "AND e.status = 'operating' AND e.active AND o.active "
+    )
     if scope_path:
         sql += "AND j.path LIKE :scope ESCAPE '\\' "
         params["scope"] = path_like(scope_path)
@@ -58,27 +62,37 @@ def _periods(period: str | None) -> list[Period]:
     return [period_containing(today, f) for f in policy.frequencies_in_use()]
 
 
-def _generate_period(*, session: Session, period: Period, scope_path: str | None) -> tuple[int, int]:
+def _generate_period(
+    *, session: Session, period: Period, scope_path: str | None
+) -> tuple[int, int]:
     """Insert the period's missing routine tasks; returns (created, existing)."""
     # The anti-join skips existing tasks cheaply; ON CONFLICT covers concurrent runs.
     today = clock.today()
     where, params = owed_assignments_sql(scope_path=scope_path)
-    params |= {"cutoff": policy.first_visit_cutoff(period),
-               "active_from": max(period.start, today), "period": period.name,
-               "period_key": period.name,
-               "due": last_workday_of(period), "today": today}
+    params |= {
+        "cutoff": policy.first_visit_cutoff(period),
+        "active_from": max(period.start, today),
+        "period": period.name,
+        "period_key": period.name,
+        "due": last_workday_of(period),
+        "today": today,
+    }
     if policy.frequencies_in_use() != [period.frequency]:
         frequency, frequency_params = policy.frequency_sql(entity="e", officer="o")
         where += f"AND {frequency} = :frequency "
         params |= frequency_params | {"frequency": period.frequency}
-    inserted = session.execute(text(
-        "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-        "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
-        "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
-        f"o.jurisdiction_id, NULL, :today {where}"
-        "AND NOT EXISTS (SELECT 1 FROM inspection_task t WHERE t.assignment_id = a.id "
-        "AND t.period = :period_key AND t.source = 'routine') "
-        "ORDER BY a.id ON CONFLICT DO NOTHING"), params).rowcount
+    inserted = session.execute(
+        text(
+            "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
+            "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
+            "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
+            f"o.jurisdiction_id, NULL, :today {where}"
+            "AND NOT EXISTS (SELECT 1 FROM inspection_task t WHERE t.assignment_id = a.id "
+            "AND t.period = :period_key AND t.source = 'routine') "
+            "ORDER BY a.id ON CONFLICT DO NOTHING"
+        ),
+        params,
+    ).rowcount
     owed = session.execute(text(f"SELECT COUNT(*) {where}"), params).scalar_one()
     return inserted, max(owed - inserted, 0)
 
@@ -88,8 +102,10 @@ def cancel_lapsed_tasks(*, session: Session, scope_path: str | None = None) -> i
     params: dict = {"today": clock.today()}
     scope = ""
     if scope_path:
-        scope = ("JOIN entity se ON se.id = t.entity_id JOIN jurisdiction j "
-                 "ON j.id = se.jurisdiction_id AND j.path LIKE :scope ESCAPE '\\' ")
+        scope = (
+            "JOIN entity se ON se.id = t.entity_id JOIN jurisdiction j "
+            "ON j.id = se.jurisdiction_id AND j.path LIKE :scope ESCAPE '\\' "
+        )
         params["scope"] = path_like(scope_path)
     task = "t.status = 'open' AND t.source = 'routine'"
     lapsed = (
@@ -98,10 +114,15 @@ def cancel_lapsed_tasks(*, session: Session, scope_path: str | None = None) -> i
         f"UNION SELECT t.id FROM entity e JOIN inspection_task t ON t.entity_id = e.id {scope}"
         f"WHERE (e.status <> 'operating' OR NOT e.active) AND {task} "
         f"UNION SELECT t.id FROM officer o JOIN inspection_task t ON t.officer_id = o.id {scope}"
-        f"WHERE NOT o.active AND {task}")
-    return session.execute(text(
-        "UPDATE inspection_task SET status = 'cancelled', cancelled_on = :today "
-        f"WHERE status = 'open' AND id IN ({lapsed})"), params).rowcount
+        f"WHERE NOT o.active AND {task}"
+    )
+    return session.execute(
+        text(
+            "UPDATE inspection_task SET status = 'cancelled', cancelled_on = :today "
+            f"WHERE status = 'open' AND id IN ({lapsed})"
+        ),
+        params,
+    ).rowcount
 
 
 def _serialise_same_scope(*, session: Session, scope_path: str | None) -> None:
@@ -120,8 +141,9 @@ def _refresh_statistics(*, session: Session, created: int) -> None:
         session.execute(text("ANALYZE inspection_task"))
 
 
-def generate_routine_tasks(*, session: Session, period: str | None = None,
-                           scope_path: str | None = None) -> dict:
+def generate_routine_tasks(
+    *, session: Session, period: str | None = None, scope_path: str | None = None
+) -> dict:
     """Create the routine tasks owed; returns {"created", "existing", "cancelled", "periods"}."""
     periods = _periods(period)
     _serialise_same_scope(session=session, scope_path=scope_path)
@@ -131,10 +153,19 @@ def generate_routine_tasks(*, session: Session, period: str | None = None,
         new, old = _generate_period(session=session, period=one, scope_path=scope_path)
         created, existing = created + new, existing + old
     _refresh_statistics(session=session, created=created)
-    result = {"created": created, "existing": existing, "cancelled": cancelled,
-              "periods": [p.name for p in periods]}
-    audit.record_event(session=session, actor=ACTOR, action="tasks.generate",
-                       object_type="inspection_task", object_id=",".join(result["periods"]),
-                       after={**result, "scope": scope_path})
+    result = {
+        "created": created,
+        "existing": existing,
+        "cancelled": cancelled,
+        "periods": [p.name for p in periods],
+    }
+    audit.record_event(
+        session=session,
+        actor=ACTOR,
+        action="tasks.generate",
+        object_type="inspection_task",
+        object_id=",".join(result["periods"]),
+        after={**result, "scope": scope_path},
+    )
     session.flush()
     return result

@@ -32,8 +32,14 @@ def _status_condition(status: str):
     }[status]
 
 
-def _conditions(*, session: Session, officer: str | None, jurisdiction: str | None,
-                status: str | None, period: str | None) -> list:
+def _conditions(
+    *,
+    session: Session,
+    officer: str | None,
+    jurisdiction: str | None,
+    status: str | None,
+    period: str | None,
+) -> list:
     conditions = []
     if officer is not None:
         found = session.execute(select(Officer.id).where(Officer.code == officer.strip()))
@@ -58,38 +64,80 @@ def shown_status(*, status: str, due_date, today) -> str:
     return "overdue" if status == "open" and due_date < today else status
 
 
-def list_tasks(*, session: Session, officer: str | None = None, jurisdiction: str | None = None,
-               status: str | None = None, period: str | None = None,
-               limit: int | None = None) -> dict:
+def list_tasks(
+    *,
+    session: Session,
+    officer: str | None = None,
+    jurisdiction: str | None = None,
+    status: str | None = None,
+    period: str | None = None,
+    limit: int | None = None,
+) -> dict:
     """Tasks matching the filters, by due date: {"total": N, "tasks": [...]}."""
     # officer is a 干部编号, jurisdiction a 区划代码 (its whole subtree), status one of STATUSES,
     # period a period name; limit caps the listed tasks (total still counts them all).
-    conditions = _conditions(session=session, officer=officer, jurisdiction=jurisdiction,
-                             status=status, period=period)
+    conditions = _conditions(
+        session=session, officer=officer, jurisdiction=jurisdiction, status=status, period=period
+    )
     task = InspectionTask
-    base = (select(task.id).join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
-            .where(*conditions))
+    base = (
+        select(task.id)
+        .join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
+        .where(*conditions)
+    )
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
     query = (
-        select(task.id, Officer.code, Entity.credit_code, Entity.licence_no, Entity.name,
-               Jurisdiction.code, task.period, task.source, Campaign.name, task.due_date,
-               task.status, task.done_on)
+        select(
+            task.id,
+            Officer.code,
+            Entity.credit_code,
+            Entity.licence_no,
+            Entity.name,
+            Jurisdiction.code,
+            task.period,
+            task.source,
+            Campaign.name,
+            task.due_date,
+            task.status,
+            task.done_on,
+        )
         .join(Officer, Officer.id == task.officer_id)
         .join(Entity, Entity.id == task.entity_id)
         .join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(*conditions).order_by(task.due_date, task.id)
+        .where(*conditions)
+        .order_by(task.due_date, task.id)
     )
     if limit is not None:
         query = query.limit(limit)
     today = clock.today()
     tasks = [
-        {"id": tid, "officer_id": officer_code, "entity_key": credit or licence,
-         "entity_name": name, "jurisdiction_code": jcode, "period": period_name,
-         "source": source, "campaign": campaign, "due_date": due.isoformat(),
-         "status": shown_status(status=stored, due_date=due, today=today),
-         "done_on": done.isoformat() if done else None}
-        for (tid, officer_code, credit, licence, name, jcode, period_name, source, campaign,
-             due, stored, done) in session.execute(query)
+        {
+            "id": tid,
+            "officer_id": officer_code,
+            "entity_key": credit or licence,
+            "entity_name": name,
+            "jurisdiction_code": jcode,
+            "period": period_name,
+            "source": source,
+            "campaign": campaign,
+            "due_date": due.isoformat(),
+            "status": shown_status(status=stored, due_date=due, today=today),
+            "done_on": done.isoformat() if done else None,
+        }
+        for (
+            tid,
+            officer_code,
+            credit,
+            licence,
+            name,
+            jcode,
+            period_name,
+            source,
+            campaign,
+            due,
+            stored,
+            done,
+        ) in session.execute(query)
     ]
     return {"total": total, "tasks": tasks}

@@ -12,8 +12,11 @@ from services.core.periods import Period
 def frequency_for(*, tier: str, package_grade: str, category: str) -> str:
     """The visit frequency of an assignment: 业态 override > 主体等级 override > tier > default."""
     policy = load_policy().frequency
-    for overrides, key in ((policy.category, category), (policy.package_grade, package_grade),
-                           (policy.tier, tier)):
+    for overrides, key in (
+        (policy.category, category),
+        (policy.package_grade, package_grade),
+        (policy.tier, tier),
+    ):
         if key in overrides:
             return overrides[key]
     return policy.default
@@ -22,8 +25,12 @@ def frequency_for(*, tier: str, package_grade: str, category: str) -> str:
 def frequencies_in_use() -> list[str]:
     """Every frequency the policy can give an assignment, in a stable order."""
     policy = load_policy().frequency
-    used = {policy.default, *policy.tier.values(), *policy.package_grade.values(),
-            *policy.category.values()}
+    used = {
+        policy.default,
+        *policy.tier.values(),
+        *policy.package_grade.values(),
+        *policy.category.values(),
+    }
     order = ("monthly", "quarterly", "half-yearly", "yearly")
     return [f for f in order if f in used]
 
@@ -33,9 +40,11 @@ def frequency_sql(*, entity: str = "e", officer: str = "o") -> tuple[str, dict]:
     policy = load_policy().frequency
     params: dict = {"freq_default": policy.default}
     branches = []
-    for name, column, overrides in (("cat", f"{entity}.category", policy.category),
-                                    ("grade", f"{entity}.package_grade", policy.package_grade),
-                                    ("tier", f"{officer}.tier", policy.tier)):
+    for name, column, overrides in (
+        ("cat", f"{entity}.category", policy.category),
+        ("grade", f"{entity}.package_grade", policy.package_grade),
+        ("tier", f"{officer}.tier", policy.tier),
+    ):
         for i, (key, frequency) in enumerate(overrides.items()):
             params[f"{name}_k{i}"], params[f"{name}_f{i}"] = key, frequency
             branches.append(f"WHEN {column} = :{name}_k{i} THEN :{name}_f{i}")

@@ -1,2 +1,1 @@
-"""督导记录: recording a visit on a task, with its checklist answers, problems and photos.
-"""
+"""督导记录: recording a visit on a task, with its checklist answers, problems and photos."""

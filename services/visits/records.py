@@ -96,14 +96,23 @@ def _problems(raw: object) -> list[dict]:
 def parse_answers_document(*, document: object, entity: Entity) -> tuple[dict, list]:
     """Validate an answers document; returns (answers, problems) as they are stored."""
     if not isinstance(document, dict) or set(document) - {"answers", "problems"}:
-        raise BadInput("答题文件应为 {\"answers\": {...}, \"problems\": [...]}")
-    return (_answers(raw=document.get("answers", {}), entity=entity),
-            _problems(document.get("problems", [])))
+        raise BadInput('答题文件应为 {"answers": {...}, "problems": [...]}')
+    return (
+        _answers(raw=document.get("answers", {}), entity=entity),
+        _problems(document.get("problems", [])),
+    )
 
 
-def record_visit(*, session: Session, task_id: int, mode: str, visit_date: dt.date | None = None,
-                 document: dict | None = None, note: str | None = None,
-                 recorded_by: str = "cli") -> InspectionRecord:
+def record_visit(
+    *,
+    session: Session,
+    task_id: int,
+    mode: str,
+    visit_date: dt.date | None = None,
+    document: dict | None = None,
+    note: str | None = None,
+    recorded_by: str = "cli",
+) -> InspectionRecord:
     """Record the visit of an open task; the task becomes done on the visit date."""
     task = _open_task(session=session, task_id=task_id)
     entity = session.execute(select(Entity).where(Entity.id == task.entity_id)).scalar_one()
@@ -112,20 +121,36 @@ def record_visit(*, session: Session, task_id: int, mode: str, visit_date: dt.da
     answers, problems = parse_answers_document(document=document or {}, entity=entity)
     if note is not None and len(note) > 2000:
         raise BadInput("备注不能超过 2000 字")
-    record = InspectionRecord(task_id=task.id, officer_id=task.officer_id,
-                              entity_id=task.entity_id, visit_date=day, mode=mode,
-                              answers=answers, problems=problems, note=note or None,
-                              recorded_by=recorded_by)
+    record = InspectionRecord(
+        task_id=task.id,
+        officer_id=task.officer_id,
+        entity_id=task.entity_id,
+        visit_date=day,
+        mode=mode,
+        answers=answers,
+        problems=problems,
+        note=note or None,
+        recorded_by=recorded_by,
+    )
     session.add(record)
     task.status, task.done_on = TaskStatus.DONE, day
     session.flush()
-    audit.record_event(session=session, actor=recorded_by, action="task.record",
-                       object_type="inspection_task", object_id=task.id,
-                       before={"status": "open"},
-                       after={"status": "done", "done_on": day.isoformat(),
-                              "record_id": record.id, "mode": mode,
-                              "failed_items": failed_items(record),
-                              "problems": len(problems)})
+    audit.record_event(
+        session=session,
+        actor=recorded_by,
+        action="task.record",
+        object_type="inspection_task",
+        object_id=task.id,
+        before={"status": "open"},
+        after={
+            "status": "done",
+            "done_on": day.isoformat(),
+            "record_id": record.id,
+            "mode": mode,
+            "failed_items": failed_items(record),
+            "problems": len(problems),
+        },
+    )
     session.flush()
     # Every 否 answer and every listed problem opens a hazard (DESIGN rule 6).
     open_hazards_for_record(session=session, record=record, task=task)

@@ -12,8 +12,15 @@ from tests.test_web_support import TODAY, build_world
 from tests.waiting import free_port
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
@@ -57,8 +64,12 @@ def served(tmp_path, sqlite_template):
     url = f"sqlite:///{path}"
     world = build_world(url, tmp_path / "data")
     port = free_port()
-    settings_module.configure(database_url=url, today=TODAY, data_dir=tmp_path / "data",
-                              base_url=f"http://127.0.0.1:{port}")
+    settings_module.configure(
+        database_url=url,
+        today=TODAY,
+        data_dir=tmp_path / "data",
+        base_url=f"http://127.0.0.1:{port}",
+    )
     app = ServedApp(create_app(database_url=url), port).start()
     yield world, app
     app.stop()

@@ -33,10 +33,14 @@ def digest_link(world, task_id: int) -> str:
 
     with Session(get_engine(world.url)) as session:
         officer_digests, _ = build_digests(session=session, today=TODAY)
-    digest = with_one_tap_links(next(d for d in officer_digests
-                                     if d.code == world.accounts["officer_a"]))
-    return next(ln.link for ln in digest.due_soon.lines + digest.overdue.lines
-                if ln.kind == "task" and ln.link.split("?")[0].endswith(f"/tasks/{task_id}"))
+    digest = with_one_tap_links(
+        next(d for d in officer_digests if d.code == world.accounts["officer_a"])
+    )
+    return next(
+        ln.link
+        for ln in digest.due_soon.lines + digest.overdue.lines
+        if ln.kind == "task" and ln.link.split("?")[0].endswith(f"/tasks/{task_id}")
+    )
 
 
 def sign_in(page, base: str, account: str) -> None:
@@ -84,8 +88,9 @@ def test_officer_visit_to_supervisor_closure(served, browser, shots, tmp_path):
     assert "发现 1 个隐患" in officer.content()
     assert officer.locator(".photos img").count() == 1
     shots(officer, "03-visit-recorded")
-    hazard_id = int(re.search(r"/hazards/(\d+)", officer.locator(".cards a").first
-                              .get_attribute("href"))[1])
+    hazard_id = int(
+        re.search(r"/hazards/(\d+)", officer.locator(".cards a").first.get_attribute("href"))[1]
+    )
     assert hazard_state(world.url, hazard_id) == "pending"
 
     sign_in(officer, app.base, world.accounts["officer_a"])
@@ -127,10 +132,25 @@ def test_officer_visit_to_supervisor_closure(served, browser, shots, tmp_path):
     assert "已销号" in officer.content()
     shots(officer, "10-officer-sees-closed")
     with Session(get_engine(world.url)) as session:
-        moves = session.execute(select(AuditEvent.after).where(
-            AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id),
-            AuditEvent.action == "hazard.move").order_by(AuditEvent.id)).scalars().all()
-    assert [m["status"] for m in moves] == ["rectifying", "awaiting_verification", "rectifying",
-                                           "awaiting_verification", "closed"]
+        moves = (
+            session.execute(
+                select(AuditEvent.after)
+                .where(
+                    AuditEvent.object_type == "hazard",
+                    AuditEvent.object_id == str(hazard_id),
+                    AuditEvent.action == "hazard.move",
+                )
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert [m["status"] for m in moves] == [
+        "rectifying",
+        "awaiting_verification",
+        "rectifying",
+        "awaiting_verification",
+        "closed",
+    ]
     phone.close()
     desk.close()

@@ -1,2 +1,1 @@
-"""季度汇报: the standing-committee briefing — figures, generated wording, sections, mailing.
-"""
+"""季度汇报: the standing-committee briefing — figures, generated wording, sections, mailing."""

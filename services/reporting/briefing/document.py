@@ -32,13 +32,16 @@ ACTOR = "system"
 
 def context(*, session: Session, quarter: Period, jurisdiction: str | None = None) -> dict:
     """Everything the sections are written from: this and last quarter's figures and ranks."""
-    figures = stats.briefing_figures(session=session, quarter=quarter,
-                                     jurisdiction_code=jurisdiction)
+    figures = stats.briefing_figures(
+        session=session, quarter=quarter, jurisdiction_code=jurisdiction
+    )
     cur, prev = figures["cur"], figures["prev"]
     return {
-        **figures, "policy": load_policy(),
+        **figures,
+        "policy": load_policy(),
         "scope_word": tx.SCOPE_WORDS.get(cur["jurisdiction"]["level"], "全辖区"),
-        "rank": ranking.rank_figures(figures=cur), "rank_prev": ranking.rank_figures(figures=prev),
+        "rank": ranking.rank_figures(figures=cur),
+        "rank_prev": ranking.rank_figures(figures=prev),
     }
 
 
@@ -51,26 +54,37 @@ def document(c: dict) -> dict:
     return {
         "title": f"关于{label}{place}食品安全包保工作情况的汇报",
         "issuer": c["policy"].briefing.issuer.format(county=place),
-        "date": tx.cn_date(clock.today()), "quarter": cur["quarter"], "quarter_label": label,
+        "date": tx.cn_date(clock.today()),
+        "quarter": cur["quarter"],
+        "quarter_label": label,
         "salutation": "县委常委会：" if cur["jurisdiction"]["level"] == "county" else "",
         "lead": f"现将{label}{c['scope_word']}食品安全包保工作情况汇报如下：",
-        "sections": [{"boilerplate": False, **section} for section in (
-            briefing_sections.overview(c), briefing_sections.supervision(c),
-            briefing_sections.hazards(c), briefing_sections.lists(c),
-            briefing_sections.ranking(c), briefing_problems.problems(c),
-            briefing_sections.next_quarter(c))],
+        "sections": [
+            {"boilerplate": False, **section}
+            for section in (
+                briefing_sections.overview(c),
+                briefing_sections.supervision(c),
+                briefing_sections.hazards(c),
+                briefing_sections.lists(c),
+                briefing_sections.ranking(c),
+                briefing_problems.problems(c),
+                briefing_sections.next_quarter(c),
+            )
+        ],
         "next_label": tx.quarter_label(c["next"]["quarter"]),
         "red_names": "、".join(names[x] for x in rank["red"]),
         "black_names": "、".join(names[x] for x in rank["black"]),
         "charts": {
-            "completion": {"labels": [t["name"] for t in cur["townships"]],
-                           "values": [completion[t["code"]]["completion_rate"]
-                                      for t in cur["townships"]],
-                           "target": c["policy"].briefing.completion_target},
-            "trend": {"labels": [tx.quarter_label(t["quarter"]).replace("第", "")
-                                 for t in c["trend"]],
-                      "found": [t["found"] for t in c["trend"]],
-                      "closed": [t["closed"] for t in c["trend"]]},
+            "completion": {
+                "labels": [t["name"] for t in cur["townships"]],
+                "values": [completion[t["code"]]["completion_rate"] for t in cur["townships"]],
+                "target": c["policy"].briefing.completion_target,
+            },
+            "trend": {
+                "labels": [tx.quarter_label(t["quarter"]).replace("第", "") for t in c["trend"]],
+                "found": [t["found"] for t in c["trend"]],
+                "closed": [t["closed"] for t in c["trend"]],
+            },
         },
     }
 
@@ -83,9 +97,16 @@ def _formats(formats: list[str] | None) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def produce(*, session: Session, quarter: str, jurisdiction: str | None = None,
-            formats: list[str] | None = None, out_dir: Path | None = None,
-            send: bool = False, actor: str = ACTOR) -> dict:
+def produce(
+    *,
+    session: Session,
+    quarter: str,
+    jurisdiction: str | None = None,
+    formats: list[str] | None = None,
+    out_dir: Path | None = None,
+    send: bool = False,
+    actor: str = ACTOR,
+) -> dict:
     """Write the briefing files, record a Briefing row (files, sha256, figures) and, with send,
     queue it to briefing.recipients through the outbox."""
     from reports.files import write_files
@@ -94,35 +115,74 @@ def produce(*, session: Session, quarter: str, jurisdiction: str | None = None,
     c = context(session=session, quarter=period, jurisdiction=jurisdiction)
     doc, root = document(c), c["cur"]["jurisdiction"]
     moment = clock.now()
-    folder = Path(out_dir) if out_dir else (Path(get_settings().data_dir) / "briefings"
-                                            / period.name / root["code"]
-                                            / moment.strftime("%Y%m%d-%H%M%S"))
+    folder = (
+        Path(out_dir)
+        if out_dir
+        else (
+            Path(get_settings().data_dir)
+            / "briefings"
+            / period.name
+            / root["code"]
+            / moment.strftime("%Y%m%d-%H%M%S")
+        )
+    )
     stem = f"{root['name']}{doc['quarter_label']}食品安全包保工作情况汇报"
     files = write_files(doc, formats=formats, folder=folder, stem=stem)
-    row = Briefing(quarter=period.name, jurisdiction_id=resolve_scope(
-        session=session, code=root["code"]).id, files=files, created_at=moment,
-        figures={"current": c["cur"], "previous": c["prev"], "ranking": c["rank"],
-                 "trend": c["trend"], "next_quarter": c["next"]})
+    row = Briefing(
+        quarter=period.name,
+        jurisdiction_id=resolve_scope(session=session, code=root["code"]).id,
+        files=files,
+        created_at=moment,
+        figures={
+            "current": c["cur"],
+            "previous": c["prev"],
+            "ranking": c["rank"],
+            "trend": c["trend"],
+            "next_quarter": c["next"],
+        },
+    )
     session.add(row)
     session.flush()
-    audit.record_event(session=session, actor=actor, action="briefing.produce",
-                       object_type="briefing", object_id=row.id,
-                       after={"quarter": period.name, "jurisdiction": root["code"],
-                              "files": [{k: f[k] for k in ("format", "sha256")} for f in files]})
+    audit.record_event(
+        session=session,
+        actor=actor,
+        action="briefing.produce",
+        object_type="briefing",
+        object_id=row.id,
+        after={
+            "quarter": period.name,
+            "jurisdiction": root["code"],
+            "files": [{k: f[k] for k in ("format", "sha256")} for f in files],
+        },
+    )
     sent = mail(session=session, briefing=row, doc=doc, c=c) if send else None
-    return {"id": row.id, "quarter": period.name, "jurisdiction": root, "title": doc["title"],
-            "files": files, "mail": sent, "headline": headline(c)}
+    return {
+        "id": row.id,
+        "quarter": period.name,
+        "jurisdiction": root,
+        "title": doc["title"],
+        "files": files,
+        "mail": sent,
+        "headline": headline(c),
+    }
 
 
 def headline(c: dict) -> dict:
     """The key figures of a briefing (for the CLI and the mail)."""
     tasks, hazards = c["cur"]["tasks"]["all"], c["cur"]["hazards"]["totals"]
-    return {"entities": c["cur"]["coverage"]["entities"],
-            "unassigned": c["cur"]["coverage"]["unassigned"], "tasks_due": tasks["due"],
-            "tasks_done": tasks["done"], "completion_rate": tasks["completion_rate"],
-            "on_time_rate": tasks["on_time_rate"], "hazards_found": hazards["found"],
-            "hazards_closed": hazards["closed"], "closure_rate": hazards["closure_rate"],
-            "red": c["rank"]["red"], "black": c["rank"]["black"]}
+    return {
+        "entities": c["cur"]["coverage"]["entities"],
+        "unassigned": c["cur"]["coverage"]["unassigned"],
+        "tasks_due": tasks["due"],
+        "tasks_done": tasks["done"],
+        "completion_rate": tasks["completion_rate"],
+        "on_time_rate": tasks["on_time_rate"],
+        "hazards_found": hazards["found"],
+        "hazards_closed": hazards["closed"],
+        "closure_rate": hazards["closure_rate"],
+        "red": c["rank"]["red"],
+        "black": c["rank"]["black"],
+    }
 
 
 def mail(*, session: Session, briefing: Briefing, doc: dict, c: dict) -> dict:
@@ -130,17 +190,20 @@ def mail(*, session: Session, briefing: Briefing, doc: dict, c: dict) -> dict:
     from services.reporting.briefing import mail as briefing_mail
 
     h = headline(c)
-    text = (f"{doc['quarter_label']}督导完成率{tx.pct(h['completion_rate'])}、按时完成率"
-            f"{tx.pct(h['on_time_rate'])}，问题隐患销号率{tx.pct(h['closure_rate'])}。"
-            f"红榜：{doc['red_names'] or '无'}；黑榜：{doc['black_names'] or '无'}。")
+    text = (
+        f"{doc['quarter_label']}督导完成率{tx.pct(h['completion_rate'])}、按时完成率"
+        f"{tx.pct(h['on_time_rate'])}，问题隐患销号率{tx.pct(h['closure_rate'])}。"
+        f"红榜：{doc['red_names'] or '无'}；黑榜：{doc['black_names'] or '无'}。"
+    )
     return briefing_mail.queue(session=session, briefing=briefing, doc=doc, headline=text)
 
 
 def report_day(quarter: Period) -> dt.date:
     """The day a quarter's briefing is due: the Nth working day of the next quarter."""
     start = quarter.end + dt.timedelta(days=1)
-    return calendar.add_workdays(start - dt.timedelta(days=1),
-                                 load_policy().briefing.report_workday)
+    return calendar.add_workdays(
+        start - dt.timedelta(days=1), load_policy().briefing.report_workday
+    )
 
 
 def due_quarter(*, session: Session, jurisdiction: str | None = None) -> str | None:
@@ -151,9 +214,15 @@ def due_quarter(*, session: Session, jurisdiction: str | None = None) -> str | N
         return None
     root = resolve_scope(session=session, code=jurisdiction)
     since = dt.datetime.combine(day, dt.time.min, tzinfo=clock.tz())
-    done = session.execute(select(Briefing.id).where(
-        Briefing.quarter == last.name, Briefing.jurisdiction_id == root.id,
-        Briefing.created_at >= since).limit(1)).first()
+    done = session.execute(
+        select(Briefing.id)
+        .where(
+            Briefing.quarter == last.name,
+            Briefing.jurisdiction_id == root.id,
+            Briefing.created_at >= since,
+        )
+        .limit(1)
+    ).first()
     return None if done else last.name
 
 
@@ -164,5 +233,4 @@ def has_recipients() -> bool:
 
 def county_codes(*, session: Session) -> list[str]:
     """The code of every county (one briefing each)."""
-    return [path.strip("/").split("/")[-1]
-            for path in jurisdictions.county_paths(session=session)]
+    return [path.strip("/").split("/")[-1] for path in jurisdictions.county_paths(session=session)]

@@ -31,16 +31,25 @@ def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> 
     from reports.render_html import environment
     from services.reminders import outbox
 
-    files = [{**f, "name": Path(f["path"]).name, "attached": f["format"] in ATTACHED}
-             for f in briefing.files]
+    files = [
+        {**f, "name": Path(f["path"]).name, "attached": f["format"] in ATTACHED}
+        for f in briefing.files
+    ]
     values = {"doc": doc, "files": files, "headline": headline}
     text = environment().get_template("briefing_mail.txt").render(**values)
     html = environment().get_template("briefing_mail.html").render(**values)
-    messages = [outbox.Outgoing(
-        channel="email", recipient=f"email:{parseaddr(r)[1]}", address=r,
-        subject=f"【季度汇报】{doc['title']}", body_text=text, body_html=html,
-        dedupe_key=f"briefing:{briefing.id}:{parseaddr(r)[1]}",
-        attachments=[f["path"] for f in files if f["attached"]] or None)
-        for r in load_policy().briefing.recipients]
+    messages = [
+        outbox.Outgoing(
+            channel="email",
+            recipient=f"email:{parseaddr(r)[1]}",
+            address=r,
+            subject=f"【季度汇报】{doc['title']}",
+            body_text=text,
+            body_html=html,
+            dedupe_key=f"briefing:{briefing.id}:{parseaddr(r)[1]}",
+            attachments=[f["path"] for f in files if f["attached"]] or None,
+        )
+        for r in load_policy().briefing.recipients
+    ]
     queued = outbox.enqueue(session=session, messages=messages)
     return {"queued": queued, **outbox.deliver(session=session)}
