@@ -24,14 +24,24 @@ class ConfigError(Exception):
 
 
 class ChecklistItem(Strict):
+    """One [[items]] table of config/checklist.toml: an item asked at every visit it applies to."""
+
     id: str = Field(pattern=r"^[a-z0-9_]+$")
+    """Stable key of the item in answers files and records (lower-case letters, digits, "_");
+    never rename one that has been answered."""
     text: str = Field(min_length=1)
+    """The question as the officer reads it (Chinese)."""
     hazard_level: Level = "general"
+    """Level of the hazard a 否 answer opens (major 重大, serious 较大, general 一般)."""
     categories: list[str] = []
+    """The 业态 the item applies to; empty: every 业态."""
 
 
 class Checklist(Strict):
+    """config/checklist.toml: the items a package officer checks at a visit."""
+
     items: list[ChecklistItem] = Field(min_length=1)
+    """The items, in the order the visit form shows them; ids are unique."""
 
     @field_validator("items")
     @classmethod
@@ -43,14 +53,25 @@ class Checklist(Strict):
 
 
 class ScheduledJob(Strict):
+    """One [[jobs]] table of config/schedules.toml: a flow and when it runs."""
+
     name: str = Field(pattern=r"^[a-z0-9-]+$")
+    """Unique name (lower-case letters, digits, "-"); also the Prefect deployment's name."""
     flow: str = Field(pattern=r"^[a-z0-9_]+_flow$")
+    """The flow: flows/<flow>.py defines a @flow function of the same name."""
     cron: str
-    timezone: str | None = None  # None: the settings' time zone (Asia/Shanghai)
+    """Five cron fields: minute hour day-of-month month day-of-week."""
+    timezone: str | None = None
+    """Time zone of the cron; unset: the settings' time zone (BAOBAO_TIMEZONE)."""
     parameters: dict[str, Any] = Field(default_factory=dict)
-    catch_up: bool = True  # on start, run once if a fire time passed while the scheduler was down
+    """Keyword arguments passed to the flow, e.g. { period = "2026Q4" }."""
+    catch_up: bool = True
+    """When the embedded scheduler starts and a fire time passed since the job's last successful
+    run (or it never ran), run it once at once."""
     misfire_grace_seconds: int = Field(default=3600, ge=1, le=7 * 86400)
+    """A run that starts later than this after its fire time is skipped (and recorded)."""
     description: str = ""
+    """One Chinese line shown by `baobao scheduler --list`."""
 
     @field_validator("cron")
     @classmethod
@@ -77,7 +98,10 @@ class ScheduledJob(Strict):
 
 
 class Schedules(Strict):
+    """config/schedules.toml: the one list of scheduled jobs, read by both runners."""
+
     jobs: list[ScheduledJob] = []
+    """The jobs; names are unique."""
 
     @field_validator("jobs")
     @classmethod

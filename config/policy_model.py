@@ -14,10 +14,17 @@ Level = Literal["major", "serious", "general"]
 
 
 class FrequencyPolicy(Strict):
+    """[frequency]: how often each assignment owes a routine visit (督导频次)."""
+
     default: Frequency = "quarterly"
+    """The frequency of an assignment no override below matches."""
     tier: dict[Tier, Frequency] = Field(default_factory=dict)
+    """Frequency by the officer's tier (city, county, township, village); overrides default."""
     package_grade: dict[Grade, Frequency] = Field(default_factory=dict)
+    """Frequency by the entity's 主体等级 (A–D); overrides tier."""
     category: dict[str, Frequency] = Field(default_factory=dict)
+    """Frequency by the entity's 业态 (e.g. "学校幼儿园食堂" = "monthly"); overrides every other
+    key. Keys must be 业态 names the roster knows."""
 
     @field_validator("category")
     @classmethod
@@ -31,18 +38,29 @@ class FrequencyPolicy(Strict):
 
 
 class VisitPolicy(Strict):
+    """[visits]: how a visit may be made and when a new assignment owes its first one."""
+
     onsite_risk_grades: list[Grade] = ["C", "D"]
+    """风险等级 whose entities may only be visited on site (现场); 线上 and 集中 are refused."""
     first_visit_min_workdays: int = Field(default=10, ge=0, le=250)
+    """An assignment starting with fewer working days than this left in a period owes its first
+    visit in the next period; 0: every assignment owes the period it starts in."""
 
 
 class HazardPolicy(Strict):
+    """[hazards]: rectification deadlines, default governance duty, evidence files."""
+
     deadline_workdays: dict[Level, int] = {"major": 5, "serious": 10, "general": 15}
-    # Defaults of the governance duty; placeholders {township} {county} {jurisdiction}
-    # {officer} {entity}. An empty result leaves the field blank.
+    """整改时限: working days after discovery, by level (major 重大, serious 较大, general 一般)."""
     responsible_unit: str = "{township}市场监管所"
+    """Default 责任单位 of a new hazard. Placeholders: {township} {county} {jurisdiction}
+    {officer} {entity}; a pattern whose placeholders are all empty leaves the field blank."""
     responsible_person: str = "{officer}"
+    """Default 责任人 of a new hazard (same placeholders as responsible_unit)."""
     measure: str = "督促主体限期整改，整改完成后提交整改材料申请验收"
+    """Default 整改措施 of a new hazard (same placeholders as responsible_unit)."""
     evidence_max_mb: int = Field(default=20, ge=1, le=200)
+    """Largest evidence or photo file accepted, in MB."""
     evidence_types: list[str] = [
         "jpg",
         "png",
@@ -57,7 +75,11 @@ class HazardPolicy(Strict):
         "xls",
         "xlsx",
     ]
+    """File types accepted as evidence, checked by content, not by name. Known: jpg jpx png gif
+    webp bmp tif heic avif pdf doc docx xls xlsx ppt pptx odt ods odp."""
     repeat_lookback_quarters: int = Field(default=4, ge=2, le=12)
+    """Quarters (the current one included) the repeat-offender rule looks at: an entity with
+    hazards found in the quarter and in an earlier one of them is a repeat offender (屡查屡犯)."""
 
     @field_validator("evidence_types")
     @classmethod
@@ -105,51 +127,96 @@ class HazardPolicy(Strict):
 
 
 class ReminderPolicy(Strict):
+    """[reminders]: who is reminded of what and when, and how the outbox delivers."""
+
     due_soon_workdays: int = Field(default=5, ge=0, le=60)
+    """An open task or hazard due within this many working days (today not counted) is listed
+    as due soon in its officer's daily digest."""
     escalate_after_workdays: int = Field(default=5, ge=1, le=250)
+    """Working days overdue from which an item also goes to the next office up, marked 升级;
+    the 红黑榜 penalty and the briefing count items overdue this long."""
     office_roles: list[Literal["supervisor", "admin"]] = Field(
         default=["supervisor", "admin"], min_length=1
     )
+    """Roles of 食安办 users who receive their office's overdue digest (督办 supervisor, 管理员
+    admin); a jurisdiction with no such user passes its items to the office above."""
     summary_level: Literal["city", "county", "township"] = "county"
-    summary_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday
+    """Jurisdiction level whose offices get the weekly summary by township; the global group
+    robots (BAOBAO_WECOM_WEBHOOK …) belong to this office."""
+    summary_weekday: int = Field(default=0, ge=0, le=6)
+    """Weekday of the weekly summary (0 = Monday … 6 = Sunday); sent on the first working day
+    on or after it."""
     max_items_listed: int = Field(default=100, ge=1, le=5000)
+    """Items listed in each part of one message; the rest are only counted."""
     max_attempts: int = Field(default=5, ge=1, le=50)
+    """Delivery attempts of one message before it is kept as failed."""
     retry_backoff_minutes: list[int] = Field(default=[1, 5, 15, 60], min_length=1)
+    """Minutes to wait before the 2nd, 3rd, … attempt; the last value repeats."""
     claim_timeout_minutes: int = Field(default=15, ge=1, le=1440)
+    """A message claimed for delivery and not marked within this time belongs to a run that
+    died: it is marked failed [状态不明] and resent only by `outbox retry ID`."""
     send_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    """Timeout of one connection to the mail server or a group robot, in seconds."""
 
 
 class RosterPolicy(Strict):
+    """[roster]: the roster workbook: 未包保 grace and the limits of an uploaded file."""
+
     unassigned_grace_workdays: int = Field(default=7, ge=0, le=250)
-    # Untrusted roster workbooks above either limit are refused (CSV folders have no limit).
+    """Working days an office has to assign an officer to an entity without one (未包保); the
+    briefing states it."""
     max_file_mb: int = Field(default=50, ge=1, le=1024)
+    """Largest roster workbook (.xlsx) accepted, in MB; a folder of CSV files has no limit."""
     max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
+    """Most cells a roster workbook may hold over all its sheets (a guard against zip bombs)."""
 
 
 class CalendarPolicy(Strict):
+    """[calendar]: local changes to the official working-day calendar."""
+
     extra_holidays: list[dt.date] = []
+    """Local days off added to the official calendar, e.g. ["2026-11-02"]."""
     extra_workdays: list[dt.date] = []
+    """Local working days added to the official calendar; they win over extra_holidays."""
 
 
 class RankingPolicy(Strict):
-    # score = 100 × (on_time_weight × 按时完成率 + closure_weight × 隐患销号率)
-    #         − overdue_penalty × items overdue ≥ reminders.escalate_after_workdays
+    """[ranking]: the quarterly 红黑榜 of townships. score = 100 × (on_time_weight × 按时完成率
+    + closure_weight × 隐患销号率) − overdue_penalty × items overdue ≥ escalate_after_workdays."""
+
     on_time_weight: float = Field(default=0.6, ge=0, le=1)
+    """Weight of the on-time completion rate (按时完成率) in the score."""
     closure_weight: float = Field(default=0.4, ge=0, le=1)
+    """Weight of the hazard closure rate (隐患销号率) in the score."""
     overdue_penalty: float = Field(default=0.5, ge=0, le=100)
+    """Points taken off for each task or hazard overdue by at least [reminders]
+    escalate_after_workdays working days on the day the quarter's figures describe."""
     red_size: int = Field(default=3, ge=0, le=50)
+    """Townships on the red list (红榜): the best N."""
     black_size: int = Field(default=3, ge=0, le=50)
+    """Townships on the black list (黑榜): the worst N, never one already on the red list."""
 
 
 class BriefingPolicy(Strict):
+    """[briefing]: the quarterly standing-committee briefing (县委常委会季度汇报)."""
+
     completion_target: float = Field(default=0.95, ge=0, le=1)
+    """Target completion rate (督导完成率); a lower rate is written under 存在的问题."""
     on_time_target: float = Field(default=0.90, ge=0, le=1)
+    """Target on-time completion rate (按时完成率)."""
     closure_target: float = Field(default=0.90, ge=0, le=1)
+    """Target hazard closure rate (隐患销号率)."""
     report_workday: int = Field(default=5, ge=1, le=40)
+    """The briefing of a quarter is produced on this working day of the next quarter."""
     issuer: str = "{county}食品安全委员会办公室"
+    """The issuing office (落款); {county} is the county's name."""
     recipients: list[str] = []
+    """Mail addresses the briefing is sent to, e.g. ["县委办 <xwb@example.cn>"]; empty: the
+    briefing is only archived."""
     formats: list[Literal["docx", "pdf", "html"]] = ["docx", "pdf", "html"]
+    """Formats written when a command or the schedule names none."""
     max_listed: int = Field(default=20, ge=1, le=1000)
+    """Rows listed in the text for lists such as open major hazards; the rest are counted."""
 
     @field_validator("recipients")
     @classmethod
@@ -164,16 +231,28 @@ class BriefingPolicy(Strict):
 
 
 class WebPolicy(Strict):
+    """[web]: the web application and its API: sessions, links, tokens, sign-in."""
+
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    """Hours a sign-in lasts."""
     link_valid_days: int = Field(default=7, ge=1, le=90)
+    """Days a one-tap link in a reminder opens its task or hazard without signing in."""
     invite_valid_hours: int = Field(default=72, ge=1, le=24 * 30)
+    """Hours a set-password invitation link is valid (it works once)."""
     api_token_days: int = Field(default=90, ge=1, le=3650)
+    """Days an API token (POST /api/token) is valid; a password change voids it sooner."""
     login_max_failures: int = Field(default=5, ge=1, le=100)
+    """Failed sign-ins of one account before it is locked for a while (four times as many
+    from one address)."""
     login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    """Minutes a locked account or address waits."""
     min_password_length: int = Field(default=8, ge=6, le=128)
+    """Shortest password accepted."""
 
 
 class Policy(Strict):
+    """config/policy.toml: every number the rules use, one section per area."""
+
     frequency: FrequencyPolicy = FrequencyPolicy()
     visits: VisitPolicy = VisitPolicy()
     hazards: HazardPolicy = HazardPolicy()

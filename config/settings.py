@@ -22,48 +22,78 @@ ROOT = Path(__file__).resolve().parent.parent
 class Robots(BaseModel):
     """One jurisdiction's group robots (baobao.toml [robots."<code>"])."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     wecom: str | None = None
+    """Webhook URL of the jurisdiction office's WeCom (企业微信) group robot."""
     dingtalk: str | None = None
+    """Webhook URL of its DingTalk (钉钉) group robot."""
     dingtalk_secret: str | None = None
+    """The DingTalk robot's signing secret (SEC…), for its signed mode."""
 
 
 class Settings(BaseSettings):
+    """The installation's settings: BAOBAO_<NAME> environment variables, else the same keys
+    (lower case) in baobao.toml in the working directory, else the defaults."""
+
     model_config = SettingsConfigDict(
-        env_prefix="BAOBAO_", toml_file="baobao.toml", extra="ignore", validate_default=True
+        env_prefix="BAOBAO_",
+        toml_file="baobao.toml",
+        extra="ignore",
+        validate_default=True,
+        use_attribute_docstrings=True,
     )
 
     database_url: str = "sqlite:///baobao.db"
-    today: dt.date | None = None  # the clock override (--today)
+    """The database: sqlite:///FILE (one county) or postgresql://USER@HOST/NAME (psycopg 3).
+    The --db option overrides it for one command."""
+    today: dt.date | None = None
+    """Sets the clock every date rule reads (YYYY-MM-DD); unset: today in the time zone. The
+    --today option overrides it for one command."""
     timezone: str = "Asia/Shanghai"
+    """Time zone of the office: what "today" is, cron times, times shown on pages and in mail."""
     data_dir: Path = Path("data")
+    """Folder of the files the application writes: evidence and photos, briefings, reviews,
+    uploads, logs, the generated secret key, Prefect's files. Back it up with the database."""
     config_dir: Path = ROOT / "config"
+    """Folder holding policy.toml, checklist.toml and schedules.toml (point it at your own
+    copies)."""
     base_url: str = "http://127.0.0.1:8000"
-    # Signing key of sessions, links, invitations and API tokens; set the same value on every
-    # machine serving one database. None: a random key kept in DATA_DIR/secret_key.
+    """The address people open in their browser; links in mail and robot messages start with
+    it. An https:// address also marks session cookies Secure."""
     secret_key: str | None = Field(default=None, min_length=32)
+    """Signing key of sessions, one-tap links, invitations and API tokens (at least 32
+    characters); give every machine serving one database the same value. Unset: a random key
+    kept in DATA_DIR/secret_key, which serves one machine. Changing it signs everyone out."""
 
     smtp_host: str | None = None
+    """Mail server; unset: mail is off and no message is queued for mail."""
     smtp_port: int = 25
+    """Mail server port."""
     smtp_user: str | None = None
+    """Mail login; unset: no login."""
     smtp_password: str | None = None
+    """Mail password (never logged or stored in the database)."""
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    """Connection security: none, starttls or ssl (implicit TLS, usually port 465)."""
     smtp_sender: str = "baobao@localhost"
+    """The From address of every mail."""
 
     wecom_webhook: str | None = None
+    """WeCom group robot of the summary-level office (the county) when [robots] names none."""
     dingtalk_webhook: str | None = None
+    """DingTalk group robot of the summary-level office when [robots] names none."""
     dingtalk_secret: str | None = None
-    # Per-jurisdiction robots by jurisdiction code; the three above are the fallback for the
-    # summary-level office. Env form: BAOBAO_ROBOTS='{"511000100000": {"wecom": "…"}}'.
+    """Signing secret of that DingTalk robot."""
     robots: dict[str, Robots] = {}
-    # Per-jurisdiction robots by jurisdiction code; the three above are the fallback for the
-    # summary-level office. Env form: BAOBAO_ROBOTS='{"511000100000": {"wecom": "…"}}'.
-    robots: dict[str, Robots] = {}
+    """Group robots by jurisdiction code: each office's digest goes to its own jurisdiction's
+    robots. In baobao.toml a [robots."<code>"] table each; as an environment variable JSON, e.g.
+    BAOBAO_ROBOTS='{"511000100000": {"wecom": "…"}}'."""
 
-    # Test-suite settings: the PostgreSQL server used by the database fixture.
     test_pg_url: str = "postgresql+psycopg://127.0.0.1:5432/test"
+    """Tests and benchmarks only: the PostgreSQL database they create their schemas in."""
     require_pg: bool = False
+    """Tests only: fail, instead of skip, the PostgreSQL cases when that server is down."""
 
     @classmethod
     def settings_customise_sources(
