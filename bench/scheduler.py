@@ -1,4 +1,5 @@
-"""Start-up cost of the scheduled flows without a Prefect server (README "Scheduler").
+"""Start-up cost of the scheduled flows without a Prefect server (docs/operations.md,
+"Scheduled jobs").
 
 Measures, each in a fresh process on the demo county (SQLite), Prefect's files in a new data
 directory (cold) and then in the same one again (warm):

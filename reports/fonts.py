@@ -1,5 +1,5 @@
 """The CJK font for PDFs and charts: a light one (WenQuanYi Micro Hei, ~0.7 s per PDF in
-WeasyPrint) — Noto CJK works too but costs ~5 s per PDF in font subsetting (DESIGN §8).
+WeasyPrint) — Noto CJK works too but was measured at ~5 s per PDF in font subsetting.
 scripts/system-deps.sh installs fonts-wqy-microhei on Debian.
 """
 

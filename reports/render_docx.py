@@ -1,7 +1,7 @@
 """The briefing as an editable DOCX: docxtpl fills reports/templates/briefing.docx (built by
 reports/build_docx_template.py): paragraphs by {%p %} loops, tables of any shape by {%tr %} /
 {%tc %} loops, charts as inline images. Rendered with autoescape=True: without it a value
-containing & or < silently truncates the document (DESIGN §8).
+containing & or < silently truncates the document.
 """
 
 import io

@@ -1,6 +1,7 @@
 """`./baobao deploy` against a real `prefect server start` on loopback, and the scale-out set-up
-of README's "Scale-out": a process work pool, two workers, a deployment run to completion that
-generates tasks in the database (SQLite file and PostgreSQL schema).
+of docs/operations.md ("Prefect server and workers"): a process work pool, two workers, a
+deployment run to completion that generates tasks in the database (SQLite file and PostgreSQL
+schema).
 
 It is one test on purpose: one server (~10–60 s to become healthy) and two workers, however
 pytest-xdist spreads the tests; about 1–3 minutes in all.
@@ -183,8 +184,9 @@ def start_workers(server: str, home: Path) -> tuple[list[subprocess.Popen], list
 def test_deploy_then_two_workers_run_the_deployment_to_completion(
     server, client, databases, tmp_path
 ):
-    """README's scale-out commands on loopback: deploy, a process pool, two workers, one run
-    per database of the deployment generate-tasks, tasks in the database, job_run rows."""
+    """The scale-out commands of docs/operations.md on loopback: deploy, a process pool, two
+    workers, one run per database of the deployment generate-tasks, tasks in the database,
+    job_run rows."""
     jobs = schedule.jobs()
     first = baobao("deploy", "--pool", POOL, "--json", api=server, data_dir=tmp_path)
     assert first.returncode == 0, first.stderr

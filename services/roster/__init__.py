@@ -1,4 +1,4 @@
-"""The roster workbook (DESIGN §6): template, import (all-or-nothing, history kept) and export.
+"""The roster workbook (docs/domain.md): template, import (all-or-nothing, history kept), export.
 
 Modules: columns (sheets and headers), normalise (cell values), reader (xlsx / CSV folder),
 checks (row checks), staging + resolve + crosschecks + history (set-based cross-row checks),

@@ -1,4 +1,4 @@
-"""The roster workbook's five sheets, their columns and the header spellings accepted (DESIGN §6)."""
+"""The roster workbook's five sheets, their columns and the header spellings accepted."""
 
 import re
 import unicodedata

@@ -1,7 +1,7 @@
 """The job registry (config/schedules.toml) and its run records (the job_run table).
 
-Both runners use it: the embedded scheduler (services/scheduler.py) and Prefect deployments
-(./baobao deploy). A job's fire times are computed in its time zone by APScheduler's cron trigger.
+Both runners use it: the embedded scheduler (services/scheduling/embedded.py) and Prefect
+deployments (./baobao deploy). A job's fire times are computed in its time zone by APScheduler's cron trigger.
 """
 
 import datetime as dt

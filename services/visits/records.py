@@ -152,7 +152,7 @@ def record_visit(
         },
     )
     session.flush()
-    # Every 否 answer and every listed problem opens a hazard (DESIGN rule 6).
+    # Every 否 answer and every listed problem opens a hazard (rule 6 in docs/domain.md).
     open_hazards_for_record(session=session, record=record, task=task)
     session.flush()
     return record
