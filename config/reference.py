@@ -62,7 +62,7 @@ def _toml(value: Any) -> str:
         value = value.value
     if isinstance(value, int | float):
         return f"{value:_}" if isinstance(value, int) and value >= 100_000 else str(value)
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, Path):
         if value.is_absolute() and value.is_relative_to(ROOT):
@@ -87,6 +87,7 @@ _NAMES = {
     str: "text",
     bool: "true / false",
     dt.date: "date",
+    dt.time: "time",
     Path: "path",
     Any: "any value",
 }
@@ -108,6 +109,8 @@ def _type(annotation: Any) -> str:
         return f"table: {_type(args[0])} → {_type(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "table (below)"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " / ".join(f"`{member.value}`" for member in annotation)
     if annotation in _NAMES:
         return _NAMES[annotation]
     raise TypeError(f"no words for the type {annotation!r}")
