@@ -10,6 +10,7 @@ import datetime as dt
 import enum
 import json
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -22,6 +23,7 @@ from config.policy_model import Policy
 from config.settings import ROOT, Robots, Settings
 
 COMMAND = ".venv/bin/python -m config.reference > docs/configuration.md"
+Key = Callable[[str], str]  # how a field's name is shown in its table
 
 INTRO = f"""\
 # Configuration reference
@@ -140,7 +142,7 @@ def _kind(field: FieldInfo) -> str:
     return ", ".join([_type(field.annotation), *_limits(field)])
 
 
-def _rows(model: type[BaseModel], key) -> list[str]:
+def _rows(model: type[BaseModel], key: Key) -> list[str]:
     rows = []
     for name, field in model.model_fields.items():
         words = _words(field.description, f"{model.__name__}.{name}")
@@ -148,7 +150,7 @@ def _rows(model: type[BaseModel], key) -> list[str]:
     return rows
 
 
-def _table(model: type[BaseModel], first: str, key) -> list[str]:
+def _table(model: type[BaseModel], first: str, key: Key) -> list[str]:
     return [
         f"| {first} | type | default | description |",
         "|---|---|---|---|",
@@ -202,15 +204,21 @@ def _policy() -> list[str]:
     ]
     for section, field in Policy.model_fields.items():
         model = field.annotation
+        assert isinstance(model, type) and issubclass(model, BaseModel), section
         lines += [
             "",
             f"### `[{section}]`",
             "",
             _section_words(section, model),
             "",
-            *_table(model, "key", lambda name, s=section: f"`{s}.{name}`"),
+            *_table(model, "key", _dotted(section)),
         ]
     return lines
+
+
+def _dotted(section: str) -> Key:
+    """How a policy key is shown: `section.key`."""
+    return lambda name: f"`{section}.{name}`"
 
 
 def _section_words(section: str, model: type[BaseModel]) -> str:
