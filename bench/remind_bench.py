@@ -125,7 +125,7 @@ def _outbox_run(url: str, port: int) -> dict:
     from config import settings
     from models.db import get_engine
     from services.core.schema import upgrade
-    from services.reminders import outbox
+    from services.reminders import delivery, outbox
 
     os.environ.update(BAOBAO_SMTP_HOST="127.0.0.1", BAOBAO_SMTP_PORT=str(port))
     settings.reset()
@@ -136,7 +136,7 @@ def _outbox_run(url: str, port: int) -> dict:
         outbox.enqueue(session=session, messages=_notes())
         queued = time.perf_counter() - start
         start, cpu = time.perf_counter(), time.process_time()
-        counts = outbox.deliver(session=session)
+        counts = delivery.deliver(session=session)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     engine.dispose()
     assert counts["sent"] == COUNT, counts

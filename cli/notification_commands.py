@@ -106,7 +106,8 @@ def retry_outbox(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """重新投递发送失败的消息（或指定的一条），并立即投递发件箱。"""
-    from services.reminders.outbox import deliver, retry
+    from services.reminders.delivery import deliver
+    from services.reminders.outbox import retry
 
     _ready()
     with context.session() as session:

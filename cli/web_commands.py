@@ -93,12 +93,12 @@ def invite(
     """生成一次性的设置密码链接（默认 72 小时内有效），有邮件渠道时发送给本人。"""
     from services.accounts.invitations import invite as make_invitation
     from services.core.schema import require_current
-    from services.reminders import outbox
+    from services.reminders.delivery import deliver
 
     require_current(engine=context.engine())
     with context.session() as session:
         result = make_invitation(session=session, account=account, actor="命令行", send=not no_send)
-        delivered = outbox.deliver(session=session) if result["queued"] else None
+        delivered = deliver(session=session) if result["queued"] else None
     if delivered is not None:
         result["delivery"] = {k: delivered.get(k, 0) for k in ("sent", "failed", "waiting")}
     if json_out:

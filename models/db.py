@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 
@@ -37,9 +37,9 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
-def is_postgres(engine: Engine) -> bool:
-    """Whether the engine talks to PostgreSQL."""
-    return engine.dialect.name == "postgresql"
+def is_postgres(bind: Engine | Connection) -> bool:
+    """Whether the engine or connection talks to PostgreSQL (else SQLite)."""
+    return bind.dialect.name == "postgresql"
 
 
 @contextmanager

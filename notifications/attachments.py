@@ -11,7 +11,7 @@ from email import encoders
 from email.mime.base import MIMEBase
 from pathlib import Path
 
-from notifications.senders import SendFailed
+from notifications.outcomes import SendFailed
 
 TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

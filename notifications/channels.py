@@ -10,7 +10,8 @@ import datetime as dt
 
 from config.files import load_policy
 from config.settings import get_settings
-from notifications.senders import EmailSender, RobotSender, SendFailed
+from notifications.outcomes import SendFailed
+from notifications.senders import EmailSender, RobotSender
 
 ROBOTS = ("wecom", "dingtalk")
 

@@ -16,22 +16,9 @@ from email.utils import parseaddr
 
 import httpx
 
+from notifications import attachments, mime
+from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
-
-
-class SendFailed(Exception):
-    """The message was certainly not delivered (refused, unreachable, error reply).
-
-    down=True: the channel itself is unreachable, so the rest of the batch need not try it.
-    """
-
-    def __init__(self, message: str, *, down: bool = False):
-        super().__init__(message)
-        self.down = down
-
-
-class SendUnknown(Exception):
-    """The outcome is unknown: the message may have been delivered."""
 
 
 def scrub(text: str, secrets) -> str:
@@ -85,20 +72,17 @@ class EmailSender:
         return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
 
     def _mime(self, note) -> str:
-        from notifications.attachments import parts
-        from notifications.mime import build
-
-        files = parts(getattr(note, "attachments", None))  # SendFailed when one is gone
-        return build(note, sender=self.sender, date=self.date, files=files)
+        files = attachments.parts(getattr(note, "attachments", None))  # SendFailed when one is gone
+        return mime.build(note, sender=self.sender, date=self.date, files=files)
 
     def send(self, note) -> None:
         """Deliver one outbox row; raises SendFailed or SendUnknown."""
-        mime = None
+        text = None
         for attempt in (1, 2):
             if self.yag is None:
                 self._open()
             try:
-                mime = self._envelope(note, mime)
+                text = self._envelope(note, text)
                 break
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 self._reset()
@@ -108,21 +92,21 @@ class EmailSender:
                 if attempt == 2:
                     raise SendFailed(self._error("邮件服务器连接中断", exc), down=True) from None
         try:
-            self.yag.smtp.data(mime)
+            self.yag.smtp.data(text)
         except smtplib.SMTPResponseException as exc:
             raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise SendUnknown(self._error("发送正文时连接中断", exc)) from None
 
-    def _envelope(self, note, mime: str | None) -> str:
+    def _envelope(self, note, text: str | None) -> str:
         """MAIL FROM and RCPT TO; the message is built while the server answers MAIL FROM
         (client and server work at once). Returns the message."""
         smtp, address = self.yag.smtp, parseaddr(note.address)[1]
         smtp.ehlo_or_helo_if_needed()
         smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(self.yag.user)}")
         try:
-            mime = mime or self._mime(note)
+            text = text or self._mime(note)
         except SendFailed:  # e.g. an attachment gone: read the answer, end the transaction
             smtp.getreply()
             self._reset()
@@ -133,7 +117,7 @@ class EmailSender:
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
-        return mime
+        return text
 
     def _reset(self) -> None:
         try:

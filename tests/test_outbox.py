@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from config import settings
 from services.core.errors import BadInput
-from services.reminders import outbox
+from services.reminders import delivery, outbox, outbox_states
 from services.reminders.outbox import Outgoing
 from tests.reminder_support import MailServer, RobotServer, policy_dir, text_part
 from tests.waiting import free_port
@@ -76,8 +76,8 @@ def test_deliver_sends_each_row_once(session, channels):
     mail, robot = channels
     mail.start()
     outbox.enqueue(session=session, messages=[_mail(1), _mail(2), _robot_note()])
-    assert outbox.deliver(session=session) == {"sent": 3, "failed": 0, "unknown": 0, "waiting": 0}
-    assert outbox.deliver(session=session)["sent"] == 0
+    assert delivery.deliver(session=session) == {"sent": 3, "failed": 0, "unknown": 0, "waiting": 0}
+    assert delivery.deliver(session=session)["sent"] == 0
     assert len(mail.messages) == 2 and len(robot.requests) == 1
     assert {(r.status, r.attempts, r.last_error) for r in _rows(session)} == {("sent", 1, None)}
 
@@ -85,21 +85,21 @@ def test_deliver_sends_each_row_once(session, channels):
 def test_mail_server_down_keeps_rows_then_retry_delivers_once(session, channels):
     mail, _ = channels
     outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
-    first = outbox.deliver(session=session)
+    first = delivery.deliver(session=session)
     assert (first["sent"], first["failed"], first["waiting"]) == (0, 2, 2)
     rows = _rows(session)
     assert {(r.status, r.attempts) for r in rows} == {("queued", 1)}
     assert all("无法连接邮件服务器" in r.last_error for r in rows)
-    outbox.deliver(session=session)
-    outbox.deliver(session=session)  # third attempt: max_attempts = 3
+    delivery.deliver(session=session)
+    delivery.deliver(session=session)  # third attempt: max_attempts = 3
     assert {(r.status, r.attempts) for r in _rows(session)} == {("failed", 3)}
-    assert outbox.deliver(session=session)["sent"] == 0  # failed rows wait for a person
+    assert delivery.deliver(session=session)["sent"] == 0  # failed rows wait for a person
 
     mail.start()
     assert outbox.retry(session=session, actor="test") == 2
-    assert outbox.deliver(session=session)["sent"] == 2
+    assert delivery.deliver(session=session)["sent"] == 2
     assert outbox.retry(session=session, actor="test") == 0
-    assert outbox.deliver(session=session)["sent"] == 0
+    assert delivery.deliver(session=session)["sent"] == 0
     assert sorted(m["Subject"] for _, m in mail.messages) == [
         "【包保督导提醒】第 1 封",
         "【包保督导提醒】第 2 封",
@@ -112,11 +112,11 @@ def test_a_temporary_smtp_refusal_is_retried_and_delivered_once(session, channel
     mail.handler.refuse.add("v001@example.cn")
     mail.handler.refusal = "451 4.3.0 Temporary failure, try later"
     outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
-    first = outbox.deliver(session=session)
+    first = delivery.deliver(session=session)
     assert (first["sent"], first["failed"], first["waiting"]) == (1, 1, 1)
     assert "451" in _rows(session)[0].last_error
     mail.handler.refuse.clear()
-    assert outbox.deliver(session=session)["sent"] == 1
+    assert delivery.deliver(session=session)["sent"] == 1
     assert sorted(r[0] for r, _ in mail.messages) == ["v001@example.cn", "v002@example.cn"]
     assert {(r.status, r.last_error) for r in _rows(session)} == {("sent", None)}
 
@@ -129,12 +129,12 @@ def test_backoff_waits_before_the_next_attempt(session, channels, tmp_path, monk
     settings.reset()
     set_today("2026-10-13")
     outbox.enqueue(session=session, messages=[_mail(1)])
-    outbox.deliver(session=session)
-    outbox.deliver(session=session)  # within 30 minutes: not tried again
+    delivery.deliver(session=session)
+    delivery.deliver(session=session)  # within 30 minutes: not tried again
     assert [(r.status, r.attempts) for r in _rows(session)] == [("queued", 1)]
     session.execute(text("UPDATE notification SET sent_at = :t"), {"t": dt.datetime(2020, 1, 1)})
     session.commit()
-    outbox.deliver(session=session)
+    delivery.deliver(session=session)
     assert [r.attempts for r in _rows(session)] == [2]
 
 
@@ -145,11 +145,11 @@ def test_robot_errcode_and_5xx_are_retried_and_delivered_once(session, channels)
         ("status", 502),
     ]
     outbox.enqueue(session=session, messages=[_robot_note()])
-    assert outbox.deliver(session=session)["failed"] == 1
+    assert delivery.deliver(session=session)["failed"] == 1
     assert "errcode=45009" in _rows(session)[0].last_error
-    assert outbox.deliver(session=session)["failed"] == 1
+    assert delivery.deliver(session=session)["failed"] == 1
     assert "HTTP 502" in _rows(session)[0].last_error
-    assert outbox.deliver(session=session)["sent"] == 1
+    assert delivery.deliver(session=session)["sent"] == 1
     assert len(robot.requests) == 3  # two refusals, one delivery
     assert [(r.status, r.attempts, r.last_error) for r in _rows(session)] == [("sent", 3, None)]
 
@@ -158,12 +158,12 @@ def test_robot_timeout_is_unknown_and_not_resent_without_a_person(session, chann
     _, robot = channels
     robot.replies.append(("sleep", 2))
     outbox.enqueue(session=session, messages=[_robot_note()])
-    assert outbox.deliver(session=session)["unknown"] == 1
+    assert delivery.deliver(session=session)["unknown"] == 1
     [row] = _rows(session)
-    assert row.status == "failed" and row.last_error.startswith(outbox.UNKNOWN)
+    assert row.status == "failed" and row.last_error.startswith(outbox_states.UNKNOWN)
     assert outbox.retry(session=session, actor="test") == 0  # not without its id
     assert outbox.retry(session=session, notification_id=row.id, actor="test") == 1
-    assert outbox.deliver(session=session)["sent"] == 1
+    assert delivery.deliver(session=session)["sent"] == 1
     assert len(robot.requests) == 2
 
 
@@ -171,8 +171,8 @@ def test_a_claimed_row_is_never_taken_twice(session, channels):
     mail, _ = channels
     mail.start()
     outbox.enqueue(session=session, messages=[_mail(1), _mail(2)])
-    claimed = outbox._Delivery(session).step(None)  # a run that claims, then dies
-    assert outbox.deliver(session=session)["sent"] == 1  # the other row only
+    claimed = delivery.DeliveryRun(session).step(None)  # a run that claims, then dies
+    assert delivery.deliver(session=session)["sent"] == 1  # the other row only
     assert [m["Subject"] for _, m in mail.messages] == ["【包保督导提醒】第 2 封"]
     with pytest.raises(BadInput, match="正在投递"):
         outbox.retry(session=session, notification_id=claimed.id, actor="test")
@@ -182,12 +182,12 @@ def test_a_claimed_row_is_never_taken_twice(session, channels):
         {"t": dt.datetime(2020, 1, 1), "id": claimed.id},
     )  # claim_timeout passed
     session.commit()
-    assert outbox.deliver(session=session) == {"sent": 0, "failed": 0, "unknown": 1, "waiting": 0}
+    assert delivery.deliver(session=session) == {"sent": 0, "failed": 0, "unknown": 1, "waiting": 0}
     row = next(r for r in _rows(session) if r.id == claimed.id)
     assert row.status == "failed" and "投递过程中断" in row.last_error
     assert outbox.retry(session=session, actor="test") == 0
     assert outbox.retry(session=session, notification_id=claimed.id, actor="test") == 1
-    assert outbox.deliver(session=session)["sent"] == 1
+    assert delivery.deliver(session=session)["sent"] == 1
     assert len(mail.messages) == 2
 
 
@@ -195,7 +195,7 @@ def test_retry_and_list_refuse_bad_input(session, channels):
     mail, _ = channels
     mail.start()
     outbox.enqueue(session=session, messages=[_mail(1)])
-    outbox.deliver(session=session)
+    delivery.deliver(session=session)
     sent_id = _rows(session)[0].id
     with pytest.raises(BadInput, match="已发送"):
         outbox.retry(session=session, notification_id=sent_id, actor="test")
@@ -212,7 +212,7 @@ def test_no_secret_reaches_the_database(session, channels):
     _, robot = channels
     robot.replies.append(("json", {"errcode": 93000, "errmsg": f"bad key {WEBHOOK_KEY}"}))
     outbox.enqueue(session=session, messages=[_robot_note()])
-    outbox.deliver(session=session)
+    delivery.deliver(session=session)
     dump = " ".join(
         str(v) for row in session.execute(text("SELECT * FROM notification")) for v in row
     )
@@ -224,7 +224,7 @@ def test_unconfigured_mail_is_a_failure_not_a_loss(session, channels, monkeypatc
     settings.reset()
     set_today("2026-10-13")
     outbox.enqueue(session=session, messages=[_mail(1)])
-    assert outbox.deliver(session=session)["failed"] == 1
+    assert delivery.deliver(session=session)["failed"] == 1
     assert "未配置邮件服务器" in _rows(session)[0].last_error
 
 
@@ -238,14 +238,14 @@ def test_attachments_travel_through_the_outbox_and_a_missing_one_fails_in_chines
     with_file = Outgoing(**{**_mail(1).__dict__, "attachments": [str(report)]})
     gone = Outgoing(**{**_mail(2).__dict__, "attachments": [str(tmp_path / "已删除.docx")]})
     outbox.enqueue(session=session, messages=[with_file, gone])
-    assert outbox.deliver(session=session)["sent"] == 1
+    assert delivery.deliver(session=session)["sent"] == 1
     [(_, message)] = mail.messages
     [part] = message.iter_attachments()
     assert (part.get_filename(), part.get_content()) == (report.name, report.read_bytes())
     row = _rows(session)[1]
     assert row.status == "queued" and row.last_error.startswith("附件文件不存在：已删除.docx")
-    outbox.deliver(session=session)
-    outbox.deliver(session=session)  # max_attempts = 3: failed, with the reason kept
+    delivery.deliver(session=session)
+    delivery.deliver(session=session)  # max_attempts = 3: failed, with the reason kept
     assert (_rows(session)[1].status, _rows(session)[1].attempts) == ("failed", 3)
     assert "附件文件不存在" in _rows(session)[1].last_error
 
@@ -317,7 +317,7 @@ def test_a_robot_group_that_is_down_leaves_the_other_groups_alone(
         )
     ]
     outbox.enqueue(session=session, messages=notes)
-    assert outbox.deliver(session=session) == {"sent": 1, "failed": 2, "unknown": 0, "waiting": 2}
+    assert delivery.deliver(session=session) == {"sent": 1, "failed": 2, "unknown": 0, "waiting": 2}
     assert len(robot.requests) == 1
     rows = sorted(_rows(session), key=lambda r: r.dedupe_key)  # queued in key order
     assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("queued", 1), ("queued", 1)]

@@ -157,10 +157,10 @@ def users(*, request: Request, q: QueryText = "", person: AdminUser, session: Db
 
 def _deliver(database_url: str) -> None:
     from models.db import session_scope
-    from services.reminders import outbox
+    from services.reminders.delivery import deliver
 
     with session_scope(database_url) as session:
-        outbox.deliver(session=session)
+        deliver(session=session)
 
 
 @router.post("/admin/users/invite", dependencies=[Depends(csrf)])

@@ -19,7 +19,7 @@ from config.files import load_policy
 from notifications import builders, channels
 from services.core.audit import record_event
 from services.figures.deadlines import reminder_day
-from services.reminders import outbox
+from services.reminders import delivery, outbox
 from services.reminders.digests import (
     OfficeDigest,
     OfficerDigest,
@@ -151,7 +151,7 @@ def remind(
             return result
         messages = [p.outgoing() for p in new]
     result["queued"] = outbox.enqueue(session=session, messages=messages)
-    result.update(outbox.deliver(session=session))
+    result.update(delivery.deliver(session=session))
     counts = {k: result[k] for k in ("queued", "sent", "failed", "unknown", "waiting")}
     record_event(
         session=session,

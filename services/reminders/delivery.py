@@ -1,4 +1,4 @@
-"""Delivering the outbox: claim a row, send it, mark it (see services.reminders.outbox for the states).
+"""Delivering the outbox: claim a row, send it, mark it (the states: services.reminders.outbox_states).
 
 A run works on a connection of its own. Each message costs one commit that marks the previous
 row's outcome and claims the next row, before the next send. These commits do not wait for the
@@ -16,17 +16,18 @@ from sqlalchemy import and_, bindparam, case, func, not_, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.db import is_postgres
 from notifications.channels import ROBOTS, Channels
-from notifications.senders import SendFailed, SendUnknown
+from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
-from services.reminders.outbox import (
+from services.reminders.outbox_states import (
     IN_FLIGHT,
     TABLE,
     UNKNOWN,
     N,
-    _eligible,
-    _failure,
-    _thresholds,
+    backoff_thresholds,
+    eligible,
+    failure,
     recover_interrupted,
 )
 
@@ -34,14 +35,14 @@ log = logging.getLogger("baobao.outbox")
 DURABLE_EVERY = 50
 
 
-class _Delivery:
+class DeliveryRun:
     """One delivery run on its own connection; statements are built once, executed with new
     values, without ORM bookkeeping per message. On PostgreSQL the connection autocommits and
     one statement marks and claims (a data-modifying CTE): one round trip per message."""
 
     def __init__(self, session: Session):
         self.connection = session.get_bind().connect()
-        self.postgres = self.connection.dialect.name == "postgresql"
+        self.postgres = is_postgres(self.connection)
         self.marker = f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
         self.after, self.steps, self.down = 0, 0, set()
         self.mark = (
@@ -90,16 +91,13 @@ class _Delivery:
             for c, a in sorted(self.down, key=str)
         ]
         pick = (
-            select(N.id)
-            .where(_eligible(), N.id > bindparam("after"), *skip)
-            .order_by(N.id)
-            .limit(1)
+            select(N.id).where(eligible(), N.id > bindparam("after"), *skip).order_by(N.id).limit(1)
         )
         if self.postgres:
             pick = pick.with_for_update(skip_locked=True)
         claim = (
             update(TABLE)
-            .where(N.id == pick.scalar_subquery(), _eligible())
+            .where(N.id == pick.scalar_subquery(), eligible())
             .values(
                 attempts=N.attempts + 1,
                 last_error=self.marker,
@@ -123,7 +121,7 @@ class _Delivery:
     def step(self, outcome: dict | None):
         """Record the previous row's outcome and claim the next row (None: nothing left)."""
         now = clock.now()
-        values = {"after": self.after, "now": now, **_thresholds(now)}
+        values = {"after": self.after, "now": now, **backoff_thresholds(now)}
         self.steps += 1
         durable = self.steps % DURABLE_EVERY == 0
         if self.postgres:
@@ -147,7 +145,7 @@ class _Delivery:
         self.connection.execute(self.mark, outcome)
         self.down.add((channel, address))
         self.claim = self._claim_statement()
-        where = [_eligible(), N.channel == channel, N.id > self.after]
+        where = [eligible(), N.channel == channel, N.id > self.after]
         if address:
             where.append(N.address == address)
         return self._run(
@@ -159,7 +157,7 @@ class _Delivery:
                 last_error=error[:2000],
                 status=case((N.attempts + 1 >= most, "failed"), else_="queued"),
             ),
-            _thresholds(now),
+            backoff_thresholds(now),
             durable=True,
         )
 
@@ -175,14 +173,14 @@ class _Delivery:
             self.connection.close()
 
 
-def _attempt(run: _Delivery, channels: Channels, row, counts: dict) -> dict | None:
+def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | None:
     """Send one claimed row; returns the values that mark its outcome."""
     outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
     try:
         channels.send(row)
     except SendFailed as exc:
         counts["failed"] += 1
-        outcome.update(_failure(str(exc), row.attempts))
+        outcome.update(failure(str(exc), row.attempts))
         if exc.down:
             address = row.address if row.channel in ROBOTS else None
             counts["failed"] += run.fail_channel(outcome, row.channel, address, str(exc))
@@ -193,7 +191,7 @@ def _attempt(run: _Delivery, channels: Channels, row, counts: dict) -> dict | No
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
         log.exception("delivering notification %s", row.id)
         counts["failed"] += 1
-        outcome.update(_failure(f"内部错误：{type(exc).__name__}", row.attempts))
+        outcome.update(failure(f"内部错误：{type(exc).__name__}", row.attempts))
     else:
         counts["sent"] += 1
         outcome.update(new_status="sent", new_error=None, new_sent_at=clock.now())
@@ -203,7 +201,7 @@ def _attempt(run: _Delivery, channels: Channels, row, counts: dict) -> dict | No
 def deliver(*, session: Session) -> dict:
     """Deliver every eligible queued row once; returns counts of this run."""
     counts = {"sent": 0, "failed": 0, "unknown": recover_interrupted(session=session)}
-    run, outcome = _Delivery(session), None
+    run, outcome = DeliveryRun(session), None
     try:
         with Channels(date=clock.now()) as channels:
             while (row := run.step(outcome)) is not None:

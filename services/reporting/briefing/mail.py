@@ -29,7 +29,7 @@ def check_can_send() -> None:
 def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> dict:
     """Queue the briefing to every recipient and deliver the outbox; {"queued", "sent", ...}."""
     from reports.render_html import environment
-    from services.reminders import outbox
+    from services.reminders import delivery, outbox
 
     files = [
         {**f, "name": Path(f["path"]).name, "attached": f["format"] in ATTACHED}
@@ -52,4 +52,4 @@ def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> 
         for r in load_policy().briefing.recipients
     ]
     queued = outbox.enqueue(session=session, messages=messages)
-    return {"queued": queued, **outbox.deliver(session=session)}
+    return {"queued": queued, **delivery.deliver(session=session)}
