@@ -3,6 +3,7 @@
 import typer
 
 from cli import context
+from cli.flow_launch import launcher, prepare_prefect
 from cli.output import emit_json
 
 WEEKDAYS = "一二三四五六日"
@@ -39,8 +40,8 @@ def scheduler(
     from services.scheduling.embedded import single_instance
 
     with single_instance():
-        _prepare_prefect()
-        _serve(jobs, _launcher(jobs))
+        prepare_prefect()
+        _serve(jobs, launcher(jobs))
 
 
 def deploy(
@@ -53,11 +54,11 @@ def deploy(
     from services.scheduling import schedule
 
     jobs = schedule.jobs()
-    _prepare_prefect()
+    prepare_prefect()
     from services.scheduling.prefect_deploy import api_url, register_jobs
 
     api_url()  # refuse early when no server is configured
-    _launcher(jobs)  # every flow loads and its parameters fit, before anything is registered
+    launcher(jobs)  # every flow loads and its parameters fit, before anything is registered
     registered = register_jobs(jobs=jobs, pool=pool)
     if json_out:
         emit_json({"pool": pool, "deployments": registered})
@@ -157,52 +158,6 @@ def _parse(text: str):
 
 def _when(moment) -> str:
     return f"{moment:%Y-%m-%d}（周{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"
-
-
-def _prepare_prefect() -> None:
-    """Prefect's environment from the settings, then import it; its console lines go to the log."""
-    import logging
-
-    from services.scheduling import prefect_env
-
-    prefect_env.apply()
-    import prefect  # noqa: F401  (configures logging on import)
-
-    from cli.logs import configure_logging
-
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if type(handler).__name__ == "PrefectConsoleHandler":
-            root.removeHandler(handler)
-    configure_logging()
-
-
-def _launcher(jobs):
-    """Load every job's flow and check its parameters; returns launch(job) -> detail."""
-    import importlib
-    from pathlib import Path
-
-    from config.files import ConfigError
-    from config.settings import get_settings
-
-    path = Path(get_settings().config_dir) / "schedules.toml"
-    flows = {}
-    for index, job in enumerate(jobs):
-        module = importlib.import_module(f"flows.{job.flow}")
-        flow = getattr(module, job.flow, None)
-        if flow is None or not hasattr(flow, "validate_parameters"):
-            raise ConfigError(path, f"jobs.{index}.flow", f"flows/{job.flow}.py 中没有同名流程")
-        try:
-            flow.validate_parameters(dict(job.parameters))
-        except Exception as exc:  # noqa: BLE001 - Prefect's ParameterTypeError and friends
-            raise ConfigError(path, f"jobs.{index}.parameters", f"参数不符合流程：{exc}") from None
-        flows[job.flow] = flow
-
-    def launch(job) -> dict:
-        result = flows[job.flow](**job.parameters)
-        return result if isinstance(result, dict) else {"result": str(result)}
-
-    return launch
 
 
 def _serve(jobs, launch) -> None:

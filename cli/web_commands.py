@@ -59,7 +59,7 @@ def serve(
 
 def _start_scheduler():
     """The embedded scheduler of config/schedules.toml in a background thread."""
-    from cli.schedule_commands import _launcher, _prepare_prefect
+    from cli.flow_launch import launcher, prepare_prefect
     from services.core import clock
     from services.scheduling import embedded, schedule
 
@@ -67,9 +67,9 @@ def _start_scheduler():
         typer.echo(f"[{clock.now():%m-%d %H:%M:%S}] {text}", err=True)
 
     jobs = schedule.jobs()
-    _prepare_prefect()
+    prepare_prefect()
     runner = embedded.build(
-        url=context.database_url(), launch=_launcher(jobs), notify=notify, blocking=False, jobs=jobs
+        url=context.database_url(), launch=launcher(jobs), notify=notify, blocking=False, jobs=jobs
     )
     runner.start()
     typer.echo(f"定时任务已在本进程启动（{len(jobs)} 个，见 config/schedules.toml）。")

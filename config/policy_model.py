@@ -1,16 +1,33 @@
 """Typed models of config/policy.toml: one class per section, all under Policy."""
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, field_validator
 
 from config.strict import Strict
 
 Frequency = Literal["monthly", "quarterly", "half-yearly", "yearly"]
+# Tier, Grade, Level, Role and Category spell codes of models.enums (OfficerTier, Grade,
+# HazardLevel, UserRole, Category): config imports nothing from the project (it is the bottom
+# layer), and tests/test_layout.py keeps each pair equal.
 Tier = Literal["city", "county", "township", "village"]
 Grade = Literal["A", "B", "C", "D"]
 Level = Literal["major", "serious", "general"]
+Role = Literal["supervisor", "admin"]
+Category = Literal[
+    "食品生产",
+    "食品销售",
+    "餐饮服务",
+    "学校幼儿园食堂",
+    "养老机构食堂",
+    "单位食堂",
+    "特殊食品",
+    "小作坊",
+    "小餐饮",
+    "食品摊贩",
+    "农贸市场",
+]
 
 
 class FrequencyPolicy(Strict):
@@ -29,9 +46,7 @@ class FrequencyPolicy(Strict):
     @field_validator("category")
     @classmethod
     def _known_categories(cls, value: dict[str, str]) -> dict[str, str]:
-        from models.enums import Category
-
-        unknown = sorted(set(value) - {c.value for c in Category})
+        unknown = sorted(set(value) - set(get_args(Category)))
         if unknown:
             raise ValueError(f"未知业态 {'、'.join(unknown)}")
         return value
@@ -135,9 +150,7 @@ class ReminderPolicy(Strict):
     escalate_after_workdays: int = Field(default=5, ge=1, le=250)
     """Working days overdue from which an item also goes to the next office up, marked 升级;
     the 红黑榜 penalty and the briefing count items overdue this long."""
-    office_roles: list[Literal["supervisor", "admin"]] = Field(
-        default=["supervisor", "admin"], min_length=1
-    )
+    office_roles: list[Role] = Field(default=["supervisor", "admin"], min_length=1)
     """Roles of 食安办 users who receive their office's overdue digest (督办 supervisor, 管理员
     admin); a jurisdiction with no such user passes its items to the office above."""
     summary_level: Literal["city", "county", "township"] = "county"

@@ -115,7 +115,7 @@ def test_one_county_is_one_task_and_a_period_or_scope_can_be_given(flow_db):
 
 
 def test_the_scheduler_runs_the_real_flow_and_records_success_and_failure(flow_db):
-    from cli.schedule_commands import _launcher
+    from cli.flow_launch import launcher
 
     url = flow_db("town")
     good = ScheduledJob(name="generate-tasks", flow="generate_tasks_flow", cron="30 6 * * *")
@@ -125,7 +125,7 @@ def test_the_scheduler_runs_the_real_flow_and_records_success_and_failure(flow_d
         cron="30 6 * * *",
         parameters={"period": "2026Q9"},
     )
-    launch = _launcher([good, bad])
+    launch = launcher([good, bad])
     lines: list[str] = []
     detail = embedded.run_job(url=url, job=good, launch=launch, notify=lines.append)
     embedded.run_job(url=url, job=bad, launch=launch, notify=lines.append)
@@ -140,13 +140,13 @@ def test_the_scheduler_runs_the_real_flow_and_records_success_and_failure(flow_d
 
 
 def test_parameters_that_do_not_fit_the_flow_are_a_config_error(prefect_harness):
-    from cli.schedule_commands import _launcher
+    from cli.flow_launch import launcher
 
     job = ScheduledJob(
         name="typo", flow="generate_tasks_flow", cron="30 6 * * *", parameters={"perod": "2026Q4"}
     )
     with pytest.raises(ConfigError) as caught:
-        _launcher([job])
+        launcher([job])
     assert caught.value.key == "jobs.0.parameters"
 
 

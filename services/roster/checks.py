@@ -188,11 +188,6 @@ class RowChecker:
         return tuple(out)
 
 
-def check_row(sheet: Sheet, positions: dict[str, int], cells: tuple) -> tuple[dict, list]:
-    """One row checked (see RowChecker.check)."""
-    return RowChecker(sheet, positions).check(cells)
-
-
 def _sheet_rules(sheet: Sheet, values: dict, problems: list) -> None:
     if sheet.key in ("entity", "assignment"):
         named = values.get("credit_code") or values.get("licence_no")

@@ -8,16 +8,11 @@ from services.roster.dialect import Sql
 
 TIER_LABEL = {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"}
 LEVEL_LABEL = {"city": "市", "county": "县", "township": "乡镇", "village": "村"}
-FAR = "9999-12-31"
 
 
 def _case(column: str, mapping: dict[str, str]) -> str:
     whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
     return f"CASE {column} {whens} END"
-
-
-def _far(sql: Sql) -> str:
-    return f"DATE '{FAR}'" if sql.pg else f"'{FAR}'"
 
 
 def unknown_references(sql: Sql, *, partial: bool, skip: set[str]) -> list[RowError]:
@@ -172,7 +167,7 @@ def correspondence(sql: Sql, *, today: str) -> list[RowError]:
 
 def overlaps(sql: Sql) -> list[RowError]:
     """Rows of one officer and one entity whose periods overlap (reported at the later row)."""
-    far = _far(sql)
+    far = sql.open_end()
     found = sql.rows(f"""
         SELECT b.rn, a.rn, CASE WHEN a.start_date = b.start_date THEN 1 ELSE 0 END
         FROM rs_assignment a JOIN rs_assignment b

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from services.core.errors import BadInput
 from services.roster.columns import SHEETS, normalise_sheet_name
-from services.roster.reader import CHUNK, Source, locate_header
+from services.roster.sources import CHUNK, Source, locate_header
 
 
 def open_folder(folder: Path) -> Source:

@@ -6,13 +6,15 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from models.db import is_postgres
+
 
 class Sql:
     """Runs SQL on one connection and spells dialect-specific expressions."""
 
     def __init__(self, connection: Connection):
         self.connection = connection
-        self.pg = connection.dialect.name == "postgresql"
+        self.pg = is_postgres(connection)
 
     def run(self, statement: str, **params):
         """Execute one statement with named parameters (datetimes bound as the ORM binds them)."""
@@ -49,8 +51,9 @@ class Sql:
         """A bound date parameter (ISO text) usable in comparisons."""
         return f"CAST(:{name} AS DATE)" if self.pg else f":{name}"
 
-    def text_param(self, name: str) -> str:
-        return f"CAST(:{name} AS TEXT)"
+    def open_end(self) -> str:
+        """The date standing for "no end yet" in overlap comparisons (9999-12-31)."""
+        return "DATE '9999-12-31'" if self.pg else "'9999-12-31'"
 
     def json(self, pairs: dict[str, str]) -> str:
         """A JSON object built from SQL expressions keyed by name."""

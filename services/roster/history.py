@@ -7,7 +7,6 @@ Nothing is overwritten or deleted; the computed ends go to rs_orphan and are app
 """
 
 from services.roster.checks import RowError
-from services.roster.crosschecks import _far
 from services.roster.dialect import Sql
 
 CLOSED = "('suspended', 'deregistered')"
@@ -86,7 +85,7 @@ def _unreplaceable(sql: Sql) -> list[RowError]:
 def _history_overlaps(sql: Sql) -> list[RowError]:
     """New rows overlapping an existing assignment of the same officer and entity that the
     workbook does not list (history kept in the database)."""
-    far = _far(sql)
+    far = sql.open_end()
     found = sql.rows(f"""
         SELECT s.rn, a.start_date, COALESCE(o.new_end, a.end_date) FROM rs_assignment s
         JOIN assignment a ON a.officer_id = s.officer_id AND a.entity_id = s.entity_id

@@ -20,7 +20,8 @@ from services.roster.checks import MAX_ERRORS, RowChecker, RowError
 from services.roster.columns import SHEET_BY_NAME, SHEETS
 from services.roster.dialect import Sql
 from services.roster.normalise import is_blank_row
-from services.roster.reader import Source, open_source
+from services.roster.reader import open_source
+from services.roster.sources import Source
 from services.roster.staging import Staging
 
 Progress = Callable[[str, int, int | None], None]  # (stage, rows done, rows expected)

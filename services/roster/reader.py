@@ -9,37 +9,15 @@ import hashlib
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.core.errors import BadInput
 from services.roster import limits
-from services.roster.columns import SHEETS, Sheet, normalise_header, normalise_sheet_name
+from services.roster.columns import SHEETS, normalise_sheet_name
+from services.roster.csv_folder import open_folder
+from services.roster.sources import CHUNK, Source, locate_header
 
 MAX_UNZIPPED = 600 * 2**20
-HEADER_SCAN_ROWS = 10
-CHUNK = 2**20
-
-
-@dataclass
-class SheetRows:
-    """One sheet of the source: where its columns are, and its data rows (row number, cells)."""
-
-    sheet: Sheet
-    header_row: int
-    positions: dict[str, int]  # field → 0-based column index
-    missing: list[str]  # required headers not found
-    repeated: list[str]  # headers found twice
-    rows: Iterator[tuple[int, tuple]]
-    estimated_rows: int | None = None
-
-
-@dataclass
-class Source:
-    name: str
-    sha256: str
-    kind: str  # "xlsx" | "csv"
-    sheets: dict[str, SheetRows | None] = field(default_factory=dict)  # None: sheet absent
 
 
 @contextmanager
@@ -47,8 +25,6 @@ def open_source(path: Path) -> Iterator[Source]:
     """The roster file at path, opened for streaming; BadInput when it is not one."""
     path = Path(path)
     if path.is_dir():
-        from services.roster.csv_folder import open_folder
-
         yield open_folder(path)
         return
     if not path.is_file():
@@ -142,39 +118,3 @@ class _CellCounter:
             self.cells += len(row)
             limits.check_cells(name=self.name, cells=self.cells, limit=self.limit)
             yield row
-
-
-def locate_header(
-    sheet: Sheet, rows: Iterator[tuple[int, tuple]], estimate: int | None
-) -> SheetRows:
-    """Find the header row among the first rows (title rows above it are allowed)."""
-    known = {c.header: c for c in sheet.columns}
-    for number, cells in rows:
-        headers = [normalise_header(v) for v in cells]
-        if sum(h in known for h in headers) >= 2:
-            positions, repeated = {}, []
-            for index, header in enumerate(headers):
-                if header in known:
-                    if known[header].field in positions:
-                        repeated.append(header)
-                    else:
-                        positions[known[header].field] = index
-            missing = [c.header for c in sheet.columns if c.required and c.field not in positions]
-            if (
-                sheet.key in ("entity", "assignment")
-                and "credit_code" not in positions
-                and "licence_no" not in positions
-            ):
-                missing.append("统一社会信用代码")
-            return SheetRows(
-                sheet,
-                number,
-                positions,
-                missing,
-                repeated,
-                rows,
-                None if estimate is None else max(estimate - number, 0),
-            )
-        if number >= HEADER_SCAN_ROWS:
-            break
-    return SheetRows(sheet, 1, {}, [c.header for c in sheet.columns if c.required], [], iter(()), 0)

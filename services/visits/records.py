@@ -19,7 +19,7 @@ from models.task import InspectionTask
 from services.core import audit, clock
 from services.core.errors import BadInput
 from services.core.periods import parse_period
-from services.hazards import open_hazards_for_record
+from services.hazards.from_visits import open_hazards_for_record
 from services.tasks import policy
 
 ANSWERS = ("是", "否", "不涉及")
