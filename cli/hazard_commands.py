@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, run
+from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
 
 hazards_app = typer.Typer(help="风险隐患：登记、查询、整改销号", no_args_is_help=True)
 lists_app = typer.Typer(help="风险隐患清单和治理责任清单", no_args_is_help=True)
@@ -146,9 +146,17 @@ def move(
     json_out: JsonFlag = False,
 ) -> None:
     """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
-    from pathlib import Path
-
     from services.hazards.lifecycle import move_hazard
+
+    def moved(*, session) -> dict:
+        return move_hazard(
+            session=session,
+            hazard_id=hazard_id,
+            target=state,
+            by=by,
+            files=read_files(evidence),
+            note=note,
+        )
 
     def show(result: dict) -> None:
         extra = f"，证据 {len(result['evidence'])} 个" if result["evidence"] else ""
@@ -157,18 +165,7 @@ def move(
             f"{_label('status', result['to'])}（{by}{extra}）。"
         )
 
-    run(
-        partial(
-            move_hazard,
-            hazard_id=hazard_id,
-            target=state,
-            by=by,
-            evidence_files=[Path(p) for p in evidence or []],
-            note=note,
-        ),
-        json_out=json_out,
-        show=show,
-    )
+    run(moved, json_out=json_out, show=show)
 
 
 @lists_app.command("export")

@@ -37,6 +37,16 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise BadInput(f"{option} 的日期 {value!r} 无效，应为 YYYY-MM-DD") from None
 
 
+def read_files(paths: Sequence[str] | None) -> list:
+    """Files named on the command line, read and checked as evidence or photos (BadInput when
+    one cannot be accepted)."""
+    from pathlib import Path
+
+    from services.core.evidence import read_file
+
+    return [read_file(path=Path(p)) for p in paths or []]
+
+
 def run(
     query: Callable[..., dict[str, Any]], *, json_out: bool, show: Callable[[dict[str, Any]], None]
 ) -> None:

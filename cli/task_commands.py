@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, run
+from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
 
 tasks_app = typer.Typer(help="督导任务：生成、查询、记录督导", no_args_is_help=True)
 campaign_app = typer.Typer(help="专项督导：创建、查看", no_args_is_help=True)
@@ -96,9 +96,13 @@ def record(
     date: str = typer.Option(None, "--date", help="督导日期 YYYY-MM-DD（默认今天）"),
     answers: str = typer.Option(None, "--answers", help="检查清单答题文件（JSON）"),
     note: str = typer.Option(None, "--note", help="备注"),
+    photo: Annotated[
+        list[str] | None,
+        typer.Option("--photo", help="督导照片文件（可多次给出）"),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """记录一次督导；任务随之完成。"""
+    """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患。"""
     from services.visits.records import record_visit
 
     visit_date = parse_date(date, "--date")
@@ -112,7 +116,8 @@ def record(
             visit_date=visit_date,
             document=document,
             note=note,
-        )
+            photos=read_files(photo),
+        ).record
         return {
             "task_id": task_id,
             "record_id": saved.id,
@@ -121,6 +126,7 @@ def record(
             "mode": saved.mode,
             "answers": len(saved.answers),
             "problems": len(saved.problems),
+            "photos": len(saved.photos),
         }
 
     run(
@@ -128,7 +134,8 @@ def record(
         json_out=json_out,
         show=lambda result: typer.echo(
             f"已记录任务 {task_id} 的督导（{result['done_on']}），任务已完成；"
-            f"回答 {result['answers']} 项，问题 {result['problems']} 个。"
+            f"回答 {result['answers']} 项，问题 {result['problems']} 个"
+            + (f"，照片 {result['photos']} 张。" if result["photos"] else "。")
         ),
     )
 

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import select
 
 from models import AuditEvent, Hazard, HazardEvidence
+from services.core import evidence
 from services.core.errors import BadInput
-from services.hazards.lifecycle import move_hazard
+from services.hazards.lifecycle import move_hazard, report_rectified
 from tests.test_hazards_support import PNG, add_hazard_row, build_roster
 
 STATES = ("pending", "rectifying", "awaiting_verification", "closed")
@@ -47,10 +48,16 @@ FROM_STATE = {  # what a refusal names as the state's allowed moves
 
 
 @pytest.fixture
-def png(tmp_path):
+def png_file(tmp_path):
     path = tmp_path / "整改照片.png"
     path.write_bytes(PNG)
     return path
+
+
+@pytest.fixture
+def png(png_file):
+    """The photo as the pages, the API and the CLI hand it to the service: read and checked."""
+    return evidence.read_file(path=png_file)
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -72,7 +79,7 @@ def test_every_actor_and_target_from_a_state(session, set_today, data_dir, png, 
                 hazard_id=hazard.id,
                 target=LABELS[target],
                 by=account,
-                evidence_files=[png],
+                files=[png],
                 note="复查发现仍未整改到位",
             )
             if actor in ALLOWED.get((state, target), ()):
@@ -112,9 +119,7 @@ def test_an_office_held_hazard_is_moved_by_offices_only(session, set_today, data
         move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="BBA001")
     session.rollback()
     move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA")
-    move_hazard(
-        session=session, hazard_id=hazard.id, target="待验收", by="dbA", evidence_files=[png]
-    )
+    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="dbA", files=[png])
     move_hazard(session=session, hazard_id=hazard.id, target="销号", by="admin")
     session.commit()
     assert session.get(Hazard, hazard.id).status == "closed"
@@ -129,9 +134,7 @@ def test_reporting_needs_evidence_and_sending_back_needs_a_reason(
     with pytest.raises(BadInput, match="至少一个整改证据文件"):
         move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001")
     session.rollback()
-    move_hazard(
-        session=session, hazard_id=hazard.id, target="待验收", by="BBV001", evidence_files=[png]
-    )
+    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001", files=[png])
     session.commit()
     with pytest.raises(BadInput, match="写明原因"):
         move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA", note="  ")
@@ -155,6 +158,7 @@ def test_every_move_is_audited_with_its_evidence_and_note(
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
     pdf = tmp_path / "整改报告.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n")
+    pdf = evidence.read_file(path=pdf)
     steps = [
         ("整改中", "BBV001", [], None),
         ("待验收", "BBV001", [png, pdf], "已更换"),
@@ -168,7 +172,7 @@ def test_every_move_is_audited_with_its_evidence_and_note(
             hazard_id=hazard.id,
             target=target,
             by=by,
-            evidence_files=files,
+            files=files,
             note=note,
         )
     session.commit()
@@ -242,13 +246,21 @@ def test_cli_move_bad_input(db_url, session, cli, args, message):
     assert code == 2 and message in err
 
 
-def test_cli_full_cycle_with_evidence(db_url, session, cli, png, data_dir):
+def test_cli_full_cycle_with_evidence(db_url, session, cli, png_file, data_dir):
     r = build_roster(session)
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
     base = ("--db", db_url, "--today", "2026-10-12", "hazards", "move", str(hazard.id))
     assert cli(*base, "整改中", "--by", "BBV001")[0] == 0
     code, out, err = cli(
-        *base, "待验收", "--by", "BBV001", "--evidence", str(png), "--evidence", str(png), "--json"
+        *base,
+        "待验收",
+        "--by",
+        "BBV001",
+        "--evidence",
+        str(png_file),
+        "--evidence",
+        str(png_file),
+        "--json",
     )
     assert code == 0, err
     moved = json.loads(out)
@@ -260,3 +272,34 @@ def test_cli_full_cycle_with_evidence(db_url, session, cli, png, data_dir):
     session.expire_all()
     closed = session.get(Hazard, hazard.id)
     assert (closed.status, closed.closed_on) == ("closed", dt.date(2026, 10, 12))
+
+
+def test_reporting_rectified_starts_a_pending_hazard_first(session, set_today, data_dir, png):
+    """The officer's one report: 待整改 → 整改中 → 待验收, the evidence and note on the last."""
+    set_today("2026-10-12")
+    r = build_roster(session)
+    pending = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"])
+    rectifying = add_hazard_row(
+        session, entity=r.e1, officer=r.officers["BBV001"], status="rectifying"
+    )
+    with pytest.raises(BadInput, match="至少一个整改证据文件"):
+        report_rectified(session=session, hazard_id=pending.id, by="BBV001", files=[])
+    session.rollback()
+    assert session.get(Hazard, pending.id).status == "pending"
+    for hazard in (pending, rectifying):
+        result = report_rectified(
+            session=session, hazard_id=hazard.id, by="BBV001", files=[png], note="已整改"
+        )
+        assert (result["to"], result["evidence"]) == ("awaiting_verification", [png.sha256])
+    session.commit()
+    moves = [
+        (int(e.object_id), e.after["status"], e.after["evidence"], e.after["note"])
+        for e in session.exec(
+            select(AuditEvent).where(AuditEvent.action == "hazard.move").order_by(AuditEvent.id)
+        )
+    ]
+    assert moves == [
+        (pending.id, "rectifying", [], None),
+        (pending.id, "awaiting_verification", [png.sha256], "已整改"),
+        (rectifying.id, "awaiting_verification", [png.sha256], "已整改"),
+    ]

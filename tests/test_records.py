@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from config.settings import configure
-from models import Assignment, AuditEvent, Entity, InspectionRecord, InspectionTask
+from models import Assignment, AuditEvent, Entity, Hazard, InspectionRecord, InspectionTask
 from services.tasks.generation import generate_routine_tasks
+from tests.test_hazards_support import PNG
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def state(session) -> tuple:
     )
 
 
-def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path):
+def test_an_onsite_visit_with_answers_problems_and_a_photo(cli, town, session, tmp_path, data_dir):
     task = task_with(session, risk=("C", "D"), category="餐饮服务")
     answers = write(
         tmp_path,
@@ -68,6 +69,8 @@ def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path)
             ],
         },
     )
+    photo = tmp_path / "后厨.png"
+    photo.write_bytes(PNG)
     code, out, err = record(
         cli,
         town,
@@ -80,6 +83,8 @@ def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path)
         answers,
         "--note",
         "负责人在场",
+        "--photo",
+        str(photo),
         "--json",
     )
     assert code == 0, err
@@ -92,6 +97,7 @@ def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path)
         "mode": "onsite",
         "answers": 4,
         "problems": 2,
+        "photos": 1,
     }
     session.expire_all()
     saved = session.execute(
@@ -115,6 +121,13 @@ def test_an_onsite_visit_with_answers_and_problems(cli, town, session, tmp_path)
         )
     ).scalar_one()
     assert event.before == {"status": "open"} and event.after["failed_items"] == ["purchase_check"]
+    (kept,) = saved.photos
+    assert kept["filename"] == "后厨.png" and kept["content_type"] == "image/png"
+    assert (data_dir / "evidence" / kept["sha256"][:2] / kept["sha256"]).read_bytes() == PNG
+    opened = session.execute(
+        select(func.count()).select_from(Hazard).where(Hazard.record_id == saved.id)
+    ).scalar_one()
+    assert opened == 3  # the 否 answer and the two problems
 
 
 def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(cli, town, session):
@@ -149,6 +162,7 @@ def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(
         ("现场", None, {"answers": [], "problems": []}, "answers"),
         ("现场", None, {"answer": {}}, "答题文件"),
         ("现场", None, "{not json", "不是有效的 JSON"),
+        ("现场", None, "photo", "类型不允许"),
     ],
 )
 def test_refusals_exit_2_and_write_nothing(
@@ -158,7 +172,9 @@ def test_refusals_exit_2_and_write_nothing(
     args = ["--mode", mode]
     if date:
         args += ["--date", date]
-    if document is not None:
+    if document == "photo":  # a photo that is not an image
+        args += ["--photo", write(tmp_path, "照片", name="照片.png")]
+    elif document is not None:
         args += ["--answers", write(tmp_path, document)]
     before = state(session)
     code, out, err = record(cli, town, task.id, *args)

@@ -138,19 +138,17 @@ def _task_of(session: Session, officer_id: int, period: str, nth: int = 0) -> in
 
 
 def _visit_with_hazard(session: Session, task_id: int, officer: Officer) -> int:
-    from web.forms import save_visit
+    from services.visits.records import record_visit
 
-    saved = save_visit(
+    saved = record_visit(
         session=session,
         task_id=task_id,
         mode="现场",
         visit_date=TODAY,
         document={"answers": {"daily_control": "否"}, "problems": []},
-        note=None,
-        photos=[],
-        actor=officer.code,
+        recorded_by=officer.code,
     )
-    return saved["hazards"][0].id
+    return saved.hazards[0].id
 
 
 def build_world(url: str, data_dir) -> World:

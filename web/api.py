@@ -13,6 +13,8 @@ from sqlmodel import Session
 from services.accounts import access, access_office
 from services.accounts.identity import Principal, authenticate, load_principal, web_policy
 from services.core import links
+from services.hazards.lifecycle import move_hazard
+from services.visits.records import record_visit
 from web import forms
 from web.api_models import (
     HazardDetail,
@@ -144,15 +146,14 @@ def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     detail = _task(session, who, task_id)
     if not who.is_officer:
         raise NotFound
-    forms.save_visit(
+    record_visit(
         session=session,
         task_id=task_id,
         mode=body.mode,
         visit_date=body.visit_date,
         document={"answers": body.answers, "problems": [p.model_dump() for p in body.problems]},
         note=body.note,
-        photos=[],
-        actor=who.account,
+        recorded_by=who.account,
     )
     session.commit()
     return record_out(_task(session, who, detail["task"].id))
@@ -210,13 +211,8 @@ def move(
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:
         raise NotFound
     files = [forms.read_upload(upload) for upload in evidence or [] if upload.filename]
-    result = forms.move(
-        session=session,
-        hazard_id=hazard_id,
-        targets=[target],
-        by=who.account,
-        files=files,
-        note=note,
+    result = move_hazard(
+        session=session, hazard_id=hazard_id, target=target, by=who.account, files=files, note=note
     )
     session.commit()
     return {

@@ -1,22 +1,16 @@
-"""Form handling shared by pages and the API: the visit form, uploaded files, hazard moves.
-
-Thin: it reads the browser's fields and calls the services (records, hazards, evidence).
+"""Form fields shared by pages and the API: dates, text, the visit form and uploaded files
+(checked by services.core.evidence). Parsing only: the pages call the services themselves.
 """
 
 import datetime as dt
 import re
-import tempfile
 from pathlib import Path
 
-from sqlmodel import Session
 from starlette.datastructures import FormData, UploadFile
 
 from services.core import evidence
 from services.core.errors import BadInput
 from services.core.evidence import EvidenceFile
-from services.hazards.from_visits import open_hazards_for_record
-from services.hazards.lifecycle import move_hazard
-from services.visits.records import record_visit
 from web.deps import plain_text
 
 MAX_PROBLEMS = 5
@@ -77,82 +71,3 @@ def visit_document(form: FormData, checklist: list) -> dict:
                 {"description": text.strip(), "level": field(form, f"problem_{n}_level") or "一般"}
             )
     return {"answers": answers, "problems": problems}
-
-
-def save_visit(
-    *,
-    session: Session,
-    task_id: int,
-    mode: str,
-    visit_date: dt.date | None,
-    document: dict,
-    note: str | None,
-    photos: list[EvidenceFile],
-    actor: str,
-) -> dict:
-    """Record the visit, open its hazards and keep its photos; returns what was written."""
-    record = record_visit(
-        session=session,
-        task_id=task_id,
-        mode=mode,
-        visit_date=visit_date,
-        document=document,
-        note=note,
-        recorded_by=actor,
-    )
-    task = record_task(session, record)
-    hazards = open_hazards_for_record(session=session, record=record, task=task)
-    if photos:
-        kept = []
-        for photo in photos:
-            evidence.store(photo)
-            kept.append(
-                {
-                    "sha256": photo.sha256,
-                    "filename": photo.filename,
-                    "content_type": photo.content_type,
-                    "size": photo.size,
-                }
-            )
-        record.photos = kept
-        session.add(record)
-    session.flush()
-    return {"record": record, "hazards": hazards}
-
-
-def record_task(session: Session, record):
-    from models.task import InspectionTask
-
-    return session.get(InspectionTask, record.task_id)
-
-
-def move(
-    *,
-    session: Session,
-    hazard_id: int,
-    targets: list[str],
-    by: str,
-    files: list[EvidenceFile] = (),
-    note: str | None = None,
-) -> dict:
-    """Move a hazard through targets in turn (e.g. start and report at once); the evidence
-    goes with the last move."""
-    result = {}
-    with tempfile.TemporaryDirectory(prefix="baobao-upload-") as folder:
-        paths = []
-        for n, file in enumerate(files):
-            path = Path(folder) / str(n) / file.filename
-            path.parent.mkdir()
-            path.write_bytes(file.content)
-            paths.append(path)
-        for i, target in enumerate(targets):
-            last = i == len(targets) - 1
-            result = move_hazard(
-                session=session,
-                hazard_id=hazard_id,
-                target=target,
-                by=by,
-                evidence_files=paths if last else [],
-                note=note if last else None,
-            )
-    return result

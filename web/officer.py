@@ -9,10 +9,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
+from models.enums import HazardStatus
 from services.accounts import access
 from services.accounts.identity import Principal, load_principal, web_policy
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.hazards.lifecycle import move_hazard, report_rectified
+from services.visits.records import record_visit
 from web import forms, sessions
 from web.deps import (
     DbSession,
@@ -119,7 +122,7 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
     try:
         document = forms.visit_document(form, detail["checklist"])
         photos = forms.uploads(form, "photos")
-        saved = forms.save_visit(
+        saved = record_visit(
             session=session,
             task_id=task_id,
             mode=forms.field(form, "mode"),
@@ -127,7 +130,7 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
             document=document,
             note=forms.field(form, "note").strip() or None,
             photos=photos,
-            actor=person.account,
+            recorded_by=person.account,
         )
     except BadInput as exc:
         session.rollback()
@@ -142,7 +145,7 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
             form=form,
         )
     session.commit()
-    found = len(saved["hazards"])
+    found = len(saved.hazards)
     message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
     return redirect(request, f"/tasks/{task_id}", message)
 
@@ -177,7 +180,9 @@ def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer, 
     _item(session, person, "hazard", hazard_id)
     if not person.is_officer:
         raise NotFound
-    forms.move(session=session, hazard_id=hazard_id, targets=["rectifying"], by=person.account)
+    move_hazard(
+        session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, by=person.account
+    )
     session.commit()
     return redirect(request, f"/hazards/{hazard_id}", "已开始整改")
 
@@ -189,19 +194,12 @@ async def report(*, request: Request, hazard_id: RowId):
 
 def _report(request: Request, session: Session, person: Principal, detail: dict, form):
     hazard_id = detail["hazard"]["id"]
-    targets = (
-        ["rectifying", "awaiting_verification"]
-        if detail["hazard"]["status"] == "pending"
-        else ["awaiting_verification"]
-    )
     try:
-        files = forms.uploads(form, "evidence")
-        forms.move(
+        report_rectified(
             session=session,
             hazard_id=hazard_id,
-            targets=targets,
             by=person.account,
-            files=files,
+            files=forms.uploads(form, "evidence"),
             note=forms.field(form, "note").strip() or None,
         )
     except BadInput as exc:

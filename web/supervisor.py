@@ -11,13 +11,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
+from models.enums import HazardStatus
 from services.accounts import access, access_office
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
+from services.hazards.lifecycle import move_hazard
 from services.reporting.lists import export_lists
 from services.reporting.ranking import ranking
-from web import forms
 from web.deps import (
     Code,
     DbSession,
@@ -128,12 +129,12 @@ def verify(
         raise NotFound
     if decision not in ("close", "return"):
         raise BadInput("请选择验收通过（销号）或退回整改")
-    target = "closed" if decision == "close" else "rectifying"
+    target = HazardStatus.CLOSED if decision == "close" else HazardStatus.RECTIFYING
     try:
-        forms.move(
+        move_hazard(
             session=session,
             hazard_id=hazard_id,
-            targets=[target],
+            target=target,
             by=person.account,
             note=reason.strip() or None,
         )

@@ -7,7 +7,6 @@ the hazard's may do every move, and only such a user verifies (销号) or sends 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlmodel import Session
@@ -116,14 +115,11 @@ def move_hazard(
     hazard_id: int,
     target: str,
     by: str,
-    evidence_files: Sequence[Path] = (),
+    files: Sequence[evidence.EvidenceFile] = (),
     note: str | None = None,
-    evidence_checked: Sequence[evidence.EvidenceFile] = (),
 ) -> dict:
-    """Move a hazard to target if the table allows it for this actor; audited, evidence stored.
-
-    Evidence comes as paths (evidence_files, read and checked here) or as files already checked
-    by services.core.evidence.check_content (evidence_checked, e.g. web uploads)."""
+    """Move a hazard to target if the table allows it for this actor; audited, with its evidence
+    (files already checked by services.core.evidence) stored."""
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
         raise BadInput(f"隐患 {hazard_id} 不存在")
@@ -142,10 +138,32 @@ def move_hazard(
     note = (note or "").strip() or None
     if move.needs_note and not note:
         raise BadInput("验收不通过须用 --note 写明原因")
-    files = [*evidence_checked, *(evidence.read_file(path=Path(p)) for p in evidence_files)]
     if move.needs_evidence and not files:
         raise BadInput("报告整改完成（→ 待验收）须用 --evidence 附至少一个整改证据文件")
-    return _apply(session, hazard, target, actor, files, note)
+    return _apply(session, hazard, target, actor, list(files), note)
+
+
+def report_rectified(
+    *,
+    session: Session,
+    hazard_id: int,
+    by: str,
+    files: Sequence[evidence.EvidenceFile],
+    note: str | None = None,
+) -> dict:
+    """Report rectification (→ 待验收) with its evidence; a hazard still 待整改 is started
+    (→ 整改中) first. Returns the last move."""
+    hazard = session.get(Hazard, hazard_id)
+    if hazard is not None and hazard.status == HazardStatus.PENDING:
+        move_hazard(session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, by=by)
+    return move_hazard(
+        session=session,
+        hazard_id=hazard_id,
+        target=HazardStatus.AWAITING_VERIFICATION,
+        by=by,
+        files=files,
+        note=note,
+    )
 
 
 def _apply(session, hazard, target, actor, files, note) -> dict:

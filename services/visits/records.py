@@ -7,6 +7,8 @@ The answers document is {"answers": {ITEM_ID: "是"|"否"|"不涉及"}, "problem
 """
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -14,10 +16,12 @@ from sqlmodel import Session
 from config.files import load_checklist
 from models.entity import Entity
 from models.enums import HazardLevel, TaskStatus, VisitMode, from_label, label
+from models.hazard import Hazard
 from models.record import InspectionRecord
 from models.task import InspectionTask
-from services.core import audit, clock
+from services.core import audit, clock, evidence
 from services.core.errors import BadInput
+from services.core.evidence import EvidenceFile
 from services.core.periods import parse_period
 from services.hazards.from_visits import open_hazards_for_record
 from services.tasks import policy
@@ -103,6 +107,14 @@ def parse_answers_document(*, document: object, entity: Entity) -> tuple[dict, l
     )
 
 
+@dataclass(frozen=True)
+class RecordedVisit:
+    """What recording a visit wrote: the record and the hazards its findings opened."""
+
+    record: InspectionRecord
+    hazards: list[Hazard]
+
+
 def record_visit(
     *,
     session: Session,
@@ -111,9 +123,11 @@ def record_visit(
     visit_date: dt.date | None = None,
     document: dict | None = None,
     note: str | None = None,
+    photos: Sequence[EvidenceFile] = (),
     recorded_by: str = "cli",
-) -> InspectionRecord:
-    """Record the visit of an open task; the task becomes done on the visit date."""
+) -> RecordedVisit:
+    """Record the visit of an open task with its photos (already checked); the task becomes done
+    on the visit date and every finding opens a hazard."""
     task = _open_task(session=session, task_id=task_id)
     entity = session.execute(select(Entity).where(Entity.id == task.entity_id)).scalar_one()
     mode = _mode(text=mode, entity=entity)
@@ -151,8 +165,19 @@ def record_visit(
             "problems": len(problems),
         },
     )
-    session.flush()
     # Every 否 answer and every listed problem opens a hazard (rule 6 in docs/domain.md).
-    open_hazards_for_record(session=session, record=record, task=task)
+    hazards = open_hazards_for_record(session=session, record=record, task=task)
+    record.photos = [_kept(photo) for photo in photos]
     session.flush()
-    return record
+    return RecordedVisit(record=record, hazards=hazards)
+
+
+def _kept(photo: EvidenceFile) -> dict:
+    """Store a visit photo under the data directory; returns how the record refers to it."""
+    evidence.store(photo)
+    return {
+        "sha256": photo.sha256,
+        "filename": photo.filename,
+        "content_type": photo.content_type,
+        "size": photo.size,
+    }
