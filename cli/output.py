@@ -23,8 +23,3 @@ def console():
     from rich.console import Console
 
     return Console(highlight=False)
-
-
-def warn(message: str) -> None:
-    """Print a loud Chinese warning on stderr."""
-    sys.stderr.write(f"警告：{message}\n")

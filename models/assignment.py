@@ -6,12 +6,7 @@ from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-class AssignmentBase(SQLModel):
-    start_date: dt.date
-    end_date: dt.date | None = None
-
-
-class Assignment(AssignmentBase, table=True):
+class Assignment(SQLModel, table=True):
     __tablename__ = "assignment"
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="ck_assignment_dates"),
@@ -23,11 +18,7 @@ class Assignment(AssignmentBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    start_date: dt.date
+    end_date: dt.date | None = None
     officer_id: int = Field(foreign_key="officer.id")
     entity_id: int = Field(foreign_key="entity.id")
-
-
-class AssignmentPublic(AssignmentBase):
-    id: int
-    officer_id: int
-    entity_id: int

@@ -6,23 +6,14 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 
-class BriefingBase(SQLModel):
-    quarter: str = Field(max_length=8)  # 2026Q3
-    # [{"format": "docx", "path": "...", "sha256": "..."}]
-    files: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    figures: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class Briefing(BriefingBase, table=True):
+class Briefing(SQLModel, table=True):
     __tablename__ = "briefing"
     __table_args__ = (Index("ix_briefing_jurisdiction_quarter", "jurisdiction_id", "quarter"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    quarter: str = Field(max_length=8)  # 2026Q3
+    # [{"format": "docx", "path": "...", "sha256": "..."}]
+    files: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    figures: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
-    created_at: dt.datetime
-
-
-class BriefingPublic(BriefingBase):
-    id: int
-    jurisdiction_id: int
     created_at: dt.datetime

@@ -6,20 +6,12 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 
-class CampaignBase(SQLModel):
+class Campaign(SQLModel, table=True):
+    __tablename__ = "campaign"
+
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     due_date: dt.date
     # {"categories": [...], "package_grades": [...], "risk_grades": [...], "jurisdiction": code}
     filters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class Campaign(CampaignBase, table=True):
-    __tablename__ = "campaign"
-
-    id: int | None = Field(default=None, primary_key=True)
-    created_on: dt.date
-
-
-class CampaignPublic(CampaignBase):
-    id: int
     created_on: dt.date

@@ -6,25 +6,15 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-class HazardEvidenceBase(SQLModel):
-    sha256: str = Field(max_length=64)
-    filename: str = Field(max_length=300)
-    content_type: str = Field(max_length=100)
-    size: int
-
-
-class HazardEvidence(HazardEvidenceBase, table=True):
+class HazardEvidence(SQLModel, table=True):
     __tablename__ = "hazard_evidence"
     __table_args__ = (UniqueConstraint("hazard_id", "sha256", name="uq_evidence_hazard_sha256"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64)
+    filename: str = Field(max_length=300)
+    content_type: str = Field(max_length=100)
+    size: int
     hazard_id: int = Field(foreign_key="hazard.id", index=True)
     uploaded_by: str = Field(max_length=100)
-    uploaded_at: dt.datetime
-
-
-class HazardEvidencePublic(HazardEvidenceBase):
-    id: int
-    hazard_id: int
-    uploaded_by: str
     uploaded_at: dt.datetime

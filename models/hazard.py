@@ -8,20 +8,7 @@ from sqlmodel import Field, SQLModel
 from models.enums import HazardLevel, HazardSource, HazardStatus, check_in
 
 
-class HazardBase(SQLModel):
-    source: str = Field(max_length=16)
-    level: str = Field(max_length=16)
-    description: str = Field(max_length=2000)
-    checklist_item: str | None = Field(default=None, max_length=64)
-    found_on: dt.date
-    responsible_unit: str | None = Field(default=None, max_length=200)  # 责任单位
-    responsible_person: str | None = Field(default=None, max_length=100)  # 责任人
-    measure: str | None = Field(default=None, max_length=2000)  # 整改措施
-    deadline: dt.date  # 整改时限
-    status: str = Field(default=HazardStatus.PENDING, max_length=32)
-
-
-class Hazard(HazardBase, table=True):
+class Hazard(SQLModel, table=True):
     __tablename__ = "hazard"
     __table_args__ = (
         CheckConstraint(check_in("source", HazardSource), name="ck_hazard_source"),
@@ -32,18 +19,19 @@ class Hazard(HazardBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16)
+    level: str = Field(max_length=16)
+    description: str = Field(max_length=2000)
+    checklist_item: str | None = Field(default=None, max_length=64)
+    found_on: dt.date
+    responsible_unit: str | None = Field(default=None, max_length=200)  # 责任单位
+    responsible_person: str | None = Field(default=None, max_length=100)  # 责任人
+    measure: str | None = Field(default=None, max_length=2000)  # 整改措施
+    deadline: dt.date  # 整改时限
+    status: str = Field(default=HazardStatus.PENDING, max_length=32)
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
     entity_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
     record_id: int | None = Field(default=None, foreign_key="inspection_record.id", index=True)
     # The covering officer, who reports rectification; None for office-held hazards.
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     closed_on: dt.date | None = None
-
-
-class HazardPublic(HazardBase):
-    id: int
-    jurisdiction_id: int
-    entity_id: int | None
-    record_id: int | None
-    officer_id: int | None
-    closed_on: dt.date | None

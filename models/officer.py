@@ -6,7 +6,11 @@ from sqlmodel import Field, SQLModel
 from models.enums import OfficerTier, check_in
 
 
-class OfficerBase(SQLModel):
+class Officer(SQLModel, table=True):
+    __tablename__ = "officer"
+    __table_args__ = (CheckConstraint(check_in("tier", OfficerTier), name="ck_officer_tier"),)
+
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)  # 干部编号
     name: str = Field(max_length=50)
     tier: str = Field(max_length=16)
@@ -14,23 +18,6 @@ class OfficerBase(SQLModel):
     mobile: str = Field(max_length=11, index=True)
     email: str | None = Field(default=None, max_length=200)
     wecom_id: str | None = Field(default=None, max_length=100)
-
-
-class Officer(OfficerBase, table=True):
-    __tablename__ = "officer"
-    __table_args__ = (CheckConstraint(check_in("tier", OfficerTier), name="ck_officer_tier"),)
-
-    id: int | None = Field(default=None, primary_key=True)
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id", index=True)
     active: bool = Field(default=True)
     password_hash: str | None = Field(default=None, max_length=300)
-
-
-class OfficerCreate(OfficerBase):
-    jurisdiction_code: str
-
-
-class OfficerPublic(OfficerBase):
-    id: int
-    jurisdiction_id: int
-    active: bool

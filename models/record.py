@@ -8,32 +8,18 @@ from sqlmodel import Field, SQLModel
 from models.enums import VisitMode, check_in
 
 
-class InspectionRecordBase(SQLModel):
+class InspectionRecord(SQLModel, table=True):
+    __tablename__ = "inspection_record"
+    __table_args__ = (CheckConstraint(check_in("mode", VisitMode), name="ck_record_mode"),)
+
+    id: int | None = Field(default=None, primary_key=True)
     visit_date: dt.date
     mode: str = Field(max_length=16)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     problems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     photos: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = Field(default=None, max_length=2000)
-
-
-class InspectionRecord(InspectionRecordBase, table=True):
-    __tablename__ = "inspection_record"
-    __table_args__ = (CheckConstraint(check_in("mode", VisitMode), name="ck_record_mode"),)
-
-    id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="inspection_task.id", unique=True)
     officer_id: int = Field(foreign_key="officer.id", index=True)
     entity_id: int = Field(foreign_key="entity.id", index=True)
     recorded_by: str = Field(max_length=64)
-
-
-class InspectionRecordCreate(InspectionRecordBase):
-    task_id: int
-
-
-class InspectionRecordPublic(InspectionRecordBase):
-    id: int
-    task_id: int
-    officer_id: int
-    entity_id: int

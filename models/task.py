@@ -8,14 +8,7 @@ from sqlmodel import Field, SQLModel
 from models.enums import TaskSource, TaskStatus, check_in
 
 
-class InspectionTaskBase(SQLModel):
-    source: str = Field(max_length=16)
-    period: str = Field(max_length=16)  # 2026Q3, 2026-09, 2026H2, 2026
-    due_date: dt.date
-    status: str = Field(default=TaskStatus.OPEN, max_length=16)
-
-
-class InspectionTask(InspectionTaskBase, table=True):
+class InspectionTask(SQLModel, table=True):
     __tablename__ = "inspection_task"
     __table_args__ = (
         CheckConstraint(check_in("source", TaskSource), name="ck_task_source"),
@@ -54,6 +47,10 @@ class InspectionTask(InspectionTaskBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=16)
+    period: str = Field(max_length=16)  # 2026Q3, 2026-09, 2026H2, 2026
+    due_date: dt.date
+    status: str = Field(default=TaskStatus.OPEN, max_length=16)
     assignment_id: int
     officer_id: int
     entity_id: int
@@ -63,13 +60,3 @@ class InspectionTask(InspectionTaskBase, table=True):
     created_on: dt.date
     done_on: dt.date | None = None
     cancelled_on: dt.date | None = None
-
-
-class InspectionTaskPublic(InspectionTaskBase):
-    id: int
-    assignment_id: int
-    officer_id: int
-    entity_id: int
-    jurisdiction_id: int
-    campaign_id: int | None
-    done_on: dt.date | None

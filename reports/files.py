@@ -3,8 +3,6 @@
 import hashlib
 from pathlib import Path
 
-FORMATS = ("docx", "pdf", "html")
-
 
 def render(doc: dict, fmt: str, charts: dict[str, bytes]) -> bytes:
     """The document in one format, as bytes."""

@@ -247,3 +247,38 @@ def test_config_codes_agree_with_the_enums():
         assert list(get_args(literal)) == [member.value for member in enum], enum.__name__
     summary = policy_model.ReminderPolicy.model_fields["summary_level"].annotation
     assert set(get_args(summary)) <= {member.value for member in enums.JurisdictionLevel}
+
+
+def test_one_dialect_check():
+    """Whether a database is PostgreSQL is asked in one place: models.db.is_postgres."""
+    spelled = [
+        module
+        for module, (path, _) in SOURCES.items()
+        if "dialect.name" in path.read_text(encoding="utf-8")
+    ]
+    assert spelled == ["models.db"]
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """The names a module defines at its top level (assignments and classes)."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        targets += [node.target] if isinstance(node, ast.AnnAssign) else []
+        names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+def test_no_module_shadows_an_enum():
+    """Codes have one definition: no module defines a name of models.enums for itself (config
+    spells its own, kept equal by test_config_codes_agree_with_the_enums)."""
+    names = {name for name, value in vars(enums).items() if isinstance(value, type)}
+    shadows = [
+        f"{module}: {name}"
+        for module, (_, tree) in SOURCES.items()
+        if module != "models.enums" and not module.startswith("config.")
+        for name in sorted(_defined(tree) & names)
+    ]
+    assert {"TaskStatus", "HazardStatus"} <= names and shadows == []

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from models.enums import TaskStatus
 from services.accounts import access, access_office
 from services.accounts.identity import Principal, authenticate, load_principal, web_policy
 from services.core import links
@@ -33,7 +34,7 @@ from web.deps import LoginRequired, NoNul, NotFound, RowId, db
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
-TaskStatus = Literal["open", "overdue", "done", "cancelled"]
+TaskFilter = TaskStatus | Literal["overdue"]  # open tasks are split into open and overdue
 HazardFilter = Literal[
     "pending", "rectifying", "awaiting_verification", "closed", "open", "overdue"
 ]
@@ -102,7 +103,7 @@ def me(who: Who) -> WhoOut:
 def tasks(
     who: Who,
     session: Db,
-    status: TaskStatus | None = None,
+    status: TaskFilter | None = None,
     period: Annotated[str | None, Query(max_length=16), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,

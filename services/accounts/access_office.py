@@ -234,14 +234,6 @@ def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
     ]
 
 
-def campaign_exists(*, session: Session, name: str) -> bool:
-    """Whether a campaign of this name exists anywhere (names are unique)."""
-    return (
-        session.execute(select(Campaign.id).where(Campaign.name == name.strip())).first()
-        is not None
-    )
-
-
 def briefings(*, session: Session, who: Principal, limit: int = 12) -> list[dict]:
     """The latest briefings of jurisdictions in who's subtree, newest first."""
     rows = session.execute(

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from models.db import is_postgres
+
 
 def insert_rows(
     connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence]
@@ -14,7 +16,7 @@ def insert_rows(
     if not rows:
         return 0
     names = ", ".join(columns)
-    if connection.dialect.name == "postgresql":
+    if is_postgres(connection):
         cursor = connection.connection.driver_connection.cursor()
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
@@ -27,7 +29,7 @@ def insert_rows(
 
 def reset_sequences(connection: Connection, tables: Iterable[str]) -> None:
     """After inserts with explicit ids, move PostgreSQL's id sequences past the largest id."""
-    if connection.dialect.name != "postgresql":
+    if not is_postgres(connection):
         return
     for table in tables:
         connection.execute(

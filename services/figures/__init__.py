@@ -1,11 +1,5 @@
-"""The one stats service: every figure of a jurisdiction subtree for a quarter, computed here
-only, read by the briefing, the ranking, the risk review and the dashboard.
-
-Parts: common (as_of, rates, the escalation cutoff), coverage (entities, officers, 未包保),
-tasks (due / done / on time / overdue by tier, source and township; next quarter's work),
-hazards (found / closed / open / overdue by level, source and township; open and escalated
-items), offenders (屡查屡犯) and quarter (the whole quarter in one JSON-ready dict).
-"""
+"""The figures: the one definition of each (on time, late, overdue, completion, closure,
+escalation, coverage) and the quarter's stats built on them, read by every report and page."""
 
 from services.figures.common import as_date, as_of, escalation_cutoff, jsonable, ratio
 from services.figures.coverage import coverage_figures

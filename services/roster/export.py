@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.db import is_postgres
 from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
 from services.core import clock
 from services.core.errors import BadInput
@@ -48,7 +49,7 @@ def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
 
     labels = LABELS.get(sheet, {})
     today = clock.today()
-    params = {"today": today if session.bind.dialect.name == "postgresql" else today.isoformat()}
+    params = {"today": today if is_postgres(session.get_bind()) else today.isoformat()}
     result = (
         session.connection()
         .execution_options(yield_per=BATCH)

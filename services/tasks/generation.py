@@ -25,6 +25,7 @@ import zlib
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.db import is_postgres
 from services.core import audit, clock
 from services.core.calendar import last_workday_of
 from services.core.jurisdictions import path_like
@@ -129,7 +130,7 @@ def _serialise_same_scope(*, session: Session, scope_path: str | None) -> None:
     """On PostgreSQL, make runs over the same scope wait for each other (counties don't)."""
     # The unique index alone prevents duplicates; this also rules out row-lock deadlocks
     # between two identical cancellations scanning in different orders.
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session.get_bind()):
         key = zlib.crc32(f"baobao.generate:{scope_path or '/'}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
@@ -137,7 +138,7 @@ def _serialise_same_scope(*, session: Session, scope_path: str | None) -> None:
 def _refresh_statistics(*, session: Session, created: int) -> None:
     """After a bulk insert on PostgreSQL, refresh the task table's planner statistics."""
     # Autovacuum would, later; until then the next run's joins are planned for an empty table.
-    if created >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+    if created >= ANALYZE_AFTER and is_postgres(session.get_bind()):
         session.execute(text("ANALYZE inspection_task"))
 
 
