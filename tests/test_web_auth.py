@@ -82,6 +82,27 @@ def test_tampered_session_cookie_is_anonymous(world, client_for):
     assert client.get("/office", follow_redirects=False).status_code == 303
 
 
+def test_cookies_and_api_tokens_name_a_person_completely_or_no_one(world, client_for):
+    """Signed with the right key, a cookie or API token still needs kind, id and password
+    version; the complete payload, re-signed, is accepted (the control)."""
+    client = client_for()
+    issued = client.post("/api/token", data={"username": "duban", "password": PASSWORD})
+    claims = links.load(links.API, issued.json()["access_token"], max_age_seconds=60)
+    assert set(claims) == {"k", "i", "pv"}
+    broken = [
+        {k: v for k, v in claims.items() if k != "pv"},
+        {**claims, "k": "user"},
+        {**claims, "i": str(claims["i"])},
+    ]
+    for payload, accepted in [(claims, True)] + [(b, False) for b in broken]:
+        bearer = {"Authorization": f"Bearer {links.sign(links.API, payload)}"}
+        assert (client.get("/api/me", headers=bearer).status_code == 200) is accepted, payload
+        browser = client_for()
+        browser.cookies.set("baobao_session", links.sign(links.SESSION, payload))
+        page = browser.get("/office", follow_redirects=False)
+        assert (page.status_code == 200) is accepted, payload
+
+
 def test_forms_without_the_session_csrf_token_are_refused(world, client_for):
     assert _login(client_for(), "duban", PASSWORD, token="").status_code == 403
     other = csrf_of(client_for().get("/login").text)

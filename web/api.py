@@ -11,8 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from models.enums import TaskStatus
-from services.accounts import access, access_office
-from services.accounts.identity import Principal, authenticate, load_principal, web_policy
+from services.accounts import access, access_office, tokens
+from services.accounts.identity import Principal, authenticate, web_policy
 from services.core import links
 from services.hazards.lifecycle import move_hazard
 from services.visits.records import record_visit
@@ -55,13 +55,7 @@ def api_user(
         )
     except links.BadLink:
         raise LoginRequired from None
-    if payload.get("k") not in ("officer", "supervisor", "admin") or not isinstance(
-        payload.get("i"), int
-    ):
-        raise LoginRequired
-    person = load_principal(
-        session=session, kind=payload["k"], person_id=payload["i"], pv=str(payload.get("pv", ""))
-    )
+    person = tokens.signed_in(session=session, payload=payload)
     if person is None:
         raise LoginRequired
     return person
@@ -81,7 +75,7 @@ def token(
     """用账号（干部编号、手机号或食安办账号）和密码换取令牌。"""
     client = request.client.host if request.client else "?"
     person = authenticate(session=session, login=username, password=password, client=client)
-    value = links.sign(links.API, {"k": person.kind, "i": person.id, "pv": person.pv})
+    value = links.sign(links.API, tokens.principal_claims(person))
     return TokenOut(
         access_token=value, token_type="bearer", expires_in=web_policy().api_token_days * 86400
     )

@@ -25,7 +25,8 @@ from models.enums import (
     UserRole,
     VisitMode,
 )
-from services.accounts.identity import Principal, load_principal
+from services.accounts import tokens
+from services.accounts.identity import Principal
 from services.core import clock
 from web import sessions
 
@@ -98,17 +99,7 @@ def read_only(endpoint):
 
 def person_of(request: Request, session: Session) -> Principal | None:
     """The signed-in person (a one-tap session included), or None."""
-    found = sessions.data(request)
-    if not isinstance(found.get("i"), int) or found.get("k") not in (
-        "officer",
-        "supervisor",
-        "admin",
-    ):
-        return None
-    only = tuple(found["o"]) if isinstance(found.get("o"), list) else None
-    person = load_principal(
-        session=session, kind=found["k"], person_id=found["i"], pv=found.get("pv"), only=only
-    )
+    person = tokens.signed_in(session=session, payload=sessions.data(request))
     request.state.who = person
     return person
 

@@ -6,6 +6,7 @@ from fastapi import Request
 from starlette.responses import Response
 
 from config.settings import get_settings
+from services.accounts import tokens
 from services.accounts.identity import Principal, web_policy
 from services.core import links
 
@@ -58,9 +59,7 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 def sign_in(request: Request, who: Principal) -> None:
     """Start a session for who (a new CSRF token; a one-tap session keeps its one item)."""
-    request.state.session = {"k": who.kind, "i": who.id, "pv": who.pv, "c": links.new_csrf()}
-    if who.only is not None:
-        request.state.session["o"] = list(who.only)
+    request.state.session = {**tokens.principal_claims(who), "c": links.new_csrf()}
     _changed(request)
 
 

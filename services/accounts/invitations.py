@@ -14,6 +14,7 @@ from config.settings import get_settings
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
+from services.accounts import tokens
 from services.accounts.identity import (
     KINDS,
     find_person,
@@ -35,11 +36,11 @@ def invitation_link(*, kind: str, person) -> tuple[str, dt.datetime]:
     """The set-password URL of a person and when it expires."""
     token = links.sign(
         links.INVITE,
-        {
-            "k": "officer" if kind == "officer" else "user",
-            "i": person.id,
-            "pv": links.password_version(person.password_hash),
-        },
+        tokens.person_claims(
+            kind="officer" if kind == "officer" else "user",
+            person_id=person.id,
+            pv=links.password_version(person.password_hash),
+        ),
     )
     hours = web_policy().invite_valid_hours
     expires = clock.now() + dt.timedelta(hours=hours)
@@ -51,13 +52,13 @@ def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | Us
     payload = links.load(
         links.INVITE, token, max_age_seconds=web_policy().invite_valid_hours * 3600
     )
-    kind = payload.get("k")
-    if kind not in ("officer", "user") or not isinstance(payload.get("i"), int):
+    claim = tokens.read_claim(payload, kinds=("officer", "user"))
+    if claim is None:
         raise links.BadLink("链接无效")
-    person = _person(session, kind, payload["i"])
+    kind, person = claim.kind, _person(session, claim.kind, claim.person_id)
     if person is None or not person.active:
         raise links.BadLink("链接对应的账号不存在或已停用")
-    if not links.same(payload.get("pv"), links.password_version(person.password_hash)):
+    if not links.same(claim.pv, links.password_version(person.password_hash)):
         raise links.BadLink("链接已使用过（密码已设置），如需重设请联系管理员重新邀请")
     return kind, person
 
