@@ -53,7 +53,7 @@ class _Server:
     def __init__(self):
         import subprocess
 
-        from tests.waiting import free_port
+        from tests.support.waiting import free_port
 
         self.port = free_port()
         self.process = subprocess.Popen(

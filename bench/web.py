@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.web_load import PASSWORD, cpu_seconds, load  # noqa: E402
-from tests.waiting import free_port  # noqa: E402
+from tests.support.waiting import free_port  # noqa: E402
 
 TODAY = dt.date(2026, 9, 22)
 CLIENTS = 50

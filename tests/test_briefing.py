@@ -16,8 +16,8 @@ from config import settings
 from models import AuditEvent, Briefing
 from services.core.periods import quarter
 from services.reporting.briefing import document as briefing
-from tests.briefing_support import T3, build_county
-from tests.reminder_support import MailServer, text_part
+from tests.support.briefing import T3, build_county
+from tests.support.servers import MailServer, text_part
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADINGS = [

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from services.figures import deadlines
-from tests.reminder_support import add_hazard, add_task, build_roster
+from tests.support.reminders import add_hazard, add_task, build_roster
 
 D = dt.date.fromisoformat
 

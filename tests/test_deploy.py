@@ -26,8 +26,8 @@ from models.task import InspectionTask
 from services.core.schema import upgrade
 from services.demo import dataset as demo
 from services.scheduling import schedule
-from tests import waiting
-from tests.waiting import free_port
+from tests.support import waiting
+from tests.support.waiting import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFECT = ROOT / ".venv" / "bin" / "prefect"

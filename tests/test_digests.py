@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from services.reminders.digests import build_digests, is_summary_day
-from tests.reminder_support import add_hazard, add_task, build_roster, policy_dir
+from tests.support.reminders import add_hazard, add_task, build_roster, policy_dir
 
 D = dt.date.fromisoformat
 

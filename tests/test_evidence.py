@@ -10,7 +10,7 @@ from sqlmodel import select
 from models import HazardEvidence
 from services.core import evidence
 from services.core.errors import BadInput
-from tests.test_hazards_support import PNG, add_hazard_row, build_roster
+from tests.support.hazards import PNG, add_hazard_row, build_roster
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

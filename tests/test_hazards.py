@@ -12,7 +12,7 @@ from services.core.errors import BadInput
 from services.hazards.create import add_hazard
 from services.hazards.duty import deadline_for
 from services.hazards.from_visits import open_hazards_for_record
-from tests.test_hazards_support import COUNTY, EAST, WEST, add_hazard_row, build_roster
+from tests.support.hazards import COUNTY, EAST, WEST, add_hazard_row, build_roster
 
 D = dt.date
 

@@ -11,7 +11,7 @@ from models import AuditEvent, Hazard, HazardEvidence
 from services.core import evidence
 from services.core.errors import BadInput
 from services.hazards.lifecycle import move_hazard, report_rectified
-from tests.test_hazards_support import PNG, add_hazard_row, build_roster
+from tests.support.hazards import PNG, add_hazard_row, build_roster
 
 STATES = ("pending", "rectifying", "awaiting_verification", "closed")
 LABELS = {

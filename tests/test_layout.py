@@ -9,6 +9,7 @@ a.b); a package's __init__ importing its own modules is the only way a package d
 
 import ast
 import importlib.metadata
+import subprocess
 import sys
 from pathlib import Path
 from typing import get_args
@@ -282,3 +283,20 @@ def test_no_module_shadows_an_enum():
         for name in sorted(_defined(tree) & names)
     ]
     assert {"TaskStatus", "HazardStatus"} <= names and shadows == []
+
+
+def test_test_support_lives_in_tests_support():
+    """Beside the test modules only conftest and packages; helpers are in tests/support (not
+    collected), and the roster, hazard and reminder helpers need no mail server to import."""
+    loose = [
+        p.name
+        for p in (ROOT / "tests").glob("*.py")
+        if not p.name.startswith("test_") and p.name not in ("conftest.py", "__init__.py")
+    ]
+    assert loose == []
+    assert not list((ROOT / "tests" / "support").glob("test_*.py"))
+    probe = (
+        "import sys, tests.support.reminders, tests.support.hazards, tests.support.briefing; "
+        "sys.exit('aiosmtpd' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", probe], cwd=ROOT).returncode == 0

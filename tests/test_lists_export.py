@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_hazards_support import EAST, add_hazard_row, build_roster
+from tests.support.hazards import EAST, add_hazard_row, build_roster
 
 D = dt.date
 LIST_HEADERS = [

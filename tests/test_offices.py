@@ -5,7 +5,7 @@ from sqlalchemy import select, update
 from models import Jurisdiction, User
 from services.demo import dataset as demo
 from services.reminders.offices import load_offices
-from tests.reminder_support import build_roster, policy_dir
+from tests.support.reminders import build_roster, policy_dir
 
 
 def test_nearest_office_at_or_above(session):

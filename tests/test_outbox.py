@@ -11,8 +11,9 @@ from config import settings
 from services.core.errors import BadInput
 from services.reminders import delivery, outbox, outbox_states
 from services.reminders.outbox import Outgoing
-from tests.reminder_support import MailServer, RobotServer, policy_dir, text_part
-from tests.waiting import free_port
+from tests.support.reminders import policy_dir
+from tests.support.servers import MailServer, RobotServer, text_part
+from tests.support.waiting import free_port
 
 WEBHOOK_KEY = "wecom-SECRET-693a91f6"
 

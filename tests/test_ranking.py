@@ -5,7 +5,7 @@ import json
 import pytest
 
 from services.reporting.ranking import rank_figures, ranking, score
-from tests.briefing_support import T1, T2, T3, T4, build_county, expected_tasks
+from tests.support.briefing import T1, T2, T3, T4, build_county, expected_tasks
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from config.settings import configure
 from models import Assignment, AuditEvent, Entity, Hazard, InspectionRecord, InspectionTask
 from services.tasks.generation import generate_routine_tasks
-from tests.test_hazards_support import PNG
+from tests.support.hazards import PNG
 
 
 @pytest.fixture

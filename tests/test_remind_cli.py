@@ -14,18 +14,16 @@ from sqlmodel import Session
 from config import settings
 from services.core import links
 from services.demo import dataset as demo
-from tests.reminder_support import (
+from tests.support.reminders import (
     ROOT,
-    MailServer,
-    RobotServer,
     add_hazard,
     add_task,
     build_roster,
     count_rows,
     demo_tasks,
     policy_dir,
-    text_part,
 )
+from tests.support.servers import MailServer, RobotServer, text_part
 
 
 @pytest.fixture

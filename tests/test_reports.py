@@ -20,7 +20,7 @@ from reports.render_html import boilerplate, column_widths, render_html
 from reports.render_pdf import render_pdf
 from services.core.periods import quarter
 from services.reporting.briefing import document as briefing
-from tests.briefing_support import build_county
+from tests.support.briefing import build_county
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from services.core.periods import quarter
 from services.reporting import review
-from tests.test_hazards_support import add_hazard_row, build_roster
+from tests.support.hazards import add_hazard_row, build_roster
 
 D = dt.date
 

@@ -3,7 +3,7 @@
 import json
 
 from models.db import get_engine
-from tests.fixtures.roster.books import TODAY, Book, snapshot
+from tests.support.roster_books import TODAY, Book, snapshot
 
 
 def _many_errors(tmp_path, n: int = 60):

@@ -16,7 +16,7 @@ from models.db import get_engine
 from services.core.schema import upgrade
 from services.roster.importer import import_roster
 from tests.conftest import pg_schema
-from tests.fixtures.roster.books import (
+from tests.support.roster_books import (
     CREDIT_5,
     CREDIT_7,
     TODAY,

@@ -15,7 +15,7 @@ from services.roster.columns import SHEETS
 from services.roster.export import export_roster
 from services.roster.importer import import_roster
 from services.roster.template import write_template
-from tests.fixtures.roster.books import TODAY, Book, snapshot
+from tests.support.roster_books import TODAY, Book, snapshot
 
 NO_CHANGE = {"created": 0, "updated": 0, "ended": 0}
 

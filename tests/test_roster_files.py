@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import CREDIT_5, TODAY, Book, snapshot
+from tests.support.roster_books import CREDIT_5, TODAY, Book, snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures" / "roster"
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import CREDIT_6, CREDIT_7, TODAY, Book, snapshot
+from tests.support.roster_books import CREDIT_6, CREDIT_7, TODAY, Book, snapshot
 
 A, E, OFF, J = "包保关系", "包保主体", "包保干部", "区划"
 

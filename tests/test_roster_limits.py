@@ -11,7 +11,7 @@ from models.db import get_engine
 from services.core.errors import BadInput
 from services.roster import limits
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import TODAY, Book, counts, snapshot
+from tests.support.roster_books import TODAY, Book, counts, snapshot
 
 MB = 2**20
 

@@ -18,7 +18,7 @@ from models.db import get_engine
 from models.job_run import JobRun
 from services.core import clock
 from services.scheduling import embedded, schedule
-from tests.waiting import wait_for
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -17,8 +17,8 @@ from notifications.senders import (
     SendUnknown,
     dingtalk_url,
 )
-from tests.reminder_support import MailServer, RobotServer, html_part, text_part
-from tests.waiting import free_port
+from tests.support.servers import MailServer, RobotServer, html_part, text_part
+from tests.support.waiting import free_port
 
 SENDER = "青石县食安办 <baobao@qingshi.gov.cn>"
 

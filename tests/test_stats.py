@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from services.core.periods import quarter
 from services.figures import quarter_stats
-from tests.test_hazards_support import WEST, add_hazard_row, build_roster
+from tests.support.hazards import WEST, add_hazard_row, build_roster
 
 D = dt.date
 ZERO = {"carried_over": 0, "found": 0, "closed": 0, "open": 0, "overdue": 0}

@@ -12,7 +12,7 @@ from services import figures as stats
 from services.core import calendar
 from services.core.periods import quarter
 from services.figures import quarter_figures
-from tests.briefing_support import AS_OF, build_county, campaign_tasks, day
+from tests.support.briefing import AS_OF, build_county, campaign_tasks, day
 
 D = dt.date
 

@@ -11,7 +11,7 @@ from services import figures as stats
 from services.core import calendar
 from services.core.periods import quarter
 from services.figures import quarter_figures
-from tests.briefing_support import (
+from tests.support.briefing import (
     AS_OF,
     KEYS,
     T1,

@@ -8,7 +8,7 @@ import pytest
 
 from notifications import builders
 from services.reminders.digests import build_digests
-from tests.reminder_support import add_hazard, add_task, build_roster
+from tests.support.reminders import add_hazard, add_task, build_roster
 
 D = dt.date.fromisoformat
 NASTY = "A&B <b>老*字号*</b> [链接](http://evil) #1"

@@ -16,8 +16,8 @@ from models.campaign import Campaign
 from models.db import get_engine
 from models.hazard import Hazard
 from models.record import InspectionRecord
-from tests import test_web_support as support
-from tests.test_web_support import PNG, csrf_of
+from tests.support import web as support
+from tests.support.web import PNG, csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

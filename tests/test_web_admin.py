@@ -13,8 +13,8 @@ from models.db import get_engine
 from models.job_run import JobRun
 from models.officer import Officer
 from services.core import clock
-from tests import test_web_support as support
-from tests.test_web_support import csrf_of
+from tests.support import web as support
+from tests.support.web import csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

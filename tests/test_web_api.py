@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests import test_web_support as support
-from tests.test_web_support import PASSWORD, PNG, TODAY
+from tests.support import web as support
+from tests.support.web import PASSWORD, PNG, TODAY
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

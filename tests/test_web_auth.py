@@ -16,8 +16,8 @@ from models.user import User
 from services.accounts import identity as accounts
 from services.accounts import invitations
 from services.core import links
-from tests import test_web_support as support
-from tests.test_web_support import PASSWORD, TODAY, csrf_of
+from tests.support import web as support
+from tests.support.web import PASSWORD, TODAY, csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

@@ -5,8 +5,8 @@ from pydantic import ValidationError
 
 from config import files
 from config import settings as settings_module
-from tests import test_web_support as support
-from tests.test_web_support import TODAY, csrf_of, login
+from tests.support import web as support
+from tests.support.web import TODAY, csrf_of, login
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

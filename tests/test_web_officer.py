@@ -7,8 +7,8 @@ from sqlmodel import Session, select
 from models.db import get_engine
 from models.hazard import Hazard
 from models.record import InspectionRecord
-from tests import test_web_support as support
-from tests.test_web_support import PNG, csrf_of
+from tests.support import web as support
+from tests.support.web import PNG, csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 
@@ -135,7 +135,7 @@ def test_an_internal_error_is_a_chinese_page_without_traceback(world, app, monke
     from fastapi.testclient import TestClient
 
     from services.accounts import access
-    from tests.test_web_support import login
+    from tests.support.web import login
 
     def broken(**_kwargs):
         raise RuntimeError("secret detail")

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.demo import dataset as demo
-from tests.waiting import free_port
+from tests.support.waiting import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNNER = """

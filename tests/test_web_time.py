@@ -10,8 +10,8 @@ from sqlmodel import Session
 from models.audit import AuditEvent
 from models.db import get_engine
 from services.core import clock
-from tests import test_web_support as support
-from tests.test_web_support import PASSWORD, PNG, csrf_of
+from tests.support import web as support
+from tests.support.web import PASSWORD, PNG, csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 

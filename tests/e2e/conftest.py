@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from config import settings as settings_module
-from tests.test_web_support import TODAY, build_world
-from tests.waiting import free_port
+from tests.support.waiting import free_port
+from tests.support.web import TODAY, build_world
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from models.audit import AuditEvent
 from models.db import get_engine
 from models.hazard import Hazard
-from tests.test_web_support import PASSWORD
+from tests.support.web import PASSWORD
 
 
 def photo(tmp_path, name: str, colour: str):
@@ -29,7 +29,7 @@ def photo(tmp_path, name: str, colour: str):
 def digest_link(world, task_id: int) -> str:
     """The one-tap link to a task in its officer's digest today, as the mail carries it."""
     from services.reminders.digests import build_digests, with_one_tap_links
-    from tests.test_web_support import TODAY
+    from tests.support.web import TODAY
 
     with Session(get_engine(world.url)) as session:
         officer_digests, _ = build_digests(session=session, today=TODAY)
