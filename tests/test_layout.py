@@ -1,5 +1,6 @@
-"""The application runs from the repository root, nothing in flows/ shadows a package, and the
-import graph of the application's packages is layered, acyclic and uses no private names.
+"""The application runs from the repository root, nothing in flows/ shadows a package, the
+import graph of the application's packages is layered, acyclic and uses no private names, and
+flows/ and web/ hold no SQL.
 
 The graph is built from the source (ast), from every import statement of a module, those inside
 functions included: a cycle through a deferred import is still a cycle between the two modules.
@@ -199,6 +200,29 @@ def test_layers_never_import_upwards():
         for target in sorted(targets)
         if _layer(target) > _layer(module)
     ]
+    assert offenders == []
+
+
+def test_no_sql_in_flows_or_web():
+    """flows/ and web/ hold sessions, never queries: no SQLAlchemy beyond sqlmodel's Session,
+    no tables (models.db and models.enums only)."""
+    offenders = []
+    for module, (path, tree) in SOURCES.items():
+        if module.split(".")[0] not in ("flows", "web"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = {alias.name for alias in node.names}
+                root = node.module.split(".")[0]
+                sql = root == "sqlalchemy" or (root == "sqlmodel" and names != {"Session"})
+                table = root == "models" and node.module not in ("models.db", "models.enums")
+            elif isinstance(node, ast.Import):
+                sql = any(a.name.split(".")[0] in ("sqlalchemy", "sqlmodel") for a in node.names)
+                table = any(a.name.split(".")[0] == "models" for a in node.names)
+            else:
+                continue
+            if sql or table:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
 
 
