@@ -6,8 +6,10 @@ import sys
 import typer
 
 from cli import (
+    calendar_commands,
     hazard_commands,
     notification_commands,
+    operations_commands,
     report_commands,
     roster_commands,
     schedule_commands,
@@ -32,6 +34,8 @@ for area in (
     report_commands,
     schedule_commands,
     web_commands,
+    operations_commands,
+    calendar_commands,
 ):
     area.register(app)
 
@@ -61,6 +65,7 @@ def root(
     calendar = sys.modules.get("services.core.calendar")
     if calendar:  # a new command in a process that ran one before (tests, the web app)
         calendar.forget_unknown_years()
+        calendar.bind_settings()
     from cli.logs import configure_logging
 
     configure_logging()

@@ -191,6 +191,41 @@ class CalendarPolicy(Strict):
     """Local days off added to the official calendar, e.g. ["2026-11-02"]."""
     extra_workdays: list[dt.date] = []
     """Local working days added to the official calendar; they win over extra_holidays."""
+    reload_seconds: int = Field(default=60, ge=1, le=86400)
+    """Each process reads the years held in the database (./baobao calendar import) again
+    after this many seconds."""
+    next_year_warn_month: int = Field(default=12, ge=1, le=12)
+    """From the 1st of this month on, the doctor asks for next year's 法定节假日 until they are
+    entered (12: from 1 December)."""
+
+
+class BackupPolicy(Strict):
+    """[backup]: how many nightly backups (the scheduled job backup) are kept."""
+
+    keep_daily: int = Field(default=7, ge=1, le=366)
+    """Keep the newest archive of each of the last N days that have one."""
+    keep_monthly: int = Field(default=12, ge=0, le=240)
+    """Also keep the newest archive of each of the last M months."""
+
+
+class DoctorPolicy(Strict):
+    """[doctor]: the thresholds of ./baobao doctor (系统自检)."""
+
+    min_free_disk_mb: int = Field(default=1024, ge=1, le=10_000_000)
+    """Free space (MB) the disks of the data directory, the backups and a SQLite database
+    must keep."""
+    job_late_hours: int = Field(default=2, ge=1, le=24 * 31)
+    """A scheduled job whose fire time passed this many hours ago without a successful run
+    since needs attention."""
+
+
+class LogPolicy(Strict):
+    """[logs]: rotation of the log files DATA_DIR/logs/<process>.log."""
+
+    max_mb: int = Field(default=10, ge=1, le=10_000)
+    """A log file rotates when it reaches this size (MB)."""
+    keep: int = Field(default=5, ge=1, le=100)
+    """How many rotated files of each log are kept."""
 
 
 class RankingPolicy(Strict):
@@ -275,3 +310,6 @@ class Policy(Strict):
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
     web: WebPolicy = WebPolicy()
+    backup: BackupPolicy = BackupPolicy()
+    doctor: DoctorPolicy = DoctorPolicy()
+    logs: LogPolicy = LogPolicy()

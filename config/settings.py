@@ -54,7 +54,11 @@ class Settings(BaseSettings):
     """Time zone of the office: what "today" is, cron times, times shown on pages and in mail."""
     data_dir: Path = Path("data")
     """Folder of the files the application writes: evidence and photos, briefings, reviews,
-    uploads, logs, the generated secret key, Prefect's files. Back it up with the database."""
+    uploads, logs, the generated secret key, Prefect's files. Back it up with the database
+    (./baobao backup does both)."""
+    backup_dir: Path | None = None
+    """Where ./baobao backup and the nightly backup write archives; unset: DATA_DIR/backups.
+    Best on another disk; copy the archives off the machine."""
     config_dir: Path = ROOT / "config"
     """Folder holding policy.toml, checklist.toml and schedules.toml (point it at your own
     copies)."""

@@ -3,6 +3,7 @@
 from models.assignment import Assignment
 from models.audit import AuditEvent
 from models.briefing import Briefing
+from models.calendar import CalendarDay, CalendarYear
 from models.campaign import Campaign
 from models.entity import Entity
 from models.evidence import HazardEvidence
@@ -19,6 +20,8 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Briefing",
+    "CalendarDay",
+    "CalendarYear",
     "Campaign",
     "Entity",
     "Hazard",

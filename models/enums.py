@@ -99,6 +99,11 @@ class NotificationStatus(StrEnum):
     FAILED = "failed"
 
 
+class CalendarDayKind(StrEnum):
+    HOLIDAY = "holiday"  # 法定节假日 (a day off, weekends inside a holiday range included)
+    WORKDAY = "workday"  # 调休 make-up workday on a Saturday or Sunday
+
+
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     JurisdictionLevel: {"city": "市", "county": "县", "township": "乡镇", "village": "村"},
     OfficerTier: {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"},
@@ -125,6 +130,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     Channel: {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
     NotificationStatus: {"queued": "待发送", "sent": "已发送", "failed": "发送失败"},
+    CalendarDayKind: {"holiday": "放假", "workday": "调休上班"},
 }
 
 # The covering tier for each 主体等级 (层级对应).

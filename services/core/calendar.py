@@ -1,26 +1,69 @@
-"""The working-day calendar: the official Chinese calendar (chinese-calendar, with 调休) plus
-local extra holidays and workdays from config/policy.toml.
+"""The working-day calendar: for each year the first source that knows it — the year held in the
+database (the State Council's notice, entered with `./baobao calendar import`), else the official
+Chinese calendar of chinese-calendar (with 调休) — then the local extra holidays and workdays of
+config/policy.toml on top.
 
-A year the library does not know falls back to Monday–Friday with a loud warning: it is logged,
-and unknown_years() lets commands show it.
+A year no source knows falls back to Monday–Friday with a loud warning: it is logged, and
+unknown_years() lets commands, the doctor and the scheduler show it. Held years are read once per
+process from the bound database and re-read after `[calendar] reload_seconds`.
 """
 
 import bisect
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import chinese_calendar
 
 from config.files import load_policy
+from services.core import calendar_store
+from services.core.calendar_store import HeldYear
 from services.core.periods import Period
 
 log = logging.getLogger("baobao.calendar")
 _unknown_years: set[int] = set()
+_logged_years: set[int] = set()
+_override: ContextVar[dict[int, HeldYear] | None] = ContextVar("calendar_override", default=None)
+
+
+def bind(url: str | None) -> None:
+    """Read held years from this database (None: none at all); the settings' one by default."""
+    calendar_store.bind(url)
+
+
+def bind_settings() -> None:
+    """Read held years from the settings' database again (a new command in this process)."""
+    calendar_store.bind(calendar_store.UNBOUND)
+
+
+def refresh() -> None:
+    """Forget the held years read so far (after an import); the next lookup reads them again."""
+    calendar_store.forget()
+
+
+def held_years() -> dict[int, HeldYear]:
+    """The years held in the database (or the ones given to using())."""
+    override = _override.get()
+    if override is not None:
+        return override
+    return calendar_store.cached(reload_seconds=load_policy().calendar.reload_seconds)
+
+
+@contextmanager
+def using(held: dict[int, HeldYear]) -> Iterator[None]:
+    """Compute with these held years instead of the database's (before/after an import)."""
+    token = _override.set(held)
+    try:
+        yield
+    finally:
+        _override.reset(token)
 
 
 def unknown_years() -> list[int]:
-    """Years this process needed that the official calendar does not know yet."""
+    """Years this process needed that no source of the calendar knows."""
     return sorted(_unknown_years)
 
 
@@ -32,29 +75,71 @@ def forget_unknown_years() -> None:
 def calendar_warning() -> str | None:
     """The Chinese warning to show when unknown years were used, else None."""
     years = unknown_years()
-    if not years:
-        return None
+    return unknown_years_message(years) if years else None
+
+
+def unknown_years_message(years: list[int]) -> str:
+    """What to say about years whose 法定节假日 nobody entered yet."""
     return (
         f"工作日历尚不包含 {'、'.join(map(str, years))} 年的法定节假日安排，"
-        "暂按周一至周五计算工作日；请升级 chinesecalendar 或在 policy.toml 中补充。"
+        "暂按周一至周五计算工作日；请管理员用 ./baobao calendar import 录入国务院办公厅公布的放假安排。"
     )
 
 
-def _official_workday(day: dt.date) -> bool:
+def year_source(year: int) -> str | None:
+    """Who knows the year: "database", "chinese-calendar", or None (Monday–Friday fallback)."""
+    if year in held_years():
+        return "database"
+    return "chinese-calendar" if _library_knows(year) else None
+
+
+def _library_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+LIBRARY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+def special_days(year: int) -> list[tuple[dt.date, str, str]]:
+    """The year's holidays and make-up workdays as (day, kind, name): kind "holiday" or
+    "workday"; the local extras of policy.toml are named 本地休息日 / 本地工作日."""
+    held, cal = held_years().get(year), load_policy().calendar
+    found: dict[dt.date, tuple[str, str]] = {}
+    if held is not None:
+        found |= {d: ("holiday", held.name_of(d)) for d in held.holidays}
+        found |= {d: ("workday", held.name_of(d)) for d in held.workdays}
+    elif _library_knows(year):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            if name and (on_holiday or day.weekday() >= 5):
+                found[day] = ("holiday" if on_holiday else "workday", LIBRARY_NAMES.get(name, name))
+            day += dt.timedelta(days=1)
+    found |= {d: ("holiday", "本地休息日") for d in cal.extra_holidays if d.year == year}
+    found |= {d: ("workday", "本地工作日") for d in cal.extra_workdays if d.year == year}
+    return [(day, kind, name) for day, (kind, name) in sorted(found.items())]
+
+
+def _official_workday(day: dt.date, held: HeldYear | None) -> bool:
+    if held is not None:
+        return day in held.workdays or (day.weekday() < 5 and day not in held.holidays)
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        if day.year not in _unknown_years:
-            _unknown_years.add(day.year)
-            log.warning("chinese-calendar does not know %s; using Monday-Friday", day.year)
         return day.weekday() < 5
 
 
 @lru_cache(maxsize=64)
-def _workdays_of_year(year: int, extra_holidays: frozenset, extra_workdays: frozenset):
+def _workdays_of_year(
+    year: int, extra_holidays: frozenset, extra_workdays: frozenset, held: HeldYear | None
+) -> tuple[dt.date, ...]:
     day, days = dt.date(year, 1, 1), []
     while day.year == year:
-        if day in extra_workdays or (day not in extra_holidays and _official_workday(day)):
+        if day in extra_workdays or (day not in extra_holidays and _official_workday(day, held)):
             days.append(day)
         day += dt.timedelta(days=1)
     return tuple(days)
@@ -62,7 +147,24 @@ def _workdays_of_year(year: int, extra_holidays: frozenset, extra_workdays: froz
 
 def _year(year: int) -> tuple[dt.date, ...]:
     cal = load_policy().calendar
-    return _workdays_of_year(year, frozenset(cal.extra_holidays), frozenset(cal.extra_workdays))
+    held = held_years().get(year)
+    if held is None and not _library_knows_cached(year):
+        _unknown(year)
+    return _workdays_of_year(
+        year, frozenset(cal.extra_holidays), frozenset(cal.extra_workdays), held
+    )
+
+
+@lru_cache(maxsize=256)
+def _library_knows_cached(year: int) -> bool:
+    return _library_knows(year)
+
+
+def _unknown(year: int) -> None:
+    _unknown_years.add(year)
+    if year not in _logged_years:
+        _logged_years.add(year)
+        log.warning("no calendar knows %s; using Monday-Friday", year)
 
 
 def is_workday(day: dt.date) -> bool:
