@@ -1,6 +1,7 @@
 """Commands of the calendar: calendar import FILE, calendar show YEAR."""
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -20,7 +21,7 @@ def register(app: typer.Typer) -> None:
 
 @calendar_app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="放假安排文件（.toml 或 .csv）"),
+    file: Annotated[Path, typer.Argument(help="放假安排文件（.toml 或 .csv）")],
     json_out: JsonFlag = False,
 ) -> None:
     """录入一年的法定节假日和调休上班日（国务院办公厅通知），并重算受影响的截止日期。"""

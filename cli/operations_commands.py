@@ -1,6 +1,7 @@
 """Commands of operations: backup, restore, doctor."""
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -17,9 +18,12 @@ def register(app: typer.Typer) -> None:
 
 
 def backup(
-    out: Path = typer.Option(
-        None, "--out", help="备份文件存放目录（默认 BAOBAO_BACKUP_DIR 或 数据目录/backups）"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="备份文件存放目录（默认 BAOBAO_BACKUP_DIR 或 数据目录/backups）"
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """备份数据库和数据目录（整改证据、照片、文书、密钥）为一个文件；网页端和调度可继续运行。"""
@@ -39,7 +43,7 @@ def backup(
 
 
 def restore(
-    archive: Path = typer.Argument(..., help="备份文件（baobao-….tar）"),
+    archive: Annotated[Path, typer.Argument(help="备份文件（baobao-….tar）")],
     force: bool = typer.Option(
         False, "--force", help="目标数据库已有数据时仍然覆盖（先自动备份当前数据）"
     ),
