@@ -71,7 +71,7 @@ def doctor(json_out: JsonFlag = False) -> None:
     """系统自检：数据库和结构版本、工作日历、邮件和群机器人、访问地址、磁盘空间、定时任务。"""
     from services.operations.doctor import run_checks
 
-    checks = run_checks(url=context.database_url())
+    checks = run_checks(engine=context.engine())
     ok = all(check["ok"] for check in checks)
     if json_out:
         fields = ("name", "ok", "message")

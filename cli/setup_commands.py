@@ -13,18 +13,21 @@ def register(app: typer.Typer) -> None:
 
 
 def init(json_out: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
-    """创建数据库或迁移到最新结构（可重复运行）。"""
+    """创建数据库或迁移到最新结构（可重复运行）；已有数据的数据库在迁移前先自动备份。"""
     from config.files import load_all
-    from services.core.schema import upgrade
+    from services.operations.upgrade import upgrade_with_backup
 
     load_all()
-    before, after = upgrade(engine=context.engine())
+    result = upgrade_with_backup(engine=context.engine())
     if json_out:
-        emit_json({"before": before, "after": after, "changed": before != after})
-    elif before == after:
-        typer.echo(f"数据库已是最新结构（版本 {after}）。")
+        emit_json(result)
+        return
+    if result["backup"]:
+        typer.echo(f"迁移前已备份：{result['backup']}")
+    if result["changed"]:
+        typer.echo(f"数据库已迁移：{result['before'] or '空库'} → {result['after']}。")
     else:
-        typer.echo(f"数据库已迁移：{before or '空库'} → {after}。")
+        typer.echo(f"数据库已是最新结构（版本 {result['after']}）。")
 
 
 def demo(

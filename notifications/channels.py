@@ -44,6 +44,24 @@ def office_robots(code: str, *, summary_level: bool) -> list[str]:
     return [c for c in ROBOTS if (own is not None and getattr(own, c)) or (summary_level and on[c])]
 
 
+def check_mail() -> str:
+    """Connect to the mail server and log in, sending nothing; its host:port. SendFailed when
+    it cannot be reached or refuses the login (no server configured included)."""
+    mailer = Channels()._mailer()
+    mailer.check()
+    return f"{mailer.host}:{mailer.port}"
+
+
+def robot_webhooks() -> list[tuple[str, str, str]]:
+    """Every configured robot as (channel, whose: "" for the global ones or a jurisdiction
+    code, webhook)."""
+    settings = get_settings()
+    found = [(c, "", getattr(settings, f"{c}_webhook")) for c in ROBOTS]
+    for code, robots in sorted(settings.robots.items()):
+        found += [(c, code, getattr(robots, c)) for c in ROBOTS]
+    return [(channel, whose, url) for channel, whose, url in found if url]
+
+
 class Channels:
     """Senders opened on first use and closed together: one SMTP connection per batch, one
     HTTP client per robot webhook."""

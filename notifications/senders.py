@@ -68,6 +68,11 @@ class EmailSender:
             raise SendFailed(self._error("无法连接邮件服务器", exc), down=True) from None
         self.yag = yag
 
+    def check(self) -> None:
+        """Connect and log in, then quit: nothing is sent. SendFailed when that fails."""
+        self._open()
+        self.close()
+
     def _error(self, what: str, exc: Exception) -> str:
         return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
 

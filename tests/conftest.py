@@ -26,12 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _fresh_settings():
-    """Every test starts from the environment's settings, with no override left behind."""
+    """Every test starts from the environment's settings, with no override left behind, and a
+    working-day calendar that holds no database years (db_url binds it to its database)."""
     settings_module.reset()
     from config import files
+    from services.core import calendar
 
     for loader in (files._policy, files._checklist, files._schedules):
         loader.cache_clear()
+    calendar.bind(None)
     yield
     settings_module.reset()
 
@@ -66,13 +69,17 @@ def _postgres_url(schema: str) -> str:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path, sqlite_template):
     """The URL of an empty, migrated, isolated database of either kind."""
+    from services.core import calendar
+
     if request.param == "sqlite":
         path = tmp_path / "baobao.db"
         shutil.copy(sqlite_template, path)
+        calendar.bind(f"sqlite:///{path}")
         yield f"sqlite:///{path}"
         get_engine(f"sqlite:///{path}").dispose()
         return
     with pg_schema() as url:
+        calendar.bind(url)
         yield url
 
 

@@ -60,6 +60,7 @@ def test_init_is_idempotent_and_reports_json(cli, tmp_path):
         "before": first["after"],
         "after": first["after"],
         "changed": False,
+        "backup": None,
     }
 
 

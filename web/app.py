@@ -132,7 +132,8 @@ async def _lifespan(_app: FastAPI):
 
 def create_app(*, database_url: str | None = None) -> FastAPI:
     """The application on database_url (default: the settings' database)."""
-    from web import admin, api, auth, officer, supervisor
+    from services.core import calendar
+    from web import admin, api, auth, officer, operations, supervisor
 
     app = FastAPI(
         title="baobao 食品安全包保工作系统 API",
@@ -144,8 +145,9 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
         description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。",
     )
     app.state.database_url = database_url or get_settings().database_url
+    calendar.bind(app.state.database_url)  # held calendar years come from this database
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (auth, officer, supervisor, admin, api):
+    for module in (auth, officer, supervisor, admin, operations, api):
         app.include_router(module.router)
     _handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -25,7 +25,6 @@ from services.core.periods import Period
 
 log = logging.getLogger("baobao.calendar")
 _unknown_years: set[int] = set()
-_logged_years: set[int] = set()
 _override: ContextVar[dict[int, HeldYear] | None] = ContextVar("calendar_override", default=None)
 
 
@@ -161,9 +160,8 @@ def _library_knows_cached(year: int) -> bool:
 
 
 def _unknown(year: int) -> None:
-    _unknown_years.add(year)
-    if year not in _logged_years:
-        _logged_years.add(year)
+    if year not in _unknown_years:
+        _unknown_years.add(year)
         log.warning("no calendar knows %s; using Monday-Friday", year)
 
 

@@ -3,9 +3,11 @@
 Alembic's heavier modules are imported inside the functions that need them (start-up time).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from config.settings import ROOT
 
@@ -37,16 +39,52 @@ def current_revision(*, engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(*, engine: Engine) -> tuple[str | None, str]:
-    """Upgrade the database to head; returns (revision before, revision after)."""
+def upgrade(*, engine: Engine, target: str = "head") -> tuple[str | None, str]:
+    """Upgrade the database to target (head) in one transaction; (revision before, after)."""
     from alembic import command
 
     before = current_revision(engine=engine)
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _migration_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, target)
     return before, current_revision(engine=engine)
+
+
+@contextmanager
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction around every pending migration. PostgreSQL's DDL is transactional.
+    SQLite's is too, but its Python driver opens transactions only before INSERT/UPDATE/DELETE:
+    here the driver's handling is off and BEGIN IMMEDIATE covers the DDL as well. Foreign keys
+    are off while Alembic's batch mode rebuilds tables (SQLite's documented procedure for
+    schema changes) and checked with PRAGMA foreign_key_check before the commit."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    migrating = create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(migrating, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+    @event.listens_for(migrating, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    try:
+        with migrating.begin() as connection:
+            yield connection
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+    finally:
+        migrating.dispose()
 
 
 def require_current(*, engine: Engine) -> None:
