@@ -61,11 +61,11 @@ def root(
     """baobao 食品安全包保工作系统。"""
     from config.settings import configure
 
-    configure(database_url=db, today=_parse_today(today))
+    settings = configure(database_url=db, today=_parse_today(today))
     calendar = sys.modules.get("services.core.calendar")
     if calendar:  # a new command in a process that ran one before (tests, the web app)
         calendar.forget_unknown_years()
-        calendar.bind_settings()
+        calendar.bind(settings.database_url)
     from cli.logs import configure_logging
 
     configure_logging()

@@ -1,24 +1,40 @@
-"""Logging for the command line: records go to DATA_DIR/logs/baobao.log, never to the terminal."""
+"""Logging: records go to DATA_DIR/logs/<name>.log, never to the terminal — baobao.log for
+commands, web.log for `serve`, scheduler.log for `scheduler` (one file per long-running process,
+so that each rotates its own). Files rotate at `[logs] max_mb`, keeping `[logs] keep` old ones."""
 
 import logging
+import logging.handlers
+
+_current = {"name": "baobao"}
 
 
-def configure_logging() -> None:
-    """Send the application's log records to a file under the data directory."""
+def configure_logging(name: str | None = None) -> None:
+    """Send the application's log records to DATA_DIR/logs/<name>.log (default: as before)."""
+    from config.files import load_policy
     from config.settings import get_settings
 
-    folder = get_settings().data_dir / "logs"
+    name = name or _current["name"]
     root = logging.getLogger()
-    if any(getattr(h, "_baobao", False) for h in root.handlers):
-        return
+    for handler in [h for h in root.handlers if getattr(h, "_baobao", None)]:
+        if handler._baobao == name:  # type: ignore[attr-defined]
+            return
+        root.removeHandler(handler)
+        handler.close()
+    _current["name"] = name
+    folder = get_settings().data_dir / "logs"
+    policy = load_policy().logs
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(
-            folder / "baobao.log", delay=True, encoding="utf-8"
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            folder / f"{name}.log",
+            maxBytes=policy.max_mb * 1024 * 1024,
+            backupCount=policy.keep,
+            delay=True,
+            encoding="utf-8",
         )
     except OSError:
         handler = logging.NullHandler()
-    handler._baobao = True  # type: ignore[attr-defined]
+    handler._baobao = name  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)

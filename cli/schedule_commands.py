@@ -37,8 +37,10 @@ def scheduler(
     if json_out:
         raise BadInput("--json 只能与 --list 一起使用")
     require_current(engine=context.engine())
+    from cli.logs import configure_logging
     from services.scheduling.embedded import single_instance
 
+    configure_logging("scheduler")
     with single_instance():
         prepare_prefect()
         _serve(jobs, launcher(jobs))

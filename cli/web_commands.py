@@ -26,6 +26,7 @@ def serve(
     """启动网页端（包保干部、食安办、管理员），并在同一进程运行定时任务。"""
     import uvicorn
 
+    from cli.logs import configure_logging
     from config.files import load_all
     from config.settings import get_settings
     from services.accounts.invitations import demo_accounts
@@ -33,6 +34,7 @@ def serve(
     from web.app import create_app
 
     load_all()
+    configure_logging("web")
     require_current(engine=context.engine())
     with context.session() as session:
         accounts = demo_accounts(session=session)

@@ -33,11 +33,6 @@ def bind(url: str | None) -> None:
     calendar_store.bind(url)
 
 
-def bind_settings() -> None:
-    """Read held years from the settings' database again (a new command in this process)."""
-    calendar_store.bind(calendar_store.UNBOUND)
-
-
 def refresh() -> None:
     """Forget the held years read so far (after an import); the next lookup reads them again."""
     calendar_store.forget()

@@ -54,6 +54,18 @@ def problems(*, engine: Engine) -> list[dict]:
     return [check for check in run_checks(engine=engine) if not check["ok"]]
 
 
+def attention_line(*, engine: Engine) -> str | None:
+    """One line for the county office's weekly summary when something needs attention."""
+    found = problems(engine=engine)
+    if not found:
+        return None
+    names = "、".join(check["label"] for check in found)
+    return (
+        f"系统自检：{len(found)} 项需要处理（{names}），"
+        "请管理员打开“系统自检”页面或运行 ./baobao doctor 查看。"
+    )
+
+
 def database(*, engine: Engine) -> Check:
     """The database answers a query."""
     try:

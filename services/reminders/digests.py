@@ -114,6 +114,7 @@ class OfficeDigest:
     escalated: Section
     escalate_after: int
     summary: list[SummaryRow] = field(default_factory=list)
+    attention: str | None = None  # the summary day's line when the doctor finds problems
 
 
 @contextmanager
@@ -245,10 +246,12 @@ def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) 
             if higher_of[office] is not None:
                 up[higher_of[office]].append(line)
     summaries = _summaries(session, today, items, offices)
+    attention = _attention(session, today, offices)
     escalate_after = load_policy().reminders.escalate_after_workdays
     digests = []
     for office in sorted(
-        own.keys() | up.keys() | summaries.keys(), key=lambda j: offices.places[j].code
+        own.keys() | up.keys() | summaries.keys() | attention.keys(),
+        key=lambda j: offices.places[j].code,
     ):
         place = offices.places[office]
         digests.append(
@@ -262,15 +265,31 @@ def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) 
                 escalated=section(up.get(office, []), cap),
                 escalate_after=escalate_after,
                 summary=summaries.get(office, []),
+                attention=attention.get(office),
             )
         )
     return digests
 
 
+def _summary_heads(offices: OfficeMap) -> list[int]:
+    level = load_policy().reminders.summary_level
+    return [j for j, p in offices.places.items() if p.level == level and offices.members.get(j)]
+
+
+def _attention(session, today, offices: OfficeMap) -> dict[int, str]:
+    """The doctor's line for each summary-level office, on its summary day, when needed."""
+    from services.operations.doctor import attention_line
+
+    heads = _summary_heads(offices)
+    if not heads or not is_summary_day(today):
+        return {}
+    line = attention_line(engine=session.get_bind())
+    return dict.fromkeys(heads, line) if line else {}
+
+
 def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[SummaryRow]]:
     """Counts by township for each summary-level office, on its summary day only."""
-    level = load_policy().reminders.summary_level
-    heads = [j for j, p in offices.places.items() if p.level == level and offices.members.get(j)]
+    heads = _summary_heads(offices)
     if not heads or not is_summary_day(today):
         return {}
     rows = {head: _summary_rows(head, offices) for head in heads}

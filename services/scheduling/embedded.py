@@ -147,6 +147,8 @@ def summary(detail: dict | None) -> str:
         "failed": "失败",
         "error": "错误",
         "reason": "原因",
+        "archive": "备份文件",
+        "calendar_warning": "警告",
     }
     parts = [f"{label} {detail[key]}" for key, label in labels.items() if detail and key in detail]
     if detail and detail.get("periods"):

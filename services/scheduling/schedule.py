@@ -5,6 +5,7 @@ deployments (./baobao deploy). A job's fire times are computed in its time zone 
 """
 
 import datetime as dt
+import logging
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +19,9 @@ from config.files import ConfigError, ScheduledJob, load_schedules
 from config.settings import ROOT, get_settings
 from models.db import session_scope
 from models.job_run import JobRun
-from services.core import clock
+from services.core import calendar, clock
 
+log = logging.getLogger("baobao.scheduler")
 FLOWS = Path(ROOT) / "flows"
 OUTCOMES = {"running": "运行中", "ok": "成功", "failed": "失败", "skipped": "跳过"}
 
@@ -127,13 +129,17 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
     """Record one run around a block: running at once (committed), then ok or failed.
 
     The block fills the yielded dict; an exception marks the run failed and is re-raised.
+    A year the working-day calendar does not know, used by the run, is logged and kept in the
+    detail as calendar_warning.
     """
     with session_scope(url) as session:
         run_id = start_run(session=session, job=job, runner=runner, detail=detail)
     result: dict = dict(detail or {})
+    calendar.forget_unknown_years()
     try:
         yield result
     except BaseException as exc:
+        _note_calendar(job, result)
         error = {
             **result,
             "error": f"{type(exc).__name__}: {exc}"[:2000],
@@ -142,8 +148,16 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
         with session_scope(url) as session:
             finish_run(session=session, run_id=run_id, outcome="failed", detail=error)
         raise
+    _note_calendar(job, result)
     with session_scope(url) as session:
         finish_run(session=session, run_id=run_id, outcome="ok", detail=result)
+
+
+def _note_calendar(job: str, detail: dict) -> None:
+    warning = calendar.calendar_warning()
+    if warning:
+        detail["calendar_warning"] = warning
+        log.warning("job %s: %s", job, warning)
 
 
 def combine(results: list[dict]) -> dict:
