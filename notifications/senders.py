@@ -69,9 +69,14 @@ class EmailSender:
         self.yag = yag
 
     def check(self) -> None:
-        """Connect and log in, then quit: nothing is sent. SendFailed when that fails."""
+        """Connect, greet (EHLO) and log in, then quit: nothing is sent. SendFailed otherwise."""
         self._open()
-        self.close()
+        try:
+            self.yag.smtp.ehlo_or_helo_if_needed()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise SendFailed(self._error("邮件服务器未应答", exc), down=True) from None
+        finally:
+            self.close()
 
     def _error(self, what: str, exc: Exception) -> str:
         return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
