@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,8 +145,8 @@ def _from_csv(path: Path, problems: Problems) -> tuple[int | None, list[Entry]]:
         entry = _csv_entry(f"第 {number} 行", cells, problems)
         if entry:
             entries.append(entry)
-    years = {d.year for e in entries for d in (e.start, e.end)}
-    return (years.pop() if len(years) == 1 else None), entries
+    starts = Counter(e.start.year for e in entries)
+    return (starts.most_common(1)[0][0] if starts else None), entries
 
 
 def _header_names(keys: set) -> list[str]:
@@ -178,7 +179,7 @@ def _date(text: str) -> dt.date | None:
 
 def _checked(year: int | None, entries: list[Entry], problems: Problems) -> HeldYear:
     if year is None and not problems.items:
-        problems.add("", "无法确定年份：所有日期应属于同一年")
+        problems.add("", "无法确定年份：文件中没有有效的日期")
     if not any(e.kind == "holiday" for e in entries) and not problems.items:
         problems.add("", "没有任何放假安排")
     days: dict[dt.date, tuple[str, str, str]] = {}  # day -> (kind, name, where)

@@ -44,10 +44,17 @@ def import_calendar(*, session: Session, path: Path, actor: str) -> dict:
         object_type="calendar_year",
         object_id=held.year,
         before=_counts(before.get(held.year)),
-        after={**_counts(held), "source": Path(path).name, "changes": changes},
+        after={**_counts(held), "source": Path(path).name, "changes": _plain(changes)},
     )
     event.listen(session, "after_commit", lambda _s: calendar.refresh(), once=True)
     return result
+
+
+def _plain(changes: list[dict]) -> list[dict]:
+    """The changes with dates as text (the audit log stores JSON)."""
+    return [
+        {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in c.items()} for c in changes
+    ]
 
 
 def _counts(held: HeldYear | None) -> dict | None:
