@@ -197,3 +197,12 @@ def test_the_nightly_flow_backs_up_and_prunes(filled, data_dir, policy_file):
     assert archive.read_manifest(path=result["archive"])["tables"]["hazard"] == len(rows["hazard"])
     assert os.path.getsize(result["archive"]) == result["size"]
     get_engine(url).dispose()
+
+
+def test_an_output_folder_around_the_data_directory_leaves_nothing_out(filled, cli, data_dir):
+    url, _, files = filled
+    made = _backup(cli, url, "--out", str(data_dir.parent))  # e.g. --out /srv, data in /srv/data
+    assert made["files"] == len(files)
+    inside = _backup(cli, url, "--out", str(data_dir / "elsewhere"))  # backups inside the data
+    manifest = archive.read_manifest(path=inside["archive"])
+    assert not any("elsewhere" in name for name in manifest["files"])

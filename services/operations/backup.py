@@ -81,7 +81,7 @@ def _database(engine: Engine, work: Path) -> tuple[dict, dict[str, int]]:
 def data_files(*, skip: Path | None = None) -> list[Member]:
     """The data directory's files to archive, as data/<relative path>, sorted."""
     root = Path(get_settings().data_dir).resolve()
-    skipped = skip.resolve() if skip else None
+    skipped = skip.resolve() if skip and root in skip.resolve().parents else None
     members = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
