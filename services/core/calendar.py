@@ -141,7 +141,10 @@ def _workdays_of_year(
 
 def _year(year: int) -> tuple[dt.date, ...]:
     cal = load_policy().calendar
-    held = held_years().get(year)
+    held_all = _override.get()
+    if held_all is None:
+        held_all = calendar_store.cached(reload_seconds=cal.reload_seconds)
+    held = held_all.get(year)
     if held is None and not _library_knows_cached(year):
         _unknown(year)
     return _workdays_of_year(

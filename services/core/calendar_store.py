@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from config.settings import get_settings
 from models.calendar import CalendarDay, CalendarYear
 from models.enums import CalendarDayKind
 
@@ -48,20 +49,17 @@ def forget() -> None:
 
 def database_url() -> str | None:
     """The database held years are read from: the bound one, else the settings'."""
-    if _state["url"] != UNBOUND:
-        return _state["url"]
-    from config.settings import get_settings
-
-    return get_settings().database_url
+    url = _state["url"]
+    return get_settings().database_url if url == UNBOUND else url
 
 
 def cached(*, reload_seconds: float) -> dict[int, HeldYear]:
     """The held years, read again when older than reload_seconds or the database changed."""
-    url = database_url()
-    fresh = time.monotonic() - _state["at"] < reload_seconds
-    if _state["loaded"] is None or _state["from"] != url or not fresh:
-        _state.update(loaded=_read(url), at=time.monotonic(), **{"from": url})
-    return _state["loaded"]
+    url, loaded = database_url(), _state["loaded"]
+    if loaded is None or _state["from"] != url or time.monotonic() - _state["at"] >= reload_seconds:
+        loaded = _read(url)
+        _state.update(loaded=loaded, at=time.monotonic(), **{"from": url})
+    return loaded
 
 
 def _read(url: str | None) -> dict[int, HeldYear]:
