@@ -4,8 +4,17 @@ so that each rotates its own). Files rotate at `[logs] max_mb`, keeping `[logs] 
 
 import logging
 import logging.handlers
+from pathlib import Path
 
 _current = {"name": "baobao"}
+
+
+class _RotatingFile(logging.handlers.RotatingFileHandler):
+    """A rotating log file whose folder is made again when someone removed it."""
+
+    def _open(self):
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
 
 
 def configure_logging(name: str | None = None) -> None:
@@ -25,7 +34,7 @@ def configure_logging(name: str | None = None) -> None:
     policy = load_policy().logs
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        handler: logging.Handler = _RotatingFile(
             folder / f"{name}.log",
             maxBytes=policy.max_mb * 1024 * 1024,
             backupCount=policy.keep,

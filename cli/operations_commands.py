@@ -27,10 +27,12 @@ def backup(
     json_out: JsonFlag = False,
 ) -> None:
     """备份数据库和数据目录（整改证据、照片、文书、密钥）为一个文件；网页端和调度可继续运行。"""
-    from services.core.schema import require_current
+    from services.core.errors import BadInput
+    from services.core.schema import current_revision
     from services.operations.backup import take_backup
 
-    require_current(engine=context.engine())
+    if current_revision(engine=context.engine()) is None:  # an older schema is backed up as is
+        raise BadInput("数据库尚未初始化（./baobao init），没有可备份的数据")
     result = take_backup(engine=context.engine(), out_dir=out)
     if json_out:
         emit_json(result)

@@ -64,7 +64,7 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(filled, cli, data_dir
     assert restored["files"] == len(files) and restored["replaced_data"] is False
     assert all_rows(engine) == rows
     assert file_hashes(data_dir) == files
-    assert not (data_dir / "logs" / "baobao.log").exists()  # logs are not archived
+    assert "data/logs/baobao.log" not in manifest["files"]  # logs are not archived
     with engine.begin() as connection:  # new rows get fresh ids after a restore
         connection.execute(
             text(
@@ -206,3 +206,13 @@ def test_an_output_folder_around_the_data_directory_leaves_nothing_out(filled, c
     inside = _backup(cli, url, "--out", str(data_dir / "elsewhere"))  # backups inside the data
     manifest = archive.read_manifest(path=inside["archive"])
     assert not any("elsewhere" in name for name in manifest["files"])
+
+
+def test_the_nightly_backup_is_a_scheduled_job(cli, tmp_path, data_dir):
+    url = f"sqlite:///{tmp_path}/new.db"
+    code, out, _ = cli("--db", url, "scheduler", "--list", "--json")
+    job = next(j for j in json.loads(out)["jobs"] if j["name"] == "backup")
+    assert code == 0 and job["flow"] == "backup_flow" and job["cron"] == "30 2 * * *"
+    assert job["timezone"] == "Asia/Shanghai"
+    code, _, err = cli("--db", url, "backup")  # nothing to back up before init
+    assert code == 2 and "尚未初始化" in err

@@ -2,7 +2,6 @@
 consistent state: restored, every done task has its visit record, the rows match the manifest,
 and neither writer noticed the backup."""
 
-import asyncio
 import os
 import subprocess
 import threading
@@ -18,20 +17,12 @@ from services.accounts.identity import hash_password
 from services.operations.backup import take_backup
 from services.operations.restore import restore
 from tests.operations_support import wipe
-from tests.reminder_support import MailHandler, MailServer
+from tests.reminder_support import MailServer
 from tests.waiting import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Secret-2026"
 DAY = "2026-09-22"
-
-
-class SlowMail(MailHandler):
-    """A mail server that takes 100 ms per message, so that `remind` runs for a while."""
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(0.1)
-        return await super().handle_DATA(server, session, envelope)
 
 
 def _online_tasks(engine, limit: int = 150) -> dict[str, list[int]]:
@@ -95,7 +86,7 @@ def test_a_backup_taken_while_remind_and_the_web_app_write(town_tasks, engine, d
     url = town_tasks
     tasks = _online_tasks(engine)
     mail = MailServer()
-    mail.handler = SlowMail()
+    mail.handler.hold = threading.Event()  # the first message waits until the backup is taken
     mail.start()
     port = free_port()
     env = {
@@ -124,11 +115,13 @@ def test_a_backup_taken_while_remind_and_the_web_app_write(town_tasks, engine, d
         made = take_backup(engine=engine, out_dir=tmp_path / "backups")
         finished = time.monotonic()
         sent_during, recorded = len(mail.messages), len(visits.done)
+        mail.handler.hold.set()
         wait_for(lambda: len(visits.done) >= recorded + 3, seconds=60, what="later visits")
         visits.enough.set()
         visits.join(timeout=60)
         out, err = remind.communicate(timeout=120)
     finally:
+        mail.handler.hold.set()
         server.terminate()
         server.wait(timeout=30)
         mail.stop()

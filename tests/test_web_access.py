@@ -79,6 +79,8 @@ PAGES = {
     "/admin/roster": SYSTEM_ADMINS,
     "/admin/roster/export.xlsx": SYSTEM_ADMINS,
     "/admin/schedule": SYSTEM_ADMINS,
+    "/admin/calendar": SYSTEM_ADMINS,
+    "/admin/doctor": SYSTEM_ADMINS,
 }
 # Every route of the app must be listed here (the sweep fails when a new route is not).
 COVERED = {
@@ -121,6 +123,10 @@ COVERED = {
     "GET /admin/campaigns",
     "POST /admin/campaigns",
     "GET /admin/schedule",
+    "GET /admin/calendar",
+    "POST /admin/calendar",
+    "GET /admin/doctor",
+    "GET /healthz",
     "POST /api/token",
     "GET /api/me",
     "GET /api/tasks",
@@ -272,6 +278,13 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
             client_for(role),
             "/admin/roster",
             files=[("file", ("r.xlsx", b"x", "application/octet-stream"))],
+        )
+        assert response.status_code == 404, role
+        calendar_file = "类型,名称,开始日期\n放假,元旦,2027-01-01\n".encode()
+        response = _post_as(
+            client_for(role),
+            "/admin/calendar",
+            files=[("file", ("2027.csv", calendar_file, "text/csv"))],
         )
         assert response.status_code == 404, role
     assert _state(world.url) == before

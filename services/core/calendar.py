@@ -95,29 +95,6 @@ def _library_knows(year: int) -> bool:
     return True
 
 
-LIBRARY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
-
-
-def special_days(year: int) -> list[tuple[dt.date, str, str]]:
-    """The year's holidays and make-up workdays as (day, kind, name): kind "holiday" or
-    "workday"; the local extras of policy.toml are named 本地休息日 / 本地工作日."""
-    held, cal = held_years().get(year), load_policy().calendar
-    found: dict[dt.date, tuple[str, str]] = {}
-    if held is not None:
-        found |= {d: ("holiday", held.name_of(d)) for d in held.holidays}
-        found |= {d: ("workday", held.name_of(d)) for d in held.workdays}
-    elif _library_knows(year):
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            on_holiday, name = chinese_calendar.get_holiday_detail(day)
-            if name and (on_holiday or day.weekday() >= 5):
-                found[day] = ("holiday" if on_holiday else "workday", LIBRARY_NAMES.get(name, name))
-            day += dt.timedelta(days=1)
-    found |= {d: ("holiday", "本地休息日") for d in cal.extra_holidays if d.year == year}
-    found |= {d: ("workday", "本地工作日") for d in cal.extra_workdays if d.year == year}
-    return [(day, kind, name) for day, (kind, name) in sorted(found.items())]
-
-
 def _official_workday(day: dt.date, held: HeldYear | None) -> bool:
     if held is not None:
         return day in held.workdays or (day.weekday() < 5 and day not in held.holidays)

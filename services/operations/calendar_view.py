@@ -4,6 +4,9 @@ named ranges, the 调休 workdays, and month grids marking 休 and 班."""
 import calendar as month_calendar
 import datetime as dt
 
+import chinese_calendar
+
+from config.files import load_policy
 from services.core import calendar
 
 SOURCES = {
@@ -13,10 +16,33 @@ SOURCES = {
 }
 
 
+LIBRARY_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+def special_days(year: int) -> list[tuple[dt.date, str, str]]:
+    """The year's holidays and make-up workdays as (day, kind, name): kind "holiday" or
+    "workday"; the local extras of policy.toml are named 本地休息日 / 本地工作日."""
+    held, cal = calendar.held_years().get(year), load_policy().calendar
+    found: dict[dt.date, tuple[str, str]] = {}
+    if held is not None:
+        found |= {d: ("holiday", held.name_of(d)) for d in held.holidays}
+        found |= {d: ("workday", held.name_of(d)) for d in held.workdays}
+    elif calendar.year_source(year) == "chinese-calendar":
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            if name and (on_holiday or day.weekday() >= 5):
+                found[day] = ("holiday" if on_holiday else "workday", LIBRARY_NAMES.get(name, name))
+            day += dt.timedelta(days=1)
+    found |= {d: ("holiday", "本地休息日") for d in cal.extra_holidays if d.year == year}
+    found |= {d: ("workday", "本地工作日") for d in cal.extra_workdays if d.year == year}
+    return [(day, kind, name) for day, (kind, name) in sorted(found.items())]
+
+
 def year_view(*, year: int) -> dict:
     """The year's source, working-day count, holidays (ranges) and make-up workdays."""
     source = calendar.year_source(year)
-    special = calendar.special_days(year)
+    special = special_days(year)
     holidays = [(day, name) for day, kind, name in special if kind == "holiday"]
     return {
         "year": year,
@@ -49,7 +75,7 @@ def _ranges(days: list[tuple[dt.date, str]]) -> list[dict]:
 def month_grid(*, year: int, month: int) -> list[list[dict | None]]:
     """The month's weeks, Monday first: each day {day, workday, mark}; None outside the month.
     mark is 休 for a day off on a weekday or a named holiday, 班 for a make-up workday."""
-    special = {day: kind for day, kind, _ in calendar.special_days(year) if day.month == month}
+    special = {day: kind for day, kind, _ in special_days(year) if day.month == month}
     weeks = []
     for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append([_cell(day, special) if day.month == month else None for day in week])
