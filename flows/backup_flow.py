@@ -4,7 +4,8 @@ Schedule (config/schedules.toml, job `backup`): every day at 02:30 Asia/Shanghai
 works. The flow is thin: services.operations.retention.nightly_backup takes the backup (SQLite's
 online backup API or pg_dump, both consistent while the application writes) into
 BAOBAO_BACKUP_DIR (default DATA_DIR/backups) and removes the archives `[backup] keep_daily` and
-`keep_monthly` no longer keep. No SQL here. Copy the archives off the machine (docs/backup.md).
+`keep_monthly` no longer keep. No SQL here. Copy the archives off the machine
+(docs/operations.md).
 Runs started by a Prefect deployment are recorded in job_run by @record_deployment_runs; runs
 started by the embedded scheduler are recorded by the scheduler.
 """

@@ -17,8 +17,8 @@ from services.operations.archive import Member
 from services.operations.tables import VERSION_TABLE
 
 # Under the data directory, not archived: logs, Prefect's scratch files, the default backup
-# folder, the scheduler's lock, roster uploads waiting for their apply, work folders.
-NOT_ARCHIVED = ("logs", "prefect", "backups", "uploads", "scheduler.lock")
+# folder, the scheduler's lock, work folders.
+NOT_ARCHIVED = ("logs", "prefect", "backups", "scheduler.lock")
 WORK_PREFIX = ".baobao-"
 SQLITE_MEMBER = "database/baobao.sqlite.gz"
 POSTGRES_MEMBER = "database/baobao.pgdump"
