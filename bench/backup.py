@@ -14,7 +14,6 @@ Usage: .venv/bin/python bench/backup.py county [--runs N] | province [--schema N
 """
 
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -27,21 +26,13 @@ sys.path.insert(0, str(ROOT))
 PHOTO_BYTES = 150 * 1024
 
 
-def _cpu() -> float:
-    return sum(
-        u.ru_utime + u.ru_stime
-        for u in (
-            resource.getrusage(resource.RUSAGE_SELF),
-            resource.getrusage(resource.RUSAGE_CHILDREN),
-        )
-    )
-
-
 def timed(label: str, action):
     """Run action, print its wall and CPU seconds with the load average; its result."""
-    start, cpu = time.perf_counter(), _cpu()
+    from bench.briefing import cpu_seconds
+
+    start, cpu = time.perf_counter(), cpu_seconds()
     result = action()
-    wall, used = time.perf_counter() - start, _cpu() - cpu
+    wall, used = time.perf_counter() - start, cpu_seconds() - cpu
     print(
         f"{label}: {wall:.2f} s wall, {used:.2f} s CPU (load average {os.getloadavg()[0]:.1f})",
         flush=True,

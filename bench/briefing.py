@@ -100,7 +100,7 @@ def run(keep: str | None = None) -> dict:
 
         timings = []
         for run_dir in ("cold", "warm"):  # warm: a second briefing in the same process
-            start, cpu = time.perf_counter(), _cpu()
+            start, cpu = time.perf_counter(), cpu_seconds()
             with Session(get_engine(url)) as session:
                 result = briefing.produce(
                     session=session,
@@ -109,7 +109,7 @@ def run(keep: str | None = None) -> dict:
                     out_dir=folder / "out" / run_dir,
                 )
                 session.commit()
-            timings.append((time.perf_counter() - start, _cpu() - cpu))
+            timings.append((time.perf_counter() - start, cpu_seconds() - cpu))
         load, pages = os.getloadavg()[0], _pages(result)
         (seconds, cpu), (warm_s, warm_cpu) = timings
     return {
@@ -123,7 +123,7 @@ def run(keep: str | None = None) -> dict:
     }
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
     """CPU seconds of this process and its children (the wall clock counts other processes)."""
     return sum(
         u.ru_utime + u.ru_stime

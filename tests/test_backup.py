@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from models.db import get_engine
 from services.operations import archive
 from services.operations.retention import prune
-from tests.operations_support import all_rows, file_hashes, hazards_with_evidence, wipe
+from tests.support.operations import all_rows, file_hashes, hazards_with_evidence, wipe
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from models.db import get_engine
 from services.accounts.identity import hash_password
 from services.operations.backup import take_backup
 from services.operations.restore import restore
-from tests.operations_support import wipe
-from tests.reminder_support import MailServer
-from tests.waiting import free_port, wait_for
+from tests.support.operations import wipe
+from tests.support.servers import MailServer
+from tests.support.waiting import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Secret-2026"

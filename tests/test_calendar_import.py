@@ -13,8 +13,8 @@ from sqlmodel import Session
 from models import AuditEvent, CalendarDay, CalendarYear, Hazard, InspectionTask
 from services.core import calendar, calendar_store
 from services.core.periods import parse_period
-from tests.reminder_support import add_task, build_roster
-from tests.test_hazards_support import add_hazard_row
+from tests.support.hazards import add_hazard_row
+from tests.support.reminders import add_task, build_roster
 
 D = dt.date.fromisoformat
 FIXTURE = Path(__file__).parent / "fixtures" / "calendar" / "2027.toml"

@@ -13,7 +13,7 @@ from models.db import get_engine
 from services.core import clock
 from services.core.schema import upgrade
 from services.scheduling import schedule
-from tests.reminder_support import MailServer, RobotServer
+from tests.support.servers import MailServer, RobotServer
 
 TODAY = "2026-11-30"  # Monday; 2026 is known and next year is not yet due
 KEY = "doctor-secret-key-0123"
@@ -180,7 +180,7 @@ def test_pending_migrations_and_an_unreachable_database(cli, tmp_path, data_dir)
 def test_the_county_office_weekly_summary_carries_the_doctors_line(session, data_dir):
     from notifications import builders
     from services.reminders.digests import build_digests
-    from tests.reminder_support import add_task, build_roster
+    from tests.support.reminders import add_task, build_roster
 
     roster = build_roster(session)
     add_task(session, roster, "o_village", "2026-09-30")

@@ -9,8 +9,8 @@ from sqlalchemy import text
 from models.db import get_engine
 from services.core import calendar
 from services.core.schema import upgrade
-from tests import test_web_support as support
-from tests.test_web_support import csrf_of
+from tests.support import web as support
+from tests.support.web import csrf_of
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 FIXTURE = Path(__file__).parent / "fixtures" / "calendar" / "2027.toml"

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Connection, Engine
 
 from config.settings import ROOT
+from models.db import is_postgres
 
 VERSIONS = Path(ROOT) / "migrations"
 
@@ -58,7 +59,7 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
     here the driver's handling is off and BEGIN IMMEDIATE covers the DDL as well. Foreign keys
     are off while Alembic's batch mode rebuilds tables (SQLite's documented procedure for
     schema changes) and checked with PRAGMA foreign_key_check before the commit."""
-    if engine.dialect.name != "sqlite":
+    if is_postgres(engine):
         with engine.begin() as connection:
             yield connection
         return

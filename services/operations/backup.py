@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from config.settings import get_settings
+from models.db import is_postgres
 from services.core import clock
 from services.core.schema import current_revision
 from services.operations import archive, postgres_copy, sqlite_copy
@@ -71,7 +72,7 @@ def take_backup(*, engine: Engine, out_dir: Path | None = None, reason: str = "m
 
 def _database(engine: Engine, work: Path) -> tuple[dict, dict[str, int]]:
     (work / "database").mkdir()
-    if engine.dialect.name == "postgresql":
+    if is_postgres(engine):
         counts, schema = postgres_copy.dump(engine=engine, target=work / POSTGRES_MEMBER)
         return {"dialect": "postgresql", "file": POSTGRES_MEMBER, "schema": schema}, counts
     counts = sqlite_copy.snapshot(engine=engine, target=work / SQLITE_MEMBER)

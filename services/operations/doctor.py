@@ -5,7 +5,7 @@ each scheduled job's last run. Each check is {name, label, ok, message}."""
 
 import datetime as dt
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,25 +15,18 @@ from sqlalchemy.exc import DBAPIError
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.db import is_postgres
 from services.core import calendar, clock
 from services.core.schema import current_revision, head_revision
+from services.operations import doctor_jobs, doctor_network
+from services.operations.checks import Check
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    label: str
-    ok: bool
-    message: str
-
-
 def run_checks(*, engine: Engine) -> list[dict]:
     """Every check, in order; database-bound ones only when the database answers."""
-    from services.operations import doctor_jobs, doctor_network
-
     checks = [database(engine=engine)]
     if checks[0].ok:
         checks.append(migrations(engine=engine))
@@ -74,7 +67,12 @@ def database(*, engine: Engine) -> Check:
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "无应答"
         return Check("database", "数据库", False, f"无法连接：{reason}")
-    return Check("database", "数据库", True, f"可以连接（{engine.dialect.name}）")
+    return Check(
+        "database",
+        "数据库",
+        True,
+        f"可以连接（{'PostgreSQL' if is_postgres(engine) else 'SQLite'}）",
+    )
 
 
 def migrations(*, engine: Engine) -> Check:
@@ -134,7 +132,7 @@ def disk(*, engine: Engine) -> Check:
     from services.operations.backup import backup_dir
 
     places = {"数据目录": Path(get_settings().data_dir), "备份目录": backup_dir()}
-    if engine.dialect.name == "sqlite" and engine.url.database:
+    if not is_postgres(engine) and engine.url.database:
         places["数据库文件"] = Path(engine.url.database).resolve().parent
     minimum = load_policy().doctor.min_free_disk_mb
     disks: dict[int, list[str]] = {}

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config.files import ConfigError, load_policy
-from services.operations.doctor import Check
+from services.operations.checks import Check
 from services.scheduling import schedule
 
 SCHEDULER_HINT = "请确认调度在运行（./baobao scheduler，或 ./baobao serve 同进程运行）"

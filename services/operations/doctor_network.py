@@ -10,7 +10,7 @@ from config.files import load_policy
 from config.settings import get_settings
 from notifications import channels
 from notifications.senders import SendFailed
-from services.operations.doctor import Check
+from services.operations.checks import Check
 
 ROBOT_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉"}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from config.settings import get_settings
+from models.db import is_postgres
 from services.core.errors import BadInput, Unavailable
 from services.core.schema import head_revision
 from services.operations import archive, postgres_copy, sqlite_copy
@@ -22,10 +23,11 @@ def restore(*, engine: Engine, path: Path, force: bool = False) -> dict:
     """Restore the archive at path into the database and data directory in force."""
     manifest = archive.read_manifest(path=path)
     database = manifest["database"]
-    if database["dialect"] != engine.dialect.name:
+    target = "postgresql" if is_postgres(engine) else "sqlite"
+    if database["dialect"] != target:
         raise BadInput(
             f"备份来自 {KINDS.get(database['dialect'], database['dialect'])} 数据库，"
-            f"目标是 {KINDS.get(engine.dialect.name, engine.dialect.name)}，不能直接恢复"
+            f"目标是 {KINDS[target]}，不能直接恢复"
         )
     empty = is_empty(engine=engine)
     if not empty and not force:

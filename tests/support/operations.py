@@ -11,7 +11,7 @@ from sqlmodel import Session
 from models import Assignment, Entity, Officer
 from models.db import get_engine
 from services.core import evidence, links
-from tests.test_hazards_support import PNG, add_hazard_row
+from tests.support.hazards import PNG, add_hazard_row
 
 PDF = b"%PDF-1.7\n" + b"\x01\x02" * 4000 + b"\n%%EOF\n"
 
