@@ -7,7 +7,9 @@ from models.calendar import CalendarDay, CalendarYear
 from models.campaign import Campaign
 from models.entity import Entity
 from models.evidence import HazardEvidence
+from models.handover import Handover
 from models.hazard import Hazard
+from models.informant import Informant
 from models.job_run import JobRun
 from models.jurisdiction import Jurisdiction
 from models.notification import Notification
@@ -24,8 +26,10 @@ __all__ = [
     "CalendarYear",
     "Campaign",
     "Entity",
+    "Handover",
     "Hazard",
     "HazardEvidence",
+    "Informant",
     "InspectionRecord",
     "InspectionTask",
     "JobRun",

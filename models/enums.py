@@ -58,6 +58,15 @@ class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+    # Closed by a handover (交接): the entity's obligation went to the successor's task with the
+    # same due date; neither cancelled nor overdue, counted for nobody.
+    HANDED_OVER = "handed_over"
+
+
+class InformantRole(StrEnum):
+    LIAISON = "liaison"
+    ASSISTANT = "assistant"
+    INFORMANT = "informant"
 
 
 class VisitMode(StrEnum):
@@ -112,7 +121,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     Category: {c.value: c.value for c in Category},
     EntityStatus: {"operating": "在营", "suspended": "停业", "deregistered": "注销"},
     TaskSource: {"routine": "常规督导", "campaign": "专项督导"},
-    TaskStatus: {"open": "待督导", "done": "已完成", "cancelled": "已取消"},
+    TaskStatus: {
+        "open": "待督导",
+        "done": "已完成",
+        "cancelled": "已取消",
+        "handed_over": "已交接",
+    },
+    InformantRole: {"liaison": "联络员", "assistant": "协管员", "informant": "信息员"},
     VisitMode: {"onsite": "现场", "online": "线上", "group": "集中"},
     HazardSource: {
         "inspection": "督导",

@@ -60,3 +60,4 @@ class InspectionTask(SQLModel, table=True):
     created_on: dt.date
     done_on: dt.date | None = None
     cancelled_on: dt.date | None = None
+    handed_over_on: dt.date | None = None  # the day a handover (交接) moved it to the successor

@@ -111,8 +111,13 @@ def test_enumerations_and_required_fields_are_checked(session):
             jurisdiction_id=jid,
         ),
     )
+    stall = dict(name="老王 早餐摊", category="食品摊贩", package_grade="D", jurisdiction_id=jid)
+    session.add(Entity(**stall))  # a codeless entity is its name in its jurisdiction
+    session.commit()
+    _refused(session, Entity(**stall))
     _refused(
-        session, Entity(name="无代码", category="食品销售", package_grade="D", jurisdiction_id=jid)
+        session,
+        InspectionTask(**{**_task(r).model_dump(exclude={"id"}), "status": "paused"}),
     )
     _refused(
         session, Officer(code="X", name="坏层级", tier="province", mobile="1", jurisdiction_id=jid)
