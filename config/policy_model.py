@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from config.strict import Strict
 
@@ -172,6 +172,39 @@ class ReminderPolicy(Strict):
     """Timeout of one connection to the mail server or a group robot, in seconds."""
 
 
+class RegistrationFormat(Strict):
+    """[[roster.registration_formats]]: one shape of 登记备案编号 a province issues (小作坊登记证,
+    食品摊贩登记卡, 仅销售预包装食品备案…)."""
+
+    province: str
+    """The province: the first two digits of its 区划代码 (e.g. "51"), or "*" for everywhere."""
+    name: str = Field(min_length=1)
+    """What the number is, as the refusal message names it (e.g. 小作坊登记证)."""
+    pattern: str
+    """A regular expression the whole number must match."""
+    example: str
+    """A number of this shape, shown in the refusal message (it must match the pattern)."""
+
+    @field_validator("province")
+    @classmethod
+    def _province(cls, value: str) -> str:
+        if value != "*" and not (len(value) == 2 and value.isdigit()):
+            raise ValueError('应为区划代码的前两位（如 "51"），或 "*"（全国）')
+        return value
+
+    @model_validator(mode="after")
+    def _example_matches(self) -> "RegistrationFormat":
+        import re
+
+        try:
+            compiled = re.compile(self.pattern)
+        except re.error as exc:
+            raise ValueError(f"正则表达式 {self.pattern!r} 无效：{exc}") from None
+        if not compiled.fullmatch(self.example):
+            raise ValueError(f"示例 {self.example} 不符合 {self.name} 的格式 {self.pattern}")
+        return self
+
+
 class RosterPolicy(Strict):
     """[roster]: the roster workbook: 未包保 grace and the limits of an uploaded file."""
 
@@ -182,6 +215,15 @@ class RosterPolicy(Strict):
     """Largest roster workbook (.xlsx) accepted, in MB; a folder of CSV files has no limit."""
     max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
     """Most cells a roster workbook may hold over all its sheets (a guard against zip bombs)."""
+    codeless_categories: list[Category] = ["食品摊贩"]
+    """业态 whose entities may have no identifier at all (no 统一社会信用代码, 许可证编号 or
+    登记备案编号); such an entity is known by its 主体名称 within its 所属区划."""
+    registration_formats: list[RegistrationFormat] = []
+    """The shapes of 登记备案编号 the provinces issue, as [[roster.registration_formats]] tables;
+    a number must fit a format of its entity's province or one marked "*"."""
+    header_aliases: dict[str, list[str]] = {}
+    """Other spellings accepted for a roster column (column name → spellings), in the sheets
+    that have that column; a sheet's own column name always wins."""
 
 
 class CalendarPolicy(Strict):

@@ -212,13 +212,38 @@ def _policy() -> list[str]:
             _section_words(section, model),
             "",
             *_table(model, "key", _dotted(section)),
+            *_nested(section, model),
         ]
+    return lines
+
+
+def _nested(section: str, model: type[BaseModel]) -> list[str]:
+    """The tables of a section's arrays of tables (e.g. [[roster.registration_formats]])."""
+    lines: list[str] = []
+    for name, field in model.model_fields.items():
+        args = get_args(field.annotation)
+        if args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+            item = args[0]
+            lines += [
+                "",
+                f"#### `[[{section}.{name}]]`",
+                "",
+                _array_words(f"[[{section}.{name}]]", item),
+                "",
+                *_table(item, "key", lambda key: f"`{key}`"),
+            ]
     return lines
 
 
 def _dotted(section: str) -> Key:
     """How a policy key is shown: `section.key`."""
     return lambda name: f"`{section}.{name}`"
+
+
+def _array_words(array: str, model: type[BaseModel]) -> str:
+    """An array of tables' docstring without its leading "[[array]]: "."""
+    words = _words(model.__doc__, model.__name__).removeprefix(f"{array}: ")
+    return words[:1].upper() + words[1:]
 
 
 def _section_words(section: str, model: type[BaseModel]) -> str:
