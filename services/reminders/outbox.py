@@ -46,8 +46,9 @@ def existing_keys(*, session: Session, keys: list[str]) -> set[str]:
     return found
 
 
-def enqueue(*, session: Session, messages: list[Outgoing]) -> int:
-    """Add messages whose dedupe key is new (ON CONFLICT DO NOTHING); returns how many."""
+def enqueue(*, session: Session, messages: list[Outgoing], commit: bool = True) -> int:
+    """Add messages whose dedupe key is new (ON CONFLICT DO NOTHING); returns how many.
+    commit=False leaves them in the caller's transaction (queued only if it commits)."""
     if is_postgres(session.get_bind()):
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -63,7 +64,8 @@ def enqueue(*, session: Session, messages: list[Outgoing]) -> int:
             insert(TABLE).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(N.id)
         )
         added += len(session.execute(statement, rows).all())
-    session.commit()
+    if commit:
+        session.commit()
     return added
 
 
