@@ -68,7 +68,7 @@ SCALES: dict[str, Scale] = {
     ),
 }
 
-TABLES = ("jurisdiction", "officer", "app_user", "entity", "assignment")
+TABLES = ("jurisdiction", "officer", "app_user", "entity", "informant", "assignment")
 
 
 def is_empty(*, engine: Engine) -> bool:
@@ -99,6 +99,7 @@ _LABELS = {
     "officer": "包保干部",
     "app_user": "食安办人员",
     "entity": "包保主体",
+    "informant": "信息员",
     "assignment": "包保关系",
 }
 

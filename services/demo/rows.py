@@ -6,6 +6,7 @@ from collections import defaultdict
 from itertools import count
 
 from services.demo import names
+from services.demo.details import EntityDetails
 from services.roster.credit_code import make_credit_code
 
 PROVINCE = "51"
@@ -47,16 +48,23 @@ E_COLS = (
     "id",
     "credit_code",
     "licence_no",
+    "registration_no",
     "name",
     "category",
     "package_grade",
     "risk_grade",
     "address",
     "status",
+    "person_in_charge",
+    "phone",
+    "safety_director",
+    "safety_officer",
     "jurisdiction_id",
     "active",
 )
-A_COLS = ("id", "officer_id", "entity_id", "start_date", "end_date")
+A_COLS = ("id", "officer_id", "entity_id", "start_date", "end_date", "settled_on")
+I_COLS = ("id", "name", "mobile", "role", "jurisdiction_id", "active")
+INFORMANT_ROLES = ("liaison", "assistant", "informant")
 
 
 class Builder:
@@ -71,6 +79,9 @@ class Builder:
         self.entity_seq = count(1)
         self.taken: set[str] = set()
         self.single_county = scale.cities * scale.counties_per_city == 1
+        # The roster's richer fields draw from their own stream, so that the rest of the demo
+        # stays what it always was for a seed.
+        self.details = EntityDetails(random.Random(repr(rng.getstate()[1][:8])))
 
     def _id(self, table: str) -> int:
         return next(self.ids[table])
@@ -125,13 +136,21 @@ class Builder:
                 villages.append((v_id, v_name, f"{t_path}{v_code}/", t))
         officers, pools = self._county_officers(jid, code, towns, villages)
         entities, assignments = self._entities(code, county_name, towns, villages, pools)
+        informants = [self._informant(v_id, n) for n, (v_id, *_) in enumerate(villages)]
         return {
             "jurisdiction": (J_COLS, juris),
             "officer": (O_COLS, officers),
             "app_user": (U_COLS, users),
             "entity": (E_COLS, entities),
+            "informant": (I_COLS, informants),
             "assignment": (A_COLS, assignments),
         }
+
+    def _informant(self, village_id: int, n: int) -> tuple:
+        """A village's 联络员 / 协管员 / 信息员 (one person, one 手机号)."""
+        role = INFORMANT_ROLES[n % len(INFORMANT_ROLES)]
+        mobile = names.mobile(next(self.mobile_seq))
+        return (self._id("informant"), self.details.person(), mobile, role, village_id, True)
 
     def _county_officers(self, jid, code, towns, villages):
         s = self.scale
@@ -221,16 +240,22 @@ class Builder:
         status = rng.choices(("operating", "suspended", "deregistered"), (97, 2, 1))[0]
         where = v_name if grade == "D" else t_name
         address = f"{county_name}{t_name}{v_name}{rng.randint(1, 300)}号"
+        name = names.business(rng, kind, where)
+        credit, licence, registration = self.details.identifiers(kind, code, seq, credit, licence)
+        if credit is licence is registration is None:
+            name = self.details.codeless_name(name, where, v_id)
         return (
             self._id("entity"),
             credit,
             licence,
-            names.business(rng, kind, where),
+            registration,
+            name,
             category,
             grade,
             risk,
             address,
             status,
+            *self.details.people(kind, grade),
             v_id,
             True,
         )
@@ -238,7 +263,7 @@ class Builder:
     def _assignments(self, entity_id: int, pool: list[int]) -> list[tuple]:
         rng = self.rng
         start = START + dt.timedelta(days=rng.randrange(START_SPAN_DAYS))
-        current = (self._id("assignment"), rng.choice(pool), entity_id, start, None)
+        current = (self._id("assignment"), rng.choice(pool), entity_id, start, None, None)
         if rng.random() >= 0.05 or start - START < dt.timedelta(days=30):
             return [current]
         earlier = START + dt.timedelta(days=rng.randrange((start - START).days - 1))
@@ -248,5 +273,6 @@ class Builder:
             entity_id,
             earlier,
             start - dt.timedelta(days=1),
+            start,  # settled (handed over) the day the successor started
         )
         return [ended, current]
