@@ -18,14 +18,16 @@ from services.roster.importer import import_roster
 from tests.conftest import pg_schema
 from tests.support.roster_books import (
     CREDIT_5,
+    CREDIT_6_LICENCE,
     CREDIT_7,
+    STALL,
     TODAY,
     UNKNOWN_CREDIT,
     Book,
     snapshot,
 )
 
-J, OFF, U, E, A = "区划", "包保干部", "食安办人员", "包保主体", "包保关系"
+J, OFF, U, E, INF, A = "区划", "包保干部", "食安办人员", "包保主体", "信息员", "包保关系"
 
 
 def _swap_licences(b: Book) -> None:
@@ -35,6 +37,20 @@ def _swap_licences(b: Book) -> None:
 
 def _formula_name(b: Book) -> None:
     b.set(E, 2, "主体名称", '=CONCAT("示例","食品")')
+
+
+def _codeless_outside_its_categories(b: Book) -> None:
+    b.set(E, 8, "统一社会信用代码", None).set(E, 8, "业态", "小餐饮")
+
+
+def _registration_of_wrong_shape(b: Book) -> None:
+    b.set(E, 9, "登记备案编号", "川XX5110001001").set(A, 8, "登记备案编号", "川XX5110001001")
+
+
+def _one_business_in_two_rows(b: Book) -> None:
+    """The database knows CREDIT_6 and its licence as one entity; the sheet lists them apart."""
+    b.set(E, 7, "许可证编号", None).set(A, 7, "许可证编号", None)
+    b.copy_row(E, 7, 统一社会信用代码=None, 许可证编号=CREDIT_6_LICENCE, 主体名称="松林农家乐")
 
 
 CASES = [  # (id, mutation, expected locations)
@@ -116,9 +132,24 @@ CASES = [  # (id, mutation, expected locations)
     ),
     ("e-licence-form", lambda b: b.set(E, 8, "许可证编号", "JY123"), [(E, 8, "许可证编号")]),
     (
-        "e-both-codes-blank",
-        lambda b: b.set(E, 8, "统一社会信用代码", None),
+        "e-codeless-outside-its-categories",
+        _codeless_outside_its_categories,
         [(E, 8, "统一社会信用代码")],
+    ),
+    ("e-registration-shape", _registration_of_wrong_shape, [(E, 9, "登记备案编号")]),
+    ("e-registration-duplicate", lambda b: b.copy_row(E, 9), [(E, 11, "登记备案编号")]),
+    ("e-one-business-two-rows", _one_business_in_two_rows, [(E, 11, "许可证编号")]),
+    (
+        "e-codeless-twice",
+        lambda b: b.copy_row(E, 10, 主体名称=STALL.replace(" ", "")),
+        [(E, 11, "主体名称")],
+    ),
+    ("e-phone-short", lambda b: b.set(E, 2, "联系电话", "5201234"), [(E, 2, "联系电话")]),
+    ("e-phone-letter", lambda b: b.set(E, 3, "联系电话", "1390000002l"), [(E, 3, "联系电话")]),
+    (
+        "e-director-too-long",
+        lambda b: b.set(E, 2, "食品安全总监", "王" * 51),
+        [(E, 2, "食品安全总监")],
     ),
     ("e-name-blank", lambda b: b.set(E, 2, "主体名称", None), [(E, 2, "主体名称")]),
     ("e-name-formula", _formula_name, [(E, 2, "主体名称")]),
@@ -131,8 +162,8 @@ CASES = [  # (id, mutation, expected locations)
         [(E, 8, "所属区划代码")],
     ),
     ("e-status-unknown", lambda b: b.set(E, 2, "经营状态", "倒闭"), [(E, 2, "经营状态")]),
-    ("e-credit-duplicate", lambda b: b.copy_row(E, 8), [(E, 9, "统一社会信用代码")]),
-    ("e-licence-duplicate", lambda b: b.copy_row(E, 5), [(E, 9, "许可证编号")]),
+    ("e-credit-duplicate", lambda b: b.copy_row(E, 8), [(E, 11, "统一社会信用代码")]),
+    ("e-licence-duplicate", lambda b: b.copy_row(E, 5), [(E, 11, "许可证编号")]),
     ("e-address-too-long", lambda b: b.set(E, 2, "地址", "路" * 301), [(E, 2, "地址")]),
     ("e-licences-swapped", _swap_licences, [(E, 2, "许可证编号"), (E, 4, "许可证编号")]),
     # 包保关系
@@ -172,8 +203,8 @@ CASES = [  # (id, mutation, expected locations)
         lambda b: (b.set(A, 4, "干部编号", "SL2002"), b.set(A, 4, "开始日期", "2026-09-01")),
         [(A, 4, "干部编号")],
     ),
-    ("a-overlap", lambda b: b.copy_row(A, 2, 开始日期="2025-06-01"), [(A, 8, "开始日期")]),
-    ("a-duplicate", lambda b: b.copy_row(A, 3), [(A, 8, "开始日期")]),
+    ("a-overlap", lambda b: b.copy_row(A, 2, 开始日期="2025-06-01"), [(A, 10, "开始日期")]),
+    ("a-duplicate", lambda b: b.copy_row(A, 3), [(A, 10, "开始日期")]),
     (
         "a-starts-before-the-one-it-replaces",
         lambda b: b.set(A, 3, "开始日期", "2024-06-01"),
@@ -182,14 +213,67 @@ CASES = [  # (id, mutation, expected locations)
     (
         "a-overlaps-history",
         lambda b: b.copy_row(A, 6, 开始日期="2025-01-01", 结束日期="2025-07-01"),
-        [(A, 8, "开始日期")],
+        [(A, 10, "开始日期")],
+    ),
+    (
+        "a-registration-unknown",
+        lambda b: b.set(A, 8, "登记备案编号", "川GD5110009999"),
+        [(A, 8, "登记备案编号")],
+    ),
+    (
+        "a-codeless-unknown",
+        lambda b: b.set(A, 9, "主体名称", "河口李记早餐摊"),
+        [(A, 9, "主体名称")],
+    ),
+    (
+        "a-codeless-without-place",
+        lambda b: b.set(A, 9, "所属区划代码", None),
+        [(A, 9, "所属区划代码")],
+    ),
+    # 信息员
+    ("i-mobile-duplicate", lambda b: b.copy_row(INF, 3), [(INF, 4, "手机号")]),
+    (
+        "i-mobile-of-another-informant",
+        lambda b: b.set(INF, 3, "手机号", "13800000003"),
+        [(INF, 3, "手机号")],
+    ),
+    ("i-role-unknown", lambda b: b.set(INF, 2, "角色", "组长"), [(INF, 2, "角色")]),
+    (
+        "i-not-a-village",
+        lambda b: b.set(INF, 2, "所属区划代码", "511000100000"),
+        [(INF, 2, "所属区划代码")],
+    ),
+    ("i-mobile-short", lambda b: b.set(INF, 2, "手机号", "1380000003"), [(INF, 2, "手机号")]),
+    ("i-name-blank", lambda b: b.set(INF, 3, "姓名", None), [(INF, 3, "姓名")]),
+    # one person, one login
+    ("p-account-is-an-officer-code", lambda b: b.set(U, 3, "账号", "SL1001"), [(U, 3, "账号")]),
+    (
+        "p-account-is-an-officer-mobile",
+        lambda b: b.set(U, 3, "账号", "13800000003"),
+        [(U, 3, "账号")],
+    ),
+    (
+        "p-officer-code-is-a-user-mobile",
+        lambda b: b.set(OFF, 8, "干部编号", "13800000011"),
+        [(U, 3, "手机号")],
+    ),
+    (
+        "p-two-officers-one-mobile",
+        lambda b: b.set(OFF, 8, "手机号", "13800000006"),
+        [(OFF, 8, "手机号")],
+    ),
+    ("p-one-mobile-two-names", lambda b: b.set(U, 3, "手机号", "13800000002"), [(U, 3, "姓名")]),
+    (
+        "p-informant-named-otherwise",
+        lambda b: b.set(INF, 2, "姓名", "孙丽"),
+        [(INF, 2, "姓名")],
     ),
     # structure
     ("sheet-missing", lambda b: b.drop_sheet(A), [(A, None, None)]),
     ("column-missing", lambda b: b.drop_column(OFF, "手机号"), [(OFF, 1, "手机号")]),
     (
         "codes-columns-missing",
-        lambda b: (b.drop_column(E, "统一社会信用代码"), b.drop_column(E, "许可证编号")),
+        lambda b: [b.drop_column(E, h) for h in ("统一社会信用代码", "许可证编号", "登记备案编号")],
         [(E, 1, "统一社会信用代码")],
     ),
 ]
@@ -208,7 +292,7 @@ def loaded(request, tmp_path_factory):
             url = stack.enter_context(pg_schema())
         engine = get_engine(url)
         with Session(engine) as session:
-            result = import_roster(session=session, path=Book().save(folder / "good.xlsx"))
+            result = import_roster(session=session, path=Book.full().save(folder / "good.xlsx"))
             session.commit()
         assert result.ok, result.errors
         settings_module.reset()
@@ -220,7 +304,7 @@ def loaded(request, tmp_path_factory):
 def test_bad_workbook_is_reported_exactly_and_writes_nothing(case, loaded, tmp_path, set_today):
     name, mutate, expected = case
     set_today(TODAY)
-    book = Book()
+    book = Book.full()
     mutate(book)
     path = book.save(tmp_path / f"{name}.xlsx")
     before = snapshot(loaded)
@@ -235,7 +319,7 @@ def test_bad_workbook_is_reported_exactly_and_writes_nothing(case, loaded, tmp_p
 
 
 def test_the_corpus_is_large_enough():
-    assert len(CASES) >= 50
+    assert len(CASES) >= 80
     assert len({c[0] for c in CASES}) == len(CASES)
 
 
@@ -244,7 +328,7 @@ def test_the_good_workbook_reimports_without_change(loaded, tmp_path, set_today)
     before = snapshot(loaded)
     with Session(loaded) as session:
         result = import_roster(
-            session=session, path=Book().save(tmp_path / "good.xlsx"), dry_run=True
+            session=session, path=Book.full().save(tmp_path / "good.xlsx"), dry_run=True
         )
         session.commit()
     assert result.ok and snapshot(loaded) == before
@@ -253,7 +337,7 @@ def test_the_good_workbook_reimports_without_change(loaded, tmp_path, set_today)
 
 def test_every_error_of_a_workbook_is_reported_at_once(loaded, tmp_path, set_today):
     set_today(TODAY)
-    book = Book()
+    book = Book.full()
     for mutate in (
         c[1]
         for c in CASES
@@ -277,7 +361,7 @@ def test_every_error_of_a_workbook_is_reported_at_once(loaded, tmp_path, set_tod
 def test_credit_code_messages_name_the_expected_check_character(loaded, tmp_path, set_today):
     set_today(TODAY)
     wrong = CREDIT_5[:-1] + ("0" if CREDIT_5[-1] != "0" else "1")
-    book = Book().set(E, 6, "统一社会信用代码", wrong)
+    book = Book.full().set(E, 6, "统一社会信用代码", wrong)
     book.set(A, 6, "统一社会信用代码", wrong)
     with Session(loaded) as session:
         result = import_roster(session=session, path=book.save(tmp_path / "check.xlsx"))

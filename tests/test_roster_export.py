@@ -40,7 +40,15 @@ def _unchanged(result) -> bool:
 def test_the_template_has_headers_notes_dropdowns_frozen_rows_and_text_codes(tmp_path):
     path = write_template(path=tmp_path / "模板.xlsx")
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["说明", "区划", "包保干部", "食安办人员", "包保主体", "包保关系"]
+    assert workbook.sheetnames == ["说明", *(s.name for s in SHEETS)]
+    assert [s.name for s in SHEETS] == [
+        "区划",
+        "包保干部",
+        "食安办人员",
+        "包保主体",
+        "信息员",
+        "包保关系",
+    ]
     guide = " ".join(str(c.value) for row in workbook["说明"].iter_rows() for c in row if c.value)
     assert "带 * 的列必填" in guide and "GB 32100-2015" in guide
     for sheet in SHEETS:
@@ -55,7 +63,7 @@ def test_the_template_has_headers_notes_dropdowns_frozen_rows_and_text_codes(tmp
             letter = chr(65 + index)
             if column.kind == "enum":
                 assert f"{letter}2" in lists, (sheet.name, column.header)
-            if column.kind in ("code", "upper", "mobile"):
+            if column.kind in ("code", "upper", "mobile", "phone"):
                 assert ws.column_dimensions[letter].number_format == "@"
             assert ws.column_dimensions[letter].width == column.width
     assert '"市级,县级,乡级,村级"' in [
@@ -110,13 +118,13 @@ def test_one_officer_swapped_in_the_export_ends_one_assignment_and_opens_one(
         r[0].value for r in workbook["包保干部"].iter_rows(min_row=2) if r[2].value == "乡级"
     ]
     grade = {
-        (r[0].value, r[1].value): r[4].value for r in workbook["包保主体"].iter_rows(min_row=2)
+        tuple(c.value for c in r[:3]): r[5].value for r in workbook["包保主体"].iter_rows(min_row=2)
     }
     ws = workbook["包保关系"]
-    row = next(r for r in ws.iter_rows(min_row=2) if grade[(r[1].value, r[2].value)] == "C")
+    row = next(r for r in ws.iter_rows(min_row=2) if grade[tuple(c.value for c in r[1:4])] == "C")
     old, new = row[0].value, next(c for c in township if c != row[0].value)
-    row[0].value, row[3].value = new, dt.date(2026, 9, 1)
-    key = row[1].value or row[2].value
+    row[0].value, row[6].value = new, dt.date(2026, 9, 1)
+    key = row[1].value or row[2].value or row[3].value
     workbook.save(path)
     result = _import(engine, path)
     relations = result.counts["包保关系"]
@@ -127,7 +135,8 @@ def test_one_officer_swapped_in_the_export_ends_one_assignment_and_opens_one(
             text("""
             SELECT o.code, CAST(a.end_date AS VARCHAR(10)) FROM assignment a
             JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id
-            WHERE e.credit_code = :k OR e.licence_no = :k ORDER BY a.start_date"""),
+            WHERE :k IN (e.credit_code, e.licence_no, e.registration_no)
+            ORDER BY a.start_date"""),
             {"k": key},
         ).fetchall()
     assert [tuple(h) for h in history][-2:] == [(old, "2026-08-31"), (new, None)]
@@ -150,7 +159,7 @@ def test_cells_that_look_like_formulas_are_exported_as_text(engine, tmp_path, se
     with zipfile.ZipFile(path) as archive:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any(re.search(rb"<f[ >]", xml) for xml in sheets)
-    cell = load_workbook(path)["包保主体"]["C2"]
+    cell = load_workbook(path)["包保主体"]["D2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
     assert _unchanged(_import(engine, path))
     folder = tmp_path / "csv"

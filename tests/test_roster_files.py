@@ -74,15 +74,31 @@ def _messy_workbook(path: Path) -> Path:
             "主体等级（A-D）",
             "风险等级（A-D）",
             "所属区划代码",
-            "地址",
-            "经营状态",
+            "经营地址",
+            "营业状态",
+            "法定代表人（负责人）",
+            "联系方式",
+            "食安总监",
+            "食品安全管理员",
         ]
     )
     for row in good.sheets["包保主体"]:
-        credit, licence, *rest = row
+        credit, licence, _, *rest = row
         credit = credit.lower() if credit == CREDIT_5 else credit
+        phone = rest[8]
+        if phone and "-" in phone:  # a landline as people write it
+            area, number, *extension = phone.split("-")
+            phone = f"({area}){number}" + (f"转{extension[0]}" if extension else "")
         ws.append(
-            [credit, f" {licence} " if licence else None, *rest[:2], f"{rest[2]}级", *rest[3:]]
+            [
+                credit,
+                f" {licence} " if licence else None,
+                *rest[:2],
+                f"{rest[2]}级",
+                *rest[3:8],
+                int(phone) if phone and phone.isdigit() else phone,
+                *rest[9:],
+            ]
         )
     ws = workbook.create_sheet("包保关系")
     ws.append(["干部编号", "统一社会信用代码", "许可证编号", "开始日期", "结束日期"])
@@ -293,10 +309,10 @@ def test_untrusted_files_are_refused_clearly(kind, cli, db_url, tmp_path, set_to
 def test_formulas_are_read_as_their_saved_values_never_evaluated(engine, tmp_path, set_today):
     set_today(TODAY)
     good = Book().save(tmp_path / "good.xlsx")
-    cell = '<c r="C2" t="str"><f>HYPERLINK("http://evil.example","x")</f><v>公式里的名称</v></c>'
+    cell = '<c r="D2" t="str"><f>HYPERLINK("http://evil.example","x")</f><v>公式里的名称</v></c>'
 
     def inject(data: bytes) -> bytes:
-        start = data.index(b'<c r="C2"')
+        start = data.index(b'<c r="D2"')
         end = data.index(b"</c>", start) + 4
         return data[:start] + cell.encode() + data[end:]
 

@@ -162,7 +162,7 @@ def test_a_partial_import_touches_only_what_it_lists(county, engine):
     for sheet in (J, OFF, "食安办人员", A):
         book.drop_sheet(sheet)
     book.sheets[E] = [book.sheets[E][6]]  # only the spare entity, renamed
-    book.sheets[E][0][2] = "石门村老赵鲜果店"
+    book.set(E, 2, "主体名称", "石门村老赵鲜果店")
     result = county(book, partial=True)
     assert result.counts[E] == {"created": 0, "updated": 1, "unchanged": 0, "ended": 0}
     assert sum(c["ended"] for c in result.counts.values()) == 0
@@ -176,7 +176,7 @@ def test_a_partial_import_of_a_new_assignment_ends_the_old_one(county, engine):
     book = Book()
     for sheet in (J, OFF, "食安办人员", E):
         book.drop_sheet(sheet)
-    book.sheets[A] = [["SL2004", None, "JY25110000000026", "2026-09-15", None]]
+    book.sheets[A] = [["SL2004", None, "JY25110000000026", None, None, None, "2026-09-15", None]]
     result = county(book, partial=True)
     assert result.counts[A] == {"created": 1, "updated": 0, "unchanged": 0, "ended": 1}
     rows = _rows(

@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 
 from models.enums import Category, EntityStatus, Grade, JurisdictionLevel, OfficerTier, UserRole
-from services.roster.checks import credit_code_problem
-from services.roster.columns import normalise_header, normalise_sheet_name
+from services.roster.columns import SHEET_BY_NAME
+from services.roster.headers import Headers, clean_header, clean_sheet_name
+from services.roster.identifiers import credit_code_problem
 from services.roster.normalise import (
     CellError,
     as_code,
@@ -137,18 +138,43 @@ def test_unknown_enumeration_lists_the_allowed_labels():
         (" 主体等级（A-D）＊ ", "主体等级"),
         ("许可证编号(二选一)", "许可证编号"),
         ("所属区划代码 *", "所属区划代码"),
-        ("手机号码", "手机号"),
         ("统一社会信用代码【必填其一】", "统一社会信用代码"),
         ("层级*（市/县/乡镇/村）", "层级"),
         (None, ""),
     ],
 )
 def test_header_spellings(raw, canonical):
-    assert normalise_header(raw) == canonical
+    assert clean_header(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"), [("联系电话", "手机号"), ("备注", None), (None, None)]
+)
+def test_officer_headers(raw, canonical):
+    assert Headers(SHEET_BY_NAME["包保干部"]).canonical(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("sheet", "raw", "canonical"),
+    [
+        ("包保主体", "单位名称", "主体名称"),
+        ("包保主体", "企业名称", "主体名称"),
+        ("包保主体", "经营者名称", "主体名称"),
+        ("包保主体", "联系电话", "联系电话"),  # its own column here, an alias of 手机号 elsewhere
+        ("包保主体", "手机号码", "联系电话"),
+        ("包保主体", "法定代表人（负责人）", "负责人"),
+        ("包保主体", "小作坊登记证编号", "登记备案编号"),
+        ("包保关系", "企业名称", "主体名称"),
+        ("包保关系", "负责人", None),
+        ("信息员", "手机号码", "手机号"),
+    ],
+)
+def test_header_aliases_come_from_the_policy_and_fit_the_sheet(sheet, raw, canonical):
+    assert Headers(SHEET_BY_NAME[sheet]).canonical(raw) == canonical
 
 
 def test_sheet_names_ignore_blanks_and_width():
-    assert normalise_sheet_name(" 包保 干部 ") == "包保干部"
+    assert clean_sheet_name(" 包保 干部 ") == "包保干部"
 
 
 def test_credit_code_problems_are_specific():
@@ -161,8 +187,8 @@ def test_credit_code_problems_are_specific():
 def test_the_fast_credit_code_check_agrees_with_the_reference_one():
     import random
 
-    from services.roster.checks import _credit_code_ok
     from services.roster.credit_code import CHARSET, is_valid_credit_code, make_credit_code
+    from services.roster.identifiers import _credit_code_ok
 
     rng = random.Random(7)
     codes = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from services.roster.apply_assignments import apply_assignments
 from services.roster.audit_sql import Audit, insert_audit
 from services.roster.dialect import Sql
+from services.roster.entity_keys import codeless
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,35 @@ ENTITY = Kind(
     "包保主体",
     "entity",
     "rs_entity",
-    ("credit_code", "licence_no"),
+    ("credit_code", "licence_no", "registration_no"),
     (
         "credit_code",
         "licence_no",
+        "registration_no",
         "name",
         "category",
         "package_grade",
         "risk_grade",
         "address",
         "status",
+        "person_in_charge",
+        "phone",
+        "safety_director",
+        "safety_officer",
     ),
-    ("credit_code", "licence_no", "name", "package_grade"),
+    ("credit_code", "licence_no", "registration_no", "name", "package_grade"),
 )
-MEMBERS = (OFFICER, USER, ENTITY)
+INFORMANT = Kind(
+    "informant",
+    "信息员",
+    "informant",
+    "rs_informant",
+    ("mobile",),
+    ("name", "mobile", "role"),
+    ("name", "mobile", "role"),
+)
+MEMBERS = (OFFICER, USER, ENTITY, INFORMANT)
+IN_PLACE = (USER, INFORMANT)  # small, staged as loaded; officers and entities were built
 
 
 def _counts(sql: Sql, staging: str) -> dict[str, int]:
@@ -72,11 +88,20 @@ def _counts(sql: Sql, staging: str) -> dict[str, int]:
     }
 
 
-def classify(sql: Sql, *, partial: bool) -> dict[str, dict[str, int]]:
+def _replaces(kind: Kind, *, partial: bool, present: set[str]) -> bool:
+    """Whether the import replaces this table: rows it does not list are deactivated (a full
+    import, and for the optional 信息员 sheet only when the file has it)."""
+    return not partial and kind.sheet in present
+
+
+def classify(sql: Sql, *, partial: bool, present: set[str]) -> dict[str, dict[str, int]]:
     """Mark every staged row c/u/n/e and count the changes per sheet (nothing is written)."""
     counts = {"区划": _classify_jurisdictions(sql)}
     for kind in MEMBERS:
-        counts[kind.sheet] = _classify_member(sql, kind, partial=partial)
+        if kind is INFORMANT and kind.sheet not in present:
+            continue
+        replaces = _replaces(kind, partial=partial, present=present)
+        counts[kind.sheet] = _classify_member(sql, kind, replaces=replaces)
     counts["包保关系"] = _classify_assignments(sql)
     return counts
 
@@ -104,9 +129,9 @@ def _member_changed(sql: Sql, kind: Kind, s: str) -> str:
     return " OR ".join([*parts, "NOT t.active"])
 
 
-def _classify_member(sql: Sql, kind: Kind, *, partial: bool) -> dict[str, int]:
+def _classify_member(sql: Sql, kind: Kind, *, replaces: bool) -> dict[str, int]:
     s = kind.staging
-    if kind is USER:  # small and staged as loaded; officers and entities were built classified
+    if kind in IN_PLACE:
         sql.run(
             f"UPDATE {s} SET change = CASE WHEN id IS NULL THEN 'c' ELSE 'n' END WHERE from_db = 0"
         )
@@ -115,7 +140,7 @@ def _classify_member(sql: Sql, kind: Kind, *, partial: bool) -> dict[str, int]:
                     WHERE t.id = {s}.id AND {s}.change = 'n'
                       AND ({_member_changed(sql, kind, s)})""")
     counts = _counts(sql, s)
-    if not partial:
+    if replaces:
         counts["ended"] = sql.scalar(f"""SELECT COUNT(*) FROM {kind.table} t WHERE t.active
             AND NOT EXISTS (SELECT 1 FROM {s} x WHERE x.id = t.id)""")
     return counts
@@ -127,12 +152,15 @@ def _classify_assignments(sql: Sql) -> dict[str, int]:
     return counts
 
 
-def apply_changes(sql: Sql, audit: Audit, *, partial: bool) -> None:
+def apply_changes(sql: Sql, audit: Audit, *, partial: bool, present: set[str], today: str) -> None:
     """Write every classified change, jurisdictions first, assignments last."""
     _apply_jurisdictions(sql, audit)
     for kind in MEMBERS:
-        _apply_member(sql, audit, kind, partial=partial)
-    apply_assignments(sql, audit)
+        if kind is INFORMANT and kind.sheet not in present:
+            continue
+        replaces = _replaces(kind, partial=partial, present=present)
+        _apply_member(sql, audit, kind, replaces=replaces)
+    apply_assignments(sql, audit, today=today)
 
 
 def _apply_jurisdictions(sql: Sql, audit: Audit) -> None:
@@ -178,7 +206,7 @@ def _apply_jurisdictions(sql: Sql, audit: Audit) -> None:
     )
 
 
-def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
+def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, replaces: bool) -> None:
     s, table = kind.staging, kind.table
     after = {f: f"s.{f}" for f in kind.fields} | {"jurisdiction": "s.jurisdiction_code"}
     before = {f: f"t.{f}" for f in kind.fields} | {"jurisdiction": "j.code", "active": "t.active"}
@@ -197,7 +225,7 @@ def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
     sql.run(f"""UPDATE {table} SET {assign}, jurisdiction_id = j.id, active = TRUE
                 FROM {s} s JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
                 WHERE {table}.id = s.id AND s.change = 'u'""")
-    if not partial:
+    if replaces:
         _deactivate_absent(sql, audit, kind)
     columns = ", ".join(kind.fields)
     values = ", ".join(f"s.{f}" for f in kind.fields)
@@ -209,8 +237,14 @@ def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, partial: bool) -> None:
     match = " ".join(
         f"LEFT JOIN {table} t{i} ON t{i}.{key} = s.{key}" for i, key in enumerate(kind.keys)
     )
-    ids = ", ".join(f"t{i}.id" for i in range(len(kind.keys)))
-    sql.run(f"""CREATE TEMPORARY TABLE {new} AS SELECT s.rn AS rn, COALESCE({ids}, NULL) AS id
+    ids = [f"t{i}.id" for i in range(len(kind.keys))]
+    if kind is ENTITY:  # a codeless entity is its name in its jurisdiction
+        match += f""" LEFT JOIN rs_jurisdiction sj ON sj.code = s.jurisdiction_code AND sj.dup = 0
+                      LEFT JOIN entity tn ON {codeless("s")} AND {codeless("tn")}
+                            AND tn.jurisdiction_id = sj.id AND tn.name = s.name"""
+        ids.append("tn.id")
+    sql.run(f"""CREATE TEMPORARY TABLE {new} AS
+                SELECT s.rn AS rn, COALESCE({", ".join(ids)}, NULL) AS id
                 FROM {s} s {match} WHERE s.change = 'c'""")
     sql.run(f"CREATE INDEX rs_ix_{new} ON {new} (rn)")
     sql.analyze(new)

@@ -7,8 +7,9 @@ from services.roster.dialect import Sql
 ENDED = {"officer": "o.code", "start_date": "a.start_date"}
 
 
-def apply_assignments(sql: Sql, audit: Audit) -> None:
-    """Apply rs_orphan ends, staged end-date changes and new assignments."""
+def apply_assignments(sql: Sql, audit: Audit, *, today: str) -> None:
+    """Apply rs_orphan ends, staged end-date changes and new assignments (one created already
+    ended is settled at once: it never had tasks or hazards to hand over)."""
     insert_audit(
         sql,
         audit,
@@ -20,8 +21,13 @@ def apply_assignments(sql: Sql, audit: Audit) -> None:
         source="""FROM rs_orphan r JOIN assignment a ON a.id = r.id
                            JOIN officer o ON o.id = a.officer_id""",
     )
-    sql.run("""UPDATE assignment SET end_date = r.new_end FROM rs_orphan r
-               WHERE assignment.id = r.id""")
+    t = sql.date_param("today")
+    unsettle = f"CASE WHEN {{0}} IS NULL OR {{0}} >= {t} THEN NULL ELSE assignment.settled_on END"
+    sql.run(
+        f"""UPDATE assignment SET end_date = r.new_end, settled_on = {unsettle.format("r.new_end")}
+            FROM rs_orphan r WHERE assignment.id = r.id""",
+        today=today,
+    )
     for change, action in (("e", "ended"), ("u", "updated")):
         insert_audit(
             sql,
@@ -35,17 +41,25 @@ def apply_assignments(sql: Sql, audit: Audit) -> None:
                                 JOIN officer o ON o.id = a.officer_id
                                 WHERE s.change = '{change}'""",
         )
-    sql.run("""UPDATE assignment SET end_date = s.final_end FROM rs_assignment s
-               WHERE assignment.id = s.id AND s.change IN ('u', 'e')""")
+    sql.run(
+        f"""UPDATE assignment SET end_date = s.final_end,
+                   settled_on = {unsettle.format("s.final_end")}
+            FROM rs_assignment s WHERE assignment.id = s.id AND s.change IN ('u', 'e')""",
+        today=today,
+    )
     last = sql.scalar("SELECT COALESCE(MAX(id), 0) FROM assignment")
-    sql.run("""INSERT INTO assignment (officer_id, entity_id, start_date, end_date)
-               SELECT COALESCE(o.id, nof.id), COALESCE(e.id, nen.id), s.start_date, s.final_end
+    sql.run(
+        f"""INSERT INTO assignment (officer_id, entity_id, start_date, end_date, settled_on)
+               SELECT COALESCE(o.id, nof.id), COALESCE(e.id, nen.id), s.start_date, s.final_end,
+                      CASE WHEN s.final_end < {t} THEN {t} END
                FROM rs_assignment s
                JOIN rs_officer o ON o.rn = s.officer_row
                LEFT JOIN rs_new_officer nof ON nof.rn = o.rn
                JOIN rs_entity e ON e.rn = s.entity_row
                LEFT JOIN rs_new_entity nen ON nen.rn = e.rn
-               WHERE s.change = 'c' ORDER BY s.rn""")
+               WHERE s.change = 'c' ORDER BY s.rn""",
+        today=today,
+    )
     insert_audit(
         sql,
         audit,

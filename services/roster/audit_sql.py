@@ -10,11 +10,12 @@ from services.roster.dialect import Sql
 class Audit:
     now: object  # aware datetime from services.core.clock
     actor: str
-    file: str
-    sha256: str
+    file: str | None = None  # the roster file of an import (None for other roster changes)
+    sha256: str | None = None
 
     def params(self) -> dict:
-        return {"now": self.now, "actor": self.actor, "file": self.file, "sha": self.sha256}
+        moment = {"now": self.now, "actor": self.actor}
+        return moment if self.file is None else {**moment, "file": self.file, "sha": self.sha256}
 
 
 def insert_audit(
@@ -28,15 +29,16 @@ def insert_audit(
     after: dict,
     source: str,
 ) -> None:
-    """One audit event per row of source (a FROM … WHERE clause), built in SQL."""
-    after = {
-        **after,
-        "import": sql.json({"file": "CAST(:file AS TEXT)", "sha256": "CAST(:sha AS TEXT)"}),
-    }
+    """One audit event per row of source (a FROM … WHERE clause), built in SQL; action is
+    "roster.<kind>.<action>" unless it names its own area ("task.handed_over")."""
+    if audit.file is not None:
+        file = {"file": "CAST(:file AS TEXT)", "sha256": "CAST(:sha AS TEXT)"}
+        after = {**after, "import": sql.json(file)}
     sql.run(
         f"""INSERT INTO audit_event (occurred_at, actor, action, object_type, object_id,
                                          before, after)
-                SELECT :now, :actor, 'roster.{kind}.{action}', '{kind}', {sql.as_text(object_id)},
+                SELECT :now, :actor, '{action if "." in action else f"roster.{kind}.{action}"}',
+                       '{kind}', {sql.as_text(object_id)},
                        {sql.json(before) if before else "NULL"}, {sql.json(after)}
                 {source}""",
         **audit.params(),

@@ -8,6 +8,7 @@ itself — no row-by-row UPDATE passes over a million rows.
 
 from services.roster.apply import ENTITY, OFFICER
 from services.roster.dialect import Sql
+from services.roster.entity_keys import codeless, name_key
 
 CLOSED = "('suspended', 'deregistered')"
 
@@ -18,11 +19,13 @@ def _changed(sql: Sql, fields: tuple[str, ...]) -> str:
     return " OR ".join([*parts, "NOT t.active"])
 
 
-def _first(column: str) -> str:
-    """1 for a row repeating an earlier row's non-empty column, else 0."""
+def _first(*columns: str, alias: str = "r") -> str:
+    """1 for a row repeating an earlier row's non-empty columns, else 0."""
+    present = " AND ".join(f"{alias}.{c} IS NOT NULL" for c in columns)
+    key = ", ".join(f"{alias}.{c}" for c in columns)
     return (
-        f"CASE WHEN r.{column} IS NOT NULL AND ROW_NUMBER() OVER "
-        f"(PARTITION BY r.{column} ORDER BY r.rn) > 1 THEN 1 ELSE 0 END"
+        f"CASE WHEN {present} AND ROW_NUMBER() OVER "
+        f"(PARTITION BY {key} ORDER BY {alias}.rn) > 1 THEN 1 ELSE 0 END"
     )
 
 
@@ -44,35 +47,64 @@ def build_officers(sql: Sql, *, partial: bool) -> None:
               AND NOT EXISTS (SELECT 1 FROM rs_officer s WHERE s.code = o.code)""")
 
 
+def build_codeless(sql: Sql) -> None:
+    """rs_codeless: the database's entities without any identifier, by jurisdiction and name."""
+    sql.run(f"""CREATE TEMPORARY TABLE rs_codeless AS
+        SELECT e.id AS id, j.code AS place, {name_key("e")} AS name_key
+        FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id
+        WHERE {codeless("e")}""")
+    sql.run("CREATE INDEX rs_ix_codeless ON rs_codeless (place, name_key)")
+    sql.analyze("rs_codeless")
+
+
 def build_entities(sql: Sql, *, partial: bool) -> None:
-    """rs_entity: the sheet's entities matched by credit code, else licence number."""
+    """rs_entity: the sheet's entities matched by any identifier, else (codeless in the
+    database) by name within the jurisdiction."""
+    dups = ("dup_credit", "dup_licence", "dup_registration", "dup_name")
     sql.run(f"""CREATE TEMPORARY TABLE rs_entity AS
-        SELECT q.*, CASE WHEN q.dup_credit = 1 OR q.dup_licence = 1 THEN 1 ELSE 0 END AS dup
+        SELECT q.*, CASE WHEN {" OR ".join(f"q.{d} = 1" for d in dups)} THEN 1 ELSE 0 END AS dup
         FROM (SELECT r.*, 0 AS from_db, {_first("credit_code")} AS dup_credit,
                      {_first("licence_no")} AS dup_licence,
-                     ec.id AS by_credit, el.id AS by_licence, t.id AS id,
+                     {_first("registration_no")} AS dup_registration,
+                     {_first("name_key", "jurisdiction_code")} AS dup_name,
+                     ec.id AS by_credit, el.id AS by_licence, er.id AS by_registration,
+                     en.id AS by_name, t.id AS id,
                      CASE WHEN r.status IN {CLOSED} AND (t.id IS NULL OR t.status = 'operating')
                           THEN 1 ELSE 0 END AS closing,
                      CASE WHEN t.id IS NULL THEN 'c' WHEN {_changed(sql, ENTITY.fields)} THEN 'u'
                           ELSE 'n' END AS change
-              FROM rs_entity_raw r
+              FROM (SELECT x.*, {name_key("x")} AS name_key FROM rs_entity_raw x) r
               LEFT JOIN entity ec ON ec.credit_code = r.credit_code
               LEFT JOIN entity el ON el.licence_no = r.licence_no
-              LEFT JOIN entity t ON t.id = COALESCE(ec.id, el.id)
+              LEFT JOIN entity er ON er.registration_no = r.registration_no
+              LEFT JOIN rs_codeless en ON en.place = r.jurisdiction_code
+                                      AND en.name_key = REPLACE(r.name, ' ', '')
+              LEFT JOIN entity t ON t.id = COALESCE(ec.id, el.id, er.id, en.id)
               LEFT JOIN jurisdiction j ON j.id = t.jurisdiction_id) q""")
     if partial:
-        sql.run("""
-            INSERT INTO rs_entity (rn, credit_code, licence_no, name, category, package_grade,
-                                   jurisdiction_code, status, from_db, dup_credit, dup_licence,
-                                   id, closing, dup)
-            SELECT -e.id, e.credit_code, e.licence_no, e.name, e.category, e.package_grade,
-                   j.code, e.status, 1, 0, 0, e.id, 0, 0
-            FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id
-            WHERE e.active
-              AND (e.credit_code IN (SELECT credit_code FROM rs_assignment_raw)
-                   OR e.licence_no IN (SELECT licence_no FROM rs_assignment_raw))
-              AND NOT EXISTS (SELECT 1 FROM rs_entity s WHERE s.credit_code = e.credit_code)
-              AND NOT EXISTS (SELECT 1 FROM rs_entity s WHERE s.licence_no = e.licence_no)""")
+        _named_by_assignments(sql)
+
+
+def _named_by_assignments(sql: Sql) -> None:
+    """A partial import: the active database entities its assignment rows name."""
+    columns = (
+        "rn, credit_code, licence_no, registration_no, name, category, package_grade, "
+        "jurisdiction_code, status, from_db, dup_credit, dup_licence, dup_registration, "
+        "dup_name, name_key, id, closing, dup"
+    )
+    sql.run(f"""
+        INSERT INTO rs_entity ({columns})
+        SELECT -e.id, e.credit_code, e.licence_no, e.registration_no, e.name, e.category,
+               e.package_grade, j.code, e.status, 1, 0, 0, 0, 0, {name_key("e")}, e.id, 0, 0
+        FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id
+        WHERE e.active
+          AND (e.credit_code IN (SELECT credit_code FROM rs_assignment_raw)
+               OR e.licence_no IN (SELECT licence_no FROM rs_assignment_raw)
+               OR e.registration_no IN (SELECT registration_no FROM rs_assignment_raw)
+               OR e.id IN (SELECT c.id FROM rs_codeless c JOIN rs_assignment_raw a
+                           ON a.entity_place = c.place
+                          AND REPLACE(a.entity_name, ' ', '') = c.name_key))
+          AND NOT EXISTS (SELECT 1 FROM rs_entity s WHERE s.id = e.id)""")
 
 
 def build_assignments(sql: Sql, *, today: str) -> None:
@@ -89,14 +121,19 @@ def build_assignments(sql: Sql, *, today: str) -> None:
                CASE WHEN q.id IS NULL THEN 'c' WHEN NOT {sql.differs("q.db_end", final)} THEN 'n'
                     WHEN q.db_end IS NULL THEN 'e' ELSE 'u' END AS change
         FROM (SELECT r.*, ec.rn AS e_by_credit, el.rn AS e_by_licence,
-                     COALESCE(ec.rn, el.rn) AS entity_row, o.rn AS officer_row,
+                     er.rn AS e_by_registration, en.rn AS e_by_name,
+                     COALESCE(ec.rn, el.rn, er.rn, en.rn) AS entity_row, o.rn AS officer_row,
                      o.id AS officer_id, e.id AS entity_id, e.status AS entity_status,
                      e.closing AS closing, x.id AS id, x.end_date AS db_end
               FROM rs_assignment_raw r
               LEFT JOIN rs_entity ec ON ec.credit_code = r.credit_code AND ec.dup_credit = 0
               LEFT JOIN rs_entity el ON el.licence_no = r.licence_no AND el.dup_licence = 0
+              LEFT JOIN rs_entity er ON er.registration_no = r.registration_no
+                                    AND er.dup_registration = 0
+              LEFT JOIN rs_entity en ON en.name_key = {name_key("r", "entity_name")}
+                                    AND en.jurisdiction_code = r.entity_place AND en.dup_name = 0
               LEFT JOIN rs_officer o ON o.code = r.officer_code AND o.dup = 0
-              LEFT JOIN rs_entity e ON e.rn = COALESCE(ec.rn, el.rn)
+              LEFT JOIN rs_entity e ON e.rn = COALESCE(ec.rn, el.rn, er.rn, en.rn)
               LEFT JOIN assignment x ON x.officer_id = o.id AND x.entity_id = e.id
                                     AND x.start_date = r.start_date) q""",
         today=today,

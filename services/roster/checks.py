@@ -3,21 +3,19 @@
 Checks across rows and against the database are SQL, in services.roster.crosschecks.
 """
 
-import operator
 import re
 from dataclasses import dataclass
 
+from config.files import load_policy
+from services.roster import identifiers as ids
 from services.roster import normalise as norm
-from services.roster.columns import Column, Sheet
-from services.roster.credit_code import CHARSET, WEIGHTS, check_character, is_valid_credit_code
+from services.roster.columns import CODE_HEADERS, Column, Sheet
+from services.roster.entity_keys import CODE_FIELDS as CODES
 
-LICENCE = re.compile(r"^(JY|SC)\d{14}$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL = re.compile(r"^[^@\s,;，；]+@[^@\s,;，；]+\.[^@\s,;，；]+$")
 KEY = re.compile(r"^[0-9A-Za-z_.@-]+$")
 MAX_ERRORS = 100_000  # errors kept for the report; the total is always counted
 CACHE_SIZE = 10_000  # distinct values remembered per enumeration or date column
-_VALUE = {ch: i for i, ch in enumerate(CHARSET)}
 
 
 @dataclass(frozen=True)
@@ -36,35 +34,6 @@ class RowError:
         }
 
 
-def _credit_code_ok(code: str) -> bool:
-    """is_valid_credit_code, computed with C-level maps (it runs for every row)."""
-    if len(code) != 18:
-        return False
-    try:
-        total = sum(map(operator.mul, map(_VALUE.__getitem__, code[:17]), WEIGHTS))
-    except KeyError:
-        return False
-    return CHARSET[-total % 31] == code[17]
-
-
-def credit_code_problem(code: str) -> str | None:
-    """Why a credit code fails GB 32100-2015, or None when it is valid."""
-    if _credit_code_ok(code) or is_valid_credit_code(code):
-        return None
-    if len(code) != 18:
-        return f"统一社会信用代码“{code}”应为 18 位（现为 {len(code)} 位）"
-    bad = sorted({ch for ch in code if ch not in CHARSET})
-    if bad:
-        return (
-            f"统一社会信用代码“{code}”含不允许的字符 {'、'.join(bad)}"
-            "（只能是数字和除 I、O、S、V、Z 外的大写字母）"
-        )
-    expected = check_character(code[:17])
-    if code[17] != expected:
-        return f"统一社会信用代码“{code}”校验位错误，按 GB 32100-2015 第 18 位应为 {expected}"
-    return None
-
-
 def _parser(column: Column):
     kind = column.kind
     if kind == "upper":
@@ -73,6 +42,8 @@ def _parser(column: Column):
         return _cached(lambda raw: norm.as_enum(raw, column.enum))
     if kind == "date":
         return _cached(norm.as_date)
+    if kind == "phone":
+        return lambda raw: ids.as_phone(norm.as_text(raw) or "") or None
     return {
         "text": norm.as_text,
         "code": norm.as_code,
@@ -97,20 +68,16 @@ def _cached(parse):
     return run
 
 
-def _licence_problem(value: str) -> str | None:
-    if LICENCE.match(value):
-        return None
-    return f"许可证编号“{value}”格式不正确，应为 JY 或 SC 加 14 位数字"
-
-
 def _form_check(column: Column):
     """The check of a non-empty value's form for this column, or None."""
     if column.field == "credit_code":
-        return credit_code_problem
+        return ids.credit_code_problem
     if column.field == "licence_no":
-        return _licence_problem
+        return ids.licence_problem
+    if column.kind == "phone":
+        return ids.phone_problem
     if column.kind == "mobile":
-        return lambda v: None if MOBILE.match(v) else f"手机号“{v}”不是 11 位大陆手机号码"
+        return lambda v: None if ids.MOBILE.match(v) else f"手机号“{v}”不是 11 位大陆手机号码"
     if column.kind == "email":
         return lambda v: None if EMAIL.match(v) else f"邮箱“{v}”格式不正确"
     if column.kind == "code":
@@ -127,6 +94,7 @@ class RowChecker:
         self.sheet = sheet
         self.fields = sheet.fields
         self.dates = [i for i, c in enumerate(sheet.columns) if c.kind == "date"]
+        self.codeless = frozenset(load_policy().roster.codeless_categories)
         self.plan = [
             (
                 c.field,
@@ -136,7 +104,7 @@ class RowChecker:
                 positions.get(c.field, -1),
                 _parser(c),
                 _form_check(c),
-                c.kind in ("email", "mobile"),
+                c.kind in ("email", "mobile", "phone"),
             )
             for c in sheet.columns
         ]
@@ -176,7 +144,10 @@ class RowChecker:
                     problems.append((header, problem))
                     if drop_bad:
                         values[field] = None
-        _sheet_rules(self.sheet, values, problems)
+        if self.sheet.key == "entity":
+            _entity_rules(values, problems, self.codeless)
+        elif self.sheet.key == "assignment":
+            _assignment_rules(values, problems)
         return values, problems
 
     def staging_row(self, row: int, values: dict) -> tuple:
@@ -188,21 +159,49 @@ class RowChecker:
         return tuple(out)
 
 
-def _sheet_rules(sheet: Sheet, values: dict, problems: list) -> None:
-    if sheet.key in ("entity", "assignment"):
-        named = values.get("credit_code") or values.get("licence_no")
-        touched = any(h in ("统一社会信用代码", "许可证编号") for h, _ in problems)
-        if not named and not touched:
-            problems.append(("统一社会信用代码", "统一社会信用代码与许可证编号至少填写一项"))
-    if (
-        sheet.key == "entity"
-        and values.get("status") is None
-        and not any(h == "经营状态" for h, _ in problems)
-    ):
-        values["status"] = "operating"
-    if sheet.key == "assignment":
-        start, end = values.get("start_date"), values.get("end_date")
-        if start and end and end < start:
-            problems.append(
-                ("结束日期", f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")
+def _touched(problems: list, *headers: str) -> bool:
+    return any(h in headers for h, _ in problems)
+
+
+def _entity_rules(values: dict, problems: list, codeless: frozenset[str]) -> None:
+    registration = values.get("registration_no")
+    if registration and not _touched(problems, CODE_HEADERS[2]):
+        problem = ids.registration_problem(registration, values.get("jurisdiction_code"))
+        if problem:
+            problems.append((CODE_HEADERS[2], problem))
+    named = any(values.get(f) for f in CODES)
+    category = values.get("category")
+    if not named and not _touched(problems, *CODE_HEADERS) and category not in codeless:
+        allowed = "、".join(sorted(codeless)) or "无"
+        problems.append(
+            (
+                CODE_HEADERS[0],
+                f"{category or '该'}主体须填写统一社会信用代码、许可证编号、登记备案编号之一"
+                f"（可以都不填的业态：{allowed}）",
             )
+        )
+    if values.get("status") is None and not _touched(problems, "经营状态"):
+        values["status"] = "operating"
+
+
+def _assignment_rules(values: dict, problems: list) -> None:
+    named = any(values.get(f) for f in CODES)
+    if not named and not _touched(problems, *CODE_HEADERS, "主体名称", "所属区划代码"):
+        name, place = values.get("entity_name"), values.get("entity_place")
+        if name and not place:
+            problems.append(("所属区划代码", "无编码主体须同时填写主体名称和所属区划代码"))
+        elif place and not name:
+            problems.append(("主体名称", "无编码主体须同时填写主体名称和所属区划代码"))
+        elif not name:
+            problems.append(
+                (
+                    CODE_HEADERS[0],
+                    "须填写主体的统一社会信用代码、许可证编号或登记备案编号之一；"
+                    "无编码主体填写主体名称和所属区划代码",
+                )
+            )
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        problems.append(
+            ("结束日期", f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")
+        )

@@ -1,13 +1,15 @@
-"""The roster workbook's five sheets, their columns and the header spellings accepted."""
+"""The roster workbook's sheets and their columns: five sheets and the optional 信息员 sheet.
 
-import re
-import unicodedata
+Header spellings accepted for them are services.roster.headers.
+"""
+
 from dataclasses import dataclass
 
 from models.enums import (
     Category,
     EntityStatus,
     Grade,
+    InformantRole,
     JurisdictionLevel,
     OfficerTier,
     UserRole,
@@ -19,7 +21,7 @@ from models.enums import (
 class Column:
     header: str  # canonical Chinese header, without the * mark
     field: str  # staging column name
-    kind: str  # text | code | upper | mobile | email | date | enum
+    kind: str  # text | code | upper | mobile | phone | email | date | enum
     required: bool = False
     max_len: int | None = None
     enum: type | None = None
@@ -29,15 +31,16 @@ class Column:
     @property
     def is_text_cell(self) -> bool:
         """Whether the template formats this column as text (codes, numbers, addresses)."""
-        return self.kind in ("code", "upper", "mobile", "text", "email")
+        return self.kind in ("code", "upper", "mobile", "phone", "text", "email")
 
 
 @dataclass(frozen=True)
 class Sheet:
     name: str
-    key: str  # jurisdiction | officer | user | entity | assignment
+    key: str  # jurisdiction | officer | user | entity | informant | assignment
     columns: tuple[Column, ...]
     note: str
+    optional: bool = False  # a full import may leave the sheet out
 
     def column(self, header: str) -> Column:
         """The column with this canonical header."""
@@ -52,13 +55,14 @@ def _levels(enum) -> str:
     return "/".join(label(enum, m.value) for m in enum)
 
 
+ONE_OF = "；三种编号至少填一项（无编码的业态除外）"
 CREDIT = Column(
     "统一社会信用代码",
     "credit_code",
     "upper",
     max_len=18,
     width=22,
-    note="18 位，按 GB 32100-2015 校验；与许可证编号至少填一项",
+    note="18 位，按 GB 32100-2015 校验" + ONE_OF,
 )
 LICENCE = Column(
     "许可证编号",
@@ -66,8 +70,18 @@ LICENCE = Column(
     "upper",
     max_len=32,
     width=20,
-    note="JY 或 SC 加 14 位数字；与统一社会信用代码至少填一项",
+    note="JY 或 SC 加 14 位数字" + ONE_OF,
 )
+REGISTRATION = Column(
+    "登记备案编号",
+    "registration_no",
+    "upper",
+    max_len=40,
+    width=20,
+    note="小作坊登记证、食品摊贩登记卡、仅销售预包装食品备案等，格式见政策文件" + ONE_OF,
+)
+IDENTIFIERS = (CREDIT, LICENCE, REGISTRATION)
+CODE_HEADERS = tuple(c.header for c in IDENTIFIERS)
 
 JURISDICTION = Sheet(
     "区划",
@@ -140,8 +154,7 @@ ENTITY = Sheet(
     "包保主体",
     "entity",
     (
-        CREDIT,
-        LICENCE,
+        *IDENTIFIERS,
         Column("主体名称", "name", "text", True, 200, width=30),
         Column(
             "业态",
@@ -175,8 +188,42 @@ ENTITY = Sheet(
             width=8,
             note=_levels(EntityStatus) + "，留空为在营；停业、注销会结束其包保关系",
         ),
+        Column("负责人", "person_in_charge", "text", False, 50, width=10),
+        Column(
+            "联系电话",
+            "phone",
+            "phone",
+            False,
+            24,
+            width=16,
+            note="手机号，或带区号的固定电话（如 0831-1234567）",
+        ),
+        Column("食品安全总监", "safety_director", "text", False, 50, width=12),
+        Column("食品安全员", "safety_officer", "text", False, 100, width=14, note="多人用顿号隔开"),
     ),
-    "包保主体：统一社会信用代码与许可证编号至少填一项",
+    "包保主体：统一社会信用代码、许可证编号、登记备案编号至少填一项；"
+    "无编码业态（如食品摊贩）可都不填，以主体名称和所属区划识别",
+)
+
+INFORMANT = Sheet(
+    "信息员",
+    "informant",
+    (
+        Column("姓名", "name", "text", True, 50, width=10),
+        Column("手机号", "mobile", "mobile", True, 11, width=14, note="11 位大陆手机号；一人一号"),
+        Column("所属区划代码", "jurisdiction_code", "code", True, 32, width=16, note="村（社区）"),
+        Column(
+            "角色",
+            "role",
+            "enum",
+            True,
+            enum=InformantRole,
+            width=8,
+            note=_levels(InformantRole),
+        ),
+    ),
+    "信息员（可选）：各村（社区）的联络员、协管员、信息员",
+    optional=True,
 )
 
 ASSIGNMENT = Sheet(
@@ -184,8 +231,17 @@ ASSIGNMENT = Sheet(
     "assignment",
     (
         Column("干部编号", "officer_code", "code", True, 32, width=14),
-        CREDIT,
-        LICENCE,
+        *IDENTIFIERS,
+        Column("主体名称", "entity_name", "text", False, 200, width=30, note="无编码主体必填"),
+        Column(
+            "所属区划代码",
+            "entity_place",
+            "code",
+            False,
+            32,
+            width=16,
+            note="主体所属区划；无编码主体必填",
+        ),
         Column(
             "开始日期",
             "start_date",
@@ -196,52 +252,11 @@ ASSIGNMENT = Sheet(
         ),
         Column("结束日期", "end_date", "date", False, width=12, note="在任留空"),
     ),
-    "包保关系：主体由统一社会信用代码或许可证编号指明；更换干部时新增一行",
+    "包保关系：主体由三种编号之一指明，无编码主体由主体名称和所属区划代码指明；"
+    "更换干部时新增一行，或用 roster handover 交接",
 )
 
-SHEETS: tuple[Sheet, ...] = (JURISDICTION, OFFICER, USER, ENTITY, ASSIGNMENT)
+SHEETS: tuple[Sheet, ...] = (JURISDICTION, OFFICER, USER, ENTITY, INFORMANT, ASSIGNMENT)
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
-
-ALIASES = {
-    "统一信用代码": "统一社会信用代码",
-    "社会信用代码": "统一社会信用代码",
-    "信用代码": "统一社会信用代码",
-    "许可证号": "许可证编号",
-    "许可证": "许可证编号",
-    "食品经营许可证编号": "许可证编号",
-    "手机": "手机号",
-    "手机号码": "手机号",
-    "联系电话": "手机号",
-    "电子邮箱": "邮箱",
-    "电子邮件": "邮箱",
-    "企业微信": "企业微信账号",
-    "企业微信号": "企业微信账号",
-    "区划名称": "名称",
-    "主体名": "主体名称",
-    "企业名称": "主体名称",
-    "干部姓名": "姓名",
-    "所属区划": "所属区划代码",
-    "上级代码": "上级区划代码",
-    "开始时间": "开始日期",
-    "结束时间": "结束日期",
-    "状态": "经营状态",
-    "登录账号": "账号",
-    "干部层级": "层级",
-}
-
-_BRACKETS = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕")
-_BLANKS = re.compile(r"[\s\u200b\ufeff*]+")
-
-
-def normalise_header(value: object) -> str:
-    """A header cell as its canonical spelling: NFKC, no blanks, no * marks, no (notes)."""
-    if value is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = _BLANKS.sub("", _BRACKETS.sub("", text))
-    return ALIASES.get(text, text)
-
-
-def normalise_sheet_name(value: str) -> str:
-    """A sheet or CSV file name as its canonical spelling."""
-    return _BLANKS.sub("", unicodedata.normalize("NFKC", value))
+SHEET_BY_KEY = {s.key: s for s in SHEETS}
+GUIDE_SHEET = "说明"  # written by the template and the export; never imported

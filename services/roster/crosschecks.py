@@ -1,6 +1,7 @@
 """Checks across rows and sheets, as SQL over the staging tables: unknown keys, an officer's
-tier against its jurisdiction, 层级对应 of current assignments, entity identity conflicts and
-overlapping assignments of one officer to one entity."""
+tier and an informant's village against their jurisdictions, 层级对应 of current assignments
+and overlapping assignments of one officer to one entity (entities: entity_checks; people and
+their logins: people)."""
 
 from models.enums import LEVEL_FOR_TIER, TIER_FOR_GRADE
 from services.roster.checks import RowError
@@ -16,13 +17,14 @@ def _case(column: str, mapping: dict[str, str]) -> str:
 
 
 def unknown_references(sql: Sql, *, partial: bool, skip: set[str]) -> list[RowError]:
-    """References to jurisdictions, officers and entities that exist nowhere."""
+    """References to jurisdictions and officers that exist nowhere (entities: entity_checks)."""
     errors: list[RowError] = []
     if "jurisdiction" not in skip:
         for sheet, table in (
             ("包保干部", "rs_officer"),
             ("食安办人员", "rs_user"),
             ("包保主体", "rs_entity"),
+            ("信息员", "rs_informant"),
         ):
             for rn, code in sql.rows(f"""
                     SELECT s.rn, s.jurisdiction_code FROM {table} s
@@ -36,41 +38,31 @@ def unknown_references(sql: Sql, *, partial: bool, skip: set[str]) -> list[RowEr
                         f"所属区划代码“{code}”不在区划表中，数据库中也没有",
                     )
                 )
-    where = "，也不是数据库中在册的{0}" if partial else ""
+    where = "，也不是数据库中在册的干部" if partial else ""
     if "officer" not in skip:
         for rn, code in sql.rows("""SELECT rn, officer_code FROM rs_assignment
                                     WHERE officer_code IS NOT NULL AND officer_row IS NULL"""):
             errors.append(
-                RowError(
-                    "包保关系",
-                    rn,
-                    "干部编号",
-                    f"干部编号“{code}”不在包保干部表中" + where.format("干部"),
-                )
-            )
-    if "entity" not in skip:
-        for key, column, header in (
-            ("e_by_credit", "credit_code", "统一社会信用代码"),
-            ("e_by_licence", "licence_no", "许可证编号"),
-        ):
-            for rn, code in sql.rows(f"""SELECT rn, {column} FROM rs_assignment
-                                         WHERE {column} IS NOT NULL AND {key} IS NULL"""):
-                errors.append(
-                    RowError(
-                        "包保关系",
-                        rn,
-                        header,
-                        f"{header}“{code}”不在包保主体表中" + where.format("主体"),
-                    )
-                )
-        for (rn,) in sql.rows("""SELECT rn FROM rs_assignment WHERE e_by_credit IS NOT NULL
-                                 AND e_by_licence IS NOT NULL AND e_by_credit <> e_by_licence"""):
-            errors.append(
-                RowError(
-                    "包保关系", rn, "许可证编号", "统一社会信用代码与许可证编号指向的不是同一个主体"
-                )
+                RowError("包保关系", rn, "干部编号", f"干部编号“{code}”不在包保干部表中" + where)
             )
     return errors
+
+
+def informant_levels(sql: Sql) -> list[RowError]:
+    """An informant belongs to a village (村/社区)."""
+    found = sql.rows("""
+        SELECT i.rn, j.code, j.level FROM rs_informant i
+        JOIN rs_jurisdiction j ON j.code = i.jurisdiction_code AND j.dup = 0
+        WHERE i.from_db = 0 AND j.level IS NOT NULL AND j.level <> 'village'""")
+    return [
+        RowError(
+            "信息员",
+            rn,
+            "所属区划代码",
+            f"信息员应属于村（社区）级区划，所属区划 {code} 是{LEVEL_LABEL[level]}级",
+        )
+        for rn, code, level in found
+    ]
 
 
 def officer_levels(sql: Sql) -> list[RowError]:
@@ -90,36 +82,6 @@ def officer_levels(sql: Sql) -> list[RowError]:
         )
         for rn, tier, code, level in found
     ]
-
-
-def entity_identities(sql: Sql) -> list[RowError]:
-    """A row whose codes name two different existing entities, or the same one as another row."""
-    errors = [
-        RowError(
-            "包保主体",
-            rn,
-            "许可证编号",
-            f"许可证编号“{licence}”在数据库中属于另一个主体，与统一社会信用代码所指的主体不同",
-        )
-        for rn, licence in sql.rows("""
-                  SELECT rn, licence_no FROM rs_entity WHERE from_db = 0 AND by_credit IS NOT NULL
-                    AND by_licence IS NOT NULL AND by_credit <> by_licence""")
-    ]
-    for rn, first, by_credit, entity_id in sql.rows("""
-            SELECT s.rn, f.first, s.by_credit, s.id FROM rs_entity s JOIN (
-                SELECT id, MIN(rn) AS first FROM rs_entity
-                WHERE from_db = 0 AND dup = 0 AND id IS NOT NULL GROUP BY id HAVING COUNT(*) > 1
-            ) f ON f.id = s.id WHERE s.rn > f.first AND s.dup = 0"""):
-        header = "统一社会信用代码" if by_credit == entity_id else "许可证编号"
-        errors.append(
-            RowError(
-                "包保主体",
-                rn,
-                header,
-                f"与第 {first} 行是数据库中的同一个主体（代码相同），请合并为一行",
-            )
-        )
-    return errors
 
 
 def correspondence(sql: Sql, *, today: str) -> list[RowError]:

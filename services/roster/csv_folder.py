@@ -1,5 +1,5 @@
-"""A roster as a folder of five CSV files named after the sheets (区划.csv …), in UTF-8 with
-or without BOM, or GB18030 as Chinese Excel writes it; streamed, any size."""
+"""A roster as a folder of CSV files, one per sheet (named after it, or found by its headers),
+in UTF-8 with or without BOM, or GB18030 as Chinese Excel writes it; streamed, any size."""
 
 import codecs
 import csv
@@ -8,43 +8,45 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from services.core.errors import BadInput
-from services.roster.columns import SHEETS, normalise_sheet_name
-from services.roster.sources import CHUNK, Source, locate_header
+from services.roster.columns import SHEETS
+from services.roster.headers import clean_sheet_name
+from services.roster.mapping import Mapping
+from services.roster.sheets import Candidate, Source, match_sheets
+
+CHUNK = 2**20
 
 
-def open_folder(folder: Path) -> Source:
-    """The CSV files of a folder, one per sheet (named after it), opened for streaming."""
+def _title(path: Path, stems: dict[Path, str]) -> str:
+    """The file's sheet name: its own, or the one sheet name it contains (such as
+    "2026年包保主体.csv") when no file is named exactly after that sheet."""
+    stem = stems[path]
+    if stem in {s.name for s in SHEETS}:
+        return stem
+    inside = [s.name for s in SHEETS if s.name in stem]
+    exact = {stems[p] for p in stems}
+    if len(inside) == 1 and inside[0] not in exact:
+        return inside[0]
+    return path.stem
+
+
+def open_folder(folder: Path, mapping: Mapping) -> Source:
+    """The CSV files of a folder, opened for streaming and matched to the roster's sheets."""
     csvs = [p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"]
-    stems = {p: normalise_sheet_name(p.stem) for p in csvs}
-    files: dict[str, Path] = {}
-    for sheet in SHEETS:
-        chosen = [p for p in csvs if stems[p] == sheet.name] or [
-            p for p in csvs if sheet.name in stems[p]
-        ]
-        if len(chosen) > 1:
-            raise BadInput(
-                f"文件夹中有多个“{sheet.name}”CSV 文件：{'、'.join(p.name for p in chosen)}"
-            )
-        if chosen:
-            files[sheet.name] = chosen[0]
-    if not files:
+    if not csvs:
         raise BadInput(
-            f"文件夹 {folder} 中没有以工作表命名的 CSV 文件"
-            f"（{'、'.join(s.name for s in SHEETS)}.csv）"
+            f"文件夹 {folder} 中没有 CSV 文件（{'、'.join(s.name for s in SHEETS)}.csv）"
         )
+    stems = {p: clean_sheet_name(p.stem) for p in csvs}
     digest = hashlib.sha256()
     source = Source(name=folder.name, sha256="", kind="csv")
-    for sheet in SHEETS:
-        path = files.get(sheet.name)
-        if path is None:
-            source.sheets[sheet.name] = None
-            continue
+    candidates = []
+    for path in csvs:
         encoding, lines, file_hash = _sniff(path)
         digest.update(f"{path.name}\0{file_hash}\n".encode())
-        source.sheets[sheet.name] = locate_header(
-            sheet, enumerate(_csv_rows(path, encoding), start=1), lines
-        )
+        rows = enumerate(_csv_rows(path, encoding), start=1)
+        candidates.append(Candidate(_title(path, stems), rows, lines))
     source.sha256 = digest.hexdigest()
+    match_sheets(source, candidates, mapping)
     return source
 
 

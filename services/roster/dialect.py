@@ -41,6 +41,9 @@ class Sql:
     def day_before(self, day: str) -> str:
         return f"({day} - 1)" if self.pg else f"date({day}, '-1 day')"
 
+    def day_after(self, day: str) -> str:
+        return f"({day} + 1)" if self.pg else f"date({day}, '+1 day')"
+
     def greatest(self, a: str, b: str) -> str:
         return f"GREATEST({a}, {b})" if self.pg else f"MAX({a}, {b})"
 

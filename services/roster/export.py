@@ -1,5 +1,7 @@
 """The current roster in the template's format: an .xlsx (write-only, streaming) or a folder of
-five UTF-8 CSVs. Re-importing the export changes nothing; no cell is a formula."""
+UTF-8 CSVs, one per sheet (信息员 too). Re-importing the export changes nothing; no cell is a
+formula. Assignment rows name their entity by every identifier it has, and by name and
+jurisdiction (which is what names a codeless entity)."""
 
 import csv
 from collections.abc import Iterator
@@ -9,7 +11,14 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from models.db import is_postgres
-from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
+from models.enums import (
+    EntityStatus,
+    InformantRole,
+    JurisdictionLevel,
+    OfficerTier,
+    UserRole,
+    label,
+)
 from services.core import clock
 from services.core.errors import BadInput
 from services.roster.columns import SHEETS
@@ -25,13 +34,18 @@ QUERIES = {
     "食安办人员": """SELECT u.account, u.name, j.code, u.role, u.mobile, u.email, u.wecom_id
                  FROM app_user u JOIN jurisdiction j ON j.id = u.jurisdiction_id
                  WHERE u.active ORDER BY u.id""",
-    "包保主体": """SELECT e.credit_code, e.licence_no, e.name, e.category, e.package_grade,
-                       e.risk_grade, j.code, e.address, e.status
+    "包保主体": """SELECT e.credit_code, e.licence_no, e.registration_no, e.name, e.category,
+                       e.package_grade, e.risk_grade, j.code, e.address, e.status,
+                       e.person_in_charge, e.phone, e.safety_director, e.safety_officer
                 FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id
                 WHERE e.active ORDER BY e.id""",
-    "包保关系": """SELECT o.code, e.credit_code, e.licence_no, a.start_date, a.end_date
+    "信息员": """SELECT i.name, i.mobile, j.code, i.role
+                FROM informant i JOIN jurisdiction j ON j.id = i.jurisdiction_id
+                WHERE i.active ORDER BY i.id""",
+    "包保关系": """SELECT o.code, e.credit_code, e.licence_no, e.registration_no, e.name, j.code,
+                       a.start_date, a.end_date
                 FROM assignment a JOIN officer o ON o.id = a.officer_id
-                JOIN entity e ON e.id = a.entity_id
+                JOIN entity e ON e.id = a.entity_id JOIN jurisdiction j ON j.id = e.jurisdiction_id
                 WHERE o.active AND e.active AND (a.end_date IS NULL OR a.end_date >= :today)
                 ORDER BY a.id""",
 }
@@ -39,8 +53,10 @@ LABELS = {
     "区划": {2: JurisdictionLevel},
     "包保干部": {2: OfficerTier},
     "食安办人员": {3: UserRole},
-    "包保主体": {8: EntityStatus},
+    "包保主体": {9: EntityStatus},
+    "信息员": {3: InformantRole},
 }
+DATES = {"包保关系": (6, 7)}  # columns SQLite returns as ISO text
 
 
 def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
@@ -59,11 +75,11 @@ def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
         row = list(record)
         for index, enum in labels.items():
             row[index] = label(enum, row[index]) if row[index] else row[index]
-        for index, value in enumerate(row):
-            if isinstance(value, str) and sheet == "包保关系" and index >= 3:
-                row[index] = dt.date.fromisoformat(value)
-            if as_text and isinstance(row[index], dt.date):
-                row[index] = row[index].isoformat()
+        for index in DATES.get(sheet, ()):
+            if isinstance(row[index], str):
+                row[index] = dt.date.fromisoformat(row[index])
+        if as_text:
+            row = [v.isoformat() if isinstance(v, dt.date) else v for v in row]
         yield tuple(row)
 
 

@@ -13,23 +13,24 @@ from pathlib import Path
 
 from services.core.errors import BadInput
 from services.roster import limits
-from services.roster.columns import SHEETS, normalise_sheet_name
 from services.roster.csv_folder import open_folder
-from services.roster.sources import CHUNK, Source, locate_header
+from services.roster.mapping import Mapping
+from services.roster.sheets import Candidate, Source, match_sheets
 
 MAX_UNZIPPED = 600 * 2**20
+CHUNK = 2**20
 
 
 @contextmanager
-def open_source(path: Path) -> Iterator[Source]:
+def open_source(path: Path, mapping: Mapping | None = None) -> Iterator[Source]:
     """The roster file at path, opened for streaming; BadInput when it is not one."""
-    path = Path(path)
+    path, mapping = Path(path), mapping or Mapping()
     if path.is_dir():
-        yield open_folder(path)
+        yield open_folder(path, mapping)
         return
     if not path.is_file():
         raise BadInput(f"找不到文件 {path}")
-    workbook, source = _open_workbook(path)
+    workbook, source = _open_workbook(path, mapping)
     try:
         yield source
     finally:
@@ -66,7 +67,7 @@ def _refuse_non_workbook(path: Path) -> None:
         raise BadInput(f"{path.name} 解压后超过 {MAX_UNZIPPED // 2**20} MB，已拒绝")
 
 
-def _open_workbook(path: Path):
+def _open_workbook(path: Path, mapping: Mapping):
     _refuse_non_workbook(path)
     from services.roster.xlsx import Workbook
 
@@ -77,15 +78,12 @@ def _open_workbook(path: Path):
         archive.close()
         raise _unreadable(path.name, exc) from None
     source = Source(name=path.name, sha256=_sha256(path), kind="xlsx")
-    by_name = {normalise_sheet_name(title): title for title in workbook.sheets}
     counter = _CellCounter(path.name)
-    for sheet in SHEETS:
-        title = by_name.get(sheet.name)
-        if title is None:
-            source.sheets[sheet.name] = None
-            continue
-        rows = counter.count(_guarded(workbook.rows(title), path.name))
-        source.sheets[sheet.name] = locate_header(sheet, enumerate(rows, start=1), None)
+    candidates = [
+        Candidate(title, enumerate(counter.count(_guarded(workbook.rows(title), path.name)), 1))
+        for title in workbook.sheets
+    ]
+    match_sheets(source, candidates, mapping)
     return archive, source
 
 

@@ -16,10 +16,13 @@ DUPLICATE_KEYS = (  # (sheet, table, column, header)
     ("食安办人员", "rs_user", "account", "账号"),
     ("包保主体", "rs_entity", "credit_code", "统一社会信用代码"),
     ("包保主体", "rs_entity", "licence_no", "许可证编号"),
+    ("包保主体", "rs_entity", "registration_no", "登记备案编号"),
+    ("信息员", "rs_informant", "mobile", "手机号"),
 )
 
 
-UPDATED_IN_PLACE = ("rs_jurisdiction", "rs_user")  # the large tables computed dup when built
+# The small tables get dup = 1 here; the large ones computed it when built.
+UPDATED_IN_PLACE = ("rs_jurisdiction", "rs_user", "rs_informant")
 
 
 def mark_duplicates(sql: Sql) -> list[RowError]:
@@ -42,11 +45,13 @@ def mark_duplicates(sql: Sql) -> list[RowError]:
 
 
 def resolve_ids(sql: Sql) -> None:
-    """Match staged jurisdictions and users to existing rows by key (the large tables were
-    matched when built)."""
+    """Match staged jurisdictions, users and informants to existing rows by key (the large
+    tables were matched when built)."""
     sql.run("""UPDATE rs_jurisdiction SET id = (SELECT j.id FROM jurisdiction j
                WHERE j.code = rs_jurisdiction.code) WHERE from_db = 0""")
     sql.run("""UPDATE rs_user SET id = u.id FROM app_user u WHERE u.account = rs_user.account""")
+    sql.run("""UPDATE rs_informant SET id = i.id FROM informant i
+               WHERE i.mobile = rs_informant.mobile""")
 
 
 def rebuild_tree(sql: Sql) -> list[RowError]:

@@ -20,9 +20,11 @@ TABLES = {  # where each sheet's rows are loaded
     "officer": "rs_officer_raw",
     "user": "rs_user",
     "entity": "rs_entity_raw",
+    "informant": "rs_informant",
     "assignment": "rs_assignment_raw",
 }
-SMALL = {"jurisdiction": "new_path TEXT", "user": ""}  # staged as loaded, updated in place
+# Staged as loaded and updated in place.
+SMALL = {"jurisdiction": "new_path TEXT", "user": "", "informant": ""}
 COMMON = "from_db INTEGER DEFAULT 0, dup INTEGER DEFAULT 0, id INTEGER, change TEXT"
 SMALL_INDEXES = (
     "rs_jurisdiction (code)",
@@ -30,6 +32,8 @@ SMALL_INDEXES = (
     "rs_jurisdiction (id)",
     "rs_user (account)",
     "rs_user (id)",
+    "rs_informant (mobile)",
+    "rs_informant (id)",
 )
 BUILT_INDEXES = (  # for the joins that follow the build (the build itself uses hash joins)
     "rs_officer (rn)",
@@ -44,14 +48,18 @@ OTHER = {
     "rs_orphan": "id INTEGER, officer_id INTEGER, entity_id INTEGER, start_date DATE, "
     "end_date DATE, new_end DATE, reason TEXT",
     "rs_jpath": "code TEXT, new_path TEXT",
+    "rs_login": "login TEXT, person TEXT, name TEXT, sheet TEXT, rn INTEGER, header TEXT, "
+    "from_db INTEGER",
 }
 BUILT = (
     "rs_officer",
+    "rs_codeless",
     "rs_entity",
     "rs_assignment",
     "rs_new_officer",
     "rs_new_user",
     "rs_new_entity",
+    "rs_new_informant",
 )
 
 
@@ -127,6 +135,7 @@ class Staging:
             WHERE NOT EXISTS (SELECT 1 FROM rs_jurisdiction s WHERE s.code = j.code)""")
         self.sql.analyze("rs_jurisdiction")
         build.build_officers(self.sql, partial=partial)
+        build.build_codeless(self.sql)
         build.build_entities(self.sql, partial=partial)
         self.sql.analyze("rs_officer")
         self.sql.analyze("rs_entity")

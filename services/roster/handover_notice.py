@@ -1,0 +1,132 @@
+"""What a settlement hands over, kept and told: one handover row per (predecessor, successor,
+first day) for the dashboard and the audit log, and a message to each of the two officers
+through the outbox (queued in the caller's transaction)."""
+
+import datetime as dt
+
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from models.handover import Handover
+from models.officer import Officer
+from services.core import audit, clock
+from services.roster.dialect import Sql
+
+MAX_NAMED = 20  # entities named in a message
+
+
+def _groups(sql: Sql) -> list[tuple]:
+    """(from, to, first day, assignments, tasks moved, hazards moved) of entities still open."""
+    return sql.rows("""
+        SELECT s.officer_id, s.to_officer, s.handed_on, COUNT(*),
+               (SELECT COUNT(*) FROM st_task m WHERE m.from_officer = s.officer_id
+                  AND m.handed_on = s.handed_on
+                  AND (m.to_officer = s.to_officer OR (m.to_officer IS NULL AND s.to_officer IS NULL))),
+               (SELECT COUNT(*) FROM st_hazard m WHERE m.from_officer = s.officer_id
+                  AND m.handed_on = s.handed_on
+                  AND (m.to_officer = s.to_officer OR (m.to_officer IS NULL AND s.to_officer IS NULL)))
+        FROM st_end s WHERE s.open_entity = 1 AND s.continues = 0
+        GROUP BY s.officer_id, s.to_officer, s.handed_on
+        ORDER BY s.handed_on, s.officer_id""")
+
+
+def _entity_names(sql: Sql, officer: int, to: int | None, day) -> list[str]:
+    successor = "s.to_officer IS NULL" if to is None else f"s.to_officer = {int(to)}"
+    return [
+        name
+        for (name,) in sql.rows(
+            f"""SELECT e.name FROM st_end s JOIN entity e ON e.id = s.entity_id
+                WHERE s.open_entity = 1 AND s.continues = 0 AND s.officer_id = {int(officer)}
+                  AND {successor} AND s.handed_on = :day ORDER BY e.name LIMIT {MAX_NAMED + 1}""",
+            day=day,
+        )
+    ]
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def record(*, session: Session, sql: Sql, actor: str) -> list[dict]:
+    """Write the handover rows of the settlement in st_end and queue their messages."""
+    made = []
+    for officer_id, to_id, day, assignments, tasks, hazards in _groups(sql):
+        names = _entity_names(sql, officer_id, to_id, day)
+        row = {
+            "from_officer_id": officer_id,
+            "to_officer_id": to_id,
+            "handed_on": _as_date(day),
+            "recorded_at": clock.now(),
+            "assignments": assignments,
+            "tasks_moved": tasks,
+            "hazards_moved": hazards,
+            "actor": actor[:100],
+        }
+        handover_id = session.execute(insert(Handover).values(**row)).inserted_primary_key[0]
+        before, after = (
+            session.get(Officer, officer_id),
+            session.get(Officer, to_id) if to_id else None,
+        )
+        item = {
+            "id": handover_id,
+            "from": before.code,
+            "to": after.code if after else None,
+            "date": row["handed_on"].isoformat(),
+            "assignments": assignments,
+            "tasks_moved": tasks,
+            "hazards_moved": hazards,
+        }
+        audit.record_event(
+            session=session,
+            actor=actor,
+            action="roster.handover",
+            object_type="handover",
+            object_id=handover_id,
+            before={"officer": before.code},
+            after={**item, "entities": names[:MAX_NAMED]},
+        )
+        _tell(session, item, before, after, names)
+        made.append(item)
+    return made
+
+
+def _tell(session: Session, item: dict, before: Officer, after: Officer | None, names) -> None:
+    """Queue the handover message to each officer that has a mail address."""
+    from notifications import channels
+    from services.reminders import outbox
+    from services.reminders.daily import mail_address
+
+    if not channels.enabled()["email"]:
+        return
+    listed = "、".join(names[:MAX_NAMED]) + (" 等" if len(names) > MAX_NAMED else "")
+    moved = (
+        f"{item['tasks_moved']} 个督导任务（截止日期不变）和 {item['hazards_moved']} 个未销号隐患"
+    )
+    if after is None:
+        texts = {
+            before: f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）暂无"
+            "接任干部，未销号隐患由所属食安办负责，您不再负责这些主体。"
+        }
+    else:
+        texts = {
+            before: f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）由 "
+            f"{after.name}（{after.code}）接任包保，{moved}已转交，您不再负责这些主体。",
+            after: f"自 {item['date']} 起，您接任 {before.name}（{before.code}）包保的 "
+            f"{item['assignments']} 个主体（{listed}），已转给您 {moved}。请登录包保工作系统查看。",
+        }
+    messages = []
+    for person, text in texts.items():
+        address = mail_address(person.name, person.email)
+        if address:
+            messages.append(
+                outbox.Outgoing(
+                    "email",
+                    f"officer:{person.code}",
+                    address,
+                    "包保主体交接通知",
+                    f"{person.name}，您好：\n\n{text}\n",
+                    None,
+                    f"handover:{item['id']}:{person.code}:email",
+                )
+            )
+    outbox.enqueue(session=session, messages=messages, commit=False)
