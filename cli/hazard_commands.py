@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 @hazards_app.command("add")
 def add(
     source: str = typer.Option(..., "--source", help="来源：抽检不合格、投诉举报、风险研判、其他"),
-    entity: str = typer.Option(None, "--entity", help="主体的统一社会信用代码或许可证编号"),
+    entity: str = typer.Option(
+        None, "--entity", help="主体的统一社会信用代码、许可证编号或登记备案编号"
+    ),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
     description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
     level: str = typer.Option(..., "--level", help="风险等级：重大、较大、一般"),

@@ -32,7 +32,9 @@ def generate(
         json_out=json_out,
         show=lambda result: typer.echo(
             f"期间 {'、'.join(result['periods'])}：新建任务 {result['created']:,} 个，"
-            f"已有 {result['existing']:,} 个，取消 {result['cancelled']:,} 个。"
+            f"已有 {result['existing']:,} 个，取消 {result['cancelled']:,} 个"
+            + (f"，交接 {result['handed_over']:,} 个" if result.get("handed_over") else "")
+            + "。"
         ),
     )
 
@@ -44,7 +46,7 @@ def list_(
     status: str = typer.Option(
         None,
         "--status",
-        help="open 待督导（未逾期）、overdue 已逾期、done 已完成、cancelled 已取消",
+        help="open 待督导（未逾期）、overdue 已逾期、done 已完成、cancelled 已取消、handed_over 已交接",
     ),
     period: str = typer.Option(None, "--period", help="期间，如 2026Q4"),
     limit: Limit = None,
@@ -68,7 +70,13 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
-    names = {"open": "待督导", "overdue": "已逾期", "done": "已完成", "cancelled": "已取消"}
+    names = {
+        "open": "待督导",
+        "overdue": "已逾期",
+        "done": "已完成",
+        "cancelled": "已取消",
+        "handed_over": "已交接",
+    }
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
         (

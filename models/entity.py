@@ -5,7 +5,7 @@ entity of a codeless 业态 ([roster] codeless_categories, e.g. 食品摊贩) ma
 known by its name and jurisdiction (the roster import keeps that pair unique).
 """
 
-from sqlalchemy import CheckConstraint, Index, text
+from sqlalchemy import CheckConstraint, Index, func, text
 from sqlmodel import Field, SQLModel
 
 from models.enums import Category, EntityStatus, Grade, check_in
@@ -52,3 +52,18 @@ class Entity(SQLModel, table=True):
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
     # False once a full roster import no longer lists it (kept, never deleted).
     active: bool = Field(default=True)
+
+
+def key_of(credit: str | None, licence: str | None, registration: str | None) -> str | None:
+    """The identifier an entity is shown by: its credit code, else licence, else 登记备案编号
+    (None for a codeless entity, shown by its name and place)."""
+    return credit or licence or registration
+
+
+def key_sql(alias: str) -> str:
+    """key_of in SQL over a table alias."""
+    return f"COALESCE({alias}.credit_code, {alias}.licence_no, {alias}.registration_no)"
+
+
+KEY = func.coalesce(Entity.credit_code, Entity.licence_no, Entity.registration_no)
+

@@ -33,6 +33,7 @@ from web.deps import (
 )
 
 router = APIRouter(include_in_schema=False)
+TASK_TABS = ("overdue", "open", "done", "cancelled", "handed_over")
 STATUS_TABS = {
     "awaiting_verification": "待验收",
     "overdue": "逾期未整改",
@@ -71,7 +72,7 @@ def officer_tasks(
     found = access_office.officer_in_scope(session=session, who=person, code=code)
     if found is None:
         raise NotFound
-    status = status if status in ("overdue", "open", "done", "cancelled") else "overdue"
+    status = status if status in TASK_TABS else "overdue"
     tasks = access_office.tasks_in_scope(
         session=session, who=person, officer_id=found.id, status=status
     )
@@ -87,7 +88,7 @@ def tasks(
     person: OfficeUser,
     session: DbSession,
 ):
-    status = status if status in ("overdue", "open", "done", "cancelled") else "overdue"
+    status = status if status in TASK_TABS else "overdue"
     page = max(1, min(page, 10_000))
     found = access_office.tasks_in_scope(
         session=session, who=person, status=status, limit=100, offset=(page - 1) * 100

@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.entity import key_sql
 from services.core.jurisdictions import Place, path_like
 from services.figures.tasks import TIERS
 
@@ -40,7 +41,7 @@ def coverage_figures(
     )
     unassigned = session.execute(
         text(
-            f"SELECT e.name, COALESCE(e.credit_code, e.licence_no), j.id {_ENTITIES}"
+            f"SELECT e.name, {key_sql('e')}, j.id {_ENTITIES}"
             "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
             f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"
         ),

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 from config.files import load_policy
-from models.entity import Entity
+from models.entity import Entity, key_of
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.core.jurisdictions import Place, subtree_ids
@@ -57,7 +57,7 @@ def _describe_entities(session, repeat: dict[int, dict[str, int]], where) -> lis
             place = where.get(e.jurisdiction_id) or Place("", "辖区外", "辖区外")
             found.append(
                 {
-                    "entity_key": e.credit_code or e.licence_no,
+                    "entity_key": key_of(e.credit_code, e.licence_no, e.registration_no),
                     "entity_name": e.name,
                     "township": place.group_name,
                     "jurisdiction": place.display,
@@ -65,4 +65,7 @@ def _describe_entities(session, repeat: dict[int, dict[str, int]], where) -> lis
                     "hazards": sum(repeat[e.id].values()),
                 }
             )
-    return sorted(found, key=lambda r: (-len(r["quarters"]), -r["hazards"], r["entity_key"]))
+    return sorted(
+        found,
+        key=lambda r: (-len(r["quarters"]), -r["hazards"], r["entity_key"] or r["entity_name"]),
+    )

@@ -2,10 +2,11 @@
 
 A quarter's tasks are those due in it (routine of any frequency, and campaign). Figures describe
 day D = as_of(quarter): done = status done with done_on <= D; on time = done and
-done_on <= due_date; cancelled = status cancelled by D (never overdue or undone); undone = due
-but not done by D; overdue = undone and due before D (as for hazards); escalated = overdue by
->= reminders.escalate_after_workdays working days on D. Rates are over due = total − cancelled
-(None when nothing was due). The scope is the entity's jurisdiction subtree; a task belongs to
+done_on <= due_date; cancelled = status cancelled by D (never overdue or undone); handed over =
+status 已交接 by D (a handover moved it to the successor's task with the same due date: counted
+for nobody); undone = due but not done by D; overdue = undone and due before D (as for
+hazards); escalated = overdue by >= reminders.escalate_after_workdays working days on D. Rates
+are over due = total − cancelled − handed over (None when nothing was due). The scope is the entity's jurisdiction subtree; a task belongs to
 the township of its officer's jurisdiction (county and city officers' tasks to no township).
 """
 
@@ -18,12 +19,12 @@ from services.core import calendar
 from services.core.jurisdictions import Place, path_like
 from services.figures.common import as_date, escalation_cutoff, ratio
 
-COUNTED = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
+COUNTED = ("total", "cancelled", "handed_over", "done", "on_time", "overdue", "escalated")
 TIERS = ("city", "county", "township", "village")
 
 
 def _with_rates(counts: dict) -> dict:
-    due = counts["total"] - counts["cancelled"]
+    due = counts["total"] - counts["cancelled"] - counts["handed_over"]
     return {
         **counts,
         "due": due,
@@ -45,7 +46,8 @@ def _add(into: dict, row: dict) -> None:
 
 _UNDONE_AT = (
     "NOT (t.status = 'done' AND t.done_on <= :as_of) "
-    "AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of)"
+    "AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of) "
+    "AND NOT (t.status = 'handed_over' AND t.handed_over_on <= :as_of)"
 )
 _IN_SCOPE = (
     "FROM inspection_task t JOIN officer o ON o.id = t.officer_id "
@@ -56,6 +58,8 @@ _TASK_SQL = f"""
 SELECT t.jurisdiction_id AS jid, o.tier AS tier, t.source AS source, COUNT(*) AS total,
   SUM(CASE WHEN t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of
       THEN 1 ELSE 0 END) AS cancelled,
+  SUM(CASE WHEN t.status = 'handed_over' AND t.handed_over_on <= :as_of
+      THEN 1 ELSE 0 END) AS handed_over,
   SUM(CASE WHEN t.status = 'done' AND t.done_on <= :as_of THEN 1 ELSE 0 END) AS done,
   SUM(CASE WHEN t.status = 'done' AND t.done_on <= :as_of AND t.done_on <= t.due_date
       THEN 1 ELSE 0 END) AS on_time,
@@ -159,7 +163,8 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
             text(
                 "SELECT t.source, COUNT(*) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
                 "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-                "AND t.due_date BETWEEN :start AND :end AND t.status <> 'cancelled' GROUP BY t.source"
+                "AND t.due_date BETWEEN :start AND :end "
+                "AND t.status NOT IN ('cancelled', 'handed_over') GROUP BY t.source"
             ),
             params,
         ).all()

@@ -83,17 +83,23 @@ def covering_officer(*, session: Session, entity_id: int, on: dt.date) -> Office
 
 
 def find_entity(*, session: Session, key: str) -> Entity:
-    """The entity whose 统一社会信用代码 or 许可证编号 is key."""
+    """The entity whose 统一社会信用代码, 许可证编号 or 登记备案编号 is key."""
     key = key.strip().upper()
     entity = (
         session.execute(
-            select(Entity).where(or_(Entity.credit_code == key, Entity.licence_no == key))
+            select(Entity).where(
+                or_(
+                    Entity.credit_code == key,
+                    Entity.licence_no == key,
+                    Entity.registration_no == key,
+                )
+            )
         )
         .scalars()
         .first()
     )
     if entity is None:
-        raise BadInput(f"找不到统一社会信用代码或许可证编号为 {key} 的包保主体")
+        raise BadInput(f"找不到统一社会信用代码、许可证编号或登记备案编号为 {key} 的包保主体")
     return entity
 
 

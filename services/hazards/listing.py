@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session
 
-from models.entity import Entity
+from models.entity import KEY, Entity
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -32,8 +32,7 @@ COLUMNS = (
     Hazard.responsible_person,
     Hazard.measure,
     Hazard.jurisdiction_id,
-    Entity.credit_code,
-    Entity.licence_no,
+    KEY.label("entity_key"),
     Entity.name.label("entity_name"),
     Jurisdiction.code.label("jurisdiction_code"),
     Officer.code.label("officer_code"),
@@ -103,7 +102,7 @@ def as_item(row, today: dt.date) -> dict:
     """One hazard of a list as JSON-ready fields (mirroring the tasks list)."""
     return {
         "id": row.id,
-        "entity_key": row.credit_code or row.licence_no,
+        "entity_key": row.entity_key,
         "entity_name": row.entity_name,
         "jurisdiction_code": row.jurisdiction_code,
         "source": row.source,

@@ -37,7 +37,7 @@ SUMMARY_WIDTHS = (22, 10, 12, 12, 12, 14, 10, 10)
 REPEAT_HEADERS = (
     "序号",
     "主体名称",
-    "统一社会信用代码/许可证编号",
+    "编号（信用代码/许可证/登记备案）",
     "所属区划",
     "有隐患的季度",
     "隐患数",
@@ -145,7 +145,7 @@ def _summary(book: ListWorkbook, stats: dict) -> None:
         repeat.write(
             (
                 r["entity_name"],
-                r["entity_key"],
+                r["entity_key"] or "无编码",
                 r["jurisdiction"],
                 "、".join(r["quarters"]),
                 r["hazards"],

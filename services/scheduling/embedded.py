@@ -141,6 +141,7 @@ def summary(detail: dict | None) -> str:
         "created": "新建",
         "existing": "已有",
         "cancelled": "取消",
+        "handed_over": "交接",
         "counties": "县数",
         "queued": "排队",
         "sent": "已发送",

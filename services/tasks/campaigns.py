@@ -146,7 +146,8 @@ def create_campaign(
 
 
 def list_campaigns(*, session: Session) -> list[dict]:
-    """Every campaign with its task counts (total, done, open, overdue, cancelled)."""
+    """Every campaign with its task counts (total, done, open, overdue, cancelled); a task
+    handed over (已交接) is counted for nobody: its successor's copy counts instead."""
     task, today = InspectionTask, clock.today()
     counts = {}
     rows = session.execute(
@@ -155,6 +156,8 @@ def list_campaigns(*, session: Session) -> list[dict]:
         .group_by(task.campaign_id, task.status, task.due_date)
     )
     for campaign_id, status, due, n in rows:
+        if status == "handed_over":
+            continue
         shown = "overdue" if status == "open" and due < today else status
         counts.setdefault(campaign_id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
         counts[campaign_id][shown] += n

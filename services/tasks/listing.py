@@ -1,15 +1,16 @@
 """Listing inspection tasks by officer, jurisdiction subtree, status and period.
 
-A task's shown status is one of open / overdue / done / cancelled, and they are disjoint:
-overdue = stored status open and due_date before the clock's today (due today is still open);
-open = stored status open and not overdue. Cancelled tasks are never overdue.
+A task's shown status is one of open / overdue / done / cancelled / handed_over, and they are
+disjoint: overdue = stored status open and due_date before the clock's today (due today is still
+open); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
+successor holds the same task) tasks are never overdue.
 """
 
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from models.campaign import Campaign
-from models.entity import Entity
+from models.entity import KEY, Entity
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -18,7 +19,7 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
 
-STATUSES = ("open", "overdue", "done", "cancelled")
+STATUSES = ("open", "overdue", "done", "cancelled", "handed_over")
 
 
 def _status_condition(status: str):
@@ -29,6 +30,7 @@ def _status_condition(status: str):
         "overdue": and_(task.status == "open", task.due_date < today),
         "done": task.status == "done",
         "cancelled": task.status == "cancelled",
+        "handed_over": task.status == "handed_over",
     }[status]
 
 
@@ -90,8 +92,7 @@ def list_tasks(
         select(
             task.id,
             Officer.code,
-            Entity.credit_code,
-            Entity.licence_no,
+            KEY,
             Entity.name,
             Jurisdiction.code,
             task.period,
@@ -115,7 +116,7 @@ def list_tasks(
         {
             "id": tid,
             "officer_id": officer_code,
-            "entity_key": credit or licence,
+            "entity_key": key,
             "entity_name": name,
             "jurisdiction_code": jcode,
             "period": period_name,
@@ -128,8 +129,7 @@ def list_tasks(
         for (
             tid,
             officer_code,
-            credit,
-            licence,
+            key,
             name,
             jcode,
             period_name,
