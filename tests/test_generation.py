@@ -126,7 +126,13 @@ def test_first_visit_threshold_at_the_2026_edge(session, roster, set_today):
         roster.assign(start=s) for s in ("2026-07-01", "2026-09-17", "2026-09-18")
     )
     result = generate_routine_tasks(session=session)
-    assert result == {"created": 2, "existing": 0, "cancelled": 0, "periods": ["2026Q3"]}
+    assert result == {
+        "created": 2,
+        "existing": 0,
+        "cancelled": 0,
+        "handed_over": 0,
+        "periods": ["2026Q3"],
+    }
     assert len(tasks_of(session, early)) == len(tasks_of(session, on_cutoff)) == 1
     assert tasks_of(session, late) == []
     # The late starter's first visit is the next period's.
@@ -390,7 +396,7 @@ def test_cli_generate_reports_counts_and_refuses_a_bad_period(engine, db_url, cl
     )
     result = json.loads(out)
     assert code == 0 and result["created"] == 0 and result["existing"] > 100
-    assert set(result) == {"created", "existing", "cancelled", "periods"}
+    assert set(result) == {"created", "existing", "cancelled", "handed_over", "periods"}
     code, out, err = cli("--db", db_url, "tasks", "generate", "--period", "2026Q9")
     assert code == 2 and out == "" and "期间" in err
 

@@ -13,8 +13,10 @@ Tasks that already exist are skipped twice over: an anti-join keeps re-runs chea
 ON CONFLICT DO NOTHING against the partial unique index uq_task_routine makes concurrent runs
 and a run completing a killed one safe: no task is ever created twice.
 
-Each run first cancels the open routine tasks of assignments ended before today, of entities
-no longer 在营 or inactive, and of inactive officers (cancelled_on = today; never overdue).
+Each run first settles the assignments that ended before today (交接: their open tasks and
+hazards go to the entity's new officer, services.roster.settle), then cancels the open routine
+tasks of assignments ended before today, of entities no longer 在营 or inactive, and of inactive
+officers (cancelled_on = today; never overdue).
 period=None means, for each frequency the policy uses, the period containing today;
 scope_path limits a run to entities whose jurisdiction path starts with it (a county's
 subtree). One audit event records each run's counts. The caller commits.
@@ -30,6 +32,7 @@ from services.core import audit, clock
 from services.core.calendar import last_workday_of
 from services.core.jurisdictions import path_like
 from services.core.periods import Period, parse_period, period_containing
+from services.roster.settle import settle_ends
 from services.tasks import policy
 
 ACTOR = "system"
@@ -148,6 +151,7 @@ def generate_routine_tasks(
     """Create the routine tasks owed; returns {"created", "existing", "cancelled", "periods"}."""
     periods = _periods(period)
     _serialise_same_scope(session=session, scope_path=scope_path)
+    settled = settle_ends(session=session, actor=ACTOR)  # hand over first: never cancel those
     cancelled = cancel_lapsed_tasks(session=session, scope_path=scope_path)
     created = existing = 0
     for one in periods:
@@ -158,6 +162,7 @@ def generate_routine_tasks(
         "created": created,
         "existing": existing,
         "cancelled": cancelled,
+        "handed_over": settled["tasks_moved"],
         "periods": [p.name for p in periods],
     }
     audit.record_event(
