@@ -1,4 +1,4 @@
-"""Commands of the roster area: roster template / import / export."""
+"""Commands of the roster area: roster template / import / export / handover."""
 
 import sys
 from pathlib import Path
@@ -19,10 +19,11 @@ COUNT_HEADS = (
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
-    roster = typer.Typer(help="包保名册：模板、导入、导出", no_args_is_help=True)
+    roster = typer.Typer(help="包保名册：模板、导入、导出、交接", no_args_is_help=True)
     roster.command("template")(template)
     roster.command("import")(import_roster)
     roster.command("export")(export)
+    roster.command("handover")(handover)
     app.add_typer(roster, name="roster")
 
 
@@ -40,6 +41,9 @@ def import_roster(
     partial: bool = typer.Option(
         False, "--partial", help="只更新表中列出的记录；未列出的干部、主体和包保关系保持不变"
     ),
+    mapping: str | None = typer.Option(
+        None, "--mapping", help="列名映射文件（TOML）：其他系统导出的名册的表名、列名对应关系"
+    ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """导入名册：先检查全部内容，有任何错误则一行也不写入；重复导入会更新并保留历史。"""
@@ -52,7 +56,12 @@ def import_roster(
     try:
         with context.session() as session:
             result = run_import(
-                session=session, path=Path(file), partial=partial, dry_run=dry_run, progress=bar
+                session=session,
+                path=Path(file),
+                partial=partial,
+                dry_run=dry_run,
+                progress=bar,
+                mapping=Path(mapping) if mapping else None,
             )
     finally:
         if bar:
@@ -63,6 +72,8 @@ def import_roster(
         _print_counts(result)
     else:
         _print_errors(result)
+    if not json_out:
+        _print_ignored(result)
     if not result.ok:  # BadInput: the one Chinese line on stderr and exit 2
         raise BadInput(f"共 {result.error_total:,} 处错误，未写入任何数据。")
 
@@ -82,6 +93,43 @@ def export(
         emit_json({"file": str(file), "rows": counts})
     else:
         typer.echo(f"已导出名册到 {file}：" + "，".join(f"{k} {v:,} 行" for k, v in counts.items()))
+
+
+def handover(
+    from_code: str = typer.Option(..., "--from", help="交出的干部编号"),
+    to_code: str = typer.Option(..., "--to", help="接任的干部编号"),
+    date: str | None = typer.Option(None, "--date", help="接任之日（默认今天），如 2026-09-22"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """交接：把一名干部在任的全部包保关系交给另一名干部；未完成任务和未销号隐患随之转交。"""
+    from cli.running import parse_date, ready
+    from services.roster.handover import hand_over
+
+    day = parse_date(date, "--date")
+    ready()
+    with context.session() as session:
+        result = hand_over(
+            session=session, from_code=from_code, to_code=to_code, day=day, actor="命令行"
+        )
+    if json_out:
+        emit_json(result)
+    else:
+        typer.echo(
+            f"已交接：{result['from']} → {result['to']}（自 {result['date']} 起），"
+            f"包保关系 {result['assignments']} 个，转交督导任务 {result['tasks_moved']} 个、"
+            f"隐患 {result['hazards_moved']} 个。"
+        )
+
+
+def _print_ignored(result) -> None:
+    """Columns and sheets the import did not read, on stderr (never silently)."""
+    for item in result.ignored:
+        where = (
+            f"“{item.sheet}”表 {item.cell} 列“{item.column}”"
+            if item.column
+            else f"工作表“{item.sheet}”"
+        )
+        typer.echo(f"已忽略{where}（不是名册的列或表）", err=True)
 
 
 def _print_counts(result) -> None:

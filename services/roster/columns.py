@@ -252,8 +252,9 @@ ASSIGNMENT = Sheet(
         ),
         Column("结束日期", "end_date", "date", False, width=12, note="在任留空"),
     ),
-    "包保关系：主体由三种编号之一指明，无编码主体由主体名称和所属区划代码指明；"
-    "更换干部时新增一行，或用 roster handover 交接",
+    "包保关系：主体由三种编号之一指明，无编码主体由主体名称和所属区划代码指明；更换干部时"
+    "把该行改为新干部和新的开始日期（原关系在前一天结束），或填写原关系的结束日期并新增一行；"
+    "也可用 roster handover 交接",
 )
 
 SHEETS: tuple[Sheet, ...] = (JURISDICTION, OFFICER, USER, ENTITY, INFORMANT, ASSIGNMENT)

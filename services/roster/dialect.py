@@ -58,6 +58,11 @@ class Sql:
         """The date standing for "no end yet" in overlap comparisons (9999-12-31)."""
         return "DATE '9999-12-31'" if self.pg else "'9999-12-31'"
 
+    def date_literal(self, day: str) -> str:
+        """A date constant (day: an ISO date already parsed as one, never user text)."""
+        iso = dt.date.fromisoformat(day).isoformat()
+        return f"DATE '{iso}'" if self.pg else f"'{iso}'"
+
     def json(self, pairs: dict[str, str]) -> str:
         """A JSON object built from SQL expressions keyed by name."""
         func = "json_build_object" if self.pg else "json_object"

@@ -103,19 +103,28 @@ def _tell(session: Session, item: dict, before: Officer, after: Officer | None, 
         f"{item['tasks_moved']} 个督导任务（截止日期不变）和 {item['hazards_moved']} 个未销号隐患"
     )
     if after is None:
-        texts = {
-            before: f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）暂无"
-            "接任干部，未销号隐患由所属食安办负责，您不再负责这些主体。"
-        }
+        texts = [
+            (
+                before,
+                f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）暂无"
+                "接任干部，未销号隐患由所属食安办负责，您不再负责这些主体。",
+            )
+        ]
     else:
-        texts = {
-            before: f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）由 "
-            f"{after.name}（{after.code}）接任包保，{moved}已转交，您不再负责这些主体。",
-            after: f"自 {item['date']} 起，您接任 {before.name}（{before.code}）包保的 "
-            f"{item['assignments']} 个主体（{listed}），已转给您 {moved}。请登录包保工作系统查看。",
-        }
+        texts = [
+            (
+                before,
+                f"自 {item['date']} 起，您包保的 {item['assignments']} 个主体（{listed}）由 "
+                f"{after.name}（{after.code}）接任包保，{moved}已转交，您不再负责这些主体。",
+            ),
+            (
+                after,
+                f"自 {item['date']} 起，您接任 {before.name}（{before.code}）包保的 "
+                f"{item['assignments']} 个主体（{listed}），已转给您 {moved}。请登录包保工作系统查看。",
+            ),
+        ]
     messages = []
-    for person, text in texts.items():
+    for person, text in texts:
         address = mail_address(person.name, person.email)
         if address:
             messages.append(

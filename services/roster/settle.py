@@ -24,6 +24,7 @@ from services.roster.dialect import Sql
 
 OPEN_HAZARD = "('pending', 'rectifying', 'awaiting_verification')"
 TABLES = ("st_end", "st_task", "st_hazard")
+LOCK = 0x62616F14  # pg_advisory_xact_lock key of the settlement
 
 
 def _current(sql: Sql, entities: str) -> str:
@@ -136,6 +137,8 @@ def settle_ends(*, session: Session, actor: str, today: dt.date | None = None) -
     """Settle every end due (see the module); returns totals and the handovers made."""
     sql = Sql(session.connection())
     day = (today or clock.today()).isoformat()
+    if sql.pg:  # one settlement at a time (the daily runs of several counties, an import)
+        sql.run(f"SELECT pg_advisory_xact_lock({LOCK})")
     for table in TABLES:
         sql.run(f"DROP TABLE IF EXISTS {table}")
     _find_ends(sql, day)
