@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages baobao needs beyond python3: a light CJK font for PDFs and charts,
-# Pango for WeasyPrint, LibreOffice and poppler for the document tests, Chromium for the
-# browser tests, PostgreSQL 15's client tools (pg_dump, pg_restore, psql) for backup and restore
-# of a PostgreSQL database (the server's major version).
+# Pango for WeasyPrint, LibreOffice (Writer; Calc re-saves roster workbooks) and poppler for the
+# document tests, Chromium for the browser tests, PostgreSQL 15's client tools (pg_dump,
+# pg_restore, psql) for backup and restore of a PostgreSQL database (the server's major version).
 # Installs what is missing when run as root; otherwise only reports it.
 set -euo pipefail
-packages=(fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui chromium postgresql-client-15)
+packages=(fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui chromium postgresql-client-15)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
-"""Administrator pages: roster upload (dry run first, the CLI's row-level error table), users
-and invitations, campaigns, and the schedule's next and last runs."""
+"""Administrator pages: roster upload (dry run first, the CLI's row-level error table), handover
+(交接) of an officer's entities, users and invitations, campaigns, and the schedule's next and
+last runs."""
 
 import hashlib
 import shutil
@@ -147,6 +148,44 @@ def roster_template(*, person: AdminUser):
     from services.roster.template import write_template
 
     return _download(lambda path: write_template(path=path), "包保名册模板.xlsx")
+
+
+@router.get("/admin/handover")
+def handover_page(*, request: Request, person: AdminUser, session: DbSession):
+    from services.roster.handovers import quarter_handovers
+
+    found = quarter_handovers(session=session, scope_path=person.path)
+    return render(request, "admin/handover.html", handovers=found, today=clock.today())
+
+
+@router.post("/admin/handover", dependencies=[Depends(csrf)])
+def handover(
+    *,
+    request: Request,
+    from_code: FormText = "",
+    to_code: FormText = "",
+    day: FormText = "",
+    person: AdminUser,
+    session: DbSession,
+):
+    from services.roster.handover import hand_over
+
+    result = hand_over(
+        session=session,
+        from_code=from_code,
+        to_code=to_code,
+        day=parse_date(day),
+        actor=person.account,
+        scope_path=person.path,
+    )
+    session.commit()
+    return redirect(
+        request,
+        "/admin/handover",
+        f"已交接：{result['from']} → {result['to']}（自 {result['date']} 起），包保关系 "
+        f"{result['assignments']} 个，转交督导任务 {result['tasks_moved']} 个、隐患 "
+        f"{result['hazards_moved']} 个",
+    )
 
 
 @router.get("/admin/users")

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from models.entity import key_of
 from web.deps import local_time, no_nul
 
 Text = Annotated[str, AfterValidator(no_nul)]
@@ -38,7 +39,7 @@ class TaskItem(BaseModel):
     source: Literal["routine", "campaign"]
     campaign: str | None
     due_date: dt.date
-    status: Literal["open", "overdue", "done", "cancelled"]
+    status: Literal["open", "overdue", "done", "cancelled", "handed_over"]
     done_on: dt.date | None
 
 
@@ -49,14 +50,20 @@ class TaskList(BaseModel):
 
 class EntityOut(BaseModel):
     name: str
+    key: str | None  # the identifier it is shown by (None: a codeless entity)
     credit_code: str | None
     licence_no: str | None
+    registration_no: str | None
     category: str
     package_grade: str
     risk_grade: str | None
     address: str | None
     status: str
     place: str
+    person_in_charge: str | None
+    phone: str | None
+    safety_director: str | None
+    safety_officer: str | None
 
 
 class ChecklistItemOut(BaseModel):
@@ -107,7 +114,7 @@ class TaskDetail(BaseModel):
     source: str
     campaign: str | None
     due_date: dt.date
-    status: Literal["open", "overdue", "done", "cancelled"]
+    status: Literal["open", "overdue", "done", "cancelled", "handed_over"]
     done_on: dt.date | None
     officer_code: str
     officer_name: str
@@ -186,8 +193,14 @@ def task_detail_out(detail: dict) -> TaskDetail:
         onsite_only=detail["onsite_only"],
         entity=EntityOut(
             name=e.name,
+            key=key_of(e.credit_code, e.licence_no, e.registration_no),
             credit_code=e.credit_code,
             licence_no=e.licence_no,
+            registration_no=e.registration_no,
+            person_in_charge=e.person_in_charge,
+            phone=e.phone,
+            safety_director=e.safety_director,
+            safety_officer=e.safety_officer,
             category=e.category,
             package_grade=e.package_grade,
             risk_grade=e.risk_grade,

@@ -28,6 +28,7 @@ from models.enums import (
 from services.accounts import tokens
 from services.accounts.identity import Principal
 from services.core import clock
+from services.roster.identifiers import tel_uri
 from web import sessions
 
 HERE = FilePath(__file__).resolve().parent
@@ -59,6 +60,7 @@ def when(value) -> str:
 
 
 templates.env.filters["when"] = when
+templates.env.filters["tel"] = tel_uri  # tap to call: tel:08315201234,802
 
 
 class LoginRequired(Exception):

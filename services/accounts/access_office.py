@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from models.briefing import Briefing
 from models.campaign import Campaign
-from models.entity import Entity
+from models.entity import KEY, Entity
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -30,11 +30,15 @@ def _within(column, who: Principal):
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
-    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards)."""
+    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards) and
+    its handovers (交接)."""
+    from services.roster.handovers import quarter_handovers
+
     quarter = period_containing(clock.today(), "quarterly")
     figures = stats.quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
     )
+    figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
     return figures
 
 
@@ -124,8 +128,7 @@ def tasks_in_scope(
         select(
             task,
             Entity.name,
-            Entity.credit_code,
-            Entity.licence_no,
+            KEY,
             Officer.code,
             Officer.name,
             EntityJ.name,
@@ -145,7 +148,7 @@ def tasks_in_scope(
         {
             "id": t.id,
             "entity_name": name,
-            "entity_key": credit or licence,
+            "entity_key": key,
             "officer_code": ocode,
             "officer_name": oname,
             "place": place,
@@ -156,7 +159,7 @@ def tasks_in_scope(
             "status": shown_status(status=t.status, due_date=t.due_date, today=today),
             "done_on": t.done_on.isoformat() if t.done_on else None,
         }
-        for t, name, credit, licence, ocode, oname, place, campaign in rows
+        for t, name, key, ocode, oname, place, campaign in rows
     ]
     return {"total": total, "tasks": items}
 
