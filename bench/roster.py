@@ -86,7 +86,14 @@ def county(keep: Path | None = None) -> dict:
 
 def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
     """The demo province's roster written straight to five CSVs, one county at a time."""
-    from models.enums import EntityStatus, JurisdictionLevel, OfficerTier, UserRole, label
+    from models.enums import (
+        EntityStatus,
+        InformantRole,
+        JurisdictionLevel,
+        OfficerTier,
+        UserRole,
+        label,
+    )
     from services.demo import dataset as demo
     from services.demo import rows as demo_rows
     from services.roster.columns import SHEETS
@@ -133,14 +140,19 @@ def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
             )
             written["食安办人员"] += 1
         keys = {}
-        for eid, credit, licence, name, cat, grade, risk, address, status, jid, _ in batch.get(
-            "entity", (None, [])
-        )[1]:
-            keys[eid] = (credit or "", licence or "")
+        for row in batch.get("entity", (None, []))[1]:
+            eid, codes, (name, cat, grade, risk, address, status), people = (
+                row[0],
+                row[1:4],
+                row[4:10],
+                row[10:14],
+            )
+            jid = row[14]
+            codes = [c or "" for c in codes]
+            keys[eid] = (*codes, "" if any(codes) else name, "" if any(codes) else place[jid])
             writers["包保主体"].writerow(
                 [
-                    credit or "",
-                    licence or "",
+                    *codes,
                     name,
                     cat,
                     grade,
@@ -148,10 +160,14 @@ def write_province_csv(folder: Path, seed: int = 2) -> dict[str, int]:
                     place[jid],
                     address,
                     label(EntityStatus, status),
+                    *(p or "" for p in people),
                 ]
             )
             written["包保主体"] += 1
-        for _, oid, eid, start, end in batch.get("assignment", (None, []))[1]:
+        for _, name, mobile, role, jid, _ in batch.get("informant", (None, []))[1]:
+            writers["信息员"].writerow([name, mobile, place[jid], label(InformantRole, role)])
+            written["信息员"] += 1
+        for _, oid, eid, start, end, _ in batch.get("assignment", (None, []))[1]:
             writers["包保关系"].writerow(
                 [officer_code[oid], *keys[eid], start.isoformat(), end.isoformat() if end else ""]
             )

@@ -75,6 +75,7 @@ PAGES = {
     "/office/ranking?format=csv": OFFICE,
     "/admin/users": ADMINS,
     "/admin/campaigns": ADMINS,
+    "/admin/handover": ADMINS,
     "/admin/roster/template.xlsx": ADMINS,
     "/admin/roster": SYSTEM_ADMINS,
     "/admin/roster/export.xlsx": SYSTEM_ADMINS,
@@ -127,6 +128,8 @@ COVERED = {
     "POST /admin/calendar",
     "GET /admin/doctor",
     "GET /healthz",
+    "GET /admin/handover",
+    "POST /admin/handover",
     "POST /api/token",
     "GET /api/me",
     "GET /api/tasks",
@@ -273,6 +276,13 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
         {"name": "越界", "due": "2026-12-01", "jurisdiction": "510101002000"},
     )
     assert response.status_code == 400 and "不在您的管辖范围内" in response.text
+    officers = world.accounts
+    for handover in (
+        {"from_code": officers["officer_t2"], "to_code": officers["officer_a"]},
+        {"from_code": officers["officer_a"], "to_code": officers["officer_t2"]},
+    ):
+        response = _post_as(client, "/admin/handover", handover)
+        assert response.status_code == 400 and "不存在" in response.text
     for role in ("officer_a", "supervisor_county", "admin_t1"):
         response = _post_as(
             client_for(role),

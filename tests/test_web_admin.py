@@ -122,3 +122,69 @@ def test_schedule_shows_next_and_last_runs_with_outcome(world, client_for):
     page = client_for("admin_county").get("/admin/schedule")
     assert page.status_code == 200
     assert "generate-tasks" in page.text and "失败" in page.text and "邮件服务器拒绝" in page.text
+
+
+def _colleague_of(world, who: str) -> str:
+    """A new village officer in the village of the world's officer `who`; returns its code."""
+    with Session(get_engine(world.url)) as session:
+        officer = session.get(Officer, world.officer_ids[who])
+        session.add(
+            Officer(
+                code="BBNEW0001",
+                name="接任干部",
+                tier="village",
+                mobile="13999990001",
+                email="new@example.cn",
+                jurisdiction_id=officer.jurisdiction_id,
+            )
+        )
+        session.commit()
+    return "BBNEW0001"
+
+
+def test_handover_page_moves_the_officers_work_and_the_dashboard_lists_it(world, client_for):
+    from models.hazard import Hazard
+    from models.task import InspectionTask
+
+    successor = _colleague_of(world, "a")
+    client = client_for("admin_county")
+    page = client.get("/admin/handover")
+    assert page.status_code == 200 and "本季度没有交接" in page.text
+    done = client.post(
+        "/admin/handover",
+        data={
+            "csrf": csrf_of(page.text),
+            "from_code": world.accounts["officer_a"],
+            "to_code": successor,
+            "day": "",
+        },
+        follow_redirects=True,
+    )
+    assert (
+        done.status_code == 200 and "已交接" in done.text and "接任干部（BBNEW0001）" in done.text
+    )
+    with Session(get_engine(world.url)) as session:
+        moved = session.get(InspectionTask, world.tasks["a_open"])
+        assert moved.status == "handed_over"
+        hazard = session.get(Hazard, world.hazards["a"])
+        assert session.get(Officer, hazard.officer_id).code == successor
+    dashboard = client.get("/office")
+    assert "本季度交接" in dashboard.text and "接任干部（BBNEW0001）" in dashboard.text
+    officer = client_for("officer_a")
+    assert officer.get(f"/hazards/{world.hazards['a']}").status_code == 404
+    assert "任务已交接" in officer.get(f"/tasks/{world.tasks['a_open']}").text
+
+
+def test_handover_to_an_officer_of_another_village_is_refused(world, client_for):
+    client = client_for("admin_county")
+    page = client.get("/admin/handover")
+    refused = client.post(
+        "/admin/handover",
+        data={
+            "csrf": csrf_of(page.text),
+            "from_code": world.accounts["officer_a"],
+            "to_code": world.accounts["officer_b"],
+            "day": "",
+        },
+    )
+    assert refused.status_code == 400 and "层级对应" in refused.text
