@@ -207,3 +207,28 @@ def test_the_fast_credit_code_check_agrees_with_the_reference_one():
     ]
     assert sum(map(is_valid_credit_code, codes)) > 2000
     assert all(_credit_code_ok(c) == is_valid_credit_code(c) for c in codes)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("138 0000 0001", "13800000001"),
+        ("+86 138-0000-0001", "13800000001"),
+        ("02887654321", "028-87654321"),  # 成都: a three-digit area code
+        ("(0831)5201234", "0831-5201234"),
+        ("0831-5201234转802", "0831-5201234-802"),
+        ("010 6512 3456", "010-65123456"),
+    ],
+)
+def test_phone_numbers_are_stored_in_one_form(raw, stored):
+    from services.roster.identifiers import as_phone, phone_problem, tel_uri
+
+    assert as_phone(raw) == stored and phone_problem(stored) is None
+    assert tel_uri(stored).startswith("tel:") and "-" not in tel_uri(stored)
+
+
+@pytest.mark.parametrize("raw", ["5201234", "0831-0201234", "1234567890123", "0831-52O1234"])
+def test_phone_numbers_that_are_neither_mobile_nor_landline_are_refused(raw):
+    from services.roster.identifiers import as_phone, phone_problem
+
+    assert "联系电话" in phone_problem(as_phone(raw))

@@ -119,3 +119,14 @@ def test_a_libreoffice_resave_of_the_export_imports_without_change(full, tmp_pat
             connection.execute(text("SELECT phone FROM entity WHERE phone IS NOT NULL")).scalars()
         )
     assert {"0831-5201234", "0831-5209876-802", "13900000021"} <= phones
+
+
+def test_one_mobile_is_one_person_across_officer_and_informant(full):
+    from services.roster.persons import person_of
+
+    with Session(full) as session:
+        person = person_of(session=session, mobile="13800000003")
+        assert [o.code for o in person.officers] == ["SL2001"]
+        assert [i.name for i in person.informants] == ["郑大勇"] and person.linked
+        assert not person_of(session=session, mobile="13800000001").linked
+        assert person_of(session=session, mobile=None) is None

@@ -10,8 +10,9 @@ from services.roster.credit_code import CHARSET, WEIGHTS, check_character, is_va
 
 LICENCE = re.compile(r"^(JY|SC)\d{14}$")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-# 区号 (0 + 2-3 digits) and number (7-8 digits, not starting with 0 or 1), optional 分机.
-LANDLINE = re.compile(r"^(0\d{2,3})-?([2-9]\d{6,7})(?:(?:-|转|ext)(\d{1,6}))?$")
+# 区号 (010 and 02x have three digits, all others four) and number (7-8 digits, not starting
+# with 0 or 1), with an optional 分机.
+LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([2-9]\d{6,7})(?:(?:-|转|ext)(\d{1,6}))?$")
 _PHONE_NOISE = re.compile(r"[\s()（）]")
 _VALUE = {ch: i for i, ch in enumerate(CHARSET)}
 
