@@ -124,29 +124,11 @@ def test_schedule_shows_next_and_last_runs_with_outcome(world, client_for):
     assert "generate-tasks" in page.text and "失败" in page.text and "邮件服务器拒绝" in page.text
 
 
-def _colleague_of(world, who: str) -> str:
-    """A new village officer in the village of the world's officer `who`; returns its code."""
-    with Session(get_engine(world.url)) as session:
-        officer = session.get(Officer, world.officer_ids[who])
-        session.add(
-            Officer(
-                code="BBNEW0001",
-                name="接任干部",
-                tier="village",
-                mobile="13999990001",
-                email="new@example.cn",
-                jurisdiction_id=officer.jurisdiction_id,
-            )
-        )
-        session.commit()
-    return "BBNEW0001"
-
-
 def test_handover_page_moves_the_officers_work_and_the_dashboard_lists_it(world, client_for):
     from models.hazard import Hazard
     from models.task import InspectionTask
 
-    successor = _colleague_of(world, "a")
+    successor = support.add_colleague(world, "a")
     client = client_for("admin_county")
     page = client.get("/admin/handover")
     assert page.status_code == 200 and "本季度没有交接" in page.text

@@ -60,6 +60,11 @@ def apply_assignments(sql: Sql, audit: Audit, *, today: str) -> None:
                WHERE s.change = 'c' ORDER BY s.rn""",
         today=today,
     )
+    audit_created(sql, audit, after_id=last)
+
+
+def audit_created(sql: Sql, audit: Audit, *, after_id: int) -> None:
+    """One audit event per assignment created since id after_id."""
     insert_audit(
         sql,
         audit,
@@ -73,5 +78,5 @@ def apply_assignments(sql: Sql, audit: Audit, *, today: str) -> None:
             "start_date": "a.start_date",
             "end_date": "a.end_date",
         },
-        source=f"FROM assignment a WHERE a.id > {int(last)}",
+        source=f"FROM assignment a WHERE a.id > {int(after_id)}",
     )

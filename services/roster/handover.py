@@ -15,6 +15,7 @@ from models.officer import Officer
 from services.core import clock
 from services.core.bulk import insert_rows
 from services.core.errors import BadInput
+from services.roster.apply_assignments import audit_created
 from services.roster.audit_sql import Audit, insert_audit
 from services.roster.dialect import Sql
 from services.roster.settle import settle_ends
@@ -103,20 +104,7 @@ def _move(sql: Sql, audit: Audit, ids: list[int], successor: Officer, day: str) 
             WHERE id IN (SELECT id FROM ho_move)""",
         day=day,
     )
-    insert_audit(
-        sql,
-        audit,
-        action="created",
-        kind="assignment",
-        object_id="a.id",
-        before=None,
-        after={
-            "officer_id": "a.officer_id",
-            "entity_id": "a.entity_id",
-            "start_date": "a.start_date",
-        },
-        source=f"FROM assignment a WHERE a.id > {int(last)}",
-    )
+    audit_created(sql, audit, after_id=last)
     sql.run("DROP TABLE ho_move")
 
 

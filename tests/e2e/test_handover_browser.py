@@ -6,9 +6,9 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from models.entity import Entity
-from models.officer import Officer
 from models.task import InspectionTask
 from tests.e2e.test_browser import sign_in
+from tests.test_web_support import add_colleague
 
 
 def _prepare(world) -> tuple[str, str]:
@@ -19,18 +19,9 @@ def _prepare(world) -> tuple[str, str]:
         entity = session.get(Entity, task.entity_id)
         entity.phone, entity.person_in_charge = "0831-5201234-802", "王德明"
         entity.safety_director = "刘海燕"
-        officer = session.get(Officer, world.officer_ids["a"])
-        session.add(
-            Officer(
-                code="BBNEW0001",
-                name="接任干部",
-                tier="village",
-                mobile="13999990001",
-                jurisdiction_id=officer.jurisdiction_id,
-            )
-        )
         session.commit()
-        return entity.name, "BBNEW0001"
+        name = entity.name
+    return name, add_colleague(world, "a")
 
 
 def test_tap_to_call_then_a_handover_by_the_admin(served, browser, shots):

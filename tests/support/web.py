@@ -216,6 +216,27 @@ def build_world(url: str, data_dir) -> World:
     return world
 
 
+def add_colleague(world: World, who: str) -> str:
+    """A new village officer (接任干部, BBNEW0001) in the village of the world's officer `who`,
+    to hand over to; returns its code."""
+    from models.db import get_engine
+
+    with Session(get_engine(world.url)) as session:
+        officer = session.get(Officer, world.officer_ids[who])
+        session.add(
+            Officer(
+                code="BBNEW0001",
+                name="接任干部",
+                tier="village",
+                mobile="13999990001",
+                email="new@example.cn",
+                jurisdiction_id=officer.jurisdiction_id,
+            )
+        )
+        session.commit()
+    return "BBNEW0001"
+
+
 @pytest.fixture
 def world(db_url, tmp_path) -> World:
     """The test world on either database."""
