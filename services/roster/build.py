@@ -6,9 +6,9 @@ each row's change (c created / u updated / n unchanged / e ended) are computed b
 itself — no row-by-row UPDATE passes over a million rows.
 """
 
-from services.roster.apply import ENTITY, OFFICER
 from services.roster.dialect import Sql
 from services.roster.entity_keys import codeless, name_key
+from services.roster.kinds import ENTITY, OFFICER
 
 CLOSED = "('suspended', 'deregistered')"
 
