@@ -145,6 +145,16 @@ def _print_counts(result) -> None:
     for sheet, counts in result.counts.items():
         table.add_row(sheet, *(f"{counts[key]:,}" for key, _ in COUNT_HEADS))
     console().print(table)
+    moved = result.handovers
+    if moved.get("handovers"):
+        typer.echo(
+            f"交接 {len(moved['handovers'])} 次：转交督导任务 {moved['tasks_moved']:,} 个、"
+            f"隐患 {moved['hazards_moved']:,} 个"
+        )
+    if result.people_linked:
+        typer.echo(
+            f"{result.people_linked:,} 人同时是干部、食安办人员或信息员中的两种以上（同一手机号）"
+        )
 
 
 def _print_errors(result) -> None:

@@ -71,6 +71,7 @@ def test_handover_moves_tasks_hazards_and_access_and_tells_both(county, engine, 
         ("open", "2026-09-30", "2026Q3", name, None) for name in names
     ]
     assert hazard_officer(engine) == "SL2005"
+    assert rows(engine, "SELECT responsible_person FROM hazard") == [("何平",)]  # was 郑大勇
     assert rows(
         engine,
         """SELECT o.code, CAST(a.start_date AS VARCHAR(10)), CAST(a.end_date AS VARCHAR(10)),

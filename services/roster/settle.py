@@ -4,7 +4,8 @@ An assignment that ended before today and is not settled yet is settled now:
 - when its entity (在营, in the roster) has a current officer other than the predecessor (the
   latest-started running assignment of an active officer), that successor takes over: the
   predecessor's open tasks of the assignment close as 已交接 and the successor gets the same
-  tasks (period, due date, campaign); the predecessor's open hazards of the entity move to it;
+  tasks (period, due date, campaign); the predecessor's open hazards of the entity move to it
+  (and a 责任人 that named the predecessor names the successor);
 - without a successor, or when the entity closed (停业/注销) or left the roster, the hazards go
   to the responsible office (officer_id NULL) and the tasks are cancelled as lapsed;
 - an office-held open hazard of an entity that has an officer again goes to that officer.
@@ -103,6 +104,14 @@ def _move_hazards(sql: Sql, today: str) -> None:
             WHERE h.officer_id IS NULL AND h.status IN {OPEN_HAZARD}""",
         today=today,
     )
+    # 责任人 that named the predecessor (the default duty) names the successor now.
+    sql.run("""UPDATE hazard SET responsible_person = (
+                   SELECT t.name FROM st_hazard m JOIN officer t ON t.id = m.to_officer
+                   WHERE m.hazard_id = hazard.id)
+               WHERE id IN (SELECT m.hazard_id FROM st_hazard m
+                            JOIN officer f ON f.id = m.from_officer
+                            JOIN officer t ON t.id = m.to_officer
+                            WHERE f.name = hazard.responsible_person)""")
     sql.run("""UPDATE hazard SET officer_id = (SELECT m.to_officer FROM st_hazard m
                                                WHERE m.hazard_id = hazard.id)
                WHERE id IN (SELECT hazard_id FROM st_hazard)""")
