@@ -19,24 +19,30 @@ def _changed(sql: Sql, fields: tuple[str, ...]) -> str:
     return " OR ".join([*parts, "NOT t.active"])
 
 
-def _first(*columns: str, alias: str = "r") -> str:
-    """1 for a row repeating an earlier row's non-empty columns, else 0."""
-    present = " AND ".join(f"{alias}.{c} IS NOT NULL" for c in columns)
-    key = ", ".join(f"{alias}.{c}" for c in columns)
+def _repeats(alias: str, table: str, key: str, match: str, where: str = "") -> str:
+    """A join to the key's repeated values in table (few): alias.first is the row number of the
+    value's first row, NULL for a value that appears once. A hash aggregate, not a sort."""
+    where = where or f"{key} IS NOT NULL"
     return (
-        f"CASE WHEN {present} AND ROW_NUMBER() OVER "
-        f"(PARTITION BY {key} ORDER BY {alias}.rn) > 1 THEN 1 ELSE 0 END"
+        f"LEFT JOIN (SELECT {key} AS k, MIN(rn) AS first FROM {table} x WHERE {where} "
+        f"GROUP BY {key} HAVING COUNT(*) > 1) {alias} ON {alias}.k = {match}"
     )
+
+
+def _later(alias: str) -> str:
+    """1 for a row after the first of its repeated value, else 0."""
+    return f"CASE WHEN r.rn > {alias}.first THEN 1 ELSE 0 END"
 
 
 def build_officers(sql: Sql, *, partial: bool) -> None:
     """rs_officer: the sheet's officers matched by 干部编号 (and, in a partial import, the
     active database officers its assignments name)."""
     sql.run(f"""CREATE TEMPORARY TABLE rs_officer AS
-        SELECT r.*, 0 AS from_db, {_first("code")} AS dup, t.id AS id,
+        SELECT r.*, 0 AS from_db, {_later("dc")} AS dup, t.id AS id,
                CASE WHEN t.id IS NULL THEN 'c' WHEN {_changed(sql, OFFICER.fields)} THEN 'u'
                     ELSE 'n' END AS change
-        FROM rs_officer_raw r LEFT JOIN officer t ON t.code = r.code
+        FROM rs_officer_raw r {_repeats("dc", "rs_officer_raw", "x.code", "r.code")}
+        LEFT JOIN officer t ON t.code = r.code
         LEFT JOIN jurisdiction j ON j.id = t.jurisdiction_id""")
     if partial:
         sql.run("""
@@ -63,10 +69,9 @@ def build_entities(sql: Sql, *, partial: bool) -> None:
     dups = ("dup_credit", "dup_licence", "dup_registration", "dup_name")
     sql.run(f"""CREATE TEMPORARY TABLE rs_entity AS
         SELECT q.*, CASE WHEN {" OR ".join(f"q.{d} = 1" for d in dups)} THEN 1 ELSE 0 END AS dup
-        FROM (SELECT r.*, 0 AS from_db, {_first("credit_code")} AS dup_credit,
-                     {_first("licence_no")} AS dup_licence,
-                     {_first("registration_no")} AS dup_registration,
-                     {_first("name_key", "jurisdiction_code")} AS dup_name,
+        FROM (SELECT r.*, 0 AS from_db, {_later("dc")} AS dup_credit,
+                     {_later("dl")} AS dup_licence, {_later("dr")} AS dup_registration,
+                     {_later("dn")} AS dup_name,
                      ec.id AS by_credit, el.id AS by_licence, er.id AS by_registration,
                      en.id AS by_name, t.id AS id,
                      CASE WHEN r.status IN {CLOSED} AND (t.id IS NULL OR t.status = 'operating')
@@ -74,6 +79,18 @@ def build_entities(sql: Sql, *, partial: bool) -> None:
                      CASE WHEN t.id IS NULL THEN 'c' WHEN {_changed(sql, ENTITY.fields)} THEN 'u'
                           ELSE 'n' END AS change
               FROM (SELECT x.*, {name_key("x")} AS name_key FROM rs_entity_raw x) r
+              {_repeats("dc", "rs_entity_raw", "x.credit_code", "r.credit_code")}
+              {_repeats("dl", "rs_entity_raw", "x.licence_no", "r.licence_no")}
+              {_repeats("dr", "rs_entity_raw", "x.registration_no", "r.registration_no")}
+              {
+        _repeats(
+            "dn",
+            "rs_entity_raw",
+            f"{name_key('x')} || '|' || x.jurisdiction_code",
+            "r.name_key || '|' || r.jurisdiction_code",
+            codeless("x"),
+        )
+    }
               LEFT JOIN entity ec ON ec.credit_code = r.credit_code
               LEFT JOIN entity el ON el.licence_no = r.licence_no
               LEFT JOIN entity er ON er.registration_no = r.registration_no
