@@ -66,4 +66,3 @@ def key_sql(alias: str) -> str:
 
 
 KEY = func.coalesce(Entity.credit_code, Entity.licence_no, Entity.registration_no)
-

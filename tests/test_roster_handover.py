@@ -19,8 +19,8 @@ from services.hazards.lifecycle import move_hazard
 from services.reminders.digests import build_digests
 from services.tasks.generation import generate_routine_tasks
 from services.tasks.listing import list_tasks
-from tests.fixtures.roster.books import REGISTRATION, TODAY, snapshot
-from tests.roster_county import (
+from tests.support.roster_books import REGISTRATION, TODAY, snapshot
+from tests.support.roster_county import (
     NOODLES,
     OFF,
     A,

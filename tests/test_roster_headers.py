@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import TODAY, Book, snapshot
+from tests.support.roster_books import TODAY, Book, snapshot
 
 RENAMED = {"包保主体": "主体名单", "包保干部": "Sheet2"}  # one named by a mapping, one not at all
 OTHER_HEADERS = {  # as another system writes them

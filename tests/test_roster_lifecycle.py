@@ -11,8 +11,8 @@ from sqlmodel import Session
 from services.figures.coverage import coverage_figures
 from services.hazards.listing import list_hazards
 from services.tasks.generation import generate_routine_tasks
-from tests.fixtures.roster.books import TODAY
-from tests.roster_county import NOODLES, county_book, hazard_officer, load_county, rows
+from tests.support.roster_books import TODAY
+from tests.support.roster_county import NOODLES, county_book, hazard_officer, load_county, rows
 
 E, A = "包保主体", "包保关系"
 

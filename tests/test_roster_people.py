@@ -5,7 +5,7 @@ active record it does not list, and the optional 信息员 sheet, when absent, l
 from sqlmodel import Session
 
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import TODAY, Book, counts, snapshot
+from tests.support.roster_books import TODAY, Book, counts, snapshot
 
 OFF, U, INF = "包保干部", "食安办人员", "信息员"
 

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from services.roster.export import export_roster
 from services.roster.importer import import_roster
-from tests.fixtures.roster.books import STALL, TODAY, Book, snapshot
+from tests.support.roster_books import STALL, TODAY, Book, snapshot
 
 
 def _import(engine, path):

@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from models.entity import key_of
 from web.deps import local_time, no_nul
 
 Text = Annotated[str, AfterValidator(no_nul)]
@@ -193,7 +192,7 @@ def task_detail_out(detail: dict) -> TaskDetail:
         onsite_only=detail["onsite_only"],
         entity=EntityOut(
             name=e.name,
-            key=key_of(e.credit_code, e.licence_no, e.registration_no),
+            key=detail["entity_key"],
             credit_code=e.credit_code,
             licence_no=e.licence_no,
             registration_no=e.registration_no,

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from config.files import load_checklist
 from models.audit import AuditEvent
 from models.campaign import Campaign
-from models.entity import Entity
+from models.entity import Entity, key_of
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -97,6 +97,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "can_record": who.is_officer and task.status == "open",
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
+        "entity_key": key_of(entity.credit_code, entity.licence_no, entity.registration_no),
     }
 
 

@@ -8,7 +8,7 @@ from models.db import get_engine
 from models.entity import Entity
 from models.task import InspectionTask
 from tests.e2e.test_browser import sign_in
-from tests.test_web_support import add_colleague
+from tests.support.web import add_colleague
 
 
 def _prepare(world) -> tuple[str, str]:

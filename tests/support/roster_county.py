@@ -8,7 +8,7 @@ from config import settings as settings_module
 from services.hazards.create import add_hazard
 from services.roster.importer import import_roster
 from services.tasks.generation import generate_routine_tasks
-from tests.fixtures.roster.books import TODAY, Book
+from tests.support.roster_books import TODAY, Book
 
 OFF, A = "包保干部", "包保关系"
 NOODLES = "JY25110000000018"  # 柳湾村老王面馆, SL2001's (包保关系 row 4)
