@@ -45,6 +45,7 @@ def county(engine, set_today):
     demo.fill(engine=engine, scale="county", seed=2)
     set_today("2026-09-22")
     with Session(engine) as session:
+        _only_what_the_oldest_schema_holds(session)
         generate_routine_tasks(session=session)
         for n in range(3):
             session.add(
@@ -61,6 +62,16 @@ def county(engine, set_today):
         session.commit()
     with engine.connect() as connection:
         return row_counts(connection)
+
+
+def _only_what_the_oldest_schema_holds(session) -> None:
+    """Leave out what schema 0001 cannot hold: the demo's entities known only by a 登记备案编号
+    or by name (摊贩 without a code; 0001 requires a credit code or a licence number) and its
+    信息员 (a later table)."""
+    session.execute(text("DELETE FROM informant"))
+    unknown = "SELECT id FROM entity WHERE credit_code IS NULL AND licence_no IS NULL"
+    session.execute(text(f"DELETE FROM assignment WHERE entity_id IN ({unknown})"))
+    session.execute(text(f"DELETE FROM entity WHERE id IN ({unknown})"))
 
 
 def copy_rows(source, target) -> None:
@@ -100,8 +111,8 @@ def test_the_oldest_schema_with_the_demo_county_migrates_to_the_newest(oldest, c
     assert current_revision(engine=engine) == OLDEST
     with engine.connect() as connection:
         before = row_counts(connection)
-    assert before["entity"] == expected["entity"] > 2000
-    assert before["inspection_task"] == expected["inspection_task"] > 2000
+    assert before["entity"] == expected["entity"] > 1500  # less those 0001 cannot hold
+    assert before["inspection_task"] == expected["inspection_task"] > 1500
 
     code, out, _ = cli("--db", url, "init", "--json")
     result = json.loads(out)
