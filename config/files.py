@@ -13,6 +13,14 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from config.policy_model import Level, Policy
 from config.settings import get_settings
 from config.strict import Strict
+from config.wording_model import (
+    AnnualWording,
+    BriefingWording,
+    LedgerWording,
+    MonthlyWording,
+    VisitRecordWording,
+    Wording,
+)
 
 
 class ConfigError(Exception):
@@ -180,6 +188,30 @@ def load_schedules() -> Schedules:
     return _schedules(str(get_settings().config_dir))
 
 
+WORDINGS: dict[str, type[Wording]] = {
+    "briefing": BriefingWording,
+    "visit_record": VisitRecordWording,
+    "ledger": LedgerWording,
+    "monthly": MonthlyWording,
+    "annual": AnnualWording,
+}
+W = TypeVar("W", bound=Wording)
+
+
+@lru_cache(maxsize=16)
+def _wording(config_dir: str, name: str) -> Wording:
+    return _load(f"documents/{name}.toml", WORDINGS[name])
+
+
+def load_wording(name: str, model: type[W]) -> W:
+    """config/documents/<name>.toml, the fixed wording of one document, validated."""
+    found = _wording(str(get_settings().config_dir), name)
+    assert isinstance(found, model)
+    return found
+
+
 def load_all() -> tuple[Policy, Checklist, Schedules]:
     """Load and validate every configuration file (init and startup call it)."""
+    for name, model in WORDINGS.items():
+        load_wording(name, model)
     return load_policy(), load_checklist(), load_schedules()

@@ -30,6 +30,17 @@ Category = Literal[
 ]
 
 
+def _check_addresses(value: list[str]) -> list[str]:
+    """Mail addresses ("名称 <a@b.cn>" or "a@b.cn"); ValueError naming the bad ones."""
+    import re
+    from email.utils import parseaddr
+
+    bad = [v for v in value if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", parseaddr(v)[1])]
+    if bad:
+        raise ValueError(f"邮箱地址无效：{'、'.join(bad)}")
+    return value
+
+
 class FrequencyPolicy(Strict):
     """[frequency]: how often each assignment owes a routine visit (督导频次)."""
 
@@ -311,13 +322,47 @@ class BriefingPolicy(Strict):
     @field_validator("recipients")
     @classmethod
     def _mail_addresses(cls, value: list[str]) -> list[str]:
-        import re
-        from email.utils import parseaddr
+        return _check_addresses(value)
 
-        bad = [v for v in value if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", parseaddr(v)[1])]
-        if bad:
-            raise ValueError(f"邮箱地址无效：{'、'.join(bad)}")
-        return value
+
+class FontPolicy(Strict):
+    """[fonts]: the open faces PDFs and charts are set in (GB/T 9704 roles); `make setup`
+    installs them. The DOCX names the standard fonts (方正小标宋简体, 黑体, 仿宋_GB2312,
+    楷体_GB2312) and lists these as their fallbacks."""
+
+    title: str = "Noto Serif CJK SC"
+    """The 小标宋-like face of titles (set bold)."""
+    heading: str = "Noto Sans CJK SC"
+    """The 黑体-like face of level-1 headings, table headers, captions and charts."""
+    body: str = "FandolFang"
+    """The 仿宋-like face of body text and tables."""
+    kai: str = "FandolKai"
+    """The 楷体-like face of level-2 headings and the issuer line."""
+
+
+class ReportPolicy(Strict):
+    """[reports]: the monthly report (月报) and the annual summary (年度包保工作总结)."""
+
+    monthly_workday: int = Field(default=3, ge=1, le=20)
+    """The month's report is produced on this working day of the next month."""
+    monthly_formats: list[Literal["xlsx", "docx"]] = ["xlsx", "docx"]
+    """Formats of the monthly report when a command or the schedule names none."""
+    annual_workday: int = Field(default=10, ge=1, le=40)
+    """The annual summary of a year is produced on this working day of January."""
+    annual_formats: list[Literal["docx", "pdf"]] = ["docx", "pdf"]
+    """Formats of the annual summary when a command or the schedule names none."""
+    recipients: list[str] = []
+    """Mail addresses of the county office the monthly report and the annual summary are sent
+    to, e.g. ["县食安办 <sab@example.cn>"]; empty: they are only archived."""
+    max_photos: int = Field(default=12, ge=0, le=100)
+    """Photos printed with one visit record (thumbnails, then full size); the rest are counted."""
+    photo_dpi: int = Field(default=150, ge=72, le=300)
+    """Resolution photos are downscaled to for printing a visit record."""
+
+    @field_validator("recipients")
+    @classmethod
+    def _mail_addresses(cls, value: list[str]) -> list[str]:
+        return _check_addresses(value)
 
 
 class WebPolicy(Strict):
@@ -351,6 +396,8 @@ class Policy(Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
+    reports: ReportPolicy = ReportPolicy()
+    fonts: FontPolicy = FontPolicy()
     web: WebPolicy = WebPolicy()
     backup: BackupPolicy = BackupPolicy()
     doctor: DoctorPolicy = DoctorPolicy()

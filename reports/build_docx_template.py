@@ -1,4 +1,5 @@
-"""Build reports/templates/briefing.docx, the docxtpl template of the briefing (GB/T 9704 look).
+"""Build reports/templates/briefing.docx, the docxtpl template of a document in GB/T 9704 form
+(the briefing, the monthly report, the annual summary).
 
 Run `.venv/bin/python reports/build_docx_template.py` after changing this file; the .docx is
 committed so an office can also edit it in Word or WPS directly (keep the {{ }} / {%p %} tags).
@@ -7,7 +8,9 @@ Page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm. Title 2号 (
 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312 on fixed 28 pt lines, first-line indent two
 characters; level-1 headings 黑体, level-2 楷体_GB2312; tables 五号 仿宋; page numbers
 4号 宋体 "— 1 —", odd pages right and even pages left. Each Chinese font names fallbacks
-(w:altName in the font table: 仿宋_GB2312 → 仿宋 → FangSong …) for machines without it.
+(w:altName in the font table: 仿宋_GB2312 → 仿宋 → FangSong …) for machines without it; the
+renderer adds the configured open face ([fonts] in policy.toml) to each list. The title is one
+paragraph per line (broken between phrases by reports.layout); captions keep with their table.
 """
 
 import sys
@@ -47,11 +50,16 @@ STYLES = {
     "Briefing Page Number": ("宋体", 14, WD_ALIGN_PARAGRAPH.RIGHT, False, None, False),
 }
 BODY = [  # (style, text) — docxtpl tags; {%p %} paragraphs disappear when rendered
-    ("Briefing Title", "{{ doc.title }}"),
+    ("Normal", "{%p for line in title_lines %}"),
+    ("Briefing Title", "{{ line }}"),
+    ("Normal", "{%p endfor %}"),
+    ("Briefing Plain", ""),
     ("Briefing Issuer", "{{ doc.issuer }}"),
     ("Briefing Issuer", "（{{ doc.date }}）"),
     ("Briefing Plain", ""),
+    ("Normal", "{%p if doc.salutation %}"),
     ("Briefing Plain", "{{ doc.salutation }}"),
+    ("Normal", "{%p endif %}"),
     ("Normal", "{{ doc.lead }}"),
     ("Normal", "{%p for section in doc.sections %}"),
     ("Heading 1", "{{ section.heading }}"),
@@ -212,9 +220,14 @@ def _table(doc) -> None:
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
     table._tbl.tblPr.append(margins)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for row, (style, texts) in zip(table.rows, TABLE_ROWS, strict=True):
         for cell, text in zip(row.cells, texts, strict=True):
             cell.paragraphs[0].style = doc.styles[style]
@@ -250,7 +263,7 @@ def build(path: Path = OUT) -> Path:
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    doc.styles["Briefing Title"].paragraph_format.space_after = Pt(14)
+    doc.styles["Briefing Title"].paragraph_format.keep_with_next = True
     for style, text in BODY:
         if style == "table":
             _table(doc)

@@ -1,5 +1,5 @@
 """A small plotting canvas on Pillow for the briefing's charts: one set of axes, drawn at twice
-the size and scaled down (smooth lines), text in the CJK font of reports.fonts.
+the size and scaled down (smooth lines), text in the heading (黑体-like) face of reports.fonts.
 
 Pillow is already loaded for WeasyPrint's images, so a chart costs a few milliseconds where
 matplotlib cost ~0.5 s of imports in every fresh process.
@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from reports.fonts import cjk_font
+from reports.fonts import face
 
+Box = tuple[float, float, float, float]  # left, top, right, bottom in canvas pixels
 DPI = 130
 SCALE = 2  # drawn at twice the size, then scaled down: anti-aliased lines and markers
 AXIS, TEXT = "#000000", "#000000"
@@ -20,8 +21,9 @@ AXIS, TEXT = "#000000", "#000000"
 
 @lru_cache(maxsize=16)
 def font(points: float) -> ImageFont.FreeTypeFont:
-    """The CJK font at a size in points (at DPI × SCALE)."""
-    return ImageFont.truetype(str(cjk_font()), round(px(points)))
+    """The heading face at a size in points (at DPI × SCALE)."""
+    heading = face("heading")
+    return ImageFont.truetype(str(heading.path), round(px(points)), index=heading.index)
 
 
 def px(points: float) -> float:
@@ -54,6 +56,7 @@ class Canvas:
         self.left, self.right = left * self.width, right * self.width
         self.top, self.bottom = (1 - top) * self.height, (1 - bottom) * self.height
         self.xlim, self.y1 = xlim, y1
+        self.placed: list[tuple[str, Box]] = []  # value labels placed so far, with their boxes
 
     def xy(self, x: float, y: float) -> tuple[float, float]:
         """Canvas pixels of a data point."""
@@ -75,18 +78,58 @@ class Canvas:
         self.draw.text(at, text, font=font(points), fill=fill, anchor=anchor)
 
     def rotated(
-        self, at: tuple[float, float], text: str, points: float, angle: float, corner: str
-    ) -> None:
+        self,
+        at: tuple[float, float],
+        text: str,
+        points: float,
+        angle: float,
+        corner: str,
+        fill: str = TEXT,
+    ) -> Box:
         """Text rotated by angle degrees, its bounding box's corner ("tr" top-right, "mm"
-        centre) placed at a pixel."""
+        centre, "bm" bottom-middle) placed at a pixel; returns the box it covers."""
         box = font(points).getbbox(text)
         label = Image.new("L", (box[2] + 2, box[3] + 2), 0)
         ImageDraw.Draw(label).text((1, 1), text, font=font(points), fill=255)
         label = label.rotate(angle, expand=True, resample=Image.BICUBIC)
         x, y = at
-        x -= label.width if corner == "tr" else label.width / 2
-        y -= 0 if corner == "tr" else label.height / 2
-        self.image.paste(Image.new("RGB", label.size, TEXT), (round(x), round(y)), label)
+        x -= {"tr": label.width, "mm": label.width / 2, "bm": label.width / 2}[corner]
+        y -= {"tr": 0, "mm": label.height / 2, "bm": label.height}[corner]
+        self.image.paste(Image.new("RGB", label.size, fill), (round(x), round(y)), label)
+        return (x, y, x + label.width, y + label.height)
+
+    def label(
+        self,
+        text: str,
+        points: float,
+        candidates: list[tuple[float, float, str]],
+        fill: str = TEXT,
+        plot: bool = False,
+    ) -> bool:
+        """A value label at the first candidate (x, y, Pillow anchor) where it overlaps no label
+        placed before and stays inside the image (with plot, inside the axes); False (nothing
+        drawn) when none is free."""
+        bounds = (
+            (self.left, 0, self.right, self.bottom) if plot else (0, 0, self.width, self.height)
+        )
+        for x, y, anchor in candidates:
+            box = self.draw.textbbox((x, y), text, font=font(points), anchor=anchor)
+            inside = box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2]
+            if inside and box[3] <= bounds[3] and not self.collides(box):
+                self.draw.text((x, y), text, font=font(points), fill=fill, anchor=anchor)
+                self.placed.append((text, box))
+                return True
+        return False
+
+    def collides(self, box: Box, gap: float = 2) -> bool:
+        """Whether box comes within gap pixels of a label placed before."""
+        return any(
+            box[0] < b[2] + gap
+            and b[0] < box[2] + gap
+            and box[1] < b[3] + gap
+            and b[1] < box[3] + gap
+            for _, b in self.placed
+        )
 
     def axes(
         self, ylabel: str, step: float, xticks: list[tuple[float, str]], rotate: bool = False

@@ -1,11 +1,17 @@
-"""The briefing's charts as PNG bytes (Pillow, reports.canvas, the CJK font of reports.fonts):
-completion rate by township (bar) and hazards found vs closed over four quarters (line). They
-are drawn once per briefing and shared by the HTML, PDF and DOCX versions."""
+"""The briefing's charts as PNG bytes (Pillow, reports.canvas, the heading face of
+reports.fonts): completion rate by township (bar) and hazards found vs closed over four quarters
+(line). They are drawn once per briefing and shared by the HTML, PDF and DOCX versions.
 
-from reports.canvas import Canvas, nice_step, px
+Value labels are rounded as the tables are (59.6, one decimal) and never overlap: each is placed
+at the first free spot among a few candidates (reports.canvas.Canvas.label); bar labels stand
+upright when they are wider than a bar's slot.
+"""
+
+from reports.canvas import Canvas, font, nice_step, px
 
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page with GB/T 9704 margins (156 mm)
 BOX = (0.09, 0.98, 0.95, 0.22)  # left, right, top, bottom as fractions of the figure
+LABEL_PT = 7
 COLOURS = {
     "bar": "#2f5597",
     "low": "#c00000",
@@ -15,26 +21,62 @@ COLOURS = {
 }
 
 
+def rate_label(rate: float | None) -> str:
+    """A rate as the tables print it, without the % sign: 0.5962 → 59.6; None → —."""
+    return "—" if rate is None else f"{rate * 100:.1f}"
+
+
 def completion_chart(data: dict) -> bytes:
     """Bars of completion rate (%) by township, the target as a dashed line.
 
     data: {"labels": [...], "values": [rate or None], "target": rate}."""
     values = [0 if v is None else v * 100 for v in data["values"]]
+    labels = [rate_label(v) for v in data["values"]]
     target, n = data["target"] * 100, len(values)
-    canvas = Canvas(SIZE, BOX, (-0.6, max(n, 1) - 0.4), 110)
+    probe = Canvas(SIZE, BOX, (-0.6, max(n, 1) - 0.4), 110)
+    slot = (probe.right - probe.left) / max(n, 1)
+    widest = max((font(LABEL_PT).getlength(t) for t in labels), default=0)
+    upright = widest > slot * 0.9
+    top = 110.0
+    if upright:  # room above the highest bar for an upright label
+        room = (widest + px(3)) / (probe.bottom - probe.top)
+        top = max(top, max(values, default=0) / (1 - room) + 2)
+    canvas = Canvas(SIZE, BOX, (-0.6, max(n, 1) - 0.4), top)
     canvas.axes("完成率（%）", 20, list(enumerate(data["labels"])), rotate=n > 8)
-    for i, (value, rate) in enumerate(zip(values, data["values"], strict=True)):
+    for i, (value, text) in enumerate(zip(values, labels, strict=True)):
         (x0, y), (x1, base) = canvas.xy(i - 0.3, value), canvas.xy(i + 0.3, 0)
         if value:
             canvas.draw.rectangle(
                 [(x0, y), (x1, base)], fill=COLOURS["low" if value < target else "bar"]
             )
-        label = "—" if rate is None else f"{rate * 100:.0f}"
-        canvas.text(((x0 + x1) / 2, y - px(1)), label, 7)
+        middle = (x0 + x1) / 2
+        if upright and text != "—":
+            box = canvas.rotated((middle, y - px(1.5)), text, LABEL_PT, 90, "bm")
+            canvas.placed.append((text, box))
+        else:
+            canvas.label(text, LABEL_PT, [(middle, y - px(1), "mb")])
     canvas.dashed(target, COLOURS["target"])
-    right, y = canvas.xy(n - 0.5, target + 1)
-    canvas.text((right, y), f"目标 {target:.0f}%", 8, COLOURS["target"], anchor="rb")
+    right, y = canvas.xy(n - 0.5, target)
+    left = canvas.left + px(4)
+    canvas.label(
+        f"目标 {target:g}%",
+        8,
+        [
+            (right, y - px(1.5), "rb"),
+            (right, canvas.top - px(1), "rb"),
+            (left, y - px(1.5), "lb"),
+            (right, y + px(2), "rt"),
+        ],
+        COLOURS["target"],
+    )
     return canvas.png()
+
+
+def _point_candidates(x: float, y: float, above: bool) -> list[tuple[float, float, str]]:
+    near, far = px(5), px(12)
+    up, down = [(x, y - near, "mb"), (x, y - far, "mb")], [(x, y + near, "mt"), (x, y + far, "mt")]
+    sides = [(x + near, y, "lm"), (x - near, y, "rm"), (x + near, y - far, "lb")]
+    return (up + down if above else down + up) + sides
 
 
 def trend_chart(data: dict) -> bytes:
@@ -46,17 +88,21 @@ def trend_chart(data: dict) -> bytes:
     step = max(nice_step(top), 1)  # counts: whole-number ticks
     canvas = Canvas(SIZE, BOX, (-0.4, n - 0.6), top)
     canvas.axes("隐患（个）", step, list(enumerate(data["labels"])))
-    for key, offset, anchor in (("found", -6, "mb"), ("closed", 12, "ms")):
-        points = [canvas.xy(i, v) for i, v in enumerate(data[key])]
+    _legend(canvas)
+    series = {
+        key: [canvas.xy(i, v) for i, v in enumerate(data[key])] for key in ("found", "closed")
+    }
+    for key in ("found", "closed"):
+        points = series[key]
         if len(points) > 1:
             canvas.draw.line(points, fill=COLOURS[key], width=round(px(1.6)), joint="curve")
-        for (x, y), value in zip(points, data[key], strict=True):
-            canvas.marker((x, y), COLOURS[key])
-            if offset > 0 and y + px(offset) >= canvas.bottom:  # beside, not over the x labels
-                canvas.text((x + px(5), y - px(2)), str(value), 8, COLOURS[key], anchor="lb")
-            else:
-                canvas.text((x, y + px(offset)), str(value), 8, COLOURS[key], anchor=anchor)
-    _legend(canvas)
+        for point in points:
+            canvas.marker(point, COLOURS[key])
+    for key in ("found", "closed"):  # found above its point, closed below (where free)
+        for (x, y), value in zip(series[key], data[key], strict=True):
+            canvas.label(
+                str(value), 8, _point_candidates(x, y, key == "found"), COLOURS[key], plot=True
+            )
     return canvas.png()
 
 
@@ -65,7 +111,7 @@ def _legend(canvas: Canvas) -> None:
     for key, name in (("found", "发现"), ("closed", "销号")):
         canvas.draw.line([(x, y), (x + px(20), y)], fill=COLOURS[key], width=round(px(1.6)))
         canvas.marker((x + px(10), y), COLOURS[key])
-        canvas.text((x + px(26), y), name, 9, anchor="lm")
+        canvas.label(name, 9, [(x + px(26), y, "lm")])
         x += px(70)
 
 

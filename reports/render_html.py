@@ -1,6 +1,8 @@
-"""The briefing as one self-contained HTML page (charts inline), from Jinja2 templates in
-reports/templates: briefing.html extends base.html, blocks come from _blocks.html, the style from
-style.css (GB/T 9704 look), the editable 下一季度工作安排 text from next_quarter.txt."""
+"""A document in GB/T 9704 form (the briefing, the annual summary) as one self-contained HTML
+page (charts inline), from Jinja2 templates in reports/templates: briefing.html extends
+base.html, blocks come from _blocks.html, the style from style.css (readable on a phone too);
+the editable paragraphs of the briefing's 下一季度工作安排 from config/documents/next_quarter.txt.
+"""
 
 import base64
 from functools import lru_cache
@@ -8,53 +10,38 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 
-from reports.fonts import FAMILY, cjk_font
+from config.settings import get_settings
+from reports.fonts import css_stacks
+from reports.layout import column_percents, keeps_whole, title_lines
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Font stacks of the GB/T 9704 look: the official fonts first, the bundled light CJK font last.
-FONTS = {
-    "title": '"方正小标宋简体", "FZXiaoBiaoSong-B05S", "华文中宋", "STZhongsong"',
-    "hei": '"黑体", "SimHei", "Heiti SC"',
-    "kai": '"楷体_GB2312", "楷体", "KaiTi", "STKaiti"',
-    "fang": '"仿宋_GB2312", "仿宋", "FangSong", "STFangsong"',
-    "song": '"宋体", "SimSun", "Songti SC"',
-}
 
 
-def text_width(text: str) -> float:
-    """Printed width in em: a Chinese character is 1, a Latin letter or digit about 0.55."""
-    return sum(1.0 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
-
-
-def column_widths(block: dict) -> list[float]:
-    """Column widths (% of the table) from the printed text widths: fixed table layout is fast
-    in WeasyPrint, and long descriptions no longer squeeze short columns into one character."""
-    weights = []
-    for i, header in enumerate(block["headers"]):
-        cells = sorted(text_width(row[i]) for row in block["rows"]) or [0.0]
-        typical = cells[len(cells) * 3 // 4]
-        weights.append(min(max(typical, min(text_width(header), 4.0), 1.5), 24.0) + 1.5)
-    total = sum(weights)
-    return [round(100 * w / total, 1) for w in weights]
-
-
-@lru_cache(maxsize=4)
-def environment(undefined: type[Undefined] = StrictUndefined) -> Environment:
-    """The templates' environment: HTML autoescaped, missing values an error by default."""
+@lru_cache(maxsize=8)
+def _environment(undefined: type[Undefined], documents: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader([str(TEMPLATES), documents]),
         undefined=undefined,
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["column_widths"] = column_widths
+    env.globals.update(column_percents=column_percents, keeps_whole=keeps_whole)
     return env
 
 
+def environment(undefined: type[Undefined] = StrictUndefined) -> Environment:
+    """The templates' environment: HTML autoescaped, missing values an error by default; it
+    also finds the editable texts of config/documents/."""
+    return _environment(undefined, str(Path(get_settings().config_dir) / "documents"))
+
+
 def boilerplate(doc: dict, *, undefined: type[Undefined] = StrictUndefined) -> list[str]:
-    """The editable paragraphs of 七、下一季度工作安排 (templates/next_quarter.txt)."""
+    """The editable paragraphs of the briefing's 七、下一季度工作安排
+    (config/documents/next_quarter.txt); none for a document without such a section."""
+    if not any(section.get("boilerplate") for section in doc["sections"]):
+        return []
     text = (
         environment(undefined)
         .get_template("next_quarter.txt")
@@ -68,13 +55,9 @@ def boilerplate(doc: dict, *, undefined: type[Undefined] = StrictUndefined) -> l
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def font_stacks(*, pdf: bool) -> dict[str, str]:
-    """CSS font-family values: for WeasyPrint only the bundled CJK font (fast, predictable:
-    an official font name missing on the machine would make fontconfig pick any CJK font,
-    perhaps a slow one); for browsers the official fonts, then the bundled one."""
-    if pdf:
-        return dict.fromkeys(FONTS, f'"{FAMILY}"')
-    return {key: f'{stack}, "{FAMILY}", serif' for key, stack in FONTS.items()}
+def document_title_lines(doc: dict) -> list[str]:
+    """The title's lines, broken between the phrases its template marks."""
+    return title_lines(doc.get("title_phrases") or [doc["title"]])
 
 
 def render_html(
@@ -84,7 +67,7 @@ def render_html(
     pdf: bool = False,
     undefined: type[Undefined] = StrictUndefined,
 ) -> str:
-    """The briefing page; pdf=True gives the variant WeasyPrint renders."""
+    """The document's page; pdf=True gives the variant WeasyPrint renders."""
     inline = {name: base64.b64encode(png).decode("ascii") for name, png in charts.items()}
     return (
         environment(undefined)
@@ -93,8 +76,8 @@ def render_html(
             doc=doc,
             charts=inline,
             pdf=pdf,
+            title_lines=document_title_lines(doc),
             boilerplate=boilerplate(doc, undefined=undefined),
-            font_url=cjk_font().as_uri(),
-            fonts=font_stacks(pdf=pdf),
+            fonts=css_stacks(pdf=pdf),
         )
     )

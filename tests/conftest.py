@@ -32,7 +32,7 @@ def _fresh_settings():
     from config import files
     from services.core import calendar
 
-    for loader in (files._policy, files._checklist, files._schedules):
+    for loader in (files._policy, files._checklist, files._schedules, files._wording):
         loader.cache_clear()
     calendar.bind(None)
     yield

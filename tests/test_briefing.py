@@ -138,9 +138,10 @@ def _recipients_config(tmp_path: Path) -> Path:
     folder.mkdir()
     for name in ("policy.toml", "checklist.toml", "schedules.toml"):
         shutil.copy(ROOT / "config" / name, folder / name)
+    shutil.copytree(ROOT / "config" / "documents", folder / "documents", dirs_exist_ok=True)
     policy = (folder / "policy.toml").read_text(encoding="utf-8")
     policy, n = re.subn(
-        r"(?m)^recipients = .*$",
+        r"(?m)^recipients = .*# 收件人邮箱.*$",
         'recipients = ["县委办 <xwb@example.cn>", "sab@example.cn"]\nformats = ["html"]',
         policy,
     )

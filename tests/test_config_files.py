@@ -26,6 +26,7 @@ def config_copy(tmp_path, monkeypatch) -> Path:
     target.mkdir()
     for name in ("policy.toml", "checklist.toml", "schedules.toml"):
         shutil.copy(ROOT / "config" / name, target / name)
+    shutil.copytree(ROOT / "config" / "documents", target / "documents", dirs_exist_ok=True)
     monkeypatch.setenv("BAOBAO_CONFIG_DIR", str(target))
     settings_module.reset()
     return target

@@ -3,9 +3,11 @@ by LibreOffice, both PDFs carrying the headline figures, page 1 of each as PNG i
 tests/artifacts/ for a person to look at."""
 
 import io
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,8 +17,9 @@ from PIL import Image
 from sqlalchemy import text
 
 from reports.charts import render_charts
+from reports.layout import column_widths_mm, title_lines
 from reports.render_docx import render_docx
-from reports.render_html import boilerplate, column_widths, render_html
+from reports.render_html import boilerplate, document_title_lines, render_html
 from reports.render_pdf import render_pdf
 from services.core.periods import quarter
 from services.reporting.briefing import document as briefing
@@ -167,14 +170,33 @@ def test_weasyprint_is_imported_without_searching_for_libraries(machine):
     assert (int(out[1]) == 0) if machine == "plain" else (int(out[1]) > 0)
 
 
-def test_column_widths_follow_the_text():
-    widths = column_widths(
-        {
-            "headers": ["序号", "隐患描述", "状态"],
-            "rows": [["1", "后厨发现过期原料，未落实进货查验制度", "逾期"]] * 3,
-        }
-    )
-    assert round(sum(widths)) == 100 and widths[1] > 3 * widths[0]
+def test_column_widths_keep_names_and_dates_whole():
+    """表6 of the demo county: eight columns, long descriptions, names and dates."""
+    headers = ["序号", "主体", "所属区划", "隐患描述", "责任单位", "责任人", "整改时限", "完成情况"]
+    row = [
+        "12",
+        "三河镇第12餐馆有限公司",
+        "三河镇杏港社区",
+        "后厨发现过期原料，未落实进货查验制度" * 2,
+    ]
+    rows = [row + ["三河镇市场监管所", "欧阳明", "2026年10月13日", "逾期108个工作日"]] * 5
+    widths = column_widths_mm(headers, rows)
+    em = 10.5 * 25.4 / 72
+    assert round(sum(widths)) == 156
+    assert widths[5] > 3 * em and widths[6] > 7.4 * em  # 欧阳明 and the date on one line
+    assert widths[3] == max(widths)  # the description takes the room left
+    assert all(w > 2 * em + 2.8 for w in widths)  # two characters a line at least, padding aside
+    short = column_widths_mm(["序号", "乡镇（街道）", "完成率"], [["1", "石源镇", "59.6%"]])
+    assert short[1] > 6 * em  # the header on one line
+
+
+def test_titles_break_between_phrases_and_evenly():
+    phrases = ["关于", "2026年第三季度", "黄桥县", "食品安全", "包保工作情况的汇报"]
+    assert title_lines(phrases) == ["关于2026年第三季度黄桥县", "食品安全包保工作情况的汇报"]
+    assert title_lines(["关于", "黄桥县", "的汇报"]) == ["关于黄桥县的汇报"]
+    long = ["关于", "某某某某某某某县某某某某某某某乡镇", "食品安全", "包保工作情况的汇报"]
+    assert all("".join(long).count(line) == 1 for line in title_lines(long))
+    assert len(title_lines(long)) == 2
 
 
 @SQLITE
@@ -210,7 +232,18 @@ def test_docx_has_the_official_page_and_fonts(rendered, tmp_path):
     assert "PAGE" in section.footer.paragraphs[0]._p.xml
     assert "PAGE" in section.even_page_footer.paragraphs[0]._p.xml
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == rendered["doc"]["title"] and "{{" not in "".join(texts)
+    lines = document_title_lines(rendered["doc"])
+    assert texts[: len(lines)] == lines and "".join(lines) == rendered["doc"]["title"]
+    assert "{{" not in "".join(texts)
+    fonts = zipfile.ZipFile(path).read("word/fontTable.xml").decode("utf-8")
+    for standard, open_face in (
+        ("方正小标宋简体", "Noto Serif CJK SC"),
+        ("黑体", "Noto Sans CJK SC"),
+        ("仿宋_GB2312", "FandolFang"),
+        ("楷体_GB2312", "FandolKai"),
+    ):
+        entry = re.search(f'w:name="{standard}">(.*?)</w:font>', fonts, re.S)
+        assert entry and open_face in entry.group(1), standard
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
         s["heading"] for s in rendered["doc"]["sections"]
     ]

@@ -3,6 +3,7 @@ recorded, failures recorded; and `./baobao scheduler` in the foreground, stopped
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -205,6 +206,7 @@ def test_scheduler_command_catches_up_then_stops_cleanly_on_ctrl_c(tmp_path):
         (config / name).write_text(
             (ROOT / "config" / name).read_text(encoding="utf-8"), encoding="utf-8"
         )
+    shutil.copytree(ROOT / "config" / "documents", config / "documents")
     (config / "schedules.toml").write_text(
         '[[jobs]]\nname = "generate-tasks"\nflow = "generate_tasks_flow"\ncron = "30 6 * * *"\n'
         'timezone = "Asia/Shanghai"\n',

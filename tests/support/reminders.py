@@ -169,6 +169,7 @@ def policy_dir(tmp_path: Path, **reminders) -> Path:
     folder.mkdir(exist_ok=True)
     for name in ("policy.toml", "checklist.toml", "schedules.toml"):
         shutil.copy(ROOT / "config" / name, folder / name)
+    shutil.copytree(ROOT / "config" / "documents", folder / "documents", dirs_exist_ok=True)
     policy = (folder / "policy.toml").read_text(encoding="utf-8")
     for key, value in reminders.items():
         line = f"{key} = {json.dumps(value, ensure_ascii=False)}"

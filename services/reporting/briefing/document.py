@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from config.settings import get_settings
+from config.wording_model import BriefingWording
 from models.briefing import Briefing
 from services import figures as stats
 from services.core import audit, calendar, clock, jurisdictions
@@ -26,6 +27,7 @@ from services.reporting import ranking
 from services.reporting.briefing import problems as briefing_problems
 from services.reporting.briefing import sections as briefing_sections
 from services.reporting.briefing import text as tx
+from services.reporting.wording import Words
 
 ACTOR = "system"
 
@@ -51,14 +53,23 @@ def document(c: dict) -> dict:
     place, label = cur["jurisdiction"]["name"], tx.quarter_label(cur["quarter"])
     names = {t["code"]: t["name"] for t in rank["townships"]}
     completion = cur["tasks"]["by_township"]
+    words = Words("briefing", BriefingWording)
+    values = {
+        "quarter_label": label,
+        "place": place,
+        "level": cur["jurisdiction"]["level"],
+        "scope_word": c["scope_word"],
+    }
+    title = words.phrases("title", **values)
     return {
-        "title": f"关于{label}{place}食品安全包保工作情况的汇报",
+        "title": "".join(title),
+        "title_phrases": title,
         "issuer": c["policy"].briefing.issuer.format(county=place),
         "date": tx.cn_date(clock.today()),
         "quarter": cur["quarter"],
         "quarter_label": label,
-        "salutation": "县委常委会：" if cur["jurisdiction"]["level"] == "county" else "",
-        "lead": f"现将{label}{c['scope_word']}食品安全包保工作情况汇报如下：",
+        "salutation": words.text("salutation", **values),
+        "lead": words.text("lead", **values),
         "sections": [
             {"boilerplate": False, **section}
             for section in (
