@@ -15,6 +15,7 @@ from cli import (
     schedule_commands,
     setup_commands,
     task_commands,
+    visit_commands,
     web_commands,
 )
 
@@ -29,6 +30,7 @@ for area in (
     setup_commands,
     roster_commands,
     task_commands,
+    visit_commands,
     hazard_commands,
     notification_commands,
     report_commands,

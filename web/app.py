@@ -1,5 +1,5 @@
 """The web application: create_app() builds FastAPI with its routes by audience (officer,
-supervisor, admin, auth, api), static files, security headers and Chinese error pages."""
+supervisor, paperwork, admin, auth, api), static files, security headers and Chinese error pages."""
 
 import gc
 import logging
@@ -133,7 +133,7 @@ async def _lifespan(_app: FastAPI):
 def create_app(*, database_url: str | None = None) -> FastAPI:
     """The application on database_url (default: the settings' database)."""
     from services.core import calendar
-    from web import admin, api, auth, officer, operations, supervisor
+    from web import admin, api, auth, officer, operations, paperwork, supervisor
 
     app = FastAPI(
         title="baobao 食品安全包保工作系统 API",
@@ -147,7 +147,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
     app.state.database_url = database_url or get_settings().database_url
     calendar.bind(app.state.database_url)  # held calendar years come from this database
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (auth, officer, supervisor, admin, operations, api):
+    for module in (auth, officer, supervisor, paperwork, admin, operations, api):
         app.include_router(module.router)
     _handlers(app)
     app.add_middleware(SecurityHeaders)

@@ -76,7 +76,9 @@ def officer_tasks(
     tasks = access_office.tasks_in_scope(
         session=session, who=person, officer_id=found.id, status=status
     )
-    return render(request, "office/officer.html", officer=found, tasks=tasks, tab=status)
+    return render(
+        request, "office/officer.html", officer=found, tasks=tasks, tab=status, quarters=_quarters()
+    )
 
 
 @router.get("/office/tasks")
@@ -158,7 +160,13 @@ def _quarters() -> list[str]:
 @router.get("/office/downloads")
 def downloads(*, request: Request, person: OfficeUser, session: DbSession):
     found = access_office.briefings(session=session, who=person)
-    return render(request, "office/downloads.html", briefings=found, quarters=_quarters())
+    return render(
+        request,
+        "office/downloads.html",
+        briefings=found,
+        quarters=_quarters(),
+        townships=access_office.townships_in_scope(session=session, who=person),
+    )
 
 
 @router.get("/office/downloads/lists.xlsx")

@@ -278,3 +278,14 @@ def jurisdiction_in_scope(*, session: Session, who: Principal, code: str) -> Jur
             Jurisdiction.code == code.strip(), _within(Jurisdiction.path, who)
         )
     ).scalar_one_or_none()
+
+
+def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
+    """The office's own jurisdiction, then the townships of its subtree: [{code, name}]."""
+    own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
+    rows = session.execute(
+        select(Jurisdiction.code, Jurisdiction.name)
+        .where(Jurisdiction.level == "township", _within(Jurisdiction.path, who))
+        .order_by(Jurisdiction.code)
+    ).all()
+    return [own] + [{"code": c, "name": n} for c, n in rows if c != who.jurisdiction_code]

@@ -1,6 +1,7 @@
 """Printable list workbooks: named styles, a merged title row, a note row, a frozen header row
-repeated on every printed page, borders, A4 landscape fitted to the page width, and text cells
-no spreadsheet evaluates (formula injection).
+repeated on every printed page, an auto-filter on it, borders, A4 landscape fitted to the page
+width, row heights that fit wrapped text, and text cells no spreadsheet evaluates (formula
+injection).
 
 openpyxl writes the workbook's frame (styles, print settings, title and header rows); body rows
 are serialised straight into the sheet XML, because openpyxl costs ~20 µs a cell and the lists
@@ -139,6 +140,7 @@ class ListWorkbook:
             title=title,
             note=note,
             numbered=numbered,
+            widths=widths,
         )
         self.bodies.append((ws, body))
         return body
@@ -147,6 +149,8 @@ class ListWorkbook:
         """Write the workbook: openpyxl's frame with the body rows spliced into each sheet."""
         for ws, body in self.bodies:
             frame_rows(ws, body.title, body.note, body.headers)
+            last = get_column_letter(len(body.headers))
+            ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(body.row, HEADER_ROW + 1)}"
         frame = io.BytesIO()
         self.wb.save(frame)
         bodies = {ws.path.lstrip("/"): body for ws, body in self.bodies}

@@ -1,4 +1,10 @@
-"""Body rows of list sheets serialised straight to sheet XML (see services.reporting.list_workbook)."""
+"""Body rows of list sheets serialised straight to sheet XML (see services.reporting.list_workbook).
+
+Rows whose text wraps get an explicit height (ht, customHeight): Excel and WPS do not grow a
+row for wrapped text in a file they open, LibreOffice does; an explicit height prints the same
+in all three. Lines are estimated generously from the column width (a Chinese character of the
+10 pt body font takes ROW_CHAR width units, a Latin one half), so text is never cut off.
+"""
 
 import datetime as dt
 import shutil
@@ -8,6 +14,8 @@ from collections.abc import Sequence
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 HEADER_ROW = 3  # title, note, headers; body rows follow
+ROW_CHAR = 2.0  # width units of one Chinese character of the body font (宋体 10 pt)
+LINE_PT, ROW_PAD_PT = 13.5, 3.0  # height of one line of body text, and the row's padding
 # Text starting with these is a formula (or DDE) to some spreadsheet program.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _EPOCH = dt.date(1899, 12, 30)
@@ -34,13 +42,18 @@ class SheetBody:
         title: str,
         note: str,
         numbered: bool = False,
+        widths: Sequence[float] = (),
     ):
-        """styles: the style id of each column; guarded_style: text that looks like a formula."""
+        """styles: the style id of each column; guarded_style: text that looks like a formula;
+        widths: the columns' widths (as the sheet has them), to fit each row's height."""
         self.headers, self.title, self.note = tuple(headers), title, note
         self.number_style = styles[0] if numbered else None
         self.styles = list(styles[1:] if numbered else styles)
         self.date_style, self.guarded = date_style, guarded_style
         self.caches: list[dict] = [{} for _ in self.styles]
+        body_widths = list(widths[1:] if numbered else widths)
+        # characters of ROW_CHAR units a line holds, per column (None: no fitting)
+        self.capacity = [max(1.0, (w - 1.0) / ROW_CHAR) for w in body_widths] or None
         self.row, self.count = HEADER_ROW, 0
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by ListWorkbook
         self.pending: list[str] = []
@@ -61,9 +74,19 @@ class SheetBody:
             if self.number_style is not None
             else ""
         )
-        self.pending.append(f'<row r="{self.row}">{number}{cells}</row>')
+        lines = self._lines(values) if self.capacity else 1
+        height = f' ht="{lines * LINE_PT + ROW_PAD_PT:g}" customHeight="1"' if lines > 1 else ""
+        self.pending.append(f'<row r="{self.row}"{height}>{number}{cells}</row>')
         if len(self.pending) >= 2000:
             self._flush()
+
+    def _lines(self, values: Sequence) -> int:
+        """The lines the row's tallest cell wraps to."""
+        most = 1
+        for value, capacity in zip(values, self.capacity, strict=True):
+            if isinstance(value, str) and (len(value) > capacity or "\n" in value):
+                most = max(most, wrapped_lines(value, capacity))
+        return most
 
     def _cached(self, cache: dict, style: int, value) -> str:
         if type(value) not in self.CACHEABLE and not isinstance(value, dt.date):
@@ -101,3 +124,13 @@ class SheetBody:
         self._flush()
         self.file.seek(0)
         shutil.copyfileobj(self.file, target, 1 << 20)
+
+
+def wrapped_lines(text: str, capacity: float) -> int:
+    """Lines text wraps to in a cell holding capacity Chinese characters a line (a Latin
+    character counts half)."""
+    total = 0
+    for paragraph in text.split("\n"):
+        width = sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in paragraph)
+        total += max(1, -int(-width // capacity))
+    return total

@@ -1,0 +1,60 @@
+"""The checklist answers of a recorded visit, read in one place: every page, print and export
+that shows a visit's items reads them through visit_items, so a change to how answers are kept
+(an answer's own note and photos) is made here alone."""
+
+from dataclasses import dataclass, field
+
+from config.files import load_checklist
+from models.record import InspectionRecord
+
+FAILED = "否"
+
+
+@dataclass(frozen=True)
+class VisitItem:
+    """One checklist item as answered at a visit."""
+
+    item_id: str
+    question: str
+    answer: str  # 是 / 否 / 不涉及
+    note: str | None = None  # the answer's own note, when it has one
+    photos: tuple[dict, ...] = field(default=())  # the answer's own photos (sha256, filename …)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the item was answered 否."""
+        return self.answer == FAILED
+
+
+def _parts(value: object) -> tuple[str, str | None, tuple[dict, ...]]:
+    """An answer as kept: "是", or {"answer": "否", "note": T, "photos": [...]}."""
+    if isinstance(value, dict):
+        return (
+            str(value.get("answer", "")),
+            value.get("note") or None,
+            tuple(value.get("photos") or ()),
+        )
+    return str(value), None, ()
+
+
+def items_of(answers: dict) -> list[VisitItem]:
+    """The answered items of an answers dict, in the checklist's order (items no longer in the
+    checklist last, by id)."""
+    questions = {item.id: item.text for item in load_checklist().items}
+    order = {item_id: n for n, item_id in enumerate(questions)}
+    found = []
+    for item_id in sorted(answers, key=lambda i: (order.get(i, len(order)), i)):
+        answer, note, photos = _parts(answers[item_id])
+        question = questions.get(item_id, f"检查项 {item_id}")
+        found.append(VisitItem(item_id, question, answer, note, photos))
+    return found
+
+
+def visit_items(record: InspectionRecord) -> list[VisitItem]:
+    """The checklist items of a recorded visit with their answers, notes and photos."""
+    return items_of(record.answers or {})
+
+
+def failed_item_ids(answers: dict) -> list[str]:
+    """The ids of the items answered 否."""
+    return [item.item_id for item in items_of(answers) if item.failed]
