@@ -29,6 +29,7 @@ from services.hazards import lifecycle
 from services.hazards.listing import as_item, hazard_query
 from services.tasks import policy
 from services.tasks.listing import shown_status
+from services.visits.items import visit_items
 
 TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
 
@@ -92,6 +93,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "place": place,
         "campaign": campaign,
         "record": record,
+        "answered": visit_items(record) if record is not None else [],
         "hazards": hazards,
         "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
         "can_record": who.is_officer and task.status == "open",

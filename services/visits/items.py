@@ -53,8 +53,3 @@ def items_of(answers: dict) -> list[VisitItem]:
 def visit_items(record: InspectionRecord) -> list[VisitItem]:
     """The checklist items of a recorded visit with their answers, notes and photos."""
     return items_of(record.answers or {})
-
-
-def failed_item_ids(answers: dict) -> list[str]:
-    """The ids of the items answered 否."""
-    return [item.item_id for item in items_of(answers) if item.failed]

@@ -25,6 +25,7 @@ from services.core.evidence import EvidenceFile
 from services.core.periods import parse_period
 from services.hazards.from_visits import open_hazards_for_record
 from services.tasks import policy
+from services.visits.items import visit_items
 
 ANSWERS = ("是", "否", "不涉及")
 FAILED = "否"
@@ -32,7 +33,7 @@ FAILED = "否"
 
 def failed_items(record: InspectionRecord) -> list[str]:
     """The checklist item ids answered 否 in a record."""
-    return [item for item, answer in record.answers.items() if answer == FAILED]
+    return [item.item_id for item in visit_items(record) if item.failed]
 
 
 def _open_task(*, session: Session, task_id: int) -> InspectionTask:
