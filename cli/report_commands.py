@@ -1,4 +1,8 @@
-"""Commands of the report area: ranking (红黑榜) and briefing (县委常委会季度汇报)."""
+"""Commands of the report area: ranking (红黑榜), briefing (县委常委会季度汇报), report monthly
+(月报) and report annual (年度包保工作总结)."""
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,6 +14,14 @@ def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.command("ranking")(ranking)
     app.command("briefing")(briefing)
+    app.add_typer(report_app, name="report")
+
+
+report_app = typer.Typer(help="月报、年度包保工作总结", no_args_is_help=True)
+OutDir = Annotated[
+    Path | None, typer.Option("--out", help="输出目录（默认：数据目录下 reports/类别/期间/区划）")
+]
+Formats = Annotated[str | None, typer.Option("--format", help="格式，逗号分隔")]
 
 
 def _ready() -> None:
@@ -110,3 +122,68 @@ def briefing(
             f"已加入发件箱 {m['queued']} 封，本次投递成功 {m['sent']} 封，失败 {m['failed']} 封"
             "（失败的可用 ./baobao outbox retry 重发）。"
         )
+
+
+def _show_report(result: dict) -> None:
+    typer.echo(f"已生成《{result['title']}》：")
+    for f in result["files"]:
+        typer.echo(f"  {f['format'].upper():5s}{f['path']}")
+    if result.get("mail"):
+        m = result["mail"]
+        typer.echo(
+            f"已加入发件箱 {m['queued']} 封，本次投递成功 {m['sent']} 封，失败 {m['failed']} 封。"
+        )
+
+
+@report_app.command("monthly")
+def monthly(
+    month: Annotated[str, typer.Option("--month", help="月份，如 2026-10")],
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="区划代码（默认：本县）")
+    ] = None,
+    formats: Formats = None,
+    out: OutDir = None,
+    send: Annotated[bool, typer.Option("--send", help="生成后发送给 [reports] recipients")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """生成月报（xlsx、docx）：各乡镇、各层级的督导和隐患数据。"""
+    from functools import partial
+
+    from cli.running import run
+    from services.reporting.monthly import produce
+
+    chosen = formats.split(",") if formats is not None else None
+    run(
+        partial(
+            produce, month=month, jurisdiction=jurisdiction, formats=chosen, out_dir=out, send=send
+        ),
+        json_out=json_out,
+        show=_show_report,
+    )
+
+
+@report_app.command("annual")
+def annual(
+    year: Annotated[str, typer.Option("--year", help="年度，如 2026")],
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="区划代码（默认：本县）")
+    ] = None,
+    formats: Formats = None,
+    out: OutDir = None,
+    send: Annotated[bool, typer.Option("--send", help="生成后发送给 [reports] recipients")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """生成年度包保工作总结（数据部分，docx、pdf），每项数据附可直接引用的表述。"""
+    from functools import partial
+
+    from cli.running import run
+    from services.reporting.annual import produce
+
+    chosen = formats.split(",") if formats is not None else None
+    run(
+        partial(
+            produce, year=year, jurisdiction=jurisdiction, formats=chosen, out_dir=out, send=send
+        ),
+        json_out=json_out,
+        show=_show_report,
+    )

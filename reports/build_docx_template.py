@@ -127,12 +127,7 @@ def _style(doc, name: str, spec: tuple) -> None:
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(line)
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    fmt.keep_with_next = name in (
-        "Heading 1",
-        "Heading 2",
-        "Briefing Caption",
-        "Briefing Signature",
-    )
+    fmt.keep_with_next = name in ("Heading 1", "Heading 2", "Briefing Caption")
     fmt.widow_control = True
 
 

@@ -32,7 +32,7 @@ def title_lines(
     """The title as lines broken only between phrases: as few lines as fit, as even as can be
     (GB/T 9704: 词意完整，排列对称); a phrase longer than a line stands on its own line."""
     parts = [p for p in phrases if p]
-    capacity = width_mm / (points * PT_MM)
+    capacity = width_mm / (points * PT_MM) * 0.94  # some air: faces differ in width
     widths = [text_width(p) for p in parts]
     if sum(widths) <= capacity or len(parts) < 2:
         return ["".join(parts)]

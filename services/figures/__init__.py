@@ -2,7 +2,7 @@
 escalation, coverage) and the quarter's stats built on them, read by every report and page."""
 
 from services.figures.common import as_date, as_of, escalation_cutoff, jsonable, ratio
-from services.figures.coverage import coverage_figures
+from services.figures.coverage import coverage_figures, coverage_rate, unassigned_by_township
 from services.figures.hazards import (
     FIGURES,
     LEVELS,
@@ -29,6 +29,7 @@ from services.figures.tasks import (
     unfinished_by_officer,
     upcoming_work,
 )
+from services.figures.visits import campaign_figures, visit_figures
 
 __all__ = [
     "COUNTED",
@@ -41,7 +42,9 @@ __all__ = [
     "as_date",
     "as_of",
     "briefing_figures",
+    "campaign_figures",
     "coverage_figures",
+    "coverage_rate",
     "escalated_hazards",
     "escalation_cutoff",
     "hazard_figures",
@@ -56,6 +59,8 @@ __all__ = [
     "repeat_offenders",
     "task_figures",
     "township_list",
+    "unassigned_by_township",
     "unfinished_by_officer",
     "upcoming_work",
+    "visit_figures",
 ]

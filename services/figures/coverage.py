@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from models.entity import key_sql
 from services.core.jurisdictions import Place, path_like
+from services.figures.common import ratio
 from services.figures.tasks import TIERS
 
 _ENTITIES = (
@@ -61,3 +62,27 @@ def coverage_figures(
             for name, key, jid in unassigned
         ],
     }
+
+
+def unassigned_by_township(
+    *, session: Session, scope_path: str, where: dict[int, Place], as_of: dt.date
+) -> dict[str, int]:
+    """未包保 on as_of by township group code (the same rule as coverage_figures)."""
+    rows = session.execute(
+        text(
+            f"SELECT e.jurisdiction_id, COUNT(*) {_ENTITIES}"
+            "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
+            f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) GROUP BY e.jurisdiction_id"
+        ),
+        {"scope": path_like(scope_path), "as_of": as_of},
+    ).all()
+    counts: dict[str, int] = {}
+    for jid, n in rows:
+        code = where[jid].group_code
+        counts[code] = counts.get(code, 0) + n
+    return dict(sorted(counts.items()))
+
+
+def coverage_rate(coverage: dict) -> float | None:
+    """包保覆盖率: entities with an officer / operating entities ("—" when there are none)."""
+    return ratio(coverage["entities"] - coverage["unassigned"], coverage["entities"])

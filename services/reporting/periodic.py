@@ -1,0 +1,132 @@
+"""What the monthly report and the annual summary share: their sections as a registry (a later
+area — banquets — adds a section by registering it), the archive folder with a manifest that
+says a report was produced, the report day (the Nth working day after a period) and mailing the
+files to [reports] recipients through the outbox.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+
+from sqlmodel import Session
+
+from config.files import load_policy
+from config.settings import get_settings
+from services.core import calendar
+from services.core.errors import BadInput
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """One sheet of a report workbook."""
+
+    name: str
+    title: str
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    rows: list[tuple]
+    centred: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of a report: its part of the document (heading and blocks) and its sheets."""
+
+    name: str
+    document: Callable[[dict], dict]  # context → {"heading", "blocks"}
+    sheets: Callable[[dict], list[SheetPart]] = field(default=lambda c: [])
+
+
+class Registry:
+    """The sections of one kind of report, in order; register() adds one (or replaces the
+    section of the same name)."""
+
+    def __init__(self) -> None:
+        self.sections: list[ReportSection] = []
+
+    def register(self, section: ReportSection) -> ReportSection:
+        """Add a section at the end (or in place of the one of the same name)."""
+        self.sections = [s for s in self.sections if s.name != section.name] + [section]
+        return section
+
+
+def chosen_formats(
+    formats: list[str] | None, default: list[str], allowed: tuple[str, ...]
+) -> list[str]:
+    """The formats asked for (default when none); BadInput naming an unknown one."""
+    chosen = [f.strip().lower() for f in (formats or default) if f.strip()]
+    bad = [f for f in chosen if f not in allowed]
+    if bad or not chosen:
+        raise BadInput(f"格式 {'、'.join(bad) or '（空）'} 无效，可选：{'、'.join(allowed)}")
+    return list(dict.fromkeys(chosen))
+
+
+def archive(kind: str, period: str, code: str, out_dir: Path | None) -> Path:
+    """The folder a report is written to: out_dir, or DATA_DIR/reports/<kind>/<period>/<code>."""
+    folder = (
+        Path(out_dir)
+        if out_dir
+        else Path(get_settings().data_dir) / "reports" / kind / period / code
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def described(path: Path, fmt: str) -> dict:
+    """A written file as results and manifests list it."""
+    data = path.read_bytes()
+    return {
+        "format": fmt,
+        "path": str(path.resolve()),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+    }
+
+
+def manifest_path(kind: str, period: str, code: str) -> Path:
+    """Where the manifest of a scheduled report is kept (its presence: produced)."""
+    return Path(get_settings().data_dir) / "reports" / kind / period / code / "manifest.json"
+
+
+def write_manifest(kind: str, period: str, code: str, result: dict) -> None:
+    """Record that the report of a period was produced (the scheduled run reads it)."""
+    path = manifest_path(kind, period, code)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+def report_day(period_end: dt.date, workday: int) -> dt.date:
+    """The Nth working day after a period ends."""
+    return calendar.add_workdays(period_end, workday)
+
+
+def mail_files(
+    *, session: Session, files: list[dict], subject: str, text: str, key: str
+) -> dict | None:
+    """Queue the files to every [reports] recipient and deliver; None when there is none."""
+    from services.reminders import delivery, outbox
+
+    recipients = load_policy().reports.recipients
+    if not recipients:
+        return None
+    listing = "\n".join(f"- {Path(f['path']).name}（{f['size'] / 1024:.1f} KB）" for f in files)
+    body = f"{text}\n\n附件：\n{listing}\n"
+    messages = [
+        outbox.Outgoing(
+            channel="email",
+            recipient=f"email:{parseaddr(r)[1]}",
+            address=r,
+            subject=subject,
+            body_text=body,
+            body_html=None,
+            dedupe_key=f"{key}:{parseaddr(r)[1]}",
+            attachments=[f["path"] for f in files],
+        )
+        for r in recipients
+    ]
+    queued = outbox.enqueue(session=session, messages=messages)
+    return {"queued": queued, **delivery.deliver(session=session)}
