@@ -18,6 +18,7 @@ TABLE_PT = 10.5  # 五号
 CELL_PADDING_MM = 2 * 4 * PT_MM + 0.6  # 4 pt on each side, the borders and a little air
 KEEP_EM = 4.5  # a cell this wide or narrower (a name, a number, a rate) is never broken
 DATE = re.compile(r"^\d{4}(年\d{1,2}月\d{1,2}日|-\d{2}-\d{2})$")  # nor is a date
+LEFT_EM = 10.0  # a cell wider than this is running text, set left
 HEADER_KEEP_EM = 6.5  # a header this wide stays on one line; a wider one breaks at （
 
 
@@ -57,6 +58,14 @@ def _cuttings(n: int):
 def keeps_whole(cell: str) -> bool:
     """Whether a cell is short enough (a name, a figure) or a date, never to be broken."""
     return text_width(cell) <= KEEP_EM or DATE.match(cell) is not None
+
+
+def cell_class(cell: str) -> str:
+    """How a table cell is set: "keep" (never broken, centred), "text" (long text, set left),
+    or "" (centred, may break)."""
+    if keeps_whole(cell):
+        return "keep"
+    return "text" if text_width(cell) > LEFT_EM else ""
 
 
 def _header_min(header: str, *, whole: bool) -> float:

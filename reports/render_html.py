@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, se
 
 from config.settings import get_settings
 from reports.fonts import css_stacks
-from reports.layout import column_percents, keeps_whole, title_lines
+from reports.layout import cell_class, column_percents, title_lines
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,7 +27,7 @@ def _environment(undefined: type[Undefined], documents: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(column_percents=column_percents, keeps_whole=keeps_whole)
+    env.globals.update(column_percents=column_percents, cell_class=cell_class)
     return env
 
 
