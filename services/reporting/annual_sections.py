@@ -13,10 +13,10 @@ ANNUAL = Registry()
 TIERS, LEVELS, SOURCES = LABELS[OfficerTier], LABELS[HazardLevel], LABELS[HazardSource]
 
 
-def _say(c: dict, name: str, **values: object) -> dict:
+def _say(c: dict, figure: str, **values: object) -> dict:
     """The sentence of one figure, as a paragraph marked with the figure's name."""
-    text = c["words"].text(f"sentences.{name}", **c["common"], **values)
-    return {"kind": "p", "text": text, "figure": name}
+    text = c["words"].text(f"sentences.{figure}", **c["common"], **values)
+    return {"kind": "p", "text": text, "figure": figure}
 
 
 def _counts(counts: dict, unit: str, names: dict | None = None) -> str:
