@@ -27,7 +27,12 @@ def rate_label(rate: float | None) -> str:
 
 
 def completion_chart(data: dict) -> bytes:
-    """Bars of completion rate (%) by township, the target as a dashed line.
+    """Bars of completion rate (%) by township, the target as a dashed line (PNG)."""
+    return completion_canvas(data).png()
+
+
+def completion_canvas(data: dict) -> Canvas:
+    """The completion chart drawn, its labels' boxes in canvas.placed.
 
     data: {"labels": [...], "values": [rate or None], "target": rate}."""
     values = [0 if v is None else v * 100 for v in data["values"]]
@@ -69,7 +74,7 @@ def completion_chart(data: dict) -> bytes:
         ],
         COLOURS["target"],
     )
-    return canvas.png()
+    return canvas
 
 
 def _point_candidates(x: float, y: float, above: bool) -> list[tuple[float, float, str]]:
@@ -80,7 +85,12 @@ def _point_candidates(x: float, y: float, above: bool) -> list[tuple[float, floa
 
 
 def trend_chart(data: dict) -> bytes:
-    """Lines of hazards found and closed per quarter.
+    """Lines of hazards found and closed per quarter (PNG)."""
+    return trend_canvas(data).png()
+
+
+def trend_canvas(data: dict) -> Canvas:
+    """The trend chart drawn, its labels' boxes in canvas.placed.
 
     data: {"labels": [...], "found": [...], "closed": [...]}."""
     n = len(data["labels"])
@@ -103,7 +113,7 @@ def trend_chart(data: dict) -> bytes:
             canvas.label(
                 str(value), 8, _point_candidates(x, y, key == "found"), COLOURS[key], plot=True
             )
-    return canvas.png()
+    return canvas
 
 
 def _legend(canvas: Canvas) -> None:

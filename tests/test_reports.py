@@ -3,6 +3,7 @@ by LibreOffice, both PDFs carrying the headline figures, page 1 of each as PNG i
 tests/artifacts/ for a person to look at."""
 
 import io
+import itertools
 import re
 import shutil
 import subprocess
@@ -194,7 +195,7 @@ def test_titles_break_between_phrases_and_evenly():
     phrases = ["关于", "2026年第三季度", "黄桥县", "食品安全", "包保工作情况的汇报"]
     assert title_lines(phrases) == ["关于2026年第三季度黄桥县", "食品安全包保工作情况的汇报"]
     assert title_lines(["关于", "黄桥县", "的汇报"]) == ["关于黄桥县的汇报"]
-    long = ["关于", "某某某某某某某县某某某某某某某乡镇", "食品安全", "包保工作情况的汇报"]
+    long = ["关于", "某某某某某某县某某某某某某乡镇", "食品安全", "包保工作情况的汇报"]
     assert all("".join(long).count(line) == 1 for line in title_lines(long))
     assert len(title_lines(long)) == 2
 
@@ -292,3 +293,138 @@ def test_both_pdfs_carry_the_headline_figures(rendered, tmp_path):
     for pdf, name in ((libre, "briefing-libreoffice-p1"), (weasy, "briefing-weasyprint-p1")):
         png = _page_one(pdf, name)
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+# 表6-like rows that force page breaks at many places: names, dates, long descriptions.
+MAJOR = [
+    "序号",
+    "主体",
+    "所属区划",
+    "隐患描述",
+    "责任单位",
+    "责任人",
+    "整改时限",
+    "完成情况",
+]
+
+
+def _crowded(doc: dict) -> dict:
+    """The briefing with ten more 表6-like tables of growing length after section 四."""
+    extra = []
+    for n in range(10):
+        rows = [
+            [
+                str(i),
+                f"三河镇第{i}餐馆有限公司",
+                "三河镇杏港社区",
+                "后厨发现过期原料，未落实进货查验制度，冷藏柜温度超标" * (1 + i % 2),
+                "三河镇市场监管所",
+                "欧阳明" if i % 2 else "李四",
+                "2026年10月13日",
+                f"逾期{100 + i}个工作日",
+            ]
+            for i in range(1, 4 + n)
+        ]
+        extra += [
+            {"kind": "p", "text": "正文段落" * (5 + 7 * n)},
+            {
+                "kind": "table",
+                "caption": f"表{8 + n} 未销号的重大风险隐患",
+                "headers": MAJOR,
+                "rows": rows,
+                "note": "",
+            },
+        ]
+    sections = [dict(s) for s in doc["sections"]]
+    sections[3] = {**sections[3], "blocks": [*sections[3]["blocks"], *extra]}
+    return {**doc, "sections": sections}
+
+
+def _column_widths_px(page: Image.Image) -> list[int]:
+    """Widths of every table column on a page image: vertical rules that run the height of a
+    row band between two horizontal rules."""
+    gray = page.convert("L")
+    w, h = gray.size
+    dark = gray.load()
+    rules = [y for y in range(h) if sum(dark[x, y] < 128 for x in range(0, w, 2)) > w * 0.25]
+    bands = [(a, b) for a, b in itertools.pairwise(rules) if b - a > 8]
+    widths = []
+    for top, bottom in bands:
+        middle = range(top + 2, bottom - 1)
+        xs = [x for x in range(w) if all(dark[x, y] < 160 for y in middle)]
+        edges = [x for i, x in enumerate(xs) if i == 0 or x - xs[i - 1] > 2]
+        widths += [b - a for a, b in itertools.pairwise(edges)]
+    return widths
+
+
+@SQLITE
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils (system-deps)")
+def test_pages_have_no_one_character_columns_and_no_stranded_captions(rendered, tmp_path):
+    from tests.support.paperwork import pdf_fonts, pdf_pages, pdf_text_page
+
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(render_pdf(_crowded(rendered["doc"]), rendered["charts"]))
+    assert {name for name, _ in pdf_fonts(pdf)} == {
+        "Noto-Serif-CJK-SC-Bold",
+        "Noto-Sans-CJK-SC",
+        "FandolFang",
+        "FandolKai",
+    }
+    dpi = 100
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=120,
+    )
+    two_characters = (2 * 10.5 + 8) / 72 * dpi  # two 五号 characters and the cell padding
+    columns = []
+    for image in sorted(tmp_path.glob("p-*.png")):
+        columns += _column_widths_px(Image.open(image))
+    assert len(columns) > 200 and min(columns) >= two_characters, sorted(columns)[:5]
+    for page in range(1, pdf_pages(pdf) + 1):
+        lines = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+        body = [
+            line.strip()
+            for line in lines
+            if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())
+        ]
+        assert not re.match(r"^表\d+\s", body[-1]), (page, body[-1])
+    words = "".join(pdf_text_page(pdf, page) for page in range(1, pdf_pages(pdf) + 1))
+    assert words.count("欧阳明") == sum((4 + n) // 2 for n in range(10))  # never broken
+    assert words.count("2026年10月13日") > 60
+
+
+def _overlaps(canvas) -> list:
+    boxes = [box for _, box in canvas.placed]
+    return [
+        (a, b)
+        for a, b in itertools.combinations(boxes, 2)
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+@pytest.mark.parametrize("n", [3, 8, 15, 30])
+def test_chart_labels_never_overlap_and_round_as_the_tables(n):
+    from reports.charts import completion_canvas, trend_canvas
+    from services.reporting.briefing.text import pct
+
+    rates = [round(i / (n + 1), 4) for i in range(n)]
+    rates[-1] = None
+    data = {"labels": [f"第{i}镇" for i in range(n)], "values": rates, "target": 0.95}
+    canvas = completion_canvas(data)
+    assert not _overlaps(canvas)
+    shown = [text for text, _ in canvas.placed if not text.startswith("目标")]
+    assert shown == [pct(r).removesuffix("%") for r in rates if r is not None] + ["—"]
+    assert any(text.startswith("目标") for text, _ in canvas.placed)
+    trend = trend_canvas(
+        {"labels": ["一", "二", "三", "四"], "found": [0, 0, 7, 12], "closed": [0, 0, 7, 9]}
+    )
+    values = [t for t, _ in trend.placed if t not in ("发现", "销号")]
+    assert not _overlaps(trend) and sorted(values) == sorted(
+        ["0", "0", "7", "12", "0", "0", "7", "9"]
+    )
