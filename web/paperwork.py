@@ -7,6 +7,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
@@ -19,8 +20,8 @@ from services.reporting.ledger import export_ledger
 from web.deps import DbSession, ItemViewer, NotFound, OfficeUser, RowId
 
 router = APIRouter(include_in_schema=False)
-Period = Query(max_length=10, pattern=r"^[0-9QHqh-]+$")
-CodeParam = Query(max_length=64, pattern=r"^[0-9A-Za-z_.@-]*$")
+PeriodText = Annotated[str, Query(max_length=10, pattern=r"^[0-9QHqh-]*$")]
+CodeText = Annotated[str, Query(max_length=64, pattern=r"^[0-9A-Za-z_.@-]*$")]
 
 
 def _sent(make: Callable[[Path], tuple[Path, str]]) -> FileResponse:
@@ -64,9 +65,9 @@ def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession):
 @router.get("/office/visits/records")
 def merged_records(
     *,
-    period: str = Period,
-    officer: str = CodeParam,
-    jurisdiction: str = CodeParam,
+    period: PeriodText = "",
+    officer: CodeText = "",
+    jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
 ):
@@ -96,8 +97,8 @@ def merged_records(
 @router.get("/office/visits/ledger.xlsx")
 def ledger_file(
     *,
-    period: str = Period,
-    jurisdiction: str = CodeParam,
+    period: PeriodText = "",
+    jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
 ):
