@@ -1,5 +1,6 @@
-"""Renderers of the quarterly briefing (HTML, PDF, DOCX, charts) and their templates.
+"""Renderers of documents in the GB/T 9704 look (the briefing, the monthly report, the annual
+summary, visit records): HTML, PDF, DOCX, charts, and their templates.
 
-They turn a briefing document (services.reporting.briefing.document.document: plain dicts and strings) into files;
-they read no database and hold no figures of their own.
+They turn documents (plain dicts and strings built by services.reporting) into files; they read
+no database and hold no figures of their own.
 """
