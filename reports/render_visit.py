@@ -9,34 +9,32 @@ from pathlib import Path
 
 from config.files import load_policy
 from reports.fonts import css_stacks
-from reports.photos import printable
+from reports.photos import printables
 from reports.render_html import environment
 from reports.render_pdf import weasyprint_html
 
-THUMB_MM = (38, 30)
-FULL_MM = (170, 118)
+SIZES = {"thumb": (38.0, 30.0), "full": (170.0, 118.0)}  # mm, as visit_record.css prints them
 
 
-def _with_photos(record: dict, folder: Path, limit: int, dpi: int) -> dict:
-    photos = []
-    for n, photo in enumerate(record["photos"][:limit], 1):
-        source = Path(photo["path"])
-        thumb = printable(source, folder, width_mm=THUMB_MM[0], height_mm=THUMB_MM[1], dpi=dpi)
-        full = printable(source, folder, width_mm=FULL_MM[0], height_mm=FULL_MM[1], dpi=dpi)
-        photos.append(
-            {
-                "n": n,
-                "thumb": thumb.as_uri() if thumb else None,
-                "full": full.as_uri() if full else None,
-            }
-        )
+def _with_photos(record: dict, made: list, limit: int) -> dict:
+    photos = [
+        {
+            "n": n,
+            "thumb": files["thumb"].as_uri() if files else None,
+            "full": files["full"].as_uri() if files else None,
+        }
+        for n, files in enumerate(made, 1)
+    ]
     return {**record, "photos": photos, "photos_left": max(0, len(record["photos"]) - limit)}
 
 
 def render_html(records: list[dict], labels: dict[str, str], folder: Path) -> str:
     """The records' HTML for WeasyPrint, photos downscaled into folder."""
     policy = load_policy().reports
-    shown = [_with_photos(r, folder, policy.max_photos, policy.photo_dpi) for r in records]
+    limit = policy.max_photos
+    sources = [Path(p["path"]) for r in records for p in r["photos"][:limit]]
+    made = iter(printables(sources, folder, SIZES, policy.photo_dpi))
+    shown = [_with_photos(r, [next(made) for _ in r["photos"][:limit]], limit) for r in records]
     return (
         environment()
         .get_template("visit_record.html")
