@@ -173,7 +173,8 @@ def policy_dir(tmp_path: Path, **reminders) -> Path:
     policy = (folder / "policy.toml").read_text(encoding="utf-8")
     for key, value in reminders.items():
         line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
-        policy, n = re.subn(rf"(?m)^{key} = .*$", lambda _, line=line: line, policy)
+        # the first key of that name: [briefing] recipients comes before [reports] recipients
+        policy, n = re.subn(rf"(?m)^{key} = .*$", lambda _, line=line: line, policy, count=1)
         assert n == 1, key
     (folder / "policy.toml").write_text(policy, encoding="utf-8")
     return folder
