@@ -33,7 +33,8 @@ def _facts(engine, task_id: int) -> dict:
     with engine.connect() as c:
         row = c.execute(
             text(
-                "SELECT e.name, e.credit_code, e.licence_no, o.name, o.code, r.answers "
+                "SELECT e.name, COALESCE(e.credit_code, e.licence_no, e.registration_no), "
+                "e.person_in_charge, o.name, o.code, r.answers "
                 "FROM inspection_record r JOIN entity e ON e.id = r.entity_id "
                 "JOIN officer o ON o.id = r.officer_id WHERE r.task_id = :t"
             ),
@@ -75,9 +76,10 @@ def test_one_visit_prints_everything_in_the_official_faces(visited, engine, cli,
     assert result["files"][0]["path"] == str(pdf.resolve()) and result["files"][0]["visits"] == 1
     words = pdf_text(pdf)
     facts = _facts(engine, task)
-    name, credit, licence, officer, officer_code, answers = facts["row"]
+    name, key, person, officer, officer_code, answers = facts["row"]
     questions = {i.id: i.text for i in load_checklist().items}
-    for expected in (name, credit or licence, officer, officer_code, "2026-09-21", "现场督导"):
+    assert key and person  # the demo has both
+    for expected in (name, key, person, officer, officer_code, "2026-09-21", "现场督导"):
         assert "".join(expected.split()) in words, expected
     for item, answer in (answers if isinstance(answers, dict) else json.loads(answers)).items():
         assert "".join(questions[item].split())[:20] in words and answer in words

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from config.wording_model import LedgerWording
-from models.entity import Entity
+from models.entity import KEY, Entity
 from models.enums import LABELS, HazardLevel, HazardStatus, OfficerTier, VisitMode
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
@@ -35,7 +35,7 @@ HEADERS = (
     "包保干部",
     "干部层级",
     "主体名称",
-    "统一社会信用代码/许可证编号",
+    "统一社会信用代码/许可证/登记备案编号",
     "业态",
     "所属区划",
     "督导方式",
@@ -67,8 +67,7 @@ def _visits(root: Jurisdiction, period: Period | None):
             Officer.name,
             Officer.tier,
             Entity.name,
-            Entity.credit_code,
-            Entity.licence_no,
+            KEY,
             Entity.category,
             Entity.jurisdiction_id,
         )
@@ -127,7 +126,7 @@ def export_ledger(
     with ListWorkbook() as book:
         body = book.list_sheet(SHEET, "", "", HEADERS, WIDTHS, CENTRED, dates=(1,), numbered=True)
         rows = session.connection().execute(_visits(root, span).execution_options(yield_per=5000))
-        for rid, day, mode, answers, officer, tier, entity, credit, licence, category, jid in rows:
+        for rid, day, mode, answers, officer, tier, entity, key, category, jid in rows:
             place = where.get(jid)
             body.write(
                 (
@@ -135,7 +134,7 @@ def export_ledger(
                     officer,
                     TIERS[tier],
                     entity,
-                    credit or licence or "",
+                    key or "无编码",
                     category,
                     place.display if place else "",
                     MODES[mode],

@@ -34,7 +34,11 @@ from services.reporting.wording import Words
 from services.visits.items import items_of
 
 EntityJ = aliased(Jurisdiction)
-IDENTIFIERS = (("credit_code", "统一社会信用代码"), ("licence_no", "许可证编号"))
+IDENTIFIERS = (
+    ("credit_code", "统一社会信用代码"),
+    ("licence_no", "许可证编号"),
+    ("registration_no", "登记备案编号"),
+)
 
 
 def visit_query():
@@ -99,6 +103,8 @@ def _document(row, hazards: list[dict], place: str, words: Words) -> dict:
             "risk_grade": label(Grade, entity.risk_grade) if entity.risk_grade else "—",
             "address": entity.address or "—",
             "place": place,
+            "person_in_charge": entity.person_in_charge or "",
+            "phone": entity.phone or "",
         },
         "officer": {
             "name": officer.name,
