@@ -144,10 +144,11 @@ def move(
         typer.Option("--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）"),
     ] = None,
     note: str = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
-    by: str = typer.Option(..., "--by", help="操作人：食安办账号或包保干部编号"),
+    by: str = typer.Option(..., "--by", help="操作人：食安办账号、包保干部编号或手机号"),
     json_out: JsonFlag = False,
 ) -> None:
     """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
+    from services.accounts.identity import principal_for_login
     from services.hazards.lifecycle import move_hazard
 
     def moved(*, session) -> dict:
@@ -155,7 +156,7 @@ def move(
             session=session,
             hazard_id=hazard_id,
             target=state,
-            by=by,
+            who=principal_for_login(session=session, login=by),
             files=read_files(evidence),
             note=note,
         )

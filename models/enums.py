@@ -22,6 +22,27 @@ class UserRole(StrEnum):
     ADMIN = "admin"
 
 
+class PrincipalKind(StrEnum):
+    """Who signed in: an officer record, or a 食安办 account of one of its roles."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class AccountKind(StrEnum):
+    """The table of the record a login names (the session keeps it)."""
+
+    OFFICER = "officer"
+    USER = "user"
+
+
+class SessionKind(StrEnum):
+    WEB = "web"  # a browser signed in with a password
+    LINK = "link"  # a browser opened by a one-tap link: its one task or hazard
+    API = "api"  # an API token
+
+
 class Grade(StrEnum):
     A = "A"
     B = "B"
@@ -117,6 +138,9 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     JurisdictionLevel: {"city": "市", "county": "县", "township": "乡镇", "village": "村"},
     OfficerTier: {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"},
     UserRole: {"supervisor": "督办", "admin": "管理员"},
+    PrincipalKind: {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"},
+    AccountKind: {"officer": "包保干部", "user": "食安办人员"},
+    SessionKind: {"web": "网页登录", "link": "一键链接", "api": "接口令牌"},
     Grade: {g: g for g in "ABCD"},
     Category: {c.value: c.value for c in Category},
     EntityStatus: {"operating": "在营", "suspended": "停业", "deregistered": "注销"},

@@ -10,8 +10,7 @@ from sqlmodel import select
 from models import AuditEvent, Hazard, HazardEvidence
 from services.core import evidence
 from services.core.errors import BadInput
-from services.hazards.lifecycle import move_hazard, report_rectified
-from tests.support.hazards import PNG, add_hazard_row, build_roster
+from tests.support.hazards import PNG, add_hazard_row, build_roster, move_as, report_as
 
 STATES = ("pending", "rectifying", "awaiting_verification", "closed")
 LABELS = {
@@ -83,14 +82,14 @@ def test_every_actor_and_target_from_a_state(session, set_today, data_dir, png, 
                 note="复查发现仍未整改到位",
             )
             if actor in ALLOWED.get((state, target), ()):
-                result = move_hazard(**call)
+                result = move_as(**call)
                 session.commit()
                 session.refresh(hazard)
                 assert (result["from"], result["to"], hazard.status) == (state, target, target)
                 assert hazard.closed_on == (dt.date(2026, 10, 12) if target == "closed" else None)
                 continue
             with pytest.raises(BadInput) as refused:
-                move_hazard(**call)
+                move_as(**call)
             message = str(refused.value)
             assert message.startswith("不允许") or "停用" in message, (actor, target, message)
             if "停用" not in message:
@@ -116,11 +115,11 @@ def test_an_office_held_hazard_is_moved_by_offices_only(session, set_today, data
     r = build_roster(session)
     hazard = add_hazard_row(session, place=r.east, source="sampling")
     with pytest.raises(BadInput, match="不是该隐患的包保干部"):
-        move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="BBA001")
+        move_as(session=session, hazard_id=hazard.id, target="整改中", by="BBA001")
     session.rollback()
-    move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA")
-    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="dbA", files=[png])
-    move_hazard(session=session, hazard_id=hazard.id, target="销号", by="admin")
+    move_as(session=session, hazard_id=hazard.id, target="整改中", by="dbA")
+    move_as(session=session, hazard_id=hazard.id, target="待验收", by="dbA", files=[png])
+    move_as(session=session, hazard_id=hazard.id, target="销号", by="admin")
     session.commit()
     assert session.get(Hazard, hazard.id).status == "closed"
 
@@ -132,14 +131,14 @@ def test_reporting_needs_evidence_and_sending_back_needs_a_reason(
     r = build_roster(session)
     hazard = add_hazard_row(session, entity=r.e1, officer=r.officers["BBV001"], status="rectifying")
     with pytest.raises(BadInput, match="至少一个整改证据文件"):
-        move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001")
+        move_as(session=session, hazard_id=hazard.id, target="待验收", by="BBV001")
     session.rollback()
-    move_hazard(session=session, hazard_id=hazard.id, target="待验收", by="BBV001", files=[png])
+    move_as(session=session, hazard_id=hazard.id, target="待验收", by="BBV001", files=[png])
     session.commit()
     with pytest.raises(BadInput, match="写明原因"):
-        move_hazard(session=session, hazard_id=hazard.id, target="整改中", by="dbA", note="  ")
+        move_as(session=session, hazard_id=hazard.id, target="整改中", by="dbA", note="  ")
     session.rollback()
-    move_hazard(
+    move_as(
         session=session,
         hazard_id=hazard.id,
         target="整改中",
@@ -167,7 +166,7 @@ def test_every_move_is_audited_with_its_evidence_and_note(
         ("已销号", "dbA", [], "现场复查合格"),
     ]
     for target, by, files, note in steps:
-        move_hazard(
+        move_as(
             session=session,
             hazard_id=hazard.id,
             target=target,
@@ -283,11 +282,11 @@ def test_reporting_rectified_starts_a_pending_hazard_first(session, set_today, d
         session, entity=r.e1, officer=r.officers["BBV001"], status="rectifying"
     )
     with pytest.raises(BadInput, match="至少一个整改证据文件"):
-        report_rectified(session=session, hazard_id=pending.id, by="BBV001", files=[])
+        report_as(session=session, hazard_id=pending.id, by="BBV001", files=[])
     session.rollback()
     assert session.get(Hazard, pending.id).status == "pending"
     for hazard in (pending, rectifying):
-        result = report_rectified(
+        result = report_as(
             session=session, hazard_id=hazard.id, by="BBV001", files=[png], note="已整改"
         )
         assert (result["to"], result["evidence"]) == ("awaiting_verification", [png.sha256])

@@ -12,13 +12,13 @@ from sqlmodel import Session
 
 from config import settings as settings_module
 from services.accounts import access
-from services.accounts.identity import load_principal
+from services.accounts.principal import load_principal
 from services.core.errors import BadInput
 from services.figures.tasks import task_figures
-from services.hazards.lifecycle import move_hazard
 from services.reminders.digests import build_digests
 from services.tasks.generation import generate_routine_tasks
 from services.tasks.listing import list_tasks
+from tests.support.hazards import move_as
 from tests.support.roster_books import REGISTRATION, TODAY, snapshot
 from tests.support.roster_county import (
     NOODLES,
@@ -117,7 +117,7 @@ def test_the_predecessor_loses_access_the_same_day(county, engine, db_url, cli):
         theirs = access.officer_board(session=session, who=after)
         assert len(theirs["due_soon"]) == 2 and theirs["open_hazards"] == 1
         with pytest.raises(BadInput, match="不是该隐患的包保干部"):
-            move_hazard(session=session, hazard_id=hazard_id, target="整改中", by="SL2001")
+            move_as(session=session, hazard_id=hazard_id, target="整改中", by="SL2001")
         handed = list_tasks(session=session, officer="SL2001", status="handed_over")
         assert handed["total"] == 2  # history kept
 

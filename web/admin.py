@@ -16,7 +16,7 @@ from starlette.background import BackgroundTask
 from config.settings import get_settings
 from models.enums import Category
 from services.accounts import access_office, invitations
-from services.accounts.identity import Principal
+from services.accounts.principal import Principal
 from services.core import clock, links
 from services.core.errors import BadInput
 from services.roster import limits

@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from models.enums import TaskStatus
 from services.accounts import access, access_office, tokens
-from services.accounts.identity import Principal, authenticate, web_policy
+from services.accounts.identity import authenticate, web_policy
+from services.accounts.principal import Principal
 from services.core import links
 from services.hazards.lifecycle import move_hazard
 from services.visits.records import record_visit
@@ -139,7 +140,7 @@ def task_record(task_id: RowId, who: Who, session: Db) -> RecordOut:
 def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     """记录一次督导（仅该任务的包保干部）；回答“否”和所列问题生成隐患。"""
     detail = _task(session, who, task_id)
-    if not who.is_officer:
+    if not access.may_record(who=who, detail=detail):
         raise NotFound
     record_visit(
         session=session,
@@ -207,7 +208,7 @@ def move(
         raise NotFound
     files = [forms.read_upload(upload) for upload in evidence or [] if upload.filename]
     result = move_hazard(
-        session=session, hazard_id=hazard_id, target=target, by=who.account, files=files, note=note
+        session=session, hazard_id=hazard_id, target=target, who=who, files=files, note=note
     )
     session.commit()
     return {

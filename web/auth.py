@@ -4,7 +4,8 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
 from services.accounts import invitations
-from services.accounts.identity import Principal, authenticate, set_password
+from services.accounts.identity import authenticate, set_password
+from services.accounts.principal import Principal
 from services.core import links
 from services.core.errors import BadInput
 from web import sessions

@@ -26,7 +26,8 @@ from models.enums import (
     VisitMode,
 )
 from services.accounts import tokens
-from services.accounts.identity import Principal
+from services.accounts.permissions import Action, may
+from services.accounts.principal import Principal
 from services.core import clock
 from services.roster.identifiers import tel_uri
 from web import sessions
@@ -130,22 +131,23 @@ async def signed_in(person: Annotated[Principal | None, Depends(who)]) -> Princi
     return person
 
 
-async def officer(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
-    if not person.is_officer:
+def allowed(person: Principal, action: Action) -> Principal:
+    """person when the permissions allow them action; NotFound (404) otherwise."""
+    if not may(person, action):
         raise NotFound
     return person
+
+
+async def officer(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
+    return allowed(person, Action.OWN_WORK)
 
 
 async def office(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
-    if not person.is_office:
-        raise NotFound
-    return person
+    return allowed(person, Action.OFFICE_WORK)
 
 
 async def admin(person: Annotated[Principal, Depends(signed_in)]) -> Principal:
-    if not person.is_admin:
-        raise NotFound
-    return person
+    return allowed(person, Action.ADMINISTER)
 
 
 async def csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:

@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from models.enums import HazardStatus
 from services.accounts import access
-from services.accounts.identity import Principal, load_principal, web_policy
+from services.accounts.identity import web_policy
+from services.accounts.principal import Principal, load_principal
 from services.core import clock, links
 from services.core.errors import BadInput
 from services.hazards.lifecycle import move_hazard, report_rectified
@@ -180,9 +181,7 @@ def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer, 
     _item(session, person, "hazard", hazard_id)
     if not person.is_officer:
         raise NotFound
-    move_hazard(
-        session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, by=person.account
-    )
+    move_hazard(session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, who=person)
     session.commit()
     return redirect(request, f"/hazards/{hazard_id}", "已开始整改")
 
@@ -198,7 +197,7 @@ def _report(request: Request, session: Session, person: Principal, detail: dict,
         report_rectified(
             session=session,
             hazard_id=hazard_id,
-            by=person.account,
+            who=person,
             files=forms.uploads(form, "evidence"),
             note=forms.field(form, "note").strip() or None,
         )
@@ -227,7 +226,9 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
     with Session(get_engine(request.app.state.database_url)) as session:
         person = require_person(person_of(request, session))
         detail = _item(session, person, kind, item_id)
-        if not person.is_officer:
+        if not (
+            access.may_record(who=person, detail=detail) if kind == "task" else person.is_officer
+        ):
             raise NotFound
         return handle(request, session, person, detail, form)
 

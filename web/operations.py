@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from services.accounts import access_office
-from services.accounts.identity import Principal
+from services.accounts.principal import Principal
 from services.core import clock
 from services.core.errors import BadInput
 from web.deps import AdminUser, DbSession, NotFound, csrf, render

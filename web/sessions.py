@@ -7,7 +7,8 @@ from starlette.responses import Response
 
 from config.settings import get_settings
 from services.accounts import tokens
-from services.accounts.identity import Principal, web_policy
+from services.accounts.identity import web_policy
+from services.accounts.principal import Principal
 from services.core import links
 
 COOKIE = "baobao_session"

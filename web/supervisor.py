@@ -138,7 +138,7 @@ def verify(
             session=session,
             hazard_id=hazard_id,
             target=target,
-            by=person.account,
+            who=person,
             note=reason.strip() or None,
         )
     except BadInput as exc:

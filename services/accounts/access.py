@@ -8,7 +8,6 @@ session (Principal.only) reaches its one task or hazard and nothing else.
 """
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from config.files import load_checklist
@@ -16,13 +15,13 @@ from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.entity import Entity, key_of
 from models.hazard import Hazard
-from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
-from services.accounts.identity import Principal
+from services.accounts import permissions
+from services.accounts.permissions import EntityJ, TaskJ, hazard_scope, task_scope
+from services.accounts.principal import Principal
 from services.core import clock, evidence
-from services.core.jurisdictions import path_like
 from services.core.periods import period_containing
 from services.figures import deadlines
 from services.hazards import lifecycle
@@ -30,34 +29,6 @@ from services.hazards.listing import as_item, hazard_query
 from services.tasks import policy
 from services.tasks.listing import shown_status
 from services.visits.items import visit_items
-
-TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
-
-
-def _within(column, who: Principal):
-    return column.like(path_like(who.path), escape="\\")
-
-
-def _own(owner_column, id_column, kind: str, who: Principal):
-    """An officer's own rows; a one-tap session narrows them to its one item of this kind."""
-    condition = owner_column == who.id
-    if who.only is not None:
-        condition = and_(condition, id_column == (who.only[1] if who.only[0] == kind else -1))
-    return condition
-
-
-def task_scope(who: Principal):
-    """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
-    if who.is_officer:
-        return _own(InspectionTask.officer_id, InspectionTask.id, "task", who)
-    return or_(_within(TaskJ.path, who), _within(EntityJ.path, who))
-
-
-def hazard_scope(who: Principal):
-    """The condition on Hazard (joined with Jurisdiction) for who's scope."""
-    if who.is_officer:
-        return _own(Hazard.officer_id, Hazard.id, "hazard", who)
-    return _within(Jurisdiction.path, who)
 
 
 def checklist_for(category: str) -> list:
@@ -96,11 +67,20 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "answered": visit_items(record) if record is not None else [],
         "hazards": hazards,
         "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
-        "can_record": who.is_officer and task.status == "open",
+        "can_record": task.status == "open"
+        and permissions.may(
+            who, permissions.Action.RECORD_VISIT, permissions.Target(officer_id=task.officer_id)
+        ),
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
         "entity_key": key_of(entity.credit_code, entity.licence_no, entity.registration_no),
     }
+
+
+def may_record(*, who: Principal, detail: dict) -> bool:
+    """Whether who may record the visit of a task_detail's task (its officer)."""
+    target = permissions.Target(officer_id=detail["task"].officer_id)
+    return permissions.may(who, permissions.Action.RECORD_VISIT, target)
 
 
 def officer_board(*, session: Session, who: Principal) -> dict:
@@ -202,10 +182,6 @@ def hazards_in_scope(
     return _hazard_rows(session, who, *conditions, limit=limit)
 
 
-def _role(who: Principal) -> str:
-    return lifecycle.OFFICER if who.is_officer else lifecycle.OFFICE
-
-
 def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict | None:
     """A hazard with its evidence, history and the moves who may make, or None outside scope."""
     found = _hazard_rows(session, who, Hazard.id == hazard_id)
@@ -221,7 +197,7 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
         .scalars()
         .all()
     )
-    moves = lifecycle.allowed_targets(item["status"], _role(who))
+    moves = lifecycle.moves_for(session=session, who=who, hazard_id=hazard_id)
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
     return {

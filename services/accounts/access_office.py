@@ -15,18 +15,16 @@ from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
 from services import figures as stats
-from services.accounts.access import EntityJ, TaskJ, task_scope
-from services.accounts.identity import Principal
+from services.accounts import permissions
+from services.accounts.permissions import EntityJ, TaskJ, task_scope
+from services.accounts.permissions import within_sql as _within
+from services.accounts.principal import Principal
 from services.core import clock
-from services.core.jurisdictions import county_paths, path_like
+from services.core.jurisdictions import county_paths
 from services.core.periods import period_containing
 from services.figures import as_date
 from services.tasks.campaigns import list_campaigns
 from services.tasks.listing import shown_status
-
-
-def _within(column, who: Principal):
-    return column.like(path_like(who.path), escape="\\")
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
@@ -211,10 +209,7 @@ def people(*, session: Session, who: Principal, query: str = "", limit: int = 10
 
 def covers_everything(*, session: Session, who: Principal) -> bool:
     """Whether who is an administrator whose subtree holds every county (roster, schedule)."""
-    if not who.is_admin:
-        return False
-    counties = county_paths(session=session)
-    return bool(counties) and all(path.startswith(who.path) for path in counties)
+    return permissions.covers_all(who, county_paths(session=session))
 
 
 def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:

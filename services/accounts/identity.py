@@ -8,11 +8,10 @@ Failed logins are throttled in memory, per process (one uvicorn process serves t
 import datetime as dt
 import threading
 from collections import defaultdict, deque
-from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import literal, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -20,7 +19,8 @@ from config.policy_model import WebPolicy
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
-from services.core import audit, clock, links
+from services.accounts.principal import Principal, principal_of
+from services.core import audit, clock
 from services.core.errors import BadInput
 
 _hasher = PasswordHasher()
@@ -44,99 +44,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
     except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is signed in; only is set for a one-tap link session: (kind, id) of its one item."""
-
-    kind: str  # officer | supervisor | admin
-    id: int
-    account: str  # 干部编号 or 食安办 account
-    name: str
-    jurisdiction_id: int
-    jurisdiction_code: str
-    jurisdiction_name: str
-    path: str
-    pv: str
-    only: tuple[str, int] | None = None
-
-    @property
-    def is_officer(self) -> bool:
-        return self.kind == "officer"
-
-    @property
-    def is_office(self) -> bool:
-        return self.kind in ("supervisor", "admin")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.kind == "admin"
-
-    @property
-    def role_label(self) -> str:
-        return KINDS[self.kind]
-
-
-def _principal(person, kind: str, place: Jurisdiction, only=None) -> Principal:
-    account = person.code if kind == "officer" else person.account
-    return Principal(
-        kind,
-        person.id,
-        account,
-        person.name,
-        place.id,
-        place.code,
-        place.name,
-        place.path,
-        links.password_version(person.password_hash),
-        only,
-    )
-
-
-def load_principal(
-    *,
-    session: Session,
-    kind: str,
-    person_id: int,
-    pv: str | None = None,
-    only: tuple[str, int] | None = None,
-) -> Principal | None:
-    """The active person of a session (None when gone, inactive or the password changed)."""
-    officer = kind == "officer"
-    model = Officer if officer else User
-    row = session.execute(
-        select(
-            model.code if officer else model.account,
-            model.name,
-            model.active,
-            model.password_hash,
-            literal("officer") if officer else model.role,
-            Jurisdiction.id,
-            Jurisdiction.code,
-            Jurisdiction.name,
-            Jurisdiction.path,
-        )
-        .join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
-        .where(model.id == person_id)
-    ).first()
-    if row is None or not row.active or row[4] != kind:
-        return None
-    found = Principal(
-        kind,
-        person_id,
-        row[0],
-        row.name,
-        row[5],
-        row[6],
-        row[7],
-        row[8],
-        links.password_version(row.password_hash),
-        only,
-    )
-    if pv is not None and not links.same(pv, found.pv):
-        return None
-    return found
 
 
 def find_person(*, session: Session, login: str) -> tuple[str, Officer | User] | None:
@@ -204,8 +111,19 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
         throttle.fail(keys)
         raise BadInput("账号或密码错误（包保干部用干部编号或手机号登录，食安办人员用账号登录）")
     throttle.clear(account_key)
-    place = session.get(Jurisdiction, person.jurisdiction_id)
-    return _principal(person, found[0], place)
+    return principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
+
+
+def principal_for_login(*, session: Session, login: str) -> Principal:
+    """The command line's --by: the active person a login string names, as a Principal (the
+    operator of the command line is trusted; pages and the API authenticate instead)."""
+    found = find_person(session=session, login=login)
+    if found is None:
+        raise BadInput(f"账号 {login!r} 不存在（应为食安办账号、包保干部编号或手机号）")
+    person = found[1]
+    if not person.active:
+        raise BadInput(f"账号 {login} 已停用")
+    return principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
 
 
 def check_new_password(password: str, repeat: str, account: str) -> None:

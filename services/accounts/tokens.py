@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from services.accounts.identity import KINDS, Principal, load_principal
+from services.accounts.identity import KINDS
+from services.accounts.principal import Principal, load_principal
 
 KIND, ID, PASSWORD_VERSION, ONLY = "k", "i", "pv", "o"
 

@@ -1,87 +1,42 @@
 """The rectification lifecycle: 待整改 → 整改中 → 待验收 → 已销号, or 待验收 → 整改中.
 
-One table says which move exists and who may make it: the covering officer (包保干部, by 干部编号)
-reports rectification but never closes; a 食安办 user (督办 or 管理员) whose jurisdiction contains
-the hazard's may do every move, and only such a user verifies (销号) or sends a hazard back.
+Who may make which move is services.accounts.permissions' (the TRANSITIONS table, the role on a
+hazard, separation of duties); this module applies a move for a signed-in Principal, audited.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlmodel import Session
 
 from models.enums import HazardStatus, label
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
-from models.officer import Officer
-from models.user import User
+from services.accounts import permissions
+from services.accounts.permissions import OFFICE, OFFICER, TRANSITIONS, Target
+from services.accounts.principal import Principal
 from services.core import audit, clock, evidence
 from services.core.errors import BadInput
 from services.hazards.codes import parse_state
 
-OFFICER, OFFICE = "officer", "office"
-
-
-@dataclass(frozen=True)
-class Move:
-    actors: frozenset[str]
-    meaning: str
-    needs_evidence: bool = False
-    needs_note: bool = False
-
-
-TRANSITIONS: dict[tuple[str, str], Move] = {
-    ("pending", "rectifying"): Move(frozenset({OFFICER, OFFICE}), "开始整改"),
-    ("rectifying", "awaiting_verification"): Move(
-        frozenset({OFFICER, OFFICE}), "报告整改完成，须附整改证据", needs_evidence=True
-    ),
-    ("awaiting_verification", "closed"): Move(frozenset({OFFICE}), "验收通过并销号"),
-    ("awaiting_verification", "rectifying"): Move(
-        frozenset({OFFICE}), "验收不通过，须写明原因", needs_note=True
-    ),
-}
 _WHO = {OFFICER: "包保干部", OFFICE: "食安办"}
-_KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"}
 
 
-@dataclass(frozen=True)
-class Actor:
-    account: str
-    kind: str  # "officer" | "supervisor" | "admin"
-    id: int
-    path: str  # the actor's jurisdiction path
-
-    def describe(self) -> str:
-        return f"{_KINDS[self.kind]} {self.account} "
+def target_of(*, session: Session, hazard: Hazard) -> Target:
+    """What permissions need of a hazard: where it lies and its covering officer."""
+    path = session.get(Jurisdiction, hazard.jurisdiction_id).path
+    return Target(path=path, officer_id=hazard.officer_id)
 
 
-def find_actor(*, session: Session, account: str) -> Actor:
-    """The 食安办 user with this account, else the officer with this 干部编号."""
-    account = (account or "").strip()
-    user = session.execute(select(User).where(User.account == account)).scalar_one_or_none()
-    person = (
-        user or session.execute(select(Officer).where(Officer.code == account)).scalar_one_or_none()
-    )
-    if person is None:
-        raise BadInput(f"账号 {account!r} 不存在（应为食安办账号或包保干部编号）")
-    if not person.active:
-        raise BadInput(f"账号 {account} 已停用")
-    path = session.get(Jurisdiction, person.jurisdiction_id).path
-    kind = user.role if user else "officer"
-    return Actor(account=account, kind=kind, id=person.id, path=path)
-
-
-def role_on(actor: Actor, hazard: Hazard, hazard_path: str) -> str | None:
-    """The actor's role on this hazard: covering officer, office above it, or none."""
-    if actor.kind == "officer":
-        return OFFICER if hazard.officer_id == actor.id else None
-    return OFFICE if hazard_path.startswith(actor.path) else None
-
-
-def allowed_targets(state: str, role: str | None) -> list[str]:
-    """The states this role may move a hazard in this state to."""
-    return [to for (frm, to), move in TRANSITIONS.items() if frm == state and role in move.actors]
+def moves_for(*, session: Session, who: Principal, hazard_id: int) -> list[str]:
+    """The states who may move this hazard to now (separation of duties applied)."""
+    hazard = session.get(Hazard, hazard_id)
+    role = permissions.hazard_role(who, target_of(session=session, hazard=hazard))
+    return [
+        to
+        for to in permissions.allowed_targets(hazard.status, role)
+        if not permissions.duty_conflict(session=session, who=who, hazard=hazard, target=to)
+    ]
 
 
 def _describe_moves(state: str, role: str | None, everyone: bool) -> str:
@@ -99,10 +54,10 @@ def _describe_moves(state: str, role: str | None, everyone: bool) -> str:
     )
 
 
-def _refuse(hazard: Hazard, target: str, actor: Actor, role: str | None, why: str):
+def _refuse(hazard: Hazard, target: str, who: Principal, role: str | None, why: str):
     state = hazard.status
     raise BadInput(
-        f"不允许：隐患 {hazard.id} 当前为「{label(HazardStatus, state)}」，{actor.describe()}"
+        f"不允许：隐患 {hazard.id} 当前为「{label(HazardStatus, state)}」，{who.describe()} "
         f"不能改为「{label(HazardStatus, target)}」（{why}）。该账号可执行："
         f"{_describe_moves(state, role, everyone=False)}。此状态允许的变更："
         f"{_describe_moves(state, role, everyone=True)}"
@@ -114,40 +69,43 @@ def move_hazard(
     session: Session,
     hazard_id: int,
     target: str,
-    by: str,
+    who: Principal,
     files: Sequence[evidence.EvidenceFile] = (),
     note: str | None = None,
 ) -> dict:
-    """Move a hazard to target if the table allows it for this actor; audited, with its evidence
+    """Move a hazard to target if permissions allow it for who; audited, with its evidence
     (files already checked by services.core.evidence) stored."""
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
         raise BadInput(f"隐患 {hazard_id} 不存在")
-    target, actor = parse_state(target), find_actor(session=session, account=by)
-    role = role_on(actor, hazard, session.get(Jurisdiction, hazard.jurisdiction_id).path)
+    target = parse_state(target)
+    role = permissions.hazard_role(who, target_of(session=session, hazard=hazard))
     move = TRANSITIONS.get((hazard.status, target))
     if move is None:
-        _refuse(hazard, target, actor, role, "没有这样的状态变更")
+        _refuse(hazard, target, who, role, "没有这样的状态变更")
     if role not in move.actors:
         why = {
             OFFICER: "包保干部只能报告整改，不能验收或销号",
             OFFICE: "无权执行此变更",
-            None: "不是该隐患的包保干部" if actor.kind == "officer" else "该隐患不在其所属区划内",
+            None: "不是该隐患的包保干部" if who.is_officer else "该隐患不在其所属区划内",
         }[role]
-        _refuse(hazard, target, actor, role, why)
+        _refuse(hazard, target, who, role, why)
+    conflict = permissions.duty_conflict(session=session, who=who, hazard=hazard, target=target)
+    if conflict:
+        _refuse(hazard, target, who, role, conflict)
     note = (note or "").strip() or None
     if move.needs_note and not note:
         raise BadInput("验收不通过须用 --note 写明原因")
     if move.needs_evidence and not files:
         raise BadInput("报告整改完成（→ 待验收）须用 --evidence 附至少一个整改证据文件")
-    return _apply(session, hazard, target, actor, list(files), note)
+    return _apply(session, hazard, target, who, list(files), note)
 
 
 def report_rectified(
     *,
     session: Session,
     hazard_id: int,
-    by: str,
+    who: Principal,
     files: Sequence[evidence.EvidenceFile],
     note: str | None = None,
 ) -> dict:
@@ -155,18 +113,25 @@ def report_rectified(
     (→ 整改中) first. Returns the last move."""
     hazard = session.get(Hazard, hazard_id)
     if hazard is not None and hazard.status == HazardStatus.PENDING:
-        move_hazard(session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, by=by)
+        move_hazard(session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, who=who)
     return move_hazard(
         session=session,
         hazard_id=hazard_id,
         target=HazardStatus.AWAITING_VERIFICATION,
-        by=by,
+        who=who,
         files=files,
         note=note,
     )
 
 
-def _apply(session, hazard, target, actor, files, note) -> dict:
+def _apply(
+    session: Session,
+    hazard: Hazard,
+    target: str,
+    who: Principal,
+    files: list[evidence.EvidenceFile],
+    note: str | None,
+) -> dict:
     before = hazard.status
     closed_on = clock.today() if target == "closed" else None
     changed = session.execute(
@@ -178,18 +143,19 @@ def _apply(session, hazard, target, actor, files, note) -> dict:
     if changed != 1:
         raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
     hashes = evidence.attach(
-        session=session, hazard_id=hazard.id, files=files, uploaded_by=actor.account
+        session=session, hazard_id=hazard.id, files=files, uploaded_by=who.account
     )
     audit.record_event(
         session=session,
-        actor=actor.account,
+        actor=who.account,
         action="hazard.move",
         object_type="hazard",
         object_id=hazard.id,
         before={"status": before},
         after={
             "status": target,
-            "actor_kind": actor.kind,
+            "actor_kind": who.kind,
+            "person": who.person,
             "note": note,
             "evidence": hashes,
             "closed_on": str(closed_on) if closed_on else None,
@@ -200,7 +166,7 @@ def _apply(session, hazard, target, actor, files, note) -> dict:
         "id": hazard.id,
         "from": before,
         "to": target,
-        "by": actor.account,
+        "by": who.account,
         "evidence": hashes,
         "note": note,
         "closed_on": closed_on,

@@ -25,6 +25,17 @@ class Person:
         return sum(map(bool, (self.officers, self.users, self.informants))) > 1
 
 
+def person_key(record: str, record_id: int, mobile: str | None) -> str:
+    """The key of the person behind a record: "m:<手机号>" when it has one (so linked records
+    share it), else "<record>:<id>" (a 食安办 account without a number is a person alone)."""
+    return f"m:{mobile}" if mobile else f"{record}:{record_id}"
+
+
+def mobile_of(key: str) -> str | None:
+    """The 手机号 in a person key (None for a record without one)."""
+    return key[2:] if key.startswith("m:") else None
+
+
 def person_of(*, session: Session, mobile: str | None) -> Person | None:
     """The active records of the person with this 手机号 (None for no number)."""
     if not mobile:

@@ -118,3 +118,24 @@ def add_hazard_row(
     session.add(hazard)
     session.commit()
     return hazard
+
+
+def as_principal(session: Session, login: str):
+    """The Principal a login names, as the command line's --by resolves it."""
+    from services.accounts.identity import principal_for_login
+
+    return principal_for_login(session=session, login=login)
+
+
+def move_as(*, session: Session, by: str, **move):
+    """move_hazard for the person a login names (the tests' shorthand for --by)."""
+    from services.hazards.lifecycle import move_hazard
+
+    return move_hazard(session=session, who=as_principal(session, by), **move)
+
+
+def report_as(*, session: Session, by: str, **report):
+    """report_rectified for the person a login names."""
+    from services.hazards.lifecycle import report_rectified
+
+    return report_rectified(session=session, who=as_principal(session, by), **report)

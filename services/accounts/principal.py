@@ -1,0 +1,173 @@
+"""Who is signed in: the one Principal that authentication produces (web page, API token, one-tap
+link, CLI --by) and that every service deciding who may do what receives. Nothing looks a person
+up by an account string after this point; the rules themselves live in
+services.accounts.permissions.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import literal, select
+from sqlmodel import Session
+
+from models.enums import AccountKind, PrincipalKind, label
+from models.jurisdiction import Jurisdiction
+from models.officer import Officer
+from models.user import User
+from services.core import links
+from services.roster.persons import person_key
+
+ACCOUNT_MODELS: dict[str, type[Officer] | type[User]] = {
+    AccountKind.OFFICER: Officer,
+    AccountKind.USER: User,
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in person: the record they signed in with (kind, id, account), the person behind
+    it (one 手机号 across officer, 食安办 and 信息员 records), the jurisdiction subtree they act
+    in, and the credential version (pv) their session or token was issued under. only is set for
+    a one-tap link session: (kind, id) of its one item; session_id names the server-side
+    session or API token it came through (None for the command line)."""
+
+    kind: str  # PrincipalKind: officer | supervisor | admin
+    id: int  # the record's id (Officer.id or User.id)
+    account: str  # 干部编号 or 食安办 account, for display and the audit log
+    name: str
+    jurisdiction_id: int
+    jurisdiction_code: str
+    jurisdiction_name: str
+    path: str  # the jurisdiction's materialised path: the subtree is every path under it
+    pv: str  # credential version: a fingerprint of the current password hash
+    person: str  # the person key (services.roster.persons.person_key)
+    only: tuple[str, int] | None = None
+    session_id: str | None = None
+
+    @property
+    def account_kind(self) -> str:
+        """The table of the record signed in with (AccountKind)."""
+        return AccountKind.OFFICER if self.kind == PrincipalKind.OFFICER else AccountKind.USER
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The roles this principal acts in (PrincipalKind codes)."""
+        return frozenset({self.kind})
+
+    @property
+    def is_officer(self) -> bool:
+        return self.kind == PrincipalKind.OFFICER
+
+    @property
+    def is_office(self) -> bool:
+        return self.kind in (PrincipalKind.SUPERVISOR, PrincipalKind.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == PrincipalKind.ADMIN
+
+    @property
+    def role_label(self) -> str:
+        return label(PrincipalKind, self.kind)
+
+    def describe(self) -> str:
+        """How messages name the principal: 督办 duban."""
+        return f"{self.role_label} {self.account}"
+
+
+def principal_of(
+    person: Officer | User,
+    place: Jurisdiction,
+    *,
+    only: tuple[str, int] | None = None,
+    session_id: str | None = None,
+) -> Principal:
+    """The principal of a record already loaded (after a password or an admin's choice)."""
+    officer = isinstance(person, Officer)
+    return Principal(
+        PrincipalKind.OFFICER if officer else person.role,
+        person.id,
+        person.code if officer else person.account,
+        person.name,
+        place.id,
+        place.code,
+        place.name,
+        place.path,
+        links.password_version(person.password_hash),
+        person_key(AccountKind.OFFICER if officer else AccountKind.USER, person.id, person.mobile),
+        only,
+        session_id,
+    )
+
+
+def _columns(account_kind: str):
+    model = ACCOUNT_MODELS[account_kind]
+    officer = account_kind == AccountKind.OFFICER
+    return model, (
+        model.code if officer else model.account,
+        model.name,
+        model.active,
+        model.password_hash,
+        literal(PrincipalKind.OFFICER.value) if officer else model.role,
+        model.mobile,
+        Jurisdiction.id,
+        Jurisdiction.code,
+        Jurisdiction.name,
+        Jurisdiction.path,
+    )
+
+
+def principal_query(account_kind: str, person_id: int):
+    """The select of one account with its jurisdiction (a caller may join more onto it)."""
+    model, columns = _columns(account_kind)
+    return (
+        select(*columns)
+        .join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
+        .where(model.id == person_id)
+    )
+
+
+def principal_from_row(
+    row,
+    *,
+    account_kind: str,
+    person_id: int,
+    only: tuple[str, int] | None = None,
+    session_id: str | None = None,
+) -> Principal | None:
+    """The principal of a principal_query row (None when the account is inactive)."""
+    if row is None or not row.active:
+        return None
+    return Principal(
+        row[4],
+        person_id,
+        row[0],
+        row.name,
+        row[6],
+        row[7],
+        row[8],
+        row[9],
+        links.password_version(row.password_hash),
+        person_key(account_kind, person_id, row.mobile),
+        only,
+        session_id,
+    )
+
+
+def load_principal(
+    *,
+    session: Session,
+    kind: str,
+    person_id: int,
+    pv: str | None = None,
+    only: tuple[str, int] | None = None,
+) -> Principal | None:
+    """The active person of this kind and id (None when gone, inactive or, when pv is given,
+    the password changed since)."""
+    account_kind = AccountKind.OFFICER if kind == PrincipalKind.OFFICER else AccountKind.USER
+    row = session.execute(principal_query(account_kind, person_id)).first()
+    found = principal_from_row(row, account_kind=account_kind, person_id=person_id, only=only)
+    if found is None or found.kind != kind:
+        return None
+    if pv is not None and not links.same(pv, found.pv):
+        return None
+    return found
