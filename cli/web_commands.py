@@ -51,7 +51,7 @@ def serve(
             host=host,
             port=port,
             log_level="warning",
-            proxy_headers=True,
+            proxy_headers=False,  # the app believes BAOBAO_TRUSTED_PROXIES only (web/app.py)
             server_header=False,
         )
     finally:
@@ -118,3 +118,53 @@ def invite(
         typer.echo(
             "未通过邮件发送（未配置邮件服务器、本人未登记邮箱或使用了 --no-send），请把链接转交本人。"
         )
+
+
+@users_app.command("sessions")
+def sessions(
+    account: str = typer.Argument(..., help="食安办账号、干部编号或手机号"),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """列出此人（同一手机号的所有账号）进行中的网页登录、一键链接登录和接口令牌。"""
+    from dataclasses import asdict
+
+    from models.enums import SessionKind, label
+    from services.accounts.session_admin import person_sessions
+    from services.core.schema import require_current
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        found = person_sessions(session=session, account=account)
+    if json_out:
+        emit_json({"account": found.account, "running": [asdict(r) for r in found.running]})
+        return
+    typer.echo(f"{found.name}（{found.account}）进行中的登录与令牌 {len(found.running)} 个：")
+    for r in found.running:
+        who = found.accounts.get(f"{r.account_kind}:{r.account_id}", "—")
+        typer.echo(
+            f"  {r.id}\t{who}\t{label(SessionKind, r.kind)}\t"
+            f"{r.created_at:%Y-%m-%d %H:%M} 起\t{r.client or '—'}"
+        )
+
+
+@users_app.command("signout")
+def signout(
+    account: str = typer.Argument(..., help="食安办账号、干部编号或手机号"),
+    session_id: str = typer.Option(
+        None, "--session", help="只结束这一个登录或令牌（users sessions 列出的编号）"
+    ),
+    json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """结束此人的登录与接口令牌：默认全部（同一手机号的所有账号），或用 --session 只结束一个。"""
+    from services.accounts.session_admin import end_sessions
+    from services.core.schema import require_current
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        ended = end_sessions(
+            session=session, account=account, actor="命令行", session_id=session_id
+        )
+    if json_out:
+        emit_json({"account": account, "ended": ended})
+        return
+    typer.echo(f"已结束 {account} 的登录与令牌 {ended} 个。")

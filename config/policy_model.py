@@ -377,8 +377,11 @@ class WebPolicy(Strict):
     api_token_days: int = Field(default=90, ge=1, le=3650)
     """Days an API token (POST /api/token) is valid; a password change voids it sooner."""
     login_max_failures: int = Field(default=5, ge=1, le=100)
-    """Failed sign-ins of one account before it is locked for a while (four times as many
-    from one address)."""
+    """Failed sign-ins of one person (whichever of their 干部编号, 手机号 or 账号 was typed)
+    before it is locked for a while."""
+    login_max_client_failures: int = Field(default=20, ge=1, le=1000)
+    """Failed sign-ins from one client address before it is locked for a while (behind a
+    reverse proxy the address comes from BAOBAO_TRUSTED_PROXIES' forwarded header)."""
     login_lock_minutes: int = Field(default=15, ge=1, le=24 * 60)
     """Minutes a locked account or address waits."""
     min_password_length: int = Field(default=8, ge=6, le=128)

@@ -6,11 +6,12 @@ Nothing else in the application reads os.environ.
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -69,6 +70,11 @@ class Settings(BaseSettings):
     """Signing key of sessions, one-tap links, invitations and API tokens (at least 32
     characters); give every machine serving one database the same value. Unset: a random key
     kept in DATA_DIR/secret_key, which serves one machine. Changing it signs everyone out."""
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    """Addresses or networks (comma-separated, e.g. 127.0.0.1,10.0.0.0/8) of the reverse
+    proxies whose X-Forwarded-For and X-Forwarded-Proto headers are believed: the client's
+    address (sign-in throttling counts per address) and https come from them. Empty: no
+    forwarded header is believed and the client is the connecting peer."""
 
     smtp_host: str | None = None
     """Mail server; unset: mail is off and no message is queued for mail."""
@@ -98,6 +104,25 @@ class Settings(BaseSettings):
     """Tests and benchmarks only: the PostgreSQL database they create their schemas in."""
     require_pg: bool = False
     """Tests only: fail, instead of skip, the PostgreSQL cases when that server is down."""
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for part in value:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"不是地址或网段：{part}") from None
+        return value
 
     @classmethod
     def settings_customise_sources(

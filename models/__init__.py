@@ -15,6 +15,7 @@ from models.jurisdiction import Jurisdiction
 from models.notification import Notification
 from models.officer import Officer
 from models.record import InspectionRecord
+from models.sign_in import LoginFailure, SignIn
 from models.task import InspectionTask
 from models.user import User
 
@@ -34,7 +35,9 @@ __all__ = [
     "InspectionTask",
     "JobRun",
     "Jurisdiction",
+    "LoginFailure",
     "Notification",
     "Officer",
+    "SignIn",
     "User",
 ]

@@ -35,6 +35,7 @@ class AccountKind(StrEnum):
 
     OFFICER = "officer"
     USER = "user"
+    INFORMANT = "informant"  # 信息员 (their sign-in comes with the banquet work)
 
 
 class SessionKind(StrEnum):
@@ -139,7 +140,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     OfficerTier: {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"},
     UserRole: {"supervisor": "督办", "admin": "管理员"},
     PrincipalKind: {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"},
-    AccountKind: {"officer": "包保干部", "user": "食安办人员"},
+    AccountKind: {"officer": "包保干部", "user": "食安办人员", "informant": "信息员"},
     SessionKind: {"web": "网页登录", "link": "一键链接", "api": "接口令牌"},
     Grade: {g: g for g in "ABCD"},
     Category: {c.value: c.value for c in Category},

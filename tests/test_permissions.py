@@ -1,4 +1,4 @@
-"""Every permission rule as a table of role × jurisdiction × action (services.accounts.permissions),
+"""Every permission rule as a table of role × jurisdiction × action (services.permissions.rules),
 the SQL form of scope checked against the Python form, and separation of duties (rule 12):
 decided by person, so an officer and a 食安办 account with one 手机号 count as one, on every route.
 
@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models import Hazard, Jurisdiction, User
-from services.accounts import permissions
-from services.accounts.permissions import Action, Target, may
 from services.core import evidence
 from services.core.errors import BadInput
+from services.permissions import rules as permissions
+from services.permissions.rules import Action, Target, may
 from tests.support.hazards import PNG, add_hazard_row, as_principal, build_roster, move_as
 
 PRINCIPALS = ("BBV001", "BBA001", "dbA", "dbB", "admin")

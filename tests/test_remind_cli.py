@@ -89,7 +89,7 @@ def test_remind_json_and_a_second_run_sends_nothing(cli, db_url, engine, roster,
     set_today("2026-10-13")  # the link was signed by the clock of that run
     assert links.check_item_token(
         link.split("?k=")[1], kind="task", item_id=task_id, max_age_seconds=3600
-    ) == count_rows(engine, "SELECT id FROM officer WHERE code = 'V001'")
+    )[0] == count_rows(engine, "SELECT id FROM officer WHERE code = 'V001'")
     assert "?k=" not in text_part(by_rcpt["xian@example.cn"])  # offices sign in instead
 
     again = _json(cli, "--db", db_url, "--today", "2026-10-13", "remind", "--json")

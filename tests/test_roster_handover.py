@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from config import settings as settings_module
 from services.accounts import access
-from services.accounts.principal import load_principal
 from services.core.errors import BadInput
 from services.figures.tasks import task_figures
+from services.permissions.principal import load_principal
 from services.reminders.digests import build_digests
 from services.tasks.generation import generate_routine_tasks
 from services.tasks.listing import list_tasks

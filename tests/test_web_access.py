@@ -75,6 +75,7 @@ PAGES = {
     "/office/ranking": OFFICE,
     "/office/ranking?format=csv": OFFICE,
     "/admin/users": ADMINS,
+    "/admin/sessions?account=BB_T1_SUPERVISOR": ADMINS,
     "/admin/campaigns": ADMINS,
     "/admin/handover": ADMINS,
     "/admin/roster/template.xlsx": ADMINS,
@@ -124,6 +125,9 @@ COVERED = {
     "GET /admin/roster/export.xlsx",
     "GET /admin/roster/template.xlsx",
     "GET /admin/users",
+    "GET /admin/sessions",
+    "POST /admin/sessions/end",
+    "POST /links/{kind}/{item_id}",
     "POST /admin/users/invite",
     "GET /admin/campaigns",
     "POST /admin/campaigns",
@@ -176,14 +180,17 @@ def test_every_route_is_in_the_sweep(app):
 
 def test_pages_answer_only_their_audience(world, client_for):
     anonymous = client_for()
-    for path in PAGES:
+    pages = {
+        p.replace("BB_T1_SUPERVISOR", world.accounts["supervisor_t1"]): a for p, a in PAGES.items()
+    }
+    for path in pages:
         response = anonymous.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith(
             "/login?next="
         ), path
     for role in ROLES:
         client = client_for(role)
-        for path, allowed in PAGES.items():
+        for path, allowed in pages.items():
             expected = 200 if role in allowed else 404
             assert client.get(path).status_code == expected, (role, path)
 
@@ -305,13 +312,10 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
 
 
 def test_one_tap_session_reaches_its_one_task_only(world, client_for):
-    from services.core import links
-
     client = client_for()
-    token = links.item_token(
-        kind="task", item_id=world.tasks["a_open"], officer_id=world.officer_ids["a"]
+    opened = client.get(
+        support.one_tap_link(world, "task", world.tasks["a_open"]), follow_redirects=False
     )
-    opened = client.get(f"/tasks/{world.tasks['a_open']}?k={token}", follow_redirects=False)
     assert opened.status_code == 303 and opened.headers["location"] == (
         f"/tasks/{world.tasks['a_open']}"
     )
@@ -397,3 +401,38 @@ def test_files_outside_scope_answer_404(world, client_for, path):
     for role in ("officer_a", "supervisor_t2"):
         assert client_for(role).get(url).status_code == 404, role
     assert client_for("supervisor_t1").get(url).status_code == 200
+
+
+def test_sessions_of_a_foreign_jurisdiction_are_neither_listed_nor_ended(world, client_for):
+    """Every administrator × every person outside its subtree: the sessions page and ending
+    them answer 400 (no such account for you) and end nothing."""
+    from models.sign_in import SignIn
+
+    for role in ROLES:  # everyone signs in: a running session each
+        client_for(role)
+    with Session(get_engine(world.url)) as session:
+        running = session.execute(select(func.count()).where(SignIn.ended_at.is_(None))).scalar()
+    foreign = {
+        "admin_t1": ("supervisor_t2", "officer_t2", "supervisor_county", "admin_county"),
+        "admin_county": ("admin_city",),
+        "admin_city": (),
+    }
+    for admin, outside in foreign.items():
+        client = client_for(admin)
+        token = csrf_of(client.get("/account").text)
+        for role in outside:
+            account = world.accounts[role]
+            assert client.get(f"/admin/sessions?account={account}").status_code == 400, role
+            response = client.post("/admin/sessions/end", data={"csrf": token, "account": account})
+            assert response.status_code == 400, (admin, role)
+    for role in ROLES:
+        if role not in ADMINS:
+            client = client_for(role)
+            token = csrf_of(client.get("/account").text)
+            response = client.post(
+                "/admin/sessions/end", data={"csrf": token, "account": world.accounts[role]}
+            )
+            assert response.status_code == 404, role
+    with Session(get_engine(world.url)) as session:
+        after = session.execute(select(func.count()).where(SignIn.ended_at.is_(None))).scalar()
+    assert after == running + len(foreign) + len(ROLES) - len(ADMINS)

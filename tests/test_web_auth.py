@@ -61,18 +61,30 @@ def test_failed_logins_are_throttled_per_account(world, client_for):
     assert _login(client, "duban", PASSWORD).status_code == 303
 
 
-def test_session_cookie_is_httponly_lax_and_secure_behind_https(world, client_for):
+def _proxied_login(app, peer: str):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, client=(peer, 50000)) as client:
+        token = csrf_of(client.get("/login").text)
+        return client.post(
+            "/login",
+            data={"login": "duban", "password": PASSWORD, "csrf": token},
+            headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"},
+            follow_redirects=False,
+        )
+
+
+def test_session_cookie_is_httponly_lax_and_secure_behind_a_trusted_proxy(world, client_for):
+    from config import settings as settings_module
+    from web.app import create_app
+
     plain = _login(client_for(), "duban", PASSWORD).headers["set-cookie"].lower()
     assert "httponly" in plain and "samesite=lax" in plain and "secure" not in plain
-    client = client_for()
-    token = csrf_of(client.get("/login").text)
-    proxied = client.post(
-        "/login",
-        data={"login": "duban", "password": PASSWORD, "csrf": token},
-        headers={"X-Forwarded-Proto": "https"},
-        follow_redirects=False,
-    )
-    assert "secure" in proxied.headers["set-cookie"].lower()
+    settings_module.configure(trusted_proxies=["127.0.0.1"])
+    app = create_app(database_url=world.url)
+    assert "secure" in _proxied_login(app, "127.0.0.1").headers["set-cookie"].lower()
+    # a caller that is not a trusted proxy cannot claim https (nor another address)
+    assert "secure" not in _proxied_login(app, "127.0.0.2").headers["set-cookie"].lower()
 
 
 def test_tampered_session_cookie_is_anonymous(world, client_for):
@@ -82,25 +94,31 @@ def test_tampered_session_cookie_is_anonymous(world, client_for):
     assert client.get("/office", follow_redirects=False).status_code == 303
 
 
-def test_cookies_and_api_tokens_name_a_person_completely_or_no_one(world, client_for):
-    """Signed with the right key, a cookie or API token still needs kind, id and password
-    version; the complete payload, re-signed, is accepted (the control)."""
+def test_cookies_and_api_tokens_name_a_running_server_side_session(world, client_for):
+    """Signed with the right key, a cookie or token still needs a session the server holds,
+    of its own kind: a made-up id, an API token's session in a cookie or a browser session as
+    a token, or a session of the other table, are refused; the real one is accepted."""
     client = client_for()
     issued = client.post("/api/token", data={"username": "duban", "password": PASSWORD})
     claims = links.load(links.API, issued.json()["access_token"], max_age_seconds=60)
-    assert set(claims) == {"k", "i", "pv"}
-    broken = [
-        {k: v for k, v in claims.items() if k != "pv"},
-        {**claims, "k": "user"},
-        {**claims, "i": str(claims["i"])},
+    assert set(claims) == {"s", "a"}
+    browser_claims = links.load(
+        links.SESSION, client_for("supervisor_county").cookies["baobao_session"], max_age_seconds=60
+    )
+    cases = [
+        (claims, True, False),
+        (browser_claims, False, True),
+        ({**claims, "s": "0" * 32}, False, False),
+        ({**claims, "a": "officer"}, False, False),
+        ({"k": "supervisor", "i": 1, "pv": "x"}, False, False),
     ]
-    for payload, accepted in [(claims, True)] + [(b, False) for b in broken]:
+    for payload, as_token, as_cookie in cases:
         bearer = {"Authorization": f"Bearer {links.sign(links.API, payload)}"}
-        assert (client.get("/api/me", headers=bearer).status_code == 200) is accepted, payload
+        assert (client.get("/api/me", headers=bearer).status_code == 200) is as_token, payload
         browser = client_for()
         browser.cookies.set("baobao_session", links.sign(links.SESSION, payload))
         page = browser.get("/office", follow_redirects=False)
-        assert (page.status_code == 200) is accepted, payload
+        assert (page.status_code == 200) is as_cookie, payload
 
 
 def test_forms_without_the_session_csrf_token_are_refused(world, client_for):
@@ -124,17 +142,22 @@ def test_forms_without_the_session_csrf_token_are_refused(world, client_for):
     assert client.post("/logout", data={}).status_code == 403
 
 
-def test_logout_ends_the_session(world, client_for):
+def test_logout_ends_the_session_on_the_server(world, client_for):
     client = client_for("supervisor_county")
+    saved = client.cookies["baobao_session"]
     token = csrf_of(client.get("/office").text)
     assert client.post("/logout", data={"csrf": token}, follow_redirects=False).status_code == 303
     assert client.get("/office", follow_redirects=False).status_code == 303
+    replay = client_for()  # the cookie saved before logging out opens nothing any more
+    replay.cookies.set("baobao_session", saved)
+    assert replay.get("/office", follow_redirects=False).status_code == 303
+    other = client_for("supervisor_county")  # another session of the same person goes on
+    assert other.get("/office").status_code == 200
 
 
 def test_one_tap_link_opens_the_task_and_expired_or_tampered_links_are_refused(world, client_for):
-    task_id, officer_id = world.tasks["a_open"], world.officer_ids["a"]
-    link = links.item_link(kind="task", item_id=task_id, officer_id=officer_id)
-    path = link.split("://", 1)[1].split("/", 1)[1]
+    task_id = world.tasks["a_open"]
+    path = support.one_tap_link(world, "task", task_id)[1:]
     client = client_for()
     opened = client.get("/" + path)
     assert opened.status_code == 200 and "记录督导" in opened.text

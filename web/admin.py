@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import FileResponse
@@ -15,10 +16,10 @@ from starlette.background import BackgroundTask
 
 from config.settings import get_settings
 from models.enums import Category
-from services.accounts import access_office, invitations
-from services.accounts.principal import Principal
+from services.accounts import access_office, invitations, session_admin
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.permissions.principal import Principal
 from services.roster import limits
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
@@ -213,6 +214,38 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser, sessi
     if result["queued"]:
         response.background = BackgroundTask(_deliver, request.app.state.database_url)
     return response
+
+
+@router.get("/admin/sessions")
+def person_sessions(
+    *, request: Request, account: QueryText = "", person: AdminUser, session: DbSession
+):
+    found = session_admin.person_sessions(session=session, account=account, admin=person)
+    return render(request, "admin/sessions.html", found=found)
+
+
+@router.post("/admin/sessions/end", dependencies=[Depends(csrf)])
+def end_sessions(
+    *,
+    request: Request,
+    account: FormText = "",
+    session_id: FormText = "",
+    person: AdminUser,
+    session: DbSession,
+):
+    ended = session_admin.end_sessions(
+        session=session,
+        account=account,
+        actor=person.account,
+        session_id=session_id or None,
+        admin=person,
+    )
+    session.commit()
+    return redirect(
+        request,
+        f"/admin/sessions?account={quote(account, safe='')}",
+        f"已结束 {ended} 个登录或令牌",
+    )
 
 
 @router.get("/admin/campaigns")

@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models.enums import TaskStatus
+from models.enums import SessionKind, TaskStatus
 from services.accounts import access, access_office, tokens
-from services.accounts.identity import authenticate, web_policy
-from services.accounts.principal import Principal
+from services.accounts import login as signing
+from services.accounts.identity import web_policy
 from services.core import links
 from services.hazards.lifecycle import move_hazard
+from services.permissions.principal import Principal
 from services.visits.records import record_visit
 from web import forms
 from web.api_models import (
@@ -31,7 +32,7 @@ from web.api_models import (
     record_out,
     task_detail_out,
 )
-from web.deps import LoginRequired, NoNul, NotFound, RowId, db
+from web.deps import LoginRequired, NoNul, NotFound, RowId, client_address, db
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
@@ -56,7 +57,7 @@ def api_user(
         )
     except links.BadLink:
         raise LoginRequired from None
-    person = tokens.signed_in(session=session, payload=payload)
+    person = tokens.signed_in(session=session, payload=payload, kinds=tokens.API)
     if person is None:
         raise LoginRequired
     return person
@@ -74,8 +75,14 @@ def token(
     password: Annotated[str, Form(max_length=200), NoNul],
 ) -> TokenOut:
     """用账号（干部编号、手机号或食安办账号）和密码换取令牌。"""
-    client = request.client.host if request.client else "?"
-    person = authenticate(session=session, login=username, password=password, client=client)
+    person = signing.open_session(
+        session=session,
+        login=username,
+        password=password,
+        client=client_address(request),
+        kind=SessionKind.API,
+    )
+    session.commit()
     value = links.sign(links.API, tokens.principal_claims(person))
     return TokenOut(
         access_token=value, token_type="bearer", expires_in=web_policy().api_token_days * 86400

@@ -151,4 +151,9 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
         app.include_router(module.router)
     _handlers(app)
     app.add_middleware(SecurityHeaders)
+    proxies = get_settings().trusted_proxies
+    if proxies:  # the client's address and scheme from these proxies' forwarded headers only
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(proxies))
     return app

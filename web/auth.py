@@ -4,12 +4,13 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session
 
 from services.accounts import invitations
-from services.accounts.identity import authenticate, set_password
-from services.accounts.principal import Principal
+from services.accounts import login as signing
+from services.accounts.identity import set_password
 from services.core import links
 from services.core.errors import BadInput
+from services.permissions.principal import Principal
 from web import sessions
-from web.deps import DbSession, FormText, SignedIn, Who, csrf, redirect, render
+from web.deps import DbSession, FormText, SignedIn, Who, client_address, csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,9 +47,10 @@ def login(
     next: FormText = "",
     session: DbSession,
 ):
-    client = request.client.host if request.client else "?"
     try:
-        person = authenticate(session=session, login=login, password=password, client=client)
+        person = signing.open_session(
+            session=session, login=login, password=password, client=client_address(request)
+        )
     except BadInput as exc:
         return render(
             request,
@@ -58,12 +60,15 @@ def login(
             login=login,
             next=_safe_next(next) or "",
         )
+    session.commit()
     sessions.sign_in(request, person)
     return redirect(request, _safe_next(next) or home_of(person))
 
 
 @router.post("/logout", dependencies=[Depends(csrf)])
-def logout(*, request: Request):
+def logout(*, request: Request, person: Who, session: DbSession):
+    signing.close(session=session, who=person)
+    session.commit()
     sessions.sign_out(request)
     return redirect(request, "/login", "已退出登录")
 
@@ -147,17 +152,14 @@ def change_password(
     person: SignedIn,
     session: DbSession,
 ):
-    client = request.client.host if request.client else "?"
     try:
-        authenticate(session=session, login=person.account, password=current, client=client)
-        kind = "officer" if person.is_officer else "user"
-        set_password(
+        signing.change_password(
             session=session,
-            kind=kind,
-            person_id=person.id,
+            who=person,
+            current=current,
             password=password,
             repeat=repeat,
-            actor=person.account,
+            client=client_address(request),
         )
     except BadInput as exc:
         return render(request, "account.html", status=400, error=str(exc))

@@ -20,15 +20,16 @@ from models.enums import (
     HazardSource,
     HazardStatus,
     OfficerTier,
+    SessionKind,
     TaskSource,
     TaskStatus,
     UserRole,
     VisitMode,
 )
 from services.accounts import tokens
-from services.accounts.permissions import Action, may
-from services.accounts.principal import Principal
 from services.core import clock
+from services.permissions.principal import Principal
+from services.permissions.rules import Action, may
 from services.roster.identifiers import tel_uri
 from web import sessions
 
@@ -44,6 +45,7 @@ templates.env.globals.update(
     role=LABELS[UserRole],
     source=LABELS[TaskSource],
     mode=LABELS[VisitMode],
+    session_kind=LABELS[SessionKind],
 )
 
 
@@ -98,6 +100,12 @@ def read_only(endpoint):
     """Mark a route that only reads (a few queries): its session runs in autocommit."""
     endpoint.read_only = True
     return endpoint
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the peer's, or the forwarded one when the peer is a trusted proxy
+    (BAOBAO_TRUSTED_PROXIES; the app's proxy-headers middleware has applied it)."""
+    return request.client.host if request.client else "?"
 
 
 def person_of(request: Request, session: Session) -> Principal | None:

@@ -5,26 +5,29 @@ The task and hazard pages also serve 食安办 users (read-only task, verificati
 office digests link to the same addresses.
 """
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
 from models.enums import HazardStatus
-from services.accounts import access
-from services.accounts.identity import web_policy
-from services.accounts.principal import Principal, load_principal
+from services.accounts import access, one_tap
 from services.core import clock, links
 from services.core.errors import BadInput
 from services.hazards.lifecycle import move_hazard, report_rectified
+from services.permissions.principal import Principal
 from services.visits.records import record_visit
 from web import forms, sessions
 from web.deps import (
     DbSession,
+    FormText,
     ItemViewer,
     NotFound,
     OfficerUser,
     RowId,
     Who,
+    client_address,
     csrf,
     person_of,
     read_only,
@@ -43,31 +46,45 @@ def _open_link(
     item_id: int,
     token: str,
     current: Principal | None,
+    switch: bool = False,
 ):
-    """Follow a one-tap link: a session for this one item, then the page without the token."""
-    days = web_policy().link_valid_days
+    """Follow a one-tap link: a session for this one item, then the page without the token;
+    where someone else is signed in here, a page asking before switching."""
     try:
-        officer_id = links.check_item_token(
-            token, kind=kind, item_id=item_id, max_age_seconds=days * 86400
+        opened = one_tap.follow_link(
+            session=session,
+            kind=kind,
+            item_id=item_id,
+            token=token,
+            current=current,
+            client=client_address(request),
+            switch=switch,
         )
     except links.BadLink as exc:
         return render(
             request, "link_refused.html", status=403, reason=str(exc), next=f"/{kind}s/{item_id}"
         )
-    if not (current and current.is_officer and current.id == officer_id and not current.only):
-        person = load_principal(
-            session=session, kind="officer", person_id=officer_id, only=(kind, item_id)
+    if opened.ask:
+        return render(
+            request, "link_switch.html", holder=opened.who, kind=kind, item_id=item_id, token=token
         )
-        if person is None:
-            return render(
-                request,
-                "link_refused.html",
-                status=403,
-                reason="账号已停用",
-                next=f"/{kind}s/{item_id}",
-            )
-        sessions.sign_in(request, person)
+    if opened.started:
+        session.commit()
+        sessions.sign_in(request, opened.who)
     return redirect(request, f"/{kind}s/{item_id}")
+
+
+@router.post("/links/{kind}/{item_id}", dependencies=[Depends(csrf)])
+def switch_to_link(
+    *,
+    request: Request,
+    kind: Literal["task", "hazard"],
+    item_id: RowId,
+    k: FormText = "",
+    current: Who,
+    session: DbSession,
+):
+    return _open_link(request, session, kind, item_id, k, current, switch=True)
 
 
 def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:

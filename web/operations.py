@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from services.accounts import access_office
-from services.accounts.principal import Principal
 from services.core import clock
 from services.core.errors import BadInput
+from services.permissions.principal import Principal
 from web.deps import AdminUser, DbSession, NotFound, csrf, render
 
 router = APIRouter(include_in_schema=False)

@@ -8,20 +8,16 @@ from starlette.responses import Response
 from config.settings import get_settings
 from services.accounts import tokens
 from services.accounts.identity import web_policy
-from services.accounts.principal import Principal
 from services.core import links
+from services.permissions.principal import Principal
 
 COOKIE = "baobao_session"
 
 
 def is_https(request: Request) -> bool:
-    """Whether the browser talks HTTPS to us (directly, via a proxy, or per the base URL)."""
-    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
-    return (
-        request.url.scheme == "https"
-        or forwarded == "https"
-        or get_settings().base_url.lower().startswith("https://")
-    )
+    """Whether the browser talks HTTPS to us: directly, through a trusted proxy (its
+    X-Forwarded-Proto applied by the app's proxy-headers middleware), or per the base URL."""
+    return request.url.scheme == "https" or get_settings().base_url.lower().startswith("https://")
 
 
 def data(request: Request) -> dict:
@@ -59,13 +55,15 @@ def csrf_ok(request: Request, submitted: str | None) -> bool:
 
 
 def sign_in(request: Request, who: Principal) -> None:
-    """Start a session for who (a new CSRF token; a one-tap session keeps its one item)."""
+    """Name who's server-side session in the cookie (services.accounts.sign_ins.start made it),
+    with a new CSRF token."""
     request.state.session = {**tokens.principal_claims(who), "c": links.new_csrf()}
     _changed(request)
 
 
 def sign_out(request: Request) -> None:
-    """End the session (a fresh anonymous one keeps a CSRF token for the login form)."""
+    """Forget the session in the cookie (the route ends it on the server); a fresh anonymous
+    one keeps a CSRF token for the login form."""
     request.state.session = {"c": links.new_csrf()}
     _changed(request)
 

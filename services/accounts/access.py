@@ -18,14 +18,14 @@ from models.hazard import Hazard
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
-from services.accounts import permissions
-from services.accounts.permissions import EntityJ, TaskJ, hazard_scope, task_scope
-from services.accounts.principal import Principal
 from services.core import clock, evidence
 from services.core.periods import period_containing
 from services.figures import deadlines
 from services.hazards import lifecycle
 from services.hazards.listing import as_item, hazard_query
+from services.permissions import rules as permissions
+from services.permissions.principal import Principal
+from services.permissions.rules import EntityJ, TaskJ, hazard_scope, task_scope
 from services.tasks import policy
 from services.tasks.listing import shown_status
 from services.visits.items import visit_items

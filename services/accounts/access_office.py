@@ -15,14 +15,14 @@ from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
 from services import figures as stats
-from services.accounts import permissions
-from services.accounts.permissions import EntityJ, TaskJ, task_scope
-from services.accounts.permissions import within_sql as _within
-from services.accounts.principal import Principal
 from services.core import clock
 from services.core.jurisdictions import county_paths
 from services.core.periods import period_containing
 from services.figures import as_date
+from services.permissions import rules as permissions
+from services.permissions.principal import Principal
+from services.permissions.rules import EntityJ, TaskJ, task_scope
+from services.permissions.rules import within_sql as _within
 from services.tasks.campaigns import list_campaigns
 from services.tasks.listing import shown_status
 

@@ -2,12 +2,9 @@
 through one-time invitation links, and the demo accounts.
 
 Officers (包保干部) sign in with their 干部编号 or mobile number, 食安办 users with their account.
-Failed logins are throttled in memory, per process (one uvicorn process serves the county).
+Failed logins are throttled in the database (services.accounts.throttle), per person and per
+client address.
 """
-
-import datetime as dt
-import threading
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,9 +16,9 @@ from config.policy_model import WebPolicy
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
-from services.accounts.principal import Principal, principal_of
-from services.core import audit, clock
+from services.core import audit
 from services.core.errors import BadInput
+from services.permissions.principal import Principal, principal_of
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("baobao-timing-equaliser")
@@ -62,56 +59,27 @@ def find_person(*, session: Session, login: str) -> tuple[str, Officer | User] |
     return ("officer", officer) if officer is not None else None
 
 
-class _Throttle:
-    """Failed logins per account and per client address within the lock window (in memory)."""
-
-    def __init__(self):
-        self.lock, self.failures = threading.Lock(), defaultdict(deque)
-
-    def _recent(self, key: str, now: dt.datetime) -> deque:
-        window = dt.timedelta(minutes=web_policy().login_lock_minutes)
-        stamps = self.failures[key]
-        while stamps and stamps[0] <= now - window:
-            stamps.popleft()
-        return stamps
-
-    def blocked(self, keys: dict[str, int]) -> bool:
-        now = clock.now()
-        with self.lock:
-            return any(len(self._recent(k, now)) >= limit for k, limit in keys.items())
-
-    def fail(self, keys: dict[str, int]) -> None:
-        now = clock.now()
-        with self.lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-
-    def clear(self, key: str) -> None:
-        with self.lock:
-            self.failures.pop(key, None)
-
-
-throttle = _Throttle()
-
-
 def authenticate(*, session: Session, login: str, password: str, client: str) -> Principal:
-    """The principal of a correct login; BadInput (one message for every failure) otherwise."""
-    policy = web_policy()
-    account_key = f"account:{(login or '').strip().lower()}"
-    keys = {
-        account_key: policy.login_max_failures,
-        f"client:{client}": policy.login_max_failures * 4,
-    }
-    if throttle.blocked(keys):
-        raise BadInput(f"登录失败次数过多，请 {policy.login_lock_minutes} 分钟后再试")
+    """The principal of a correct login; BadInput (one message for every failure) otherwise.
+    Failures count for the person whichever login string was typed, and for the client
+    address, in the database (services.accounts.throttle)."""
+    from services.accounts import throttle
+
     found = find_person(session=session, login=login)
     person = found[1] if found else None
+    who = (
+        principal_of(person, session.get(Jurisdiction, person.jurisdiction_id)) if person else None
+    )
+    keys = throttle.keys_for(person=who.person if who else None, login=login or "", client=client)
+    if throttle.blocked(session=session, keys=keys):
+        policy = web_policy()
+        raise BadInput(f"登录失败次数过多，请 {policy.login_lock_minutes} 分钟后再试")
     ok = verify_password(person.password_hash if person else None, password or "")
     if not ok or not person.active:
-        throttle.fail(keys)
+        throttle.fail(session=session, keys=keys)
         raise BadInput("账号或密码错误（包保干部用干部编号或手机号登录，食安办人员用账号登录）")
-    throttle.clear(account_key)
-    return principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
+    throttle.clear(session=session, key=next(iter(keys)))
+    return who
 
 
 def principal_for_login(*, session: Session, login: str) -> Principal:
@@ -124,6 +92,20 @@ def principal_for_login(*, session: Session, login: str) -> Principal:
     if not person.active:
         raise BadInput(f"账号 {login} 已停用")
     return principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
+
+
+def check_password(*, session: Session, who: Principal, password: str, client: str) -> None:
+    """Check a signed-in person's current password (throttled like a sign-in); BadInput when
+    wrong."""
+    from services.accounts import throttle
+
+    keys = throttle.keys_for(person=who.person, login=who.account, client=client)
+    if throttle.blocked(session=session, keys=keys):
+        raise BadInput(f"失败次数过多，请 {web_policy().login_lock_minutes} 分钟后再试")
+    model = Officer if who.is_officer else User
+    if not verify_password(session.get(model, who.id).password_hash, password or ""):
+        throttle.fail(session=session, keys=keys)
+        raise BadInput("当前密码不正确")
 
 
 def check_new_password(password: str, repeat: str, account: str) -> None:
@@ -140,7 +122,10 @@ def check_new_password(password: str, repeat: str, account: str) -> None:
 def set_password(
     *, session: Session, kind: str, person_id: int, password: str, repeat: str, actor: str
 ) -> None:
-    """Set a person's password (argon2), audited; older sessions and invitations stop working."""
+    """Set a person's password (argon2), audited; every session and token of the account ends
+    and older invitations and one-tap links stop working."""
+    from services.accounts import sign_ins
+
     person = session.get(Officer if kind == "officer" else User, person_id)
     account = person.code if kind == "officer" else person.account
     check_new_password(password, repeat, account)
@@ -153,5 +138,11 @@ def set_password(
         object_type="officer" if kind == "officer" else "user",
         object_id=account,
         after={"password": "已设置"},
+    )
+    sign_ins.end_account(
+        session=session,
+        account_kind="officer" if kind == "officer" else "user",
+        account_id=person_id,
+        by=f"{actor} 设置密码",
     )
     session.flush()

@@ -1,16 +1,20 @@
-"""Who a signed token names: the one spelling of a person in session cookies, API tokens and
-invitation links — {"k": kind, "i": id, "pv": password version}, and "o" for the one item of a
-one-tap session. The password version voids every token once the password changes.
+"""Who a signed token names. Session cookies and API tokens name a server-side session
+({"s": its id, "a": the table of its account}, services.accounts.sign_ins), checked on every
+request; invitation links name a person ({"k": kind, "i": id, "pv": password version}), and
+the password version voids them once the password changes.
 """
 
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from services.accounts.identity import KINDS
-from services.accounts.principal import Principal, load_principal
+from models.enums import SessionKind
+from services.accounts import sign_ins
+from services.permissions.principal import Principal
 
-KIND, ID, PASSWORD_VERSION, ONLY = "k", "i", "pv", "o"
+KIND, ID, PASSWORD_VERSION = "k", "i", "pv"
+BROWSER = (SessionKind.WEB.value, SessionKind.LINK.value)
+API = (SessionKind.API.value,)
 
 
 @dataclass(frozen=True)
@@ -23,16 +27,13 @@ class Claim:
 
 
 def person_claims(*, kind: str, person_id: int, pv: str) -> dict:
-    """The payload naming a person."""
+    """The payload naming a person (invitations)."""
     return {KIND: kind, ID: person_id, PASSWORD_VERSION: pv}
 
 
 def principal_claims(who: Principal) -> dict:
-    """The payload naming a signed-in person; a one-tap session keeps its one item."""
-    claims = person_claims(kind=who.kind, person_id=who.id, pv=who.pv)
-    if who.only is not None:
-        claims[ONLY] = list(who.only)
-    return claims
+    """The payload of a cookie or API token: the session who signed in through."""
+    return sign_ins.claims(who)
 
 
 def read_claim(payload: dict, *, kinds) -> Claim | None:
@@ -43,17 +44,9 @@ def read_claim(payload: dict, *, kinds) -> Claim | None:
     return Claim(kind=kind, person_id=person_id, pv=pv)
 
 
-def signed_in(*, session: Session, payload: dict) -> Principal | None:
-    """The active person a session cookie or API token names (None when gone, inactive or the
-    password changed since it was signed)."""
-    claim = read_claim(payload, kinds=KINDS)
-    if claim is None:
-        return None
-    only = payload.get(ONLY)
-    return load_principal(
-        session=session,
-        kind=claim.kind,
-        person_id=claim.person_id,
-        pv=claim.pv,
-        only=tuple(only) if isinstance(only, list) else None,
-    )
+def signed_in(
+    *, session: Session, payload: dict, kinds: tuple[str, ...] = BROWSER
+) -> Principal | None:
+    """The person a session cookie (or, with kinds=API, an API token) names while its session
+    runs: None when ended, expired, the password changed since, or the account is inactive."""
+    return sign_ins.current(session=session, payload=payload, kinds=kinds)

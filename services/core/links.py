@@ -118,21 +118,25 @@ def same(a: str | None, b: str | None) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-def item_links(*, officer_id: int, items: list[tuple[str, int]]) -> list[str]:
-    """The signed one-tap URLs of an officer's tasks and hazards ((kind, id) pairs), in order.
+def item_links(*, officer_id: int, pv: str, items: list[tuple[str, int]]) -> list[str]:
+    """The signed one-tap URLs of an officer's tasks and hazards ((kind, id) pairs), in order,
+    bound to the officer's credential version pv (a new password voids them).
 
-    The tokens are those sign(LINK, {"o", "t", "i"}) makes, built here with the key derived and
-    the clock read once per call: a province's digests carry about a million of them.
+    The tokens are those sign(LINK, {"o", "pv", "t", "i"}) makes, built here with the key
+    derived and the clock read once per call: a province's digests carry about a million.
     """
     base, key = get_settings().base_url.rstrip("/"), secret()
     keyed, sep = _link_mac(key)
     stamp = sep + base64_encode(int_to_bytes(int(clock.now().timestamp())))
+    if not pv.isalnum():
+        raise ValueError(pv)
     urls = []
     for kind, item_id in items:
         if kind not in ("task", "hazard") or not isinstance(item_id, int):
             raise ValueError(kind)
         # itsdangerous' compact JSON, not compressed (valid whether or not it would compress)
-        value = base64_encode(f'{{"o":{int(officer_id)},"t":"{kind}","i":{item_id}}}') + stamp
+        text = f'{{"o":{int(officer_id)},"pv":"{pv}","t":"{kind}","i":{item_id}}}'
+        value = base64_encode(text) + stamp
         mac = keyed.copy()
         mac.update(value)
         token = (value + sep + base64_encode(mac.digest())).decode()
@@ -140,23 +144,27 @@ def item_links(*, officer_id: int, items: list[tuple[str, int]]) -> list[str]:
     return urls
 
 
-def item_token(*, kind: str, item_id: int, officer_id: int) -> str:
-    """The token of a one-tap link: this officer, this one task or hazard."""
-    return item_link(kind=kind, item_id=item_id, officer_id=officer_id).rpartition("?k=")[2]
+def item_token(*, kind: str, item_id: int, officer_id: int, pv: str) -> str:
+    """The token of a one-tap link: this officer (at this credential version), this one item."""
+    return item_link(kind=kind, item_id=item_id, officer_id=officer_id, pv=pv).rpartition("?k=")[2]
 
 
-def item_link(*, kind: str, item_id: int, officer_id: int) -> str:
+def item_link(*, kind: str, item_id: int, officer_id: int, pv: str) -> str:
     """The signed one-tap URL of a task or hazard for its officer (digests carry it)."""
-    return item_links(officer_id=officer_id, items=[(kind, item_id)])[0]
+    return item_links(officer_id=officer_id, pv=pv, items=[(kind, item_id)])[0]
 
 
-def check_item_token(token: str, *, kind: str, item_id: int, max_age_seconds: int) -> int:
-    """The officer id a one-tap token grants this task or hazard to; BadLink otherwise."""
+def check_item_token(
+    token: str, *, kind: str, item_id: int, max_age_seconds: int
+) -> tuple[int, str]:
+    """(officer id, credential version) a one-tap token grants this task or hazard to;
+    BadLink otherwise."""
     payload = load(LINK, token, max_age_seconds=max_age_seconds)
     if (
         payload.get("t") != kind
         or payload.get("i") != item_id
         or not isinstance(payload.get("o"), int)
+        or not isinstance(payload.get("pv"), str)
     ):
         raise BadLink("链接与所打开的任务或隐患不符")
-    return payload["o"]
+    return payload["o"], payload["pv"]

@@ -1,6 +1,6 @@
 """The rectification lifecycle: 待整改 → 整改中 → 待验收 → 已销号, or 待验收 → 整改中.
 
-Who may make which move is services.accounts.permissions' (the TRANSITIONS table, the role on a
+Who may make which move is services.permissions.rules' (the TRANSITIONS table, the role on a
 hazard, separation of duties); this module applies a move for a signed-in Principal, audited.
 """
 
@@ -12,12 +12,12 @@ from sqlmodel import Session
 from models.enums import HazardStatus, label
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
-from services.accounts import permissions
-from services.accounts.permissions import OFFICE, OFFICER, TRANSITIONS, Target
-from services.accounts.principal import Principal
 from services.core import audit, clock, evidence
 from services.core.errors import BadInput
 from services.hazards.codes import parse_state
+from services.permissions import rules as permissions
+from services.permissions.principal import Principal
+from services.permissions.rules import OFFICE, OFFICER, TRANSITIONS, Target
 
 _WHO = {OFFICER: "包保干部", OFFICE: "食安办"}
 

@@ -23,6 +23,7 @@ from config.settings import get_settings
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
+from services.core.links import password_version
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.reminders.offices import Member, OfficeMap, load_offices
@@ -83,6 +84,7 @@ class OfficerDigest:
     email: str | None
     overdue: Section
     due_soon: Section
+    pv: str = ""  # the officer's credential version: its one-tap links void with a new password
 
 
 @dataclass
@@ -139,7 +141,9 @@ def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
     from services.core.links import item_links
 
     def signed(part: Section) -> Section:
-        urls = item_links(officer_id=digest.officer_id, items=[(x.kind, x.id) for x in part.lines])
+        urls = item_links(
+            officer_id=digest.officer_id, pv=digest.pv, items=[(x.kind, x.id) for x in part.lines]
+        )
         lines = [x._replace(link=url) for x, url in zip(part.lines, urls, strict=True)]
         return Section(total=part.total, lines=lines)
 
@@ -163,9 +167,10 @@ def _officers(session: Session) -> dict[int, tuple]:
             Officer.email,
             Officer.active,
             Officer.jurisdiction_id,
+            Officer.password_hash,
         )
     )
-    return {row[0]: row[1:] for row in rows}
+    return {row[0]: (*row[1:6], password_version(row[6])) for row in rows}
 
 
 def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
@@ -217,7 +222,7 @@ def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int
             (late if item.overdue_by else soon)[item.officer_id].append(line)
     digests = []
     for officer_id in late.keys() | soon.keys():
-        code, name, email, _, jid = officers[officer_id]
+        code, name, email, _, jid, pv = officers[officer_id]
         digests.append(
             OfficerDigest(
                 day=today,
@@ -228,6 +233,7 @@ def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int
                 email=email,
                 overdue=section(late.get(officer_id, []), cap),
                 due_soon=section(soon.get(officer_id, []), cap),
+                pv=pv,
             )
         )
     return sorted(digests, key=attrgetter("code"))

@@ -156,7 +156,6 @@ def build_world(url: str, data_dir) -> World:
     from models.db import get_engine
 
     settings_module.configure(database_url=url, today=TODAY, data_dir=data_dir)
-    accounts.throttle.failures.clear()
     engine = get_engine(url)
     demo.fill(engine=engine, scale="town", seed=2)
     world = World(url=url, data_dir=data_dir)
@@ -269,3 +268,16 @@ def client_for(app):
     yield make
     for client in made:
         client.close()
+
+
+def one_tap_link(world: World, kind: str, item_id: int, officer: str = "a") -> str:
+    """The one-tap link (path and query) a digest gives the world's officer for an item today,
+    signed under the officer's current credential version."""
+    from models.db import get_engine
+    from services.core import links
+
+    with Session(get_engine(world.url)) as session:
+        person = session.get(Officer, world.officer_ids[officer])
+        pv = links.password_version(person.password_hash)
+    url = links.item_link(kind=kind, item_id=item_id, officer_id=person.id, pv=pv)
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]

@@ -1,7 +1,7 @@
 """Who is signed in: the one Principal that authentication produces (web page, API token, one-tap
 link, CLI --by) and that every service deciding who may do what receives. Nothing looks a person
 up by an account string after this point; the rules themselves live in
-services.accounts.permissions.
+services.permissions.rules.
 """
 
 from dataclasses import dataclass
@@ -116,14 +116,15 @@ def _columns(account_kind: str):
     )
 
 
-def principal_query(account_kind: str, person_id: int):
-    """The select of one account with its jurisdiction (a caller may join more onto it)."""
+def principal_select(account_kind: str):
+    """The select of accounts of a kind with their jurisdiction (callers add the condition)."""
     model, columns = _columns(account_kind)
-    return (
-        select(*columns)
-        .join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
-        .where(model.id == person_id)
-    )
+    return select(*columns).join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
+
+
+def principal_query(account_kind: str, person_id: int):
+    """The select of one account with its jurisdiction."""
+    return principal_select(account_kind).where(ACCOUNT_MODELS[account_kind].id == person_id)
 
 
 def principal_from_row(

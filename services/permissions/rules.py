@@ -1,9 +1,9 @@
 """Every "who may" rule, in one place: the audiences of pages and API (officer's own work, the
 office's subtree, administration, the system), what lies in a principal's scope (Python and SQL
-forms side by side), who may make which hazard move, and separation of duties (DESIGN rule 12:
-decided by person, so linked accounts of one 手机号 count as one).
+forms side by side), who may make which hazard move, and separation of duties (rule 12 of
+docs/domain.md: decided by person, so linked accounts of one 手机号 count as one).
 
-Each rule is a function of a Principal (services.accounts.principal) and what it acts on; the
+Each rule is a function of a Principal (services.permissions.principal) and what it acts on; the
 tests check each as a table of role × jurisdiction × action.
 """
 
@@ -23,8 +23,8 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
-from services.accounts.principal import Principal
 from services.core.jurisdictions import path_like
+from services.permissions.principal import Principal
 from services.roster.persons import mobile_of, person_key, person_of
 
 TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
