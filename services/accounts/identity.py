@@ -79,6 +79,7 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
         throttle.fail(session=session, keys=keys)
         raise BadInput("账号或密码错误（包保干部用干部编号或手机号登录，食安办人员用账号登录）")
     throttle.clear(session=session, key=next(iter(keys)))
+    assert who is not None  # a person was found and the password matched
     return who
 
 

@@ -45,15 +45,12 @@ def follow_link(
     )
     if holder is None:
         raise links.BadLink("链接已失效（账号已停用，或密码已修改）")
-    same = current is not None and current.is_officer and current.id == holder.id
-    if same and current.only is None:
-        return LinkOpened(current, False, False)
-    if current is not None and not same and not switch:
-        return LinkOpened(holder, False, True)
     if current is not None:
+        same = current.is_officer and current.id == holder.id
+        if same and current.only is None:
+            return LinkOpened(current, False, False)  # the officer's own full session
+        if not same and not switch:
+            return LinkOpened(holder, False, True)  # someone else: ask first
         login.close(session=session, who=current)
-    return LinkOpened(
-        sign_ins.start(session=session, who=holder, kind=SessionKind.LINK, client=client),
-        True,
-        False,
-    )
+    started = sign_ins.start(session=session, who=holder, kind=SessionKind.LINK, client=client)
+    return LinkOpened(started, True, False)

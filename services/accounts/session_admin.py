@@ -37,7 +37,9 @@ def _target(session: Session, account: str, admin: Principal | None) -> Principa
     if found is None:
         raise missing
     person = found[1]
-    who = principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
+    place = session.get(Jurisdiction, person.jurisdiction_id)
+    assert place is not None  # a foreign key
+    who = principal_of(person, place)
     if admin is not None and not may(admin, Action.ADMINISTER, Target(path=who.path)):
         raise missing
     return who

@@ -5,8 +5,9 @@ every request (one indexed query with the account), ended by logging out, by a p
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -49,12 +50,14 @@ def start(*, session: Session, who: Principal, kind: str, client: str | None = N
     return Principal(**{**who.__dict__, "session_id": row.id})
 
 
-def claims(who: Principal) -> dict:
+def claims(who: Principal) -> dict[str, str | None]:
     """What a cookie or API token carries: the session's id and the table of its account."""
     return {"s": who.session_id, "a": who.account_kind}
 
 
-def current(*, session: Session, payload: dict, kinds: tuple[str, ...]) -> Principal | None:
+def current(
+    *, session: Session, payload: dict[str, Any], kinds: tuple[str, ...]
+) -> Principal | None:
     """The principal of a cookie's or token's session while it runs (not ended, not expired,
     issued under the account's current credential version, the account active), else None."""
     sid, account_kind = payload.get("s"), payload.get("a")
@@ -106,13 +109,14 @@ def end_person(*, session: Session, person: str, by: str) -> int:
     return _end(session, SignIn.person == person, by)
 
 
-def _end(session: Session, condition, by: str) -> int:
-    return session.execute(
+def _end(session: Session, condition: ColumnElement[bool], by: str) -> int:
+    result = session.execute(
         update(SignIn)
         .where(condition, SignIn.ended_at.is_(None))
         .values(ended_at=clock.now(), ended_by=by[:100])
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 @dataclass(frozen=True)

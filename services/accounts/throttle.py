@@ -40,13 +40,12 @@ def _since() -> dt.datetime:
 def blocked(*, session: Session, keys: dict[str, int]) -> bool:
     """Whether any counter has reached its limit within the lock window."""
     with Session(session.get_bind()) as own:
-        counts = dict(
-            own.execute(
-                select(LoginFailure.key, func.count())
-                .where(LoginFailure.key.in_(list(keys)), LoginFailure.failed_at > _since())
-                .group_by(LoginFailure.key)
-            ).all()
-        )
+        rows = own.execute(
+            select(LoginFailure.key, func.count())
+            .where(LoginFailure.key.in_(list(keys)), LoginFailure.failed_at > _since())
+            .group_by(LoginFailure.key)
+        ).all()
+    counts: dict[str, int] = {key: count for key, count in rows}
     return any(counts.get(key, 0) >= limit for key, limit in keys.items())
 
 

@@ -5,8 +5,9 @@ hazard, separation of duties); this module applies a move for a signed-in Princi
 """
 
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlmodel import Session
 
 from models.enums import HazardStatus, label
@@ -31,6 +32,8 @@ def target_of(*, session: Session, hazard: Hazard) -> Target:
 def moves_for(*, session: Session, who: Principal, hazard_id: int) -> list[str]:
     """The states who may move this hazard to now (separation of duties applied)."""
     hazard = session.get(Hazard, hazard_id)
+    if hazard is None:
+        return []
     role = permissions.hazard_role(who, target_of(session=session, hazard=hazard))
     return [
         to
@@ -134,12 +137,14 @@ def _apply(
 ) -> dict:
     before = hazard.status
     closed_on = clock.today() if target == "closed" else None
-    changed = session.execute(
+    assert hazard.id is not None  # a stored hazard
+    result = session.execute(
         update(Hazard)
         .where(Hazard.id == hazard.id, Hazard.status == before)
         .values(status=target, closed_on=closed_on)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    changed = cast(CursorResult[Any], result).rowcount
     if changed != 1:
         raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
     hashes = evidence.attach(

@@ -5,8 +5,9 @@ services.permissions.rules.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import Row, Select, literal, select
 from sqlmodel import Session
 
 from models.enums import AccountKind, PrincipalKind, label
@@ -82,32 +83,41 @@ def principal_of(
     session_id: str | None = None,
 ) -> Principal:
     """The principal of a record already loaded (after a password or an admin's choice)."""
-    officer = isinstance(person, Officer)
+    if isinstance(person, Officer):
+        kind, account, record = PrincipalKind.OFFICER.value, person.code, AccountKind.OFFICER
+    else:
+        kind, account, record = person.role, person.account, AccountKind.USER
+    assert person.id is not None and place.id is not None  # stored rows
     return Principal(
-        PrincipalKind.OFFICER if officer else person.role,
+        kind,
         person.id,
-        person.code if officer else person.account,
+        account,
         person.name,
         place.id,
         place.code,
         place.name,
         place.path,
         links.password_version(person.password_hash),
-        person_key(AccountKind.OFFICER if officer else AccountKind.USER, person.id, person.mobile),
+        person_key(record, person.id, person.mobile),
         only,
         session_id,
     )
 
 
-def _columns(account_kind: str):
-    model = ACCOUNT_MODELS[account_kind]
-    officer = account_kind == AccountKind.OFFICER
-    return model, (
-        model.code if officer else model.account,
+def _columns(account_kind: str) -> tuple[Any, ...]:
+    account: Any
+    kind: Any
+    model: Any
+    if account_kind == AccountKind.OFFICER:
+        account, kind, model = Officer.code, literal(PrincipalKind.OFFICER.value), Officer
+    else:
+        account, kind, model = User.account, User.role, User
+    return (
+        account,
         model.name,
         model.active,
         model.password_hash,
-        literal(PrincipalKind.OFFICER.value) if officer else model.role,
+        kind,
         model.mobile,
         Jurisdiction.id,
         Jurisdiction.code,
@@ -116,19 +126,21 @@ def _columns(account_kind: str):
     )
 
 
-def principal_select(account_kind: str):
+def principal_select(account_kind: str) -> Select[Any]:
     """The select of accounts of a kind with their jurisdiction (callers add the condition)."""
-    model, columns = _columns(account_kind)
-    return select(*columns).join(Jurisdiction, Jurisdiction.id == model.jurisdiction_id)
+    model = ACCOUNT_MODELS[account_kind]
+    return select(*_columns(account_kind)).join(
+        Jurisdiction, Jurisdiction.id == model.jurisdiction_id
+    )
 
 
-def principal_query(account_kind: str, person_id: int):
+def principal_query(account_kind: str, person_id: int) -> Select[Any]:
     """The select of one account with its jurisdiction."""
     return principal_select(account_kind).where(ACCOUNT_MODELS[account_kind].id == person_id)
 
 
 def principal_from_row(
-    row,
+    row: Row[Any] | None,
     *,
     account_kind: str,
     person_id: int,

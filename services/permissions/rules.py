@@ -10,8 +10,9 @@ tests check each as a table of role × jurisdiction × action.
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -58,9 +59,10 @@ def within(who: Principal, path: str | None) -> bool:
     return path is not None and path.startswith(who.path)
 
 
-def within_sql(column, who: Principal):
+def within_sql(column: Any, who: Principal) -> ColumnElement[bool]:
     """Whether a jurisdiction path column lies in who's subtree (SQL form of within)."""
-    return column.like(path_like(who.path), escape="\\")
+    condition: ColumnElement[bool] = column.like(path_like(who.path), escape="\\")
+    return condition
 
 
 def owns(who: Principal, officer_id: int | None) -> bool:
@@ -68,15 +70,15 @@ def owns(who: Principal, officer_id: int | None) -> bool:
     return who.is_officer and officer_id is not None and officer_id == who.id
 
 
-def _own_sql(owner_column, id_column, kind: str, who: Principal):
+def _own_sql(owner_column: Any, id_column: Any, kind: str, who: Principal) -> ColumnElement[bool]:
     """An officer's own rows; a one-tap session narrows them to its one item of this kind."""
-    condition = owner_column == who.id
+    condition: ColumnElement[bool] = owner_column == who.id
     if who.only is not None:
         condition = and_(condition, id_column == (who.only[1] if who.only[0] == kind else -1))
     return condition
 
 
-def task_scope(who: Principal):
+def task_scope(who: Principal) -> ColumnElement[bool]:
     """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
     if who.is_officer:
         return _own_sql(InspectionTask.officer_id, InspectionTask.id, "task", who)
@@ -85,7 +87,7 @@ def task_scope(who: Principal):
     return or_(within_sql(TaskJ.path, who), within_sql(EntityJ.path, who))
 
 
-def hazard_scope(who: Principal):
+def hazard_scope(who: Principal) -> ColumnElement[bool]:
     """The condition on Hazard (joined with Jurisdiction) for who's scope."""
     if who.is_officer:
         return _own_sql(Hazard.officer_id, Hazard.id, "hazard", who)
@@ -175,7 +177,7 @@ def duty_conflict(*, session: Session, who: Principal, hazard: Hazard, target: s
     move = TRANSITIONS.get((hazard.status, target))
     if move is None or not move.verifies:
         return None
-    if reporter(session=session, hazard_id=hazard.id) == who.person:
+    if hazard.id is not None and reporter(session=session, hazard_id=hazard.id) == who.person:
         return "整改由本人报告，须由他人验收"
     if target == HazardStatus.CLOSED and _covers(session, who, hazard):
         return "本人是该主体的包保干部，不能为自己包保的主体销号"
@@ -186,7 +188,7 @@ def _officer_ids(session: Session, who: Principal) -> set[int]:
     """The officer records of who's person (linked by 手机号), who's own included."""
     ids = {who.id} if who.is_officer else set()
     person = person_of(session=session, mobile=mobile_of(who.person))
-    return ids | {o.id for o in (person.officers if person else [])}
+    return ids | {o.id for o in (person.officers if person else []) if o.id is not None}
 
 
 def _covers(session: Session, who: Principal, hazard: Hazard) -> bool:
@@ -226,7 +228,7 @@ def reporter(*, session: Session, hazard_id: int) -> str | None:
     return None
 
 
-def _legacy_person(session: Session, account: str, after: dict) -> str | None:
+def _legacy_person(session: Session, account: str, after: dict[str, Any]) -> str | None:
     """The person of a report recorded before events named persons (by kind and account)."""
     officer = after.get("actor_kind") == PrincipalKind.OFFICER
     model = Officer if officer else User
