@@ -34,6 +34,23 @@ def scratch_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def overlay_schema(base: str, tables: list) -> Iterator[str]:
+    """A scratch schema holding empty copies of `tables` (SQLAlchemy Table objects) in front of
+    the kept schema `base`: yields a URL whose search path reads everything else from `base`
+    (left unchanged) and writes those tables in the scratch schema, dropped afterwards."""
+    from sqlalchemy import MetaData
+
+    from models.db import get_engine
+
+    with scratch_schema() as url:
+        metadata = MetaData()
+        for table in tables:
+            table.to_metadata(metadata)
+        metadata.create_all(get_engine(url))
+        yield f"{url},{base}"  # schema_url ends with the search path
+
+
 PROVINCE = "bench_province"
 PROVINCE_DAY = "2026-09-22"  # 2026Q3 routine tasks generated as of this day
 

@@ -13,8 +13,9 @@ Usage: .venv/bin/python bench/web.py [county] [province] [--schema NAME] [--seco
 
 --schema NAME measures a kept PostgreSQL schema of the test database (e.g. bench_province, the
 demo province with its 2026Q3 tasks, built by bench/pg_schema.py when missing) without writing
-to it: the clients carry session
-cookies signed with a key shared with the server (BAOBAO_SECRET_KEY) instead of logging in.
+to it: the clients' server-side sessions are rows of a scratch schema placed in front of it on
+the search path, and their cookies are signed with a key shared with the server
+(BAOBAO_SECRET_KEY) instead of logging in.
 """
 
 import datetime as dt
@@ -152,55 +153,59 @@ def province(seconds: float = 30) -> dict:
 
 
 def _session_cookies(url: str, key: str) -> list[dict]:
-    """Session cookies of the CLIENTS officers with most tasks this quarter (read-only)."""
+    """Session cookies of the CLIENTS officers with most tasks this quarter: their server-side
+    sessions are written into the overlay's sign_in table, nothing else is written."""
     from sqlalchemy import func, select
     from sqlmodel import Session
 
     from config import settings
     from models.db import get_engine
+    from models.jurisdiction import Jurisdiction
     from models.officer import Officer
     from models.task import InspectionTask
+    from services.accounts import sign_ins
     from services.core import links
+    from services.permissions.principal import principal_of
     from web.sessions import COOKIE
 
     settings.configure(database_url=url, today=TODAY, secret_key=key)
     with Session(get_engine(url)) as session:
         busiest = session.execute(
-            select(Officer.id, Officer.password_hash)
+            select(Officer, Jurisdiction)
+            .join(Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id)
             .join(InspectionTask, InspectionTask.officer_id == Officer.id)
             .where(InspectionTask.period == "2026Q3")
-            .group_by(Officer.id, Officer.password_hash)
+            .group_by(Officer.id, Jurisdiction.id)
             .order_by(func.count().desc(), Officer.id)
             .limit(CLIENTS)
         ).all()
-    if len(busiest) < CLIENTS:
-        raise SystemExit("the schema has too few officers with 2026Q3 tasks")
+        if len(busiest) < CLIENTS:
+            raise SystemExit("the schema has too few officers with 2026Q3 tasks")
+        started = [
+            sign_ins.start(session=session, who=principal_of(officer, place), kind="web")
+            for officer, place in busiest
+        ]
+        session.commit()
     return [
-        {
-            COOKIE: links.sign(
-                links.SESSION,
-                {
-                    "k": "officer",
-                    "i": officer_id,
-                    "pv": links.password_version(password_hash),
-                    "c": links.new_csrf(),
-                },
-            )
-        }
-        for officer_id, password_hash in busiest
+        {COOKIE: links.sign(links.SESSION, {**sign_ins.claims(who), "c": links.new_csrf()})}
+        for who in started
     ]
 
 
 def existing(schema: str, seconds: float = 30) -> dict:
-    """A kept schema of the test PostgreSQL database (built when missing), left unchanged."""
-    from bench.pg_schema import province_schema
+    """A kept schema of the test PostgreSQL database (built when missing), left unchanged: the
+    sessions live in a scratch schema in front of it (search path scratch, kept)."""
+    from bench.pg_schema import overlay_schema, province_schema
+    from models.sign_in import LoginFailure, SignIn
 
     if not schema.isidentifier():
         raise SystemExit(f"not a schema name: {schema!r}")
-    key, url = secrets.token_hex(32), province_schema(schema)
-    cookies = _session_cookies(url, key)
-    with tempfile.TemporaryDirectory() as tmp:
-        return _measure(url, f"{tmp}/data", cookies, seconds, key)
+    province_schema(schema)
+    key = secrets.token_hex(32)
+    with overlay_schema(schema, [SignIn.__table__, LoginFailure.__table__]) as url:
+        cookies = _session_cookies(url, key)
+        with tempfile.TemporaryDirectory() as tmp:
+            return _measure(url, f"{tmp}/data", cookies, seconds, key)
 
 
 def _option(argv: list[str], name: str, default):

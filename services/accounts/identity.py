@@ -71,14 +71,17 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
         principal_of(person, session.get(Jurisdiction, person.jurisdiction_id)) if person else None
     )
     keys = throttle.keys_for(person=who.person if who else None, login=login or "", client=client)
-    if throttle.blocked(session=session, keys=keys):
+    counts = throttle.failures(session=session, keys=keys)
+    if throttle.over_limit(counts, keys):
         policy = web_policy()
         raise BadInput(f"登录失败次数过多，请 {policy.login_lock_minutes} 分钟后再试")
     ok = verify_password(person.password_hash if person else None, password or "")
     if not ok or not person.active:
         throttle.fail(session=session, keys=keys)
         raise BadInput("账号或密码错误（包保干部用干部编号或手机号登录，食安办人员用账号登录）")
-    throttle.clear(session=session, key=next(iter(keys)))
+    person_key = next(iter(keys))
+    if counts.get(person_key):  # earlier failures of this person are forgiven
+        throttle.clear(session=session, key=person_key)
     assert who is not None  # a person was found and the password matched
     return who
 

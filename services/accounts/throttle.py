@@ -39,14 +39,23 @@ def _since() -> dt.datetime:
 
 def blocked(*, session: Session, keys: dict[str, int]) -> bool:
     """Whether any counter has reached its limit within the lock window."""
+    return over_limit(failures(session=session, keys=keys), keys)
+
+
+def over_limit(counts: dict[str, int], keys: dict[str, int]) -> bool:
+    """Whether any counter of counts (failures) has reached its limit in keys."""
+    return any(counts.get(key, 0) >= limit for key, limit in keys.items())
+
+
+def failures(*, session: Session, keys: dict[str, int]) -> dict[str, int]:
+    """The failures within the lock window under each key that has any."""
     with Session(session.get_bind()) as own:
         rows = own.execute(
             select(LoginFailure.key, func.count())
             .where(LoginFailure.key.in_(list(keys)), LoginFailure.failed_at > _since())
             .group_by(LoginFailure.key)
         ).all()
-    counts: dict[str, int] = {key: count for key, count in rows}
-    return any(counts.get(key, 0) >= limit for key, limit in keys.items())
+    return {key: count for key, count in rows}
 
 
 def fail(*, session: Session, keys: dict[str, int]) -> None:
