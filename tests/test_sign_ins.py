@@ -209,3 +209,13 @@ def test_a_link_opened_where_someone_else_is_signed_in_asks_first(world, client_
     own = client_for("officer_a")  # the officer's own full session: just the page, no switch
     opened = own.get(link, follow_redirects=False)
     assert opened.status_code == 303 and own.get("/my/tasks").status_code == 200
+
+
+def test_signing_in_again_ends_the_session_it_replaces(world, client_for):
+    browser = client_for("supervisor_county")
+    before = browser.cookies["baobao_session"]
+    assert _login(browser, "admin", PASSWORD).status_code == 303
+    replay = client_for()
+    replay.cookies.set("baobao_session", before)
+    assert replay.get("/office", follow_redirects=False).status_code == 303
+    assert browser.get("/admin/users").status_code == 200  # now the administrator

@@ -1,7 +1,8 @@
 """The JSON API under /api (OpenAPI at /api/openapi.json): tasks, visit records, hazards, stats.
 
-Integrations authenticate with a bearer token from POST /api/token (signed, expiring, void once
-the password changes); the scope rules are the pages' (services.accounts.access).
+Integrations authenticate with a bearer token from POST /api/token: it names a server-side
+token (services.accounts.sign_ins) that expires, ends when the password changes and can be
+revoked by an administrator; the scope rules are the pages' (services.permissions.rules).
 """
 
 from typing import Annotated, Any, Literal

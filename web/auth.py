@@ -45,11 +45,16 @@ def login(
     login: FormText = "",
     password: FormText = "",
     next: FormText = "",
+    current: Who,
     session: DbSession,
 ):
     try:
         person = signing.open_session(
-            session=session, login=login, password=password, client=client_address(request)
+            session=session,
+            login=login,
+            password=password,
+            client=client_address(request),
+            replacing=current,
         )
     except BadInput as exc:
         return render(

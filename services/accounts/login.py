@@ -10,11 +10,18 @@ from services.permissions.principal import Principal
 
 
 def open_session(
-    *, session: Session, login: str, password: str, client: str, kind: str = SessionKind.WEB
+    *,
+    session: Session,
+    login: str,
+    password: str,
+    client: str,
+    kind: str = SessionKind.WEB,
+    replacing: Principal | None = None,
 ) -> Principal:
-    """Sign in with a login string and password (throttled): a new browser session, or an API
-    token with kind=api; BadInput otherwise."""
+    """Sign in with a login string and password (throttled): a new browser session (ending the
+    one it replaces on this browser), or an API token with kind=api; BadInput otherwise."""
     who = authenticate(session=session, login=login, password=password, client=client)
+    close(session=session, who=replacing)
     return sign_ins.start(session=session, who=who, kind=kind, client=client)
 
 

@@ -4,10 +4,10 @@ every request (one indexed query with the account), ended by logging out, by a p
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -46,8 +46,17 @@ def start(*, session: Session, who: Principal, kind: str, client: str | None = N
         expires_at=now + _lifetime(kind),
     )
     session.add(row)
+    session.execute(  # the account's sessions over for a day are no longer worth keeping
+        delete(SignIn)
+        .where(
+            SignIn.account_kind == who.account_kind,
+            SignIn.account_id == who.id,
+            SignIn.expires_at < now - dt.timedelta(days=1),
+        )
+        .execution_options(synchronize_session=False)
+    )
     session.flush()
-    return Principal(**{**who.__dict__, "session_id": row.id})
+    return replace(who, session_id=row.id)
 
 
 def claims(who: Principal) -> dict[str, str | None]:
