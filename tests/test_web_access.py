@@ -105,6 +105,7 @@ COVERED = {
     "POST /hazards/{hazard_id}/start",
     "POST /hazards/{hazard_id}/report",
     "GET /hazards/{hazard_id}/evidence/{sha256}",
+    "GET /hazards/{hazard_id}/photos/{sha256}",
     "POST /hazards/{hazard_id}/verify",
     "GET /office",
     "GET /office/overdue",

@@ -156,6 +156,8 @@ def verify(
         raise NotFound
     if decision not in ("close", "return"):
         raise BadInput("请选择验收通过（销号）或退回整改")
+    if decision == "return" and not reason.strip():
+        return render(request, "hazard.html", status=400, d=detail, error="退回整改须写明退回原因")
     target = HazardStatus.CLOSED if decision == "close" else HazardStatus.RECTIFYING
     try:
         move_hazard(
