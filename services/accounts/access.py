@@ -192,7 +192,7 @@ def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
 
 def mark_returns(*, session: Session, items: list[dict]) -> None:
     """Give each hazard item its latest 退回 ("returned": Return or None) while 整改中."""
-    from services.hazards.returns import returns_of
+    from services.figures.returns import returns_of
 
     ids = [h["id"] for h in items if h["status"] == "rectifying"]
     found = returns_of(session=session, hazard_ids=ids) if ids else {}
@@ -236,7 +236,7 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     moves = lifecycle.allowed_targets(item["status"], _role(who))
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
-    from services.hazards.dossier import hazard_dossier
+    from services.accounts.hazard_dossier import hazard_dossier
 
     return {
         "hazard": item,

@@ -25,7 +25,7 @@ from models.task import InspectionTask
 from services.core.calendar import is_workday
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
-from services.hazards.returns import returned_due_items
+from services.figures.returns import returned_due_items
 from services.reminders.offices import Member, OfficeMap, load_offices
 
 KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}

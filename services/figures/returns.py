@@ -1,4 +1,4 @@
-"""退回整改 as the officer sees it: a hazard is returned when its latest move sent it back from
+"""退回整改 as the officer sees it (one definition, for pages and digests): a hazard is returned when its latest move sent it back from
 待验收 to 整改中; the mark (with the verifier's reason) stays until it is reported again. Read from
 the audit log, which every move writes (services.hazards.lifecycle)."""
 

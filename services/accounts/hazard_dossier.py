@@ -15,7 +15,7 @@ from models.hazard import Hazard
 from models.officer import Officer
 from models.record import InspectionRecord
 from services.core.names import names_of
-from services.hazards.returns import Return, returns_of
+from services.figures.returns import Return, returns_of
 from services.visits.items import VisitItem, visit_items
 
 
