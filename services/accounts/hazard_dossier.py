@@ -4,6 +4,7 @@ return, and the name of everyone in its history (codes only beside names)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -30,7 +31,7 @@ class SourceVisit:
     officer_code: str
     note: str | None
     items: list[VisitItem]
-    photos: list[dict]
+    photos: list[dict[str, Any]]
 
     @property
     def failed(self) -> list[VisitItem]:
@@ -79,7 +80,8 @@ def _submissions(
     events: list[AuditEvent], files: list[HazardEvidence], names: dict[str, str]
 ) -> list[Submission]:
     by_hash = {f.sha256: f for f in files}
-    found, placed = [], set()
+    found: list[Submission] = []
+    placed: set[str] = set()
     for e in events:
         after = e.after or {}
         if after.get("status") != HazardStatus.AWAITING_VERIFICATION:
@@ -102,6 +104,8 @@ def _submissions(
 def hazard_dossier(*, session: Session, hazard_id: int) -> Dossier:
     """The verifier's view of one hazard (the caller has checked who may see it)."""
     hazard = session.get(Hazard, hazard_id)
+    if hazard is None:
+        raise LookupError(f"hazard {hazard_id} does not exist")
     events = list(
         session.execute(
             select(AuditEvent)

@@ -15,9 +15,13 @@ def names_of(*, session: Session, accounts: Iterable[str]) -> dict[str, str]:
     wanted = sorted(set(accounts))
     if not wanted:
         return {}
-    found = dict(
-        session.execute(select(Officer.code, Officer.name).where(Officer.code.in_(wanted))).all()
-    )
-    users = session.execute(select(User.account, User.name).where(User.account.in_(wanted)))
-    found.update(users.all())
+    found: dict[str, str] = {}
+    for code, name in session.execute(
+        select(Officer.code, Officer.name).where(Officer.code.in_(wanted))
+    ):
+        found[code] = name
+    for account, name in session.execute(
+        select(User.account, User.name).where(User.account.in_(wanted))
+    ):
+        found[account] = name
     return found

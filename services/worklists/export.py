@@ -48,7 +48,7 @@ def _task_state(row: TaskRow) -> str:
     return "已逾期" if row.status == "overdue" else LABELS[TaskStatus][row.status]
 
 
-def task_values(row: TaskRow) -> tuple:
+def task_values(row: TaskRow) -> tuple[object, ...]:
     """A task row as the export writes it."""
     what = row.campaign or row.period
     return (
@@ -59,7 +59,7 @@ def task_values(row: TaskRow) -> tuple:
     )  # fmt: skip
 
 
-def hazard_values(row: HazardRow) -> tuple:
+def hazard_values(row: HazardRow) -> tuple[object, ...]:
     """A hazard row as the export writes it."""
     return (
         row.id, row.entity_name or "（无主体）", row.entity_key or "", row.description,
@@ -72,12 +72,12 @@ def hazard_values(row: HazardRow) -> tuple:
 
 def write_table(
     *, path: Path, sheet: str, title: str, note: str, headers: Sequence[str],
-    widths: Sequence[float], dates: Sequence[int], rows: Iterable[Sequence],
+    widths: Sequence[float], dates: Sequence[int], rows: Iterable[Sequence[object]],
 ) -> int:  # fmt: skip
     """The one writer of list exports (formula-safe text cells); returns the rows written."""
     from services.reporting.list_workbook import ListWorkbook
 
-    with ListWorkbook() as book:
+    with ListWorkbook() as book:  # type: ignore[no-untyped-call]
         body = book.list_sheet(sheet, title, note, headers, widths, dates=dates)
         for values in rows:
             body.write(values)

@@ -2,10 +2,11 @@
 office's scope, filtered, searched, sorted and paged; the same query feeds the export."""
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import ColumnElement, Row, Select, case, or_, select
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
@@ -63,7 +64,7 @@ SORTS = {
 }
 
 
-def _state(status: str | None, today: dt.date) -> list:
+def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
     if status is None:
         return []
     if status in ("open", "overdue"):
@@ -72,7 +73,7 @@ def _state(status: str | None, today: dt.date) -> list:
     return [Hazard.status == status]
 
 
-def _search(q: str):
+def _search(q: str) -> ColumnElement[bool]:
     text = f"%{q.replace('%', '').replace('_', '')}%"
     return or_(
         Entity.name.like(text),
@@ -85,7 +86,7 @@ def _search(q: str):
     )
 
 
-def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -> Select:
+def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
     """The select of the filtered hazards, sorted (the page and the export read it)."""
     today, f = clock.today(), filters
     path = narrowed_path(session=session, who=who, township=f.township)
@@ -115,7 +116,7 @@ def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -
     return query.order_by(*order, Hazard.id.desc() if f.descending else Hazard.id)
 
 
-def _as_rows(session: Session, rows: list, today: dt.date) -> list[HazardRow]:
+def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list[HazardRow]:
     towns = townships_of(session=session, jurisdiction_ids={r[0].jurisdiction_id for r in rows})
     return [
         HazardRow(

@@ -7,6 +7,7 @@ jurisdiction, as in services.figures.tasks.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlmodel import Session
@@ -18,7 +19,7 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import path_like
 
 
-def subtree(path: str) -> Select:
+def subtree(path: str) -> Select[Any]:
     """The ids of the jurisdictions at and below path (indexed path prefix)."""
     return select(Jurisdiction.id).where(Jurisdiction.path.like(path_like(path), escape="\\"))
 
@@ -34,7 +35,7 @@ def narrowed_path(*, session: Session, who: Principal, township: str | None) -> 
     ).scalar_one_or_none()
     if found is None:
         raise BadInput(f"区划代码 {township} 不在本辖区内")
-    return found
+    return str(found)
 
 
 def townships_of(*, session: Session, jurisdiction_ids: Iterable[int]) -> dict[int, str]:
@@ -49,14 +50,15 @@ def townships_of(*, session: Session, jurisdiction_ids: Iterable[int]) -> dict[i
         )
     ).all()
     codes = {code for _, path, _ in rows for code in path.strip("/").split("/")}
-    towns = dict(
-        session.execute(
+    towns: dict[str, str] = {
+        code: name
+        for code, name in session.execute(
             select(Jurisdiction.code, Jurisdiction.name).where(
                 Jurisdiction.code.in_(codes), Jurisdiction.level == JurisdictionLevel.TOWNSHIP
             )
-        ).all()
-    )
-    found = {}
+        )
+    }
+    found: dict[int, str] = {}
     for jid, path, name in rows:
         names = [towns[c] for c in path.strip("/").split("/") if c in towns]
         found[jid] = names[0] if names else name

@@ -2,11 +2,23 @@
 searched, sorted and paged; the same query feeds the export (services.worklists.export)."""
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Row,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    union,
+)
 from sqlmodel import Session
 
 from models.campaign import Campaign
@@ -55,7 +67,7 @@ class TaskPage:
     pages: int
 
 
-def _state(status: str | None, today: dt.date) -> list:
+def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
     return {
         None: [],
         "overdue": [Task.status == "open", Task.due_date < today],
@@ -63,7 +75,7 @@ def _state(status: str | None, today: dt.date) -> list:
     }.get(status, [Task.status == status])
 
 
-def _scoped_ids(path: str, own: list) -> Select:
+def _scoped_ids(path: str, own: list[ColumnElement[bool]]) -> CompoundSelect[tuple[int]]:
     """Task ids whose officer's or entity's jurisdiction lies under path (one indexed arm each)."""
     places = subtree(path)
     by_officer = select(Task.id).where(Task.jurisdiction_id.in_(places), *own)
@@ -75,7 +87,7 @@ def _scoped_ids(path: str, own: list) -> Select:
     return union(by_officer, by_entity)
 
 
-def _search(q: str):
+def _search(q: str) -> ColumnElement[bool]:
     text = f"%{q.replace('%', '').replace('_', '')}%"
     return or_(
         Entity.name.like(text),
@@ -96,7 +108,7 @@ SORTS = {
 }
 
 
-def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> Select:
+def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
     """The select of the filtered tasks, sorted (the page and the export read it)."""
     today, f = clock.today(), filters
     own = _state(f.status, today)
@@ -125,7 +137,7 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
     return query.order_by(*order, Task.id.desc() if f.descending else Task.id)
 
 
-def _as_rows(session: Session, rows: list, today: dt.date) -> list[TaskRow]:
+def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list[TaskRow]:
     towns = townships_of(session=session, jurisdiction_ids={r[0].jurisdiction_id for r in rows})
     places = _entity_places(session, {r[0].entity_id for r in rows})
     late = _overdue_days(today)
@@ -152,7 +164,7 @@ def _as_rows(session: Session, rows: list, today: dt.date) -> list[TaskRow]:
     ]
 
 
-def _overdue_days(today: dt.date):
+def _overdue_days(today: dt.date) -> Callable[[dt.date], int]:
     @cache
     def days(due: dt.date) -> int:
         return overdue_by(due, today) if due < today else 0
@@ -163,19 +175,20 @@ def _overdue_days(today: dt.date):
 def _entity_places(session: Session, entity_ids: set[int]) -> dict[int, str]:
     if not entity_ids:
         return {}
-    return dict(
-        session.execute(
-            select(Entity.id, Jurisdiction.name)
-            .join(Jurisdiction, Jurisdiction.id == Entity.jurisdiction_id)
-            .where(Entity.id.in_(entity_ids))
-        ).all()
+    rows = session.execute(
+        select(Entity.id, Jurisdiction.name)
+        .join(Jurisdiction, Jurisdiction.id == Entity.jurisdiction_id)
+        .where(Entity.id.in_(entity_ids))
     )
+    return {entity_id: name for entity_id, name in rows}
 
 
-def count_capped(*, session: Session, query: Select) -> tuple[int, bool]:
+def count_capped(*, session: Session, query: Select[Any]) -> tuple[int, bool]:
     """How many rows the query gives, counting at most COUNT_CAP (and whether there are more)."""
-    head = query.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_CAP + 1)
-    found = session.execute(select(func.count()).select_from(head.subquery())).scalar_one()
+    head: Select[Any] = (
+        query.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_CAP + 1)
+    )
+    found = int(session.execute(select(func.count()).select_from(head.subquery())).scalar_one())
     return min(found, COUNT_CAP), found > COUNT_CAP
 
 

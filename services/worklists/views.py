@@ -19,7 +19,7 @@ from services.worklists.tasks import TaskPage, task_page
 class ListView:
     filters: ListFilter
     page: TaskPage | HazardPage
-    townships: list[dict]
+    townships: list[dict[str, str]]
 
 
 def task_list(*, session: Session, who: Principal, params: Mapping[str, str]) -> ListView:
