@@ -21,8 +21,8 @@ from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
 from services.core.periods import period_containing
 from services.figures import as_date
+from services.figures.definitions import overdue_cutoff, shown_status
 from services.tasks.campaigns import list_campaigns
-from services.tasks.listing import shown_status
 
 
 def _within(column, who: Principal):
@@ -45,7 +45,7 @@ def dashboard(*, session: Session, who: Principal) -> dict:
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
     """Officers with overdue open tasks in who's scope (any period), by township, most first."""
     from services.core.jurisdictions import places, resolve_scope
-    from services.figures.deadlines import overdue_by
+    from services.figures.definitions import overdue_by
 
     today, task = clock.today(), InspectionTask
     rows = session.execute(
@@ -61,7 +61,7 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
         .join(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
-        .where(task_scope(who), task.status == "open", task.due_date < today)
+        .where(task_scope(who), task.status == "open", task.due_date < overdue_cutoff(today))
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
@@ -109,9 +109,9 @@ def tasks_in_scope(
     if officer_id is not None:
         conditions.append(task.officer_id == officer_id)
     if status == "overdue":
-        conditions += [task.status == "open", task.due_date < today]
+        conditions += [task.status == "open", task.due_date < overdue_cutoff(today)]
     elif status == "open":
-        conditions += [task.status == "open", task.due_date >= today]
+        conditions += [task.status == "open", task.due_date >= overdue_cutoff(today)]
     elif status:
         conditions.append(task.status == status)
     if period:

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models.entity import key_sql
 from services.core.jurisdictions import Place, path_like
-from services.figures.common import ratio
+from services.figures.rates import ratio
 from services.figures.tasks import TIERS
 
 _ENTITIES = (

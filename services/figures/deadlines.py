@@ -9,7 +9,7 @@ import datetime as dt
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -19,9 +19,10 @@ from models.enums import HazardLevel, HazardStatus, TaskSource, label
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
+from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by, package_task_sql
 
 # Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
-OPEN_HAZARD_STATUSES = (HazardStatus.PENDING, HazardStatus.RECTIFYING)
+OPEN_HAZARD_STATUSES = OFFICERS_TURN
 
 
 class DueItem(NamedTuple):
@@ -47,16 +48,6 @@ class DueItem(NamedTuple):
 def due_soon_limit(today: dt.date) -> dt.date:
     """The last due date that counts as due soon today."""
     return add_workdays(today, load_policy().reminders.due_soon_workdays)
-
-
-def overdue_by(due: dt.date, today: dt.date) -> int:
-    """Working days after the due date up to and including today (0: not overdue)."""
-    return workdays_between(due, today)
-
-
-def is_escalated(overdue_workdays: int) -> bool:
-    """Whether an item this many working days overdue goes one office up (升级)."""
-    return overdue_workdays >= load_policy().reminders.escalate_after_workdays
 
 
 def reminder_day(today: dt.date) -> bool:
@@ -94,7 +85,11 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(task.status == "open", task.due_date <= due_soon_limit(today))
+        .where(
+            task.status == "open",
+            task.due_date <= due_soon_limit(today),
+            text(package_task_sql(task.__tablename__)),
+        )
     )
     clock, details, items = _Clock(today), {}, []
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
@@ -130,7 +125,7 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .outerjoin(Entity, Entity.id == Hazard.entity_id)
         .where(
-            Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
+            Hazard.status.in_([str(s) for s in OPEN_HAZARD_STATUSES]),
             Hazard.deadline <= due_soon_limit(today),
         )
     )

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from models.enums import HazardLevel, HazardSource, OfficerTier, label
+from services.figures.rates import rate_text
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 SCOPE_WORDS = {"city": "全市", "county": "全县", "township": "全镇", "village": "全村"}
@@ -21,8 +22,8 @@ def quarter_label(name: str) -> str:
 
 
 def pct(rate: float | None) -> str:
-    """0.7522 → 75.2%; None → —."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    """0.7522 → 75.2%; None → — (services.figures.rates.rate_text)."""
+    return rate_text(rate)
 
 
 def ordinal(i: int) -> str:
