@@ -30,14 +30,23 @@ def _within(column, who: Principal):
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
-    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards) and
-    its handovers (交接)."""
+    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
+    dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
+    quarter's handovers (交接)."""
+    from services.core.jurisdictions import places, resolve_scope
+    from services.figures.dashboard import earlier_overdue, office_dashboard
     from services.roster.handovers import quarter_handovers
 
-    quarter = period_containing(clock.today(), "quarterly")
+    today = clock.today()
+    quarter = period_containing(today, "quarterly")
     figures = stats.quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
     )
+    where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
+    earlier = earlier_overdue(
+        session=session, scope_path=who.path, where=where, before=quarter.start, today=today
+    )
+    figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
     figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
     return figures
 

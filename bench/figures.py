@@ -1,0 +1,136 @@
+"""Benchmarks of the figures on the demo province (PostgreSQL, schema bench_province, read only).
+
+- quarter: every quarter figure of 2026Q3 (as of 2026-09-22) for every county of the province,
+  every township of each included: services.figures.quarter_figures per county plus each
+  county's 往期逾期 (what the dashboard, briefing and ranking read). Target: <= 20 s in all.
+- dashboard: the county office dashboard (GET /office) under 50 concurrent clients, each signed
+  in as the 督办 of a different county (session cookies signed with the server's key, nothing
+  written). Target: paced p95 <= 100 ms.
+
+When bench_province is behind this checkout's migrations it is copied to a scratch schema and
+migrated there first (bench.pg_schema.at_head); the copy is not timed.
+
+Usage: .venv/bin/python bench/figures.py [quarter] [dashboard] [--seconds N]
+"""
+
+import json
+import os
+import resource
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pg_schema import PROVINCE, at_head  # noqa: E402
+from bench.web import CLIENTS, TODAY, _measure  # noqa: E402
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def quarter(url: str) -> dict:
+    """quarter_figures and 往期逾期 of 2026Q3 for every county (target: <= 20 s)."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from config import settings
+    from models.db import get_engine
+    from services.core.jurisdictions import places, resolve_scope
+    from services.core.periods import quarter as parse_quarter
+    from services.figures import quarter_figures
+    from services.figures.dashboard import earlier_overdue
+
+    settings.configure(database_url=url, today=TODAY)
+    q = parse_quarter("2026Q3")
+    with Session(get_engine(url)) as session:
+        counties = (
+            session.execute(
+                text("SELECT code FROM jurisdiction WHERE level = 'county' ORDER BY code")
+            )
+            .scalars()
+            .all()
+        )
+        start, cpu, tasks, towns = time.perf_counter(), _cpu(), 0, 0
+        for code in counties:
+            figures = quarter_figures(session=session, quarter=q, jurisdiction_code=code)
+            root = resolve_scope(session=session, code=code)
+            earlier_overdue(
+                session=session,
+                scope_path=root.path,
+                where=places(session=session, root=root),
+                before=q.start,
+                today=TODAY,
+            )
+            tasks += figures["tasks"]["all"]["due"]
+            towns += len(figures["townships"])
+        wall = time.perf_counter() - start
+    return {
+        "counties": len(counties),
+        "townships": towns,
+        "tasks_due": tasks,
+        "seconds": round(wall, 1),
+        "client_cpu_seconds": round(_cpu() - cpu, 1),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
+def _office_cookies(url: str, key: str) -> list[dict]:
+    """Session cookies of CLIENTS county 督办 of different counties (read only)."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from config import settings
+    from models.db import get_engine
+    from services.core import links
+    from web.sessions import COOKIE
+
+    settings.configure(database_url=url, today=TODAY, secret_key=key)
+    with Session(get_engine(url)) as session:
+        users = session.execute(
+            text(
+                "SELECT DISTINCT ON (j.id) u.id, u.role, u.password_hash FROM app_user u "
+                "JOIN jurisdiction j ON j.id = u.jurisdiction_id WHERE j.level = 'county' "
+                "AND u.active ORDER BY j.id, u.id LIMIT :n"
+            ),
+            {"n": CLIENTS},
+        ).all()
+    if len(users) < CLIENTS:
+        raise SystemExit("the schema has too few county offices")
+    return [
+        {
+            COOKIE: links.sign(
+                links.SESSION,
+                {"k": role, "i": uid, "pv": links.password_version(pw), "c": links.new_csrf()},
+            )
+        }
+        for uid, role, pw in users
+    ]
+
+
+def dashboard(url: str, seconds: float) -> dict:
+    """GET /office of 50 county offices (target: paced p95 <= 100 ms)."""
+    key = secrets.token_hex(32)
+    cookies = _office_cookies(url, key)
+    with tempfile.TemporaryDirectory() as tmp:
+        return _measure(url, f"{tmp}/data", cookies, seconds, key, path="/office")
+
+
+def main(argv: list[str]) -> None:
+    seconds = 30.0
+    if "--seconds" in argv:
+        at = argv.index("--seconds")
+        seconds, argv = float(argv[at + 1]), argv[:at] + argv[at + 2 :]
+    with at_head(PROVINCE) as url:
+        for name in argv or ["quarter", "dashboard"]:
+            result = quarter(url) if name == "quarter" else dashboard(url, seconds)
+            print(f"{name:9s} {json.dumps(result, ensure_ascii=False)}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
