@@ -8,7 +8,8 @@ is an alarm only when its figure is above zero.
 """
 
 import datetime as dt
-from typing import TypedDict
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -98,15 +99,31 @@ def earlier_overdue(
     return counts
 
 
-def _task_row(key: str, name: str, kind: str, c: dict, earlier: int) -> TaskRow:
+def _task_row(key: str, name: str, kind: str, c: Mapping[str, Any], earlier: int) -> TaskRow:
     return TaskRow(
         key=key,
         name=name,
         kind=kind,
-        **{k: int(c[k]) for k in TASK_COUNTS if k != "earlier_overdue"},
+        due=int(c["due"]),
+        done=int(c["done"]),
+        on_time=int(c["on_time"]),
+        late=int(c["late"]),
+        overdue=int(c["overdue"]),
         earlier_overdue=earlier,
         completion_rate=c["completion_rate"],
         on_time_rate=c["on_time_rate"],
+    )
+
+
+def _hazard_row(key: str, name: str, c: Mapping[str, Any]) -> HazardRow:
+    return HazardRow(
+        key=key,
+        name=name,
+        found=int(c["found"]),
+        closed=int(c["closed"]),
+        open=int(c["open"]),
+        overdue=int(c["overdue"]),
+        verify_overdue=int(c["verify_overdue"]),
     )
 
 
@@ -139,12 +156,18 @@ def task_rows(figures: QuarterFigures, earlier: dict[str, int]) -> list[TaskRow]
     return rows
 
 
-def _sum_rows(rows: list, keys: tuple[str, ...]) -> dict[str, int]:
+def _sum_rows(rows: Sequence[Mapping[str, Any]], keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: sum(int(r[k]) for r in rows) for k in keys}
 
 
 def _card(
-    key: str, name: str, value, period: str, *, alarm: bool = False, href: str | None = None
+    key: str,
+    name: str,
+    value: int | float | None,
+    period: str,
+    *,
+    alarm: bool = False,
+    href: str | None = None,
 ) -> Card:
     shown = rate_text(value) if isinstance(value, float) or value is None else str(value)
     return Card(
@@ -162,19 +185,15 @@ def office_dashboard(*, figures: QuarterFigures, earlier: dict[str, int]) -> Das
     """The dashboard of a quarter's figures (as_of today) and today's 往期逾期."""
     rows = task_rows(figures, earlier)
     sums = _sum_rows(rows, TASK_COUNTS)
-    totals = TaskRow(
-        key=figures["jurisdiction"]["code"],
-        name="合计",
-        kind="total",
-        **sums,
-        completion_rate=completion_rate(done=sums["done"], due=sums["due"]),
-        on_time_rate=on_time_rate(on_time=sums["on_time"], due=sums["due"]),
+    sums["completion_rate"] = completion_rate(done=sums["done"], due=sums["due"])
+    sums["on_time_rate"] = on_time_rate(on_time=sums["on_time"], due=sums["due"])
+    totals = _task_row(
+        figures["jurisdiction"]["code"], "合计", "total", sums, sums["earlier_overdue"]
     )
     hazards = [
-        HazardRow(key=t["code"], name=t["name"], **{k: int(t["total"][k]) for k in HAZARD_COUNTS})
-        for t in figures["hazards"]["by_township"]
+        _hazard_row(t["code"], t["name"], t["total"]) for t in figures["hazards"]["by_township"]
     ]
-    hazard_sums = HazardRow(key="", name="合计", **_sum_rows(hazards, HAZARD_COUNTS))
+    hazard_sums = _hazard_row("", "合计", _sum_rows(hazards, HAZARD_COUNTS))
     name = figures["quarter"]
     quarter = quarter_label(name)
     now = f"截至 {figures['as_of']}（各期）"
