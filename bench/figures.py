@@ -10,7 +10,9 @@
 When bench_province is behind this checkout's migrations it is copied to a scratch schema and
 migrated there first (bench.pg_schema.at_head); the copy is not timed.
 
-Usage: .venv/bin/python bench/figures.py [quarter] [dashboard] [--seconds N]
+Usage: .venv/bin/python bench/figures.py [quarter] [dashboard] [--seconds N] [--schema NAME]
+
+--schema NAME reads another kept schema of the test database holding the demo province.
 """
 
 import json
@@ -26,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pg_schema import PROVINCE, at_head  # noqa: E402
-from bench.web import CLIENTS, TODAY, _measure  # noqa: E402
+from bench.web import CLIENTS, TODAY, _measure, _option  # noqa: E402
+from bench.web_load import cpu_seconds  # noqa: E402
 
 
 def _cpu() -> float:
@@ -56,6 +59,8 @@ def quarter(url: str) -> dict:
             .scalars()
             .all()
         )
+        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        db_cpu = cpu_seconds(backend)
         start, cpu, tasks, towns = time.perf_counter(), _cpu(), 0, 0
         for code in counties:
             figures = quarter_figures(session=session, quarter=q, jurisdiction_code=code)
@@ -70,12 +75,14 @@ def quarter(url: str) -> dict:
             tasks += figures["tasks"]["all"]["due"]
             towns += len(figures["townships"])
         wall = time.perf_counter() - start
+        db_cpu = cpu_seconds(backend) - db_cpu
     return {
         "counties": len(counties),
         "townships": towns,
         "tasks_due": tasks,
         "seconds": round(wall, 1),
         "client_cpu_seconds": round(_cpu() - cpu, 1),
+        "database_cpu_seconds": round(db_cpu, 1),
         "load_average": round(os.getloadavg()[0], 1),
     }
 
@@ -122,13 +129,13 @@ def dashboard(url: str, seconds: float) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    seconds = 30.0
-    if "--seconds" in argv:
-        at = argv.index("--seconds")
-        seconds, argv = float(argv[at + 1]), argv[:at] + argv[at + 2 :]
-    with at_head(PROVINCE) as url:
+    seconds, argv = _option(argv, "--seconds", "30")
+    schema, argv = _option(argv, "--schema", PROVINCE)
+    if not schema.isidentifier():
+        raise SystemExit(f"not a schema name: {schema!r}")
+    with at_head(schema) as url:
         for name in argv or ["quarter", "dashboard"]:
-            result = quarter(url) if name == "quarter" else dashboard(url, seconds)
+            result = quarter(url) if name == "quarter" else dashboard(url, float(seconds))
             print(f"{name:9s} {json.dumps(result, ensure_ascii=False)}", flush=True)
 
 

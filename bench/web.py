@@ -104,7 +104,7 @@ def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Po
     )
     import httpx
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine starts the app slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=1).status_code == 200:
