@@ -388,6 +388,14 @@ class WebPolicy(Strict):
     """Shortest password accepted."""
 
 
+class DashboardPolicy(Strict):
+    """[dashboard]: the office dashboard (工作台)."""
+
+    remember_seconds: int = Field(default=30, ge=0, le=3600)
+    """Seconds an office's dashboard figures are kept by the web application before they are
+    counted again (0: every time); a change made through the application shows at once."""
+
+
 class Policy(Strict):
     """config/policy.toml: every number the rules use, one section per area."""
 
@@ -399,6 +407,7 @@ class Policy(Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
+    dashboard: DashboardPolicy = DashboardPolicy()
     reports: ReportPolicy = ReportPolicy()
     fonts: FontPolicy = FontPolicy()
     web: WebPolicy = WebPolicy()

@@ -2,11 +2,13 @@
 the people they may invite, campaigns and briefings (see services.accounts.access for the scope rules).
 """
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from config.files import load_policy
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
@@ -19,6 +21,7 @@ from services.accounts.access import EntityJ, TaskJ, task_scope
 from services.accounts.identity import Principal
 from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
+from services.core.memo import remembered
 from services.core.periods import period_containing
 from services.figures import as_date
 from services.figures.definitions import overdue_cutoff, shown_status
@@ -32,12 +35,18 @@ def _within(column, who: Principal):
 def dashboard(*, session: Session, who: Principal) -> dict:
     """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
     dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
-    quarter's handovers (交接)."""
+    quarter's handovers (交接); remembered [dashboard] remember_seconds per office."""
+    today = clock.today()
+    key = ("dashboard", str(session.get_bind().engine.url), who.jurisdiction_code, today)
+    seconds = load_policy().dashboard.remember_seconds
+    return remembered(key, seconds, lambda: _dashboard(session, who, today))
+
+
+def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
     from services.core.jurisdictions import places, resolve_scope
     from services.figures.dashboard import earlier_overdue, office_dashboard
     from services.roster.handovers import quarter_handovers
 
-    today = clock.today()
     quarter = period_containing(today, "quarterly")
     figures = stats.quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
