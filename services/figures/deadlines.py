@@ -1,15 +1,15 @@
-"""Deadlines of open work: the one place that says what is due soon and how long it is overdue.
+"""Deadlines of open work: what is due soon, and the open items reminders list.
 
 Due soon: open and due on or before the due_soon_workdays-th working day after today (today not
-counted). Overdue by N: N working days lie after the due date up to and including today.
-Both read config/policy.toml [reminders] and services.core.calendar; nothing else decides them.
+counted). Overdue by N (services.figures.definitions.overdue_by): N working days lie after the
+due date up to and including today; escalated from [reminders] escalate_after_workdays.
 """
 
 import datetime as dt
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -19,7 +19,7 @@ from models.enums import HazardLevel, HazardStatus, TaskSource, label
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
-from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by, package_task_sql
+from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by
 
 # Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
 OPEN_HAZARD_STATUSES = OFFICERS_TURN
@@ -85,11 +85,7 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(
-            task.status == "open",
-            task.due_date <= due_soon_limit(today),
-            text(package_task_sql(task.__tablename__)),
-        )
+        .where(task.status == "open", task.due_date <= due_soon_limit(today))
     )
     clock, details, items = _Clock(today), {}, []
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
