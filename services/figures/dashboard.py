@@ -204,7 +204,7 @@ def office_dashboard(*, figures: QuarterFigures, earlier: dict[str, int]) -> Das
             f"完成率（{sums['done']}/{sums['due']}）",
             totals["completion_rate"],
             quarter,
-            href="/office/tasks?status=done",
+            href=f"/office/tasks?status=done&period={name}",
         ),
         _card(
             "on_time_rate",
@@ -218,7 +218,7 @@ def office_dashboard(*, figures: QuarterFigures, earlier: dict[str, int]) -> Das
             sums["overdue"],
             quarter,
             alarm=True,
-            href="/office/tasks?status=overdue",
+            href=f"/office/tasks?status=overdue&period={name}",
         ),
         _card(
             "earlier_overdue",
