@@ -254,5 +254,6 @@ def stats(who: Who, session: Db) -> dict:
             "coverage",
             "hazards",
             "unfinished_officers",
+            "dashboard",
         )
     }

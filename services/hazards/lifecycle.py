@@ -4,6 +4,7 @@ Who may make which move is services.permissions.rules' (the TRANSITIONS table, t
 hazard, separation of duties); this module applies a move for a signed-in Principal, audited.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -127,6 +128,13 @@ def report_rectified(
     )
 
 
+def _reported_on(hazard: Hazard, target: str) -> dt.date | None:
+    """The day rectification was reported: set on → 待验收, kept on 销号, cleared on 退回."""
+    if target == HazardStatus.AWAITING_VERIFICATION:
+        return clock.today()
+    return hazard.reported_on if target == HazardStatus.CLOSED else None
+
+
 def _apply(
     session: Session,
     hazard: Hazard,
@@ -137,11 +145,12 @@ def _apply(
 ) -> dict:
     before = hazard.status
     closed_on = clock.today() if target == "closed" else None
+    reported_on = _reported_on(hazard, target)
     assert hazard.id is not None  # a stored hazard
     result = session.execute(
         update(Hazard)
         .where(Hazard.id == hazard.id, Hazard.status == before)
-        .values(status=target, closed_on=closed_on)
+        .values(status=target, closed_on=closed_on, reported_on=reported_on)
         .execution_options(synchronize_session=False)
     )
     changed = cast(CursorResult[Any], result).rowcount
