@@ -226,6 +226,9 @@ class RosterPolicy(Strict):
     """Largest roster workbook (.xlsx) accepted, in MB; a folder of CSV files has no limit."""
     max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
     """Most cells a roster workbook may hold over all its sheets (a guard against zip bombs)."""
+    max_shared_text_mb: int = Field(default=64, ge=1, le=4096)
+    """Most text, in MB once unpacked, a roster workbook's shared strings may hold; counted while
+    reading, so a small file that unpacks to much text is refused before it takes the memory."""
     codeless_categories: list[Category] = ["食品摊贩"]
     """业态 whose entities may have no identifier at all (no 统一社会信用代码, 许可证编号 or
     登记备案编号); such an entity is known by its 主体名称 within its 所属区划."""
@@ -383,6 +386,18 @@ class WebPolicy(Strict):
     """Minutes a locked account or address waits."""
     min_password_length: int = Field(default=8, ge=6, le=128)
     """Shortest password accepted."""
+    upload_max_files: int = Field(default=20, ge=1, le=1000)
+    """Most files one form submission may carry (visit photos, evidence)."""
+    upload_max_request_mb: int = Field(default=80, ge=1, le=4096)
+    """Largest form submission (fields and every file), in MB, refused from its Content-Length
+    before the body is read, and again while it streams; a roster upload may be as large as
+    [roster] max_file_mb."""
+    hsts_max_age_days: int = Field(default=365, ge=1, le=3650)
+    """Days a browser that opened the site over https keeps to https for it
+    (Strict-Transport-Security, sent on requests that came over https)."""
+    sheet_invite_days: int = Field(default=14, ge=1, le=90)
+    """Days the set-password links of a printed invitation sheet (one QR code per officer) stay
+    valid; each still works once."""
 
 
 class Policy(Strict):
