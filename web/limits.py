@@ -4,12 +4,14 @@ Content-Length is cut off there; either answers 413 with the Chinese reason."""
 
 import json
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from services.core.uploads import max_request_bytes, too_large
 
 _WRITES = {"POST", "PUT", "PATCH"}
 
 
-def _length(scope) -> int | None:
+def _length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:
@@ -19,7 +21,7 @@ def _length(scope) -> int | None:
     return None
 
 
-async def _refuse(scope, send, size: int | None, limit: int) -> None:
+async def _refuse(scope: Scope, send: Send, size: int | None, limit: int) -> None:
     message = too_large(size=size, limit=limit)
     if scope["path"] == "/api" or scope["path"].startswith("/api/"):
         body, kind = json.dumps({"detail": message}, ensure_ascii=False), b"application/json"
@@ -38,28 +40,28 @@ async def _refuse(scope, send, size: int | None, limit: int) -> None:
 class RequestLimits:
     """Refuses submissions over the size limit (the roster upload has its own, larger one)."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in _WRITES:
             return await self.app(scope, receive, send)
         limit = max_request_bytes(roster=scope["path"].startswith("/admin/roster"))
         size = _length(scope)
         if size is not None and size > limit:
             return await _refuse(scope, send, size, limit)
-        state = {"seen": 0, "over": False}
+        state: dict[str, int] = {"seen": 0, "over": 0}
 
-        async def counted():
+        async def counted() -> Message:
             message = await receive()
             if message["type"] == "http.request":
                 state["seen"] += len(message.get("body", b""))
                 if state["seen"] > limit:
-                    state["over"] = True
+                    state["over"] = 1
                     return {"type": "http.disconnect"}
             return message
 
-        async def guarded(message):
+        async def guarded(message: Message) -> None:
             if not state["over"]:
                 await send(message)
 
