@@ -7,18 +7,19 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from config.settings import get_settings
-from models.enums import Category
+from models.enums import Category, OfficerTier, label
 from services.accounts import access_office, invitations
 from services.accounts.identity import Principal
 from services.core import clock, links
 from services.core.errors import BadInput
 from services.core.uploads import header_name, kept_name, write_once
+from services.core.urls import public_address_warning
 from services.roster import limits
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
@@ -197,7 +198,9 @@ def handover(
 @router.get("/admin/users")
 def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
     found = access_office.people(session=session, who=person, query=q[:50])
-    return render(request, "admin/users.html", people=found, q=q[:50])
+    return render(
+        request, "admin/users.html", people=found, q=q[:50], warning=public_address_warning()
+    )
 
 
 def _deliver(database_url: str) -> None:
@@ -215,10 +218,94 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser, sessi
     )
     session.commit()
     found = access_office.people(session=session, who=person, query="")
-    response = render(request, "admin/users.html", people=found, q="", invited=result)
+    response = render(
+        request,
+        "admin/users.html",
+        people=found,
+        q="",
+        invited=result,
+        warning=public_address_warning(),
+    )
     if result["queued"]:
         response.background = BackgroundTask(_deliver, request.app.state.database_url)
     return response
+
+
+SHEET = "invitation-sheet"
+
+
+def _sheets() -> Path:
+    return Path(get_settings().data_dir) / "invitations"
+
+
+def _invitations_page(request: Request, person: Principal, session: Session, **extra):
+    return render(
+        request,
+        "admin/invitations.html",
+        places=access_office.townships_in_scope(session=session, who=person),
+        tiers=[(t.value, label(OfficerTier, t.value)) for t in OfficerTier],
+        warning=public_address_warning(),
+        **extra,
+    )
+
+
+@router.get("/admin/invitations")
+def invitations_page(*, request: Request, person: AdminUser, session: DbSession):
+    return _invitations_page(request, person, session)
+
+
+@router.post("/admin/invitations", dependencies=[Depends(csrf)])
+def invite_jurisdiction(
+    *,
+    request: Request,
+    jurisdiction: FormText = "",
+    tier: FormText = "",
+    person: AdminUser,
+    session: DbSession,
+):
+    from services.accounts.invitation_batch import invitation_sheet, invite_officers
+
+    if tier and tier not in {t.value for t in OfficerTier}:
+        raise BadInput("干部层级无效")
+    batch = invite_officers(
+        session=session,
+        jurisdiction=jurisdiction,
+        tier=OfficerTier(tier) if tier else None,
+        actor=person.account,
+        scope_path=person.path,
+    )
+    token = None
+    if batch.on_sheet:
+        digest, _ = write_once(
+            folder=_sheets(), content=invitation_sheet(batch=batch), suffix=".pdf"
+        )
+        token = links.sign(SHEET, {"sha": digest, "title": batch.title, "by": person.account})
+    session.commit()
+    response = _invitations_page(
+        request,
+        person,
+        session,
+        batch=batch,
+        sheet_token=token,
+        sheet_expires=clock.chinese_moment(batch.on_sheet[0].expires) if batch.on_sheet else "",
+    )
+    if batch.queued:
+        response.background = BackgroundTask(_deliver, request.app.state.database_url)
+    return response
+
+
+@router.get("/admin/invitations/sheet")
+def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser):
+    try:
+        found = links.load(SHEET, token, max_age_seconds=24 * 3600)
+    except links.BadLink:
+        raise NotFound from None
+    path = _sheets() / f"{found.get('sha', '')}.pdf"
+    if found.get("by") != person.account or not path.is_file():
+        raise NotFound
+    return FileResponse(
+        path, media_type="application/pdf", filename=header_name(f"{found.get('title')}.pdf")
+    )
 
 
 @router.get("/admin/campaigns")

@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from config.files import load_policy
-from config.settings import get_settings
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
+from services.core.urls import public_base
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.reminders.offices import Member, OfficeMap, load_offices
@@ -168,8 +168,8 @@ def _officers(session: Session) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
-    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
+    link = f"{base}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"  # public_url's
     return Line(
         item.kind,
         item.id,
@@ -192,13 +192,13 @@ def build_digests(*, session: Session, today: dt.date):
         return [], []
     items = deadlines.open_items_due(session=session, today=today)  # most overdue first
     offices, officers = load_offices(session=session), _officers(session)
-    base_url = get_settings().base_url.rstrip("/")
+    base = public_base()  # every link's start (services.core.urls), read once for all lines
     lines = [
         _line(
             i,
             officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
             offices.place_name(i.jurisdiction_id),
-            base_url,
+            base,
         )
         for i in items
     ]
