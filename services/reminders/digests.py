@@ -211,7 +211,7 @@ def build_digests(*, session: Session, today: dt.date):
     ]
     cap = load_policy().reminders.max_items_listed
     back = [i for i in returned_due_items(session=session, today=today) if i.officer_id in officers]
-    back_lines = [_line(i, officers[i.officer_id][1], "", base_url) for i in back]
+    back_lines = [_line(i, officers[i.officer_id][1], "", base) for i in back]
     returned = defaultdict(list)
     for item, line in zip(back, back_lines, strict=True):
         returned[item.officer_id].append(line)
