@@ -91,7 +91,7 @@ def list_(
 
 
 @banquet_app.command("cancel")
-def cancel(banquet_id: int = typer.Argument(..., metavar="ID"), by: str = By) -> None:
+def cancel(banquet_id: int = typer.Argument(...), by: str = By) -> None:
     """取消聚餐备案（同时取消未完成的现场指导任务）。"""
     from services.banquets.register import cancel_banquet
 
@@ -102,7 +102,7 @@ def cancel(banquet_id: int = typer.Argument(..., metavar="ID"), by: str = By) ->
 
 @banquet_app.command("guide")
 def guide(
-    banquet_id: int = typer.Argument(..., metavar="ID"),
+    banquet_id: int = typer.Argument(...),
     answers: str = typer.Option(
         ..., "--answers", help="现场指导清单回答（JSON 文件：{检查项 id: 是/否/不涉及}）"
     ),
@@ -128,7 +128,7 @@ def guide(
 
 @banquet_app.command("followup")
 def followup(
-    banquet_id: int = typer.Argument(..., metavar="ID"),
+    banquet_id: int = typer.Argument(...),
     diners: int = typer.Option(..., "--diners", help="实际就餐人数"),
     ill: int = typer.Option(0, "--ill", help="出现身体不适的人数（0 为无）"),
     by: str = By,

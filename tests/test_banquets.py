@@ -261,10 +261,9 @@ def _answers_file(engine, no: tuple[str, ...] = ()) -> str:
     from config.files import load_checklist
 
     answers = {i.id: ("否" if i.id in no else "是") for i in load_checklist().guidance}
-    path = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8")
-    json.dump(answers, path, ensure_ascii=False)
-    path.close()
-    return path.name
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(answers, f, ensure_ascii=False)
+    return f.name
 
 
 def test_guidance_visit_opens_hazards_like_any_visit(run, engine):
