@@ -1,7 +1,9 @@
 """Commands of the banquet area: banquet add | list | cancel | guide | followup, chefs add | list | train."""
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -20,7 +22,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(chefs_app, name="chefs")
 
 
-def _flags(result: dict) -> str:
+def _required_date(value: str, option: str) -> dt.date:
+    day = parse_date(value, option)
+    assert day is not None  # a required option
+    return day
+
+
+def _flags(result: dict[str, Any]) -> str:
     flags = [
         "逾期备案" if result["late_filing"] else "",
         "乡厨健康证明已过期" if result["chef_cert_expired"] else "",
@@ -50,7 +58,7 @@ def add(
     from services.banquets.filing import Filing
     from services.banquets.register import file_banquet
 
-    filing = Filing(village=village, host=host, event_date=parse_date(date, "--date"), diners=diners,
+    filing = Filing(village=village, host=host, event_date=_required_date(date, "--date"), diners=diners,
                     kind=kind, contact=contact, place=place, menu=menu, chef_id=chef, officer=officer)  # fmt: skip
     run(
         lambda *, session: dict(file_banquet(session=session, filing=filing, actor=by)),
@@ -71,7 +79,7 @@ def list_(
     """列出聚餐备案及其现场指导、回访情况。"""
     from services.banquets.listing import list_banquets
 
-    def show(result: dict) -> None:
+    def show(result: dict[str, Any]) -> None:
         print_rows(
             ("编号", "村（社区）", "主办人", "类型", "日期", "预计人数", "指导干部", "指导截止", "已指导", "回访", "不适人数", "标记"),
             (
@@ -156,7 +164,7 @@ def chefs_add(
     """登记乡厨及其健康证明。"""
     from services.banquets.chefs import add_chef
 
-    expires = parse_date(cert_expires, "--cert-expires")
+    expires = _required_date(cert_expires, "--cert-expires")
     run(lambda *, session: {"id": add_chef(session=session, name=name, village=village, mobile=mobile,
                                            cert_no=cert_no, cert_expires=expires, actor=by)},
         json_out=json_out, show=lambda r: typer.echo(f"已登记乡厨，编号 {r['id']}。"))  # fmt: skip
@@ -172,7 +180,7 @@ def chefs_train(
     """登记乡厨的一次培训。"""
     from services.banquets.chefs import add_training
 
-    day = parse_date(date, "--date")
+    day = _required_date(date, "--date")
     run(lambda *, session: {"id": add_training(session=session, chef_id=chef_id, trained_on=day,
                                                course=course, actor=by)},
         json_out=False, show=lambda r: typer.echo(f"已登记培训记录 {r['id']}。"))  # fmt: skip
@@ -183,7 +191,7 @@ def chefs_list(jurisdiction: Subtree = None, json_out: JsonFlag = False) -> None
     """列出乡厨、健康证明有效期和培训次数。"""
     from services.banquets.chefs import list_chefs
 
-    def show(result: dict) -> None:
+    def show(result: dict[str, Any]) -> None:
         print_rows(
             ("编号", "姓名", "村（社区）", "手机号", "健康证明编号", "有效期至", "状态", "培训次数"),
             ((str(c["id"]), c["name"], c["village"], c["mobile"], c["cert_no"], c["cert_expires"],

@@ -38,7 +38,7 @@ class Banquet(SQLModel, table=True):
     cancelled_on: dt.date | None = None
     # The 现场指导 visit: its date, checklist answers ([[guidance]] ids → 是/否/不涉及), note.
     guided_on: dt.date | None = None
-    guidance: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    guidance: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     guidance_note: str | None = Field(default=None, max_length=2000)
     # 回访 after the event: actual diners and how many fell ill (0: none).
     followed_up_on: dt.date | None = None

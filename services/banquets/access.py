@@ -2,18 +2,19 @@
 in its jurisdiction and those it guides, an office its subtree; anything else is None (404)."""
 
 import datetime as dt
+from typing import Any, TypedDict
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlmodel import Session
 
-from config.files import load_checklist
+from config.files import ChecklistItem, load_checklist
 from models.banquet import Banquet
 from models.enums import JurisdictionLevel
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.accounts.identity import Principal
 from services.banquets.filing import Filing
-from services.banquets.listing import Village, as_item, banquet_query
+from services.banquets.listing import BanquetItem, Village, as_item, banquet_query
 from services.banquets.register import FilingResult, file_banquet
 from services.banquets.visits import record_followup, record_guidance
 from services.core import clock
@@ -23,13 +24,27 @@ from services.hazards.listing import as_item as hazard_item
 from services.hazards.listing import hazard_query
 
 
-def banquet_scope(who: Principal):
+class BanquetPage(TypedDict):
+    """One banquet's page: the banquet, its hazards, its guidance checklist and answers, and
+    what the viewer may record."""
+
+    b: BanquetItem
+    hazards: list[dict[str, Any]]
+    checklist: list[ChecklistItem]
+    answers: dict[str, str]
+    note: str | None
+    can_guide: bool
+    can_follow_up: bool
+    today: dt.date
+
+
+def banquet_scope(who: Principal) -> ColumnElement[bool]:
     """The condition on banquet_query's rows for who's scope."""
     within = Village.path.like(path_like(who.path), escape="\\")
     return or_(within, Banquet.officer_id == who.id) if who.is_officer else within
 
 
-def banquets_for(*, session: Session, who: Principal, limit: int = 300) -> list:
+def banquets_for(*, session: Session, who: Principal, limit: int = 300) -> list[BanquetItem]:
     """Banquets in who's scope, upcoming first then the latest past ones."""
     today = clock.today()
     query = banquet_query().where(banquet_scope(who))
@@ -51,7 +66,7 @@ def villages_for(*, session: Session, who: Principal) -> list[tuple[str, str]]:
     return [(code, name) for code, name in rows]
 
 
-def banquet_page(*, session: Session, who: Principal, banquet_id: int) -> dict | None:
+def banquet_page(*, session: Session, who: Principal, banquet_id: int) -> BanquetPage | None:
     """A banquet with its guidance checklist, hazards and what who may do; None outside scope."""
     row = session.execute(
         banquet_query().where(Banquet.id == banquet_id, banquet_scope(who))
@@ -85,7 +100,7 @@ def file_as(*, session: Session, who: Principal, filing: Filing) -> FilingResult
 def guide_as(
     *, session: Session, who: Principal, banquet_id: int, visit_date: dt.date | None,
     answers: dict[str, str], note: str | None,
-) -> dict | None:  # fmt: skip
+) -> dict[str, object] | None:  # fmt: skip
     """Record the 现场指导 visit as its guiding officer; None outside who's scope."""
     page = banquet_page(session=session, who=who, banquet_id=banquet_id)
     if page is None:
@@ -98,7 +113,7 @@ def guide_as(
 
 def follow_up_as(
     *, session: Session, who: Principal, banquet_id: int, diners: int, ill: int
-) -> dict | None:
+) -> dict[str, object] | None:
     """Record the 回访 of a banquet in who's scope; None outside it."""
     if banquet_page(session=session, who=who, banquet_id=banquet_id) is None:
         return None
@@ -107,7 +122,7 @@ def follow_up_as(
     )
 
 
-def board(*, session: Session, who: Principal) -> dict[str, list]:
+def board(*, session: Session, who: Principal) -> dict[str, list[Any]]:
     """聚餐备案 page: the banquets in who's scope and the villages who may file for."""
     return {
         "items": banquets_for(session=session, who=who),

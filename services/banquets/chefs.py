@@ -37,8 +37,10 @@ class ChefItem(TypedDict):
 
 
 def _village(session: Session, code: str) -> Jurisdiction:
-    place = session.execute(select(Jurisdiction).where(Jurisdiction.code == code.strip())).scalar()
-    if place is None or place.level != JurisdictionLevel.VILLAGE:
+    place: Jurisdiction | None = session.execute(
+        select(Jurisdiction).where(Jurisdiction.code == code.strip())
+    ).scalar_one_or_none()
+    if place is None or place.id is None or place.level != JurisdictionLevel.VILLAGE:
         raise BadInput(f"区划代码 {code} 不存在或不是村（社区）")
     return place
 
@@ -58,6 +60,7 @@ def add_chef(
     if session.execute(select(Chef.id).where(Chef.mobile == mobile)).first():
         raise BadInput(f"手机号 {mobile} 的乡厨已登记")
     place = _village(session, village)
+    assert place.id is not None
     chef = Chef(name=name, mobile=mobile, jurisdiction_id=place.id, cert_no=cert_no,
                 cert_expires=cert_expires, registered_on=clock.today())  # fmt: skip
     session.add(chef)

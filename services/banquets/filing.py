@@ -4,6 +4,7 @@
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
@@ -84,14 +85,20 @@ def _villages(session: Session, codes: set[str]) -> dict[str, Village]:
 
 
 def _chefs(session: Session, ids: set[int]) -> dict[int, dt.date]:
-    found = dict(session.execute(select(Chef.id, Chef.cert_expires).where(Chef.id.in_(ids))).all())
+    rows = session.execute(select(Chef.id, Chef.cert_expires).where(Chef.id.in_(ids)))
+    found: dict[int, dt.date] = {chef_id: expires for chef_id, expires in rows}
     missing = sorted(ids - set(found))
     if missing:
         raise BadInput(f"乡厨 {'、'.join(map(str, missing))} 不存在，未写入任何记录")
     return found
 
 
-def _guide(filing: Filing, village: Village, named: dict, defaults: dict) -> Guide:
+def _guide(
+    filing: Filing,
+    village: Village,
+    named: dict[str, tuple[Guide, str]],
+    defaults: dict[int, Guide],
+) -> Guide:
     if filing.officer is None:
         return defaults[village.id]
     guide, _ = named[filing.officer]
@@ -110,7 +117,8 @@ def file_banquets(*, session: Session, filings: list[Filing], actor: str) -> Fil
     named = named_guides(session=session, codes={f.officer for f in guided if f.officer})
     unnamed = {villages[f.village.strip()] for f in guided if not f.officer}
     defaults = default_guides(session=session, villages=sorted(unnamed, key=lambda v: v.code))
-    rows, guides = [], []
+    rows: list[BanquetRow] = []
+    guides: list[Guide | None] = []
     for f in filings:
         village = villages[f.village.strip()]
         guide = _guide(f, village, named, defaults) if rules.needs_guidance(f.diners) else None
@@ -119,7 +127,30 @@ def file_banquets(*, session: Session, filings: list[Filing], actor: str) -> Fil
     return _write(session, rows, guides, today, actor)
 
 
-def _row(f: Filing, village: Village, guide, expires, today: dt.date, actor: str) -> dict:
+class BanquetRow(TypedDict):
+    """The columns of one banquet row as filing writes it."""
+
+    jurisdiction_id: int
+    host: str
+    contact: str | None
+    event_date: dt.date
+    place: str | None
+    diners: int
+    kind: str
+    chef_id: int | None
+    menu: str | None
+    officer_id: int | None
+    filed_on: dt.date
+    filed_by: str
+    late_filing: bool
+    chef_cert_expired: bool
+    status: str
+
+
+def _row(
+    f: Filing, village: Village, guide: Guide | None, expires: dt.date | None, today: dt.date,
+    actor: str,
+) -> BanquetRow:  # fmt: skip
     return {
         "jurisdiction_id": village.id,
         "host": f.host.strip(),
@@ -127,7 +158,7 @@ def _row(f: Filing, village: Village, guide, expires, today: dt.date, actor: str
         "event_date": f.event_date,
         "place": (f.place or "").strip() or None,
         "diners": f.diners,
-        "kind": from_label(BanquetKind, f.kind.strip()),
+        "kind": from_label(BanquetKind, f.kind.strip()) or BanquetKind.OTHER,
         "chef_id": f.chef_id,
         "menu": (f.menu or "").strip() or None,
         "officer_id": guide.id if guide else None,
@@ -139,12 +170,17 @@ def _row(f: Filing, village: Village, guide, expires, today: dt.date, actor: str
     }
 
 
-def _write(session: Session, rows: list[dict], guides: list, today: dt.date, actor: str) -> Filed:
+def _write(
+    session: Session, rows: list[BanquetRow], guides: list[Guide | None], today: dt.date, actor: str
+) -> Filed:
     filed = Filed()
     statement = insert(Banquet).returning(Banquet.id, sort_by_parameter_order=True)
     for start in range(0, len(rows), 5000):
-        filed.ids += session.execute(statement, rows[start : start + 5000]).scalars().all()
-    tasks, events, now = [], [], clock.now()
+        chunk = [dict(row) for row in rows[start : start + 5000]]
+        filed.ids += session.execute(statement, chunk).scalars().all()
+    tasks: list[tuple[object, ...]] = []
+    events: list[tuple[object, ...]] = []
+    now = clock.now()
     for banquet_id, row, guide in zip(filed.ids, rows, guides, strict=True):
         filed.late += row["late_filing"]
         if row["chef_cert_expired"]:

@@ -1,9 +1,9 @@
 """Listing filed banquets by month and jurisdiction subtree, with their guidance and 回访."""
 
 import datetime as dt
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -45,7 +45,11 @@ class BanquetItem(TypedDict):
 Village = aliased(Jurisdiction)
 
 
-def banquet_query():
+# (outer-joined columns may be None; the types are those SQLAlchemy infers)
+BanquetRow = tuple[Banquet, str, str, str, str, InspectionTask]
+
+
+def banquet_query() -> Select[BanquetRow]:
     """The select every banquet list and page reads (banquet, village, chef, officer, task)."""
     return (
         select(Banquet, Village.code, Village.name, Chef.name, Officer.code, InspectionTask)
@@ -56,12 +60,16 @@ def banquet_query():
     )
 
 
-def as_item(row) -> BanquetItem:
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def as_item(row: Row[BanquetRow] | Row[Any]) -> BanquetItem:
     """A row of banquet_query as a BanquetItem."""
     b, vcode, vname, chef, officer, task = row
-    day = lambda d: d.isoformat() if d else None  # noqa: E731
+    day = _day
     return {
-        "id": b.id,
+        "id": b.id or 0,
         "village_code": vcode,
         "village": vname,
         "host": b.host,

@@ -34,7 +34,9 @@ def describe(*, offices: OfficeMap, banquet: Banquet) -> str:
     )
 
 
-def _messages(offices: OfficeMap, office: int, key: str, subject: str, text: str) -> list:
+def _messages(
+    offices: OfficeMap, office: int, key: str, subject: str, text: str
+) -> list[outbox.Outgoing]:
     code = offices.places[office].code
     summary = offices.places[office].level == load_policy().reminders.summary_level
     group = f"office:{code}"

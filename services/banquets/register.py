@@ -13,6 +13,7 @@ from services.banquets import notices
 from services.banquets.filing import Filing, file_banquets
 from services.core import audit, clock
 from services.core.errors import BadInput
+from services.reminders.offices import load_offices
 
 
 class FilingResult(TypedDict):
@@ -56,7 +57,7 @@ def result_of(*, session: Session, banquet: Banquet) -> FilingResult:
 
 
 def _chef_notice(session: Session, banquet: Banquet) -> None:
-    offices = notices.load_offices(session=session)
+    offices = load_offices(session=session)
     notices.notify_offices(
         session=session,
         banquet=banquet,

@@ -8,13 +8,14 @@ from sqlmodel import Session
 from config.files import load_checklist
 from models.banquet import Banquet
 from models.enums import HazardLevel, HazardSource, TaskStatus
-from models.task import InspectionTask
+from models.officer import Officer
 from services.banquets import notices
 from services.banquets.lookup import banquet_task, open_banquet
 from services.core import audit, clock
 from services.core.errors import BadInput
 from services.hazards.create import open_hazard
 from services.hazards.duty import deadline_for, default_duty
+from services.reminders.offices import load_offices
 
 ANSWERS = {"是": "yes", "否": "no", "不涉及": "na"}
 
@@ -33,27 +34,37 @@ def _answers(given: dict[str, str]) -> dict[str, str]:
     return dict(given)
 
 
-def _hazard(session: Session, banquet: Banquet, task: InspectionTask, level: str, text: str, **kw):
-    from models.officer import Officer
-
-    officer = session.get(Officer, task.officer_id) if kw.get("officer") else None
-    found = kw["found_on"]
-    return open_hazard(
+def _hazard(
+    session: Session,
+    banquet: Banquet,
+    *,
+    level: str,
+    text: str,
+    found_on: dt.date,
+    actor: str,
+    officer_id: int | None,
+    item: str | None = None,
+) -> int:
+    """Open a hazard of the banquet's village (the guiding officer's, or the office's); its id."""
+    officer = session.get(Officer, officer_id) if officer_id is not None else None
+    duty = default_duty(
+        session=session, jurisdiction_id=banquet.jurisdiction_id, officer=officer, entity=None
+    )
+    hazard = open_hazard(
         session=session,
-        actor=kw["actor"],
+        actor=actor,
         source=HazardSource.BANQUET,
         level=level,
         description=text,
-        checklist_item=kw.get("item"),
-        found_on=found,
-        deadline=deadline_for(level=level, found_on=found),
+        checklist_item=item,
+        found_on=found_on,
+        deadline=deadline_for(level=level, found_on=found_on),
         jurisdiction_id=banquet.jurisdiction_id,
-        officer_id=officer.id if officer else None,
+        officer_id=officer_id,
         banquet_id=banquet.id,
-        **default_duty(
-            session=session, jurisdiction_id=banquet.jurisdiction_id, officer=officer, entity=None
-        ),
+        **duty,
     )
+    return hazard.id or 0
 
 
 def record_guidance(
@@ -76,9 +87,9 @@ def record_guidance(
     given = _answers(answers)
     items = {i.id: i for i in load_checklist().guidance}
     hazards = [
-        _hazard(session, banquet, task, items[k].hazard_level,
-                f"聚餐现场指导：{items[k].text}——否" + (f"（{note}）" if note else ""),
-                officer=True, found_on=day, actor=actor, item=k).id
+        _hazard(session, banquet, level=items[k].hazard_level,
+                text=f"聚餐现场指导：{items[k].text}——否" + (f"（{note}）" if note else ""),
+                found_on=day, actor=actor, officer_id=task.officer_id, item=k)
         for k, v in given.items() if v == "否"
     ]  # fmt: skip
     banquet.guided_on, banquet.guidance, banquet.guidance_note = day, given, note
@@ -112,12 +123,10 @@ def record_followup(
     banquet.followed_up_by = actor
     hazard_id = None
     if ill > 0:
-        task = banquet_task(session=session, banquet_id=banquet_id)
-        offices = notices.load_offices(session=session)
+        offices = load_offices(session=session)
         text = f"{notices.describe(offices=offices, banquet=banquet)}聚餐后 {ill} 人出现身体不适"
-        hazard = _hazard(session, banquet, task, HazardLevel.MAJOR, f"疑似食源性疾病：{text}",
-                         found_on=today, actor=actor)  # fmt: skip
-        hazard_id = hazard.id
+        hazard_id = _hazard(session, banquet, level=HazardLevel.MAJOR, text=f"疑似食源性疾病：{text}",
+                            found_on=today, actor=actor, officer_id=None)  # fmt: skip
     audit.record_event(
         session=session,
         actor=actor,
