@@ -1,6 +1,7 @@
 """The figures: the one definition of each (on time, late, overdue, completion, closure,
 escalation, coverage) and the quarter's stats built on them, read by every report and page."""
 
+from services.figures.banquets import BanquetCounts, BanquetFigures, banquet_figures
 from services.figures.common import as_date, as_of, escalation_cutoff, jsonable, ratio
 from services.figures.coverage import coverage_figures, coverage_rate, unassigned_by_township
 from services.figures.hazards import (
@@ -32,6 +33,8 @@ from services.figures.tasks import (
 from services.figures.visits import campaign_figures, visit_figures
 
 __all__ = [
+    "BanquetCounts",
+    "BanquetFigures",
     "COUNTED",
     "FIGURES",
     "LEVELS",
@@ -41,6 +44,7 @@ __all__ = [
     "QuarterFigures",
     "as_date",
     "as_of",
+    "banquet_figures",
     "briefing_figures",
     "campaign_figures",
     "coverage_figures",
