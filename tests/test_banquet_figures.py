@@ -4,7 +4,7 @@ list; the 月报 and the annual summary carry them; cancelled banquets and small
 import datetime as dt
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from config.files import load_checklist
@@ -162,3 +162,33 @@ def test_monthly_report_and_annual_summary_carry_the_banquets(
         b["text"] for s in doc["sections"] for b in s["blocks"] if b.get("figure") == "banquets"
     ]
     assert said and f"全年备案农村集体聚餐{filed + 1}场" in said[0]  # and the November one
+
+
+def test_the_county_demo_files_a_season_with_peaks(engine, set_today):
+    from collections import Counter
+
+    from services.banquets.rules import guidance_due
+    from services.demo import dataset as demo
+
+    set_today("2026-12-06")
+    counts = demo.fill(engine=engine, scale="county", seed=2)
+    with Session(engine) as session:
+        rows = session.execute(
+            text(
+                "SELECT b.event_date, b.filed_on, t.due_date, b.diners, t.id FROM banquet b "
+                "LEFT JOIN inspection_task t ON t.banquet_id = b.id"
+            )
+        ).all()
+    assert counts["聚餐备案"] == len(rows) > 1000
+    by_month = Counter(str(r[0])[5:7] for r in rows)
+    ordinary = sum(by_month[m] for m in ("03", "04", "06", "07", "09", "11")) / 6
+    assert (
+        min(by_month["02"], by_month["10"], by_month["05"]) > 1.4 * ordinary
+    )  # 春节, 国庆, weddings
+    for event, filed, due, diners, task in rows:
+        as_day = dt.date.fromisoformat
+        assert (task is not None) is (diners >= 100)
+        if task is not None:
+            assert as_day(str(due)) == guidance_due(
+                event_date=as_day(str(event)), filed_on=as_day(str(filed))
+            )
