@@ -11,7 +11,7 @@ from config.files import load_checklist
 from models.jurisdiction import Jurisdiction
 from services.core.jurisdictions import places, resolve_scope
 from services.figures.banquets import banquet_figures
-from services.figures.common import ratio
+from services.figures.rates import ratio
 
 
 def _villages(engine) -> list[str]:

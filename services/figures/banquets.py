@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from services.core.jurisdictions import Place, path_like
-from services.figures.common import ratio
+from services.figures.rates import ratio
 
 COUNTED = ("filed", "to_guide", "guided", "guided_on_time", "late", "with_illness", "ill")
 
