@@ -6,7 +6,7 @@
 - hazard: source 'banquet' and the banquet that opened it.
 
 Revision ID: i18_banquets
-Revises: i14_roster
+Revises: i13_figures
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'i18_banquets'
-down_revision: str | None = 'i14_roster'
+down_revision: str | None = 'i13_figures'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
