@@ -1,0 +1,34 @@
+"""The blocks a briefing section is made of — a paragraph ("p"), a table ("table": caption,
+headers, rows, note) or a chart ("chart": name) — and last quarter's figures where there are any.
+"""
+
+from typing import Any
+
+
+def p(text: str) -> dict:
+    return {"kind": "p", "text": text}
+
+
+def table(caption: str, headers: list[str], rows: list[list], note: str = "") -> dict:
+    return {
+        "kind": "table",
+        "caption": caption,
+        "headers": headers,
+        "rows": [[str(cell) for cell in row] for row in rows],
+        "note": note,
+    }
+
+
+def chart(name: str, caption: str) -> dict:
+    return {"kind": "chart", "name": name, "caption": caption}
+
+
+def before(c: dict, *keys: str) -> Any:
+    """A figure of last quarter by its keys (c["prev"][k1][k2]…); None when the system held no
+    data last quarter or the figure is missing."""
+    value: Any = c["prev"]
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
