@@ -44,6 +44,7 @@ def ranking(
     """下级单位季度排名：红黑榜（县排乡镇、市排县）。"""
     from services.reporting.ranking import ranking as rank
     from services.reporting.ranking import units
+    from services.reporting.ranking.export import board_rows
 
     _ready()
     with context.session() as session:
@@ -59,26 +60,15 @@ def ranking(
     if not result["ranked"]:
         console().print(f"{title}：{result['reason']}。")
         return
-    lists = {"red": "红榜", "black": "黑榜", None: ""}
-    unit = "乡镇（街道）" if result["unit_level"] == "township" else "县（区）"
+    header, *rows = board_rows(result)
+    header[1] = "乡镇（街道）" if result["unit_level"] == "township" else "县（区）"
     table = Table(title=title)
-    headers = ("名次", unit, "得分", "完成率", "按时完成率", "逾期完成", "未完成", "销号率")
-    for header in (*headers, "逾期项", "榜单"):
-        table.add_column(header, justify="left" if header == unit else "right")
-    for t in units(result):
-        c = t["components"]
-        table.add_row(
-            str(t["rank"]),
-            ("▶ " if t["code"] == result["highlight"] else "") + t["name"],
-            f"{t['score']:.2f}",
-            _pct(c["completion_rate"]),
-            _pct(c["on_time_rate"]),
-            str(c["tasks_late"]),
-            str(c["tasks_unfinished"]),
-            _pct(c["closure_rate"]),
-            str(c["overdue_items"]),
-            lists[t["list"]],
-        )
+    for name in header:
+        table.add_column(name, justify="left" if name in (header[1], "说明") else "right")
+    for unit, row in zip(units(result), rows, strict=False):
+        row[1] = ("▶ " if unit["code"] == result["highlight"] else "") + row[1]
+    for row in rows:
+        table.add_row(*row)
     console().print(table)
     if result["note"]:
         console().print(result["note"])

@@ -7,10 +7,10 @@ import json
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from config.files import load_policy
-from models import Assignment, Entity, Jurisdiction, Officer
+from models import Jurisdiction
 from services.core import calendar
 from services.core.periods import quarter
 from services.reporting.ranking import board_of, ranking, units
@@ -18,6 +18,7 @@ from services.reporting.ranking.history import black_streaks
 from tests.support.briefing import (
     AS_OF,
     COUNTY,
+    COUNTY2,
     T2,
     T3,
     T4,
@@ -25,11 +26,11 @@ from tests.support.briefing import (
     campaign_tasks,
     day,
     expected_tasks,
+    second_county,
 )
 
 D = dt.date
 START = D(2026, 7, 1)
-COUNTY2, T21 = "510102000000", "510102001000"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -161,57 +162,8 @@ def test_cli_json_contract_and_a_township_reads_its_county_board(cli, db_url, co
     assert code == 2 and out == "" and "2026Q5" in err
 
 
-def _second_county(session: Session) -> None:
-    """A second county of the city: one township, one officer, three entities with campaign
-    tasks due 2026-09-15 (two done on time, one open)."""
-    city = session.exec(select(Jurisdiction).where(Jurisdiction.level == "city")).one()
-    county = Jurisdiction(
-        code=COUNTY2,
-        name="南山县",
-        level="county",
-        parent_id=city.id,
-        path=f"{city.path}{COUNTY2}/",
-    )
-    session.add(county)
-    session.flush()
-    town = Jurisdiction(
-        code=T21, name="南山镇", level="township", parent_id=county.id, path=f"{county.path}{T21}/"
-    )
-    session.add(town)
-    session.flush()
-    officer = Officer(
-        code="BBN0101",
-        name="南山干部",
-        tier="township",
-        mobile="13955500001",
-        jurisdiction_id=town.id,
-    )
-    session.add(officer)
-    session.flush()
-    ids = []
-    for i in range(3):
-        entity = Entity(
-            licence_no=f"JY251010200{i:05d}",
-            name=f"南山 第{i + 1}饭店",
-            category="餐饮服务",
-            package_grade="B",
-            jurisdiction_id=town.id,
-        )
-        session.add(entity)
-        session.flush()
-        session.add(
-            Assignment(officer_id=officer.id, entity_id=entity.id, start_date=D(2026, 1, 5))
-        )
-        ids.append(entity.id)
-    session.flush()
-    tasks = campaign_tasks(session, "南山专项", D(2026, 9, 15), ids)
-    for task in tasks[:2]:
-        task.status, task.done_on = "done", D(2026, 9, 14)
-    session.commit()
-
-
 def test_a_city_office_ranks_its_counties(session, county):
-    _second_county(session)
+    second_county(session)
     city = session.exec(select(Jurisdiction).where(Jurisdiction.level == "city")).one()
     board = ranking(session=session, quarter="2026Q3", jurisdiction=city.code)
     assert board["unit_level"] == "county" and "townships" not in board

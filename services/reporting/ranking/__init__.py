@@ -13,7 +13,13 @@ from services.core.errors import BadInput
 from services.core.periods import Period
 from services.core.periods import quarter as parse_quarter
 from services.reporting.ranking.board import RankedUnit, rank_units, score, take, targets
-from services.reporting.ranking.units import UNIT_LEVEL, UnitFigures, board_office, unit_figures
+from services.reporting.ranking.units import (
+    UNIT_LEVEL,
+    UnitFigures,
+    board_office,
+    township_counties,
+    unit_figures,
+)
 
 NO_UNITS = "辖区内没有可排名的下级单位"
 NOTHING_DUE = "本季度没有到期的督导任务，不排名"
@@ -123,6 +129,7 @@ __all__ = [
     "score",
     "take",
     "targets",
+    "township_counties",
     "unit_figures",
     "units",
 ]

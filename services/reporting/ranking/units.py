@@ -132,12 +132,14 @@ def unit_figures(*, session: Session, quarter: Period, office: Jurisdiction) -> 
 
 
 def township_counties(*, session: Session, office: Jurisdiction) -> dict[str, dict[str, str]]:
-    """Every township of an office's subtree → its county's code and name."""
+    """Every township (and county) of an office's subtree → its county's code and name."""
     rows = session.execute(
         text(
             "SELECT t.code, c.code, c.name FROM jurisdiction t "
             "JOIN jurisdiction c ON c.id = t.parent_id "
-            "WHERE t.level = 'township' AND t.path LIKE :scope ESCAPE '\\'"
+            "WHERE t.level = 'township' AND t.path LIKE :scope ESCAPE '\\' "
+            "UNION SELECT code, code, name FROM jurisdiction "
+            "WHERE level = 'county' AND path LIKE :scope ESCAPE '\\'"
         ),
         {"scope": path_like(office.path)},
     ).all()
