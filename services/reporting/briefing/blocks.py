@@ -4,12 +4,14 @@ headers, rows, note) or a chart ("chart": name) — and last quarter's figures w
 
 from typing import Any
 
+Json = dict[str, Any]  # a block, a section, or the JSON-ready figures they are written from
 
-def p(text: str) -> dict:
+
+def p(text: str) -> Json:
     return {"kind": "p", "text": text}
 
 
-def table(caption: str, headers: list[str], rows: list[list], note: str = "") -> dict:
+def table(caption: str, headers: list[str], rows: list[list[object]], note: str = "") -> Json:
     return {
         "kind": "table",
         "caption": caption,
@@ -19,11 +21,11 @@ def table(caption: str, headers: list[str], rows: list[list], note: str = "") ->
     }
 
 
-def chart(name: str, caption: str) -> dict:
+def chart(name: str, caption: str) -> Json:
     return {"kind": "chart", "name": name, "caption": caption}
 
 
-def before(c: dict, *keys: str) -> Any:
+def before(c: Json, *keys: str) -> Any:
     """A figure of last quarter by its keys (c["prev"][k1][k2]…); None when the system held no
     data last quarter or the figure is missing."""
     value: Any = c["prev"]

@@ -1,15 +1,15 @@
 """五、红黑榜: the board of the units below the office (townships; counties above the county),
 its components, last quarter's rank where there was one, and the note on "—" components."""
 
-from services.reporting.briefing.blocks import p, table
+from services.reporting.briefing.blocks import Json, p, table
 from services.reporting.briefing.text import pct
-from services.reporting.ranking import units
+from services.reporting.ranking import RankedUnit, units
 
 LISTS = {"red": "红榜", "black": "黑榜", None: ""}
 HEADERS = ["名次", "", "得分", "完成率", "按时完成率", "逾期完成", "未完成", "销号率", "逾期项"]
 
 
-def rules_text(c: dict) -> str:
+def rules_text(c: Json) -> str:
     """How the board is scored and who may be listed (from the policy)."""
     w, board = c["policy"].ranking, c["rank"]
     goals = board["targets"]
@@ -24,7 +24,7 @@ def rules_text(c: dict) -> str:
     )
 
 
-def _row(t: dict, prev_rank: dict[str, int | None]) -> list:
+def _row(t: RankedUnit, prev_rank: dict[str, int | None]) -> list[object]:
     c = t["components"]
     return [
         t["rank"],
@@ -49,7 +49,7 @@ def _names(codes: list[str], names: dict[str, str], streaks: dict[str, int]) -> 
     return "、".join(said) or "无"
 
 
-def ranking(c: dict) -> dict:
+def ranking(c: Json) -> Json:
     """五、红黑榜."""
     board = c["rank"]
     heading = {"heading": "五、红黑榜"}

@@ -3,6 +3,7 @@ Named units are the worst few, never all of them; a sentence made only of zeros 
 """
 
 from services.reporting.briefing import text as tx
+from services.reporting.briefing.blocks import Json
 from services.reporting.briefing.text import pct
 
 Rated = list[tuple[str, float | None]]
@@ -12,14 +13,14 @@ def worst(rows: Rated, *, target: float, limit: int) -> str:
     """ "甲（50.0%）、乙（60.0%）等4个": the worst `limit` of the rows below target, worst first;
     "" when none is below, or when every row with a rate is (that is no one standing out)."""
     rated = [(name, rate) for name, rate in rows if rate is not None]
-    low = sorted((r for r in rated if r[1] < target), key=lambda r: r[1])  # type: ignore[operator]
+    low = sorted((r for r in rated if r[1] < target), key=lambda r: r[1])
     if not low or len(low) == len(rated):
         return ""
     named = "、".join(f"{name}（{pct(rate)}）" for name, rate in low[:limit])
     return named + (f"等{len(low)}个" if len(low) > limit else "")
 
 
-def completion_low(*, now: dict, scope_word: str, target: float) -> str | None:
+def completion_low(*, now: Json, scope_word: str, target: float) -> str | None:
     """督导任务完成率偏低: the overall completion rate is below target."""
     rate = now["completion_rate"]
     if rate is None or rate >= target:
@@ -37,8 +38,8 @@ def imbalance(
     rated = [(name, rate) for name, rate in rows if rate is not None]
     if len(rated) < 2:
         return None
-    high = max(rated, key=lambda r: r[1])  # type: ignore[arg-type,return-value]
-    low = min(rated, key=lambda r: r[1])  # type: ignore[arg-type,return-value]
+    high = max(rated, key=lambda r: r[1])
+    low = min(rated, key=lambda r: r[1])
     gap = round((float(high[1] or 0) - float(low[1] or 0)) * 100, 1)
     if gap <= round(spread * 100, 1):
         return None
@@ -56,7 +57,7 @@ def tiers_low(*, rows: Rated, target: float) -> str | None:
     return f"部分层级履职不到位。{named}督导完成率低于目标。" if named else None
 
 
-def late_visits(*, now: dict, target: float, share: float) -> str | None:
+def late_visits(*, now: Json, target: float, share: float) -> str | None:
     """按时督导意识不强: on time below target and the shortfall is mostly late visits
     (late ≥ `share` of the tasks not done on time), not unfinished ones."""
     rate, late = now["on_time_rate"], now["late"]
@@ -67,7 +68,7 @@ def late_visits(*, now: dict, target: float, share: float) -> str | None:
 
 
 def closure_low(
-    *, totals: dict, rows: Rated, unit_word: str, target: float, limit: int
+    *, totals: Json, rows: Rated, unit_word: str, target: float, limit: int
 ) -> str | None:
     """隐患整改销号不及时: the closure rate is below target; the worst units 尤为突出."""
     rate = totals["closure_rate"]
@@ -78,7 +79,7 @@ def closure_low(
     return text + (f"，{named}{unit_word}尤为突出。" if named else "。")
 
 
-def overdue_hazards(*, totals: dict, major: int) -> str | None:
+def overdue_hazards(*, totals: Json, major: int) -> str | None:
     """逾期隐患仍然存在: some hazards are overdue."""
     if not totals["overdue"]:
         return None
@@ -94,7 +95,7 @@ def loops_low(*, rows: Rated, target: float) -> str | None:
     return f"闭环处置有短板。{'、'.join(f'{n}（{pct(r)}）' for n, r in low)}问题闭环率低于目标。"
 
 
-def repeat_offenders(*, offenders: list[dict]) -> str | None:
+def repeat_offenders(*, offenders: list[Json]) -> str | None:
     """屡查屡犯问题突出: entities with hazards in several quarters."""
     if not offenders:
         return None

@@ -2,13 +2,13 @@
 where townships appear only among the worst N) and the officers with unfinished tasks."""
 
 from services.reporting.briefing import text as tx
-from services.reporting.briefing.blocks import before, chart, p, table
+from services.reporting.briefing.blocks import Json, before, chart, p, table
 from services.reporting.briefing.text import change, pct, rate_change
 
 TASK_HEADERS = ["应督导", "已完成", "完成率", "按时完成率", "未完成", "上季度完成率"]
 
 
-def _task_row(name: str, now: dict, was: float | None) -> list:
+def _task_row(name: str, now: Json, was: float | None) -> list[object]:
     return [
         name,
         now["due"],
@@ -20,7 +20,7 @@ def _task_row(name: str, now: dict, was: float | None) -> list:
     ]
 
 
-def task_summary(c: dict) -> str:
+def task_summary(c: Json) -> str:
     """The supervision paragraph; a quarter with nothing due says so instead of zeros."""
     now, sources = c["cur"]["tasks"]["all"], c["cur"]["tasks"]["by_source"]
     if not now["due"]:
@@ -45,7 +45,7 @@ def task_summary(c: dict) -> str:
     return text
 
 
-def _unit_rows(c: dict) -> tuple[str, list[list]]:
+def _unit_rows(c: Json) -> tuple[str, list[list[object]]]:
     if c["by_county"]:
         was = {u["code"]: u["completion_rate"] for u in c["units_prev"] or []}
         rows = [
@@ -75,7 +75,7 @@ def _unit_rows(c: dict) -> tuple[str, list[list]]:
     return "乡镇（街道）", rows
 
 
-def worst_townships(c: dict) -> list[dict]:
+def worst_townships(c: Json) -> list[Json]:
     """The N townships of lowest completion rate ([briefing] worst_listed), worst first."""
     towns = c["cur"]["tasks"]["by_township"]
     rated = [t for t in c["cur"]["townships"] if towns[t["code"]]["completion_rate"] is not None]
@@ -83,7 +83,7 @@ def worst_townships(c: dict) -> list[dict]:
     return rated[: c["policy"].briefing.worst_listed]
 
 
-def _worst_table(c: dict) -> list[dict]:
+def _worst_table(c: Json) -> list[Json]:
     towns, counties = c["cur"]["tasks"]["by_township"], c["counties_of"]
     worst = worst_townships(c)
     if not worst:
@@ -105,7 +105,7 @@ def _worst_table(c: dict) -> list[dict]:
     ]
 
 
-def completion_chart(c: dict) -> dict:
+def completion_chart(c: Json) -> Json:
     """The data of 图1: completion rate by unit (townships; counties above the county)."""
     if c["by_county"]:
         labels = [u["name"] for u in c["units"]]
@@ -117,7 +117,7 @@ def completion_chart(c: dict) -> dict:
     return {"labels": labels, "values": values, "target": c["policy"].briefing.completion_target}
 
 
-def supervision(c: dict) -> dict:
+def supervision(c: Json) -> Json:
     """二、包保督导完成情况: totals, by tier, by unit, officers with unfinished tasks."""
     cur = c["cur"]["tasks"]
     tier_rows = [
@@ -147,7 +147,7 @@ def supervision(c: dict) -> dict:
     return {"heading": "二、包保督导完成情况", "blocks": blocks}
 
 
-def unfinished(c: dict) -> list[dict]:
+def unfinished(c: Json) -> list[Json]:
     """Officers with unfinished tasks: by township and name (by county, counted, above it)."""
     officers, per_row = c["cur"]["unfinished_officers"], 8
     if not officers:
@@ -161,7 +161,7 @@ def unfinished(c: dict) -> list[dict]:
         + ("按县（区）列示如下。" if c["by_county"] else "按乡镇和干部列示如下。")
     )
     if c["by_county"]:
-        counties: dict[str, list[dict]] = {}
+        counties: dict[str, list[Json]] = {}
         for o in officers:
             county = c["counties_of"].get(o["township_code"], {}).get("name") or o["township"]
             counties.setdefault(county, []).append(o)
@@ -180,7 +180,7 @@ def unfinished(c: dict) -> list[dict]:
                 "注：干部名单见各县（区）季度汇报和督导任务清单。",
             ),
         ]
-    towns: dict[str, list[dict]] = {}
+    towns: dict[str, list[Json]] = {}
     for officer in officers:
         towns.setdefault(officer["township"], []).append(officer)
     rows = []

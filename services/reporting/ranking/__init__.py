@@ -24,7 +24,6 @@ from services.reporting.ranking.units import (
 NO_UNITS = "辖区内没有可排名的下级单位"
 NOTHING_DUE = "本季度没有到期的督导任务，不排名"
 LEFT_OUT = {"closure_rate": "销号率", "on_time_rate": "按时完成率"}
-UNIT_KEYS = {"township": "townships", "county": "counties"}
 
 
 class Board(TypedDict, total=False):
@@ -33,12 +32,12 @@ class Board(TypedDict, total=False):
 
     quarter: str
     as_of: str
-    jurisdiction: dict
+    jurisdiction: dict[str, str]
     unit_level: str
     ranked: bool
     reason: str
     highlight: str | None
-    weights: dict
+    weights: dict[str, object]
     targets: dict[str, float]
     note: str
     townships: list[RankedUnit]
@@ -50,7 +49,7 @@ class Board(TypedDict, total=False):
 
 def units(board: Board) -> list[RankedUnit]:
     """The ranked units of a board, in display order."""
-    return board.get("townships") or board.get("counties") or []  # type: ignore[return-value]
+    return board.get("townships") or board.get("counties") or []
 
 
 def _note(ranked: list[RankedUnit], unranked: list[RankedUnit]) -> str:
@@ -87,7 +86,7 @@ def board_of(
     ranked, unranked = rank_units(units=found, ranking=policy.ranking, briefing=policy.briefing)
     level = UNIT_LEVEL[office.level]
     reason = NO_UNITS if not found else NOTHING_DUE if not ranked else ""
-    return {
+    board: Board = {
         "quarter": quarter.name,
         "as_of": figures.as_of(quarter).isoformat(),
         "jurisdiction": {"code": office.code, "name": office.name, "level": office.level},
@@ -98,14 +97,18 @@ def board_of(
         "weights": policy.ranking.model_dump(),
         "targets": targets(ranking=policy.ranking, briefing=policy.briefing),
         "note": _note(ranked, unranked),
-        UNIT_KEYS[level]: ranked,  # type: ignore[misc]
         "unranked": unranked,
         "red": [r["code"] for r in ranked if r["list"] == "red"],
         "black": [r["code"] for r in sorted(ranked, key=_worst_first) if r["list"] == "black"],
     }
+    if level == "county":
+        board["counties"] = ranked
+    else:
+        board["townships"] = ranked
+    return board
 
 
-def _worst_first(row: RankedUnit) -> tuple:
+def _worst_first(row: RankedUnit) -> tuple[float, str]:
     return (row["score"] or 0.0, row["code"])
 
 

@@ -9,7 +9,7 @@ the units below a target; units tied on score across a list's last place are all
 it ([ranking] boundary_ties).
 """
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from config.policy_model import BriefingPolicy, RankingPolicy
 from services.reporting.ranking.units import UnitFigures
@@ -39,7 +39,7 @@ class RankedUnit(TypedDict):
     list: str | None
     below_targets: list[str]
     unranked_reason: str
-    components: dict
+    components: dict[str, Any]
 
 
 def targets(*, ranking: RankingPolicy, briefing: BriefingPolicy) -> dict[str, float]:
@@ -86,7 +86,7 @@ def below(*, unit: UnitFigures, goals: dict[str, float]) -> list[str]:
     ]
 
 
-def _display_key(row: RankedUnit) -> tuple:
+def _display_key(row: RankedUnit) -> tuple[object, ...]:
     c = row["components"]
     closure = c["closure_rate"]
     return (

@@ -13,6 +13,7 @@ from services.core.periods import Period, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
 from services.reporting.ranking import Board, board_of, board_office, units
+from services.reporting.ranking.units import Json
 
 
 class Recent(TypedDict):
@@ -21,11 +22,12 @@ class Recent(TypedDict):
 
     board: Board
     boards: list[Board]
-    history: dict[str, list[dict]]
+    history: dict[str, list[Json]]
 
 
 def _earlier(session: Session, quarter: Period, office: Jurisdiction, count: int) -> list[Period]:
-    since, found, q = held_since(session=session, scope_path=office.path), [], quarter
+    found: list[Period] = []
+    since, q = held_since(session=session, scope_path=office.path), quarter
     for _ in range(count):
         q = previous_period(q)
         if not held_in(q, since):
@@ -46,7 +48,7 @@ def recent(
         board_of(session=session, quarter=q, office=office, highlight=highlight)
         for q in [*_earlier(session, period, office, quarters - 1), period]
     ]
-    history: dict[str, list[dict]] = {}
+    history: dict[str, list[Json]] = {}
     for board in boards:
         placed = {u["code"]: u for u in units(board)}
         for unit in [*units(board), *board["unranked"]]:

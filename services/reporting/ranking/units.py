@@ -7,7 +7,7 @@ jurisdiction) and the hazards of its jurisdiction; a county's are its whole subt
 figures its own briefing heads with.
 """
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import select, text
 from sqlmodel import Session
@@ -18,6 +18,8 @@ from services import figures
 from services.core.errors import BadInput
 from services.core.jurisdictions import Place, path_like, places, resolve_scope
 from services.core.periods import Period
+
+Json = dict[str, Any]  # figures as services.figures returns them
 
 UNIT_LEVEL = {
     JurisdictionLevel.CITY.value: JurisdictionLevel.COUNTY.value,
@@ -63,7 +65,7 @@ def board_office(*, session: Session, code: str | None) -> tuple[Jurisdiction, s
     return county, town.code if town is not None else None
 
 
-def _unit(code: str, name: str, tasks: dict, hazards: dict, escalated: int) -> UnitFigures:
+def _unit(code: str, name: str, tasks: Json, hazards: Json, escalated: int) -> UnitFigures:
     overdue_tasks = int(tasks.get("escalated", 0))
     return {
         "code": code,
@@ -84,17 +86,22 @@ def _unit(code: str, name: str, tasks: dict, hazards: dict, escalated: int) -> U
     }
 
 
-def _span(quarter: Period) -> dict:
-    return {"start": quarter.start, "end": quarter.end, "as_of": figures.as_of(quarter)}
-
-
 def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[UnitFigures]:
     where = places(session=session, root=root)
-    scope = {"session": session, "scope_path": root.path, "where": where}
-    tasks = figures.task_figures(**scope, **_span(quarter))["by_township"]
+    day = figures.as_of(quarter)
+    tasks = figures.task_figures(
+        session=session,
+        scope_path=root.path,
+        where=where,
+        start=quarter.start,
+        end=quarter.end,
+        as_of=day,
+    )["by_township"]
     hazards = figures.hazard_figures(session=session, quarter=quarter, root=root, where=where)
     by_town = {t["code"]: t["total"] for t in hazards["by_township"]}
-    escalated = figures.escalated_hazards(**scope, as_of=figures.as_of(quarter))
+    escalated = figures.escalated_hazards(
+        session=session, scope_path=root.path, where=where, as_of=day
+    )
     return [
         _unit(
             t["code"],
@@ -109,10 +116,19 @@ def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[Un
 
 def _county(session: Session, quarter: Period, county: Jurisdiction) -> UnitFigures:
     where: dict[int, Place] = places(session=session, root=county)
-    scope = {"session": session, "scope_path": county.path, "where": where}
-    tasks = figures.task_figures(**scope, **_span(quarter))["all"]
+    day = figures.as_of(quarter)
+    tasks = figures.task_figures(
+        session=session,
+        scope_path=county.path,
+        where=where,
+        start=quarter.start,
+        end=quarter.end,
+        as_of=day,
+    )["all"]
     hazards = figures.hazard_figures(session=session, quarter=quarter, root=county, where=where)
-    escalated = figures.escalated_hazards(**scope, as_of=figures.as_of(quarter))
+    escalated = figures.escalated_hazards(
+        session=session, scope_path=county.path, where=where, as_of=day
+    )
     return _unit(county.code, county.name, tasks, hazards["totals"], sum(escalated.values()))
 
 
