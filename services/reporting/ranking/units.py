@@ -86,8 +86,9 @@ def _unit(code: str, name: str, tasks: Json, hazards: Json, escalated: int) -> U
     }
 
 
-def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[UnitFigures]:
-    where = places(session=session, root=root)
+def _measured(session: Session, quarter: Period, root: Jurisdiction) -> tuple[Json, Json, Json]:
+    """The task figures, hazard figures and escalated hazards of a subtree in a quarter."""
+    where: dict[int, Place] = places(session=session, root=root)
     day = figures.as_of(quarter)
     tasks = figures.task_figures(
         session=session,
@@ -96,17 +97,22 @@ def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[Un
         start=quarter.start,
         end=quarter.end,
         as_of=day,
-    )["by_township"]
+    )
     hazards = figures.hazard_figures(session=session, quarter=quarter, root=root, where=where)
-    by_town = {t["code"]: t["total"] for t in hazards["by_township"]}
     escalated = figures.escalated_hazards(
         session=session, scope_path=root.path, where=where, as_of=day
     )
+    return tasks, hazards, escalated
+
+
+def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[UnitFigures]:
+    tasks, hazards, escalated = _measured(session, quarter, root)
+    by_town = {t["code"]: t["total"] for t in hazards["by_township"]}
     return [
         _unit(
             t["code"],
             t["name"],
-            tasks[t["code"]],
+            tasks["by_township"][t["code"]],
             by_town.get(t["code"], {}),
             escalated.get(t["code"], 0),
         )
@@ -115,21 +121,8 @@ def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[Un
 
 
 def _county(session: Session, quarter: Period, county: Jurisdiction) -> UnitFigures:
-    where: dict[int, Place] = places(session=session, root=county)
-    day = figures.as_of(quarter)
-    tasks = figures.task_figures(
-        session=session,
-        scope_path=county.path,
-        where=where,
-        start=quarter.start,
-        end=quarter.end,
-        as_of=day,
-    )["all"]
-    hazards = figures.hazard_figures(session=session, quarter=quarter, root=county, where=where)
-    escalated = figures.escalated_hazards(
-        session=session, scope_path=county.path, where=where, as_of=day
-    )
-    return _unit(county.code, county.name, tasks, hazards["totals"], sum(escalated.values()))
+    tasks, hazards, escalated = _measured(session, quarter, county)
+    return _unit(county.code, county.name, tasks["all"], hazards["totals"], sum(escalated.values()))
 
 
 def unit_figures(*, session: Session, quarter: Period, office: Jurisdiction) -> list[UnitFigures]:
