@@ -63,15 +63,15 @@ def ranking(
     header, *rows = board_rows(result)
     header[1] = "乡镇（街道）" if result["unit_level"] == "township" else "县（区）"
     table = Table(title=title)
-    for name in header:
-        table.add_column(name, justify="left" if name in (header[1], "说明") else "right")
+    for name in header[:-1]:  # units not ranked are named in the note, not as rows
+        table.add_column(name, justify="left" if name == header[1] else "right", no_wrap=True)
     for unit, row in zip(units(result), rows, strict=False):
-        row[1] = ("▶ " if unit["code"] == result["highlight"] else "") + row[1]
-    for row in rows:
-        table.add_row(*row)
-    console().print(table)
+        mark = "▶ " if unit["code"] == result["highlight"] else ""
+        table.add_row(*row[:1], mark + row[1], *row[2:-1])
+    out = console()
+    out.print(table, width=max(out.width, 120))
     if result["note"]:
-        console().print(result["note"])
+        out.print(result["note"])
 
 
 def briefing(

@@ -158,6 +158,8 @@ def test_cli_json_contract_and_a_township_reads_its_county_board(cli, db_url, co
     town = json.loads(out)
     assert code == 0 and town["highlight"] == T2
     assert town["jurisdiction"]["code"] == COUNTY and town["townships"] == data["townships"]
+    code, out, err = cli(*base[:-1], "--jurisdiction", T2)
+    assert code == 0 and "▶ 二里镇" in out and "黑榜" in out and "四方镇" in out
     code, out, err = cli("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q5")
     assert code == 2 and out == "" and "2026Q5" in err
 

@@ -2,7 +2,7 @@
 a ranked quarter is printed only where the system held data in that period (rule 9).
 
 The system holds data for a subtree from the first of: a roster import (any), or a task created
-for an entity of the subtree (the demo and older databases have tasks but no import).
+for an officer of the subtree (the demo and older databases have tasks but no import).
 """
 
 import datetime as dt
@@ -19,8 +19,8 @@ def held_since(*, session: Session, scope_path: str) -> dt.date | None:
     """The first day the system held data for the subtree; None when it never did."""
     first_task = session.execute(
         text(
-            "SELECT MIN(t.created_on) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
-            "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\'"
+            "SELECT MIN(t.created_on) FROM inspection_task t WHERE t.jurisdiction_id IN "
+            "(SELECT j.id FROM jurisdiction j WHERE j.path LIKE :scope ESCAPE '\\')"
         ),
         {"scope": path_like(scope_path)},
     ).scalar()
