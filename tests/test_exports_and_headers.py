@@ -31,7 +31,7 @@ def test_the_formula_test_and_the_csv_cell():
     for text in HOSTILE:
         assert looks_like_formula(text)
         assert csv_cell(text) == "'" + text and csv_uncell(csv_cell(text)) == text
-    for text in ("北岭镇", "'引号", "13800000000", "", " =前有空格"):
+    for text in ("北岭镇", "'引号", "13800000000", "", " =前有空格", "-1.5", "+3", "-12.0%"):
         assert not looks_like_formula(text) and csv_cell(text) == text
     assert csv_cell(None) == "" and csv_cell(-3) == "-3" and csv_cell(0.5) == "0.5"
     assert set(FORMULA_STARTS) >= {"=", "+", "-", "@"}

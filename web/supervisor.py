@@ -17,8 +17,8 @@ from services.core.periods import period_containing, previous_period
 from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
 from services.reporting.lists import export_lists
-from services.reporting.ranking import ranking
-from services.reporting.ranking_csv import ranking_csv
+from services.reporting.ranking.export import board_csv
+from services.reporting.ranking.history import recent
 from services.worklists import views as worklists
 from web.deps import (
     Code,
@@ -230,12 +230,12 @@ def ranking_page(
     quarter = quarter if quarter in quarters else quarters[0]
     if format == "csv":
         return Response(
-            ranking_csv(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code),
+            board_csv(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f"attachment; filename=ranking-{quarter}.csv"},
         )
-    board = ranking(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
-    return render(request, "office/ranking.html", board=board, quarters=quarters, quarter=quarter)
+    found = recent(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
+    return render(request, "office/ranking.html", r=found, quarters=quarters, quarter=quarter)
 
 
 @router.get("/office/briefings/{briefing_id}/{fmt}")

@@ -9,14 +9,19 @@ services.roster.xlsx_writer), so the text shows as it is and is never evaluated.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
 def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet program would read this text as a formula."""
-    return text.startswith(FORMULA_STARTS)
+    """Whether a spreadsheet program would read this text as a formula (a plain signed number
+    such as -1.5 is read as that number)."""
+    return text.startswith(FORMULA_STARTS) and _NUMBER.fullmatch(text) is None
 
 
 def csv_cell(value: object) -> str:
