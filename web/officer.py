@@ -15,6 +15,7 @@ from models.enums import HazardStatus
 from services.accounts import access, one_tap
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard, report_rectified
 from services.permissions.principal import Principal
 from services.visits.records import record_visit
@@ -106,7 +107,7 @@ def _inline_file(found: dict | None) -> FileResponse:
     return FileResponse(
         found["path"],
         media_type=found["content_type"],
-        filename=found["filename"],
+        filename=header_name(found["filename"]),
         content_disposition_type="inline",
     )
 
@@ -229,7 +230,7 @@ async def _with_form(request: Request, kind: str, item_id: int, handle):
     """Read a multipart form, then handle(request, session, officer, detail, form) in a thread."""
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form(max_part_size=64 * 1024)
+    form = await forms.read_form(request)
     try:
         return await run_in_threadpool(_officer_item, request, kind, item_id, form, handle)
     finally:

@@ -17,7 +17,9 @@ COOKIE = "baobao_session"
 def is_https(request: Request) -> bool:
     """Whether the browser talks HTTPS to us: directly, through a trusted proxy (its
     X-Forwarded-Proto applied by the app's proxy-headers middleware), or per the base URL."""
-    return request.url.scheme == "https" or get_settings().base_url.lower().startswith("https://")
+    return request.url.scheme == "https" or (get_settings().base_url or "").lower().startswith(
+        "https://"
+    )
 
 
 def data(request: Request) -> dict:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from config.files import load_checklist
 from models.audit import AuditEvent
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity, key_of
 from models.hazard import Hazard
@@ -28,6 +29,7 @@ from services.permissions import rules as permissions
 from services.permissions.principal import Principal
 from services.permissions.rules import EntityJ, TaskJ, hazard_scope, task_scope
 from services.tasks import policy
+from services.tasks.listing import banquet_name
 from services.visits.items import visit_items
 
 
@@ -101,9 +103,13 @@ def officer_board(*, session: Session, who: Principal) -> dict:
             task.source,
             Entity.name,
             Campaign.name,
+            task.banquet_id,
+            Banquet.host,
+            Banquet.kind,
             _open_hazards(who).scalar_subquery(),
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(
             task_scope(who),
@@ -112,11 +118,12 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         .order_by(task.due_date, task.id)
     ).all()
     board = {"overdue": [], "due_soon": [], "later": [], "done": []}
-    for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
+    for tid, due, status, done_on, period, source, entity, campaign, bid, host, kind, _ in rows:
         shown = shown_status(status=status, due_date=due, today=today)
         item = {
             "id": tid,
-            "entity_name": entity,
+            "banquet_id": bid,
+            "entity_name": entity if host is None else banquet_name(host=host, kind=kind),
             "period": period,
             "source": source,
             "campaign": campaign,

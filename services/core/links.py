@@ -20,6 +20,7 @@ from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from config.settings import get_settings
 from services.core import clock
+from services.core.urls import public_base
 
 SESSION, LINK, INVITE, API = "session", "one-tap-link", "invitation", "api-token"
 
@@ -125,7 +126,7 @@ def item_links(*, officer_id: int, pv: str, items: list[tuple[str, int]]) -> lis
     The tokens are those sign(LINK, {"o", "pv", "t", "i"}) makes, built here with the key
     derived and the clock read once per call: a province's digests carry about a million.
     """
-    base, key = get_settings().base_url.rstrip("/"), secret()
+    base, key = public_base(), secret()
     keyed, sep = _link_mac(key)
     stamp = sep + base64_encode(int_to_bytes(int(clock.now().timestamp())))
     if not pv.isalnum():

@@ -281,3 +281,14 @@ def one_tap_link(world: World, kind: str, item_id: int, officer: str = "a") -> s
         pv = links.password_version(person.password_hash)
     url = links.item_link(kind=kind, item_id=item_id, officer_id=person.id, pv=pv)
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def last_event(url: str, action: str):
+    """The newest audit event of an action."""
+    from models.audit import AuditEvent
+    from models.db import get_engine
+
+    with Session(get_engine(url)) as session:
+        return session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id.desc())
+        ).first()
