@@ -55,7 +55,8 @@ def test_links_start_with_the_base_url_else_the_address_served_on(tmp_path):
     assert served == "http://127.0.0.1:8123" == urls.public_base()
     urls._served.clear()  # another process beside the server reads what it remembered
     assert urls.public_base() == served
-    assert links.item_link(kind="task", item_id=7, officer_id=1).startswith(served + "/tasks/7?k=")
+    link = links.item_link(kind="task", item_id=7, officer_id=1, pv="0a1b2c3d4e5f6a7b")
+    assert link.startswith(served + "/tasks/7?k=")
     everywhere = urls.remember_served(host="0.0.0.0", port=8124)
     assert everywhere.endswith(":8124") and "0.0.0.0" not in everywhere
     assert "未设置 BAOBAO_BASE_URL" in urls.public_address_warning()
