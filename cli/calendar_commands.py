@@ -8,10 +8,11 @@ import typer
 from cli import context
 from cli.output import emit_json
 from cli.running import JsonFlag, ready
+from models.enums import LABELS, HazardLevel, ItemKind
 
 calendar_app = typer.Typer(help="工作日历：录入和查看法定节假日与调休", no_args_is_help=True)
 WEEKDAYS = "一二三四五六日"
-LEVELS = {"major": "重大", "serious": "较大", "general": "一般"}
+LEVELS = LABELS[HazardLevel]
 
 
 def register(app: typer.Typer) -> None:
@@ -46,7 +47,7 @@ def import_(
 
 def _change_line(change: dict) -> str:
     moved = f"{_day(change['old'])} → {_day(change['new'])}"
-    if change["kind"] == "task":
+    if change["kind"] == ItemKind.TASK:
         return f"  督导任务 {change['period']}（{change['count']} 个）截止日期：{moved}"
     ids = "、".join(f"#{i}" for i in change["ids"][:20]) + ("等" if change["count"] > 20 else "")
     return (

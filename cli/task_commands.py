@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
+from models.enums import LABELS, TaskSource, TaskState, TaskStatus
 
 tasks_app = typer.Typer(help="督导任务：生成、查询、记录督导", no_args_is_help=True)
 campaign_app = typer.Typer(help="专项督导：创建、查看", no_args_is_help=True)
@@ -70,13 +71,7 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
-    names = {
-        "open": "待督导",
-        "overdue": "已逾期",
-        "done": "已完成",
-        "cancelled": "已取消",
-        "handed_over": "已交接",
-    }
+    names = LABELS[TaskState]
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
         (
@@ -86,7 +81,7 @@ def _print_tasks(result: dict) -> None:
                 t["entity_name"],
                 t["jurisdiction_code"],
                 t["period"],
-                f"专项：{t['campaign']}" if t["source"] == "campaign" else "常规",
+                f"专项：{t['campaign']}" if t["source"] == TaskSource.CAMPAIGN else "常规",
                 t["due_date"],
                 names[t["status"]],
                 t["done_on"] or "",
@@ -129,7 +124,7 @@ def record(
         return {
             "task_id": task_id,
             "record_id": saved.id,
-            "status": "done",
+            "status": TaskStatus.DONE,
             "done_on": saved.visit_date.isoformat(),
             "mode": saved.mode,
             "answers": len(saved.answers),

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from models.enums import HazardStatus
+from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office
 from services.core import clock
 from services.core.errors import BadInput
@@ -33,12 +33,18 @@ from web.deps import (
 )
 
 router = APIRouter(include_in_schema=False)
-TASK_TABS = ("overdue", "open", "done", "cancelled", "handed_over")
+TASK_TABS = (
+    TaskState.OVERDUE,
+    TaskState.OPEN,
+    TaskState.DONE,
+    TaskState.CANCELLED,
+    TaskState.HANDED_OVER,
+)
 STATUS_TABS = {
-    "awaiting_verification": "待验收",
-    "overdue": "逾期未整改",
-    "open": "全部未销号",
-    "closed": "已销号",
+    HazardFilter.AWAITING_VERIFICATION: "待验收",
+    HazardFilter.OVERDUE: "逾期未整改",
+    HazardFilter.OPEN: "全部未销号",
+    HazardFilter.CLOSED: "已销号",
 }
 
 
@@ -175,7 +181,7 @@ def lists_file(
 ):
     if quarter and quarter not in _quarters():
         raise BadInput("季度无效")
-    if status and status not in ("open", "overdue", "closed"):
+    if status and status not in (HazardFilter.OPEN, HazardFilter.OVERDUE, HazardFilter.CLOSED):
         raise BadInput("状态无效")
     folder = Path(tempfile.mkdtemp(prefix="baobao-lists-"))
     path = folder / "lists.xlsx"

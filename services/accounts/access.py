@@ -15,6 +15,7 @@ from config.files import load_checklist
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.entity import Entity, key_of
+from models.enums import HazardFilter, HazardStatus, ItemKind, TaskState, TaskStatus
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -49,14 +50,14 @@ def _own(owner_column, id_column, kind: str, who: Principal):
 def task_scope(who: Principal):
     """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
     if who.is_officer:
-        return _own(InspectionTask.officer_id, InspectionTask.id, "task", who)
+        return _own(InspectionTask.officer_id, InspectionTask.id, ItemKind.TASK, who)
     return or_(_within(TaskJ.path, who), _within(EntityJ.path, who))
 
 
 def hazard_scope(who: Principal):
     """The condition on Hazard (joined with Jurisdiction) for who's scope."""
     if who.is_officer:
-        return _own(Hazard.officer_id, Hazard.id, "hazard", who)
+        return _own(Hazard.officer_id, Hazard.id, ItemKind.HAZARD, who)
     return _within(Jurisdiction.path, who)
 
 
@@ -96,7 +97,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "answered": visit_items(record) if record is not None else [],
         "hazards": hazards,
         "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
-        "can_record": who.is_officer and task.status == "open",
+        "can_record": who.is_officer and task.status == TaskStatus.OPEN,
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
         "entity_key": key_of(entity.credit_code, entity.licence_no, entity.registration_no),
@@ -126,7 +127,10 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(
             task_scope(who),
-            or_(task.status == "open", and_(task.status == "done", task.done_on >= quarter.start)),
+            or_(
+                task.status == TaskStatus.OPEN,
+                and_(task.status == TaskStatus.DONE, task.done_on >= quarter.start),
+            ),
         )
         .order_by(task.due_date, task.id)
     ).all()
@@ -145,9 +149,9 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         }
         key = (
             "done"
-            if shown == "done"
+            if shown == TaskState.DONE
             else "overdue"
-            if shown == "overdue"
+            if shown == TaskState.OVERDUE
             else "due_soon"
             if due <= limit
             else "later"
@@ -168,7 +172,7 @@ def _open_hazards(who: Principal):
     return (
         select(func.count())
         .select_from(Hazard)
-        .where(Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
+        .where(Hazard.officer_id == who.id, Hazard.status.in_(deadlines.OPEN_HAZARD_STATUSES))
     )
 
 
@@ -185,7 +189,7 @@ def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | Non
 def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
-    return sorted(items, key=lambda h: (h["status"] == "closed", h["deadline"], h["id"]))
+    return sorted(items, key=lambda h: (h["status"] == HazardStatus.CLOSED, h["deadline"], h["id"]))
 
 
 def hazards_in_scope(
@@ -193,9 +197,9 @@ def hazards_in_scope(
 ) -> list[dict]:
     """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
     conditions = []
-    if status in ("open", "overdue"):
-        conditions.append(Hazard.status != "closed")
-        if status == "overdue":
+    if status in (HazardFilter.OPEN, HazardFilter.OVERDUE):
+        conditions.append(Hazard.status != HazardStatus.CLOSED)
+        if status == HazardFilter.OVERDUE:
             conditions.append(Hazard.deadline < clock.today())
     elif status:
         conditions.append(Hazard.status == status)
@@ -215,15 +219,17 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     history = (
         session.execute(
             select(AuditEvent)
-            .where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id))
+            .where(
+                AuditEvent.object_type == ItemKind.HAZARD, AuditEvent.object_id == str(hazard_id)
+            )
             .order_by(AuditEvent.id)
         )
         .scalars()
         .all()
     )
     moves = lifecycle.allowed_targets(item["status"], _role(who))
-    if who.is_officer and item["status"] == "pending":
-        moves = [*moves, "awaiting_verification"]  # start and report in one step
+    if who.is_officer and item["status"] == HazardStatus.PENDING:
+        moves = [*moves, HazardStatus.AWAITING_VERIFICATION]  # start and report in one step
     return {
         "hazard": item,
         "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import JurisdictionLevel, TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -61,7 +62,7 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
         .join(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
-        .where(task_scope(who), task.status == "open", task.due_date < today)
+        .where(task_scope(who), task.status == TaskStatus.OPEN, task.due_date < today)
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
@@ -108,10 +109,10 @@ def tasks_in_scope(
     conditions = [task_scope(who)]
     if officer_id is not None:
         conditions.append(task.officer_id == officer_id)
-    if status == "overdue":
-        conditions += [task.status == "open", task.due_date < today]
-    elif status == "open":
-        conditions += [task.status == "open", task.due_date >= today]
+    if status == TaskState.OVERDUE:
+        conditions += [task.status == TaskStatus.OPEN, task.due_date < today]
+    elif status == TaskState.OPEN:
+        conditions += [task.status == TaskStatus.OPEN, task.due_date >= today]
     elif status:
         conditions.append(task.status == status)
     if period:
@@ -285,7 +286,7 @@ def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
     own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
     rows = session.execute(
         select(Jurisdiction.code, Jurisdiction.name)
-        .where(Jurisdiction.level == "township", _within(Jurisdiction.path, who))
+        .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, _within(Jurisdiction.path, who))
         .order_by(Jurisdiction.code)
     ).all()
     return [own] + [{"code": c, "name": n} for c, n in rows if c != who.jurisdiction_code]

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import and_, case, func, or_, select, text
 from sqlmodel import Session
 
+from models.enums import HazardLevel, HazardSource
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.core import calendar
@@ -18,8 +19,8 @@ from services.core.jurisdictions import Place, path_like, subtree_ids
 from services.core.periods import Period
 from services.figures.common import as_date, as_of, escalation_cutoff, ratio
 
-LEVELS = ("major", "serious", "general")
-SOURCES = ("inspection", "sampling", "complaint", "review", "other")
+LEVELS = tuple(HazardLevel)
+SOURCES = tuple(HazardSource)
 FIGURES = ("carried_over", "found", "closed", "open", "overdue")
 
 

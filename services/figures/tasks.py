@@ -15,12 +15,13 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.enums import OfficerTier, TaskSource
 from services.core import calendar
 from services.core.jurisdictions import Place, path_like
 from services.figures.common import as_date, escalation_cutoff, ratio
 
 COUNTED = ("total", "cancelled", "handed_over", "done", "on_time", "overdue", "escalated")
-TIERS = ("city", "county", "township", "village")
+TIERS = tuple(OfficerTier)
 
 
 def _with_rates(counts: dict) -> dict:
@@ -180,8 +181,8 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
         params,
     ).all()
     return {
-        "routine_tasks": by_source.get("routine", 0),
-        "campaign_tasks": by_source.get("campaign", 0),
+        "routine_tasks": by_source.get(TaskSource.ROUTINE, 0),
+        "campaign_tasks": by_source.get(TaskSource.CAMPAIGN, 0),
         "campaigns": [
             {"name": n, "due_date": as_date(d).isoformat(), "tasks": k} for n, d, k in campaigns
         ],

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.enums import VisitMode
 from services.core.jurisdictions import Place, path_like
 from services.figures.common import as_date, ratio
 from services.figures.tasks import TIERS
@@ -43,7 +44,7 @@ def visit_figures(
     visits = onsite = 0
     for jid, tier, mode, n in rows:
         visits += n
-        onsite += n if mode == "onsite" else 0
+        onsite += n if mode == VisitMode.ONSITE else 0
         by_tier[tier] += n
         place = where.get(jid)
         if place is not None:

@@ -1,13 +1,13 @@
 """Chinese labels (or codes) of hazard sources, levels and states, parsed into codes."""
 
-from models.enums import HazardLevel, HazardSource, HazardStatus, from_label, label
+from models.enums import HazardFilter, HazardLevel, HazardSource, HazardStatus, from_label, label
 from services.core.errors import BadInput
 
 # Sources a person may enter with `hazards add`; 督导 hazards come from recorded visits.
-ADDABLE_SOURCES = ("sampling", "complaint", "review", "other")
+ADDABLE_SOURCES = tuple(s for s in HazardSource if s != HazardSource.INSPECTION)
 # Status filters beyond the four states: every state but 已销号, and overdue ones.
-STATUS_FILTERS = {"open": "未销号", "overdue": "逾期"}
-_STATE_ALIASES = {"销号": "closed"}
+STATUS_FILTERS = {f: label(HazardFilter, f) for f in (HazardFilter.OPEN, HazardFilter.OVERDUE)}
+_STATE_ALIASES = {"销号": HazardStatus.CLOSED}
 
 
 def _choices(enum, codes=None) -> str:
@@ -27,7 +27,7 @@ def parse_source(text: str, *, addable: bool = False) -> str:
     code = from_label(HazardSource, (text or "").strip())
     allowed = ADDABLE_SOURCES if addable else [m.value for m in HazardSource]
     if code not in allowed:
-        hint = "（督导发现的隐患由督导记录自动生成）" if code == "inspection" else ""
+        hint = "（督导发现的隐患由督导记录自动生成）" if code == HazardSource.INSPECTION else ""
         raise BadInput(f"来源 {text!r} 无效，可选：{_choices(HazardSource, allowed)}{hint}")
     return code
 

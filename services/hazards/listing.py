@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
+from models.enums import HazardFilter, HazardStatus
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -75,12 +76,12 @@ def hazard_query(
     )
     if root is not None:
         query = query.where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
-    if status in ("open", "overdue"):
-        query = query.where(Hazard.status != "closed")
+    if status in (HazardFilter.OPEN, HazardFilter.OVERDUE):
+        query = query.where(Hazard.status != HazardStatus.CLOSED)
     elif status:
         query = query.where(Hazard.status == status)
-    if overdue or status == "overdue":
-        query = query.where(Hazard.status != "closed", Hazard.deadline < today)
+    if overdue or status == HazardFilter.OVERDUE:
+        query = query.where(Hazard.status != HazardStatus.CLOSED, Hazard.deadline < today)
     if source:
         query = query.where(Hazard.source == source)
     if quarter is not None:  # active in the quarter: found by its end, not closed before it
@@ -93,7 +94,7 @@ def hazard_query(
 
 def overdue_workdays(*, deadline: dt.date, status: str, today: dt.date) -> int:
     """Working days a hazard is past its deadline (0 when closed or not past it)."""
-    if status == "closed" or deadline >= today:
+    if status == HazardStatus.CLOSED or deadline >= today:
         return 0
     return calendar.workdays_between(deadline, today)
 
@@ -110,7 +111,7 @@ def as_item(row, today: dt.date) -> dict:
         "status": row.status,
         "found_on": _iso(row.found_on),
         "deadline": _iso(row.deadline),
-        "overdue": row.status != "closed" and row.deadline < today,
+        "overdue": row.status != HazardStatus.CLOSED and row.deadline < today,
         "overdue_workdays": overdue_workdays(deadline=row.deadline, status=row.status, today=today),
         "closed_on": _iso(row.closed_on),
         "responsible_unit": row.responsible_unit,

@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from config.files import ConfigError, load_policy
+from models.enums import RunOutcome
 from services.operations.checks import Check
 from services.scheduling import schedule
 
@@ -27,10 +28,10 @@ def jobs(*, engine: Engine, now: dt.datetime) -> list[Check]:
 def _job(session: Session, job, now: dt.datetime, late: dt.timedelta) -> Check:
     name, label = f"job:{job.name}", f"定时任务 {job.name}"
     last = schedule.last_run(session=session, job=job.name)
-    last_ok = schedule.last_run(session=session, job=job.name, outcome="ok")
+    last_ok = schedule.last_run(session=session, job=job.name, outcome=RunOutcome.OK)
     if last is None:
         return Check(name, label, False, f"从未运行：{SCHEDULER_HINT}")
-    if last.outcome == "failed":
+    if last.outcome == RunOutcome.FAILED:
         error = (last.detail or {}).get("error", "原因不明")
         return Check(name, label, False, f"{_when(last.started_at)} 运行失败：{error}")
     since = last_ok.started_at if last_ok else None

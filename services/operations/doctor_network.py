@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.enums import Channel, label
 from notifications import channels
 from notifications.senders import SendFailed
 from services.operations.checks import Check
 
-ROBOT_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉"}
+ROBOT_NAMES: dict[str, str] = {c: label(Channel, c) for c in (Channel.WECOM, Channel.DINGTALK)}
 
 
 def mail() -> Check:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from models.db import is_postgres
+from models.enums import NotificationStatus
 from notifications.channels import ROBOTS, Channels
 from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
@@ -155,7 +156,10 @@ class DeliveryRun:
                 attempts=N.attempts + 1,
                 sent_at=now,
                 last_error=error[:2000],
-                status=case((N.attempts + 1 >= most, "failed"), else_="queued"),
+                status=case(
+                    (N.attempts + 1 >= most, NotificationStatus.FAILED),
+                    else_=NotificationStatus.QUEUED,
+                ),
             ),
             backoff_thresholds(now),
             durable=True,
@@ -187,14 +191,14 @@ def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | 
             return None
     except SendUnknown as exc:
         counts["unknown"] += 1
-        outcome.update(new_status="failed", new_error=f"{UNKNOWN} {exc}"[:2000])
+        outcome.update(new_status=NotificationStatus.FAILED, new_error=f"{UNKNOWN} {exc}"[:2000])
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
         log.exception("delivering notification %s", row.id)
         counts["failed"] += 1
         outcome.update(failure(f"内部错误：{type(exc).__name__}", row.attempts))
     else:
         counts["sent"] += 1
-        outcome.update(new_status="sent", new_error=None, new_sent_at=clock.now())
+        outcome.update(new_status=NotificationStatus.SENT, new_error=None, new_sent_at=clock.now())
     return outcome
 
 
@@ -209,6 +213,6 @@ def deliver(*, session: Session) -> dict:
     finally:
         run.close()
     counts["waiting"] = session.execute(
-        select(func.count()).where(N.status == "queued")
+        select(func.count()).where(N.status == NotificationStatus.QUEUED)
     ).scalar_one()
     return counts

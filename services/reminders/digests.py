@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.enums import ItemKind, TaskStatus
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
@@ -27,14 +28,14 @@ from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.reminders.offices import Member, OfficeMap, load_offices
 
-KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
+KIND_LABELS = {ItemKind.TASK: "督导任务", ItemKind.HAZARD: "隐患整改"}
 NO_OFFICER = "（未指定包保干部）"
 
 
 class Line(NamedTuple):
     """One item as a message shows it."""
 
-    kind: str
+    kind: ItemKind
     id: int
     kind_label: str
     title: str
@@ -97,10 +98,10 @@ class SummaryRow:
     def count(self, item: DueItem) -> None:
         """Add one due item to the counts."""
         late = item.overdue_by > 0
-        self.due_soon += not late and item.kind == "task"
-        self.overdue += late and item.kind == "task"
+        self.due_soon += not late and item.kind == ItemKind.TASK
+        self.overdue += late and item.kind == ItemKind.TASK
         self.escalated += item.escalated
-        self.hazards_overdue += late and item.kind == "hazard"
+        self.hazards_overdue += late and item.kind == ItemKind.HAZARD
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _officers(session: Session) -> dict[int, tuple]:
 
 
 def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
-    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+    link = f"{base_url}/{'tasks' if item.kind == ItemKind.TASK else 'hazards'}/{item.id}"
     return Line(
         item.kind,
         item.id,
@@ -295,7 +296,7 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     rows = {head: _summary_rows(head, offices) for head in heads}
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
-        .where(InspectionTask.status == "open")
+        .where(InspectionTask.status == TaskStatus.OPEN)
         .group_by(InspectionTask.jurisdiction_id)
     )
     row_of = {}

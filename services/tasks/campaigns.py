@@ -14,15 +14,18 @@ from sqlalchemy import bindparam, func, select, text
 from sqlmodel import Session
 
 from models.campaign import Campaign
-from models.enums import Category
+from models.enums import Category, Grade, TaskState, TaskStatus
 from models.task import InspectionTask
 from services.core import audit, clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code
 from services.core.periods import period_containing
 from services.tasks.generation import owed_assignments_sql
+from services.tasks.listing import shown_status
 
-GRADES = ("A", "B", "C", "D")
+GRADES = tuple(Grade)
+# The states a campaign's tasks are counted by (a handed-over task counts for nobody).
+COUNTED = (TaskState.OPEN, TaskState.OVERDUE, TaskState.DONE, TaskState.CANCELLED)
 
 
 def campaign_filters(
@@ -156,14 +159,14 @@ def list_campaigns(*, session: Session) -> list[dict]:
         .group_by(task.campaign_id, task.status, task.due_date)
     )
     for campaign_id, status, due, n in rows:
-        if status == "handed_over":
+        if status == TaskStatus.HANDED_OVER:
             continue
-        shown = "overdue" if status == "open" and due < today else status
-        counts.setdefault(campaign_id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
+        shown = shown_status(status=status, due_date=due, today=today)
+        counts.setdefault(campaign_id, dict.fromkeys(COUNTED, 0))
         counts[campaign_id][shown] += n
     result = []
     for campaign in session.execute(select(Campaign).order_by(Campaign.id)).scalars():
-        tally = counts.get(campaign.id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
+        tally = counts.get(campaign.id, dict.fromkeys(COUNTED, 0))
         result.append(
             {
                 "id": campaign.id,

@@ -6,11 +6,12 @@ open); open = stored status open and not overdue. Cancelled and handed-over (已
 successor holds the same task) tasks are never overdue.
 """
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -19,19 +20,20 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
 
-STATUSES = ("open", "overdue", "done", "cancelled", "handed_over")
+STATUSES = tuple(TaskState)
 
 
-def _status_condition(status: str):
+def _status_condition(status: str) -> ColumnElement[bool]:
     today = clock.today()
     task = InspectionTask
-    return {
-        "open": and_(task.status == "open", task.due_date >= today),
-        "overdue": and_(task.status == "open", task.due_date < today),
-        "done": task.status == "done",
-        "cancelled": task.status == "cancelled",
-        "handed_over": task.status == "handed_over",
-    }[status]
+    conditions: dict[str, ColumnElement[bool]] = {
+        TaskState.OPEN: and_(task.status == TaskStatus.OPEN, task.due_date >= today),
+        TaskState.OVERDUE: and_(task.status == TaskStatus.OPEN, task.due_date < today),
+        TaskState.DONE: task.status == TaskStatus.DONE,
+        TaskState.CANCELLED: task.status == TaskStatus.CANCELLED,
+        TaskState.HANDED_OVER: task.status == TaskStatus.HANDED_OVER,
+    }
+    return conditions[status]
 
 
 def _conditions(
@@ -63,7 +65,7 @@ def _conditions(
 
 def shown_status(*, status: str, due_date, today) -> str:
     """The status a user sees: overdue for an open task past its due date."""
-    return "overdue" if status == "open" and due_date < today else status
+    return TaskState.OVERDUE if status == TaskStatus.OPEN and due_date < today else status
 
 
 def list_tasks(
