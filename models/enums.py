@@ -1,6 +1,7 @@
 """Enumerations of the domain, stored as short English codes with Chinese labels."""
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class JurisdictionLevel(StrEnum):
@@ -225,11 +226,14 @@ def label(enum: type[StrEnum], code: str) -> str:
     return LABELS[enum][code]
 
 
-def from_label(enum: type[StrEnum], text: str) -> str | None:
-    """The code whose Chinese label (or code) is text, or None."""
+E = TypeVar("E", bound=StrEnum)
+
+
+def from_label(enum: type[E], text: str) -> E | None:
+    """The member whose Chinese label (or code) is text, or None."""
     for code, lab in LABELS[enum].items():
         if text in (code, lab):
-            return code
+            return enum(code)
     return None
 
 

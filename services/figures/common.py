@@ -3,6 +3,7 @@ aggregates, rates and the escalation cutoff."""
 
 import datetime as dt
 import json
+from typing import Any
 
 from config.files import load_policy
 from services.core import calendar, clock
@@ -14,7 +15,7 @@ def as_of(quarter: Period) -> dt.date:
     return min(quarter.end, clock.today())
 
 
-def as_date(value) -> dt.date:
+def as_date(value: object) -> dt.date:
     """A date from a date or an ISO string (SQLite returns strings from aggregates)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
@@ -35,6 +36,6 @@ def escalation_cutoff(*, as_of: dt.date) -> dt.date:
         day -= dt.timedelta(days=1)
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """value with dates (and other non-JSON scalars) turned into strings."""
     return json.loads(json.dumps(value, ensure_ascii=False, default=str))

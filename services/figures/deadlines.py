@@ -68,7 +68,8 @@ class _Clock:
     """overdue_by / workdays_left per distinct due date (a day's items share few dates)."""
 
     def __init__(self, today: dt.date):
-        self.today, self.cache = today, {}
+        self.today = today
+        self.cache: dict[dt.date, tuple[int, int, bool]] = {}
 
     def __call__(self, due: dt.date) -> tuple[int, int, bool]:
         if due not in self.cache:

@@ -11,6 +11,7 @@ one durable too (and PostgreSQL's WAL writer flushes within a fraction of a seco
 
 import logging
 import uuid
+from typing import TypedDict
 
 from sqlalchemy import and_, bindparam, case, func, not_, select, update
 from sqlmodel import Session
@@ -177,7 +178,16 @@ class DeliveryRun:
             self.connection.close()
 
 
-def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | None:
+class Delivered(TypedDict):
+    """Counts of one delivery run: sent, failed, of unknown fate, still waiting in the outbox."""
+
+    sent: int
+    failed: int
+    unknown: int
+    waiting: int
+
+
+def _attempt(run: DeliveryRun, channels: Channels, row, counts: Delivered) -> dict | None:
     """Send one claimed row; returns the values that mark its outcome."""
     outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
     try:
@@ -202,9 +212,9 @@ def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | 
     return outcome
 
 
-def deliver(*, session: Session) -> dict:
+def deliver(*, session: Session) -> Delivered:
     """Deliver every eligible queued row once; returns counts of this run."""
-    counts = {"sent": 0, "failed": 0, "unknown": recover_interrupted(session=session)}
+    counts = Delivered(sent=0, failed=0, unknown=recover_interrupted(session=session), waiting=0)
     run, outcome = DeliveryRun(session), None
     try:
         with Channels(date=clock.now()) as channels:

@@ -4,6 +4,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from models.enums import (
@@ -99,7 +100,7 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.translate(_HALF_WIDTH).strip())
 
 
-def is_blank_row(cells) -> bool:
+def is_blank_row(cells: Iterable[object]) -> bool:
     """Whether a row holds nothing (a plain loop, stopping at the first value: it runs for
     every row of a large file)."""
     for value in cells:  # noqa: SIM110

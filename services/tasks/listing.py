@@ -6,6 +6,8 @@ open); open = stored status open and not overdue. Cancelled and handed-over (已
 successor holds the same task) tasks are never overdue.
 """
 
+import datetime as dt
+
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
@@ -63,7 +65,7 @@ def _conditions(
     return conditions
 
 
-def shown_status(*, status: str, due_date, today) -> str:
+def shown_status(*, status: str, due_date: dt.date, today: dt.date) -> str:
     """The status a user sees: overdue for an open task past its due date."""
     return TaskState.OVERDUE if status == TaskStatus.OPEN and due_date < today else status
 
