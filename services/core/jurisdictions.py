@@ -3,7 +3,7 @@ command works on with each jurisdiction's township."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from models.enums import JurisdictionLevel
@@ -60,7 +60,7 @@ def resolve_scope(*, session: Session, code: str | None = None) -> Jurisdiction:
     raise BadInput("数据库中没有唯一的县级区划，请用 --jurisdiction 指定区划代码")
 
 
-def subtree_ids(root: Jurisdiction):
+def subtree_ids(root: Jurisdiction) -> Select[tuple[int | None]]:
     """A sub-select of the ids of root and everything below it (indexed path prefix)."""
     return select(Jurisdiction.id).where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
 

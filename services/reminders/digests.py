@@ -9,6 +9,7 @@ Nobody with nothing to report gets a digest.
 import datetime as dt
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby
@@ -119,7 +120,7 @@ class OfficeDigest:
 
 
 @contextmanager
-def no_gc():
+def no_gc() -> Iterator[None]:
     """A day's digests are millions of small acyclic objects: the cyclic GC only slows them."""
     enabled = gc.isenabled()
     gc.disable()

@@ -17,7 +17,7 @@ queueing and retrying services.reminders.outbox.
 
 import datetime as dt
 
-from sqlalchemy import and_, bindparam, not_, or_, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, not_, or_, update
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -25,7 +25,7 @@ from models.enums import NotificationStatus
 from models.notification import Notification
 from services.core import clock
 
-TABLE = Notification.__table__
+TABLE: Table = Notification.__table__
 N = TABLE.c
 IN_FLIGHT = "[投递中]"
 UNKNOWN = "[状态不明]"
@@ -35,15 +35,15 @@ INTERRUPTED = (
 )
 
 
-def not_in_flight():
+def not_in_flight() -> ColumnElement[bool]:
     """Rows no delivery run holds right now."""
     return or_(N.last_error.is_(None), not_(N.last_error.startswith(IN_FLIGHT, autoescape=True)))
 
 
-def eligible():
+def eligible() -> ColumnElement[bool]:
     """Eligible rows; the backoff thresholds are bound as :due_1 … (see backoff_thresholds)."""
     backoff = load_policy().reminders.retry_backoff_minutes
-    due = [N.sent_at.is_(None)]
+    due: list[ColumnElement[bool]] = [N.sent_at.is_(None)]
     for attempts in range(1, len(backoff) + 1):
         tried = N.attempts == attempts if attempts < len(backoff) else N.attempts >= attempts
         due.append(and_(tried, N.sent_at <= bindparam(f"due_{attempts}", type_=N.sent_at.type)))

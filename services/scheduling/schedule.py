@@ -10,10 +10,14 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
 
 from config.files import ConfigError, ScheduledJob, load_schedules
 from config.settings import ROOT, get_settings
@@ -61,7 +65,7 @@ def job_timezone(job: ScheduledJob) -> ZoneInfo:
     return ZoneInfo(job.timezone or get_settings().timezone)
 
 
-def trigger(job: ScheduledJob):
+def trigger(job: ScheduledJob) -> "CronTrigger":
     """APScheduler's cron trigger of the job, in the job's time zone."""
     from apscheduler.triggers.cron import CronTrigger
 
