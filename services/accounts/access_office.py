@@ -22,7 +22,7 @@ from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
 from services.core.periods import period_containing
 from services.figures import as_date
-from services.tasks.campaigns import list_campaigns
+from services.tasks.campaigns import CampaignSummary, list_campaigns
 from services.tasks.listing import shown_status
 
 
@@ -218,7 +218,7 @@ def covers_everything(*, session: Session, who: Principal) -> bool:
     return bool(counties) and all(path.startswith(who.path) for path in counties)
 
 
-def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
+def campaigns_in_scope(*, session: Session, who: Principal) -> list[CampaignSummary]:
     """Campaigns limited to who's subtree (and county-wide ones for an all-county admin)."""
     everything = covers_everything(session=session, who=who)
     campaigns = list_campaigns(session=session)

@@ -9,6 +9,7 @@ tasks still missing, e.g. for assignments made since.
 """
 
 import datetime as dt
+from typing import Any, TypedDict
 
 from sqlalchemy import bindparam, func, select, text
 from sqlmodel import Session
@@ -148,11 +149,26 @@ def create_campaign(
     return result
 
 
-def list_campaigns(*, session: Session) -> list[dict]:
+class CampaignSummary(TypedDict):
+    """A campaign with its tasks counted by how lists show them."""
+
+    id: int
+    name: str
+    due_date: str
+    created_on: str
+    filters: dict[str, Any]
+    total: int
+    open: int
+    overdue: int
+    done: int
+    cancelled: int
+
+
+def list_campaigns(*, session: Session) -> list[CampaignSummary]:
     """Every campaign with its task counts (total, done, open, overdue, cancelled); a task
     handed over (已交接) is counted for nobody: its successor's copy counts instead."""
     task, today = InspectionTask, clock.today()
-    counts = {}
+    counts: dict[int, dict[str, int]] = {}
     rows = session.execute(
         select(task.campaign_id, task.status, task.due_date, func.count())
         .where(task.campaign_id.is_not(None))
@@ -166,16 +182,19 @@ def list_campaigns(*, session: Session) -> list[dict]:
         counts[campaign_id][shown] += n
     result = []
     for campaign in session.execute(select(Campaign).order_by(Campaign.id)).scalars():
-        tally = counts.get(campaign.id, dict.fromkeys(COUNTED, 0))
+        tally = counts.get(campaign.id or 0, dict.fromkeys(COUNTED, 0))
         result.append(
-            {
-                "id": campaign.id,
-                "name": campaign.name,
-                "due_date": campaign.due_date.isoformat(),
-                "created_on": campaign.created_on.isoformat(),
-                "filters": campaign.filters,
-                "total": sum(tally.values()),
-                **tally,
-            }
+            CampaignSummary(
+                id=campaign.id or 0,
+                name=campaign.name,
+                due_date=campaign.due_date.isoformat(),
+                created_on=campaign.created_on.isoformat(),
+                filters=campaign.filters,
+                total=sum(tally.values()),
+                open=tally[TaskState.OPEN],
+                overdue=tally[TaskState.OVERDUE],
+                done=tally[TaskState.DONE],
+                cancelled=tally[TaskState.CANCELLED],
+            )
         )
     return result
