@@ -6,7 +6,6 @@ from typing import Annotated
 import typer
 
 from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
-from models.enums import LABELS, TaskSource, TaskState, TaskStatus
 
 tasks_app = typer.Typer(help="督导任务：生成、查询、记录督导", no_args_is_help=True)
 campaign_app = typer.Typer(help="专项督导：创建、查看", no_args_is_help=True)
@@ -71,6 +70,8 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
+    from models.enums import LABELS, TaskSource, TaskState  # imported late: start-up stays fast
+
     names = LABELS[TaskState]
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
@@ -106,6 +107,7 @@ def record(
     json_out: JsonFlag = False,
 ) -> None:
     """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患。"""
+    from models.enums import TaskStatus
     from services.visits.records import record_visit
 
     visit_date = parse_date(date, "--date")

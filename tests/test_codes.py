@@ -63,3 +63,13 @@ def test_every_labelled_enum_labels_each_code_once():
         assert enums.label(enums.TaskState, status) == enums.label(enums.TaskStatus, status)
     for status in enums.HazardStatus:
         assert enums.label(enums.HazardFilter, status) == enums.label(enums.HazardStatus, status)
+
+
+def test_the_command_line_starts_without_the_models():
+    """Commands name codes through models.enums inside their functions: importing it at the top
+    would load every table (and SQLAlchemy) for `./baobao --help`."""
+    import subprocess
+    import sys
+
+    probe = "import sys, cli.app; sys.exit(('sqlalchemy' in sys.modules) + 2 * ('models' in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", probe], cwd=ROOT).returncode == 0
