@@ -42,10 +42,11 @@ TASK_TABS = (
     TaskState.HANDED_OVER,
 )
 STATUS_TABS = {
-    HazardFilter.AWAITING_VERIFICATION: "待验收",
-    HazardFilter.OVERDUE: "逾期未整改",
-    HazardFilter.OPEN: "全部未销号",
-    HazardFilter.CLOSED: "已销号",
+    "awaiting_verification": "待验收",
+    "verify_overdue": "验收逾期",
+    "overdue": "逾期未整改",
+    "open": "全部未销号",
+    "closed": "已销号",
 }
 
 
@@ -55,15 +56,7 @@ def dashboard(*, request: Request, person: OfficeUser, session: DbSession):
     waiting = access.hazards_in_scope(
         session=session, who=person, status="awaiting_verification", limit=20
     )
-    late = access_office.overdue_by_officer(session=session, who=person)
-    return render(
-        request,
-        "office/dashboard.html",
-        f=figures,
-        waiting=waiting,
-        overdue_now=sum(r["overdue"] for r in late),
-        late_officers=len(late),
-    )
+    return render(request, "office/dashboard.html", f=figures, waiting=waiting)
 
 
 @router.get("/office/overdue")

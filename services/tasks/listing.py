@@ -1,19 +1,17 @@
 """Listing inspection tasks by officer, jurisdiction subtree, status and period.
 
 A task's shown status is one of open / overdue / done / cancelled / handed_over, and they are
-disjoint: overdue = stored status open and due_date before the clock's today (due today is still
-open); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
+disjoint: overdue = stored status open from the first working day after the due date
+(services.figures.definitions.shown_status); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
 successor holds the same task) tasks are never overdue.
 """
-
-import datetime as dt
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
 from models.campaign import Campaign
 from models.entity import KEY, Entity
-from models.enums import TaskState, TaskStatus
+from models.enums import TaskState
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -21,21 +19,21 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
+from services.figures.definitions import overdue_cutoff, shown_status
 
 STATUSES = tuple(TaskState)
 
 
 def _status_condition(status: str) -> ColumnElement[bool]:
-    today = clock.today()
+    cutoff = overdue_cutoff(clock.today())
     task = InspectionTask
-    conditions: dict[str, ColumnElement[bool]] = {
-        TaskState.OPEN: and_(task.status == TaskStatus.OPEN, task.due_date >= today),
-        TaskState.OVERDUE: and_(task.status == TaskStatus.OPEN, task.due_date < today),
-        TaskState.DONE: task.status == TaskStatus.DONE,
-        TaskState.CANCELLED: task.status == TaskStatus.CANCELLED,
-        TaskState.HANDED_OVER: task.status == TaskStatus.HANDED_OVER,
-    }
-    return conditions[status]
+    return {
+        "open": and_(task.status == "open", task.due_date >= cutoff),
+        "overdue": and_(task.status == "open", task.due_date < cutoff),
+        "done": task.status == "done",
+        "cancelled": task.status == "cancelled",
+        "handed_over": task.status == "handed_over",
+    }[status]
 
 
 def _conditions(
@@ -63,11 +61,6 @@ def _conditions(
     if period is not None:
         conditions.append(InspectionTask.period == parse_period(period).name)
     return conditions
-
-
-def shown_status(*, status: str, due_date: dt.date, today: dt.date) -> str:
-    """The status a user sees: overdue for an open task past its due date."""
-    return TaskState.OVERDUE if status == TaskStatus.OPEN and due_date < today else status
 
 
 def list_tasks(
