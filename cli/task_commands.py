@@ -70,7 +70,7 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
-    from models.enums import LABELS, TaskSource, TaskState  # imported late: start-up stays fast
+    from models.enums import LABELS, TaskState  # imported late: start-up stays fast
 
     names = LABELS[TaskState]
     print_rows(
@@ -82,7 +82,9 @@ def _print_tasks(result: dict) -> None:
                 t["entity_name"],
                 t["jurisdiction_code"],
                 t["period"],
-                f"专项：{t['campaign']}" if t["source"] == TaskSource.CAMPAIGN else "常规",
+                {"campaign": f"专项：{t['campaign']}", "banquet": "聚餐现场指导"}.get(
+                    t["source"], "常规"
+                ),
                 t["due_date"],
                 names[t["status"]],
                 t["done_on"] or "",
