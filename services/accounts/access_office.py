@@ -12,6 +12,7 @@ from config.files import load_policy
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -27,7 +28,7 @@ from services.permissions import rules as permissions
 from services.permissions.principal import Principal
 from services.permissions.rules import EntityJ, TaskJ, task_scope
 from services.permissions.rules import within_sql as _within
-from services.tasks.campaigns import list_campaigns
+from services.tasks.campaigns import CampaignSummary, list_campaigns
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
@@ -241,7 +242,7 @@ def covers_everything(*, session: Session, who: Principal) -> bool:
     return permissions.covers_all(who, county_paths(session=session))
 
 
-def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
+def campaigns_in_scope(*, session: Session, who: Principal) -> list[CampaignSummary]:
     """Campaigns limited to who's subtree (and county-wide ones for an all-county admin)."""
     everything = covers_everything(session=session, who=who)
     campaigns = list_campaigns(session=session)
@@ -309,7 +310,7 @@ def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
     own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
     rows = session.execute(
         select(Jurisdiction.code, Jurisdiction.name)
-        .where(Jurisdiction.level == "township", _within(Jurisdiction.path, who))
+        .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, _within(Jurisdiction.path, who))
         .order_by(Jurisdiction.code)
     ).all()
     return [own] + [{"code": c, "name": n} for c, n in rows if c != who.jurisdiction_code]

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from config.settings import get_settings
+from models.enums import ItemKind
 from services.core import clock
 from services.core.urls import public_base
 
@@ -133,7 +134,7 @@ def item_links(*, officer_id: int, pv: str, items: list[tuple[str, int]]) -> lis
         raise ValueError(pv)
     urls = []
     for kind, item_id in items:
-        if kind not in ("task", "hazard") or not isinstance(item_id, int):
+        if kind not in tuple(ItemKind) or not isinstance(item_id, int):
             raise ValueError(kind)
         # itsdangerous' compact JSON, not compressed (valid whether or not it would compress)
         text = f'{{"o":{int(officer_id)},"pv":"{pv}","t":"{kind}","i":{item_id}}}'
@@ -141,7 +142,7 @@ def item_links(*, officer_id: int, pv: str, items: list[tuple[str, int]]) -> lis
         mac = keyed.copy()
         mac.update(value)
         token = (value + sep + base64_encode(mac.digest())).decode()
-        urls.append(f"{base}/{'tasks' if kind == 'task' else 'hazards'}/{item_id}?k={token}")
+        urls.append(f"{base}/{'tasks' if kind == ItemKind.TASK else 'hazards'}/{item_id}?k={token}")
     return urls
 
 
