@@ -1,4 +1,4 @@
-"""Commands of the hazard area: hazards add | list | move, lists export, review."""
+"""Commands of the hazard area: hazards add | list | move | withdraw, lists export, review."""
 
 from functools import partial
 from typing import Annotated
@@ -168,6 +168,31 @@ def move(
         )
 
     run(moved, json_out=json_out, show=show)
+
+
+@hazards_app.command("withdraw")
+def withdraw(
+    hazard_id: int = typer.Argument(..., help="隐患编号"),
+    by: str = typer.Option(..., "--by", help="操作人：食安办账号（督办或管理员）"),
+    reason: str = typer.Option(..., "--reason", help="撤销原因"),
+    json_out: JsonFlag = False,
+) -> None:
+    """撤销已停业或注销主体的隐患（已撤销）：不再计入未销号清单和销号率。"""
+    from dataclasses import asdict
+
+    from services.hazards.withdraw import withdraw_hazard
+
+    def withdrawn(*, session) -> dict:
+        return asdict(withdraw_hazard(session=session, hazard_id=hazard_id, by=by, reason=reason))
+
+    run(
+        withdrawn,
+        json_out=json_out,
+        show=lambda result: typer.echo(
+            f"隐患 {hazard_id}：{_label('status', result['before'])} → 已撤销"
+            f"（{by}，原因：{result['reason']}）。"
+        ),
+    )
 
 
 @lists_app.command("export")

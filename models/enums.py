@@ -94,6 +94,15 @@ class HazardStatus(StrEnum):
     RECTIFYING = "rectifying"
     AWAITING_VERIFICATION = "awaiting_verification"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # 已撤销: the entity closed and a supervisor withdrew it (rule 6)
+
+
+# The states of a hazard still to be dealt with (neither 已销号 nor 已撤销).
+OPEN_HAZARD_STATES: tuple[str, ...] = (
+    HazardStatus.PENDING,
+    HazardStatus.RECTIFYING,
+    HazardStatus.AWAITING_VERIFICATION,
+)
 
 
 class Channel(StrEnum):
@@ -142,6 +151,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "rectifying": "整改中",
         "awaiting_verification": "待验收",
         "closed": "已销号",
+        "withdrawn": "已撤销",
     },
     Channel: {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
     NotificationStatus: {"queued": "待发送", "sent": "已发送", "failed": "发送失败"},

@@ -10,12 +10,14 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models.enums import TaskStatus
+from models.enums import OPEN_HAZARD_STATES, TaskStatus
 from services.accounts import access, access_office, tokens
 from services.accounts.identity import Principal, authenticate, web_policy
 from services.core import links
 from services.hazards.lifecycle import move_hazard
+from services.hazards.withdraw import withdraw_hazard
 from services.visits.records import record_visit
+from services.visits.uploads import keep_upload
 from web import forms
 from web.api_models import (
     HazardDetail,
@@ -26,7 +28,10 @@ from web.api_models import (
     TaskDetail,
     TaskList,
     TokenOut,
+    UploadOut,
     WhoOut,
+    WithdrawIn,
+    WithdrawOut,
     record_out,
     task_detail_out,
 )
@@ -36,7 +41,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
 TaskFilter = TaskStatus | Literal["overdue"]  # open tasks are split into open and overdue
 HazardFilter = Literal[
-    "pending", "rectifying", "awaiting_verification", "closed", "open", "overdue"
+    "pending", "rectifying", "awaiting_verification", "closed", "withdrawn", "open", "overdue"
 ]
 HazardTarget = Literal["rectifying", "awaiting_verification", "closed"]
 NOT_FOUND = {404: {"description": "不存在或不在职责范围内"}}
@@ -141,13 +146,21 @@ def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     detail = _task(session, who, task_id)
     if not who.is_officer:
         raise NotFound
+    answers = {
+        key: a if isinstance(a, str) else a.model_dump(exclude={"photos"}, exclude_none=True)
+        for key, a in body.answers.items()
+    }
     record_visit(
         session=session,
         task_id=task_id,
         mode=body.mode,
         visit_date=body.visit_date,
-        document={"answers": body.answers, "problems": [p.model_dump() for p in body.problems]},
+        document={"answers": answers, "problems": [p.model_dump() for p in body.problems]},
         note=body.note,
+        upload_ids=body.photos,
+        item_upload_ids={
+            key: a.photos for key, a in body.answers.items() if not isinstance(a, str) and a.photos
+        },
         recorded_by=who.account,
     )
     session.commit()
@@ -220,6 +233,49 @@ def move(
     }
 
 
+@router.post(
+    "/uploads",
+    response_model=UploadOut,
+    status_code=201,
+    responses={400: {"description": "文件类型或大小不符合要求"}, 404: NOT_FOUND[404]},
+)
+def upload(who: Who, file: Annotated[UploadFile, File()]) -> UploadOut:
+    """先上传督导照片，再在记录督导时以编号引用（仅包保干部）。"""
+    if not who.is_officer:
+        raise NotFound
+    checked = forms.read_upload(file)
+    return UploadOut(
+        id=keep_upload(file=checked, uploader=who.account),
+        sha256=checked.sha256,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/withdraw",
+    response_model=WithdrawOut,
+    responses={**NOT_FOUND, 400: {"description": "不能撤销"}},
+)
+def withdraw(hazard_id: RowId, body: WithdrawIn, who: Who, session: Db) -> WithdrawOut:
+    """撤销已停业或注销主体的隐患（食安办），须写明原因。"""
+    if (
+        who.is_officer
+        or access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None
+    ):
+        raise NotFound
+    done = withdraw_hazard(session=session, hazard_id=hazard_id, by=who.account, reason=body.reason)
+    session.commit()
+    return WithdrawOut(
+        id=done.id,
+        from_status=done.before,
+        to_status="withdrawn",
+        reason=done.reason,
+        withdrawn_on=done.withdrawn_on,
+    )
+
+
 @router.get("/stats", response_model=dict[str, Any])
 def stats(who: Who, session: Db) -> dict:
     """本季度统计：食安办为本辖区的任务、覆盖和隐患数据；包保干部为自己的任务和隐患。"""
@@ -230,7 +286,7 @@ def stats(who: Who, session: Db) -> dict:
             "quarter": board["quarter"],
             "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
             "hazards": {
-                "open": sum(h["status"] != "closed" for h in mine),
+                "open": sum(h["status"] in OPEN_HAZARD_STATES for h in mine),
                 "overdue": sum(h["overdue"] for h in mine),
             },
         }

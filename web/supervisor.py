@@ -17,6 +17,7 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
 from services.hazards.lifecycle import move_hazard
+from services.hazards.withdraw import withdraw_hazard
 from services.reporting.lists import export_lists
 from services.reporting.ranking import ranking
 from web.deps import (
@@ -39,6 +40,7 @@ STATUS_TABS = {
     "overdue": "逾期未整改",
     "open": "全部未销号",
     "closed": "已销号",
+    "withdrawn": "已撤销",
 }
 
 
@@ -147,6 +149,27 @@ def verify(
     session.commit()
     message = "已验收销号" if decision == "close" else "已退回整改"
     return redirect(request, f"/hazards/{hazard_id}", message)
+
+
+@router.post("/hazards/{hazard_id}/withdraw", dependencies=[Depends(csrf)])
+def withdraw(
+    *,
+    request: Request,
+    hazard_id: RowId,
+    reason: FormText = "",
+    person: ItemViewer,
+    session: DbSession,
+):
+    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+    if detail is None or not person.is_office:
+        raise NotFound
+    try:
+        withdraw_hazard(session=session, hazard_id=hazard_id, by=person.account, reason=reason)
+    except BadInput as exc:
+        session.rollback()
+        return render(request, "hazard.html", status=400, d=detail, error=str(exc))
+    session.commit()
+    return redirect(request, f"/hazards/{hazard_id}", "已撤销该隐患")
 
 
 def _quarters() -> list[str]:

@@ -15,7 +15,8 @@ from config.files import load_checklist
 from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.entity import Entity, key_of
-from models.hazard import Hazard
+from models.enums import OPEN_HAZARD_STATES
+from models.hazard import Hazard, HazardRecurrence
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.record import InspectionRecord
@@ -25,10 +26,11 @@ from services.core import clock, evidence
 from services.core.jurisdictions import path_like
 from services.core.periods import period_containing
 from services.figures import deadlines
-from services.hazards import lifecycle
+from services.hazards import lifecycle, withdraw
 from services.hazards.listing import as_item, hazard_query
 from services.tasks import policy
 from services.tasks.listing import shown_status
+from services.visits import entry
 from services.visits.items import visit_items
 
 TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
@@ -97,6 +99,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "hazards": hazards,
         "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
         "can_record": who.is_officer and task.status == "open",
+        "date_bounds": entry.date_bounds(task=task, today=clock.today()),
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
         "entity_key": key_of(entity.credit_code, entity.licence_no, entity.registration_no),
@@ -185,7 +188,9 @@ def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | Non
 def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
-    return sorted(items, key=lambda h: (h["status"] == "closed", h["deadline"], h["id"]))
+    return sorted(
+        items, key=lambda h: (h["status"] not in OPEN_HAZARD_STATES, h["deadline"], h["id"])
+    )
 
 
 def hazards_in_scope(
@@ -194,7 +199,7 @@ def hazards_in_scope(
     """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
     conditions = []
     if status in ("open", "overdue"):
-        conditions.append(Hazard.status != "closed")
+        conditions.append(Hazard.status.in_(OPEN_HAZARD_STATES))
         if status == "overdue":
             conditions.append(Hazard.deadline < clock.today())
     elif status:
@@ -224,11 +229,21 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     moves = lifecycle.allowed_targets(item["status"], _role(who))
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
+    hazard = session.get(Hazard, hazard_id)
     return {
         "hazard": item,
         "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),
         "history": history,
         "moves": moves,
+        "recurrences": session.execute(
+            select(HazardRecurrence)
+            .where(HazardRecurrence.hazard_id == hazard_id)
+            .order_by(HazardRecurrence.id)
+        )
+        .scalars()
+        .all(),
+        "withdrawn_reason": hazard.withdrawn_reason,
+        "can_withdraw": who.is_office and withdraw.can_withdraw(session=session, hazard=hazard),
     }
 
 
@@ -248,10 +263,15 @@ def evidence_in_scope(
 
 
 def photo_in_scope(*, session: Session, who: Principal, task_id: int, sha256: str) -> dict | None:
-    """A photo of a task's visit record who may see, or None."""
+    """A photo of a task's visit record (the visit's or a 否 item's) who may see, or None."""
     detail = task_detail(session=session, who=who, task_id=task_id)
     record = detail["record"] if detail else None
-    for photo in (record.photos or []) if record else []:
+    photos = (
+        [*(record.photos or []), *(p for i in detail["answered"] for p in i.photos)]
+        if record
+        else []
+    )
+    for photo in photos:
         if isinstance(photo, dict) and photo.get("sha256") == sha256:
             return {
                 "filename": photo.get("filename") or sha256,

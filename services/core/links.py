@@ -22,6 +22,7 @@ from config.settings import get_settings
 from services.core import clock
 
 SESSION, LINK, INVITE, API = "session", "one-tap-link", "invitation", "api-token"
+UPLOAD = "upload"  # a file uploaded before the form that attaches it (services.visits.uploads)
 
 
 class BadLink(Exception):

@@ -11,6 +11,7 @@ from collections import defaultdict
 from sqlalchemy import and_, case, func, or_, select, text
 from sqlmodel import Session
 
+from models.enums import HazardStatus
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.core import calendar
@@ -98,6 +99,7 @@ def _figures_query(quarter: Period, root: Jurisdiction):
         .where(
             Hazard.jurisdiction_id.in_(subtree_ids(root)),
             Hazard.found_on <= day,
+            Hazard.status != HazardStatus.WITHDRAWN,  # withdrawn: in no denominator (rule 6)
             or_(Hazard.closed_on.is_(None), Hazard.closed_on >= start),
         )
         .group_by(Hazard.jurisdiction_id, Hazard.level, Hazard.source)
@@ -108,7 +110,7 @@ _OPEN_HAZARDS = (
     "FROM hazard h JOIN jurisdiction j ON j.id = h.jurisdiction_id "
     "LEFT JOIN entity e ON e.id = h.entity_id "
     "WHERE j.path LIKE :scope ESCAPE '\\' AND h.found_on <= :as_of "
-    "AND (h.closed_on IS NULL OR h.closed_on > :as_of) "
+    "AND (h.closed_on IS NULL OR h.closed_on > :as_of) AND h.status <> 'withdrawn' "
 )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
+from models.enums import OPEN_HAZARD_STATES
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -76,24 +77,25 @@ def hazard_query(
     if root is not None:
         query = query.where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
     if status in ("open", "overdue"):
-        query = query.where(Hazard.status != "closed")
+        query = query.where(Hazard.status.in_(OPEN_HAZARD_STATES))
     elif status:
         query = query.where(Hazard.status == status)
     if overdue or status == "overdue":
-        query = query.where(Hazard.status != "closed", Hazard.deadline < today)
+        query = query.where(Hazard.status.in_(OPEN_HAZARD_STATES), Hazard.deadline < today)
     if source:
         query = query.where(Hazard.source == source)
     if quarter is not None:  # active in the quarter: found by its end, not closed before it
         query = query.where(
             Hazard.found_on <= quarter.end,
             or_(Hazard.closed_on.is_(None), Hazard.closed_on >= quarter.start),
+            or_(Hazard.withdrawn_on.is_(None), Hazard.withdrawn_on >= quarter.start),
         )
     return query.order_by(Hazard.found_on, Hazard.id)
 
 
 def overdue_workdays(*, deadline: dt.date, status: str, today: dt.date) -> int:
     """Working days a hazard is past its deadline (0 when closed or not past it)."""
-    if status == "closed" or deadline >= today:
+    if status not in OPEN_HAZARD_STATES or deadline >= today:
         return 0
     return calendar.workdays_between(deadline, today)
 
@@ -110,7 +112,7 @@ def as_item(row, today: dt.date) -> dict:
         "status": row.status,
         "found_on": _iso(row.found_on),
         "deadline": _iso(row.deadline),
-        "overdue": row.status != "closed" and row.deadline < today,
+        "overdue": row.status in OPEN_HAZARD_STATES and row.deadline < today,
         "overdue_workdays": overdue_workdays(deadline=row.deadline, status=row.status, today=today),
         "closed_on": _iso(row.closed_on),
         "responsible_unit": row.responsible_unit,
