@@ -169,7 +169,7 @@ def withdraw(
         session.rollback()
         return render(request, "hazard.html", status=400, d=detail, error=str(exc))
     session.commit()
-    return redirect(request, f"/hazards/{hazard_id}", "已撤销该隐患")
+    return redirect(request, f"/hazards/{hazard_id}", "隐患已撤销")
 
 
 def _quarters() -> list[str]:
