@@ -27,6 +27,7 @@ test: lint
 lint: setup
 	$(VENV)/bin/ruff check --quiet .
 	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(VENV)/bin/python bench/run.py

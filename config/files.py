@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from config.policy_model import Level, Policy
 from config.settings import get_settings
@@ -139,7 +140,7 @@ def _load(name: str, model: type[M]) -> M:
         raise ConfigError(path, key, _chinese_reason(first)) from None
 
 
-def _chinese_reason(error: dict) -> str:
+def _chinese_reason(error: ErrorDetails) -> str:
     kinds = {
         "extra_forbidden": "不认识的配置项",
         "literal_error": "取值不在允许范围内",

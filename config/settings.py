@@ -6,7 +6,7 @@ Nothing else in the application reads os.environ.
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import (
@@ -124,7 +124,7 @@ def get_settings() -> Settings:
     return _override or _loaded()
 
 
-def configure(**overrides) -> Settings:
+def configure(**overrides: Any) -> Settings:
     """Override settings for this process (the CLI's --db and --today)."""
     global _override
     base = _loaded().model_dump()

@@ -1,6 +1,7 @@
 """The append-only audit log: who did what, when, with the state before and after."""
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
@@ -16,5 +17,5 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=64)
     object_type: str = Field(max_length=32)
     object_id: str = Field(max_length=64)
-    before: dict | None = Field(default=None, sa_column=Column(JSON))
-    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

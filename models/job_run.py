@@ -1,6 +1,7 @@
 """A run of a scheduled job (config/schedules.toml): when, by which runner, with what outcome."""
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
@@ -21,4 +22,4 @@ class JobRun(SQLModel, table=True):
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
     outcome: str = Field(default="running", max_length=16)
-    detail: dict | None = Field(default=None, sa_column=Column(JSON))
+    detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

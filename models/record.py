@@ -1,6 +1,7 @@
 """督导记录: a recorded visit with its checklist answers, problems and photos."""
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, SQLModel
@@ -15,9 +16,9 @@ class InspectionRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     visit_date: dt.date
     mode: str = Field(max_length=16)
-    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    problems: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    photos: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answers: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    problems: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    photos: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str | None = Field(default=None, max_length=2000)
     task_id: int = Field(foreign_key="inspection_task.id", unique=True)
     officer_id: int = Field(foreign_key="officer.id", index=True)
