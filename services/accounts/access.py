@@ -7,7 +7,7 @@ jurisdiction lies in the office's subtree; a hazard when its jurisdiction does. 
 session (Principal.only) reaches its one task or hazard and nothing else.
 """
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -197,7 +197,7 @@ def hazards_in_scope(
     *, session: Session, who: Principal, status: str | None = None, limit: int = 200
 ) -> list[dict]:
     """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if status in ("open", "overdue"):
         conditions.append(Hazard.status.in_(OPEN_HAZARD_STATES))
         if status == "overdue":
@@ -229,7 +229,7 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     moves = lifecycle.allowed_targets(item["status"], _role(who))
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
-    hazard = session.get(Hazard, hazard_id)
+    hazard = session.execute(select(Hazard).where(Hazard.id == hazard_id)).scalar_one()
     return {
         "hazard": item,
         "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),
@@ -266,11 +266,9 @@ def photo_in_scope(*, session: Session, who: Principal, task_id: int, sha256: st
     """A photo of a task's visit record (the visit's or a 否 item's) who may see, or None."""
     detail = task_detail(session=session, who=who, task_id=task_id)
     record = detail["record"] if detail else None
-    photos = (
-        [*(record.photos or []), *(p for i in detail["answered"] for p in i.photos)]
-        if record
-        else []
-    )
+    if detail is None or record is None:
+        return None
+    photos = [*(record.photos or []), *(p for i in detail["answered"] for p in i.photos)]
     for photo in photos:
         if isinstance(photo, dict) and photo.get("sha256") == sha256:
             return {

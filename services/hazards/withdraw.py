@@ -4,8 +4,9 @@ visible as 已撤销 in the quarter's lists."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from models.entity import Entity
@@ -38,7 +39,10 @@ def withdraw_hazard(*, session: Session, hazard_id: int, by: str, reason: str) -
     if hazard is None:
         raise BadInput(f"隐患 {hazard_id} 不存在")
     actor = find_actor(session=session, account=by)
-    if role_on(actor, hazard, session.get(Jurisdiction, hazard.jurisdiction_id).path) != OFFICE:
+    path = session.execute(
+        select(Jurisdiction.path).where(Jurisdiction.id == hazard.jurisdiction_id)
+    ).scalar_one()
+    if role_on(actor, hazard, path) != OFFICE:
         raise BadInput(f"账号 {by} 不是该隐患所在区划或上级的食安办人员，不能撤销隐患")
     if hazard.status not in OPEN_HAZARD_STATES:
         raise BadInput(f"隐患 {hazard.id} {label(HazardStatus, hazard.status)}，不能撤销")
@@ -49,11 +53,14 @@ def withdraw_hazard(*, session: Session, hazard_id: int, by: str, reason: str) -
     if len(reason) > REASON_MAX:
         raise BadInput(f"撤销原因不能超过 {REASON_MAX} 字")
     today, before = clock.today(), hazard.status
-    changed = session.execute(
-        update(Hazard)
-        .where(Hazard.id == hazard.id, Hazard.status == before)
-        .values(status=HazardStatus.WITHDRAWN, withdrawn_on=today, withdrawn_reason=reason)
-        .execution_options(synchronize_session=False)
+    changed = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Hazard)
+            .where(Hazard.id == hazard.id, Hazard.status == before)
+            .values(status=HazardStatus.WITHDRAWN, withdrawn_on=today, withdrawn_reason=reason)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if changed != 1:
         raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
@@ -72,7 +79,7 @@ def withdraw_hazard(*, session: Session, hazard_id: int, by: str, reason: str) -
         },
     )
     session.refresh(hazard)
-    return Withdrawn(hazard.id, before, actor.account, reason, today)
+    return Withdrawn(hazard_id, before, actor.account, reason, today)
 
 
 def _entity_closed(*, session: Session, hazard: Hazard) -> None:

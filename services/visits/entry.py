@@ -4,6 +4,7 @@ jurisdiction (食安办 督办 or 管理员 at or above the task's jurisdiction)
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -63,7 +64,9 @@ def check_entry(
             )
         return None
     actor = find_actor(session=session, account=by)
-    task_path = session.get(Jurisdiction, task.jurisdiction_id).path
+    task_path = session.execute(
+        select(Jurisdiction.path).where(Jurisdiction.id == task.jurisdiction_id)
+    ).scalar_one()
     if actor.kind == "officer" or not task_path.startswith(actor.path):
         raise BadInput(f"账号 {by} 不是该任务所在区划或上级的食安办人员，不能补录督导")
     if not reason:

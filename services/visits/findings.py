@@ -3,6 +3,7 @@ answer's own note is the hazard's description and its photos the first evidence;
 item that already has an open hazard at the same entity recurs on it instead (rule 11)."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -56,8 +57,9 @@ def findings_of_record(
     found = Findings()
     if not findings:
         return found
-    entity = session.get(Entity, record.entity_id or task.entity_id)
-    officer = session.get(Officer, record.officer_id or task.officer_id)
+    entity = session.execute(select(Entity).where(Entity.id == record.entity_id)).scalar_one()
+    officer = session.execute(select(Officer).where(Officer.id == record.officer_id)).scalar_one()
+    assert entity.id is not None and officer.id is not None and record.id is not None
     defaults = duty.default_duty(
         session=session, jurisdiction_id=entity.jurisdiction_id, officer=officer, entity=entity
     )
@@ -84,7 +86,7 @@ def findings_of_record(
             **defaults,
         )
         evidence.link_stored(
-            session=session, hazard_id=hazard.id, files=finding.photos, uploaded_by=actor
+            session=session, hazard_id=_id(hazard), files=finding.photos, uploaded_by=actor
         )
         found.opened.append(hazard)
     return found
@@ -111,12 +113,12 @@ def _recur(
 ) -> None:
     """Add a recurrence (this visit, its note and photos) to an open hazard; audited."""
     recurrence = HazardRecurrence(
-        hazard_id=hazard.id, record_id=record.id, found_on=record.visit_date, note=finding.note
+        hazard_id=_id(hazard), record_id=_id(record), found_on=record.visit_date, note=finding.note
     )
     session.add(recurrence)
     session.flush()
     hashes = evidence.link_stored(
-        session=session, hazard_id=hazard.id, files=finding.photos, uploaded_by=actor
+        session=session, hazard_id=_id(hazard), files=finding.photos, uploaded_by=actor
     )
     audit.record_event(
         session=session,
@@ -135,6 +137,12 @@ def _recur(
     )
 
 
+def _id(row: Hazard | InspectionRecord) -> int:
+    """The id of a row already flushed."""
+    assert row.id is not None
+    return row.id
+
+
 def _failed_items(items: list[VisitItem]) -> list[Finding]:
     from config.files import load_checklist
 
@@ -146,13 +154,12 @@ def _failed_items(items: list[VisitItem]) -> list[Finding]:
         if item.item_id not in levels:
             raise BadInput(f"检查项 {item.item_id} 不在督导检查清单中")
         description = item.note or f"检查项不符合：{item.question}"
-        found.append(
-            Finding(item.item_id, levels[item.item_id], description, item.note, item.photos)
-        )
+        photos = tuple(cast(evidence.StoredFile, p) for p in item.photos)
+        found.append(Finding(item.item_id, levels[item.item_id], description, item.note, photos))
     return found
 
 
-def _problems(problems: list) -> list[Finding]:
+def _problems(problems: list[object]) -> list[Finding]:
     found = []
     for n, problem in enumerate(problems, 1):
         if not isinstance(problem, dict):
