@@ -282,6 +282,15 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
         return handle(request, session, person, detail, form)
 
 
+@router.get("/hazards/{hazard_id}/photos/{sha256}")
+def hazard_photo(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+    return _inline_file(
+        access.hazard_photo_in_scope(
+            session=session, who=person, hazard_id=hazard_id, sha256=sha256
+        )
+    )
+
+
 @router.get("/hazards/{hazard_id}/evidence/{sha256}")
 def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
     return _inline_file(

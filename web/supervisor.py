@@ -20,6 +20,7 @@ from services.hazards.lifecycle import move_hazard
 from services.hazards.withdraw import withdraw_hazard
 from services.reporting.lists import export_lists
 from services.reporting.ranking import ranking
+from services.worklists import views as worklists
 from web.deps import (
     Code,
     DbSession,
@@ -84,20 +85,43 @@ def officer_tasks(
 
 
 @router.get("/office/tasks")
-def tasks(
-    *,
-    request: Request,
-    status: str = "overdue",
-    page: int = 1,
-    person: OfficeUser,
-    session: DbSession,
-):
-    status = status if status in TASK_TABS else "overdue"
-    page = max(1, min(page, 10_000))
-    found = access_office.tasks_in_scope(
-        session=session, who=person, status=status, limit=100, offset=(page - 1) * 100
+def tasks(*, request: Request, person: OfficeUser, session: DbSession):
+    params = _list_params(request, default_status="overdue")
+    view = worklists.task_list(session=session, who=person, params=params)
+    return render(request, "office/tasks.html", v=view, tab=view.filters.status or "")
+
+
+@router.get("/office/tasks.xlsx")
+def tasks_file(*, request: Request, person: OfficeUser, session: DbSession):
+    return _list_file(request, person, session, "tasks", "overdue")
+
+
+def _list_params(request: Request, default_status: str) -> dict[str, str]:
+    """The list's query parameters; a list opened without a status shows its first tab."""
+    params = dict(request.query_params)
+    params.setdefault("status", default_status)
+    return params
+
+
+def _list_file(request: Request, person, session, kind: str, default_status: str):
+    folder = Path(tempfile.mkdtemp(prefix="baobao-list-"))
+    try:
+        made = worklists.export_list(
+            session=session,
+            who=person,
+            kind=kind,
+            params=_list_params(request, default_status),
+            path=folder / "list.xlsx",
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    name = f"{made.title}（{clock.today():%Y-%m-%d}）.xlsx"
+    return FileResponse(
+        made.path,
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
-    return render(request, "office/tasks.html", tasks=found, tab=status, page=page)
 
 
 @router.get("/office/unassigned")
@@ -107,16 +131,16 @@ def unassigned(*, request: Request, person: OfficeUser, session: DbSession):
 
 
 @router.get("/office/hazards")
-def hazards(
-    *,
-    request: Request,
-    status: str = "awaiting_verification",
-    person: OfficeUser,
-    session: DbSession,
-):
-    status = status if status in STATUS_TABS else "awaiting_verification"
-    items = access.hazards_in_scope(session=session, who=person, status=status, limit=500)
-    return render(request, "office/hazards.html", hazards=items, tab=status, tabs=STATUS_TABS)
+def hazards(*, request: Request, person: OfficeUser, session: DbSession):
+    params = _list_params(request, default_status="awaiting_verification")
+    view = worklists.hazard_list(session=session, who=person, params=params)
+    tab = view.filters.status or ""
+    return render(request, "office/hazards.html", v=view, tab=tab, tabs=STATUS_TABS)
+
+
+@router.get("/office/hazards.xlsx")
+def hazards_file(*, request: Request, person: OfficeUser, session: DbSession):
+    return _list_file(request, person, session, "hazards", "awaiting_verification")
 
 
 @router.post("/hazards/{hazard_id}/verify", dependencies=[Depends(csrf)])
@@ -134,6 +158,8 @@ def verify(
         raise NotFound
     if decision not in ("close", "return"):
         raise BadInput("请选择验收通过（销号）或退回整改")
+    if decision == "return" and not reason.strip():
+        return render(request, "hazard.html", status=400, d=detail, error="退回整改须写明退回原因")
     target = HazardStatus.CLOSED if decision == "close" else HazardStatus.RECTIFYING
     try:
         move_hazard(

@@ -88,6 +88,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
             as_item(r, clock.today())
             for r in session.execute(hazard_query().where(Hazard.record_id == record.id))
         ]
+        mark_returns(session=session, items=hazards)
     return {
         "task": task,
         "entity": entity,
@@ -188,9 +189,20 @@ def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | Non
 def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
+    mark_returns(session=session, items=items)
     return sorted(
         items, key=lambda h: (h["status"] not in OPEN_HAZARD_STATES, h["deadline"], h["id"])
     )
+
+
+def mark_returns(*, session: Session, items: list[dict]) -> None:
+    """Give each hazard item its latest 退回 ("returned": Return or None) while 整改中."""
+    from services.figures.returns import returns_of
+
+    ids = [h["id"] for h in items if h["status"] == "rectifying"]
+    found = returns_of(session=session, hazard_ids=ids) if ids else {}
+    for item in items:
+        item["returned"] = found.get(item["id"])
 
 
 def hazards_in_scope(
@@ -229,9 +241,12 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     moves = lifecycle.allowed_targets(item["status"], _role(who))
     if who.is_officer and item["status"] == "pending":
         moves = [*moves, "awaiting_verification"]  # start and report in one step
+    from services.accounts.hazard_dossier import hazard_dossier
+
     hazard = session.execute(select(Hazard).where(Hazard.id == hazard_id)).scalar_one()
     return {
         "hazard": item,
+        "dossier": hazard_dossier(session=session, hazard_id=hazard_id),
         "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),
         "history": history,
         "moves": moves,
@@ -257,6 +272,23 @@ def evidence_in_scope(
             return {
                 "filename": row.filename,
                 "content_type": row.content_type,
+                "path": evidence.stored_path(sha256),
+            }
+    return None
+
+
+def hazard_photo_in_scope(
+    *, session: Session, who: Principal, hazard_id: int, sha256: str
+) -> dict | None:
+    """A photo of the visit that found a hazard who may see (the visit's or an answer's), or None."""
+    detail = hazard_detail(session=session, who=who, hazard_id=hazard_id)
+    visit = detail["dossier"].visit if detail else None
+    photos = [*visit.photos, *(p for i in visit.items for p in i.photos)] if visit else []
+    for photo in photos:
+        if isinstance(photo, dict) and photo.get("sha256") == sha256:
+            return {
+                "filename": photo.get("filename") or sha256,
+                "content_type": photo.get("content_type") or "application/octet-stream",
                 "path": evidence.stored_path(sha256),
             }
     return None

@@ -25,6 +25,7 @@ from models.task import InspectionTask
 from services.core.calendar import is_workday
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
+from services.figures.returns import returned_due_items
 from services.reminders.offices import Member, OfficeMap, load_offices
 
 KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
@@ -83,6 +84,7 @@ class OfficerDigest:
     email: str | None
     overdue: Section
     due_soon: Section
+    returned: Section = field(default_factory=lambda: Section(0, []))  # 退回 since the last one
 
 
 @dataclass
@@ -143,7 +145,12 @@ def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
         lines = [x._replace(link=url) for x, url in zip(part.lines, urls, strict=True)]
         return Section(total=part.total, lines=lines)
 
-    return replace(digest, overdue=signed(digest.overdue), due_soon=signed(digest.due_soon))
+    return replace(
+        digest,
+        overdue=signed(digest.overdue),
+        due_soon=signed(digest.due_soon),
+        returned=signed(digest.returned),
+    )
 
 
 def is_summary_day(today: dt.date) -> bool:
@@ -203,20 +210,28 @@ def build_digests(*, session: Session, today: dt.date):
         for i in items
     ]
     cap = load_policy().reminders.max_items_listed
+    back = [i for i in returned_due_items(session=session, today=today) if i.officer_id in officers]
+    back_lines = [_line(i, officers[i.officer_id][1], "", base_url) for i in back]
+    returned = defaultdict(list)
+    for item, line in zip(back, back_lines, strict=True):
+        returned[item.officer_id].append(line)
     return (
-        _officer_digests(today, items, lines, officers, offices, cap),
+        _officer_digests(today, items, lines, officers, offices, cap, returned),
         _office_digests(session, today, items, lines, offices, cap),
     )
 
 
-def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int) -> list:
+def _officer_digests(
+    today, items, lines, officers, offices: OfficeMap, cap: int, returned: dict
+) -> list:
     late, soon = defaultdict(list), defaultdict(list)
     for item, line in zip(items, lines, strict=True):
         who = officers.get(item.officer_id)
         if who is not None and who[3]:  # active officers only
             (late if item.overdue_by else soon)[item.officer_id].append(line)
+    returned = {k: v for k, v in returned.items() if k in officers and officers[k][3]}
     digests = []
-    for officer_id in late.keys() | soon.keys():
+    for officer_id in late.keys() | soon.keys() | returned.keys():
         code, name, email, _, jid = officers[officer_id]
         digests.append(
             OfficerDigest(
@@ -228,6 +243,7 @@ def _officer_digests(today, items, lines, officers, offices: OfficeMap, cap: int
                 email=email,
                 overdue=section(late.get(officer_id, []), cap),
                 due_soon=section(soon.get(officer_id, []), cap),
+                returned=section(returned.get(officer_id, []), cap),
             )
         )
     return sorted(digests, key=attrgetter("code"))

@@ -1,0 +1,163 @@
+"""The supervisor's hazard list (隐患验收, 全部未销号, 逾期未整改, 已销号): hazards of the
+office's scope, filtered, searched, sorted and paged; the same query feeds the export."""
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, case, or_, select
+from sqlmodel import Session
+
+from models.entity import KEY, Entity
+from models.hazard import Hazard
+from models.jurisdiction import Jurisdiction
+from models.officer import Officer
+from services.accounts.identity import Principal
+from services.core import clock
+from services.hazards.listing import overdue_workdays
+from services.worklists.filters import PAGE_SIZE, ListFilter
+from services.worklists.scope import narrowed_path, subtree, townships_of
+from services.worklists.tasks import count_capped
+
+
+@dataclass(frozen=True)
+class HazardRow:
+    """One hazard as a supervisor list shows it (names first, codes beside them)."""
+
+    id: int
+    entity_name: str | None
+    entity_key: str | None
+    description: str
+    source: str
+    level: str
+    status: str
+    found_on: dt.date
+    deadline: dt.date
+    closed_on: dt.date | None
+    responsible_person: str | None
+    officer_code: str | None
+    officer_name: str | None
+    place: str
+    township: str
+    overdue: bool
+    overdue_workdays: int
+
+
+@dataclass(frozen=True)
+class HazardPage:
+    rows: list[HazardRow]
+    total: int
+    capped: bool
+    page: int
+    pages: int
+
+
+_SEVERITY = case({"major": 0, "serious": 1, "general": 2}, value=Hazard.level)
+SORTS = {
+    "deadline": (Hazard.deadline,),
+    "found_on": (Hazard.found_on,),
+    "level": (_SEVERITY, Hazard.deadline),
+    "entity": (Entity.name,),
+    "officer": (Officer.name, Officer.code),
+    "township": (Jurisdiction.path,),
+}
+
+
+def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
+    if status is None:
+        return []
+    if status in ("open", "overdue"):
+        found = [Hazard.status != "closed"]
+        return found + [Hazard.deadline < today] if status == "overdue" else found
+    return [Hazard.status == status]
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    text = f"%{q.replace('%', '').replace('_', '')}%"
+    return or_(
+        Entity.name.like(text),
+        Entity.credit_code == q,
+        Entity.licence_no == q,
+        Entity.registration_no == q,
+        Officer.name.like(text),
+        Officer.code == q,
+        Hazard.description.like(text),
+    )
+
+
+def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
+    """The select of the filtered hazards, sorted (the page and the export read it)."""
+    today, f = clock.today(), filters
+    path = narrowed_path(session=session, who=who, township=f.township)
+    query = (
+        select(Hazard, Entity.name, KEY, Officer.code, Officer.name, Jurisdiction.name)
+        .join(Jurisdiction, Jurisdiction.id == Hazard.jurisdiction_id)
+        .outerjoin(Entity, Entity.id == Hazard.entity_id)
+        .outerjoin(Officer, Officer.id == Hazard.officer_id)
+        .where(Hazard.jurisdiction_id.in_(subtree(path)), *_state(f.status, today))
+    )
+    if f.source:
+        query = query.where(Hazard.source == f.source)
+    if f.level:
+        query = query.where(Hazard.level == f.level)
+    if f.officer:
+        query = query.where(Officer.code == f.officer)
+    if f.tier:
+        query = query.where(Officer.tier == f.tier)
+    if f.period is not None:  # active in the period: found by its end, not closed before it
+        query = query.where(
+            Hazard.found_on <= f.period.end,
+            or_(Hazard.closed_on.is_(None), Hazard.closed_on >= f.period.start),
+        )
+    if f.q:
+        query = query.where(_search(f.q))
+    order = [c.desc() if f.descending else c for c in SORTS[f.sort or "deadline"]]
+    return query.order_by(*order, Hazard.id.desc() if f.descending else Hazard.id)
+
+
+def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list[HazardRow]:
+    towns = townships_of(session=session, jurisdiction_ids={r[0].jurisdiction_id for r in rows})
+    return [
+        HazardRow(
+            id=h.id,
+            entity_name=name,
+            entity_key=key,
+            description=h.description,
+            source=h.source,
+            level=h.level,
+            status=h.status,
+            found_on=h.found_on,
+            deadline=h.deadline,
+            closed_on=h.closed_on,
+            responsible_person=h.responsible_person,
+            officer_code=code,
+            officer_name=officer,
+            place=place,
+            township=towns.get(h.jurisdiction_id, ""),
+            overdue=h.status != "closed" and h.deadline < today,
+            overdue_workdays=overdue_workdays(deadline=h.deadline, status=h.status, today=today),
+        )
+        for h, name, key, code, officer, place in rows
+    ]
+
+
+def hazard_page(*, session: Session, who: Principal, filters: ListFilter) -> HazardPage:
+    """One page of the filtered hazards, with how many there are."""
+    query = filtered_hazards(session=session, who=who, filters=filters)
+    total, capped = count_capped(session=session, query=query)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return HazardPage(_as_rows(session, rows, clock.today()), total, capped, page, pages)
+
+
+def iter_hazard_rows(
+    *, session: Session, who: Principal, filters: ListFilter, batch: int = 5_000
+) -> Iterator[HazardRow]:
+    """Every filtered hazard in list order, in batches (for the export)."""
+    query = filtered_hazards(session=session, who=who, filters=filters)
+    result = session.execute(query.execution_options(yield_per=batch))
+    today = clock.today()
+    for part in result.partitions(batch):
+        yield from _as_rows(session, list(part), today)
