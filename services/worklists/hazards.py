@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Row, Select, case, or_, select
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
+from models.enums import OPEN_HAZARD_STATES
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -68,7 +69,7 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
     if status is None:
         return []
     if status in ("open", "overdue"):
-        found = [Hazard.status != "closed"]
+        found: list[ColumnElement[bool]] = [Hazard.status.in_(OPEN_HAZARD_STATES)]
         return found + [Hazard.deadline < today] if status == "overdue" else found
     return [Hazard.status == status]
 
@@ -109,6 +110,7 @@ def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -
         query = query.where(
             Hazard.found_on <= f.period.end,
             or_(Hazard.closed_on.is_(None), Hazard.closed_on >= f.period.start),
+            or_(Hazard.withdrawn_on.is_(None), Hazard.withdrawn_on >= f.period.start),
         )
     if f.q:
         query = query.where(_search(f.q))
@@ -135,7 +137,7 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
             officer_name=officer,
             place=place,
             township=towns.get(h.jurisdiction_id, ""),
-            overdue=h.status != "closed" and h.deadline < today,
+            overdue=h.status in OPEN_HAZARD_STATES and h.deadline < today,
             overdue_workdays=overdue_workdays(deadline=h.deadline, status=h.status, today=today),
         )
         for h, name, key, code, officer, place in rows
