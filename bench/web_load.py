@@ -1,5 +1,5 @@
 """The load generator of bench/web.py: httpx clients that sign in (a password, or a session
-cookie signed with the server's key) and then time 我的任务 (GET /my/tasks)."""
+cookie signed with the server's key) and then time a page: 我的任务 (GET /my/tasks) or another."""
 
 import asyncio
 import gc
@@ -27,11 +27,13 @@ async def _login(client, code: str | dict) -> None:
         raise RuntimeError(f"login failed for {code}: {response.status_code}")
 
 
-async def _client(client, until: float, paced: bool, times: list, errors: list) -> None:
+async def _client(
+    client, until: float, paced: bool, times: list, errors: list, path: str = "/my/tasks"
+) -> None:
     await asyncio.sleep(random.random() if paced else 0)
     while time.perf_counter() < until:
         start = time.perf_counter()
-        response = await client.get("/my/tasks")
+        response = await client.get(path)
         elapsed = time.perf_counter() - start
         if response.status_code == 200:
             times.append(elapsed)
@@ -41,8 +43,15 @@ async def _client(client, until: float, paced: bool, times: list, errors: list) 
             await asyncio.sleep(max(0.0, random.uniform(0.8, 1.2) - elapsed))
 
 
-def load(base: str, codes: list[str], seconds: float, paced: bool, cpu=lambda: 0.0) -> dict:
-    """Sign every client in first, then time 我的任务 for the given seconds."""
+def load(
+    base: str,
+    codes: list[str],
+    seconds: float,
+    paced: bool,
+    cpu=lambda: 0.0,
+    path: str = "/my/tasks",
+) -> dict:
+    """Sign every client in first, then time a page (我的任务) for the given seconds."""
     import httpx
 
     times, errors, used = [], [], []
@@ -62,7 +71,7 @@ def load(base: str, codes: list[str], seconds: float, paced: bool, cpu=lambda: 0
             gc.freeze()  # the load generator's own full collections would show as latency
             start, cpu_start = time.perf_counter(), cpu()
             await asyncio.gather(
-                *(_client(c, start + seconds, paced, times, errors) for c in clients)
+                *(_client(c, start + seconds, paced, times, errors, path) for c in clients)
             )
             used.append(cpu() - cpu_start)
             return time.perf_counter() - start

@@ -70,13 +70,9 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
-    names = {
-        "open": "待督导",
-        "overdue": "已逾期",
-        "done": "已完成",
-        "cancelled": "已取消",
-        "handed_over": "已交接",
-    }
+    from models.enums import LABELS, TaskState  # imported late: start-up stays fast
+
+    names = LABELS[TaskState]
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
         (
@@ -86,7 +82,9 @@ def _print_tasks(result: dict) -> None:
                 t["entity_name"],
                 t["jurisdiction_code"],
                 t["period"],
-                f"专项：{t['campaign']}" if t["source"] == "campaign" else "常规",
+                {"campaign": f"专项：{t['campaign']}", "banquet": "聚餐现场指导"}.get(
+                    t["source"], "常规"
+                ),
                 t["due_date"],
                 names[t["status"]],
                 t["done_on"] or "",
@@ -121,6 +119,7 @@ def record(
     """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患（同一检查项已有未销号隐患的，记为该隐患复查仍未整改）。"""
     from pathlib import Path
 
+    from models.enums import TaskStatus
     from services.visits.answers import AnswersFile, read_answers_file
     from services.visits.records import record_visit
 
@@ -144,7 +143,7 @@ def record(
         return {
             "task_id": task_id,
             "record_id": kept.id,
-            "status": "done",
+            "status": TaskStatus.DONE,
             "done_on": kept.visit_date.isoformat(),
             "recorded_at": kept.recorded_at.isoformat(),
             "recorded_by": kept.recorded_by,

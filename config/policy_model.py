@@ -114,6 +114,9 @@ class HazardPolicy(Strict):
     ]
     """File types accepted as evidence, checked by content, not by name. Known: jpg jpx png gif
     webp bmp tif heic avif pdf doc docx xls xlsx ppt pptx odt ods odp."""
+    verify_within_workdays: int = Field(default=5, ge=1, le=60)
+    """Working days a hazard may wait in 待验收 (rectification reported) for its office to verify
+    it; longer, it is verification overdue: the office's figure, not the officer's."""
     repeat_lookback_quarters: int = Field(default=4, ge=2, le=12)
     """Quarters (the current one included) the repeat-offender rule looks at: an entity with
     hazards found in the quarter and in an earlier one of them is a repeat offender (屡查屡犯)."""
@@ -237,6 +240,9 @@ class RosterPolicy(Strict):
     """Largest roster workbook (.xlsx) accepted, in MB; a folder of CSV files has no limit."""
     max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
     """Most cells a roster workbook may hold over all its sheets (a guard against zip bombs)."""
+    max_shared_text_mb: int = Field(default=64, ge=1, le=4096)
+    """Most text, in MB once unpacked, a roster workbook's shared strings may hold; counted while
+    reading, so a small file that unpacks to much text is refused before it takes the memory."""
     codeless_categories: list[Category] = ["食品摊贩"]
     """业态 whose entities may have no identifier at all (no 统一社会信用代码, 许可证编号 or
     登记备案编号); such an entity is known by its 主体名称 within its 所属区划."""
@@ -293,20 +299,33 @@ class LogPolicy(Strict):
 
 
 class RankingPolicy(Strict):
-    """[ranking]: the quarterly 红黑榜 of townships. score = 100 × (on_time_weight × 按时完成率
-    + closure_weight × 隐患销号率) − overdue_penalty × items overdue ≥ escalate_after_workdays."""
+    """[ranking]: the quarterly 红黑榜 of the units below the office (a county office ranks its
+    townships, a city office its counties). score = 100 × the weighted rates that are not "—"
+    (a "—" rate's weight goes to the others) − overdue_penalty × items overdue ≥
+    escalate_after_workdays. Only units with tasks due in the quarter are ranked."""
 
     on_time_weight: float = Field(default=0.6, ge=0, le=1)
     """Weight of the on-time completion rate (按时完成率) in the score."""
     closure_weight: float = Field(default=0.4, ge=0, le=1)
-    """Weight of the hazard closure rate (隐患销号率) in the score."""
+    """Weight of the hazard closure rate (隐患销号率) in the score; a unit with no hazard to close
+    has closure "—" and its weight goes to the on-time rate."""
     overdue_penalty: float = Field(default=0.5, ge=0, le=100)
     """Points taken off for each task or hazard overdue by at least [reminders]
     escalate_after_workdays working days on the day the quarter's figures describe."""
     red_size: int = Field(default=3, ge=0, le=50)
-    """Townships on the red list (红榜): the best N."""
+    """Places on the red list (红榜): the best N of the units meeting every target."""
     black_size: int = Field(default=3, ge=0, le=50)
-    """Townships on the black list (黑榜): the worst N, never one already on the red list."""
+    """Places on the black list (黑榜): the worst N of the units below a target."""
+    boundary_ties: Literal["all_on", "all_off"] = "all_on"
+    """Units tied on score across a list's last place: all_on lists them all (the list grows),
+    all_off lists none of them (the list shrinks); never some of them."""
+    completion_target: float | None = Field(default=None, ge=0, le=1)
+    """Completion rate (督导完成率) a unit must reach for the 红榜 (below it: may go on the
+    黑榜); unset: [briefing] completion_target."""
+    on_time_target: float | None = Field(default=None, ge=0, le=1)
+    """On-time rate (按时完成率) target of the lists; unset: [briefing] on_time_target."""
+    closure_target: float | None = Field(default=None, ge=0, le=1)
+    """Closure rate (隐患销号率) target of the lists; unset: [briefing] closure_target."""
 
 
 class BriefingPolicy(Strict):
@@ -329,6 +348,15 @@ class BriefingPolicy(Strict):
     """Formats written when a command or the schedule names none."""
     max_listed: int = Field(default=20, ge=1, le=1000)
     """Rows listed in the text for lists such as open major hazards; the rest are counted."""
+    imbalance_spread: float = Field(default=0.15, ge=0, le=1)
+    """"进展不平衡" is said only when the completion rates of the units (townships, or counties
+    above the county) differ by more than this (highest − lowest)."""
+    worst_listed: int = Field(default=3, ge=1, le=50)
+    """"尤为突出" names at most this many of the worst units, and never all of them; a city
+    briefing also lists this many of its worst townships."""
+    late_share: float = Field(default=0.5, ge=0, le=1)
+    """"按时督导意识不强" is said only when visits done late are at least this share of the
+    tasks not done on time (else the shortfall is unfinished work, said elsewhere)."""
 
     @field_validator("recipients")
     @classmethod
@@ -394,6 +422,40 @@ class WebPolicy(Strict):
     """Minutes a locked account or address waits."""
     min_password_length: int = Field(default=8, ge=6, le=128)
     """Shortest password accepted."""
+    upload_max_files: int = Field(default=20, ge=1, le=1000)
+    """Most files one form submission may carry (visit photos, evidence)."""
+    upload_max_request_mb: int = Field(default=80, ge=1, le=4096)
+    """Largest form submission (fields and every file), in MB, refused from its Content-Length
+    before the body is read, and again while it streams; a roster upload may be as large as
+    [roster] max_file_mb."""
+    hsts_max_age_days: int = Field(default=365, ge=1, le=3650)
+    """Days a browser that opened the site over https keeps to https for it
+    (Strict-Transport-Security, sent on requests that came over https)."""
+    sheet_invite_days: int = Field(default=14, ge=1, le=90)
+    """Days the set-password links of a printed invitation sheet (one QR code per officer) stay
+    valid; each still works once."""
+
+
+class BanquetPolicy(Strict):
+    """[banquets]: 农村集体聚餐备案 — which banquets need on-site guidance, and when filings are due."""
+
+    min_diners: int = Field(default=100, ge=1, le=100_000)
+    """A banquet of this many expected diners or more opens a 现场指导 task for its village's
+    officer."""
+    file_days_before: int = Field(default=3, ge=0, le=60)
+    """Calendar days before the event by which a banquet must be filed; a later filing is
+    accepted and flagged as late."""
+    chef_cert_warn_days: int = Field(default=30, ge=0, le=366)
+    """A 乡厨's health certificate expiring within this many days goes into the village
+    officer's digest."""
+
+
+class DashboardPolicy(Strict):
+    """[dashboard]: the office dashboard (工作台)."""
+
+    remember_seconds: int = Field(default=30, ge=0, le=3600)
+    """Seconds an office's dashboard figures are kept by the web application before they are
+    counted again (0: every time); a change made through the application shows at once."""
 
 
 class Policy(Strict):
@@ -407,9 +469,11 @@ class Policy(Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
+    dashboard: DashboardPolicy = DashboardPolicy()
     reports: ReportPolicy = ReportPolicy()
     fonts: FontPolicy = FontPolicy()
     web: WebPolicy = WebPolicy()
     backup: BackupPolicy = BackupPolicy()
     doctor: DoctorPolicy = DoctorPolicy()
     logs: LogPolicy = LogPolicy()
+    banquets: BanquetPolicy = BanquetPolicy()

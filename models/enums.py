@@ -1,6 +1,7 @@
 """Enumerations of the domain, stored as short English codes with Chinese labels."""
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class JurisdictionLevel(StrEnum):
@@ -52,6 +53,22 @@ class EntityStatus(StrEnum):
 class TaskSource(StrEnum):
     ROUTINE = "routine"
     CAMPAIGN = "campaign"
+    # 现场指导 of a filed rural banquet (rule 14): no entity or assignment, counted only in the
+    # banquet figures.
+    BANQUET = "banquet"
+
+
+class BanquetKind(StrEnum):
+    WEDDING = "wedding"
+    FUNERAL = "funeral"
+    BIRTHDAY = "birthday"
+    GRADUATION = "graduation"
+    OTHER = "other"
+
+
+class BanquetStatus(StrEnum):
+    FILED = "filed"
+    CANCELLED = "cancelled"
 
 
 class TaskStatus(StrEnum):
@@ -60,6 +77,16 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
     # Closed by a handover (交接): the entity's obligation went to the successor's task with the
     # same due date; neither cancelled nor overdue, counted for nobody.
+    HANDED_OVER = "handed_over"
+
+
+class TaskState(StrEnum):
+    """A task as lists show it: its status, an open task past its due date shown as overdue."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    CANCELLED = "cancelled"
     HANDED_OVER = "handed_over"
 
 
@@ -81,6 +108,7 @@ class HazardSource(StrEnum):
     COMPLAINT = "complaint"
     REVIEW = "review"
     OTHER = "other"
+    BANQUET = "banquet"  # a 现场指导 visit to a rural banquet, or illness reported after one
 
 
 class HazardLevel(StrEnum):
@@ -97,12 +125,41 @@ class HazardStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # 已撤销: the entity closed and a supervisor withdrew it (rule 6)
 
 
-# The states of a hazard still to be dealt with (neither 已销号 nor 已撤销).
-OPEN_HAZARD_STATES: tuple[str, ...] = (
-    HazardStatus.PENDING,
-    HazardStatus.RECTIFYING,
-    HazardStatus.AWAITING_VERIFICATION,
-)
+
+class HazardFilter(StrEnum):
+    """What a hazard list shows: one status, every hazard not closed (未销号), or the overdue."""
+
+    PENDING = "pending"
+    RECTIFYING = "rectifying"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+class PersonKind(StrEnum):
+    """Who signs in: a 包保干部, or a 食安办 account by its role."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class ItemKind(StrEnum):
+    """What a reminder, a one-tap link or a calendar clash is about."""
+
+    TASK = "task"
+    HAZARD = "hazard"
+
+
+class RunOutcome(StrEnum):
+    """How a scheduled job's run ended (or that it is still running)."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class Channel(StrEnum):
@@ -129,9 +186,24 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     Grade: {g: g for g in "ABCD"},
     Category: {c.value: c.value for c in Category},
     EntityStatus: {"operating": "在营", "suspended": "停业", "deregistered": "注销"},
-    TaskSource: {"routine": "常规督导", "campaign": "专项督导"},
+    TaskSource: {"routine": "常规督导", "campaign": "专项督导", "banquet": "聚餐现场指导"},
+    BanquetKind: {
+        "wedding": "婚宴",
+        "funeral": "丧宴",
+        "birthday": "寿宴",
+        "graduation": "升学宴",
+        "other": "其他",
+    },
+    BanquetStatus: {"filed": "已备案", "cancelled": "已取消"},
     TaskStatus: {
         "open": "待督导",
+        "done": "已完成",
+        "cancelled": "已取消",
+        "handed_over": "已交接",
+    },
+    TaskState: {
+        "open": "待督导",
+        "overdue": "已逾期",
         "done": "已完成",
         "cancelled": "已取消",
         "handed_over": "已交接",
@@ -144,6 +216,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "complaint": "投诉举报",
         "review": "风险研判",
         "other": "其他",
+        "banquet": "农村集体聚餐",
     },
     HazardLevel: {"major": "重大", "serious": "较大", "general": "一般"},
     HazardStatus: {
@@ -153,6 +226,16 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "closed": "已销号",
         "withdrawn": "已撤销",
     },
+    HazardFilter: {
+        "pending": "待整改",
+        "rectifying": "整改中",
+        "awaiting_verification": "待验收",
+        "closed": "已销号",
+        "withdrawn": "已撤销",
+        "open": "未销号",
+        "overdue": "逾期",
+    },
+    RunOutcome: {"running": "运行中", "ok": "成功", "failed": "失败", "skipped": "跳过"},
     Channel: {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
     NotificationStatus: {"queued": "待发送", "sent": "已发送", "failed": "发送失败"},
     CalendarDayKind: {"holiday": "放假", "workday": "调休上班"},
@@ -174,11 +257,14 @@ def label(enum: type[StrEnum], code: str) -> str:
     return LABELS[enum][code]
 
 
-def from_label(enum: type[StrEnum], text: str) -> str | None:
-    """The code whose Chinese label (or code) is text, or None."""
+E = TypeVar("E", bound=StrEnum)
+
+
+def from_label(enum: type[E], text: str) -> E | None:
+    """The member whose Chinese label (or code) is text, or None."""
     for code, lab in LABELS[enum].items():
         if text in (code, lab):
-            return code
+            return enum(code)
     return None
 
 

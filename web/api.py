@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models.enums import OPEN_HAZARD_STATES, TaskStatus
+from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office, tokens
 from services.accounts.identity import Principal, authenticate, web_policy
 from services.core import links
+from services.figures.definitions import OPEN
 from services.hazards.lifecycle import move_hazard
 from services.hazards.withdraw import withdraw_hazard
 from services.visits.records import record_visit
@@ -39,11 +40,9 @@ from web.deps import LoginRequired, NoNul, NotFound, RowId, db
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
-TaskFilter = TaskStatus | Literal["overdue"]  # open tasks are split into open and overdue
-HazardFilter = Literal[
-    "pending", "rectifying", "awaiting_verification", "closed", "withdrawn", "open", "overdue"
+HazardTarget = Literal[
+    HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION, HazardStatus.CLOSED
 ]
-HazardTarget = Literal["rectifying", "awaiting_verification", "closed"]
 NOT_FOUND = {404: {"description": "不存在或不在职责范围内"}}
 
 
@@ -102,7 +101,7 @@ def me(who: Who) -> WhoOut:
 def tasks(
     who: Who,
     session: Db,
-    status: TaskFilter | None = None,
+    status: TaskState | None = None,
     period: Annotated[str | None, Query(max_length=16), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -218,7 +217,7 @@ def move(
     """改变隐患状态：开始整改、报告整改完成（附证据）、销号或退回（写明原因）。"""
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:
         raise NotFound
-    files = [forms.read_upload(upload) for upload in evidence or [] if upload.filename]
+    files = forms.read_uploads([upload for upload in evidence or [] if upload.filename])
     result = move_hazard(
         session=session, hazard_id=hazard_id, target=target, by=who.account, files=files, note=note
     )
@@ -286,7 +285,7 @@ def stats(who: Who, session: Db) -> dict:
             "quarter": board["quarter"],
             "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
             "hazards": {
-                "open": sum(h["status"] in OPEN_HAZARD_STATES for h in mine),
+                "open": sum(h["status"] in OPEN for h in mine),
                 "overdue": sum(h["overdue"] for h in mine),
             },
         }
@@ -301,5 +300,6 @@ def stats(who: Who, session: Db) -> dict:
             "coverage",
             "hazards",
             "unfinished_officers",
+            "dashboard",
         )
     }

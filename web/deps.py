@@ -5,10 +5,11 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Path, Query, Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
 from sqlmodel import Session
@@ -16,11 +17,15 @@ from sqlmodel import Session
 from models.db import get_engine
 from models.enums import (
     LABELS,
+    HazardFilter,
     HazardLevel,
     HazardSource,
     HazardStatus,
+    ItemKind,
     OfficerTier,
+    PersonKind,
     TaskSource,
+    TaskState,
     TaskStatus,
     UserRole,
     VisitMode,
@@ -28,21 +33,30 @@ from models.enums import (
 from services.accounts import tokens
 from services.accounts.identity import Principal
 from services.core import clock
+from services.figures.rates import rate_text
 from services.roster.identifiers import tel_uri
 from web import sessions
 
 HERE = FilePath(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SHOWN_TASK = {**LABELS[TaskStatus], "overdue": "已逾期"}
+SHOWN_TASK = LABELS[TaskState]
 templates.env.globals.update(
     task_status=SHOWN_TASK,
     hazard_status=LABELS[HazardStatus],
+    hazard_filter=LABELS[HazardFilter],
     hazard_level=LABELS[HazardLevel],
     hazard_source=LABELS[HazardSource],
     tier=LABELS[OfficerTier],
     role=LABELS[UserRole],
     source=LABELS[TaskSource],
     mode=LABELS[VisitMode],
+    # The codes themselves, so templates compare with TaskState.OVERDUE, never "overdue".
+    TaskState=TaskState,
+    TaskStatus=TaskStatus,
+    HazardStatus=HazardStatus,
+    HazardFilter=HazardFilter,
+    ItemKind=ItemKind,
+    PersonKind=PersonKind,
 )
 
 
@@ -60,6 +74,7 @@ def when(value) -> str:
 
 
 templates.env.filters["when"] = when
+templates.env.filters["rate"] = rate_text  # the one display of a rate: 85.3% or —
 templates.env.filters["tel"] = tel_uri  # tap to call: tel:08315201234,802
 
 
@@ -184,22 +199,24 @@ OfficeUser = Annotated[Principal, Depends(office)]
 AdminUser = Annotated[Principal, Depends(admin)]
 
 
-def render(request: Request, name: str, status: int = 200, **context):
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     """A page from a template, with the session's CSRF token and flash message."""
     context.setdefault("who", getattr(request.state, "who", None))
     context["csrf"] = sessions.csrf_token(request)
     context["flash"] = sessions.take_flash(request)
     response = templates.TemplateResponse(request, name, context, status_code=status)
-    return sessions.persist(request, response)
+    persisted: Response = sessions.persist(request, response)
+    return persisted
 
 
-def redirect(request: Request, url: str, message: str | None = None):
+def redirect(request: Request, url: str, message: str | None = None) -> Response:
     """A 303 to url (after a form), with an optional flash message."""
     from fastapi.responses import RedirectResponse
 
     if message:
         sessions.flash(request, message)
-    return sessions.persist(request, RedirectResponse(url, status_code=303))
+    persisted: Response = sessions.persist(request, RedirectResponse(url, status_code=303))
+    return persisted
 
 
 def login_url(request: Request) -> str:

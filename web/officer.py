@@ -10,11 +10,12 @@ from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from models.enums import HazardStatus
+from models.enums import HazardStatus, ItemKind
 from services.accounts import access
 from services.accounts.identity import Principal, load_principal, web_policy
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard, report_rectified
 from services.visits.records import record_visit
 from services.visits.uploads import keep_upload, upload_name
@@ -75,7 +76,7 @@ def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
     """The task or hazard page's details within person's scope; NotFound otherwise."""
     detail = (
         access.task_detail(session=session, who=person, task_id=item_id)
-        if kind == "task"
+        if kind == ItemKind.TASK
         else access.hazard_detail(session=session, who=person, hazard_id=item_id)
     )
     if detail is None:
@@ -90,7 +91,7 @@ def _inline_file(found: dict | None) -> FileResponse:
     return FileResponse(
         found["path"],
         media_type=found["content_type"],
-        filename=found["filename"],
+        filename=header_name(found["filename"]),
         content_disposition_type="inline",
     )
 
@@ -263,7 +264,7 @@ async def _with_form(request: Request, kind: str, item_id: int, handle):
     """Read a multipart form, then handle(request, session, officer, detail, form) in a thread."""
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form(max_part_size=64 * 1024)
+    form = await forms.read_form(request)
     try:
         return await run_in_threadpool(_officer_item, request, kind, item_id, form, handle)
     finally:

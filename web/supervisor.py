@@ -1,8 +1,6 @@
 """食安办 pages (desktop): the dashboard of the subtree, overdue work down to officer and task,
 未包保 entities, hazards awaiting verification (销号 / 退回), and downloads."""
 
-import csv
-import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -11,15 +9,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from models.enums import HazardStatus
+from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
+from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
 from services.hazards.withdraw import withdraw_hazard
 from services.reporting.lists import export_lists
-from services.reporting.ranking import ranking
+from services.reporting.ranking.export import board_csv
+from services.reporting.ranking.history import recent
 from services.worklists import views as worklists
 from web.deps import (
     Code,
@@ -35,9 +35,16 @@ from web.deps import (
 )
 
 router = APIRouter(include_in_schema=False)
-TASK_TABS = ("overdue", "open", "done", "cancelled", "handed_over")
+TASK_TABS = (
+    TaskState.OVERDUE,
+    TaskState.OPEN,
+    TaskState.DONE,
+    TaskState.CANCELLED,
+    TaskState.HANDED_OVER,
+)
 STATUS_TABS = {
     "awaiting_verification": "待验收",
+    "verify_overdue": "验收逾期",
     "overdue": "逾期未整改",
     "open": "全部未销号",
     "closed": "已销号",
@@ -51,15 +58,7 @@ def dashboard(*, request: Request, person: OfficeUser, session: DbSession):
     waiting = access.hazards_in_scope(
         session=session, who=person, status="awaiting_verification", limit=20
     )
-    late = access_office.overdue_by_officer(session=session, who=person)
-    return render(
-        request,
-        "office/dashboard.html",
-        f=figures,
-        waiting=waiting,
-        overdue_now=sum(r["overdue"] for r in late),
-        late_officers=len(late),
-    )
+    return render(request, "office/dashboard.html", f=figures, waiting=waiting)
 
 
 @router.get("/office/overdue")
@@ -224,7 +223,7 @@ def lists_file(
 ):
     if quarter and quarter not in _quarters():
         raise BadInput("季度无效")
-    if status and status not in ("open", "overdue", "closed"):
+    if status and status not in (HazardFilter.OPEN, HazardFilter.OVERDUE, HazardFilter.CLOSED):
         raise BadInput("状态无效")
     folder = Path(tempfile.mkdtemp(prefix="baobao-lists-"))
     path = folder / "lists.xlsx"
@@ -241,7 +240,9 @@ def lists_file(
         raise
     name = f"{person.jurisdiction_name}风险隐患清单和治理责任清单（{result['span']}）.xlsx"
     return FileResponse(
-        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        path,
+        filename=header_name(name),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
 
@@ -256,30 +257,14 @@ def ranking_page(
 ):
     quarters = _quarters()
     quarter = quarter if quarter in quarters else quarters[0]
-    board = ranking(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
     if format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["名次", "乡镇", "得分", "按时完成率", "隐患销号率", "逾期项", "榜单"])
-        for row in board["townships"]:
-            c = row["components"]
-            writer.writerow(
-                [
-                    row["rank"],
-                    row["name"],
-                    row["score"],
-                    c["on_time_rate"],
-                    c["closure_rate"],
-                    c["overdue_items"],
-                    {"red": "红榜", "black": "黑榜"}.get(row["list"], ""),
-                ]
-            )
         return Response(
-            "\ufeff" + out.getvalue(),
+            board_csv(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f"attachment; filename=ranking-{quarter}.csv"},
         )
-    return render(request, "office/ranking.html", board=board, quarters=quarters, quarter=quarter)
+    found = recent(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
+    return render(request, "office/ranking.html", r=found, quarters=quarters, quarter=quarter)
 
 
 @router.get("/office/briefings/{briefing_id}/{fmt}")
@@ -289,4 +274,4 @@ def briefing_file(*, briefing_id: RowId, fmt: str, person: OfficeUser, session: 
     )
     if path is None:
         raise NotFound
-    return FileResponse(path, filename=path.name)
+    return FileResponse(path, filename=header_name(path.name))

@@ -7,15 +7,16 @@ jurisdiction lies in the office's subtree; a hazard when its jurisdiction does. 
 session (Principal.only) reaches its one task or hazard and nothing else.
 """
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from config.files import load_checklist
 from models.audit import AuditEvent
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity, key_of
-from models.enums import OPEN_HAZARD_STATES
+from models.enums import HazardStatus, ItemKind, TaskState, TaskStatus
 from models.hazard import Hazard, HazardRecurrence
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -26,10 +27,11 @@ from services.core import clock, evidence
 from services.core.jurisdictions import path_like
 from services.core.periods import period_containing
 from services.figures import deadlines
+from services.figures.definitions import OPEN, shown_status
 from services.hazards import lifecycle, withdraw
-from services.hazards.listing import as_item, hazard_query
+from services.hazards.listing import as_item, hazard_query, state_condition
 from services.tasks import policy
-from services.tasks.listing import shown_status
+from services.tasks.listing import banquet_name
 from services.visits import entry
 from services.visits.items import visit_items
 
@@ -51,14 +53,14 @@ def _own(owner_column, id_column, kind: str, who: Principal):
 def task_scope(who: Principal):
     """The condition on InspectionTask (joined with TaskJ, EntityJ) for who's scope."""
     if who.is_officer:
-        return _own(InspectionTask.officer_id, InspectionTask.id, "task", who)
+        return _own(InspectionTask.officer_id, InspectionTask.id, ItemKind.TASK, who)
     return or_(_within(TaskJ.path, who), _within(EntityJ.path, who))
 
 
 def hazard_scope(who: Principal):
     """The condition on Hazard (joined with Jurisdiction) for who's scope."""
     if who.is_officer:
-        return _own(Hazard.officer_id, Hazard.id, "hazard", who)
+        return _own(Hazard.officer_id, Hazard.id, ItemKind.HAZARD, who)
     return _within(Jurisdiction.path, who)
 
 
@@ -99,7 +101,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         "answered": visit_items(record) if record is not None else [],
         "hazards": hazards,
         "status": shown_status(status=task.status, due_date=task.due_date, today=clock.today()),
-        "can_record": who.is_officer and task.status == "open",
+        "can_record": who.is_officer and task.status == TaskStatus.OPEN,
         "date_bounds": entry.date_bounds(task=task, today=clock.today()),
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
@@ -124,22 +126,30 @@ def officer_board(*, session: Session, who: Principal) -> dict:
             task.source,
             Entity.name,
             Campaign.name,
+            task.banquet_id,
+            Banquet.host,
+            Banquet.kind,
             _open_hazards(who).scalar_subquery(),
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(
             task_scope(who),
-            or_(task.status == "open", and_(task.status == "done", task.done_on >= quarter.start)),
+            or_(
+                task.status == TaskStatus.OPEN,
+                and_(task.status == TaskStatus.DONE, task.done_on >= quarter.start),
+            ),
         )
         .order_by(task.due_date, task.id)
     ).all()
     board = {"overdue": [], "due_soon": [], "later": [], "done": []}
-    for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
+    for tid, due, status, done_on, period, source, entity, campaign, bid, host, kind, _ in rows:
         shown = shown_status(status=status, due_date=due, today=today)
         item = {
             "id": tid,
-            "entity_name": entity,
+            "banquet_id": bid,
+            "entity_name": entity if host is None else banquet_name(host=host, kind=kind),
             "period": period,
             "source": source,
             "campaign": campaign,
@@ -149,9 +159,9 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         }
         key = (
             "done"
-            if shown == "done"
+            if shown == TaskState.DONE
             else "overdue"
-            if shown == "overdue"
+            if shown == TaskState.OVERDUE
             else "due_soon"
             if due <= limit
             else "later"
@@ -172,7 +182,7 @@ def _open_hazards(who: Principal):
     return (
         select(func.count())
         .select_from(Hazard)
-        .where(Hazard.officer_id == who.id, Hazard.status.in_(("pending", "rectifying")))
+        .where(Hazard.officer_id == who.id, Hazard.status.in_(deadlines.OPEN_HAZARD_STATUSES))
     )
 
 
@@ -190,16 +200,14 @@ def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
     mark_returns(session=session, items=items)
-    return sorted(
-        items, key=lambda h: (h["status"] not in OPEN_HAZARD_STATES, h["deadline"], h["id"])
-    )
+    return sorted(items, key=lambda h: (h["status"] not in OPEN, h["deadline"], h["id"]))
 
 
 def mark_returns(*, session: Session, items: list[dict]) -> None:
     """Give each hazard item its latest 退回 ("returned": Return or None) while 整改中."""
     from services.figures.returns import returns_of
 
-    ids = [h["id"] for h in items if h["status"] == "rectifying"]
+    ids = [h["id"] for h in items if h["status"] == HazardStatus.RECTIFYING]
     found = returns_of(session=session, hazard_ids=ids) if ids else {}
     for item in items:
         item["returned"] = found.get(item["id"])
@@ -208,14 +216,9 @@ def mark_returns(*, session: Session, items: list[dict]) -> None:
 def hazards_in_scope(
     *, session: Session, who: Principal, status: str | None = None, limit: int = 200
 ) -> list[dict]:
-    """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
-    conditions: list[ColumnElement[bool]] = []
-    if status in ("open", "overdue"):
-        conditions.append(Hazard.status.in_(OPEN_HAZARD_STATES))
-        if status == "overdue":
-            conditions.append(Hazard.deadline < clock.today())
-    elif status:
-        conditions.append(Hazard.status == status)
+    """Hazards of who's scope in a state (a HazardStatus code, "open", "overdue" or
+    "verify_overdue": services.hazards.listing.state_condition)."""
+    conditions = [state_condition(status=status, today=clock.today())] if status else []
     return _hazard_rows(session, who, *conditions, limit=limit)
 
 
@@ -232,15 +235,17 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
     history = (
         session.execute(
             select(AuditEvent)
-            .where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id))
+            .where(
+                AuditEvent.object_type == ItemKind.HAZARD, AuditEvent.object_id == str(hazard_id)
+            )
             .order_by(AuditEvent.id)
         )
         .scalars()
         .all()
     )
     moves = lifecycle.allowed_targets(item["status"], _role(who))
-    if who.is_officer and item["status"] == "pending":
-        moves = [*moves, "awaiting_verification"]  # start and report in one step
+    if who.is_officer and item["status"] == HazardStatus.PENDING:
+        moves = [*moves, HazardStatus.AWAITING_VERIFICATION]  # start and report in one step
     from services.accounts.hazard_dossier import hazard_dossier
 
     hazard = session.execute(select(Hazard).where(Hazard.id == hazard_id)).scalar_one()

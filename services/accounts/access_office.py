@@ -2,14 +2,17 @@
 the people they may invite, campaigns and briefings (see services.accounts.access for the scope rules).
 """
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from config.files import load_policy
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -19,10 +22,11 @@ from services.accounts.access import EntityJ, TaskJ, task_scope
 from services.accounts.identity import Principal
 from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
-from services.core.periods import period_containing
+from services.core.memo import remembered
+from services.core.periods import Period, period_containing
 from services.figures import as_date
-from services.tasks.campaigns import list_campaigns
-from services.tasks.listing import shown_status
+from services.figures.definitions import overdue_cutoff, shown_status
+from services.tasks.campaigns import CampaignSummary, list_campaigns
 
 
 def _within(column, who: Principal):
@@ -30,22 +34,48 @@ def _within(column, who: Principal):
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
-    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards) and
-    its handovers (交接)."""
+    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
+    dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
+    quarter's handovers (交接); remembered [dashboard] remember_seconds per office."""
+    today = clock.today()
+    key = ("dashboard", str(session.get_bind().engine.url), who.jurisdiction_code, today)
+    seconds = load_policy().dashboard.remember_seconds
+    return remembered(key, seconds, lambda: _dashboard(session, who, today))
+
+
+def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
+    from services.core.jurisdictions import places, resolve_scope
+    from services.figures.dashboard import earlier_overdue, office_dashboard
     from services.roster.handovers import quarter_handovers
 
-    quarter = period_containing(clock.today(), "quarterly")
+    quarter = period_containing(today, "quarterly")
     figures = stats.quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
     )
+    where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
+    earlier = earlier_overdue(
+        session=session, scope_path=who.path, where=where, before=quarter.start, today=today
+    )
+    figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
     figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
+    figures["banquets"] = _quarter_banquets(session=session, who=who, quarter=quarter)
     return figures
+
+
+def _quarter_banquets(*, session: Session, who: Principal, quarter: Period) -> stats.BanquetFigures:
+    """The quarter's banquet figures of who's subtree (events in it, as of today or its end)."""
+    from services.core.jurisdictions import places, resolve_scope
+
+    root = resolve_scope(session=session, code=who.jurisdiction_code)
+    return stats.banquet_figures(session=session, scope_path=root.path,
+                                 where=places(session=session, root=root), start=quarter.start,
+                                 end=quarter.end, as_of=stats.as_of(quarter))  # fmt: skip
 
 
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
     """Officers with overdue open tasks in who's scope (any period), by township, most first."""
     from services.core.jurisdictions import places, resolve_scope
-    from services.figures.deadlines import overdue_by
+    from services.figures.definitions import overdue_by
 
     today, task = clock.today(), InspectionTask
     rows = session.execute(
@@ -61,7 +91,7 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
         .join(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
-        .where(task_scope(who), task.status == "open", task.due_date < today)
+        .where(task_scope(who), task.status == "open", task.due_date < overdue_cutoff(today))
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
@@ -109,9 +139,9 @@ def tasks_in_scope(
     if officer_id is not None:
         conditions.append(task.officer_id == officer_id)
     if status == "overdue":
-        conditions += [task.status == "open", task.due_date < today]
+        conditions += [task.status == "open", task.due_date < overdue_cutoff(today)]
     elif status == "open":
-        conditions += [task.status == "open", task.due_date >= today]
+        conditions += [task.status == "open", task.due_date >= overdue_cutoff(today)]
     elif status:
         conditions.append(task.status == status)
     if period:
@@ -217,7 +247,7 @@ def covers_everything(*, session: Session, who: Principal) -> bool:
     return bool(counties) and all(path.startswith(who.path) for path in counties)
 
 
-def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
+def campaigns_in_scope(*, session: Session, who: Principal) -> list[CampaignSummary]:
     """Campaigns limited to who's subtree (and county-wide ones for an all-county admin)."""
     everything = covers_everything(session=session, who=who)
     campaigns = list_campaigns(session=session)
@@ -285,7 +315,7 @@ def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
     own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
     rows = session.execute(
         select(Jurisdiction.code, Jurisdiction.name)
-        .where(Jurisdiction.level == "township", _within(Jurisdiction.path, who))
+        .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, _within(Jurisdiction.path, who))
         .order_by(Jurisdiction.code)
     ).all()
     return [own] + [{"code": c, "name": n} for c, n in rows if c != who.jurisdiction_code]

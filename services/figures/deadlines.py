@@ -1,8 +1,8 @@
-"""Deadlines of open work: the one place that says what is due soon and how long it is overdue.
+"""Deadlines of open work: what is due soon, and the open items reminders list.
 
 Due soon: open and due on or before the due_soon_workdays-th working day after today (today not
-counted). Overdue by N: N working days lie after the due date up to and including today.
-Both read config/policy.toml [reminders] and services.core.calendar; nothing else decides them.
+counted). Overdue by N (services.figures.definitions.overdue_by): N working days lie after the
+due date up to and including today; escalated from [reminders] escalate_after_workdays.
 """
 
 import datetime as dt
@@ -15,20 +15,21 @@ from sqlmodel import Session
 from config.files import load_policy
 from models.campaign import Campaign
 from models.entity import Entity
-from models.enums import HazardLevel, HazardStatus, TaskSource, label
+from models.enums import HazardLevel, HazardStatus, ItemKind, TaskSource, TaskStatus, label
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
+from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by
 
 # Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
-OPEN_HAZARD_STATUSES = (HazardStatus.PENDING, HazardStatus.RECTIFYING)
+OPEN_HAZARD_STATUSES = OFFICERS_TURN
 
 
 class DueItem(NamedTuple):
     """An open task or hazard that is due soon or overdue today (a tuple: a province day
     holds a million of them)."""
 
-    kind: str  # "task" | "hazard"
+    kind: ItemKind
     id: int
     title: str  # the entity's name, or the hazard's description
     detail: str  # 常规督导 2026Q3 · 专项督导 名称 · 一般隐患（整改中）
@@ -49,16 +50,6 @@ def due_soon_limit(today: dt.date) -> dt.date:
     return add_workdays(today, load_policy().reminders.due_soon_workdays)
 
 
-def overdue_by(due: dt.date, today: dt.date) -> int:
-    """Working days after the due date up to and including today (0: not overdue)."""
-    return workdays_between(due, today)
-
-
-def is_escalated(overdue_workdays: int) -> bool:
-    """Whether an item this many working days overdue goes one office up (升级)."""
-    return overdue_workdays >= load_policy().reminders.escalate_after_workdays
-
-
 def reminder_day(today: dt.date) -> bool:
     """Reminders go out on working days only (make-up workdays included)."""
     return is_workday(today)
@@ -68,7 +59,8 @@ class _Clock:
     """overdue_by / workdays_left per distinct due date (a day's items share few dates)."""
 
     def __init__(self, today: dt.date):
-        self.today, self.cache = today, {}
+        self.today = today
+        self.cache: dict[dt.date, tuple[int, int, bool]] = {}
 
     def __call__(self, due: dt.date) -> tuple[int, int, bool]:
         if due not in self.cache:
@@ -94,7 +86,7 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(task.status == "open", task.due_date <= due_soon_limit(today))
+        .where(task.status == TaskStatus.OPEN, task.due_date <= due_soon_limit(today))
     )
     clock, details, items = _Clock(today), {}, []
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
@@ -102,7 +94,7 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
             details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
         items.append(
             DueItem(
-                "task",
+                ItemKind.TASK,
                 tid,
                 entity,
                 details[source, period, campaign],
@@ -130,7 +122,7 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .outerjoin(Entity, Entity.id == Hazard.entity_id)
         .where(
-            Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
+            Hazard.status.in_([str(s) for s in OPEN_HAZARD_STATUSES]),
             Hazard.deadline <= due_soon_limit(today),
         )
     )
@@ -138,7 +130,9 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
     for hid, due, level, status, description, officer_id, jid, entity in rows:
         title = f"{entity}：{description}" if entity else description
         detail = f"{label(HazardLevel, level)}隐患（{label(HazardStatus, status)}）"
-        items.append(DueItem("hazard", hid, title, detail, due, *clock(due), officer_id, jid))
+        items.append(
+            DueItem(ItemKind.HAZARD, hid, title, detail, due, *clock(due), officer_id, jid)
+        )
     return items
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from models.entity import Entity
-from models.enums import OPEN_HAZARD_STATES, EntityStatus, HazardStatus, label
+from models.enums import EntityStatus, HazardStatus, label
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.core import audit, clock
 from services.core.errors import BadInput
+from services.figures.definitions import OPEN
 from services.hazards.lifecycle import OFFICE, find_actor, role_on
 
 REASON_MAX = 500
@@ -44,7 +45,7 @@ def withdraw_hazard(*, session: Session, hazard_id: int, by: str, reason: str) -
     ).scalar_one()
     if role_on(actor, hazard, path) != OFFICE:
         raise BadInput(f"账号 {by} 不是该隐患所在区划或上级的食安办人员，不能撤销隐患")
-    if hazard.status not in OPEN_HAZARD_STATES:
+    if hazard.status not in OPEN:
         raise BadInput(f"隐患 {hazard.id} {label(HazardStatus, hazard.status)}，不能撤销")
     _entity_closed(session=session, hazard=hazard)
     reason = (reason or "").strip()
@@ -96,7 +97,7 @@ def _entity_closed(*, session: Session, hazard: Hazard) -> None:
 
 def can_withdraw(*, session: Session, hazard: Hazard) -> bool:
     """Whether a hazard is one a supervisor could withdraw (open, of a closed entity)."""
-    if hazard.status not in OPEN_HAZARD_STATES or hazard.entity_id is None:
+    if hazard.status not in OPEN or hazard.entity_id is None:
         return False
     entity = session.get(Entity, hazard.entity_id)
     return entity is not None and entity.status in CLOSED_ENTITY

@@ -9,33 +9,36 @@ Nobody with nothing to report gets a digest.
 import datetime as dt
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from config.files import load_policy
-from config.settings import get_settings
+from models.enums import ItemKind
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
+from services.core.urls import public_base
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
+from services.figures.definitions import package_task_sql
 from services.figures.returns import returned_due_items
 from services.reminders.offices import Member, OfficeMap, load_offices
 
-KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
+KIND_LABELS = {ItemKind.TASK: "督导任务", ItemKind.HAZARD: "隐患整改"}
 NO_OFFICER = "（未指定包保干部）"
 
 
 class Line(NamedTuple):
     """One item as a message shows it."""
 
-    kind: str
+    kind: ItemKind
     id: int
     kind_label: str
     title: str
@@ -99,10 +102,10 @@ class SummaryRow:
     def count(self, item: DueItem) -> None:
         """Add one due item to the counts."""
         late = item.overdue_by > 0
-        self.due_soon += not late and item.kind == "task"
-        self.overdue += late and item.kind == "task"
+        self.due_soon += not late and item.kind == ItemKind.TASK
+        self.overdue += late and item.kind == ItemKind.TASK
         self.escalated += item.escalated
-        self.hazards_overdue += late and item.kind == "hazard"
+        self.hazards_overdue += late and item.kind == ItemKind.HAZARD
 
 
 @dataclass
@@ -120,7 +123,7 @@ class OfficeDigest:
 
 
 @contextmanager
-def no_gc():
+def no_gc() -> Iterator[None]:
     """A day's digests are millions of small acyclic objects: the cyclic GC only slows them."""
     enabled = gc.isenabled()
     gc.disable()
@@ -175,8 +178,8 @@ def _officers(session: Session) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
-    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
+    link = f"{base}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"  # public_url's
     return Line(
         item.kind,
         item.id,
@@ -199,19 +202,19 @@ def build_digests(*, session: Session, today: dt.date):
         return [], []
     items = deadlines.open_items_due(session=session, today=today)  # most overdue first
     offices, officers = load_offices(session=session), _officers(session)
-    base_url = get_settings().base_url.rstrip("/")
+    base = public_base()  # every link's start (services.core.urls), read once for all lines
     lines = [
         _line(
             i,
             officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
             offices.place_name(i.jurisdiction_id),
-            base_url,
+            base,
         )
         for i in items
     ]
     cap = load_policy().reminders.max_items_listed
     back = [i for i in returned_due_items(session=session, today=today) if i.officer_id in officers]
-    back_lines = [_line(i, officers[i.officer_id][1], "", base_url) for i in back]
+    back_lines = [_line(i, officers[i.officer_id][1], "", base) for i in back]
     returned = defaultdict(list)
     for item, line in zip(back, back_lines, strict=True):
         returned[item.officer_id].append(line)
@@ -311,7 +314,7 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     rows = {head: _summary_rows(head, offices) for head in heads}
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
-        .where(InspectionTask.status == "open")
+        .where(InspectionTask.status == "open", text(package_task_sql("inspection_task")))
         .group_by(InspectionTask.jurisdiction_id)
     )
     row_of = {}

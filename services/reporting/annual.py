@@ -19,8 +19,13 @@ from services import figures
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
-from services.core.periods import parse_period, period_containing
-from services.reporting import annual_sections, periodic, ranking
+from services.core.periods import Period, parse_period, period_containing
+from services.reporting import (
+    annual_sections,
+    banquet_sections,  # noqa: F401 (registers its section last)
+    periodic,
+    ranking,
+)
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
 from services.reporting.wording import Words
 
@@ -28,7 +33,7 @@ KIND = "annual"
 FORMATS = ("docx", "pdf")
 
 
-def _year(text: str):
+def _year(text: str) -> Period:
     period = parse_period(str(text))
     if period.frequency != "yearly":
         raise BadInput(f"年份 {text!r} 无效，应为 2026 这样的写法")
@@ -37,7 +42,7 @@ def _year(text: str):
     return period
 
 
-def _quarters(year) -> list:
+def _quarters(year: Period) -> list[Period]:
     quarters, day = [], year.start
     while day <= min(year.end, clock.today()):
         quarter = period_containing(day, "quarterly")
@@ -71,6 +76,8 @@ def context(*, session: Session, year: str, jurisdiction: str | None = None) -> 
         "campaigns": figures.campaign_figures(
             session=session, scope_path=root.path, start=period.start, end=period.end, as_of=day
         ),
+        "banquets": figures.banquet_figures(**scope, start=period.start, end=period.end, as_of=day),
+        "townships": figures.township_list(session=session, scope_path=root.path),
     }
 
 

@@ -8,12 +8,13 @@ from models.enums import LABELS, HazardLevel, HazardSource, OfficerTier
 from services.reporting.briefing.text import cn_date, pct, quarter_label
 from services.reporting.monthly_sections import table
 from services.reporting.periodic import Registry, ReportSection
+from services.reporting.ranking import units as ranking_units
 
 ANNUAL = Registry()
 TIERS, LEVELS, SOURCES = LABELS[OfficerTier], LABELS[HazardLevel], LABELS[HazardSource]
 
 
-def _say(c: dict, figure: str, **values: object) -> dict:
+def say(c: dict, figure: str, **values: object) -> dict:
     """The sentence of one figure, as a paragraph marked with the figure's name."""
     text = c["words"].text(f"sentences.{figure}", **c["common"], **values)
     return {"kind": "p", "text": text, "figure": figure}
@@ -31,20 +32,20 @@ def _entities(c: dict) -> dict:
     risk = cov["entities_by_risk_grade"]
     return {
         "blocks": [
-            _say(c, "entities", entities=cov["entities"], by_category=_counts(categories, "家")),
-            _say(
+            say(c, "entities", entities=cov["entities"], by_category=_counts(categories, "家")),
+            say(
                 c,
                 "grades",
                 by_grade=_counts(grades, "家"),
                 high_risk=risk.get("C", 0) + risk.get("D", 0),
             ),
-            _say(
+            say(
                 c,
                 "officers",
                 officers=cov["officers"],
                 by_tier=_counts(cov["officers_by_tier"], "名", TIERS),
             ),
-            _say(
+            say(
                 c,
                 "coverage",
                 covered=cov["entities"] - cov["unassigned"],
@@ -76,7 +77,7 @@ def _supervision(c: dict) -> dict:
     ]
     return {
         "blocks": [
-            _say(
+            say(
                 c,
                 "tasks",
                 due=t["due"],
@@ -85,7 +86,7 @@ def _supervision(c: dict) -> dict:
                 completion_rate=pct(t["completion_rate"]),
                 on_time_rate=pct(t["on_time_rate"]),
             ),
-            _say(
+            say(
                 c,
                 "visits",
                 visits=v["visits"],
@@ -112,7 +113,7 @@ def _hazards(c: dict) -> dict:
     ]
     return {
         "blocks": [
-            _say(
+            say(
                 c,
                 "hazards",
                 found=totals["found"],
@@ -122,8 +123,8 @@ def _hazards(c: dict) -> dict:
                 overdue=totals["overdue"],
                 closure_rate=pct(totals["closure_rate"]),
             ),
-            _say(c, "hazard_sources", by_source=_counts(sources, "个")),
-            _say(c, "hazard_levels", by_level=_counts(levels, "个")),
+            say(c, "hazard_sources", by_source=_counts(sources, "个")),
+            say(c, "hazard_levels", by_level=_counts(levels, "个")),
             table(
                 "表3 问题隐患整改情况（按风险等级）",
                 ("风险等级", "上年度结转", "新发现", "已销号", "未销号", "销号率"),
@@ -146,9 +147,19 @@ def _hazards(c: dict) -> dict:
 def _ranking(c: dict) -> dict:
     blocks = []
     for board in c["rankings"]:
-        names = {t["code"]: t["name"] for t in board["townships"]}
+        if not board["ranked"]:
+            label = quarter_label(board["quarter"])
+            blocks.append(
+                {
+                    "kind": "p",
+                    "text": f"{label}{board['reason'].removeprefix('本季度')}。",
+                    "figure": "ranking",
+                }
+            )
+            continue
+        names = {t["code"]: t["name"] for t in ranking_units(board)}
         blocks.append(
-            _say(
+            say(
                 c,
                 "ranking",
                 quarter_label=quarter_label(board["quarter"]),
@@ -162,7 +173,7 @@ def _ranking(c: dict) -> dict:
 def _campaigns(c: dict) -> dict:
     found = c["campaigns"]
     blocks = [
-        _say(
+        say(
             c,
             "campaigns",
             count=len(found),
@@ -172,7 +183,7 @@ def _campaigns(c: dict) -> dict:
     ]
     for x in found:
         blocks.append(
-            _say(
+            say(
                 c,
                 "campaign",
                 name=x["name"],

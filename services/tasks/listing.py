@@ -1,16 +1,18 @@
 """Listing inspection tasks by officer, jurisdiction subtree, status and period.
 
 A task's shown status is one of open / overdue / done / cancelled / handed_over, and they are
-disjoint: overdue = stored status open and due_date before the clock's today (due today is still
-open); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
+disjoint: overdue = stored status open from the first working day after the due date
+(services.figures.definitions.shown_status); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
 successor holds the same task) tasks are never overdue.
 """
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import BanquetKind, TaskState, label
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -18,16 +20,17 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
+from services.figures.definitions import overdue_cutoff, shown_status
 
-STATUSES = ("open", "overdue", "done", "cancelled", "handed_over")
+STATUSES = tuple(TaskState)
 
 
-def _status_condition(status: str):
-    today = clock.today()
+def _status_condition(status: str) -> ColumnElement[bool]:
+    cutoff = overdue_cutoff(clock.today())
     task = InspectionTask
     return {
-        "open": and_(task.status == "open", task.due_date >= today),
-        "overdue": and_(task.status == "open", task.due_date < today),
+        "open": and_(task.status == "open", task.due_date >= cutoff),
+        "overdue": and_(task.status == "open", task.due_date < cutoff),
         "done": task.status == "done",
         "cancelled": task.status == "cancelled",
         "handed_over": task.status == "handed_over",
@@ -61,9 +64,9 @@ def _conditions(
     return conditions
 
 
-def shown_status(*, status: str, due_date, today) -> str:
-    """The status a user sees: overdue for an open task past its due date."""
-    return "overdue" if status == "open" and due_date < today else status
+def banquet_name(*, host: str, kind: str) -> str:
+    """How a 现场指导 task names its banquet where others name their entity."""
+    return f"{host}家{label(BanquetKind, kind)}（聚餐现场指导）"
 
 
 def list_tasks(
@@ -101,9 +104,12 @@ def list_tasks(
             task.due_date,
             task.status,
             task.done_on,
+            Banquet.host,
+            Banquet.kind,
         )
         .join(Officer, Officer.id == task.officer_id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(*conditions)
@@ -117,7 +123,7 @@ def list_tasks(
             "id": tid,
             "officer_id": officer_code,
             "entity_key": key,
-            "entity_name": name,
+            "entity_name": name if host is None else banquet_name(host=host, kind=kind),
             "jurisdiction_code": jcode,
             "period": period_name,
             "source": source,
@@ -138,6 +144,8 @@ def list_tasks(
             due,
             stored,
             done,
+            host,
+            kind,
         ) in session.execute(query)
     ]
     return {"total": total, "tasks": tasks}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.enums import TaskSource
 from models.jurisdiction import Jurisdiction
 from models.task import InspectionTask
 from services.core import calendar
@@ -34,7 +35,9 @@ def earliest_visit_date(*, today: dt.date) -> dt.date:
 def period_start(*, task: InspectionTask) -> dt.date:
     """The first visit date a task accepts: a routine visit counts from its period's first day,
     a campaign visit from the campaign's creation."""
-    return task.created_on if task.source == "campaign" else parse_period(task.period).start
+    return (
+        task.created_on if task.source == TaskSource.CAMPAIGN else parse_period(task.period).start
+    )
 
 
 def date_bounds(*, task: InspectionTask, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.entity import Entity
-from models.enums import OPEN_HAZARD_STATES
+from models.enums import HazardSource
 from models.hazard import Hazard, HazardRecurrence
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
 from services.core import audit, evidence
 from services.core.errors import BadInput
+from services.figures.definitions import OPEN
 from services.hazards import codes, duty
 from services.hazards.create import LIMITS, open_hazard
 from services.visits.items import VisitItem, visit_items
@@ -73,7 +74,7 @@ def findings_of_record(
         hazard = open_hazard(
             session=session,
             actor=actor,
-            source="inspection",
+            source=HazardSource.INSPECTION,
             level=finding.level,
             description=finding.description,
             checklist_item=finding.item_id,
@@ -101,7 +102,7 @@ def _open_for_item(*, session: Session, entity_id: int, item_id: str | None) -> 
         .where(
             Hazard.entity_id == entity_id,
             Hazard.checklist_item == item_id,
-            Hazard.status.in_(OPEN_HAZARD_STATES),
+            Hazard.status.in_(OPEN),
         )
         .order_by(Hazard.id)
         .limit(1)

@@ -139,9 +139,9 @@ def record_visit(
         action="task.record",
         object_type="inspection_task",
         object_id=task.id,
-        before={"status": "open"},
+        before={"status": TaskStatus.OPEN},
         after={
-            "status": "done",
+            "status": TaskStatus.DONE,
             "done_on": day.isoformat(),
             "record_id": record.id,
             "mode": mode,

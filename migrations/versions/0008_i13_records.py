@@ -7,7 +7,7 @@
 - hazard_recurrence: a later visit that answered the same item 否 while the hazard was open.
 
 Revision ID: i13_records
-Revises: i14_roster
+Revises: i18_banquets
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'i13_records'
-down_revision: str | None = 'i14_roster'
+down_revision: str | None = 'i18_banquets'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
