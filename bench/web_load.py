@@ -27,11 +27,15 @@ async def _login(client, code: str | dict) -> None:
         raise RuntimeError(f"login failed for {code}: {response.status_code}")
 
 
-async def _client(client, until: float, paced: bool, times: list, errors: list) -> None:
+async def _client(
+    client, until: float, paced: bool, times: list, errors: list, paths=("/my/tasks",)
+) -> None:
     await asyncio.sleep(random.random() if paced else 0)
+    turn = random.randrange(len(paths))
     while time.perf_counter() < until:
+        turn += 1
         start = time.perf_counter()
-        response = await client.get("/my/tasks")
+        response = await client.get(paths[turn % len(paths)])
         elapsed = time.perf_counter() - start
         if response.status_code == 200:
             times.append(elapsed)
@@ -41,8 +45,9 @@ async def _client(client, until: float, paced: bool, times: list, errors: list) 
             await asyncio.sleep(max(0.0, random.uniform(0.8, 1.2) - elapsed))
 
 
-def load(base: str, codes: list[str], seconds: float, paced: bool, cpu=lambda: 0.0) -> dict:
-    """Sign every client in first, then time 我的任务 for the given seconds."""
+def load(base: str, codes: list, seconds: float, paced: bool, cpu=lambda: 0.0, paths=None) -> dict:
+    """Sign every client in first, then time 我的任务 (or each client's own paths, in turn)
+    for the given seconds."""
     import httpx
 
     times, errors, used = [], [], []
@@ -62,7 +67,12 @@ def load(base: str, codes: list[str], seconds: float, paced: bool, cpu=lambda: 0
             gc.freeze()  # the load generator's own full collections would show as latency
             start, cpu_start = time.perf_counter(), cpu()
             await asyncio.gather(
-                *(_client(c, start + seconds, paced, times, errors) for c in clients)
+                *(
+                    _client(
+                        c, start + seconds, paced, times, errors, *([paths[n]] if paths else [])
+                    )
+                    for n, c in enumerate(clients)
+                )
             )
             used.append(cpu() - cpu_start)
             return time.perf_counter() - start
