@@ -1,5 +1,5 @@
 """The load generator of bench/web.py: httpx clients that sign in (a password, or a session
-cookie signed with the server's key) and then time 我的任务 (GET /my/tasks)."""
+cookie signed with the server's key) and then time a page: 我的任务 (GET /my/tasks) or another."""
 
 import asyncio
 import gc
@@ -45,9 +45,17 @@ async def _client(
             await asyncio.sleep(max(0.0, random.uniform(0.8, 1.2) - elapsed))
 
 
-def load(base: str, codes: list, seconds: float, paced: bool, cpu=lambda: 0.0, paths=None) -> dict:
-    """Sign every client in first, then time 我的任务 (or each client's own paths, in turn)
-    for the given seconds."""
+def load(
+    base: str,
+    codes: list,
+    seconds: float,
+    paced: bool,
+    cpu=lambda: 0.0,
+    path: str = "/my/tasks",
+    paths=None,
+) -> dict:
+    """Sign every client in first, then time a page (我的任务), or each client's own paths in
+    turn, for the given seconds."""
     import httpx
 
     times, errors, used = [], [], []
@@ -69,7 +77,7 @@ def load(base: str, codes: list, seconds: float, paced: bool, cpu=lambda: 0.0, p
             await asyncio.gather(
                 *(
                     _client(
-                        c, start + seconds, paced, times, errors, *([paths[n]] if paths else [])
+                        c, start + seconds, paced, times, errors, paths[n] if paths else (path,)
                     )
                     for n, c in enumerate(clients)
                 )

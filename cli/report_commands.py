@@ -31,7 +31,9 @@ def _ready() -> None:
 
 
 def _pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    from services.figures.rates import rate_text
+
+    return rate_text(rate)
 
 
 def ranking(

@@ -103,6 +103,9 @@ class HazardPolicy(Strict):
     ]
     """File types accepted as evidence, checked by content, not by name. Known: jpg jpx png gif
     webp bmp tif heic avif pdf doc docx xls xlsx ppt pptx odt ods odp."""
+    verify_within_workdays: int = Field(default=5, ge=1, le=60)
+    """Working days a hazard may wait in 待验收 (rectification reported) for its office to verify
+    it; longer, it is verification overdue: the office's figure, not the officer's."""
     repeat_lookback_quarters: int = Field(default=4, ge=2, le=12)
     """Quarters (the current one included) the repeat-offender rule looks at: an entity with
     hazards found in the quarter and in an earlier one of them is a repeat offender (屡查屡犯)."""
@@ -385,6 +388,14 @@ class WebPolicy(Strict):
     """Shortest password accepted."""
 
 
+class DashboardPolicy(Strict):
+    """[dashboard]: the office dashboard (工作台)."""
+
+    remember_seconds: int = Field(default=30, ge=0, le=3600)
+    """Seconds an office's dashboard figures are kept by the web application before they are
+    counted again (0: every time); a change made through the application shows at once."""
+
+
 class Policy(Strict):
     """config/policy.toml: every number the rules use, one section per area."""
 
@@ -396,6 +407,7 @@ class Policy(Strict):
     calendar: CalendarPolicy = CalendarPolicy()
     ranking: RankingPolicy = RankingPolicy()
     briefing: BriefingPolicy = BriefingPolicy()
+    dashboard: DashboardPolicy = DashboardPolicy()
     reports: ReportPolicy = ReportPolicy()
     fonts: FontPolicy = FontPolicy()
     web: WebPolicy = WebPolicy()

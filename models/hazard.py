@@ -34,4 +34,6 @@ class Hazard(SQLModel, table=True):
     record_id: int | None = Field(default=None, foreign_key="inspection_record.id", index=True)
     # The covering officer, who reports rectification; None for office-held hazards.
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
+    # The day its rectification was reported (→ 待验收); cleared when verification fails.
+    reported_on: dt.date | None = None
     closed_on: dt.date | None = None

@@ -8,6 +8,7 @@ upright when they are wider than a bar's slot.
 """
 
 from reports.canvas import Canvas, font, nice_step, px
+from services.core.numbers import rate_text
 
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page with GB/T 9704 margins (156 mm)
 BOX = (0.09, 0.98, 0.95, 0.22)  # left, right, top, bottom as fractions of the figure
@@ -23,7 +24,7 @@ COLOURS = {
 
 def rate_label(rate: float | None) -> str:
     """A rate as the tables print it, without the % sign: 0.5962 → 59.6; None → —."""
-    return "—" if rate is None else f"{rate * 100:.1f}"
+    return rate_text(rate).removesuffix("%")
 
 
 def completion_chart(data: dict) -> bytes:

@@ -11,7 +11,7 @@ from services.figures import quarter_stats
 from tests.support.hazards import WEST, add_hazard_row, build_roster
 
 D = dt.date
-ZERO = {"carried_over": 0, "found": 0, "closed": 0, "open": 0, "overdue": 0}
+ZERO = {"carried_over": 0, "found": 0, "closed": 0, "open": 0, "overdue": 0, "verify_overdue": 0}
 
 
 @pytest.fixture
@@ -19,7 +19,8 @@ def county(session):
     """Hazards of 2026Q2–Q4. For 2026Q3 (figures as of 2026-09-30):
     东镇 — h1 carried over (Q2) and closed in Q3; h3 found, open, overdue; h4 found, open, due
     in Q4; h2 found and closed in Q2 (not counted). 西镇 — h5 found and closed in Q3; h6
-    carried over, open, overdue; h8 found in Q4 (not counted). 福塘县本级 — h7 found, overdue.
+    carried over, open, reported in time and waiting for verification since (the office's
+    verification overdue, not the officer's overdue); h8 found in Q4 (not counted). 福塘县本级 — h7 found, overdue.
     """
     r = build_roster(session)
     h = {}
@@ -64,6 +65,7 @@ def county(session):
         found_on=D(2026, 4, 1),
         deadline=D(2026, 4, 22),
         status="awaiting_verification",
+        reported_on=D(2026, 4, 20),
     )
     h[7] = add_hazard_row(
         session,
@@ -95,12 +97,14 @@ def test_quarter_figures_by_township_and_level(session, set_today, county):
         "510101000000",
     )
     hazards = stats["hazards"]
-    assert hazards["totals"] == _rated(_c(carried_over=2, found=4, closed=2, open=4, overdue=3))
+    assert hazards["totals"] == _rated(
+        _c(carried_over=2, found=4, closed=2, open=4, overdue=2, verify_overdue=1)
+    )
     assert hazards["totals"]["closure_rate"] == round(2 / 6, 4)
     assert hazards["by_level"] == {
         "major": _rated(_c(carried_over=1, found=1, closed=2)),
         "serious": _rated(_c(found=2, open=2, overdue=2)),
-        "general": _rated(_c(carried_over=1, found=1, open=2, overdue=1)),
+        "general": _rated(_c(carried_over=1, found=1, open=2, verify_overdue=1)),
     }
     assert hazards["by_source"]["sampling"] == _rated(_c(found=1, open=1, overdue=1))
     assert hazards["by_source"]["complaint"] == _rated(ZERO)
@@ -119,7 +123,7 @@ def test_quarter_figures_by_township_and_level(session, set_today, county):
         "general": _rated(_c(found=1, open=1)),
     }
     assert towns["西镇"]["total"] == _rated(
-        _c(carried_over=1, found=1, closed=1, open=1, overdue=1)
+        _c(carried_over=1, found=1, closed=1, open=1, verify_overdue=1)
     )
     assert towns["福塘县本级"]["total"] == _rated(_c(found=1, open=1, overdue=1))
 
@@ -133,7 +137,8 @@ def test_figures_agree_with_direct_sql(session, set_today, county):
         "closed": "closed_on BETWEEN :s AND :e",
         "carried_over": "found_on < :s AND (closed_on IS NULL OR closed_on >= :s)",
         "open": "found_on <= :e AND (closed_on IS NULL OR closed_on > :e)",
-        "overdue": "found_on <= :e AND (closed_on IS NULL OR closed_on > :e) AND deadline < :e",
+        "overdue": "found_on <= :e AND (closed_on IS NULL OR closed_on > :e) AND deadline < :e "
+        "AND (reported_on IS NULL OR reported_on > :e)",
     }
     for figure, where in sql.items():
         count = session.execute(text(f"SELECT COUNT(*) FROM hazard WHERE {where}"), q).scalar()
@@ -161,10 +166,10 @@ def test_a_running_quarter_is_counted_as_of_today(session, set_today, county):
     set_today("2026-08-20")
     stats = quarter_stats(session=session, quarter=quarter("2026Q3"))
     # As of 08-20: h1 closed (07-20), h3 found and overdue (due 08-17), h5 found and closed,
-    # h6 carried over and overdue; h4 and h7 are not found yet.
+    # h6 carried over and waiting for verification too long; h4 and h7 are not found yet.
     assert stats["as_of"] == D(2026, 8, 20)
     assert stats["hazards"]["totals"] == _rated(
-        _c(carried_over=2, found=2, closed=2, open=2, overdue=2)
+        _c(carried_over=2, found=2, closed=2, open=2, overdue=1, verify_overdue=1)
     )
 
 
@@ -174,6 +179,6 @@ def test_a_township_subtree(session, set_today, county):
     assert stats["jurisdiction"]["name"] == "西镇"
     assert [t["name"] for t in stats["hazards"]["by_township"]] == ["西镇"]
     assert stats["hazards"]["totals"] == _rated(
-        _c(carried_over=1, found=1, closed=1, open=1, overdue=1)
+        _c(carried_over=1, found=1, closed=1, open=1, verify_overdue=1)
     )
     assert [o["entity_name"] for o in stats["repeat_offenders"]] == ["西村便民超市"]

@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 import pytest
 from sqlalchemy import text
 
-from services import figures as stats
 from services.core import calendar
 from services.core.periods import quarter
 from services.figures import quarter_figures
+from services.figures.definitions import cutoff
 from tests.support.briefing import (
     AS_OF,
     KEYS,
@@ -170,11 +170,11 @@ def test_hazard_figures_equal_a_direct_computation(session, county):
 
 def test_escalation_cutoff_counts_working_days_of_the_2026_calendar(set_today):
     # 5 working days back from 2026-09-30: 30, 29, 28, (27 Sun, 26 Sat, 25 holiday) 24, 23.
-    assert stats.escalation_cutoff(as_of=D(2026, 9, 30)) == D(2026, 9, 23)
+    assert cutoff(as_of=D(2026, 9, 30), workdays=5) == D(2026, 9, 23)
     assert calendar.workdays_between(D(2026, 9, 22), D(2026, 9, 30)) == 5
     assert calendar.workdays_between(D(2026, 9, 23), D(2026, 9, 30)) == 4
     # Across the National Day holidays and the make-up Saturday 2026-10-10.
-    assert stats.escalation_cutoff(as_of=D(2026, 10, 13)) == D(2026, 10, 8)
+    assert cutoff(as_of=D(2026, 10, 13), workdays=5) == D(2026, 10, 8)
 
 
 def test_previous_quarter_is_its_own_snapshot(session, county):

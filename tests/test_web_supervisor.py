@@ -35,7 +35,10 @@ def test_dashboard_shows_township_and_tier_completion(world, client_for):
     page = client_for("supervisor_county").get("/office")
     assert page.status_code == 200
     assert "各乡镇完成情况" in page.text and "北岭镇" in page.text and "村级" in page.text
-    assert "未包保主体" in page.text
+    assert "未包保主体" in page.text and "往期逾期任务" in page.text and "验收逾期隐患" in page.text
+    alarms = re.findall(r'class="tile warn"[^>]*><b>([^<]*)</b>', page.text)
+    assert "0" not in alarms  # zero is never an alarm
+    assert page.text.count('class="period"') >= 8  # every card says what it counts
     town = client_for("supervisor_t2").get("/office")
     assert "北岭镇" in town.text and "石源镇" not in town.text
 

@@ -245,5 +245,6 @@ def stats(who: Who, session: Db) -> dict:
             "coverage",
             "hazards",
             "unfinished_officers",
+            "dashboard",
         )
     }

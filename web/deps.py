@@ -28,6 +28,7 @@ from models.enums import (
 from services.accounts import tokens
 from services.accounts.identity import Principal
 from services.core import clock
+from services.figures.rates import rate_text
 from services.roster.identifiers import tel_uri
 from web import sessions
 
@@ -60,6 +61,7 @@ def when(value) -> str:
 
 
 templates.env.filters["when"] = when
+templates.env.filters["rate"] = rate_text  # the one display of a rate: 85.3% or —
 templates.env.filters["tel"] = tel_uri  # tap to call: tel:08315201234,802
 
 

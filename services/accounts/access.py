@@ -25,10 +25,10 @@ from services.core import clock, evidence
 from services.core.jurisdictions import path_like
 from services.core.periods import period_containing
 from services.figures import deadlines
+from services.figures.definitions import shown_status
 from services.hazards import lifecycle
-from services.hazards.listing import as_item, hazard_query
+from services.hazards.listing import as_item, hazard_query, state_condition
 from services.tasks import policy
-from services.tasks.listing import shown_status
 from services.visits.items import visit_items
 
 TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
@@ -203,14 +203,9 @@ def mark_returns(*, session: Session, items: list[dict]) -> None:
 def hazards_in_scope(
     *, session: Session, who: Principal, status: str | None = None, limit: int = 200
 ) -> list[dict]:
-    """Hazards of who's scope in a state (a HazardStatus code, "open" or "overdue")."""
-    conditions = []
-    if status in ("open", "overdue"):
-        conditions.append(Hazard.status != "closed")
-        if status == "overdue":
-            conditions.append(Hazard.deadline < clock.today())
-    elif status:
-        conditions.append(Hazard.status == status)
+    """Hazards of who's scope in a state (a HazardStatus code, "open", "overdue" or
+    "verify_overdue": services.hazards.listing.state_condition)."""
+    conditions = [state_condition(status=status, today=clock.today())] if status else []
     return _hazard_rows(session, who, *conditions, limit=limit)
 
 

@@ -2,11 +2,13 @@
 the people they may invite, campaigns and briefings (see services.accounts.access for the scope rules).
 """
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
+from config.files import load_policy
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
@@ -19,10 +21,11 @@ from services.accounts.access import EntityJ, TaskJ, task_scope
 from services.accounts.identity import Principal
 from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
+from services.core.memo import remembered
 from services.core.periods import period_containing
 from services.figures import as_date
+from services.figures.definitions import overdue_cutoff, shown_status
 from services.tasks.campaigns import list_campaigns
-from services.tasks.listing import shown_status
 
 
 def _within(column, who: Principal):
@@ -30,14 +33,29 @@ def _within(column, who: Principal):
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
-    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards) and
-    its handovers (交接)."""
+    """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
+    dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
+    quarter's handovers (交接); remembered [dashboard] remember_seconds per office."""
+    today = clock.today()
+    key = ("dashboard", str(session.get_bind().engine.url), who.jurisdiction_code, today)
+    seconds = load_policy().dashboard.remember_seconds
+    return remembered(key, seconds, lambda: _dashboard(session, who, today))
+
+
+def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
+    from services.core.jurisdictions import places, resolve_scope
+    from services.figures.dashboard import earlier_overdue, office_dashboard
     from services.roster.handovers import quarter_handovers
 
-    quarter = period_containing(clock.today(), "quarterly")
+    quarter = period_containing(today, "quarterly")
     figures = stats.quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
     )
+    where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
+    earlier = earlier_overdue(
+        session=session, scope_path=who.path, where=where, before=quarter.start, today=today
+    )
+    figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
     figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
     return figures
 
@@ -45,7 +63,7 @@ def dashboard(*, session: Session, who: Principal) -> dict:
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
     """Officers with overdue open tasks in who's scope (any period), by township, most first."""
     from services.core.jurisdictions import places, resolve_scope
-    from services.figures.deadlines import overdue_by
+    from services.figures.definitions import overdue_by
 
     today, task = clock.today(), InspectionTask
     rows = session.execute(
@@ -61,7 +79,7 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
         .join(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
-        .where(task_scope(who), task.status == "open", task.due_date < today)
+        .where(task_scope(who), task.status == "open", task.due_date < overdue_cutoff(today))
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
@@ -109,9 +127,9 @@ def tasks_in_scope(
     if officer_id is not None:
         conditions.append(task.officer_id == officer_id)
     if status == "overdue":
-        conditions += [task.status == "open", task.due_date < today]
+        conditions += [task.status == "open", task.due_date < overdue_cutoff(today)]
     elif status == "open":
-        conditions += [task.status == "open", task.due_date >= today]
+        conditions += [task.status == "open", task.due_date >= overdue_cutoff(today)]
     elif status:
         conditions.append(task.status == status)
     if period:

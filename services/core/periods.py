@@ -85,3 +85,8 @@ def quarter(name: str) -> Period:
     if period.frequency != "quarterly":
         raise BadInput(f"季度 {name!r} 无效，应为 2026Q4 这样的写法")
     return period
+
+
+def quarter_label(name: str) -> str:
+    """2026Q3 → 2026年第三季度."""
+    return f"{name[:4]}年第{'一二三四'[int(name[-1]) - 1]}季度"

@@ -1,7 +1,9 @@
-"""The figures: the one definition of each (on time, late, overdue, completion, closure,
-escalation, coverage) and the quarter's stats built on them, read by every report and page."""
+"""The figures: the one definition of each (definitions: on time, late, overdue, escalation,
+verification overdue, the 包保-task and counted-hazard predicates; rates: completion, on-time,
+closure, coverage and their display) and the quarter's stats built on them, read by every
+report, page, list, message and the API."""
 
-from services.figures.common import as_date, as_of, escalation_cutoff, jsonable, ratio
+from services.figures.common import as_date, as_of, jsonable
 from services.figures.coverage import coverage_figures, coverage_rate, unassigned_by_township
 from services.figures.hazards import (
     FIGURES,
@@ -21,6 +23,7 @@ from services.figures.quarter import (
     quarter_figures,
     quarter_stats,
 )
+from services.figures.rates import closure_rate, completion_rate, on_time_rate, rate_text, ratio
 from services.figures.tasks import (
     COUNTED,
     TIERS,
@@ -43,18 +46,21 @@ __all__ = [
     "as_of",
     "briefing_figures",
     "campaign_figures",
+    "closure_rate",
+    "completion_rate",
     "coverage_figures",
     "coverage_rate",
     "escalated_hazards",
-    "escalation_cutoff",
     "hazard_figures",
     "hazard_trend",
     "jsonable",
     "lookback",
     "next_quarter_work",
+    "on_time_rate",
     "open_hazards",
     "quarter_figures",
     "quarter_stats",
+    "rate_text",
     "ratio",
     "repeat_offenders",
     "task_figures",

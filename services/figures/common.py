@@ -1,11 +1,10 @@
 """Helpers every part of the stats service shares: the day figures describe, dates from SQL
-aggregates, rates and the escalation cutoff."""
+aggregates, JSON."""
 
 import datetime as dt
 import json
 
-from config.files import load_policy
-from services.core import calendar, clock
+from services.core import clock
 from services.core.periods import Period
 
 
@@ -17,22 +16,6 @@ def as_of(quarter: Period) -> dt.date:
 def as_date(value) -> dt.date:
     """A date from a date or an ISO string (SQLite returns strings from aggregates)."""
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-def ratio(part: int, whole: int) -> float | None:
-    """part / whole rounded to 4 places; None when whole is 0."""
-    return round(part / whole, 4) if whole else None
-
-
-def escalation_cutoff(*, as_of: dt.date) -> dt.date:
-    """Items due before this day are overdue by >= the escalation threshold on as_of."""
-    needed, day, seen = load_policy().reminders.escalate_after_workdays, as_of, 0
-    while True:
-        if calendar.is_workday(day):
-            seen += 1
-            if seen == needed:
-                return day
-        day -= dt.timedelta(days=1)
 
 
 def jsonable(value):

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from models.entity import key_sql
 from services.core.jurisdictions import Place, path_like
-from services.figures.common import ratio
+from services.figures.rates import ratio
 from services.figures.tasks import TIERS
 
 _ENTITIES = (
@@ -18,9 +18,20 @@ _ENTITIES = (
 _ACTIVE = "a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of)"
 
 
-def _grouped(session: Session, column: str, params: dict) -> dict[str, int]:
-    rows = session.execute(text(f"SELECT {column}, COUNT(*) {_ENTITIES}GROUP BY {column}"), params)
-    return {key: n for key, n in sorted(rows, key=lambda r: r[0])}
+def _grouped(session: Session, params: dict) -> dict[str, dict[str, int]]:
+    """Operating entities by 业态, 主体等级 and 风险等级 from one pass over the subtree."""
+    rows = session.execute(
+        text(
+            "SELECT e.category, e.package_grade, COALESCE(e.risk_grade, '-'), COUNT(*) "
+            f"{_ENTITIES}GROUP BY e.category, e.package_grade, COALESCE(e.risk_grade, '-')"
+        ),
+        params,
+    ).all()
+    found: dict[str, dict[str, int]] = {"category": {}, "package_grade": {}, "risk_grade": {}}
+    for category, grade, risk, n in rows:
+        for name, key in (("category", category), ("package_grade", grade), ("risk_grade", risk)):
+            found[name][key] = found[name].get(key, 0) + n
+    return {name: dict(sorted(counts.items())) for name, counts in found.items()}
 
 
 def coverage_figures(
@@ -32,10 +43,10 @@ def coverage_figures(
     officers = dict(
         session.execute(
             text(
-                "SELECT o.tier, COUNT(*) FROM officer o WHERE o.active AND o.id IN ("
-                f"SELECT a.officer_id FROM assignment a JOIN entity e ON e.id = a.entity_id "
-                f"JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-                f"AND {_ACTIVE}) GROUP BY o.tier"
+                "SELECT o.tier, COUNT(DISTINCT o.id) FROM assignment a "
+                "JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id "
+                "JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+                f"WHERE j.path LIKE :scope ESCAPE '\\' AND o.active AND {_ACTIVE} GROUP BY o.tier"
             ),
             params,
         ).all()
@@ -48,12 +59,12 @@ def coverage_figures(
         ),
         params,
     ).all()
-    by_category = _grouped(session, "e.category", params)
+    grouped = _grouped(session, params)
     return {
-        "entities": sum(by_category.values()),
-        "entities_by_category": by_category,
-        "entities_by_package_grade": _grouped(session, "e.package_grade", params),
-        "entities_by_risk_grade": _grouped(session, "COALESCE(e.risk_grade, '-')", params),
+        "entities": sum(grouped["category"].values()),
+        "entities_by_category": grouped["category"],
+        "entities_by_package_grade": grouped["package_grade"],
+        "entities_by_risk_grade": grouped["risk_grade"],
         "officers": sum(officers.values()),
         "officers_by_tier": {tier: officers.get(tier, 0) for tier in TIERS},
         "unassigned": len(unassigned),

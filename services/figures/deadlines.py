@@ -1,8 +1,8 @@
-"""Deadlines of open work: the one place that says what is due soon and how long it is overdue.
+"""Deadlines of open work: what is due soon, and the open items reminders list.
 
 Due soon: open and due on or before the due_soon_workdays-th working day after today (today not
-counted). Overdue by N: N working days lie after the due date up to and including today.
-Both read config/policy.toml [reminders] and services.core.calendar; nothing else decides them.
+counted). Overdue by N (services.figures.definitions.overdue_by): N working days lie after the
+due date up to and including today; escalated from [reminders] escalate_after_workdays.
 """
 
 import datetime as dt
@@ -19,9 +19,10 @@ from models.enums import HazardLevel, HazardStatus, TaskSource, label
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
+from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by
 
 # Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
-OPEN_HAZARD_STATUSES = (HazardStatus.PENDING, HazardStatus.RECTIFYING)
+OPEN_HAZARD_STATUSES = OFFICERS_TURN
 
 
 class DueItem(NamedTuple):
@@ -47,16 +48,6 @@ class DueItem(NamedTuple):
 def due_soon_limit(today: dt.date) -> dt.date:
     """The last due date that counts as due soon today."""
     return add_workdays(today, load_policy().reminders.due_soon_workdays)
-
-
-def overdue_by(due: dt.date, today: dt.date) -> int:
-    """Working days after the due date up to and including today (0: not overdue)."""
-    return workdays_between(due, today)
-
-
-def is_escalated(overdue_workdays: int) -> bool:
-    """Whether an item this many working days overdue goes one office up (升级)."""
-    return overdue_workdays >= load_policy().reminders.escalate_after_workdays
 
 
 def reminder_day(today: dt.date) -> bool:
@@ -130,7 +121,7 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .outerjoin(Entity, Entity.id == Hazard.entity_id)
         .where(
-            Hazard.status.in_([s.value for s in OPEN_HAZARD_STATUSES]),
+            Hazard.status.in_([str(s) for s in OPEN_HAZARD_STATUSES]),
             Hazard.deadline <= due_soon_limit(today),
         )
     )

@@ -1,26 +1,26 @@
 """Hazard figures of a subtree for a quarter (清单制+销号制).
 
-Figures are as of D = as_of(quarter): a hazard is open when found by D and not closed by D,
-overdue when open and its deadline is before D, carried over when found before the quarter and
-not closed before it starts.
+Figures are as of D = as_of(quarter), each as definitions.hazard_day says (open, closed, the
+officer's overdue, the office's verification overdue); carried over = found before the quarter
+and not closed before it starts. Hazards definitions.hazard_counted leaves out are not here.
 """
 
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import text
 from sqlmodel import Session
 
-from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
-from services.core import calendar
-from services.core.jurisdictions import Place, path_like, subtree_ids
+from services.core.jurisdictions import Place, path_like
 from services.core.periods import Period
-from services.figures.common import as_date, as_of, escalation_cutoff, ratio
+from services.figures import definitions as d
+from services.figures.common import as_date, as_of
+from services.figures.rates import closure_rate
 
 LEVELS = ("major", "serious", "general")
 SOURCES = ("inspection", "sampling", "complaint", "review", "other")
-FIGURES = ("carried_over", "found", "closed", "open", "overdue")
+FIGURES = ("carried_over", "found", "closed", "open", "overdue", "verify_overdue")
 
 
 def _counts() -> dict:
@@ -30,7 +30,9 @@ def _counts() -> dict:
 def _rate(bucket: dict) -> dict:
     return {
         **bucket,
-        "closure_rate": ratio(bucket["closed"], bucket["carried_over"] + bucket["found"]),
+        "closure_rate": closure_rate(
+            closed=bucket["closed"], to_close=bucket["carried_over"] + bucket["found"]
+        ),
     }
 
 
@@ -41,7 +43,7 @@ def hazard_figures(
     by township × level."""
     totals, by_level, by_source = _counts(), defaultdict(_counts), defaultdict(_counts)
     towns: dict[str, dict] = {}
-    for row in session.execute(_figures_query(quarter, root)):
+    for row in session.execute(text(_FIGURES_SQL), _figures_params(quarter, root)):
         place = where[row.jurisdiction_id]
         town = towns.setdefault(
             place.group_code,
@@ -77,38 +79,30 @@ def hazard_figures(
     }
 
 
-def _figures_query(quarter: Period, root: Jurisdiction):
-    day, start = as_of(quarter), quarter.start
-    is_open = or_(Hazard.closed_on.is_(None), Hazard.closed_on > day)
+_H = d.hazard_sql("h")
+_FIGURES_SQL = f"""
+SELECT h.jurisdiction_id, h.level, h.source,
+  {d.count_sql("h.found_on < :start")} AS carried_over,
+  {d.count_sql("h.found_on >= :start")} AS found,
+  {d.count_sql(_H["closed"])} AS closed,
+  {d.count_sql(_H["open"])} AS open,
+  {d.count_sql(_H["overdue"])} AS overdue,
+  {d.count_sql(_H["verify_overdue"])} AS verify_overdue
+FROM hazard h JOIN jurisdiction j ON j.id = h.jurisdiction_id
+WHERE j.path LIKE :scope ESCAPE '\\' AND {d.hazard_counted_sql("h")} AND h.found_on <= :as_of
+  AND (h.closed_on IS NULL OR h.closed_on >= :start)
+GROUP BY h.jurisdiction_id, h.level, h.source
+"""
 
-    def count(condition):
-        return func.sum(case((condition, 1), else_=0))
 
-    return (
-        select(
-            Hazard.jurisdiction_id,
-            Hazard.level,
-            Hazard.source,
-            count(Hazard.found_on < start).label("carried_over"),
-            count(Hazard.found_on >= start).label("found"),
-            count(and_(Hazard.closed_on.is_not(None), Hazard.closed_on <= day)).label("closed"),
-            count(is_open).label("open"),
-            count(and_(is_open, Hazard.deadline < day)).label("overdue"),
-        )
-        .where(
-            Hazard.jurisdiction_id.in_(subtree_ids(root)),
-            Hazard.found_on <= day,
-            or_(Hazard.closed_on.is_(None), Hazard.closed_on >= start),
-        )
-        .group_by(Hazard.jurisdiction_id, Hazard.level, Hazard.source)
-    )
+def _figures_params(quarter: Period, root: Jurisdiction) -> dict[str, object]:
+    return {"scope": path_like(root.path), "start": quarter.start, **d.params(as_of=as_of(quarter))}
 
 
 _OPEN_HAZARDS = (
     "FROM hazard h JOIN jurisdiction j ON j.id = h.jurisdiction_id "
     "LEFT JOIN entity e ON e.id = h.entity_id "
-    "WHERE j.path LIKE :scope ESCAPE '\\' AND h.found_on <= :as_of "
-    "AND (h.closed_on IS NULL OR h.closed_on > :as_of) "
+    f"WHERE j.path LIKE :scope ESCAPE '\\' AND {d.hazard_counted_sql('h')} AND {_H['open']} "
 )
 
 
@@ -118,10 +112,10 @@ def escalated_hazards(
     """Hazards open on as_of and overdue by >= the escalation threshold, by township group."""
     rows = session.execute(
         text(
-            f"SELECT h.jurisdiction_id, COUNT(*) {_OPEN_HAZARDS}AND h.deadline < :cutoff "
+            f"SELECT h.jurisdiction_id, COUNT(*) {_OPEN_HAZARDS}AND {_H['escalated']} "
             "GROUP BY h.jurisdiction_id"
         ),
-        {"scope": path_like(scope_path), "as_of": as_of, "cutoff": escalation_cutoff(as_of=as_of)},
+        {"scope": path_like(scope_path), **d.params(as_of=as_of)},
     ).all()
     counts: dict[str, int] = {}
     for jid, n in rows:
@@ -142,7 +136,7 @@ def open_hazards(
                 f"{_OPEN_HAZARDS}AND h.level = :level "
                 "ORDER BY h.deadline, h.id"
             ),
-            {"scope": path_like(scope_path), "as_of": as_of, "level": level},
+            {"scope": path_like(scope_path), "level": level, **d.params(as_of=as_of)},
         )
         .mappings()
         .all()
@@ -159,7 +153,7 @@ def open_hazards(
             "deadline": as_date(r["deadline"]),
             "responsible_unit": r["responsible_unit"] or "",
             "responsible_person": r["responsible_person"] or "",
-            "overdue_workdays": calendar.workdays_between(as_date(r["deadline"]), as_of),
+            "overdue_workdays": d.overdue_by(as_date(r["deadline"]), as_of),
         }
         for r in rows
     ]

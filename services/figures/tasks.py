@@ -1,13 +1,11 @@
 """Task figures of a jurisdiction subtree for a quarter.
 
-A quarter's tasks are those due in it (routine of any frequency, and campaign). Figures describe
-day D = as_of(quarter): done = status done with done_on <= D; on time = done and
-done_on <= due_date; cancelled = status cancelled by D (never overdue or undone); handed over =
-status 已交接 by D (a handover moved it to the successor's task with the same due date: counted
-for nobody); undone = due but not done by D; overdue = undone and due before D (as for
-hazards); escalated = overdue by >= reminders.escalate_after_workdays working days on D. Rates
-are over due = total − cancelled − handed over (None when nothing was due). The scope is the entity's jurisdiction subtree; a task belongs to
-the township of its officer's jurisdiction (county and city officers' tasks to no township).
+A quarter's tasks are the 包保 tasks (definitions.package_task) due in it (routine of any
+frequency, and campaign). Each counts as definitions.task_day says on day D = as_of(quarter):
+cancelled, done, on time, late, undone, overdue, escalated. Rates are over due = total −
+cancelled (None when nothing was due). The scope is the entity's jurisdiction subtree; a task
+belongs to the township of its officer's jurisdiction, county and city officers' tasks to their
+tier's own row (by_tier_outside), so that the rows add up to the whole.
 """
 
 import datetime as dt
@@ -15,23 +13,24 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
-from services.core import calendar
 from services.core.jurisdictions import Place, path_like
-from services.figures.common import as_date, escalation_cutoff, ratio
+from services.figures import definitions as d
+from services.figures.common import as_date
+from services.figures.rates import completion_rate, on_time_rate
 
-COUNTED = ("total", "cancelled", "handed_over", "done", "on_time", "overdue", "escalated")
+COUNTED = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
 TIERS = ("city", "county", "township", "village")
 
 
 def _with_rates(counts: dict) -> dict:
-    due = counts["total"] - counts["cancelled"] - counts["handed_over"]
+    due = counts["total"] - counts["cancelled"]
     return {
         **counts,
         "due": due,
         "late": counts["done"] - counts["on_time"],
         "undone": due - counts["done"],
-        "completion_rate": ratio(counts["done"], due),
-        "on_time_rate": ratio(counts["on_time"], due),
+        "completion_rate": completion_rate(done=counts["done"], due=due),
+        "on_time_rate": on_time_rate(on_time=counts["on_time"], due=due),
     }
 
 
@@ -44,27 +43,20 @@ def _add(into: dict, row: dict) -> None:
         into[key] += int(row[key] or 0)
 
 
-_UNDONE_AT = (
-    "NOT (t.status = 'done' AND t.done_on <= :as_of) "
-    "AND NOT (t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of) "
-    "AND NOT (t.status = 'handed_over' AND t.handed_over_on <= :as_of)"
-)
+_T = d.task_sql("t")
 _IN_SCOPE = (
     "FROM inspection_task t JOIN officer o ON o.id = t.officer_id "
     "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction ej ON ej.id = e.jurisdiction_id "
     "WHERE ej.path LIKE :scope ESCAPE '\\' AND t.due_date BETWEEN :start AND :end "
+    f"AND {d.package_task_sql('t')} "
 )
 _TASK_SQL = f"""
 SELECT t.jurisdiction_id AS jid, o.tier AS tier, t.source AS source, COUNT(*) AS total,
-  SUM(CASE WHEN t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) <= :as_of
-      THEN 1 ELSE 0 END) AS cancelled,
-  SUM(CASE WHEN t.status = 'handed_over' AND t.handed_over_on <= :as_of
-      THEN 1 ELSE 0 END) AS handed_over,
-  SUM(CASE WHEN t.status = 'done' AND t.done_on <= :as_of THEN 1 ELSE 0 END) AS done,
-  SUM(CASE WHEN t.status = 'done' AND t.done_on <= :as_of AND t.done_on <= t.due_date
-      THEN 1 ELSE 0 END) AS on_time,
-  SUM(CASE WHEN {_UNDONE_AT} AND t.due_date < :as_of THEN 1 ELSE 0 END) AS overdue,
-  SUM(CASE WHEN {_UNDONE_AT} AND t.due_date < :cutoff THEN 1 ELSE 0 END) AS escalated
+  {d.count_sql(_T["cancelled"])} AS cancelled,
+  {d.count_sql(_T["done"])} AS done,
+  {d.count_sql(_T["on_time"])} AS on_time,
+  {d.count_sql(_T["overdue"])} AS overdue,
+  {d.count_sql(_T["escalated"])} AS escalated
 {_IN_SCOPE}GROUP BY t.jurisdiction_id, o.tier, t.source
 """
 
@@ -95,28 +87,24 @@ def task_figures(
     end: dt.date,
     as_of: dt.date,
 ) -> dict:
-    """Counts and rates of the tasks due in [start, end]: all, by tier, source and township."""
-    params = {
-        "scope": path_like(scope_path),
-        "start": start,
-        "end": end,
-        "as_of": as_of,
-        "cutoff": escalation_cutoff(as_of=as_of),
-    }
+    """Counts and rates of the tasks due in [start, end]: all, by tier, source and township,
+    and by tier for the tasks of officers outside every township (the rows add up to all)."""
+    params = {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)}
     towns = {t["code"]: _empty() for t in township_list(session=session, scope_path=scope_path)}
     total, by_tier, by_source = _empty(), {t: _empty() for t in TIERS}, {}
+    outside: dict[str, dict] = {}
     for row in session.execute(text(_TASK_SQL), params).mappings():
         _add(total, row)
         _add(by_tier[row["tier"]], row)
         _add(by_source.setdefault(row["source"], _empty()), row)
         town = _township(where, towns, row["jid"])
-        if town is not None:
-            _add(towns[town], row)
+        _add(towns[town] if town is not None else outside.setdefault(row["tier"], _empty()), row)
     return {
         "all": _with_rates(total),
         "by_tier": {tier: _with_rates(c) for tier, c in by_tier.items()},
         "by_source": {s: _with_rates(c) for s, c in sorted(by_source.items())},
         "by_township": {code: _with_rates(c) for code, c in towns.items()},
+        "by_tier_outside": {t: _with_rates(outside[t]) for t in TIERS if t in outside},
     }
 
 
@@ -133,10 +121,10 @@ def unfinished_by_officer(
     rows = session.execute(
         text(
             "SELECT o.code, o.name, o.tier, o.jurisdiction_id, COUNT(*), MIN(t.due_date) "
-            f"{_IN_SCOPE}AND t.due_date <= :as_of AND {_UNDONE_AT} "
+            f"{_IN_SCOPE}AND t.due_date <= :as_of AND {_T['undone']} "
             "GROUP BY o.code, o.name, o.tier, o.jurisdiction_id"
         ),
-        {"scope": path_like(scope_path), "start": start, "end": end, "as_of": as_of},
+        {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)},
     ).all()
     listed = []
     for code, name, tier, jid, n, oldest in rows:
@@ -149,7 +137,7 @@ def unfinished_by_officer(
                 "officer": name,
                 "tier": tier,
                 "unfinished": n,
-                "overdue_workdays": calendar.workdays_between(as_date(oldest), as_of),
+                "overdue_workdays": d.overdue_by(as_date(oldest), as_of),
             }
         )
     return sorted(listed, key=lambda r: (r["township_code"], -r["unfinished"], r["officer_code"]))
@@ -164,7 +152,7 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
                 "SELECT t.source, COUNT(*) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
                 "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
                 "AND t.due_date BETWEEN :start AND :end "
-                "AND t.status NOT IN ('cancelled', 'handed_over') GROUP BY t.source"
+                f"AND t.status <> 'cancelled' AND {d.package_task_sql('t')} GROUP BY t.source"
             ),
             params,
         ).all()
@@ -174,7 +162,8 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
             "SELECT c.name, c.due_date, COUNT(t.id) FROM campaign c "
             "JOIN inspection_task t ON t.campaign_id = c.id JOIN entity e ON e.id = t.entity_id "
             "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
-            "AND c.due_date BETWEEN :start AND :end GROUP BY c.name, c.due_date "
+            f"AND c.due_date BETWEEN :start AND :end AND {d.package_task_sql('t')} "
+            "GROUP BY c.name, c.due_date "
             "ORDER BY c.due_date, c.name"
         ),
         params,
@@ -183,6 +172,6 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
         "routine_tasks": by_source.get("routine", 0),
         "campaign_tasks": by_source.get("campaign", 0),
         "campaigns": [
-            {"name": n, "due_date": as_date(d).isoformat(), "tasks": k} for n, d, k in campaigns
+            {"name": n, "due_date": as_date(day).isoformat(), "tasks": k} for n, day, k in campaigns
         ],
     }

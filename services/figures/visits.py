@@ -3,7 +3,8 @@ distinct entities visited, by tier and by township; and each campaign's completi
 
 A visit belongs to the township of its task's jurisdiction (its officer's), as tasks do; the
 scope is the visited entity's jurisdiction subtree. Campaign tasks count as in task_figures:
-done by as_of, cancelled ones out of the due.
+done by as_of, cancelled ones out of the due; guidance tasks (definitions.package_task) are
+neither visits nor campaigns here.
 """
 
 import datetime as dt
@@ -12,14 +13,18 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from services.core.jurisdictions import Place, path_like
-from services.figures.common import as_date, ratio
+from services.figures import definitions as d
+from services.figures.common import as_date
+from services.figures.rates import completion_rate
 from services.figures.tasks import TIERS
 
+_T = d.task_sql("t")
 _VISITS = (
     "FROM inspection_record r JOIN inspection_task t ON t.id = r.task_id "
     "JOIN officer o ON o.id = r.officer_id JOIN entity e ON e.id = r.entity_id "
     "JOIN jurisdiction ej ON ej.id = e.jurisdiction_id "
     "WHERE ej.path LIKE :scope ESCAPE '\\' AND r.visit_date BETWEEN :start AND :end "
+    f"AND {d.package_task_sql('t')} "
 )
 
 
@@ -65,15 +70,13 @@ def campaign_figures(
     rows = session.execute(
         text(
             "SELECT c.name, c.due_date, COUNT(t.id) AS total, "
-            "SUM(CASE WHEN t.status = 'cancelled' AND COALESCE(t.cancelled_on, t.created_on) "
-            "<= :as_of THEN 1 ELSE 0 END) AS cancelled, "
-            "SUM(CASE WHEN t.status = 'done' AND t.done_on <= :as_of THEN 1 ELSE 0 END) AS done "
+            f"{d.count_sql(_T['cancelled'])} AS cancelled, {d.count_sql(_T['done'])} AS done "
             "FROM campaign c JOIN inspection_task t ON t.campaign_id = c.id "
             "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction j ON j.id = e.jurisdiction_id "
             "WHERE j.path LIKE :scope ESCAPE '\\' AND c.due_date BETWEEN :start AND :end "
-            "GROUP BY c.id, c.name, c.due_date ORDER BY c.due_date, c.id"
+            f"AND {d.package_task_sql('t')} GROUP BY c.id, c.name, c.due_date ORDER BY c.due_date, c.id"
         ),
-        {"scope": path_like(scope_path), "start": start, "end": end, "as_of": as_of},
+        {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)},
     ).all()
     found = []
     for name, due_date, total, cancelled, done in rows:
@@ -84,7 +87,7 @@ def campaign_figures(
                 "due_date": as_date(due_date).isoformat(),
                 "due": due,
                 "done": int(done or 0),
-                "completion_rate": ratio(int(done or 0), due),
+                "completion_rate": completion_rate(done=int(done or 0), due=due),
             }
         )
     return found

@@ -5,6 +5,7 @@ reports rectification but never closes; a 食安办 user (督办 or 管理员) w
 the hazard's may do every move, and only such a user verifies (销号) or sends a hazard back.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -166,13 +167,21 @@ def report_rectified(
     )
 
 
+def _reported_on(hazard: Hazard, target: str) -> dt.date | None:
+    """The day rectification was reported: set on → 待验收, kept on 销号, cleared on 退回."""
+    if target == HazardStatus.AWAITING_VERIFICATION:
+        return clock.today()
+    return hazard.reported_on if target == HazardStatus.CLOSED else None
+
+
 def _apply(session, hazard, target, actor, files, note) -> dict:
     before = hazard.status
     closed_on = clock.today() if target == "closed" else None
+    reported_on = _reported_on(hazard, target)
     changed = session.execute(
         update(Hazard)
         .where(Hazard.id == hazard.id, Hazard.status == before)
-        .values(status=target, closed_on=closed_on)
+        .values(status=target, closed_on=closed_on, reported_on=reported_on)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:

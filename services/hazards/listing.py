@@ -1,22 +1,26 @@
 """Hazard lists: filters over a jurisdiction subtree, overdue by the clock and working days.
 
-A hazard is overdue when its 整改时限 is before today and it is not 已销号; overdue_workdays
-counts the working days after the deadline up to and including today.
+A hazard is overdue (the officer's) from the first working day after its 整改时限 while its
+rectification is not reported (services.figures.definitions); overdue_workdays counts the
+working days after the deadline up to and including today; verify_overdue is the office's:
+waiting in 待验收 longer than [hazards] verify_within_workdays.
 """
 
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
+from models.enums import HazardStatus
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
-from services.core import calendar, clock
+from services.core import clock
 from services.core.jurisdictions import path_like, resolve_scope
 from services.core.periods import Period
+from services.figures import definitions as d
 from services.hazards import codes
 
 COLUMNS = (
@@ -75,12 +79,10 @@ def hazard_query(
     )
     if root is not None:
         query = query.where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
-    if status in ("open", "overdue"):
-        query = query.where(Hazard.status != "closed")
-    elif status:
-        query = query.where(Hazard.status == status)
-    if overdue or status == "overdue":
-        query = query.where(Hazard.status != "closed", Hazard.deadline < today)
+    if status:
+        query = query.where(state_condition(status=status, today=today))
+    if overdue:
+        query = query.where(state_condition(status="overdue", today=today))
     if source:
         query = query.where(Hazard.source == source)
     if quarter is not None:  # active in the quarter: found by its end, not closed before it
@@ -91,11 +93,24 @@ def hazard_query(
     return query.order_by(Hazard.found_on, Hazard.id)
 
 
+def state_condition(*, status: str, today: dt.date) -> ColumnElement[bool]:
+    """A list's state filter: a HazardStatus code, "open" (not closed), "overdue" (the
+    officer's) or "verify_overdue" (the office's), as services.figures.definitions decides."""
+    if status == "open":
+        return Hazard.status.in_(d.OPEN)
+    if status == "overdue":
+        return and_(Hazard.status.in_(d.OFFICERS_TURN), Hazard.deadline < d.overdue_cutoff(today))
+    if status == "verify_overdue":
+        return and_(
+            Hazard.status == HazardStatus.AWAITING_VERIFICATION,
+            Hazard.reported_on < d.params(as_of=today)["verify_cutoff"],
+        )
+    return Hazard.status == status
+
+
 def overdue_workdays(*, deadline: dt.date, status: str, today: dt.date) -> int:
-    """Working days a hazard is past its deadline (0 when closed or not past it)."""
-    if status == "closed" or deadline >= today:
-        return 0
-    return calendar.workdays_between(deadline, today)
+    """Working days a hazard is past its deadline (0 unless it is the officer's turn)."""
+    return d.hazard_overdue_workdays(status=status, deadline=deadline, today=today)
 
 
 def as_item(row, today: dt.date) -> dict:
@@ -110,7 +125,7 @@ def as_item(row, today: dt.date) -> dict:
         "status": row.status,
         "found_on": _iso(row.found_on),
         "deadline": _iso(row.deadline),
-        "overdue": row.status != "closed" and row.deadline < today,
+        "overdue": d.hazard_overdue_now(status=row.status, deadline=row.deadline, today=today),
         "overdue_workdays": overdue_workdays(deadline=row.deadline, status=row.status, today=today),
         "closed_on": _iso(row.closed_on),
         "responsible_unit": row.responsible_unit,

@@ -15,7 +15,7 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from config.files import load_policy
@@ -25,6 +25,7 @@ from models.task import InspectionTask
 from services.core.calendar import is_workday
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
+from services.figures.definitions import package_task_sql
 from services.figures.returns import returned_due_items
 from services.reminders.offices import Member, OfficeMap, load_offices
 
@@ -311,7 +312,7 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     rows = {head: _summary_rows(head, offices) for head in heads}
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
-        .where(InspectionTask.status == "open")
+        .where(InspectionTask.status == "open", text(package_task_sql("inspection_task")))
         .group_by(InspectionTask.jurisdiction_id)
     )
     row_of = {}

@@ -17,6 +17,7 @@ from config.settings import get_settings
 from models.enums import HazardLevel, label
 from services.core import calendar, clock
 from services.core.jurisdictions import county_paths, resolve_scope
+from services.core.numbers import rate_text
 from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures import LEVELS, quarter_stats
@@ -156,8 +157,7 @@ def _summary(book: ListWorkbook, stats: dict) -> None:
 
 
 def _figures_row(town: str, level: str, c: dict) -> tuple:
-    rate = "—" if c["closure_rate"] is None else f"{c['closure_rate'] * 100:.1f}%"
-    return (town, level, *(c[f] for f in FIGURES), rate)
+    return (town, level, *(c[f] for f in FIGURES), rate_text(c["closure_rate"]))
 
 
 def render_text(result: dict) -> str:

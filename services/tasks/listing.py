@@ -1,8 +1,8 @@
 """Listing inspection tasks by officer, jurisdiction subtree, status and period.
 
 A task's shown status is one of open / overdue / done / cancelled / handed_over, and they are
-disjoint: overdue = stored status open and due_date before the clock's today (due today is still
-open); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
+disjoint: overdue = stored status open from the first working day after the due date
+(services.figures.definitions.shown_status); open = stored status open and not overdue. Cancelled and handed-over (已交接: the
 successor holds the same task) tasks are never overdue.
 """
 
@@ -18,16 +18,17 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
+from services.figures.definitions import overdue_cutoff, shown_status
 
 STATUSES = ("open", "overdue", "done", "cancelled", "handed_over")
 
 
 def _status_condition(status: str):
-    today = clock.today()
+    cutoff = overdue_cutoff(clock.today())
     task = InspectionTask
     return {
-        "open": and_(task.status == "open", task.due_date >= today),
-        "overdue": and_(task.status == "open", task.due_date < today),
+        "open": and_(task.status == "open", task.due_date >= cutoff),
+        "overdue": and_(task.status == "open", task.due_date < cutoff),
         "done": task.status == "done",
         "cancelled": task.status == "cancelled",
         "handed_over": task.status == "handed_over",
@@ -59,11 +60,6 @@ def _conditions(
     if period is not None:
         conditions.append(InspectionTask.period == parse_period(period).name)
     return conditions
-
-
-def shown_status(*, status: str, due_date, today) -> str:
-    """The status a user sees: overdue for an open task past its due date."""
-    return "overdue" if status == "open" and due_date < today else status
 
 
 def list_tasks(

@@ -10,7 +10,7 @@ from services.core.periods import Period, parse_period
 
 PAGE_SIZE = 50
 TASK_STATES = ("overdue", "open", "done", "cancelled", "handed_over")
-HAZARD_STATES = ("open", "overdue", *(s.value for s in HazardStatus))
+HAZARD_STATES = ("open", "overdue", "verify_overdue", *(s.value for s in HazardStatus))
 TASK_SORTS = ("due_date", "entity", "officer", "township", "done_on")
 HAZARD_SORTS = ("deadline", "found_on", "level", "entity", "officer", "township")
 MAX_PAGE = 100_000

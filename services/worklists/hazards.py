@@ -15,7 +15,8 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from services.accounts.identity import Principal
 from services.core import clock
-from services.hazards.listing import overdue_workdays
+from services.figures.definitions import hazard_overdue_now
+from services.hazards.listing import overdue_workdays, state_condition
 from services.worklists.filters import PAGE_SIZE, ListFilter
 from services.worklists.scope import narrowed_path, subtree, townships_of
 from services.worklists.tasks import count_capped
@@ -65,12 +66,7 @@ SORTS = {
 
 
 def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
-    if status is None:
-        return []
-    if status in ("open", "overdue"):
-        found = [Hazard.status != "closed"]
-        return found + [Hazard.deadline < today] if status == "overdue" else found
-    return [Hazard.status == status]
+    return [] if status is None else [state_condition(status=status, today=today)]
 
 
 def _search(q: str) -> ColumnElement[bool]:
@@ -135,7 +131,7 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
             officer_name=officer,
             place=place,
             township=towns.get(h.jurisdiction_id, ""),
-            overdue=h.status != "closed" and h.deadline < today,
+            overdue=hazard_overdue_now(status=h.status, deadline=h.deadline, today=today),
             overdue_workdays=overdue_workdays(deadline=h.deadline, status=h.status, today=today),
         )
         for h, name, key, code, officer, place in rows

@@ -28,8 +28,7 @@ from models.officer import Officer
 from models.task import InspectionTask as Task
 from services.accounts.identity import Principal
 from services.core import clock
-from services.figures.deadlines import overdue_by
-from services.tasks.listing import shown_status
+from services.figures.definitions import overdue_by, overdue_cutoff, shown_status
 from services.worklists.filters import PAGE_SIZE, ListFilter
 from services.worklists.scope import narrowed_path, subtree, townships_of
 
@@ -70,8 +69,8 @@ class TaskPage:
 def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
     return {
         None: [],
-        "overdue": [Task.status == "open", Task.due_date < today],
-        "open": [Task.status == "open", Task.due_date >= today],
+        "overdue": [Task.status == "open", Task.due_date < overdue_cutoff(today)],
+        "open": [Task.status == "open", Task.due_date >= overdue_cutoff(today)],
     }.get(status, [Task.status == status])
 
 
@@ -167,7 +166,7 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
 def _overdue_days(today: dt.date) -> Callable[[dt.date], int]:
     @cache
     def days(due: dt.date) -> int:
-        return overdue_by(due, today) if due < today else 0
+        return overdue_by(due, today)
 
     return days
 

@@ -3,8 +3,9 @@
 import datetime as dt
 
 from models.enums import HazardLevel, HazardSource, OfficerTier, label
+from services.core import periods
+from services.figures.rates import rate_text
 
-QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
 SCOPE_WORDS = {"city": "全市", "county": "全县", "township": "全镇", "village": "全村"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -17,12 +18,12 @@ def cn_date(value: dt.date | str) -> str:
 
 def quarter_label(name: str) -> str:
     """2026Q3 → 2026年第三季度."""
-    return f"{name[:4]}年第{QUARTER_NAMES[int(name[-1])]}季度"
+    return periods.quarter_label(name)
 
 
 def pct(rate: float | None) -> str:
-    """0.7522 → 75.2%; None → —."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    """0.7522 → 75.2%; None → — (services.figures.rates.rate_text)."""
+    return rate_text(rate)
 
 
 def ordinal(i: int) -> str:
