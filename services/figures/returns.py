@@ -15,7 +15,8 @@ from models.enums import HazardStatus
 from models.hazard import Hazard
 from services.core.calendar import workdays_between
 from services.core.names import names_of
-from services.figures.deadlines import DueItem, is_escalated, overdue_by
+from services.figures.deadlines import DueItem
+from services.figures.definitions import is_escalated, overdue_by
 
 MOVE = "hazard.move"
 
