@@ -6,6 +6,7 @@ import sys
 import typer
 
 from cli import (
+    banquet_commands,
     calendar_commands,
     hazard_commands,
     notification_commands,
@@ -38,6 +39,7 @@ for area in (
     web_commands,
     operations_commands,
     calendar_commands,
+    banquet_commands,
 ):
     area.register(app)
 

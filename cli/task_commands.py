@@ -86,7 +86,9 @@ def _print_tasks(result: dict) -> None:
                 t["entity_name"],
                 t["jurisdiction_code"],
                 t["period"],
-                f"专项：{t['campaign']}" if t["source"] == "campaign" else "常规",
+                {"campaign": f"专项：{t['campaign']}", "banquet": "聚餐现场指导"}.get(
+                    t["source"], "常规"
+                ),
                 t["due_date"],
                 names[t["status"]],
                 t["done_on"] or "",

@@ -51,8 +51,11 @@ class Checklist(Strict):
 
     items: list[ChecklistItem] = Field(min_length=1)
     """The items, in the order the visit form shows them; ids are unique."""
+    guidance: list[ChecklistItem] = Field(min_length=1)
+    """The items of a 现场指导 visit to a rural banquet (农村集体聚餐), in form order; ids are
+    unique (categories are not used)."""
 
-    @field_validator("items")
+    @field_validator("items", "guidance")
     @classmethod
     def _unique_ids(cls, items: list[ChecklistItem]) -> list[ChecklistItem]:
         ids = [item.id for item in items]

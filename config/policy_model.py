@@ -388,6 +388,20 @@ class WebPolicy(Strict):
     """Shortest password accepted."""
 
 
+class BanquetPolicy(Strict):
+    """[banquets]: 农村集体聚餐备案 — which banquets need on-site guidance, and when filings are due."""
+
+    min_diners: int = Field(default=100, ge=1, le=100_000)
+    """A banquet of this many expected diners or more opens a 现场指导 task for its village's
+    officer."""
+    file_days_before: int = Field(default=3, ge=0, le=60)
+    """Calendar days before the event by which a banquet must be filed; a later filing is
+    accepted and flagged as late."""
+    chef_cert_warn_days: int = Field(default=30, ge=0, le=366)
+    """A 乡厨's health certificate expiring within this many days goes into the village
+    officer's digest."""
+
+
 class DashboardPolicy(Strict):
     """[dashboard]: the office dashboard (工作台)."""
 
@@ -414,3 +428,4 @@ class Policy(Strict):
     backup: BackupPolicy = BackupPolicy()
     doctor: DoctorPolicy = DoctorPolicy()
     logs: LogPolicy = LogPolicy()
+    banquets: BanquetPolicy = BanquetPolicy()

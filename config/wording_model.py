@@ -120,8 +120,10 @@ class AnnualWording(Wording):
         "hazards": "三、问题隐患整改情况",
         "ranking": "四、季度考核排名",
         "campaigns": "五、专项督导",
+        "banquets": "六、农村集体聚餐备案",
     }
-    """Section headings by section name (entities, supervision, hazards, ranking, campaigns)."""
+    """Section headings by section name (entities, supervision, hazards, ranking, campaigns,
+    banquets)."""
     sentences: dict[str, str] = {
         "entities": (
             "截至{{ as_of }}，{{ scope_word }}纳入包保的在营食品生产经营主体{{ entities }}家，"
@@ -147,13 +149,19 @@ class AnnualWording(Wording):
         "ranking": "{{ quarter_label }}红榜：{{ red }}；黑榜：{{ black }}。",
         "campaigns": "全年开展专项督导{{ count }}次，应督导{{ due }}家次，完成{{ done }}家次。",
         "campaign": "{{ name }}（{{ due_date }}前完成）：应督导{{ due }}家次，完成{{ done }}家次，完成率{{ rate }}。",
+        "banquets": (
+            "全年备案农村集体聚餐{{ filed }}场，其中应现场指导{{ to_guide }}场，已指导{{ guided }}场，"
+            "指导率{{ guidance_rate }}；逾期备案{{ late }}场；"
+            "聚餐后发生身体不适{{ with_illness }}场、{{ ill }}人。"
+        ),
     }
     """One sentence per figure, by figure name (every name below must be there): entities (entities, by_category), grades (by_grade,
     high_risk), officers (officers, by_tier), coverage (covered, unassigned, coverage_rate),
     tasks (due, done, on_time, completion_rate, on_time_rate), visits (visits, onsite,
     entities_visited), hazards (found, carried_over, closed, open, overdue, closure_rate),
     hazard_sources (by_source), hazard_levels (by_level), ranking (quarter_label, red, black),
-    campaigns (count, due, done), campaign (name, due_date, due, done, rate)."""
+    campaigns (count, due, done), campaign (name, due_date, due, done, rate), banquets (filed,
+    to_guide, guided, guided_on_time, guidance_rate, late, with_illness, ill)."""
 
     @field_validator("headings", "sentences")
     @classmethod

@@ -2,6 +2,7 @@
 
 from models.assignment import Assignment
 from models.audit import AuditEvent
+from models.banquet import Banquet, Chef, ChefTraining
 from models.briefing import Briefing
 from models.calendar import CalendarDay, CalendarYear
 from models.campaign import Campaign
@@ -21,10 +22,13 @@ from models.user import User
 __all__ = [
     "Assignment",
     "AuditEvent",
+    "Banquet",
     "Briefing",
     "CalendarDay",
     "CalendarYear",
     "Campaign",
+    "Chef",
+    "ChefTraining",
     "Entity",
     "Handover",
     "Hazard",

@@ -52,6 +52,22 @@ class EntityStatus(StrEnum):
 class TaskSource(StrEnum):
     ROUTINE = "routine"
     CAMPAIGN = "campaign"
+    # 现场指导 of a filed rural banquet (rule 14): no entity or assignment, counted only in the
+    # banquet figures.
+    BANQUET = "banquet"
+
+
+class BanquetKind(StrEnum):
+    WEDDING = "wedding"
+    FUNERAL = "funeral"
+    BIRTHDAY = "birthday"
+    GRADUATION = "graduation"
+    OTHER = "other"
+
+
+class BanquetStatus(StrEnum):
+    FILED = "filed"
+    CANCELLED = "cancelled"
 
 
 class TaskStatus(StrEnum):
@@ -81,6 +97,7 @@ class HazardSource(StrEnum):
     COMPLAINT = "complaint"
     REVIEW = "review"
     OTHER = "other"
+    BANQUET = "banquet"  # a 现场指导 visit to a rural banquet, or illness reported after one
 
 
 class HazardLevel(StrEnum):
@@ -120,7 +137,15 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     Grade: {g: g for g in "ABCD"},
     Category: {c.value: c.value for c in Category},
     EntityStatus: {"operating": "在营", "suspended": "停业", "deregistered": "注销"},
-    TaskSource: {"routine": "常规督导", "campaign": "专项督导"},
+    TaskSource: {"routine": "常规督导", "campaign": "专项督导", "banquet": "聚餐现场指导"},
+    BanquetKind: {
+        "wedding": "婚宴",
+        "funeral": "丧宴",
+        "birthday": "寿宴",
+        "graduation": "升学宴",
+        "other": "其他",
+    },
+    BanquetStatus: {"filed": "已备案", "cancelled": "已取消"},
     TaskStatus: {
         "open": "待督导",
         "done": "已完成",
@@ -135,6 +160,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "complaint": "投诉举报",
         "review": "风险研判",
         "other": "其他",
+        "banquet": "农村集体聚餐",
     },
     HazardLevel: {"major": "重大", "serious": "较大", "general": "一般"},
     HazardStatus: {

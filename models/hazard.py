@@ -32,6 +32,8 @@ class Hazard(SQLModel, table=True):
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
     entity_id: int | None = Field(default=None, foreign_key="entity.id", index=True)
     record_id: int | None = Field(default=None, foreign_key="inspection_record.id", index=True)
+    # The rural banquet whose 现场指导 or 回访 (illness) opened it.
+    banquet_id: int | None = Field(default=None, foreign_key="banquet.id", index=True)
     # The covering officer, who reports rectification; None for office-held hazards.
     officer_id: int | None = Field(default=None, foreign_key="officer.id")
     # The day its rectification was reported (→ 待验收); cleared when verification fails.

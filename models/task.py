@@ -1,4 +1,5 @@
-"""督导任务: one visit owed by an assignment — routine (one per period) or campaign."""
+"""督导任务: one visit owed by an assignment — routine (one per period) or campaign — or the
+现场指导 of a filed rural banquet (no entity or assignment)."""
 
 import datetime as dt
 
@@ -16,6 +17,14 @@ class InspectionTask(SQLModel, table=True):
         CheckConstraint(
             "(source = 'campaign') = (campaign_id IS NOT NULL)", name="ck_task_campaign"
         ),
+        # A 现场指导 task (rule 14) has its banquet and neither entity nor assignment; every
+        # other task has both (the composite key below is not checked while they are NULL).
+        CheckConstraint(
+            "(source = 'banquet') = (banquet_id IS NOT NULL) AND "
+            "(source = 'banquet') = (assignment_id IS NULL AND entity_id IS NULL)",
+            name="ck_task_banquet",
+        ),
+        Index("uq_task_banquet", "banquet_id", unique=True),
         # One routine task per assignment × period; one campaign task per assignment × campaign.
         Index(
             "uq_task_routine",
@@ -51,12 +60,13 @@ class InspectionTask(SQLModel, table=True):
     period: str = Field(max_length=16)  # 2026Q3, 2026-09, 2026H2, 2026
     due_date: dt.date
     status: str = Field(default=TaskStatus.OPEN, max_length=16)
-    assignment_id: int
+    assignment_id: int | None = None  # None for a 现场指导 task
     officer_id: int
-    entity_id: int
+    entity_id: int | None = None  # None for a 现场指导 task
     # The task's jurisdiction is its officer's, fixed when the task is created.
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    banquet_id: int | None = Field(default=None, foreign_key="banquet.id")
     created_on: dt.date
     done_on: dt.date | None = None
     cancelled_on: dt.date | None = None

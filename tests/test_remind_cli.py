@@ -14,6 +14,7 @@ from sqlmodel import Session
 from config import settings
 from services.core import links
 from services.demo import dataset as demo
+from tests.support import reminders as reminders_support
 from tests.support.reminders import (
     ROOT,
     add_hazard,
@@ -21,27 +22,10 @@ from tests.support.reminders import (
     build_roster,
     count_rows,
     demo_tasks,
-    policy_dir,
 )
-from tests.support.servers import MailServer, RobotServer, text_part
+from tests.support.servers import RobotServer, text_part
 
-
-@pytest.fixture
-def mail(monkeypatch, tmp_path):
-    server = MailServer().start()
-    env = {
-        "BAOBAO_SMTP_HOST": "127.0.0.1",
-        "BAOBAO_SMTP_PORT": str(server.port),
-        "BAOBAO_SMTP_SENDER": "青石县食安办 <baobao@qingshi.gov.cn>",
-        "BAOBAO_DATA_DIR": str(tmp_path / "data"),
-        "BAOBAO_CONFIG_DIR": str(policy_dir(tmp_path, retry_backoff_minutes=[0])),
-    }
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    settings.reset()
-    server.env = env
-    yield server
-    server.stop()
+mail = reminders_support.mail  # shared fixture
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ SEES_HAZARD = {
 # Pages by audience (GET): who gets 200.
 PAGES = {
     "/account": ROLES,
+    "/banquets": ROLES,
     "/my/tasks": ("officer_a", "officer_b", "officer_t2"),
     "/my/hazards": ("officer_a", "officer_b", "officer_t2"),
     "/office": OFFICE,
@@ -151,6 +152,16 @@ COVERED = {
     "POST /api/hazards/{hazard_id}/move",
     "GET /api/stats",
     "GET /api/openapi.json",
+    "GET /banquets",
+    "POST /banquets",
+    "GET /banquets/{banquet_id}",
+    "POST /banquets/{banquet_id}/guide",
+    "POST /banquets/{banquet_id}/followup",
+    "GET /api/banquets",
+    "POST /api/banquets",
+    "GET /api/banquets/{banquet_id}",
+    "POST /api/banquets/{banquet_id}/guidance",
+    "POST /api/banquets/{banquet_id}/followup",
 }
 
 

@@ -213,3 +213,72 @@ def task_detail_out(detail: dict) -> TaskDetail:
         ],
         record=record_out(detail) if detail["record"] is not None else None,
     )
+
+
+BanquetKindLabel = Literal["婚宴", "丧宴", "寿宴", "升学宴", "其他"]
+
+
+class BanquetIn(BaseModel):
+    village: Annotated[Text, Field(min_length=1, max_length=32)]
+    host: Annotated[Text, Field(min_length=1, max_length=50)]
+    event_date: dt.date
+    diners: Annotated[int, Field(ge=1, le=100_000)]
+    kind: BanquetKindLabel = "其他"
+    contact: Annotated[Text, Field(max_length=24)] | None = None
+    place: Annotated[Text, Field(max_length=200)] | None = None
+    menu: Annotated[Text, Field(max_length=1000)] | None = None
+    chef_id: Annotated[int, Field(ge=1, le=2_147_483_647)] | None = None
+    officer: Annotated[Text, Field(max_length=32)] | None = None
+
+
+class BanquetFiled(BaseModel):
+    id: int
+    task_id: int | None
+    task_due: dt.date | None
+    late_filing: bool
+    chef_cert_expired: bool
+    officer: str | None
+
+
+class BanquetOut(BaseModel):
+    id: int
+    village_code: str
+    village: str
+    host: str
+    contact: str | None
+    event_date: dt.date
+    place: str | None
+    diners: int
+    kind: BanquetKindLabel
+    chef: str | None
+    status: Literal["已备案", "已取消"]
+    late_filing: bool
+    chef_cert_expired: bool
+    officer: str | None
+    task_id: int | None
+    task_due: dt.date | None
+    guided_on: dt.date | None
+    followed_up_on: dt.date | None
+    diners_actual: int | None
+    ill_count: int | None
+
+
+class BanquetList(BaseModel):
+    total: int
+    banquets: list[BanquetOut]
+
+
+class GuidanceIn(BaseModel):
+    visit_date: dt.date | None = None
+    answers: dict[Annotated[str, Field(max_length=64)], Literal["是", "否", "不涉及"]]
+    note: Annotated[Text, Field(max_length=2000)] | None = None
+
+
+class FollowupIn(BaseModel):
+    diners: Annotated[int, Field(ge=0, le=100_000)]
+    ill: Annotated[int, Field(ge=0, le=100_000)] = 0
+
+
+class VisitDone(BaseModel):
+    id: int
+    hazard_ids: list[int]

@@ -133,7 +133,17 @@ async def _lifespan(_app: FastAPI):
 def create_app(*, database_url: str | None = None) -> FastAPI:
     """The application on database_url (default: the settings' database)."""
     from services.core import calendar
-    from web import admin, api, auth, officer, operations, paperwork, supervisor
+    from web import (
+        admin,
+        api,
+        auth,
+        banquet_api,
+        banquets,
+        officer,
+        operations,
+        paperwork,
+        supervisor,
+    )
 
     app = FastAPI(
         title="baobao 食品安全包保工作系统 API",
@@ -147,7 +157,17 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
     app.state.database_url = database_url or get_settings().database_url
     calendar.bind(app.state.database_url)  # held calendar years come from this database
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (auth, officer, supervisor, paperwork, admin, operations, api):
+    for module in (
+        auth,
+        officer,
+        banquets,
+        supervisor,
+        paperwork,
+        admin,
+        operations,
+        api,
+        banquet_api,
+    ):
         app.include_router(module.router)
     _handlers(app)
     app.add_middleware(SecurityHeaders)

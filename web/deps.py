@@ -5,10 +5,11 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Path, Query, Request
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
 from sqlmodel import Session
@@ -186,22 +187,24 @@ OfficeUser = Annotated[Principal, Depends(office)]
 AdminUser = Annotated[Principal, Depends(admin)]
 
 
-def render(request: Request, name: str, status: int = 200, **context):
+def render(request: Request, name: str, status: int = 200, **context: Any) -> Response:
     """A page from a template, with the session's CSRF token and flash message."""
     context.setdefault("who", getattr(request.state, "who", None))
     context["csrf"] = sessions.csrf_token(request)
     context["flash"] = sessions.take_flash(request)
     response = templates.TemplateResponse(request, name, context, status_code=status)
-    return sessions.persist(request, response)
+    persisted: Response = sessions.persist(request, response)
+    return persisted
 
 
-def redirect(request: Request, url: str, message: str | None = None):
+def redirect(request: Request, url: str, message: str | None = None) -> Response:
     """A 303 to url (after a form), with an optional flash message."""
     from fastapi.responses import RedirectResponse
 
     if message:
         sessions.flash(request, message)
-    return sessions.persist(request, RedirectResponse(url, status_code=303))
+    persisted: Response = sessions.persist(request, RedirectResponse(url, status_code=303))
+    return persisted
 
 
 def login_url(request: Request) -> str:

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from config.files import load_checklist
 from models.audit import AuditEvent
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity, key_of
 from models.hazard import Hazard
@@ -29,6 +30,7 @@ from services.figures.definitions import shown_status
 from services.hazards import lifecycle
 from services.hazards.listing import as_item, hazard_query, state_condition
 from services.tasks import policy
+from services.tasks.listing import banquet_name
 from services.visits.items import visit_items
 
 TaskJ, EntityJ = aliased(Jurisdiction), aliased(Jurisdiction)
@@ -121,9 +123,13 @@ def officer_board(*, session: Session, who: Principal) -> dict:
             task.source,
             Entity.name,
             Campaign.name,
+            task.banquet_id,
+            Banquet.host,
+            Banquet.kind,
             _open_hazards(who).scalar_subquery(),
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(
             task_scope(who),
@@ -132,11 +138,12 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         .order_by(task.due_date, task.id)
     ).all()
     board = {"overdue": [], "due_soon": [], "later": [], "done": []}
-    for tid, due, status, done_on, period, source, entity, campaign, _ in rows:
+    for tid, due, status, done_on, period, source, entity, campaign, bid, host, kind, _ in rows:
         shown = shown_status(status=status, due_date=due, today=today)
         item = {
             "id": tid,
-            "entity_name": entity,
+            "banquet_id": bid,
+            "entity_name": entity if host is None else banquet_name(host=host, kind=kind),
             "period": period,
             "source": source,
             "campaign": campaign,

@@ -22,7 +22,7 @@ from services.accounts.identity import Principal
 from services.core import clock
 from services.core.jurisdictions import county_paths, path_like
 from services.core.memo import remembered
-from services.core.periods import period_containing
+from services.core.periods import Period, period_containing
 from services.figures import as_date
 from services.figures.definitions import overdue_cutoff, shown_status
 from services.tasks.campaigns import list_campaigns
@@ -57,7 +57,18 @@ def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
     )
     figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
     figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
+    figures["banquets"] = _quarter_banquets(session=session, who=who, quarter=quarter)
     return figures
+
+
+def _quarter_banquets(*, session: Session, who: Principal, quarter: Period) -> stats.BanquetFigures:
+    """The quarter's banquet figures of who's subtree (events in it, as of today or its end)."""
+    from services.core.jurisdictions import places, resolve_scope
+
+    root = resolve_scope(session=session, code=who.jurisdiction_code)
+    return stats.banquet_figures(session=session, scope_path=root.path,
+                                 where=places(session=session, root=root), start=quarter.start,
+                                 end=quarter.end, as_of=stats.as_of(quarter))  # fmt: skip
 
 
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:

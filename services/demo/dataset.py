@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from models.jurisdiction import Jurisdiction
 from services.core.bulk import insert_rows, reset_sequences
@@ -68,6 +68,7 @@ SCALES: dict[str, Scale] = {
     ),
 }
 
+COUNTY_BANQUETS_PER_YEAR = 2400  # the seed town filed 230 a year; a county of 15 such
 TABLES = ("jurisdiction", "officer", "app_user", "entity", "informant", "assignment")
 
 
@@ -91,7 +92,19 @@ def fill(*, engine: Engine, scale: str, seed: int, progress: bool = False) -> di
                 _write(connection, builder.county(city, county), counts)
                 advance()
         reset_sequences(connection, TABLES)
-    return {_LABELS[t]: n for t, n in counts.items()}
+        filed = _banquet_season(connection, scale, seed)
+    return {_LABELS[t]: n for t, n in counts.items()} | ({"聚餐备案": filed} if filed else {})
+
+
+def _banquet_season(connection: Connection, scale: str, seed: int) -> int:
+    """The county demo's year of rural banquets (the town and province demos have none)."""
+    if scale != "county":
+        return 0
+    from services.core import clock
+    from services.demo.banquets import season
+
+    return season(connection=connection, rng=random.Random(seed + 18), today=clock.today(),
+                  per_year=COUNTY_BANQUETS_PER_YEAR)  # fmt: skip
 
 
 _LABELS = {

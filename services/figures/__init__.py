@@ -3,6 +3,7 @@ verification overdue, the 包保-task and counted-hazard predicates; rates: comp
 closure, coverage and their display) and the quarter's stats built on them, read by every
 report, page, list, message and the API."""
 
+from services.figures.banquets import BanquetCounts, BanquetFigures, banquet_figures
 from services.figures.common import as_date, as_of, jsonable
 from services.figures.coverage import coverage_figures, coverage_rate, unassigned_by_township
 from services.figures.hazards import (
@@ -35,6 +36,8 @@ from services.figures.tasks import (
 from services.figures.visits import campaign_figures, visit_figures
 
 __all__ = [
+    "BanquetCounts",
+    "BanquetFigures",
     "COUNTED",
     "FIGURES",
     "LEVELS",
@@ -44,6 +47,7 @@ __all__ = [
     "QuarterFigures",
     "as_date",
     "as_of",
+    "banquet_figures",
     "briefing_figures",
     "campaign_figures",
     "closure_rate",

@@ -20,7 +20,12 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import parse_period, period_containing
-from services.reporting import annual_sections, periodic, ranking
+from services.reporting import (
+    annual_sections,
+    banquet_sections,  # noqa: F401 (registers its section last)
+    periodic,
+    ranking,
+)
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
 from services.reporting.wording import Words
 
@@ -71,6 +76,8 @@ def context(*, session: Session, year: str, jurisdiction: str | None = None) -> 
         "campaigns": figures.campaign_figures(
             session=session, scope_path=root.path, start=period.start, end=period.end, as_of=day
         ),
+        "banquets": figures.banquet_figures(**scope, start=period.start, end=period.end, as_of=day),
+        "townships": figures.township_list(session=session, scope_path=root.path),
     }
 
 

@@ -13,7 +13,7 @@ ANNUAL = Registry()
 TIERS, LEVELS, SOURCES = LABELS[OfficerTier], LABELS[HazardLevel], LABELS[HazardSource]
 
 
-def _say(c: dict, figure: str, **values: object) -> dict:
+def say(c: dict, figure: str, **values: object) -> dict:
     """The sentence of one figure, as a paragraph marked with the figure's name."""
     text = c["words"].text(f"sentences.{figure}", **c["common"], **values)
     return {"kind": "p", "text": text, "figure": figure}
@@ -31,20 +31,20 @@ def _entities(c: dict) -> dict:
     risk = cov["entities_by_risk_grade"]
     return {
         "blocks": [
-            _say(c, "entities", entities=cov["entities"], by_category=_counts(categories, "家")),
-            _say(
+            say(c, "entities", entities=cov["entities"], by_category=_counts(categories, "家")),
+            say(
                 c,
                 "grades",
                 by_grade=_counts(grades, "家"),
                 high_risk=risk.get("C", 0) + risk.get("D", 0),
             ),
-            _say(
+            say(
                 c,
                 "officers",
                 officers=cov["officers"],
                 by_tier=_counts(cov["officers_by_tier"], "名", TIERS),
             ),
-            _say(
+            say(
                 c,
                 "coverage",
                 covered=cov["entities"] - cov["unassigned"],
@@ -76,7 +76,7 @@ def _supervision(c: dict) -> dict:
     ]
     return {
         "blocks": [
-            _say(
+            say(
                 c,
                 "tasks",
                 due=t["due"],
@@ -85,7 +85,7 @@ def _supervision(c: dict) -> dict:
                 completion_rate=pct(t["completion_rate"]),
                 on_time_rate=pct(t["on_time_rate"]),
             ),
-            _say(
+            say(
                 c,
                 "visits",
                 visits=v["visits"],
@@ -112,7 +112,7 @@ def _hazards(c: dict) -> dict:
     ]
     return {
         "blocks": [
-            _say(
+            say(
                 c,
                 "hazards",
                 found=totals["found"],
@@ -122,8 +122,8 @@ def _hazards(c: dict) -> dict:
                 overdue=totals["overdue"],
                 closure_rate=pct(totals["closure_rate"]),
             ),
-            _say(c, "hazard_sources", by_source=_counts(sources, "个")),
-            _say(c, "hazard_levels", by_level=_counts(levels, "个")),
+            say(c, "hazard_sources", by_source=_counts(sources, "个")),
+            say(c, "hazard_levels", by_level=_counts(levels, "个")),
             table(
                 "表3 问题隐患整改情况（按隐患等级）",
                 ("隐患等级", "上年度结转", "新发现", "已销号", "未销号", "销号率"),
@@ -148,7 +148,7 @@ def _ranking(c: dict) -> dict:
     for board in c["rankings"]:
         names = {t["code"]: t["name"] for t in board["townships"]}
         blocks.append(
-            _say(
+            say(
                 c,
                 "ranking",
                 quarter_label=quarter_label(board["quarter"]),
@@ -162,7 +162,7 @@ def _ranking(c: dict) -> dict:
 def _campaigns(c: dict) -> dict:
     found = c["campaigns"]
     blocks = [
-        _say(
+        say(
             c,
             "campaigns",
             count=len(found),
@@ -172,7 +172,7 @@ def _campaigns(c: dict) -> dict:
     ]
     for x in found:
         blocks.append(
-            _say(
+            say(
                 c,
                 "campaign",
                 name=x["name"],

@@ -19,7 +19,11 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import Period, parse_period, period_containing, previous_period
-from services.reporting import monthly_sections, periodic
+from services.reporting import (
+    banquet_sections,  # noqa: F401 (registers its section last)
+    monthly_sections,
+    periodic,
+)
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
 from services.reporting.wording import Words
 
@@ -64,6 +68,7 @@ def context(*, session: Session, month: Period, jurisdiction: str | None = None)
         "hazards": figures.hazard_figures(session=session, quarter=month, root=root, where=where),
         "coverage": figures.coverage_figures(**scope, as_of=day),
         "unassigned": figures.unassigned_by_township(**scope, as_of=day),
+        "banquets": figures.banquet_figures(**scope, start=month.start, end=month.end, as_of=day),
     }
 
 

@@ -9,8 +9,10 @@ successor holds the same task) tasks are never overdue.
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import BanquetKind, label
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -62,6 +64,11 @@ def _conditions(
     return conditions
 
 
+def banquet_name(*, host: str, kind: str) -> str:
+    """How a 现场指导 task names its banquet where others name their entity."""
+    return f"{host}家{label(BanquetKind, kind)}（聚餐现场指导）"
+
+
 def list_tasks(
     *,
     session: Session,
@@ -97,9 +104,12 @@ def list_tasks(
             task.due_date,
             task.status,
             task.done_on,
+            Banquet.host,
+            Banquet.kind,
         )
         .join(Officer, Officer.id == task.officer_id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .join(Jurisdiction, Jurisdiction.id == task.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(*conditions)
@@ -113,7 +123,7 @@ def list_tasks(
             "id": tid,
             "officer_id": officer_code,
             "entity_key": key,
-            "entity_name": name,
+            "entity_name": name if host is None else banquet_name(host=host, kind=kind),
             "jurisdiction_code": jcode,
             "period": period_name,
             "source": source,
@@ -134,6 +144,8 @@ def list_tasks(
             due,
             stored,
             done,
+            host,
+            kind,
         ) in session.execute(query)
     ]
     return {"total": total, "tasks": tasks}

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from models import (
@@ -198,3 +199,25 @@ def demo_tasks(engine, due: str, period: str = "2026Q3") -> int:
             ),
             {"period": period, "due": dt.date.fromisoformat(due), "created": dt.date(2026, 7, 1)},
         ).rowcount
+
+
+@pytest.fixture
+def mail(monkeypatch, tmp_path):
+    """A real SMTP server on loopback with the settings pointing at it (fast retries); yields it."""
+    from config import settings
+    from tests.support.servers import MailServer
+
+    server = MailServer().start()
+    env = {
+        "BAOBAO_SMTP_HOST": "127.0.0.1",
+        "BAOBAO_SMTP_PORT": str(server.port),
+        "BAOBAO_SMTP_SENDER": "青石县食安办 <baobao@qingshi.gov.cn>",
+        "BAOBAO_DATA_DIR": str(tmp_path / "data"),
+        "BAOBAO_CONFIG_DIR": str(policy_dir(tmp_path, retry_backoff_minutes=[0])),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings.reset()
+    server.env = env
+    yield server
+    server.stop()
