@@ -38,41 +38,42 @@ def _pct(rate: float | None) -> str:
 
 def ranking(
     quarter: str = typer.Option(..., "--quarter", help="季度，如 2026Q3"),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认：本县）"),
+    jurisdiction: str = typer.Option(
+        None, "--jurisdiction", help="区划代码（默认：本县；乡镇、村读所在县的榜单）"
+    ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
-    """各乡镇（街道）季度排名：红黑榜。"""
+    """下级单位季度排名：红黑榜（县排乡镇、市排县）。"""
     from services.reporting.ranking import ranking as rank
+    from services.reporting.ranking import units
+    from services.reporting.ranking.export import board_rows
 
     _ready()
     with context.session() as session:
         result = rank(session=session, quarter=quarter, jurisdiction=jurisdiction)
     if json_out:
-        emit_json(result)
+        emit_json(dict(result))
         return
     from rich.table import Table
 
     from cli.output import console
 
-    lists = {"red": "红榜", "black": "黑榜", None: ""}
-    table = Table(
-        title=f"{result['jurisdiction']['name']} {result['quarter']} 红黑榜"
-        f"（截至 {result['as_of']}）"
-    )
-    for header in ("名次", "乡镇（街道）", "得分", "按时完成率", "销号率", "逾期项", "榜单"):
-        table.add_column(header, justify="left" if header == "乡镇（街道）" else "right")
-    for t in result["townships"]:
-        c = t["components"]
-        table.add_row(
-            str(t["rank"]),
-            t["name"],
-            f"{t['score']:.2f}",
-            _pct(c["on_time_rate"]),
-            _pct(c["closure_rate"]),
-            str(c["overdue_items"]),
-            lists[t["list"]],
-        )
-    console().print(table)
+    title = f"{result['jurisdiction']['name']} {result['quarter']} 红黑榜（截至 {result['as_of']}）"
+    if not result["ranked"]:
+        console().print(f"{title}：{result['reason']}。")
+        return
+    header, *rows = board_rows(result)
+    header[1] = "乡镇（街道）" if result["unit_level"] == "township" else "县（区）"
+    table = Table(title=title)
+    for name in header[:-1]:  # units not ranked are named in the note, not as rows
+        table.add_column(name, justify="left" if name == header[1] else "right", no_wrap=True)
+    for unit, row in zip(units(result), rows, strict=False):
+        mark = "▶ " if unit["code"] == result["highlight"] else ""
+        table.add_row(*row[:1], mark + row[1], *row[2:-1])
+    out = console()
+    out.print(table, width=max(out.width, 120))
+    if result["note"]:
+        out.print(result["note"])
 
 
 def briefing(

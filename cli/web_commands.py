@@ -1,9 +1,13 @@
 """Commands of the web area: serve (web application + embedded scheduler), users invite."""
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from cli import context
 from cli.output import emit_json
+from models.enums import OfficerTier
 
 users_app = typer.Typer(help="账号：发送设置密码链接", no_args_is_help=True)
 
@@ -28,8 +32,8 @@ def serve(
 
     from cli.logs import configure_logging
     from config.files import load_all
-    from config.settings import get_settings
     from services.accounts.invitations import demo_accounts
+    from services.core import urls
     from services.core.schema import require_current
     from web.app import create_app
 
@@ -39,11 +43,13 @@ def serve(
     with context.session() as session:
         accounts = demo_accounts(session=session)
     runner = None if no_scheduler else _start_scheduler()
-    address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    address = urls.remember_served(host=host, port=port)
     typer.echo(f"网页端已启动：{address}（Ctrl-C 停止）")
-    base = get_settings().base_url.rstrip("/")
-    if base != address:
-        typer.echo(f"提醒消息中的链接使用 BAOBAO_BASE_URL = {base}")
+    warning = urls.public_address_warning()
+    if warning:
+        typer.echo(f"注意：{warning}")
+    else:
+        typer.echo(f"邀请、提醒和二维码中的链接使用 BAOBAO_BASE_URL = {urls.public_base()}")
     _print_accounts(accounts)
     try:
         uvicorn.run(
@@ -88,11 +94,106 @@ def _print_accounts(accounts: list[dict]) -> None:
 
 @users_app.command("invite")
 def invite(
-    account: str = typer.Argument(..., help="食安办账号、干部编号或包保干部手机号"),
+    account: str | None = typer.Argument(None, help="食安办账号、干部编号或包保干部手机号"),
+    jurisdiction: str | None = typer.Option(
+        None, "--jurisdiction", help="邀请该区划（含下级）全部在岗包保干部（区划代码）"
+    ),
+    tier: Annotated[
+        OfficerTier | None,
+        typer.Option("--tier", help="只邀请该层级的干部：city、county、township、village"),
+    ] = None,
+    sheet: Annotated[
+        Path | None,
+        typer.Option("--sheet", help="邮件无法送达的干部印在此邀请单（PDF，每人一个二维码）上"),
+    ] = None,
     no_send: bool = typer.Option(False, "--no-send", help="只生成链接，不通过邮件发送"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
-    """生成一次性的设置密码链接（默认 72 小时内有效），有邮件渠道时发送给本人。"""
+    """生成一次性的设置密码链接，有邮件渠道时发送给本人；或按区划（和层级）批量邀请干部。"""
+    from services.core.errors import BadInput
+
+    if (account is None) == (jurisdiction is None):
+        raise BadInput("请给出一个账号，或用 --jurisdiction 指定区划批量邀请（二者选一）")
+    if account is not None and (tier is not None or sheet is not None):
+        raise BadInput("--tier 和 --sheet 只用于 --jurisdiction 批量邀请")
+    if sheet is not None and sheet.suffix.lower() != ".pdf":
+        raise BadInput(f"邀请单应为 .pdf 文件：{sheet}")
+    if jurisdiction is not None:
+        _invite_batch(jurisdiction, tier, sheet, no_send, json_out)
+    else:
+        _invite_one(account or "", no_send, json_out)
+
+
+def _warn_address() -> None:
+    from services.core.urls import public_address_warning
+
+    warning = public_address_warning()
+    if warning:
+        typer.echo(f"注意：{warning}", err=True)
+
+
+def _invite_batch(
+    code: str, tier: OfficerTier | None, sheet: Path | None, no_send: bool, json_out: bool
+) -> None:
+    from services.accounts.invitation_batch import invitation_sheet, invite_officers
+    from services.core.schema import require_current
+    from services.reminders.delivery import deliver
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        batch = invite_officers(
+            session=session,
+            jurisdiction=code,
+            tier=tier,
+            actor="命令行",
+            by_mail=not no_send,
+            on_sheet=sheet is not None,
+        )
+        if sheet is not None and batch.on_sheet:
+            sheet.parent.mkdir(parents=True, exist_ok=True)
+            sheet.write_bytes(invitation_sheet(batch=batch))
+        delivered = deliver(session=session) if batch.queued else None
+    result = _batch_result(batch, sheet, delivered)
+    if json_out:
+        emit_json(result)
+        return
+    _warn_address()
+    typer.echo(
+        f"{batch.jurisdiction}：邀请包保干部 {len(batch.officers)} 人，其中邮件 {result['mailed']} 人"
+        f"（已发送 {result['sent']} 封），邀请单 {result['on_sheet']} 人。"
+    )
+    if result["sheet"]:
+        typer.echo(
+            f"邀请单：{result['sheet']}（{result['sheet_expires']} 前有效），请打印后交给本人。"
+        )
+    if batch.not_reached:
+        typer.echo(
+            f"另有 {batch.not_reached} 人邮件无法送达，未邀请：请加 --sheet 邀请单.pdf 打印邀请单。"
+        )
+
+
+def _batch_result(batch, sheet: Path | None, delivered: dict | None) -> dict:
+    from services.core import clock
+
+    on_sheet = batch.on_sheet
+    return {
+        "jurisdiction": batch.code,
+        "tier": batch.tier.value if batch.tier else None,
+        "invited": len(batch.officers),
+        "mailed": len(batch.officers) - len(on_sheet),
+        "sent": (delivered or {}).get("sent", 0),
+        "on_sheet": len(on_sheet),
+        "not_reached": batch.not_reached,
+        "sheet": str(sheet) if sheet is not None and on_sheet else None,
+        "sheet_expires": clock.chinese_moment(on_sheet[0].expires) if on_sheet else None,
+        "officers": [
+            {"code": o.code, "name": o.name, "mailed": o.mailed, "link": o.link}
+            for o in batch.officers
+        ],
+    }
+
+
+def _invite_one(account: str, no_send: bool, json_out: bool) -> None:
     from services.accounts.invitations import invite as make_invitation
     from services.core.schema import require_current
     from services.reminders.delivery import deliver
@@ -106,9 +207,10 @@ def invite(
     if json_out:
         emit_json(result)
         return
+    _warn_address()
     typer.echo(
         f"{result['role']} {result['name']}（{result['account']}）的设置密码链接，"
-        f"{result['expires']} 前有效，只能使用一次："
+        f"{result['expires_text']} 前有效，只能使用一次："
     )
     typer.echo(result["link"])
     if result["queued"]:

@@ -229,6 +229,9 @@ class RosterPolicy(Strict):
     """Largest roster workbook (.xlsx) accepted, in MB; a folder of CSV files has no limit."""
     max_cells: int = Field(default=2_000_000, ge=1, le=100_000_000)
     """Most cells a roster workbook may hold over all its sheets (a guard against zip bombs)."""
+    max_shared_text_mb: int = Field(default=64, ge=1, le=4096)
+    """Most text, in MB once unpacked, a roster workbook's shared strings may hold; counted while
+    reading, so a small file that unpacks to much text is refused before it takes the memory."""
     codeless_categories: list[Category] = ["食品摊贩"]
     """业态 whose entities may have no identifier at all (no 统一社会信用代码, 许可证编号 or
     登记备案编号); such an entity is known by its 主体名称 within its 所属区划."""
@@ -285,20 +288,33 @@ class LogPolicy(Strict):
 
 
 class RankingPolicy(Strict):
-    """[ranking]: the quarterly 红黑榜 of townships. score = 100 × (on_time_weight × 按时完成率
-    + closure_weight × 隐患销号率) − overdue_penalty × items overdue ≥ escalate_after_workdays."""
+    """[ranking]: the quarterly 红黑榜 of the units below the office (a county office ranks its
+    townships, a city office its counties). score = 100 × the weighted rates that are not "—"
+    (a "—" rate's weight goes to the others) − overdue_penalty × items overdue ≥
+    escalate_after_workdays. Only units with tasks due in the quarter are ranked."""
 
     on_time_weight: float = Field(default=0.6, ge=0, le=1)
     """Weight of the on-time completion rate (按时完成率) in the score."""
     closure_weight: float = Field(default=0.4, ge=0, le=1)
-    """Weight of the hazard closure rate (隐患销号率) in the score."""
+    """Weight of the hazard closure rate (隐患销号率) in the score; a unit with no hazard to close
+    has closure "—" and its weight goes to the on-time rate."""
     overdue_penalty: float = Field(default=0.5, ge=0, le=100)
     """Points taken off for each task or hazard overdue by at least [reminders]
     escalate_after_workdays working days on the day the quarter's figures describe."""
     red_size: int = Field(default=3, ge=0, le=50)
-    """Townships on the red list (红榜): the best N."""
+    """Places on the red list (红榜): the best N of the units meeting every target."""
     black_size: int = Field(default=3, ge=0, le=50)
-    """Townships on the black list (黑榜): the worst N, never one already on the red list."""
+    """Places on the black list (黑榜): the worst N of the units below a target."""
+    boundary_ties: Literal["all_on", "all_off"] = "all_on"
+    """Units tied on score across a list's last place: all_on lists them all (the list grows),
+    all_off lists none of them (the list shrinks); never some of them."""
+    completion_target: float | None = Field(default=None, ge=0, le=1)
+    """Completion rate (督导完成率) a unit must reach for the 红榜 (below it: may go on the
+    黑榜); unset: [briefing] completion_target."""
+    on_time_target: float | None = Field(default=None, ge=0, le=1)
+    """On-time rate (按时完成率) target of the lists; unset: [briefing] on_time_target."""
+    closure_target: float | None = Field(default=None, ge=0, le=1)
+    """Closure rate (隐患销号率) target of the lists; unset: [briefing] closure_target."""
 
 
 class BriefingPolicy(Strict):
@@ -321,6 +337,15 @@ class BriefingPolicy(Strict):
     """Formats written when a command or the schedule names none."""
     max_listed: int = Field(default=20, ge=1, le=1000)
     """Rows listed in the text for lists such as open major hazards; the rest are counted."""
+    imbalance_spread: float = Field(default=0.15, ge=0, le=1)
+    """"进展不平衡" is said only when the completion rates of the units (townships, or counties
+    above the county) differ by more than this (highest − lowest)."""
+    worst_listed: int = Field(default=3, ge=1, le=50)
+    """"尤为突出" names at most this many of the worst units, and never all of them; a city
+    briefing also lists this many of its worst townships."""
+    late_share: float = Field(default=0.5, ge=0, le=1)
+    """"按时督导意识不强" is said only when visits done late are at least this share of the
+    tasks not done on time (else the shortfall is unfinished work, said elsewhere)."""
 
     @field_validator("recipients")
     @classmethod
@@ -386,6 +411,18 @@ class WebPolicy(Strict):
     """Minutes a locked account or address waits."""
     min_password_length: int = Field(default=8, ge=6, le=128)
     """Shortest password accepted."""
+    upload_max_files: int = Field(default=20, ge=1, le=1000)
+    """Most files one form submission may carry (visit photos, evidence)."""
+    upload_max_request_mb: int = Field(default=80, ge=1, le=4096)
+    """Largest form submission (fields and every file), in MB, refused from its Content-Length
+    before the body is read, and again while it streams; a roster upload may be as large as
+    [roster] max_file_mb."""
+    hsts_max_age_days: int = Field(default=365, ge=1, le=3650)
+    """Days a browser that opened the site over https keeps to https for it
+    (Strict-Transport-Security, sent on requests that came over https)."""
+    sheet_invite_days: int = Field(default=14, ge=1, le=90)
+    """Days the set-password links of a printed invitation sheet (one QR code per officer) stay
+    valid; each still works once."""
 
 
 class BanquetPolicy(Strict):

@@ -62,9 +62,12 @@ class Settings(BaseSettings):
     config_dir: Path = ROOT / "config"
     """Folder holding policy.toml, checklist.toml and schedules.toml (point it at your own
     copies)."""
-    base_url: str = "http://127.0.0.1:8000"
-    """The address people open in their browser; links in mail and robot messages start with
-    it. An https:// address also marks session cookies Secure."""
+    base_url: str | None = None
+    """The public address people open in their browser (what officers' phones reach, e.g.
+    https://baobao.example.gov.cn); every link in mail, robot messages, invitations and QR
+    codes starts with it. Unset: the address ./baobao serve was started on (this machine's
+    network address when it listens on 0.0.0.0), which phones may not reach. An https://
+    address also marks session cookies Secure."""
     secret_key: str | None = Field(default=None, min_length=32)
     """Signing key of sessions, one-tap links, invitations and API tokens (at least 32
     characters); give every machine serving one database the same value. Unset: a random key

@@ -7,6 +7,7 @@ import ctypes.util
 import io
 import logging
 import sys
+from typing import Any
 
 from reports.render_html import render_html
 
@@ -25,7 +26,7 @@ def _forget_weasyprint() -> None:
         del sys.modules[module]
 
 
-def weasyprint_html():
+def weasyprint_html() -> Any:
     """WeasyPrint's HTML class. On Linux it is imported with ctypes.util.find_library switched
     off: WeasyPrint tries several library names before the sonames that load directly, and each
     miss runs ldconfig and gcc (~0.5 s, seconds on a loaded machine); should a library load

@@ -83,9 +83,15 @@ def test_problems_are_written_from_the_figures(session, county):
     c = briefing.context(session=session, quarter=quarter("2026Q3"))
     problems = _texts(briefing.document(c), "六、存在的问题")
     assert problems.startswith("（一）督导任务完成率偏低")
-    assert "三河镇（0.0%）" in problems  # below the 95 % completion target
+    # Every township with tasks due is below the 95 % target: none is singled out by name, but
+    # their rates spread by more than [briefing] imbalance_spread.
+    assert "最低的三河镇为0.0%" in problems and "尤为突出" not in problems
     assert "四方镇" not in problems  # nothing was due there
-    assert "村级包保干部" in problems or "乡级包保干部" in problems
+    tiers = c["cur"]["tasks"]["by_tier"]
+    rated = [t for t, n in tiers.items() if n["completion_rate"] is not None]
+    low = [t for t in rated if tiers[t]["completion_rate"] < 0.95]
+    # 部分层级履职不到位 only when some tiers, not all, are below target.
+    assert ("部分层级履职不到位" in problems) == (0 < len(low) < len(rated))
     assert "逾期未整改隐患4个，其中重大隐患2个" in problems
     assert "屡查屡犯" in problems and "2家主体" in problems
     assert "抽检不合格（0.0%）" in problems

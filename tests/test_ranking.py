@@ -1,11 +1,36 @@
-"""红黑榜: the score and its components, the order, deterministic tie-breaks, the lists, the CLI."""
+"""红黑榜 on the fixture county, on both databases: every component and score against a second,
+plain-Python computation over the rows; an empty quarter; a township with no hazards; a city
+office ranking its counties; "连续N个季度" over ranked quarters only; the CLI's JSON contract."""
 
+import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import text
+from sqlmodel import select
 
-from services.reporting.ranking import rank_figures, ranking, score
-from tests.support.briefing import T1, T2, T3, T4, build_county, expected_tasks
+from config.files import load_policy
+from models import Jurisdiction
+from services.core import calendar
+from services.core.periods import quarter
+from services.reporting.ranking import board_of, ranking, units
+from services.reporting.ranking.history import black_streaks
+from tests.support.briefing import (
+    AS_OF,
+    COUNTY,
+    COUNTY2,
+    T2,
+    T3,
+    T4,
+    build_county,
+    campaign_tasks,
+    day,
+    expected_tasks,
+    second_county,
+)
+
+D = dt.date
+START = D(2026, 7, 1)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -18,114 +43,182 @@ def _report_commands():
         report_commands.register(app)
 
 
-def _figures(towns: list[tuple]) -> dict:
-    """Synthetic figures: (code, on_time_rate, closure_rate, escalated tasks, hazards)."""
-    return {
-        "quarter": "2026Q3",
-        "as_of": "2026-09-30",
-        "jurisdiction": {"code": "C", "name": "某县", "level": "county"},
-        "townships": [{"code": c, "name": f"{c}镇"} for c, *_ in towns],
-        "tasks": {
-            "by_township": {
-                c: {
-                    "due": 10,
-                    "on_time": 0 if r is None else round(r * 10),
-                    "on_time_rate": r,
-                    "escalated": t,
-                }
-                for c, r, _, t, _ in towns
-            }
-        },
-        "hazards": {
-            "by_township": [
-                {
-                    "code": c,
-                    "total": {"carried_over": 0, "found": 4, "closed": 0, "closure_rate": k},
-                }
-                for c, _, k, _, _ in towns
-            ]
-        },
-        "escalated_hazards": {c: h for c, *_, h in towns if h},
-    }
+@pytest.fixture
+def county(engine, set_today):
+    return build_county(engine, set_today)
 
 
-def test_score_is_the_weighted_rates_minus_the_penalty():
-    points = score(on_time_rate=0.8, closure_rate=0.5, overdue_items=3)
-    assert points == {"on_time_points": 48.0, "closure_points": 20.0, "penalty": 1.5, "score": 66.5}
-    assert score(on_time_rate=None, closure_rate=None, overdue_items=0)["score"] == 100.0
-
-
-def test_ties_break_on_on_time_rate_then_closure_then_overdue_then_code():
-    result = rank_figures(
-        figures=_figures(
-            [
-                ("E", 0.5, 0.5, 0, 0),  # 50.0
-                ("D", 0.5, 0.5, 0, 0),  # 50.0, same everything: code order puts D before E
-                ("C", 0.75, 0.125, 0, 0),  # 50.0 with a better on-time rate
-                ("B", 0.5, 0.5, 0, 0),  # 50.0
-                ("A", 0.5, 0.625, 2, 0),  # 30 + 25 - 1 = 54.0: first on score
-            ]
+def hazard_rows(session, scope: str) -> list[dict]:
+    rows = session.execute(
+        text(
+            "SELECT h.found_on, h.closed_on, h.deadline, j.path FROM hazard h "
+            "JOIN jurisdiction j ON j.id = h.jurisdiction_id"
         )
+    ).all()
+    return [
+        {"found_on": day(f), "closed_on": day(c), "deadline": day(d), "path": p}
+        for f, c, d, p in rows
+        if f"/{scope}/" in p
+    ]
+
+
+def expected_hazards(rows: list[dict]) -> dict:
+    """Hazards to close / closed / open ≥ 5 working days overdue on AS_OF, counted by hand."""
+    live = [
+        h
+        for h in rows
+        if h["found_on"] <= AS_OF and (h["closed_on"] is None or h["closed_on"] >= START)
+    ]
+    closed = sum(1 for h in live if h["closed_on"] is not None and h["closed_on"] <= AS_OF)
+    late = sum(
+        1
+        for h in live
+        if (h["closed_on"] is None or h["closed_on"] > AS_OF)
+        and calendar.workdays_between(h["deadline"], AS_OF) >= 5
     )
-    assert [t["code"] for t in result["townships"]] == ["A", "C", "B", "D", "E"]
-    assert [t["rank"] for t in result["townships"]] == [1, 2, 3, 4, 5]
-    assert result["red"] == ["A", "C", "B"] and result["black"] == ["E", "D"]
-    same = rank_figures(figures=_figures([("Y", 0.5, 0.6, 1, 0), ("X", 0.5, 0.6, 0, 1)]))
-    # Equal scores and rates, equal overdue items (1 task vs 1 hazard): the code decides.
-    assert [t["code"] for t in same["townships"]] == ["X", "Y"]
+    return {"to_close": len(live), "closed": closed, "escalated": late}
 
 
-def test_lists_never_overlap_and_follow_the_configured_sizes():
-    result = rank_figures(
-        figures=_figures([(c, 0.1 * i, 0.5, 0, 0) for i, c in enumerate("ABCDEFGH")])
+def expected_score(on_time: float, closure: float | None, overdue: int) -> float:
+    w = load_policy().ranking
+    parts = [(w.on_time_weight, on_time)] + (
+        [(w.closure_weight, closure)] if closure is not None else []
     )
-    assert result["red"] == ["H", "G", "F"] and result["black"] == ["A", "B", "C"]
-    assert {t["code"]: t["list"] for t in result["townships"]}["D"] is None
-    small = rank_figures(figures=_figures([("A", 1.0, 1.0, 0, 0), ("B", 0.5, 0.5, 0, 0)]))
-    assert small["red"] == ["A", "B"] and small["black"] == []
+    weight = sum(x for x, _ in parts)
+    return round(100 * sum(x * r for x, r in parts) / weight - w.overdue_penalty * overdue, 2)
 
 
-def test_fixture_county_order_and_components(session, county):
-    result = ranking(session=session, quarter="2026Q3")
-    towns = {t["code"]: t for t in result["townships"]}
-    assert [t["code"] for t in result["townships"]] == [T4, T2, T1, T3]
-    assert result["red"] == [T4, T2, T1] and result["black"] == [T3]
-    # T4: nothing due, nothing to close: both rates count as 100 %.
-    assert towns[T4]["components"]["on_time_rate"] is None and towns[T4]["score"] == 100.0
-    # T2: 4 routine done on time + 2 campaign (1 done late, 1 open): 4/6 on time;
-    # hazards 1 carried over + 1 found, 1 closed; nothing overdue 5 working days.
-    t2 = towns[T2]["components"]
-    assert (t2["tasks_due"], t2["tasks_on_time"], t2["on_time_rate"]) == (6, 4, 0.6667)
-    assert (t2["hazards_to_close"], t2["hazards_closed"], t2["closure_rate"]) == (2, 1, 0.5)
-    assert towns[T2]["score"] == round(100 * 0.6 * 0.6667 + 100 * 0.4 * 0.5, 2)
-    # T3: nothing done; the two campaign tasks due 2026-09-22 are 5 working days overdue.
-    t3 = towns[T3]["components"]
-    assert (t3["on_time_rate"], t3["closure_rate"], t3["overdue_tasks"]) == (0.0, 0.0, 2)
-    assert towns[T3]["score"] == -1.0
-    # T1 against the independent task computation; its two hazards overdue since August/Sept.
-    expected = expected_tasks(session)["town"][T1]
-    t1 = towns[T1]["components"]
-    assert (t1["tasks_due"], t1["tasks_on_time"]) == (expected["due"], expected["on_time"])
-    assert (t1["hazards_to_close"], t1["hazards_closed"], t1["overdue_hazards"]) == (3, 1, 2)
-    assert towns[T1]["score"] == round(
-        t1["on_time_points"] + t1["closure_points"] - t1["penalty"], 2
+def test_the_county_board_matches_a_second_computation(session, county):
+    board = ranking(session=session, quarter="2026Q3")
+    assert board["ranked"] and board["unit_level"] == "township" and "counties" not in board
+    tasks = expected_tasks(session)["town"]
+    scores = {}
+    for row in units(board):
+        c, t = row["components"], tasks[row["code"]]
+        h = expected_hazards(hazard_rows(session, row["code"]))
+        assert (c["tasks_due"], c["tasks_on_time"], c["tasks_late"], c["tasks_unfinished"]) == (
+            t["due"],
+            t["on_time"],
+            t["late"],
+            t["undone"],
+        )
+        assert (c["hazards_to_close"], c["hazards_closed"]) == (h["to_close"], h["closed"])
+        assert c["overdue_items"] == t["escalated"] + h["escalated"]
+        closure = h["closed"] / h["to_close"] if h["to_close"] else None
+        expected = expected_score(t["on_time"] / t["due"], closure, c["overdue_items"])
+        assert row["score"] == pytest.approx(expected, abs=0.02)
+        scores[row["code"]] = row["score"]
+    for row in units(board):
+        assert row["rank"] == 1 + sum(1 for s in scores.values() if s > row["score"])
+    # 四方镇 had nothing due: not ranked (no 100 points for doing nothing), said under the table.
+    assert [u["code"] for u in board["unranked"]] == [T4] and T4 not in scores
+    assert "四方镇本季度没有到期的督导任务" in board["note"]
+    assert set(board["red"]).isdisjoint(board["black"])
+
+
+def test_a_township_with_no_hazards_is_scored_on_its_tasks(session, county):
+    t2 = session.exec(select(Jurisdiction).where(Jurisdiction.code == T2)).one()
+    session.execute(text("DELETE FROM hazard WHERE jurisdiction_id = :j"), {"j": t2.id})
+    session.commit()
+    board = ranking(session=session, quarter="2026Q3")
+    row = next(u for u in units(board) if u["code"] == T2)
+    t = expected_tasks(session)["town"][T2]
+    assert row["components"]["closure_rate"] is None
+    assert row["components"]["left_out"] == ["closure_rate"]
+    assert row["score"] == pytest.approx(
+        expected_score(t["on_time"] / t["due"], None, t["escalated"]), abs=0.02
     )
+    assert "二里镇销号率为“—”" in board["note"] and "权重" in board["note"]
 
 
-def test_cli_ranking_json_and_table(cli, db_url, county):
+def test_an_empty_quarter_is_not_ranked(cli, db_url, county):
     code, out, err = cli(
-        "--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q3", "--json"
+        "--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q4", "--json"
     )
     assert code == 0, err
     data = json.loads(out)
-    assert data["quarter"] == "2026Q3" and [t["rank"] for t in data["townships"]] == [1, 2, 3, 4]
-    assert set(data["townships"][0]) >= {"code", "name", "score", "rank", "components"}
-    code, out, _ = cli("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q3")
-    assert code == 0 and "红榜" in out and "黑榜" in out and "四方镇" in out
+    assert data["ranked"] is False and data["reason"]
+    assert data["townships"] == [] and data["red"] == [] and data["black"] == []
+    assert data["unit_level"] == "township" and len(data["unranked"]) == 4
+    code, out, _ = cli("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q4")
+    assert code == 0 and data["reason"] in out
+
+
+def test_cli_json_contract_and_a_township_reads_its_county_board(cli, db_url, county):
+    base = ("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q3", "--json")
+    code, out, err = cli(*base)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["ranked"] is True and data["reason"] == "" and data["unit_level"] == "township"
+    for row in data["townships"]:
+        assert {"code", "name", "score", "rank", "list", "components"} <= set(row)
+        assert {"tasks_late", "tasks_unfinished", "closure_rate"} <= set(row["components"])
+    assert data["unranked"][0]["components"]["on_time_rate"] is None  # null, never 100 %
+    code, out, err = cli(*base, "--jurisdiction", T2)
+    town = json.loads(out)
+    assert code == 0 and town["highlight"] == T2
+    assert town["jurisdiction"]["code"] == COUNTY and town["townships"] == data["townships"]
+    code, out, err = cli(*base[:-1], "--jurisdiction", T2)
+    assert code == 0 and "▶ 二里镇" in out and "黑榜" in out and "四方镇" in out
     code, out, err = cli("--db", db_url, "--today", "2026-10-13", "ranking", "--quarter", "2026Q5")
     assert code == 2 and out == "" and "2026Q5" in err
 
 
-@pytest.fixture
-def county(engine, set_today):
-    return build_county(engine, set_today)
+def test_a_city_office_ranks_its_counties(session, county):
+    second_county(session)
+    city = session.exec(select(Jurisdiction).where(Jurisdiction.level == "city")).one()
+    board = ranking(session=session, quarter="2026Q3", jurisdiction=city.code)
+    assert board["unit_level"] == "county" and "townships" not in board
+    rows = {u["code"]: u for u in board["counties"]}
+    assert set(rows) == {COUNTY, COUNTY2}
+    county1 = expected_tasks(session)["all"]
+    c = rows[COUNTY]["components"]
+    assert (c["tasks_due"], c["tasks_on_time"], c["tasks_unfinished"]) == (
+        county1["due"],
+        county1["on_time"],
+        county1["undone"],
+    )
+    assert (c["hazards_to_close"], c["hazards_closed"]) == tuple(
+        expected_hazards(hazard_rows(session, COUNTY))[k] for k in ("to_close", "closed")
+    )
+    south = rows[COUNTY2]["components"]
+    assert (south["tasks_due"], south["tasks_on_time"], south["tasks_unfinished"]) == (3, 2, 1)
+    assert south["closure_rate"] is None and south["overdue_items"] == 1  # 09-15 + 11 workdays
+
+
+def test_black_streaks_count_ranked_quarters_only(session, county, set_today):
+    """2026Q4 has nothing due (not ranked); 三河镇 misses its targets in 2027Q1 and 2026Q3:
+    its streak runs over the unranked quarter between them."""
+    t3_entities = [
+        e
+        for (e,) in session.execute(
+            text(
+                "SELECT e.id FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
+                "WHERE j.code = :c ORDER BY e.id"
+            ),
+            {"c": T3},
+        )
+    ]
+    campaign_tasks(session, "春季专项", D(2027, 3, 15), t3_entities)
+    session.commit()
+    set_today("2027-04-12")
+    county_row = session.exec(select(Jurisdiction).where(Jurisdiction.code == COUNTY)).one()
+    now = board_of(session=session, quarter=quarter("2027Q1"), office=county_row)
+    assert T3 in now["black"]
+    streaks = black_streaks(
+        session=session, quarter=quarter("2027Q1"), office=county_row, board=now
+    )
+    # A second computation: walk back board by board, skipping quarters where T3 was not ranked.
+    expected, q = 1, ["2026Q4", "2026Q3", "2026Q2", "2026Q1"]
+    skipped = 0
+    for name in q:
+        before = board_of(session=session, quarter=quarter(name), office=county_row)
+        if T3 not in {u["code"] for u in units(before)}:
+            skipped += 1
+            if not before["ranked"] and name == "2026Q1":
+                break
+            continue
+        if T3 not in before["black"]:
+            break
+        expected += 1
+    assert skipped >= 1 and streaks[T3] == expected and expected >= 2

@@ -252,7 +252,10 @@ def test_docx_has_the_official_page_and_fonts(rendered, tmp_path):
         1 for s in rendered["doc"]["sections"] for b in s["blocks"] if b["kind"] == "table"
     )
     ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
-    assert len(ranking.rows) == 5 and len(ranking.columns) == 8
+    # Ranked: the townships with tasks due (四方镇 has none), one row each under the header.
+    board = rendered["doc"]["sections"][4]["blocks"][1]
+    assert len(ranking.rows) == 1 + len(board["rows"]) and len(ranking.columns) == 11
+    assert "四方镇" not in [r[1] for r in board["rows"]]
     assert len(document.inline_shapes) == 2
 
 

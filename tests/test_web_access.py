@@ -78,6 +78,7 @@ PAGES = {
     "/office/ranking": OFFICE,
     "/office/ranking?format=csv": OFFICE,
     "/admin/users": ADMINS,
+    "/admin/invitations": ADMINS,
     "/admin/campaigns": ADMINS,
     "/admin/handover": ADMINS,
     "/admin/roster/template.xlsx": ADMINS,
@@ -132,6 +133,9 @@ COVERED = {
     "GET /admin/roster/template.xlsx",
     "GET /admin/users",
     "POST /admin/users/invite",
+    "GET /admin/invitations",
+    "POST /admin/invitations",
+    "GET /admin/invitations/sheet",
     "GET /admin/campaigns",
     "POST /admin/campaigns",
     "GET /admin/schedule",
@@ -291,6 +295,8 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
     client = client_for("admin_t1")
     response = _post_as(client, "/admin/users/invite", {"account": "db_t2"})
     assert response.status_code == 400
+    response = _post_as(client, "/admin/invitations", {"jurisdiction": "510101002000"})
+    assert response.status_code == 400 and "不存在" in response.text
     response = _post_as(
         client,
         "/admin/campaigns",

@@ -7,14 +7,13 @@ import openpyxl
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.audit import AuditEvent
 from models.campaign import Campaign
 from models.db import get_engine
 from models.job_run import JobRun
 from models.officer import Officer
 from services.core import clock
 from tests.support import web as support
-from tests.support.web import csrf_of
+from tests.support.web import csrf_of, last_event
 
 app, client_for, world = support.app, support.client_for, support.world  # shared fixtures
 
@@ -55,12 +54,7 @@ def test_roster_dry_run_then_confirm(world, client_for):
     token = page.text.split('name="token" value="', 1)[1].split('"', 1)[0]
     applied = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": token})
     assert applied.status_code == 200 and "导入完成" in applied.text
-    with Session(get_engine(world.url)) as session:
-        event = session.exec(
-            select(AuditEvent)
-            .where(AuditEvent.action == "roster.import")
-            .order_by(AuditEvent.id.desc())
-        ).first()
+    event = last_event(world.url, "roster.import")
     assert event[0].after["file"] == "九月名册.xlsx"  # the user's name, not the upload's hash
     again = client.post("/admin/roster/apply", data={"csrf": csrf_of(page.text), "token": "x"})
     assert again.status_code == 400

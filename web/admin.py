@@ -2,23 +2,24 @@
 (交接) of an officer's entities, users and invitations, campaigns, and the schedule's next and
 last runs."""
 
-import hashlib
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from config.settings import get_settings
-from models.enums import Category
+from models.enums import Category, OfficerTier, label
 from services.accounts import access_office, invitations
 from services.accounts.identity import Principal
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.core.uploads import header_name, kept_name, write_once
+from services.core.urls import public_address_warning
 from services.roster import limits
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
@@ -50,19 +51,24 @@ def _uploads() -> Path:
     return folder
 
 
-def _import(session: Session, person: Principal, path: Path, partial: bool, dry_run: bool):
+def _import(
+    session: Session, person: Principal, path: Path, name: str, partial: bool, dry_run: bool
+):
     from services.roster.importer import import_roster
 
     return import_roster(
-        session=session, path=path, partial=partial, dry_run=dry_run, actor=person.account
+        session=session,
+        path=path,
+        name=name,
+        partial=partial,
+        dry_run=dry_run,
+        actor=person.account,
     )
 
 
-def _upload_path(digest: str, filename: str | None) -> Path:
-    """Where an upload waits for its apply: under its hash, keeping the user's file name
-    (the import's audit records it)."""
-    name = Path((filename or "").replace("\\", "/")).name or "名册.xlsx"
-    return _uploads() / digest / name
+def _upload_path(digest: str) -> Path:
+    """Where an upload waits for its apply: under its hash (the user's file name is data)."""
+    return _uploads() / f"{digest}.xlsx"
 
 
 @router.post("/admin/roster", dependencies=[Depends(csrf)])
@@ -77,20 +83,18 @@ def roster_check(
     _system_admin(person, session)
     if not (file.filename or "").lower().endswith(".xlsx"):
         raise BadInput("请上传名册工作簿（.xlsx）")
+    name = kept_name(file.filename, default="名册.xlsx")
     content = file.file.read(limits.max_bytes() + 1)
-    limits.check_size(name=file.filename or "名册.xlsx", size=len(content))
-    digest = hashlib.sha256(content).hexdigest()
-    path = _upload_path(digest, file.filename)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    result = _import(session, person, path, partial, dry_run=True)
-    token = links.sign(UPLOAD, {"sha": digest, "partial": partial, "name": file.filename})
+    limits.check_size(name=name, size=len(content))
+    digest, path = write_once(folder=_uploads(), content=content, suffix=".xlsx")
+    result = _import(session, person, path, name, partial, dry_run=True)
+    token = links.sign(UPLOAD, {"sha": digest, "partial": partial, "name": name})
     return render(
         request,
         "admin/roster.html",
         result=result,
         token=token,
-        filename=file.filename,
+        filename=name,
         shown=result.errors[:MAX_SHOWN_ERRORS],
     )
 
@@ -102,13 +106,14 @@ def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, s
         upload = links.load(UPLOAD, token, max_age_seconds=3600)
     except links.BadLink:
         raise BadInput("上传已过期，请重新上传名册并试运行") from None
-    path = _upload_path(str(upload.get("sha", "")), upload.get("name"))
+    path = _upload_path(str(upload.get("sha", "")))
     if not path.is_file():
         raise BadInput("上传的名册文件已不存在，请重新上传")
-    result = _import(session, person, path, bool(upload.get("partial")), dry_run=False)
+    name = str(upload.get("name") or "名册.xlsx")
+    result = _import(session, person, path, name, bool(upload.get("partial")), dry_run=False)
     if result.ok:
         session.commit()
-        shutil.rmtree(path.parent, ignore_errors=True)
+        path.unlink(missing_ok=True)
     return render(
         request,
         "admin/roster.html",
@@ -128,7 +133,9 @@ def _download(write, name: str):
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return FileResponse(
-        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        path,
+        filename=header_name(name),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
 
@@ -219,7 +226,9 @@ def assign_unassigned(
 @router.get("/admin/users")
 def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
     found = access_office.people(session=session, who=person, query=q[:50])
-    return render(request, "admin/users.html", people=found, q=q[:50])
+    return render(
+        request, "admin/users.html", people=found, q=q[:50], warning=public_address_warning()
+    )
 
 
 def _deliver(database_url: str) -> None:
@@ -237,10 +246,94 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser, sessi
     )
     session.commit()
     found = access_office.people(session=session, who=person, query="")
-    response = render(request, "admin/users.html", people=found, q="", invited=result)
+    response = render(
+        request,
+        "admin/users.html",
+        people=found,
+        q="",
+        invited=result,
+        warning=public_address_warning(),
+    )
     if result["queued"]:
         response.background = BackgroundTask(_deliver, request.app.state.database_url)
     return response
+
+
+SHEET = "invitation-sheet"
+
+
+def _sheets() -> Path:
+    return Path(get_settings().data_dir) / "invitations"
+
+
+def _invitations_page(request: Request, person: Principal, session: Session, **extra):
+    return render(
+        request,
+        "admin/invitations.html",
+        places=access_office.townships_in_scope(session=session, who=person),
+        tiers=[(t.value, label(OfficerTier, t.value)) for t in OfficerTier],
+        warning=public_address_warning(),
+        **extra,
+    )
+
+
+@router.get("/admin/invitations")
+def invitations_page(*, request: Request, person: AdminUser, session: DbSession):
+    return _invitations_page(request, person, session)
+
+
+@router.post("/admin/invitations", dependencies=[Depends(csrf)])
+def invite_jurisdiction(
+    *,
+    request: Request,
+    jurisdiction: FormText = "",
+    tier: FormText = "",
+    person: AdminUser,
+    session: DbSession,
+):
+    from services.accounts.invitation_batch import invitation_sheet, invite_officers
+
+    if tier and tier not in {t.value for t in OfficerTier}:
+        raise BadInput("干部层级无效")
+    batch = invite_officers(
+        session=session,
+        jurisdiction=jurisdiction,
+        tier=OfficerTier(tier) if tier else None,
+        actor=person.account,
+        scope_path=person.path,
+    )
+    token = None
+    if batch.on_sheet:
+        digest, _ = write_once(
+            folder=_sheets(), content=invitation_sheet(batch=batch), suffix=".pdf"
+        )
+        token = links.sign(SHEET, {"sha": digest, "title": batch.title, "by": person.account})
+    session.commit()
+    response = _invitations_page(
+        request,
+        person,
+        session,
+        batch=batch,
+        sheet_token=token,
+        sheet_expires=clock.chinese_moment(batch.on_sheet[0].expires) if batch.on_sheet else "",
+    )
+    if batch.queued:
+        response.background = BackgroundTask(_deliver, request.app.state.database_url)
+    return response
+
+
+@router.get("/admin/invitations/sheet")
+def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser):
+    try:
+        found = links.load(SHEET, token, max_age_seconds=24 * 3600)
+    except links.BadLink:
+        raise NotFound from None
+    path = _sheets() / f"{found.get('sha', '')}.pdf"
+    if found.get("by") != person.account or not path.is_file():
+        raise NotFound
+    return FileResponse(
+        path, media_type="application/pdf", filename=header_name(f"{found.get('title')}.pdf")
+    )
 
 
 @router.get("/admin/campaigns")

@@ -205,7 +205,7 @@ def move(
     """改变隐患状态：开始整改、报告整改完成（附证据）、销号或退回（写明原因）。"""
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:
         raise NotFound
-    files = [forms.read_upload(upload) for upload in evidence or [] if upload.filename]
+    files = forms.read_uploads([upload for upload in evidence or [] if upload.filename])
     result = move_hazard(
         session=session, hazard_id=hazard_id, target=target, by=who.account, files=files, note=note
     )

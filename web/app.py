@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from config.files import load_policy
 from config.settings import get_settings
 from services.core.errors import BadInput
 from web import sessions
 from web.deps import HERE, CsrfRefused, LoginRequired, NotFound, login_url, render
+from web.limits import RequestLimits
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -25,14 +27,26 @@ SECURITY_HEADERS = [
         b"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
         b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     ),
+    (
+        b"permissions-policy",
+        b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+        b"display-capture=()",
+    ),
 ]
 
 
+def _hsts() -> tuple[bytes, bytes]:
+    days = load_policy().web.hsts_max_age_days
+    return (b"strict-transport-security", f"max-age={days * 86400}".encode())
+
+
 class SecurityHeaders:
-    """Adds the security headers, and no-store on everything but static files (pure ASGI)."""
+    """Adds the security headers (HSTS on requests that came over https), and no-store on
+    everything but static files (pure ASGI)."""
 
     def __init__(self, app):
         self.app = app
+        self.hsts = _hsts()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -42,6 +56,8 @@ class SecurityHeaders:
         async def wrapped(message):
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if scope.get("scheme") == "https":
+                    headers.append(self.hsts)
                 if not static:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
@@ -170,5 +186,6 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     _handlers(app)
+    app.add_middleware(RequestLimits)
     app.add_middleware(SecurityHeaders)
     return app

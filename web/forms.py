@@ -3,12 +3,13 @@
 """
 
 import datetime as dt
-import re
-from pathlib import Path
 
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 from services.core import evidence
+from services.core import uploads as upload_limits
 from services.core.errors import BadInput
 from services.core.evidence import EvidenceFile
 from web.deps import plain_text
@@ -28,23 +29,31 @@ def parse_date(text: str | None) -> dt.date | None:
 
 def uploads(form: FormData, field: str) -> list[EvidenceFile]:
     """The files uploaded in a field, each checked by content and size (BadInput otherwise)."""
-    return [
-        read_upload(item)
-        for item in form.getlist(field)
-        if isinstance(item, UploadFile) and item.filename
-    ]
+    return read_uploads(
+        [item for item in form.getlist(field) if isinstance(item, UploadFile) and item.filename]
+    )
+
+
+def read_uploads(items: list[UploadFile]) -> list[EvidenceFile]:
+    """Uploaded files, at most [web] upload_max_files, each checked by content and size."""
+    upload_limits.check_count(count=len(items))
+    return [read_upload(item) for item in items]
 
 
 def read_upload(item: UploadFile) -> EvidenceFile:
     """One uploaded file, checked by content and size."""
     content = item.file.read(evidence.max_bytes() + 1)
-    return evidence.check_content(filename=safe_name(item.filename or ""), content=content)
+    return evidence.check_content(filename=item.filename or "", content=content)
 
 
-def safe_name(filename: str) -> str:
-    name = Path(filename.replace("\\", "/")).name
-    name = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", name).strip(". ") or "照片"
-    return name[-120:]
+async def read_form(request: Request) -> FormData:
+    """A multipart form of at most [web] upload_max_files files (BadInput beyond)."""
+    try:
+        return await request.form(max_part_size=64 * 1024, max_files=upload_limits.max_files())
+    except HTTPException as exc:
+        if "files" not in str(exc.detail).lower():
+            raise
+        raise BadInput(f"一次最多上传 {upload_limits.max_files()} 个文件，请分几次上传") from None
 
 
 def field(form: FormData, name: str) -> str:

@@ -14,6 +14,7 @@ from services.accounts import access
 from services.accounts.identity import Principal, load_principal, web_policy
 from services.core import clock, links
 from services.core.errors import BadInput
+from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard, report_rectified
 from services.visits.records import record_visit
 from web import forms, sessions
@@ -88,7 +89,7 @@ def _inline_file(found: dict | None) -> FileResponse:
     return FileResponse(
         found["path"],
         media_type=found["content_type"],
-        filename=found["filename"],
+        filename=header_name(found["filename"]),
         content_disposition_type="inline",
     )
 
@@ -213,7 +214,7 @@ async def _with_form(request: Request, kind: str, item_id: int, handle):
     """Read a multipart form, then handle(request, session, officer, detail, form) in a thread."""
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form(max_part_size=64 * 1024)
+    form = await forms.read_form(request)
     try:
         return await run_in_threadpool(_officer_item, request, kind, item_id, form, handle)
     finally:

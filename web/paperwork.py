@@ -15,6 +15,7 @@ from starlette.background import BackgroundTask
 
 from services.accounts import access, access_office
 from services.core.periods import parse_period
+from services.core.uploads import header_name
 from services.reporting import visit_print
 from services.reporting.ledger import export_ledger
 from web.deps import DbSession, ItemViewer, NotFound, OfficeUser, RowId
@@ -33,7 +34,9 @@ def _sent(make: Callable[[Path], tuple[Path, str]]) -> FileResponse:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return FileResponse(
-        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        path,
+        filename=header_name(name),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
 

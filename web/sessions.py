@@ -19,7 +19,7 @@ def is_https(request: Request) -> bool:
     return (
         request.url.scheme == "https"
         or forwarded == "https"
-        or get_settings().base_url.lower().startswith("https://")
+        or (get_settings().base_url or "").lower().startswith("https://")
     )
 
 

@@ -1,8 +1,6 @@
 """食安办 pages (desktop): the dashboard of the subtree, overdue work down to officer and task,
 未包保 entities, hazards awaiting verification (销号 / 退回), and downloads."""
 
-import csv
-import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,9 +15,11 @@ from services.accounts.unassigned_view import unassigned_view
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
+from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
 from services.reporting.lists import export_lists
-from services.reporting.ranking import ranking
+from services.reporting.ranking.export import board_csv
+from services.reporting.ranking.history import recent
 from services.worklists import views as worklists
 from web.deps import (
     Code,
@@ -212,7 +212,9 @@ def lists_file(
         raise
     name = f"{person.jurisdiction_name}风险隐患清单和治理责任清单（{result['span']}）.xlsx"
     return FileResponse(
-        path, filename=name, background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True)
+        path,
+        filename=header_name(name),
+        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
 
@@ -227,30 +229,14 @@ def ranking_page(
 ):
     quarters = _quarters()
     quarter = quarter if quarter in quarters else quarters[0]
-    board = ranking(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
     if format == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["名次", "乡镇", "得分", "按时完成率", "隐患销号率", "逾期项", "榜单"])
-        for row in board["townships"]:
-            c = row["components"]
-            writer.writerow(
-                [
-                    row["rank"],
-                    row["name"],
-                    row["score"],
-                    c["on_time_rate"],
-                    c["closure_rate"],
-                    c["overdue_items"],
-                    {"red": "红榜", "black": "黑榜"}.get(row["list"], ""),
-                ]
-            )
         return Response(
-            "\ufeff" + out.getvalue(),
+            board_csv(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code),
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f"attachment; filename=ranking-{quarter}.csv"},
         )
-    return render(request, "office/ranking.html", board=board, quarters=quarters, quarter=quarter)
+    found = recent(session=session, quarter=quarter, jurisdiction=person.jurisdiction_code)
+    return render(request, "office/ranking.html", r=found, quarters=quarters, quarter=quarter)
 
 
 @router.get("/office/briefings/{briefing_id}/{fmt}")
@@ -260,4 +246,4 @@ def briefing_file(*, briefing_id: RowId, fmt: str, person: OfficeUser, session: 
     )
     if path is None:
         raise NotFound
-    return FileResponse(path, filename=path.name)
+    return FileResponse(path, filename=header_name(path.name))

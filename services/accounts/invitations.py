@@ -10,7 +10,6 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from config.settings import get_settings
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
@@ -24,6 +23,7 @@ from services.accounts.identity import (
 )
 from services.core import audit, clock, links
 from services.core.errors import BadInput
+from services.core.urls import public_url
 
 DEMO_PASSWORD = "baobao2026"
 
@@ -32,26 +32,43 @@ def _person(session: Session, kind: str, person_id: int):
     return session.get(Officer if kind == "officer" else User, person_id)
 
 
-def invitation_link(*, kind: str, person) -> tuple[str, dt.datetime]:
-    """The set-password URL of a person and when it expires."""
-    token = links.sign(
-        links.INVITE,
-        tokens.person_claims(
-            kind="officer" if kind == "officer" else "user",
-            person_id=person.id,
-            pv=links.password_version(person.password_hash),
-        ),
+UNTIL = "u"  # an invitation valid longer than invite_valid_hours: its end, in Unix seconds
+
+
+def invitation_link(
+    *, kind: str, person, valid: dt.timedelta | None = None
+) -> tuple[str, dt.datetime]:
+    """The set-password URL of a person and when it expires: after [web] invite_valid_hours,
+    or after valid (a printed sheet's, at most [web] sheet_invite_days)."""
+    claims = tokens.person_claims(
+        kind="officer" if kind == "officer" else "user",
+        person_id=person.id,
+        pv=links.password_version(person.password_hash),
     )
-    hours = web_policy().invite_valid_hours
-    expires = clock.now() + dt.timedelta(hours=hours)
-    return f"{get_settings().base_url.rstrip('/')}/invite/{token}", expires
+    expires = clock.now() + (valid or dt.timedelta(hours=web_policy().invite_valid_hours))
+    if valid is not None:
+        claims[UNTIL] = int(expires.timestamp())
+    return public_url(f"/invite/{links.sign(links.INVITE, claims)}"), expires
+
+
+def _invitation_payload(token: str) -> dict:
+    """The claims of an unexpired invitation token; links.BadLink otherwise."""
+    policy = web_policy()
+    try:
+        return links.load(links.INVITE, token, max_age_seconds=policy.invite_valid_hours * 3600)
+    except links.BadLink as exc:
+        if not exc.expired:
+            raise
+    payload = links.load(links.INVITE, token, max_age_seconds=policy.sheet_invite_days * 86400)
+    until = payload.get(UNTIL)
+    if not isinstance(until, int) or clock.now().timestamp() > until:
+        raise links.BadLink("链接已过期", expired=True)
+    return payload
 
 
 def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | User]:
     """The (kind, person) an invitation token is for; links.BadLink when unusable."""
-    payload = links.load(
-        links.INVITE, token, max_age_seconds=web_policy().invite_valid_hours * 3600
-    )
+    payload = _invitation_payload(token)
     claim = tokens.read_claim(payload, kinds=("officer", "user"))
     if claim is None:
         raise links.BadLink("链接无效")
@@ -63,7 +80,7 @@ def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | Us
     return kind, person
 
 
-def _message(person, kind: str, link: str, expires: dt.datetime):
+def invitation_message(person, kind: str, link: str, expires: dt.datetime):
     from services.reminders.daily import mail_address
     from services.reminders.outbox import Outgoing
 
@@ -74,8 +91,9 @@ def _message(person, kind: str, link: str, expires: dt.datetime):
     who = "officer" if kind == "officer" else "user"
     login_hint = "干部编号或手机号" if kind == "officer" else "账号"
     text = (
-        f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（{expires:%Y-%m-%d %H:%M}"
-        f" 前有效，只能使用一次）：\n{link}\n\n设置后用{login_hint} {account} 登录。"
+        f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（"
+        f"{clock.chinese_moment(expires)} 前有效，只能使用一次）：\n{link}\n\n"
+        f"设置后用{login_hint} {account} 登录。"
         "如非本人操作请忽略本邮件。\n"
     )
     return Outgoing(
@@ -106,7 +124,9 @@ def invite(
     if not person.active:
         raise BadInput(f"账号 {account} 已停用")
     link, expires = invitation_link(kind=kind, person=person)
-    message = _message(person, kind, link, expires) if channels.enabled()["email"] else None
+    message = (
+        invitation_message(person, kind, link, expires) if channels.enabled()["email"] else None
+    )
     account = person.code if kind == "officer" else person.account
     audit.record_event(
         session=session,
@@ -124,6 +144,7 @@ def invite(
         "role": KINDS[kind],
         "link": link,
         "expires": expires.isoformat(timespec="minutes"),
+        "expires_text": clock.chinese_moment(expires),
         "queued": queued,
         "address": message.address if message else None,
     }

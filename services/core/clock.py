@@ -27,3 +27,9 @@ def now() -> dt.datetime:
 def epoch_ms() -> int:
     """Wall-clock milliseconds since the epoch, for protocol timestamps (not for dates)."""
     return int(time.time() * 1000)
+
+
+def chinese_moment(moment: dt.datetime) -> str:
+    """A moment as the office reads it, in its time zone: 2026年9月25日 10:09."""
+    local = moment.astimezone(tz()) if moment.tzinfo is not None else moment
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

@@ -1,10 +1,9 @@
-"""整改证据: files checked by content (images, PDF, Office documents) and size, stored once
-under the data directory by sha256 (DATA_DIR/evidence/<sha256[:2]>/<sha256>).
+"""整改证据 and visit photos: files checked by content (images, PDF, Office documents) and size,
+stored once under the data directory by sha256 (DATA_DIR/evidence/<sha256[:2]>/<sha256>); the
+name the user gave is kept as data (services.core.uploads.kept_name).
 """
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from config.settings import get_settings
 from models.evidence import HazardEvidence
 from services.core import clock
 from services.core.errors import BadInput
+from services.core.uploads import kept_name, write_once
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def check_content(*, filename: str, content: bytes) -> EvidenceFile:
             f"{'、'.join(allowed)}"
         )
     return EvidenceFile(
-        filename=Path(filename).name[-300:],
+        filename=kept_name(filename, default="文件"),
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         content_type=kind.mime,
@@ -81,18 +81,7 @@ def stored_path(sha256: str) -> Path:
 def store(file: EvidenceFile) -> Path:
     """Write the file once (atomically); a file with the same sha256 is already there."""
     target = stored_path(file.sha256)
-    if target.is_file() and target.stat().st_size == file.size:
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(file.content)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_once(folder=target.parent, content=file.content)[1]
 
 
 def attach(

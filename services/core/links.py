@@ -20,6 +20,7 @@ from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from config.settings import get_settings
 from services.core import clock
+from services.core.urls import public_base
 
 SESSION, LINK, INVITE, API = "session", "one-tap-link", "invitation", "api-token"
 
@@ -124,7 +125,7 @@ def item_links(*, officer_id: int, items: list[tuple[str, int]]) -> list[str]:
     The tokens are those sign(LINK, {"o", "t", "i"}) makes, built here with the key derived and
     the clock read once per call: a province's digests carry about a million of them.
     """
-    base, key = get_settings().base_url.rstrip("/"), secret()
+    base, key = public_base(), secret()
     keyed, sep = _link_mac(key)
     stamp = sep + base64_encode(int_to_bytes(int(clock.now().timestamp())))
     urls = []

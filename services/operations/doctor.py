@@ -7,7 +7,6 @@ import datetime as dt
 import shutil
 from dataclasses import asdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -18,11 +17,9 @@ from config.settings import get_settings
 from models.db import is_postgres
 from services.core import calendar, clock
 from services.core.schema import current_revision, head_revision
+from services.core.urls import public_address_warning, public_base
 from services.operations import doctor_jobs, doctor_network
 from services.operations.checks import Check
-
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
 
 
 def run_checks(*, engine: Engine) -> list[dict]:
@@ -114,17 +111,10 @@ def _source(source: str | None) -> str:
 
 def base_url() -> Check:
     """BAOBAO_BASE_URL is set to an address phones can open."""
-    value = get_settings().base_url.rstrip("/")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") in LOOPBACK:
-        return Check(
-            "base_url",
-            "访问地址",
-            False,
-            f"BAOBAO_BASE_URL 为 {value or '空'}：提醒中的链接在手机上打不开，"
-            "请设为本系统对外的地址（如 https://baobao.example.gov.cn）",
-        )
-    return Check("base_url", "访问地址", True, value)
+    warning = public_address_warning()
+    if warning is not None:
+        return Check("base_url", "访问地址", False, warning)
+    return Check("base_url", "访问地址", True, public_base())
 
 
 def disk(*, engine: Engine) -> Check:

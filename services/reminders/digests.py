@@ -19,10 +19,10 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from config.files import load_policy
-from config.settings import get_settings
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
+from services.core.urls import public_base
 from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.figures.definitions import package_task_sql
@@ -176,8 +176,8 @@ def _officers(session: Session) -> dict[int, tuple]:
     return {row[0]: row[1:] for row in rows}
 
 
-def _line(item: DueItem, officer: str, place: str, base_url: str) -> Line:
-    link = f"{base_url}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"
+def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
+    link = f"{base}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"  # public_url's
     return Line(
         item.kind,
         item.id,
@@ -200,19 +200,19 @@ def build_digests(*, session: Session, today: dt.date):
         return [], []
     items = deadlines.open_items_due(session=session, today=today)  # most overdue first
     offices, officers = load_offices(session=session), _officers(session)
-    base_url = get_settings().base_url.rstrip("/")
+    base = public_base()  # every link's start (services.core.urls), read once for all lines
     lines = [
         _line(
             i,
             officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
             offices.place_name(i.jurisdiction_id),
-            base_url,
+            base,
         )
         for i in items
     ]
     cap = load_policy().reminders.max_items_listed
     back = [i for i in returned_due_items(session=session, today=today) if i.officer_id in officers]
-    back_lines = [_line(i, officers[i.officer_id][1], "", base_url) for i in back]
+    back_lines = [_line(i, officers[i.officer_id][1], "", base) for i in back]
     returned = defaultdict(list)
     for item, line in zip(back, back_lines, strict=True):
         returned[item.officer_id].append(line)

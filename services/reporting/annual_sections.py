@@ -8,6 +8,7 @@ from models.enums import LABELS, HazardLevel, HazardSource, OfficerTier
 from services.reporting.briefing.text import cn_date, pct, quarter_label
 from services.reporting.monthly_sections import table
 from services.reporting.periodic import Registry, ReportSection
+from services.reporting.ranking import units as ranking_units
 
 ANNUAL = Registry()
 TIERS, LEVELS, SOURCES = LABELS[OfficerTier], LABELS[HazardLevel], LABELS[HazardSource]
@@ -146,7 +147,17 @@ def _hazards(c: dict) -> dict:
 def _ranking(c: dict) -> dict:
     blocks = []
     for board in c["rankings"]:
-        names = {t["code"]: t["name"] for t in board["townships"]}
+        if not board["ranked"]:
+            label = quarter_label(board["quarter"])
+            blocks.append(
+                {
+                    "kind": "p",
+                    "text": f"{label}{board['reason'].removeprefix('本季度')}。",
+                    "figure": "ranking",
+                }
+            )
+            continue
+        names = {t["code"]: t["name"] for t in ranking_units(board)}
         blocks.append(
             say(
                 c,

@@ -20,7 +20,8 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
-from services.reporting.sheet_rows import FORMULA_STARTS, HEADER_ROW, SheetBody
+from services.core.cells import looks_like_formula
+from services.reporting.sheet_rows import HEADER_ROW, SheetBody
 
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -67,7 +68,7 @@ def style_cell(ws, value, style: str, *, guarded: bool = False) -> WriteOnlyCell
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     cell.style = style
-    if guarded or (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+    if guarded or (isinstance(value, str) and looks_like_formula(value)):
         cell.data_type, cell.quotePrefix = "s", True
     return cell
 

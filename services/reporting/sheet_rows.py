@@ -13,11 +13,11 @@ from collections.abc import Sequence
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from services.core.cells import looks_like_formula
+
 HEADER_ROW = 3  # title, note, headers; body rows follow
 ROW_CHAR = 2.0  # width units of one Chinese character of the body font (宋体 10 pt)
 LINE_PT, ROW_PAD_PT = 13.5, 3.0  # height of one line of body text, and the row's padding
-# Text starting with these is a formula (or DDE) to some spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _EPOCH = dt.date(1899, 12, 30)
 
 
@@ -103,7 +103,7 @@ class SheetBody:
             return f'<c s="{style}"/>'
         if isinstance(value, str):
             text = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if text.startswith(FORMULA_STARTS):
+            if looks_like_formula(text):
                 style = self.guarded
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from services.core.cells import csv_uncell
 from services.core.errors import BadInput
 from services.roster.columns import SHEETS
 from services.roster.headers import clean_sheet_name
@@ -76,7 +77,7 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple]:
         with path.open(encoding=encoding, newline="") as handle:
             for record in csv.reader(handle):
                 if "'" in "".join(record):
-                    record = [_unquote(v) for v in record]
+                    record = [csv_uncell(v) for v in record]
                 yield record
     except UnicodeDecodeError:
         raise BadInput(
@@ -84,10 +85,3 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple]:
         ) from None
     except csv.Error as exc:
         raise BadInput(f"{path.name} 不是有效的 CSV 文件：{exc}") from None
-
-
-def _unquote(value: str) -> str:
-    """Undo the apostrophe the CSV export puts before =, +, -, @ (formula injection)."""
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
-        return value[1:]
-    return value

@@ -3,7 +3,6 @@ UTF-8 CSVs, one per sheet (信息员 too). Re-importing the export changes nothi
 formula. Assignment rows name their entity by every identifier it has, and by name and
 jurisdiction (which is what names a codeless entity)."""
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +19,10 @@ from models.enums import (
     label,
 )
 from services.core import clock
+from services.core.cells import write_csv
 from services.core.errors import BadInput
 from services.roster.columns import SHEETS
-from services.roster.layout import FORMULA_STARTS, header_text, write_workbook
+from services.roster.layout import header_text, write_workbook
 
 BATCH = 5_000
 QUERIES = {
@@ -100,17 +100,5 @@ def export_roster(*, session: Session, path: Path) -> dict[str, int]:
 
 
 def _write_csv(path: Path, sheet, rows: Iterator[tuple]) -> int:
-    count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([header_text(c) for c in sheet.columns])
-        for row in rows:
-            writer.writerow(["" if v is None else _csv_safe(v) for v in row])
-            count += 1
-    return count
-
-
-def _csv_safe(value) -> str:
-    """Text beginning with = + - @ gets a leading apostrophe (undone by the CSV reader)."""
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return write_csv(handle, [header_text(c) for c in sheet.columns], rows)

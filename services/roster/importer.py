@@ -36,6 +36,7 @@ def import_roster(
     *,
     session: Session,
     path: Path,
+    name: str | None = None,
     partial: bool = False,
     dry_run: bool = False,
     actor: str = "命令行",
@@ -43,12 +44,13 @@ def import_roster(
     mapping: Path | None = None,
 ) -> ImportResult:
     """Check the roster file at path and, when it has no error and this is no dry run, write it
-    (with the handovers its changes of officer make)."""
+    (with the handovers its changes of officer make). name: the file's name as its user gave
+    it, for messages and the audit (default: the path's)."""
     sql = Sql(session.connection())
     today = clock.today().isoformat()
     staging = Staging(sql)
     log = ErrorLog()
-    with open_source(Path(path), load_mapping(mapping)) as source:
+    with open_source(Path(path), load_mapping(mapping), name=name) as source:
         staging.create()  # dropped below; after an exception the next create() drops them
         skip = _read(source, staging, log, partial=partial, progress=progress)
         present = {name for name, rows in source.sheets.items() if rows is not None}

@@ -8,8 +8,6 @@ from pathlib import Path
 from models.enums import label
 from services.roster.columns import SHEETS, Column, Sheet
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
 
 def header_text(column: Column) -> str:
     """The header as written: required columns carry a * mark."""

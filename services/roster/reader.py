@@ -22,15 +22,18 @@ CHUNK = 2**20
 
 
 @contextmanager
-def open_source(path: Path, mapping: Mapping | None = None) -> Iterator[Source]:
-    """The roster file at path, opened for streaming; BadInput when it is not one."""
+def open_source(
+    path: Path, mapping: Mapping | None = None, *, name: str | None = None
+) -> Iterator[Source]:
+    """The roster file at path, opened for streaming; BadInput when it is not one. name: what
+    messages call the file (default: its own name)."""
     path, mapping = Path(path), mapping or Mapping()
     if path.is_dir():
         yield open_folder(path, mapping)
         return
     if not path.is_file():
         raise BadInput(f"找不到文件 {path}")
-    workbook, source = _open_workbook(path, mapping)
+    workbook, source = _open_workbook(path, mapping, name or path.name)
     try:
         yield source
     finally:
@@ -45,42 +48,46 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _refuse_non_workbook(path: Path) -> None:
-    limits.check_size(name=path.name, size=path.stat().st_size)
+def _refuse_non_workbook(path: Path, name: str) -> None:
+    limits.check_size(name=name, size=path.stat().st_size)
     with path.open("rb") as handle:
         magic = handle.read(4)
     if magic == b"\xd0\xcf\x11\xe0":
-        raise BadInput(f"{path.name} 是旧版 Excel（.xls）或加密的工作簿，请另存为 .xlsx 后再导入")
+        raise BadInput(f"{name} 是旧版 Excel（.xls）或加密的工作簿，请另存为 .xlsx 后再导入")
     if magic != b"PK\x03\x04" or not zipfile.is_zipfile(path):
-        raise BadInput(f"{path.name} 不是 Excel 工作簿（.xlsx），也不是 CSV 文件夹")
+        raise BadInput(f"{name} 不是 Excel 工作簿（.xlsx），也不是 CSV 文件夹")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise BadInput(f"{path.name} 已损坏，无法作为 Excel 工作簿打开") from None
+        raise BadInput(f"{name} 已损坏，无法作为 Excel 工作簿打开") from None
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise BadInput(f"{path.name} 不是 Excel 工作簿（.xlsx）")
+        raise BadInput(f"{name} 不是 Excel 工作簿（.xlsx）")
     if "xl/workbook.bin" in names:
-        raise BadInput(f"{path.name} 是二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")
+        raise BadInput(f"{name} 是二进制工作簿（.xlsb），请另存为 .xlsx 后再导入")
     if sum(m.file_size for m in members) > MAX_UNZIPPED:
-        raise BadInput(f"{path.name} 解压后超过 {MAX_UNZIPPED // 2**20} MB，已拒绝")
+        raise BadInput(f"{name} 解压后超过 {MAX_UNZIPPED // 2**20} MB，已拒绝")
 
 
-def _open_workbook(path: Path, mapping: Mapping):
-    _refuse_non_workbook(path)
+def _open_workbook(path: Path, mapping: Mapping, name: str):
+    _refuse_non_workbook(path, name)
     from services.roster.xlsx import Workbook
 
     archive = zipfile.ZipFile(path)
     try:
-        workbook = Workbook(archive)
+        workbook = Workbook(
+            archive,
+            max_shared_bytes=limits.max_shared_bytes(),
+            max_shared_strings=limits.max_cells(),
+        )
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
         archive.close()
-        raise _unreadable(path.name, exc) from None
-    source = Source(name=path.name, sha256=_sha256(path), kind="xlsx")
-    counter = _CellCounter(path.name)
+        raise _unreadable(name, exc) from None
+    source = Source(name=name, sha256=_sha256(path), kind="xlsx")
+    counter = _CellCounter(name)
     candidates = [
-        Candidate(title, enumerate(counter.count(_guarded(workbook.rows(title), path.name)), 1))
+        Candidate(title, enumerate(counter.count(_guarded(workbook.rows(title), name)), 1))
         for title in workbook.sheets
     ]
     match_sheets(source, candidates, mapping)
@@ -88,8 +95,10 @@ def _open_workbook(path: Path, mapping: Mapping):
 
 
 def _unreadable(name: str, exc: Exception) -> BadInput:
-    from services.roster.xlsx import UnsafeXml
+    from services.roster.xlsx import SharedStringsTooLarge, UnsafeXml
 
+    if isinstance(exc, SharedStringsTooLarge):
+        return limits.shared_strings_refused(name=name)
     if isinstance(exc, UnsafeXml):
         return BadInput(f"工作簿 {name} 含有不安全的 XML 内容（DTD 或实体声明），已拒绝")
     return BadInput(f"无法读取工作簿 {name}：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）")

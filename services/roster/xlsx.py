@@ -40,6 +40,10 @@ class UnsafeXml(ValueError):
     """The workbook's XML declares a DTD or entities: refused."""
 
 
+class SharedStringsTooLarge(ValueError):
+    """The workbook's shared strings unpack to more text, or more strings, than allowed."""
+
+
 def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
@@ -81,8 +85,17 @@ def _parse_all(archive: zipfile.ZipFile, name: str, start, end=None, text=None) 
 class Workbook:
     """The sheets of an .xlsx archive, by name, each readable as a stream of rows."""
 
-    def __init__(self, archive: zipfile.ZipFile):
+    def __init__(
+        self,
+        archive: zipfile.ZipFile,
+        *,
+        max_shared_bytes: int | None = None,
+        max_shared_strings: int | None = None,
+    ):
+        """max_shared_bytes, max_shared_strings: the shared strings' limits (unpacked XML
+        bytes, strings), checked before and while they stream (SharedStringsTooLarge)."""
         self.archive = archive
+        self.max_shared_bytes, self.max_shared_strings = max_shared_bytes, max_shared_strings
         self.names = set(archive.namelist())
         self.date1904 = False
         self.sheets: dict[str, str] = {}  # title → member path
@@ -125,6 +138,10 @@ class Workbook:
         strings: list[str] = []
         if member not in self.names:
             return strings
+        limit = self.max_shared_bytes
+        if limit is not None and self.archive.getinfo(member).file_size > limit:
+            raise SharedStringsTooLarge("text")  # refused before any of it is unpacked
+        most = self.max_shared_strings
         state = {"parts": [], "in_t": False, "phonetic": 0}
 
         def start(name, attrs):
@@ -143,6 +160,8 @@ class Workbook:
             elif tag == "si":
                 strings.append("".join(state["parts"]))
                 state["parts"] = []
+                if most is not None and len(strings) > most:
+                    raise SharedStringsTooLarge("strings")
 
         def text(data):
             if state["in_t"]:

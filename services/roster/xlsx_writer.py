@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from services.core.cells import looks_like_formula
+
 EPOCH = dt.date(1899, 12, 30)
 HEADER, TEXT, DATE, QUOTED = 1, 2, 3, 4  # cell style ids (cellXfs order below)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -63,7 +65,7 @@ def _cell(ref: str, value, style: int) -> str:
         return f'<c r="{ref}" s="{DATE}"><v>{(day - EPOCH).days}</v></c>'
     if isinstance(value, bool) or not isinstance(value, int | float):
         text = str(value)
-        if text[:1] in ("=", "+", "-", "@"):
+        if looks_like_formula(text):
             style = QUOTED
         s = f' s="{style}"' if style else ""
         return (

@@ -28,6 +28,7 @@ COUNTY, T1, T2, T3, T4 = (
     "510101003000",
     "510101004000",
 )
+COUNTY2, T21 = "510102000000", "510102001000"  # second_county()
 REPORT_DAY = "2026-10-13"
 AS_OF = dt.date(2026, 9, 30)  # the day 2026Q3's figures describe
 
@@ -323,6 +324,31 @@ def _hazards(session: Session, towns: dict) -> dict:
         ),
     ]
     return {"hazards": [h.id for h in made], "repeat_entity": t1_entity}
+
+
+def second_county(session: Session) -> None:
+    """A second county of the city: one township, one officer, three entities with campaign
+    tasks due 2026-09-15 (two done on time, one open)."""
+    city = session.exec(select(Jurisdiction).where(Jurisdiction.level == "city")).one()
+    county = Jurisdiction(
+        code=COUNTY2,
+        name="南山县",
+        level="county",
+        parent_id=city.id,
+        path=f"{city.path}{COUNTY2}/",
+    )
+    session.add(county)
+    session.flush()
+    town = Jurisdiction(
+        code=T21, name="南山镇", level="township", parent_id=county.id, path=f"{county.path}{T21}/"
+    )
+    session.add(town)
+    session.flush()
+    ids = _entities(session, town, _officer(session, town, 1), 3)
+    tasks = campaign_tasks(session, "南山专项", D(2026, 9, 15), ids)
+    for task in tasks[:2]:
+        task.status, task.done_on = "done", D(2026, 9, 14)
+    session.commit()
 
 
 # ---------------------------------------------- independent computations for the tests

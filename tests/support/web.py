@@ -269,3 +269,14 @@ def client_for(app):
     yield make
     for client in made:
         client.close()
+
+
+def last_event(url: str, action: str):
+    """The newest audit event of an action."""
+    from models.audit import AuditEvent
+    from models.db import get_engine
+
+    with Session(get_engine(url)) as session:
+        return session.exec(
+            select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id.desc())
+        ).first()

@@ -17,33 +17,67 @@ from config.files import load_policy
 from config.settings import get_settings
 from config.wording_model import BriefingWording
 from models.briefing import Briefing
+from models.enums import JurisdictionLevel
 from services import figures as stats
 from services.core import audit, calendar, clock, jurisdictions
 from services.core.errors import BadInput
 from services.core.jurisdictions import resolve_scope
 from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
+from services.figures.held import held_in, held_since
 from services.reporting import ranking
+from services.reporting.briefing import board as briefing_board
 from services.reporting.briefing import problems as briefing_problems
 from services.reporting.briefing import sections as briefing_sections
+from services.reporting.briefing import supervision as briefing_supervision
 from services.reporting.briefing import text as tx
+from services.reporting.ranking.history import black_streaks
 from services.reporting.wording import Words
 
 ACTOR = "system"
 
 
 def context(*, session: Session, quarter: Period, jurisdiction: str | None = None) -> dict:
-    """Everything the sections are written from: this and last quarter's figures and ranks."""
+    """Everything the sections are written from: this quarter's figures and board, and last
+    quarter's only where the system held data then (else None: "上季度无可比数据")."""
     figures = stats.briefing_figures(
         session=session, quarter=quarter, jurisdiction_code=jurisdiction
     )
-    cur, prev = figures["cur"], figures["prev"]
+    cur = figures["cur"]
+    root = resolve_scope(session=session, code=cur["jurisdiction"]["code"])
+    since = held_since(session=session, scope_path=root.path)
+    before = previous_period(quarter)
+    prev_held = held_in(before, since)
+    office, highlight = ranking.board_office(session=session, code=root.code)
+    now = ranking.unit_figures(session=session, quarter=quarter, office=office)
+    then = (
+        ranking.unit_figures(session=session, quarter=before, office=office) if prev_held else None
+    )
+    board = ranking.board_of(
+        session=session, quarter=quarter, office=office, highlight=highlight, figures_of=now
+    )
+    by_county = root.level == JurisdictionLevel.CITY.value
     return {
         **figures,
+        "prev": figures["prev"] if prev_held else None,
+        "trend": [
+            t
+            for t in figures["trend"]
+            if t["quarter"] == quarter.name or held_in(parse_quarter(t["quarter"]), since)
+        ],
         "policy": load_policy(),
         "scope_word": tx.SCOPE_WORDS.get(cur["jurisdiction"]["level"], "全辖区"),
-        "rank": ranking.rank_figures(figures=cur),
-        "rank_prev": ranking.rank_figures(figures=prev),
+        "by_county": by_county,
+        "counties_of": ranking.township_counties(session=session, office=root) if by_county else {},
+        "units": now,
+        "units_prev": then,
+        "rank": board,
+        "rank_prev": None
+        if then is None
+        else ranking.board_of(session=session, quarter=before, office=office, figures_of=then),
+        "black_streaks": black_streaks(
+            session=session, quarter=quarter, office=office, board=board
+        ),
     }
 
 
@@ -51,8 +85,7 @@ def document(c: dict) -> dict:
     """The briefing document (title, sections, charts) that reports/ renders."""
     cur, rank = c["cur"], c["rank"]
     place, label = cur["jurisdiction"]["name"], tx.quarter_label(cur["quarter"])
-    names = {t["code"]: t["name"] for t in rank["townships"]}
-    completion = cur["tasks"]["by_township"]
+    names = {t["code"]: t["name"] for t in ranking.units(rank)}
     words = Words("briefing", BriefingWording)
     values = {
         "quarter_label": label,
@@ -74,10 +107,10 @@ def document(c: dict) -> dict:
             {"boilerplate": False, **section}
             for section in (
                 briefing_sections.overview(c),
-                briefing_sections.supervision(c),
+                briefing_supervision.supervision(c),
                 briefing_sections.hazards(c),
                 briefing_sections.lists(c),
-                briefing_sections.ranking(c),
+                briefing_board.ranking(c),
                 briefing_problems.problems(c),
                 briefing_sections.next_quarter(c),
             )
@@ -86,11 +119,7 @@ def document(c: dict) -> dict:
         "red_names": "、".join(names[x] for x in rank["red"]),
         "black_names": "、".join(names[x] for x in rank["black"]),
         "charts": {
-            "completion": {
-                "labels": [t["name"] for t in cur["townships"]],
-                "values": [completion[t["code"]]["completion_rate"] for t in cur["townships"]],
-                "target": c["policy"].briefing.completion_target,
-            },
+            "completion": briefing_supervision.completion_chart(c),
             "trend": {
                 "labels": [tx.quarter_label(t["quarter"]).replace("第", "") for t in c["trend"]],
                 "found": [t["found"] for t in c["trend"]],
