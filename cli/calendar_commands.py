@@ -11,7 +11,6 @@ from cli.running import JsonFlag, ready
 
 calendar_app = typer.Typer(help="工作日历：录入和查看法定节假日与调休", no_args_is_help=True)
 WEEKDAYS = "一二三四五六日"
-LEVELS = {"major": "重大", "serious": "较大", "general": "一般"}
 
 
 def register(app: typer.Typer) -> None:
@@ -45,12 +44,15 @@ def import_(
 
 
 def _change_line(change: dict) -> str:
+    from models.enums import LABELS, HazardLevel, ItemKind  # imported late: start-up stays fast
+
+    levels = LABELS[HazardLevel]
     moved = f"{_day(change['old'])} → {_day(change['new'])}"
-    if change["kind"] == "task":
+    if change["kind"] == ItemKind.TASK:
         return f"  督导任务 {change['period']}（{change['count']} 个）截止日期：{moved}"
     ids = "、".join(f"#{i}" for i in change["ids"][:20]) + ("等" if change["count"] > 20 else "")
     return (
-        f"  隐患 {ids}（{LEVELS.get(change['level'], change['level'])}，"
+        f"  隐患 {ids}（{levels.get(change['level'], change['level'])}，"
         f"{change['found_on']} 发现，{change['count']} 个）整改时限：{moved}"
     )
 

@@ -70,13 +70,9 @@ def list_(
 
 
 def _print_tasks(result: dict) -> None:
-    names = {
-        "open": "待督导",
-        "overdue": "已逾期",
-        "done": "已完成",
-        "cancelled": "已取消",
-        "handed_over": "已交接",
-    }
+    from models.enums import LABELS, TaskState  # imported late: start-up stays fast
+
+    names = LABELS[TaskState]
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
         (
@@ -113,6 +109,7 @@ def record(
     json_out: JsonFlag = False,
 ) -> None:
     """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患。"""
+    from models.enums import TaskStatus
     from services.visits.records import record_visit
 
     visit_date = parse_date(date, "--date")
@@ -131,7 +128,7 @@ def record(
         return {
             "task_id": task_id,
             "record_id": saved.id,
-            "status": "done",
+            "status": TaskStatus.DONE,
             "done_on": saved.visit_date.isoformat(),
             "mode": saved.mode,
             "answers": len(saved.answers),

@@ -4,12 +4,12 @@ A broken file raises ConfigError naming the file, the key and the reason; the CL
 """
 
 import tomllib
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
-from pydantic_core import ErrorDetails
 
 from config.policy_model import Level, Policy
 from config.settings import get_settings
@@ -143,7 +143,7 @@ def _load(name: str, model: type[M]) -> M:
         raise ConfigError(path, key, _chinese_reason(first)) from None
 
 
-def _chinese_reason(error: ErrorDetails) -> str:
+def _chinese_reason(error: Mapping[str, object]) -> str:
     kinds = {
         "extra_forbidden": "不认识的配置项",
         "literal_error": "取值不在允许范围内",
@@ -156,9 +156,9 @@ def _chinese_reason(error: ErrorDetails) -> str:
         "less_than_equal": "数值过大",
         "string_pattern_mismatch": "格式不正确",
     }
-    reason = kinds.get(error["type"])
-    if reason is None:
-        reason = str(error.get("msg", "")).removeprefix("Value error, ")
+    reason = kinds.get(str(error["type"])) or str(error.get("msg", "")).removeprefix(
+        "Value error, "
+    )
     return f"{reason}（当前值：{error.get('input')!r}）" if "input" in error else reason
 
 

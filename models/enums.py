@@ -1,6 +1,7 @@
 """Enumerations of the domain, stored as short English codes with Chinese labels."""
 
 from enum import StrEnum
+from typing import TypeVar
 
 
 class JurisdictionLevel(StrEnum):
@@ -79,6 +80,16 @@ class TaskStatus(StrEnum):
     HANDED_OVER = "handed_over"
 
 
+class TaskState(StrEnum):
+    """A task as lists show it: its status, an open task past its due date shown as overdue."""
+
+    OPEN = "open"
+    OVERDUE = "overdue"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    HANDED_OVER = "handed_over"
+
+
 class InformantRole(StrEnum):
     LIAISON = "liaison"
     ASSISTANT = "assistant"
@@ -111,6 +122,41 @@ class HazardStatus(StrEnum):
     RECTIFYING = "rectifying"
     AWAITING_VERIFICATION = "awaiting_verification"
     CLOSED = "closed"
+
+
+class HazardFilter(StrEnum):
+    """What a hazard list shows: one status, every hazard not closed (未销号), or the overdue."""
+
+    PENDING = "pending"
+    RECTIFYING = "rectifying"
+    AWAITING_VERIFICATION = "awaiting_verification"
+    CLOSED = "closed"
+    OPEN = "open"
+    OVERDUE = "overdue"
+
+
+class PersonKind(StrEnum):
+    """Who signs in: a 包保干部, or a 食安办 account by its role."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class ItemKind(StrEnum):
+    """What a reminder, a one-tap link or a calendar clash is about."""
+
+    TASK = "task"
+    HAZARD = "hazard"
+
+
+class RunOutcome(StrEnum):
+    """How a scheduled job's run ended (or that it is still running)."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
 
 
 class Channel(StrEnum):
@@ -152,6 +198,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "cancelled": "已取消",
         "handed_over": "已交接",
     },
+    TaskState: {
+        "open": "待督导",
+        "overdue": "已逾期",
+        "done": "已完成",
+        "cancelled": "已取消",
+        "handed_over": "已交接",
+    },
     InformantRole: {"liaison": "联络员", "assistant": "协管员", "informant": "信息员"},
     VisitMode: {"onsite": "现场", "online": "线上", "group": "集中"},
     HazardSource: {
@@ -169,6 +222,15 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "awaiting_verification": "待验收",
         "closed": "已销号",
     },
+    HazardFilter: {
+        "pending": "待整改",
+        "rectifying": "整改中",
+        "awaiting_verification": "待验收",
+        "closed": "已销号",
+        "open": "未销号",
+        "overdue": "逾期",
+    },
+    RunOutcome: {"running": "运行中", "ok": "成功", "failed": "失败", "skipped": "跳过"},
     Channel: {"email": "邮件", "wecom": "企业微信", "dingtalk": "钉钉"},
     NotificationStatus: {"queued": "待发送", "sent": "已发送", "failed": "发送失败"},
     CalendarDayKind: {"holiday": "放假", "workday": "调休上班"},
@@ -190,11 +252,14 @@ def label(enum: type[StrEnum], code: str) -> str:
     return LABELS[enum][code]
 
 
-def from_label(enum: type[StrEnum], text: str) -> str | None:
-    """The code whose Chinese label (or code) is text, or None."""
+E = TypeVar("E", bound=StrEnum)
+
+
+def from_label(enum: type[E], text: str) -> E | None:
+    """The member whose Chinese label (or code) is text, or None."""
     for code, lab in LABELS[enum].items():
         if text in (code, lab):
-            return code
+            return enum(code)
     return None
 
 

@@ -6,13 +6,13 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
+from models.enums import RunOutcome, check_in
+
 
 class JobRun(SQLModel, table=True):
     __tablename__ = "job_run"
     __table_args__ = (
-        CheckConstraint(
-            "outcome IN ('running', 'ok', 'failed', 'skipped')", name="ck_job_run_outcome"
-        ),
+        CheckConstraint(check_in("outcome", RunOutcome), name="ck_job_run_outcome"),
         Index("ix_job_run_job_started", "job", "started_at"),
     )
 
@@ -21,5 +21,5 @@ class JobRun(SQLModel, table=True):
     runner: str = Field(max_length=16)  # "apscheduler" | "prefect" | "cli"
     started_at: dt.datetime
     finished_at: dt.datetime | None = None
-    outcome: str = Field(default="running", max_length=16)
+    outcome: str = Field(default=RunOutcome.RUNNING, max_length=16)
     detail: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))

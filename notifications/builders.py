@@ -12,6 +12,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
 
+from models.enums import ItemKind
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ROBOT_MAX_BYTES = 4000  # WeCom robots refuse markdown over 4096 bytes
 _MD = str.maketrans(
@@ -63,7 +65,7 @@ def status(line) -> str:
 
 @lru_cache(maxsize=1024)
 def _deadline(kind: str, due: dt.date) -> str:
-    return f"应于 {cndate(due)} 前完成督导" if kind == "task" else f"整改时限 {cndate(due)}"
+    return f"应于 {cndate(due)} 前完成督导" if kind == ItemKind.TASK else f"整改时限 {cndate(due)}"
 
 
 def deadline(line) -> str:

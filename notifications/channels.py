@@ -10,19 +10,20 @@ import datetime as dt
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.enums import Channel
 from notifications.outcomes import SendFailed
 from notifications.senders import EmailSender, RobotSender
 
-ROBOTS = ("wecom", "dingtalk")
+ROBOTS = (Channel.WECOM, Channel.DINGTALK)
 
 
 def enabled() -> dict[str, bool]:
     """Which channels are configured: email (SMTP host), wecom and dingtalk (global webhooks)."""
     settings = get_settings()
     return {
-        "email": bool(settings.smtp_host),
-        "wecom": bool(settings.wecom_webhook),
-        "dingtalk": bool(settings.dingtalk_webhook),
+        Channel.EMAIL: bool(settings.smtp_host),
+        Channel.WECOM: bool(settings.wecom_webhook),
+        Channel.DINGTALK: bool(settings.dingtalk_webhook),
     }
 
 
@@ -31,8 +32,8 @@ def robot_target(channel: str, code: str) -> tuple[str | None, str | None]:
     settings = get_settings()
     own = settings.robots.get(code)
     if own is not None and getattr(own, channel):
-        return getattr(own, channel), own.dingtalk_secret if channel == "dingtalk" else None
-    if channel == "wecom":
+        return getattr(own, channel), own.dingtalk_secret if channel == Channel.DINGTALK else None
+    if channel == Channel.WECOM:
         return settings.wecom_webhook, None
     return settings.dingtalk_webhook, settings.dingtalk_secret
 
@@ -93,8 +94,8 @@ class Channels:
         )
 
     def _sender(self, note):
-        if note.channel == "email":
-            key = ("email",)
+        if note.channel == Channel.EMAIL:
+            key = (Channel.EMAIL,)
             if key not in self.senders:
                 self.senders[key] = self._mailer()
             return self.senders[key]

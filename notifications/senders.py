@@ -16,6 +16,7 @@ from email.utils import parseaddr
 
 import httpx
 
+from models.enums import Channel
 from notifications import attachments, mime
 from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
@@ -161,7 +162,7 @@ class RobotSender:
         self.client = httpx.Client(timeout=timeout)
 
     def _payload(self, note) -> dict:
-        if self.channel == "wecom":
+        if self.channel == Channel.WECOM:
             return {"msgtype": "markdown", "markdown": {"content": note.body_text}}
         return {"msgtype": "markdown", "markdown": {"title": note.subject, "text": note.body_text}}
 
@@ -170,7 +171,7 @@ class RobotSender:
         if not self.webhook:
             raise SendFailed("未配置该群机器人的 webhook", down=True)
         url = self.webhook
-        if self.channel == "dingtalk":
+        if self.channel == Channel.DINGTALK:
             url = dingtalk_url(self.webhook, self.secret)
         secrets = [self.webhook, self.secret, url]
         try:

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from config.settings import get_settings
-from models.enums import Category, OfficerTier, label
+from models.enums import Category, OfficerTier, RunOutcome, label
 from services.accounts import access_office, invitations
 from services.accounts.identity import Principal
 from services.core import clock, links
@@ -406,7 +406,7 @@ def schedule_page(*, request: Request, person: AdminUser, session: DbSession):
                 "job": job,
                 "next": schedule.next_fire_times(job, after=now, count=2),
                 "last": schedule.last_run(session=session, job=job.name),
-                "last_ok": schedule.last_run(session=session, job=job.name, outcome="ok"),
+                "last_ok": schedule.last_run(session=session, job=job.name, outcome=RunOutcome.OK),
             }
         )
     return render(

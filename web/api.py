@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models.enums import TaskStatus
+from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office, tokens
 from services.accounts.identity import Principal, authenticate, web_policy
 from services.core import links
@@ -34,11 +34,9 @@ from web.deps import LoginRequired, NoNul, NotFound, RowId, db
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令牌")
-TaskFilter = TaskStatus | Literal["overdue"]  # open tasks are split into open and overdue
-HazardFilter = Literal[
-    "pending", "rectifying", "awaiting_verification", "closed", "open", "overdue"
+HazardTarget = Literal[
+    HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION, HazardStatus.CLOSED
 ]
-HazardTarget = Literal["rectifying", "awaiting_verification", "closed"]
 NOT_FOUND = {404: {"description": "不存在或不在职责范围内"}}
 
 
@@ -97,7 +95,7 @@ def me(who: Who) -> WhoOut:
 def tasks(
     who: Who,
     session: Db,
-    status: TaskFilter | None = None,
+    status: TaskState | None = None,
     period: Annotated[str | None, Query(max_length=16), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -230,7 +228,7 @@ def stats(who: Who, session: Db) -> dict:
             "quarter": board["quarter"],
             "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
             "hazards": {
-                "open": sum(h["status"] != "closed" for h in mine),
+                "open": sum(h["status"] != HazardStatus.CLOSED for h in mine),
                 "overdue": sum(h["overdue"] for h in mine),
             },
         }

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from models.enums import PersonKind, TaskSource, TaskState
 from web.deps import local_time, no_nul
 
 Text = Annotated[str, AfterValidator(no_nul)]
@@ -20,7 +21,7 @@ class TokenOut(BaseModel):
 
 
 class WhoOut(BaseModel):
-    kind: Literal["officer", "supervisor", "admin"]
+    kind: PersonKind
     account: str
     name: str
     jurisdiction_code: str
@@ -35,10 +36,10 @@ class TaskItem(BaseModel):
     officer_name: str
     place: str
     period: str
-    source: Literal["routine", "campaign"]
+    source: TaskSource
     campaign: str | None
     due_date: dt.date
-    status: Literal["open", "overdue", "done", "cancelled", "handed_over"]
+    status: TaskState
     done_on: dt.date | None
 
 
@@ -113,7 +114,7 @@ class TaskDetail(BaseModel):
     source: str
     campaign: str | None
     due_date: dt.date
-    status: Literal["open", "overdue", "done", "cancelled", "handed_over"]
+    status: TaskState
     done_on: dt.date | None
     officer_code: str
     officer_name: str

@@ -17,11 +17,15 @@ from sqlmodel import Session
 from models.db import get_engine
 from models.enums import (
     LABELS,
+    HazardFilter,
     HazardLevel,
     HazardSource,
     HazardStatus,
+    ItemKind,
     OfficerTier,
+    PersonKind,
     TaskSource,
+    TaskState,
     TaskStatus,
     UserRole,
     VisitMode,
@@ -35,16 +39,24 @@ from web import sessions
 
 HERE = FilePath(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
-SHOWN_TASK = {**LABELS[TaskStatus], "overdue": "已逾期"}
+SHOWN_TASK = LABELS[TaskState]
 templates.env.globals.update(
     task_status=SHOWN_TASK,
     hazard_status=LABELS[HazardStatus],
+    hazard_filter=LABELS[HazardFilter],
     hazard_level=LABELS[HazardLevel],
     hazard_source=LABELS[HazardSource],
     tier=LABELS[OfficerTier],
     role=LABELS[UserRole],
     source=LABELS[TaskSource],
     mode=LABELS[VisitMode],
+    # The codes themselves, so templates compare with TaskState.OVERDUE, never "overdue".
+    TaskState=TaskState,
+    TaskStatus=TaskStatus,
+    HazardStatus=HazardStatus,
+    HazardFilter=HazardFilter,
+    ItemKind=ItemKind,
+    PersonKind=PersonKind,
 )
 
 

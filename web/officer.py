@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
-from models.enums import HazardStatus
+from models.enums import HazardStatus, ItemKind
 from services.accounts import access
 from services.accounts.identity import Principal, load_principal, web_policy
 from services.core import clock, links
@@ -74,7 +74,7 @@ def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
     """The task or hazard page's details within person's scope; NotFound otherwise."""
     detail = (
         access.task_detail(session=session, who=person, task_id=item_id)
-        if kind == "task"
+        if kind == ItemKind.TASK
         else access.hazard_detail(session=session, who=person, hazard_id=item_id)
     )
     if detail is None:

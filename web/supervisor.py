@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
-from models.enums import HazardStatus
+from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office
 from services.accounts.unassigned_view import unassigned_view
 from services.core import clock
@@ -35,7 +35,13 @@ from web.deps import (
 )
 
 router = APIRouter(include_in_schema=False)
-TASK_TABS = ("overdue", "open", "done", "cancelled", "handed_over")
+TASK_TABS = (
+    TaskState.OVERDUE,
+    TaskState.OPEN,
+    TaskState.DONE,
+    TaskState.CANCELLED,
+    TaskState.HANDED_OVER,
+)
 STATUS_TABS = {
     "awaiting_verification": "待验收",
     "verify_overdue": "验收逾期",
@@ -195,7 +201,7 @@ def lists_file(
 ):
     if quarter and quarter not in _quarters():
         raise BadInput("季度无效")
-    if status and status not in ("open", "overdue", "closed"):
+    if status and status not in (HazardFilter.OPEN, HazardFilter.OVERDUE, HazardFilter.CLOSED):
         raise BadInput("状态无效")
     folder = Path(tempfile.mkdtemp(prefix="baobao-lists-"))
     path = folder / "lists.xlsx"

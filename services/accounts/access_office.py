@@ -12,6 +12,7 @@ from config.files import load_policy
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -25,7 +26,7 @@ from services.core.memo import remembered
 from services.core.periods import Period, period_containing
 from services.figures import as_date
 from services.figures.definitions import overdue_cutoff, shown_status
-from services.tasks.campaigns import list_campaigns
+from services.tasks.campaigns import CampaignSummary, list_campaigns
 
 
 def _within(column, who: Principal):
@@ -246,7 +247,7 @@ def covers_everything(*, session: Session, who: Principal) -> bool:
     return bool(counties) and all(path.startswith(who.path) for path in counties)
 
 
-def campaigns_in_scope(*, session: Session, who: Principal) -> list[dict]:
+def campaigns_in_scope(*, session: Session, who: Principal) -> list[CampaignSummary]:
     """Campaigns limited to who's subtree (and county-wide ones for an all-county admin)."""
     everything = covers_everything(session=session, who=who)
     campaigns = list_campaigns(session=session)
@@ -314,7 +315,7 @@ def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
     own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
     rows = session.execute(
         select(Jurisdiction.code, Jurisdiction.name)
-        .where(Jurisdiction.level == "township", _within(Jurisdiction.path, who))
+        .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, _within(Jurisdiction.path, who))
         .order_by(Jurisdiction.code)
     ).all()
     return [own] + [{"code": c, "name": n} for c, n in rows if c != who.jurisdiction_code]

@@ -1,5 +1,6 @@
 """The append-only audit log: one function writes it; nothing updates or deletes its rows."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import Session
@@ -15,8 +16,8 @@ def record_event(
     action: str,
     object_type: str,
     object_id: Any,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event to the session (committed with the change it describes)."""
     event = AuditEvent(
@@ -25,8 +26,8 @@ def record_event(
         action=action,
         object_type=object_type,
         object_id=str(object_id),
-        before=before,
-        after=after,
+        before=None if before is None else dict(before),
+        after=None if after is None else dict(after),
     )
     session.add(event)
     return event

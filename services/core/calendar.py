@@ -99,14 +99,17 @@ def _official_workday(day: dt.date, held: HeldYear | None) -> bool:
     if held is not None:
         return day in held.workdays or (day.weekday() < 5 and day not in held.holidays)
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return day.weekday() < 5
 
 
 @lru_cache(maxsize=64)
 def _workdays_of_year(
-    year: int, extra_holidays: frozenset, extra_workdays: frozenset, held: HeldYear | None
+    year: int,
+    extra_holidays: frozenset[dt.date],
+    extra_workdays: frozenset[dt.date],
+    held: HeldYear | None,
 ) -> tuple[dt.date, ...]:
     day, days = dt.date(year, 1, 1), []
     while day.year == year:

@@ -3,9 +3,10 @@ command works on with each jurisdiction's township."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
+from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from services.core.errors import BadInput
 
@@ -22,7 +23,9 @@ class Place:
 def county_paths(*, session: Session) -> list[str]:
     """Materialised paths of every county jurisdiction, for splitting province work."""
     rows = session.execute(
-        select(Jurisdiction.path).where(Jurisdiction.level == "county").order_by(Jurisdiction.path)
+        select(Jurisdiction.path)
+        .where(Jurisdiction.level == JurisdictionLevel.COUNTY)
+        .order_by(Jurisdiction.path)
     )
     return [path for (path,) in rows]
 
@@ -47,14 +50,17 @@ def resolve_scope(*, session: Session, code: str | None = None) -> Jurisdiction:
     """The named jurisdiction; by default the only county, else the only root."""
     if code:
         return by_code(session=session, code=code)
-    for condition in (Jurisdiction.level == "county", Jurisdiction.parent_id.is_(None)):
+    for condition in (
+        Jurisdiction.level == JurisdictionLevel.COUNTY,
+        Jurisdiction.parent_id.is_(None),
+    ):
         found = session.execute(select(Jurisdiction).where(condition).limit(2)).scalars().all()
         if len(found) == 1:
             return found[0]
     raise BadInput("数据库中没有唯一的县级区划，请用 --jurisdiction 指定区划代码")
 
 
-def subtree_ids(root: Jurisdiction):
+def subtree_ids(root: Jurisdiction) -> Select[tuple[int | None]]:
     """A sub-select of the ids of root and everything below it (indexed path prefix)."""
     return select(Jurisdiction.id).where(Jurisdiction.path.like(path_like(root.path), escape="\\"))
 
@@ -80,7 +86,7 @@ def places(*, session: Session, root: Jurisdiction) -> dict[int, Place]:
         if not r.path.startswith(root.path):
             continue
         chain = [rows_by_code[c] for c in r.path.strip("/").split("/") if c in rows_by_code]
-        town = next((j for j in chain if j.level == "township"), None)
+        town = next((j for j in chain if j.level == JurisdictionLevel.TOWNSHIP), None)
         if town is None:
             result[r.id] = Place(r.code, f"{r.name}本级", r.name)
         else:

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
 
 from config.settings import get_settings
+from models.enums import ItemKind
 from services.core import clock
 from services.core.urls import public_base
 
@@ -130,14 +131,14 @@ def item_links(*, officer_id: int, items: list[tuple[str, int]]) -> list[str]:
     stamp = sep + base64_encode(int_to_bytes(int(clock.now().timestamp())))
     urls = []
     for kind, item_id in items:
-        if kind not in ("task", "hazard") or not isinstance(item_id, int):
+        if kind not in tuple(ItemKind) or not isinstance(item_id, int):
             raise ValueError(kind)
         # itsdangerous' compact JSON, not compressed (valid whether or not it would compress)
         value = base64_encode(f'{{"o":{int(officer_id)},"t":"{kind}","i":{item_id}}}') + stamp
         mac = keyed.copy()
         mac.update(value)
         token = (value + sep + base64_encode(mac.digest())).decode()
-        urls.append(f"{base}/{'tasks' if kind == 'task' else 'hazards'}/{item_id}?k={token}")
+        urls.append(f"{base}/{'tasks' if kind == ItemKind.TASK else 'hazards'}/{item_id}?k={token}")
     return urls
 
 

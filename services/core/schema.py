@@ -6,8 +6,12 @@ Alembic's heavier modules are imported inside the functions that need them (star
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from config.settings import ROOT
 from models.db import is_postgres
@@ -15,7 +19,7 @@ from models.db import is_postgres
 VERSIONS = Path(ROOT) / "migrations"
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> "Config":
     """An Alembic config for url, independent of the working directory."""
     from alembic.config import Config
 
@@ -69,13 +73,13 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
     migrating = create_engine(engine.url, poolclass=NullPool)
 
     @event.listens_for(migrating, "connect")
-    def _connect(dbapi_connection, _record) -> None:
+    def _connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA busy_timeout=30000")
         dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
     @event.listens_for(migrating, "begin")
-    def _begin(connection) -> None:
+    def _begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     try:

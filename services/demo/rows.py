@@ -5,6 +5,7 @@ import random
 from collections import defaultdict
 from itertools import count
 
+from models.enums import UserRole
 from services.demo import names
 from services.demo.details import EntityDetails
 from services.roster.credit_code import make_credit_code
@@ -191,7 +192,7 @@ class Builder:
 
     def _user(self, jid: int, code: str, role: str, account: str | None) -> tuple:
         uid = self._id("app_user")
-        account = account or f"{'gly' if role == 'admin' else 'db'}{code}"
+        account = account or f"{'gly' if role == UserRole.ADMIN else 'db'}{code}"
         return (
             uid,
             account,

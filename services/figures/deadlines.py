@@ -15,7 +15,7 @@ from sqlmodel import Session
 from config.files import load_policy
 from models.campaign import Campaign
 from models.entity import Entity
-from models.enums import HazardLevel, HazardStatus, TaskSource, label
+from models.enums import HazardLevel, HazardStatus, ItemKind, TaskSource, TaskStatus, label
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
@@ -29,7 +29,7 @@ class DueItem(NamedTuple):
     """An open task or hazard that is due soon or overdue today (a tuple: a province day
     holds a million of them)."""
 
-    kind: str  # "task" | "hazard"
+    kind: ItemKind
     id: int
     title: str  # the entity's name, or the hazard's description
     detail: str  # 常规督导 2026Q3 · 专项督导 名称 · 一般隐患（整改中）
@@ -59,7 +59,8 @@ class _Clock:
     """overdue_by / workdays_left per distinct due date (a day's items share few dates)."""
 
     def __init__(self, today: dt.date):
-        self.today, self.cache = today, {}
+        self.today = today
+        self.cache: dict[dt.date, tuple[int, int, bool]] = {}
 
     def __call__(self, due: dt.date) -> tuple[int, int, bool]:
         if due not in self.cache:
@@ -85,7 +86,7 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
         )
         .join(Entity, Entity.id == task.entity_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
-        .where(task.status == "open", task.due_date <= due_soon_limit(today))
+        .where(task.status == TaskStatus.OPEN, task.due_date <= due_soon_limit(today))
     )
     clock, details, items = _Clock(today), {}, []
     for tid, due, source, period, officer_id, jid, entity, campaign in rows:
@@ -93,7 +94,7 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
             details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
         items.append(
             DueItem(
-                "task",
+                ItemKind.TASK,
                 tid,
                 entity,
                 details[source, period, campaign],
@@ -129,7 +130,9 @@ def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:
     for hid, due, level, status, description, officer_id, jid, entity in rows:
         title = f"{entity}：{description}" if entity else description
         detail = f"{label(HazardLevel, level)}隐患（{label(HazardStatus, status)}）"
-        items.append(DueItem("hazard", hid, title, detail, due, *clock(due), officer_id, jid))
+        items.append(
+            DueItem(ItemKind.HAZARD, hid, title, detail, due, *clock(due), officer_id, jid)
+        )
     return items
 
 

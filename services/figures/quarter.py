@@ -9,6 +9,7 @@ from typing import TypedDict
 
 from sqlmodel import Session
 
+from models.enums import HazardLevel
 from models.jurisdiction import Jurisdiction
 from services.core import clock
 from services.core.errors import BadInput
@@ -94,7 +95,7 @@ def _figures(
             "unfinished_officers": unfinished_by_officer(**scope, **span),
             "hazards": hazard_figures(**whole),
             "escalated_hazards": escalated_hazards(**scope, as_of=day),
-            "major_open": open_hazards(**scope, as_of=day, level="major"),
+            "major_open": open_hazards(**scope, as_of=day, level=HazardLevel.MAJOR),
             "repeat_offenders": repeat_offenders(**whole),
         }
     )

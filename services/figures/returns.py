@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from models.audit import AuditEvent
 from models.entity import Entity
-from models.enums import HazardStatus
+from models.enums import HazardStatus, ItemKind
 from models.hazard import Hazard
 from services.core.calendar import workdays_between
 from services.core.names import names_of
@@ -103,7 +103,7 @@ def returned_due_items(*, session: Session, today: dt.date) -> list[DueItem]:
         late = overdue_by(hazard.deadline, today)
         items.append(
             DueItem(
-                "hazard",
+                ItemKind.HAZARD,
                 hazard.id,
                 f"{entity}：{hazard.description}" if entity else hazard.description,
                 f"退回原因：{back.reason or '—'}（{back.by_name}）",

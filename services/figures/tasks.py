@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.enums import TaskSource
 from services.core.jurisdictions import Place, path_like
 from services.figures import definitions as d
 from services.figures.common import as_date
@@ -169,8 +170,8 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
         params,
     ).all()
     return {
-        "routine_tasks": by_source.get("routine", 0),
-        "campaign_tasks": by_source.get("campaign", 0),
+        "routine_tasks": by_source.get(TaskSource.ROUTINE, 0),
+        "campaign_tasks": by_source.get(TaskSource.CAMPAIGN, 0),
         "campaigns": [
             {"name": n, "due_date": as_date(day).isoformat(), "tasks": k} for n, day, k in campaigns
         ],

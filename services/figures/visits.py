@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.enums import VisitMode
 from services.core.jurisdictions import Place, path_like
 from services.figures import definitions as d
 from services.figures.common import as_date
@@ -48,7 +49,7 @@ def visit_figures(
     visits = onsite = 0
     for jid, tier, mode, n in rows:
         visits += n
-        onsite += n if mode == "onsite" else 0
+        onsite += n if mode == VisitMode.ONSITE else 0
         by_tier[tier] += n
         place = where.get(jid)
         if place is not None:

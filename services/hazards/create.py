@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from models.assignment import Assignment
 from models.entity import Entity
+from models.enums import HazardStatus
 from models.hazard import Hazard
 from models.officer import Officer
 from services.core import audit, clock
@@ -29,7 +30,7 @@ def open_hazard(*, session: Session, actor: str, **fields) -> Hazard:
         value = fields.get(name)
         if value is not None and len(value) > limit:
             raise BadInput(f"{_NAMES[name]}过长（最多 {limit} 字）")
-    hazard = Hazard(status="pending", **fields)
+    hazard = Hazard(status=HazardStatus.PENDING, **fields)
     session.add(hazard)
     session.flush()
     audit.record_event(

@@ -5,6 +5,7 @@ from sqlmodel import Session
 
 from config.files import load_checklist
 from models.entity import Entity
+from models.enums import HazardSource
 from models.hazard import Hazard
 from models.officer import Officer
 from models.record import InspectionRecord
@@ -41,7 +42,7 @@ def open_hazards_for_record(
         open_hazard(
             session=session,
             actor=actor,
-            source="inspection",
+            source=HazardSource.INSPECTION,
             level=level,
             description=description,
             checklist_item=item_id,

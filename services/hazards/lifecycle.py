@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from models.enums import HazardStatus, label
+from models.enums import HazardStatus, PersonKind, label
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -33,17 +33,23 @@ class Move:
 
 
 TRANSITIONS: dict[tuple[str, str], Move] = {
-    ("pending", "rectifying"): Move(frozenset({OFFICER, OFFICE}), "开始整改"),
-    ("rectifying", "awaiting_verification"): Move(
+    (HazardStatus.PENDING, HazardStatus.RECTIFYING): Move(frozenset({OFFICER, OFFICE}), "开始整改"),
+    (HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION): Move(
         frozenset({OFFICER, OFFICE}), "报告整改完成，须附整改证据", needs_evidence=True
     ),
-    ("awaiting_verification", "closed"): Move(frozenset({OFFICE}), "验收通过并销号"),
-    ("awaiting_verification", "rectifying"): Move(
+    (HazardStatus.AWAITING_VERIFICATION, HazardStatus.CLOSED): Move(
+        frozenset({OFFICE}), "验收通过并销号"
+    ),
+    (HazardStatus.AWAITING_VERIFICATION, HazardStatus.RECTIFYING): Move(
         frozenset({OFFICE}), "验收不通过，须写明原因", needs_note=True
     ),
 }
 _WHO = {OFFICER: "包保干部", OFFICE: "食安办"}
-_KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"}
+_KINDS: dict[str, str] = {
+    PersonKind.OFFICER: "包保干部",
+    PersonKind.SUPERVISOR: "督办",
+    PersonKind.ADMIN: "管理员",
+}
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,13 @@ def find_actor(*, session: Session, account: str) -> Actor:
     if not person.active:
         raise BadInput(f"账号 {account} 已停用")
     path = session.get(Jurisdiction, person.jurisdiction_id).path
-    kind = user.role if user else "officer"
+    kind = user.role if user else PersonKind.OFFICER
     return Actor(account=account, kind=kind, id=person.id, path=path)
 
 
 def role_on(actor: Actor, hazard: Hazard, hazard_path: str) -> str | None:
     """The actor's role on this hazard: covering officer, office above it, or none."""
-    if actor.kind == "officer":
+    if actor.kind == PersonKind.OFFICER:
         return OFFICER if hazard.officer_id == actor.id else None
     return OFFICE if hazard_path.startswith(actor.path) else None
 
@@ -133,7 +139,9 @@ def move_hazard(
         why = {
             OFFICER: "包保干部只能报告整改，不能验收或销号",
             OFFICE: "无权执行此变更",
-            None: "不是该隐患的包保干部" if actor.kind == "officer" else "该隐患不在其所属区划内",
+            None: "不是该隐患的包保干部"
+            if actor.kind == PersonKind.OFFICER
+            else "该隐患不在其所属区划内",
         }[role]
         _refuse(hazard, target, actor, role, why)
     note = (note or "").strip() or None

@@ -3,6 +3,7 @@ the data directory (evidence, photos, documents, the secret key), with a manifes
 table and the sha256 of every file. The archive holds the signing key and all personal data:
 it is written readable by its owner only."""
 
+import datetime as dt
 import os
 import time
 from pathlib import Path
@@ -101,7 +102,7 @@ def _archived(path: Path, root: Path, skipped: Path | None) -> bool:
     return skipped is None or not (path == skipped or skipped in path.parents)
 
 
-def _free_name(folder: Path, moment) -> Path:
+def _free_name(folder: Path, moment: dt.datetime) -> Path:
     base = f"baobao-{moment:%Y%m%d-%H%M%S}"
     candidate, n = folder / f"{base}.tar", 1
     while candidate.exists():

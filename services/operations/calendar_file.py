@@ -16,11 +16,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from models.enums import CalendarDayKind
 from services.core.calendar_store import HeldYear, held_year
 from services.core.errors import BadInput
 
-KINDS = {"放假": "holiday", "休": "holiday", "holiday": "holiday"}
-KINDS |= {"调休上班": "workday", "上班": "workday", "班": "workday", "workday": "workday"}
+KINDS = {
+    "放假": CalendarDayKind.HOLIDAY,
+    "休": CalendarDayKind.HOLIDAY,
+    "holiday": CalendarDayKind.HOLIDAY,
+}
+KINDS |= {
+    "调休上班": CalendarDayKind.WORKDAY,
+    "上班": CalendarDayKind.WORKDAY,
+    "班": CalendarDayKind.WORKDAY,
+    "workday": CalendarDayKind.WORKDAY,
+}
 HEADERS = {
     "类型": "kind",
     "kind": "kind",
@@ -43,7 +53,7 @@ class Entry:
     """One line of the schedule: a holiday range or a 调休 workday, with where it came from."""
 
     where: str
-    kind: str
+    kind: CalendarDayKind
     name: str
     start: dt.date
     end: dt.date
@@ -113,7 +123,7 @@ def _toml_entry(where: str, key: str, start_key: str, table, problems: Problems)
     if not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in (start, end)):
         problems.add(where, f"{start_key} 和 end 应为日期，例如 {start_key} = 2027-01-01")
         return None
-    kind = "holiday" if key == "holidays" else "workday"
+    kind = CalendarDayKind.HOLIDAY if key == "holidays" else CalendarDayKind.WORKDAY
     return Entry(where, kind, str(table.get("name", "")).strip(), start, end)
 
 
@@ -180,7 +190,7 @@ def _date(text: str) -> dt.date | None:
 def _checked(year: int | None, entries: list[Entry], problems: Problems) -> HeldYear:
     if year is None and not problems.items:
         problems.add("", "无法确定年份：文件中没有有效的日期")
-    if not any(e.kind == "holiday" for e in entries) and not problems.items:
+    if not any(e.kind == CalendarDayKind.HOLIDAY for e in entries) and not problems.items:
         problems.add("", "没有任何放假安排")
     days: dict[dt.date, tuple[str, str, str]] = {}  # day -> (kind, name, where)
     for entry in entries:
@@ -203,7 +213,7 @@ def _entry_days(entry: Entry, year: int | None, problems: Problems) -> list[dt.d
     if outside:
         problems.add(entry.where, f"{_cn(outside[0])} 不在 {year} 年内")
         return []
-    if entry.kind == "workday":
+    if entry.kind == CalendarDayKind.WORKDAY:
         if entry.end != entry.start:
             problems.add(entry.where, "调休上班日每项只写一天")
         elif entry.start.weekday() < 5:

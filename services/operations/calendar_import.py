@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
-from models.enums import TaskSource, TaskStatus
+from models.enums import ItemKind, TaskSource, TaskStatus
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core import calendar, calendar_store
@@ -83,7 +83,13 @@ def task_changes(
         old, new = _both(before, after, lambda p=period: calendar.last_workday_of(p))
         if due == old != new:
             changes.append(
-                {"kind": "task", "period": period_name, "old": old, "new": new, "count": count}
+                {
+                    "kind": ItemKind.TASK,
+                    "period": period_name,
+                    "old": old,
+                    "new": new,
+                    "count": count,
+                }
             )
     return changes
 
@@ -109,7 +115,7 @@ def hazard_changes(
                 session.execute(select(Hazard.id).where(*_same(found_on, level, old))).scalars()
             )
             change = {
-                "kind": "hazard",
+                "kind": ItemKind.HAZARD,
                 "found_on": found_on,
                 "level": level,
                 "old": old,
@@ -141,7 +147,7 @@ def _both(before: dict, after: dict, compute) -> tuple[dt.date, dt.date]:
 
 
 def _apply(session: Session, change: dict) -> None:
-    if change["kind"] == "task":
+    if change["kind"] == ItemKind.TASK:
         statement = update(InspectionTask).where(*_routine(change["period"], change["old"]))
         session.execute(statement.values(due_date=change["new"]))
     else:

@@ -7,6 +7,7 @@ import datetime as dt
 import chinese_calendar
 
 from config.files import load_policy
+from models.enums import CalendarDayKind
 from services.core import calendar
 
 SOURCES = {
@@ -25,17 +26,24 @@ def special_days(year: int) -> list[tuple[dt.date, str, str]]:
     held, cal = calendar.held_years().get(year), load_policy().calendar
     found: dict[dt.date, tuple[str, str]] = {}
     if held is not None:
-        found |= {d: ("holiday", held.name_of(d)) for d in held.holidays}
-        found |= {d: ("workday", held.name_of(d)) for d in held.workdays}
+        found |= {d: (CalendarDayKind.HOLIDAY, held.name_of(d)) for d in held.holidays}
+        found |= {d: (CalendarDayKind.WORKDAY, held.name_of(d)) for d in held.workdays}
     elif calendar.year_source(year) == "chinese-calendar":
         day = dt.date(year, 1, 1)
         while day.year == year:
             on_holiday, name = chinese_calendar.get_holiday_detail(day)
             if name and (on_holiday or day.weekday() >= 5):
-                found[day] = ("holiday" if on_holiday else "workday", LIBRARY_NAMES.get(name, name))
+                found[day] = (
+                    CalendarDayKind.HOLIDAY if on_holiday else CalendarDayKind.WORKDAY,
+                    LIBRARY_NAMES.get(name, name),
+                )
             day += dt.timedelta(days=1)
-    found |= {d: ("holiday", "本地休息日") for d in cal.extra_holidays if d.year == year}
-    found |= {d: ("workday", "本地工作日") for d in cal.extra_workdays if d.year == year}
+    found |= {
+        d: (CalendarDayKind.HOLIDAY, "本地休息日") for d in cal.extra_holidays if d.year == year
+    }
+    found |= {
+        d: (CalendarDayKind.WORKDAY, "本地工作日") for d in cal.extra_workdays if d.year == year
+    }
     return [(day, kind, name) for day, (kind, name) in sorted(found.items())]
 
 
@@ -43,7 +51,7 @@ def year_view(*, year: int) -> dict:
     """The year's source, working-day count, holidays (ranges) and make-up workdays."""
     source = calendar.year_source(year)
     special = special_days(year)
-    holidays = [(day, name) for day, kind, name in special if kind == "holiday"]
+    holidays = [(day, name) for day, kind, name in special if kind == CalendarDayKind.HOLIDAY]
     return {
         "year": year,
         "source": source,
@@ -55,7 +63,9 @@ def year_view(*, year: int) -> dict:
         ),
         "holidays": _ranges(holidays),
         "workdays": [
-            {"date": day, "name": name} for day, kind, name in special if kind == "workday"
+            {"date": day, "name": name}
+            for day, kind, name in special
+            if kind == CalendarDayKind.WORKDAY
         ],
     }
 
@@ -87,9 +97,9 @@ def _cell(day: dt.date, special: dict[dt.date, str]) -> dict:
     kind = special.get(day)
     mark = (
         "班"
-        if kind == "workday"
+        if kind == CalendarDayKind.WORKDAY
         else "休"
-        if kind == "holiday" or (not workday and day.weekday() < 5)
+        if kind == CalendarDayKind.HOLIDAY or (not workday and day.weekday() < 5)
         else ""
     )
     return {"day": day.day, "workday": workday, "mark": mark}

@@ -6,7 +6,8 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from config.files import ConfigError, load_policy
+from config.files import ConfigError, ScheduledJob, load_policy
+from models.enums import RunOutcome
 from services.operations.checks import Check
 from services.scheduling import schedule
 
@@ -24,13 +25,13 @@ def jobs(*, engine: Engine, now: dt.datetime) -> list[Check]:
         return [_job(session, job, now, late) for job in found]
 
 
-def _job(session: Session, job, now: dt.datetime, late: dt.timedelta) -> Check:
+def _job(session: Session, job: ScheduledJob, now: dt.datetime, late: dt.timedelta) -> Check:
     name, label = f"job:{job.name}", f"定时任务 {job.name}"
     last = schedule.last_run(session=session, job=job.name)
-    last_ok = schedule.last_run(session=session, job=job.name, outcome="ok")
+    last_ok = schedule.last_run(session=session, job=job.name, outcome=RunOutcome.OK)
     if last is None:
         return Check(name, label, False, f"从未运行：{SCHEDULER_HINT}")
-    if last.outcome == "failed":
+    if last.outcome == RunOutcome.FAILED:
         error = (last.detail or {}).get("error", "原因不明")
         return Check(name, label, False, f"{_when(last.started_at)} 运行失败：{error}")
     since = last_ok.started_at if last_ok else None
@@ -43,7 +44,9 @@ def _job(session: Session, job, now: dt.datetime, late: dt.timedelta) -> Check:
     return Check(name, label, True, f"上次{outcome} {_when(shown.started_at)}（{shown.runner}）")
 
 
-def _first_fire(job, *, after: dt.datetime | None, now: dt.datetime) -> dt.datetime | None:
+def _first_fire(
+    job: ScheduledJob, *, after: dt.datetime | None, now: dt.datetime
+) -> dt.datetime | None:
     """The first fire time after the last successful start (ever, without one) up to now."""
     start = after or now - dt.timedelta(days=366)
     fire = schedule.trigger(job).get_next_fire_time(None, start + dt.timedelta(microseconds=1))

@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.enums import Channel, label
 from notifications import channels
-from notifications.senders import SendFailed
+from notifications.outcomes import SendFailed
 from services.operations.checks import Check
 
-ROBOT_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉"}
+ROBOT_NAMES: dict[str, str] = {c: label(Channel, c) for c in (Channel.WECOM, Channel.DINGTALK)}
 
 
 def mail() -> Check:
@@ -39,7 +40,8 @@ def robots() -> Check:
     if not found:
         return Check("robots", "群机器人", True, "未配置群机器人")
     timeout = load_policy().reminders.send_timeout_seconds
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for channel, whose, url in found:
         name = f"{ROBOT_NAMES[channel]}（{whose or '县级'}）"
         problem = _reach(url, timeout)

@@ -16,6 +16,7 @@ from functools import cache, partial
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.enums import Channel
 from notifications import builders, channels
 from services.core.audit import record_event
 from services.figures.deadlines import reminder_day
@@ -77,7 +78,7 @@ def _officer_messages(digest: OfficerDigest, mail_on: bool, out: list, skipped: 
         return
     out.append(
         Planned(
-            "email",
+            Channel.EMAIL,
             key,
             address,
             f"digest:{key}:{digest.day}:email",
@@ -100,17 +101,19 @@ def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -
     mail = cache(partial(builders.office_email, digest))  # one rendering for all members
     for member in digest.members:
         key, address = f"user:{member.account}", mail_address(member.name, member.email)
-        if on["email"] and address:
-            out.append(Planned("email", key, address, f"digest:{key}:{digest.day}:email", mail))
+        if on[Channel.EMAIL] and address:
+            out.append(
+                Planned(Channel.EMAIL, key, address, f"digest:{key}:{digest.day}:email", mail)
+            )
         elif not robots:
-            skipped.append(_skipped(key, member.name, digest.name, on["email"]))
+            skipped.append(_skipped(key, member.name, digest.name, on[Channel.EMAIL]))
 
 
 def plan(officer_digests: list, office_digests: list) -> tuple[list[Planned], list[dict]]:
     """The messages for today's digests, and the recipients no channel reaches."""
     on, out, skipped = channels.enabled(), [], []
     for digest in officer_digests:
-        _officer_messages(digest, on["email"], out, skipped)
+        _officer_messages(digest, on[Channel.EMAIL], out, skipped)
     for digest in office_digests:
         _office_messages(digest, on, out, skipped)
     return out, skipped

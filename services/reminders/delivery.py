@@ -11,12 +11,14 @@ one durable too (and PostgreSQL's WAL writer flushes within a fraction of a seco
 
 import logging
 import uuid
+from typing import TypedDict
 
 from sqlalchemy import and_, bindparam, case, func, not_, select, update
 from sqlmodel import Session
 
 from config.files import load_policy
 from models.db import is_postgres
+from models.enums import NotificationStatus
 from notifications.channels import ROBOTS, Channels
 from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
@@ -155,7 +157,10 @@ class DeliveryRun:
                 attempts=N.attempts + 1,
                 sent_at=now,
                 last_error=error[:2000],
-                status=case((N.attempts + 1 >= most, "failed"), else_="queued"),
+                status=case(
+                    (N.attempts + 1 >= most, NotificationStatus.FAILED),
+                    else_=NotificationStatus.QUEUED,
+                ),
             ),
             backoff_thresholds(now),
             durable=True,
@@ -173,7 +178,16 @@ class DeliveryRun:
             self.connection.close()
 
 
-def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | None:
+class Delivered(TypedDict):
+    """Counts of one delivery run: sent, failed, of unknown fate, still waiting in the outbox."""
+
+    sent: int
+    failed: int
+    unknown: int
+    waiting: int
+
+
+def _attempt(run: DeliveryRun, channels: Channels, row, counts: Delivered) -> dict | None:
     """Send one claimed row; returns the values that mark its outcome."""
     outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
     try:
@@ -187,20 +201,20 @@ def _attempt(run: DeliveryRun, channels: Channels, row, counts: dict) -> dict | 
             return None
     except SendUnknown as exc:
         counts["unknown"] += 1
-        outcome.update(new_status="failed", new_error=f"{UNKNOWN} {exc}"[:2000])
+        outcome.update(new_status=NotificationStatus.FAILED, new_error=f"{UNKNOWN} {exc}"[:2000])
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
         log.exception("delivering notification %s", row.id)
         counts["failed"] += 1
         outcome.update(failure(f"内部错误：{type(exc).__name__}", row.attempts))
     else:
         counts["sent"] += 1
-        outcome.update(new_status="sent", new_error=None, new_sent_at=clock.now())
+        outcome.update(new_status=NotificationStatus.SENT, new_error=None, new_sent_at=clock.now())
     return outcome
 
 
-def deliver(*, session: Session) -> dict:
+def deliver(*, session: Session) -> Delivered:
     """Deliver every eligible queued row once; returns counts of this run."""
-    counts = {"sent": 0, "failed": 0, "unknown": recover_interrupted(session=session)}
+    counts = Delivered(sent=0, failed=0, unknown=recover_interrupted(session=session), waiting=0)
     run, outcome = DeliveryRun(session), None
     try:
         with Channels(date=clock.now()) as channels:
@@ -209,6 +223,6 @@ def deliver(*, session: Session) -> dict:
     finally:
         run.close()
     counts["waiting"] = session.execute(
-        select(func.count()).where(N.status == "queued")
+        select(func.count()).where(N.status == NotificationStatus.QUEUED)
     ).scalar_one()
     return counts

@@ -9,6 +9,7 @@ Nobody with nothing to report gets a digest.
 import datetime as dt
 import gc
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import groupby
@@ -19,6 +20,7 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.enums import ItemKind
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
@@ -29,14 +31,14 @@ from services.figures.definitions import package_task_sql
 from services.figures.returns import returned_due_items
 from services.reminders.offices import Member, OfficeMap, load_offices
 
-KIND_LABELS = {"task": "督导任务", "hazard": "隐患整改"}
+KIND_LABELS = {ItemKind.TASK: "督导任务", ItemKind.HAZARD: "隐患整改"}
 NO_OFFICER = "（未指定包保干部）"
 
 
 class Line(NamedTuple):
     """One item as a message shows it."""
 
-    kind: str
+    kind: ItemKind
     id: int
     kind_label: str
     title: str
@@ -100,10 +102,10 @@ class SummaryRow:
     def count(self, item: DueItem) -> None:
         """Add one due item to the counts."""
         late = item.overdue_by > 0
-        self.due_soon += not late and item.kind == "task"
-        self.overdue += late and item.kind == "task"
+        self.due_soon += not late and item.kind == ItemKind.TASK
+        self.overdue += late and item.kind == ItemKind.TASK
         self.escalated += item.escalated
-        self.hazards_overdue += late and item.kind == "hazard"
+        self.hazards_overdue += late and item.kind == ItemKind.HAZARD
 
 
 @dataclass
@@ -121,7 +123,7 @@ class OfficeDigest:
 
 
 @contextmanager
-def no_gc():
+def no_gc() -> Iterator[None]:
     """A day's digests are millions of small acyclic objects: the cyclic GC only slows them."""
     enabled = gc.isenabled()
     gc.disable()

@@ -9,6 +9,7 @@ from sqlalchemy import not_, or_, select, update
 from sqlmodel import Session
 
 from models.db import is_postgres
+from models.enums import NotificationStatus
 from services.core import clock
 from services.core.audit import record_event
 from services.core.errors import BadInput
@@ -57,7 +58,7 @@ def enqueue(*, session: Session, messages: list[Outgoing], commit: bool = True) 
     ordered = sorted(messages, key=lambda m: m.dedupe_key)  # one lock order for every run
     for start in range(0, len(ordered), 500):
         rows = [
-            {**asdict(m), "status": "queued", "attempts": 0, "queued_at": now}
+            {**asdict(m), "status": NotificationStatus.QUEUED, "attempts": 0, "queued_at": now}
             for m in ordered[start : start + 500]
         ]
         statement = (
@@ -75,7 +76,7 @@ def _check_retryable(session: Session, notification_id: int) -> None:
     ).first()
     if found is None:
         raise BadInput(f"通知 {notification_id} 不存在")
-    if found.status == "sent":
+    if found.status == NotificationStatus.SENT:
         raise BadInput(f"通知 {notification_id} 已发送，不会重发")
     if (found.last_error or "").startswith(IN_FLIGHT) and found.sent_at >= stale_before():
         raise BadInput(f"通知 {notification_id} 正在投递中，请稍后再试")
@@ -90,18 +91,20 @@ def retry(*, session: Session, notification_id: int | None = None, actor: str) -
     if notification_id is not None:
         _check_retryable(session, notification_id)
     recover_interrupted(session=session)
-    where = [N.status != "sent", not_in_flight()]
+    where = [N.status != NotificationStatus.SENT, not_in_flight()]
     if notification_id is None:
         where.append(
             or_(
-                N.status == "queued",
+                N.status == NotificationStatus.QUEUED,
                 N.last_error.is_(None),
                 not_(N.last_error.startswith(UNKNOWN, autoescape=True)),
             )
         )
     else:
         where.append(N.id == notification_id)
-    result = session.execute(update(TABLE).where(*where).values(status="queued", sent_at=None))
+    result = session.execute(
+        update(TABLE).where(*where).values(status=NotificationStatus.QUEUED, sent_at=None)
+    )
     record_event(
         session=session,
         actor=actor,
@@ -132,7 +135,7 @@ def list_notifications(
         N.dedupe_key,
     )
     if status is not None:
-        if status not in ("queued", "sent", "failed"):
+        if status not in tuple(NotificationStatus):
             raise BadInput(f"状态 {status!r} 无效，可选：queued、sent、failed")
         statement = statement.where(N.status == status)
     rows = session.execute(statement.order_by(N.id.desc()).limit(limit)).mappings()

@@ -17,14 +17,15 @@ queueing and retrying services.reminders.outbox.
 
 import datetime as dt
 
-from sqlalchemy import and_, bindparam, not_, or_, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, not_, or_, update
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.enums import NotificationStatus
 from models.notification import Notification
 from services.core import clock
 
-TABLE = Notification.__table__
+TABLE: Table = Notification.__table__
 N = TABLE.c
 IN_FLIGHT = "[投递中]"
 UNKNOWN = "[状态不明]"
@@ -34,19 +35,19 @@ INTERRUPTED = (
 )
 
 
-def not_in_flight():
+def not_in_flight() -> ColumnElement[bool]:
     """Rows no delivery run holds right now."""
     return or_(N.last_error.is_(None), not_(N.last_error.startswith(IN_FLIGHT, autoescape=True)))
 
 
-def eligible():
+def eligible() -> ColumnElement[bool]:
     """Eligible rows; the backoff thresholds are bound as :due_1 … (see backoff_thresholds)."""
     backoff = load_policy().reminders.retry_backoff_minutes
-    due = [N.sent_at.is_(None)]
+    due: list[ColumnElement[bool]] = [N.sent_at.is_(None)]
     for attempts in range(1, len(backoff) + 1):
         tried = N.attempts == attempts if attempts < len(backoff) else N.attempts >= attempts
         due.append(and_(tried, N.sent_at <= bindparam(f"due_{attempts}", type_=N.sent_at.type)))
-    return and_(N.status == "queued", not_in_flight(), or_(*due))
+    return and_(N.status == NotificationStatus.QUEUED, not_in_flight(), or_(*due))
 
 
 def backoff_thresholds(now: dt.datetime) -> dict:
@@ -58,7 +59,10 @@ def backoff_thresholds(now: dt.datetime) -> dict:
 def failure(error: str, attempts: int) -> dict:
     """The mark of a failed attempt: queued again, or failed after max_attempts."""
     final = attempts >= load_policy().reminders.max_attempts
-    return {"new_status": "failed" if final else "queued", "new_error": error[:2000]}
+    return {
+        "new_status": NotificationStatus.FAILED if final else NotificationStatus.QUEUED,
+        "new_error": error[:2000],
+    }
 
 
 def stale_before() -> dt.datetime:
@@ -71,11 +75,11 @@ def recover_interrupted(*, session: Session) -> int:
     result = session.execute(
         update(TABLE)
         .where(
-            N.status == "queued",
+            N.status == NotificationStatus.QUEUED,
             N.last_error.startswith(IN_FLIGHT, autoescape=True),
             N.sent_at < stale_before(),
         )
-        .values(status="failed", last_error=INTERRUPTED)
+        .values(status=NotificationStatus.FAILED, last_error=INTERRUPTED)
     )
     session.commit()
     return result.rowcount

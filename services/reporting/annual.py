@@ -19,7 +19,7 @@ from services import figures
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
-from services.core.periods import parse_period, period_containing
+from services.core.periods import Period, parse_period, period_containing
 from services.reporting import (
     annual_sections,
     banquet_sections,  # noqa: F401 (registers its section last)
@@ -33,7 +33,7 @@ KIND = "annual"
 FORMATS = ("docx", "pdf")
 
 
-def _year(text: str):
+def _year(text: str) -> Period:
     period = parse_period(str(text))
     if period.frequency != "yearly":
         raise BadInput(f"年份 {text!r} 无效，应为 2026 这样的写法")
@@ -42,7 +42,7 @@ def _year(text: str):
     return period
 
 
-def _quarters(year) -> list:
+def _quarters(year: Period) -> list[Period]:
     quarters, day = [], year.start
     while day <= min(year.end, clock.today()):
         quarter = period_containing(day, "quarterly")

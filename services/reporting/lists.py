@@ -48,7 +48,7 @@ def progress_text(
     *, status: str, deadline: dt.date, closed_on: dt.date | None, today: dt.date
 ) -> str:
     """完成情况: 已销号（date）, 逾期N个工作日, or the state."""
-    if status == "closed":
+    if status == HazardStatus.CLOSED:
         return f"已销号（{closed_on:%Y-%m-%d}）" if closed_on else "已销号"
     late = overdue_workdays(deadline=deadline, status=status, today=today)
     return f"逾期{late}个工作日" if late else label(HazardStatus, status)

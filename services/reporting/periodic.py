@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.enums import Channel
 from services.core import calendar
 from services.core.errors import BadInput
 
@@ -117,7 +118,7 @@ def mail_files(
     body = f"{text}\n\n附件：\n{listing}\n"
     messages = [
         outbox.Outgoing(
-            channel="email",
+            channel=Channel.EMAIL,
             recipient=f"email:{parseaddr(r)[1]}",
             address=r,
             subject=subject,

@@ -28,7 +28,7 @@ class Words:
         """The raw template of a key."""
         head, _, tail = key.partition(".")
         value = getattr(self.wording, head)
-        return value[tail] if tail else value
+        return str(value[tail] if tail else value)
 
     def text(self, key: str, **values: object) -> str:
         """The key's template filled with values; the "|" break marks removed."""

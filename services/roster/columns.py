@@ -4,6 +4,7 @@ Header spellings accepted for them are services.roster.headers.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from models.enums import (
     Category,
@@ -51,7 +52,7 @@ class Sheet:
         return tuple(c.field for c in self.columns)
 
 
-def _levels(enum) -> str:
+def _levels(enum: type[StrEnum]) -> str:
     return "/".join(label(enum, m.value) for m in enum)
 
 

@@ -3,12 +3,12 @@ tier and an informant's village against their jurisdictions, 层级对应 of cur
 and overlapping assignments of one officer to one entity (entities: entity_checks; people and
 their logins: people)."""
 
-from models.enums import LEVEL_FOR_TIER, TIER_FOR_GRADE
+from models.enums import LABELS, LEVEL_FOR_TIER, TIER_FOR_GRADE, JurisdictionLevel, OfficerTier
 from services.roster.checks import RowError
 from services.roster.dialect import Sql
 
-TIER_LABEL = {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"}
-LEVEL_LABEL = {"city": "市", "county": "县", "township": "乡镇", "village": "村"}
+TIER_LABEL = LABELS[OfficerTier]
+LEVEL_LABEL = LABELS[JurisdictionLevel]
 
 
 def _case(column: str, mapping: dict[str, str]) -> str:

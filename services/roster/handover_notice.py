@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from models.enums import Channel
 from models.handover import Handover
 from models.officer import Officer
 from services.core import audit, clock
@@ -96,7 +97,7 @@ def _tell(session: Session, item: dict, before: Officer, after: Officer | None, 
     from services.reminders import outbox
     from services.reminders.daily import mail_address
 
-    if not channels.enabled()["email"]:
+    if not channels.enabled()[Channel.EMAIL]:
         return
     listed = "、".join(names[:MAX_NAMED]) + (" 等" if len(names) > MAX_NAMED else "")
     moved = (
@@ -129,7 +130,7 @@ def _tell(session: Session, item: dict, before: Officer, after: Officer | None, 
         if address:
             messages.append(
                 outbox.Outgoing(
-                    "email",
+                    Channel.EMAIL,
                     f"officer:{person.code}",
                     address,
                     "包保主体交接通知",

@@ -6,6 +6,10 @@
 Nothing is overwritten or deleted; the computed ends go to rs_orphan and are applied later.
 """
 
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
 from services.roster.checks import RowError
 from services.roster.dialect import Sql
 
@@ -104,7 +108,7 @@ def _history_overlaps(sql: Sql) -> list[RowError]:
     )
 
 
-def _first_per_row(found, message) -> list[RowError]:
+def _first_per_row(found: Iterable[Sequence[Any]], message: Callable[..., str]) -> list[RowError]:
     """One 包保关系 开始日期 error per workbook row, worded by message(*rest) of its first match."""
     errors, seen = [], set()
     for rn, *rest in found:
@@ -114,5 +118,5 @@ def _first_per_row(found, message) -> list[RowError]:
     return errors
 
 
-def _iso(value) -> str:
+def _iso(value: str | dt.date) -> str:
     return value if isinstance(value, str) else value.isoformat()

@@ -53,7 +53,7 @@ def licence_problem(value: str) -> str | None:
     return f"许可证编号“{value}”格式不正确，应为 JY 或 SC 加 14 位数字"
 
 
-def _formats(province: str) -> tuple[tuple[str, re.Pattern, str], ...]:
+def _formats(province: str) -> tuple[tuple[str, re.Pattern[str], str], ...]:
     """(name, pattern, example) of every 登记备案编号 format valid in a province."""
     return tuple(
         (f.name, re.compile(f.pattern), f.example)

@@ -4,6 +4,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from models.enums import (
@@ -53,43 +54,43 @@ _MOBILE_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
 
 SYNONYMS: dict[type, dict[str, str]] = {
     JurisdictionLevel: {
-        "地级市": "city",
-        "州": "city",
-        "县区": "county",
-        "区": "county",
-        "县级市": "county",
-        "县市区": "county",
-        "旗": "county",
-        "乡": "township",
-        "镇": "township",
-        "街道": "township",
-        "乡镇街道": "township",
-        "苏木": "township",
-        "社区": "village",
-        "村社区": "village",
-        "居委会": "village",
+        "地级市": JurisdictionLevel.CITY,
+        "州": JurisdictionLevel.CITY,
+        "县区": JurisdictionLevel.COUNTY,
+        "区": JurisdictionLevel.COUNTY,
+        "县级市": JurisdictionLevel.COUNTY,
+        "县市区": JurisdictionLevel.COUNTY,
+        "旗": JurisdictionLevel.COUNTY,
+        "乡": JurisdictionLevel.TOWNSHIP,
+        "镇": JurisdictionLevel.TOWNSHIP,
+        "街道": JurisdictionLevel.TOWNSHIP,
+        "乡镇街道": JurisdictionLevel.TOWNSHIP,
+        "苏木": JurisdictionLevel.TOWNSHIP,
+        "社区": JurisdictionLevel.VILLAGE,
+        "村社区": JurisdictionLevel.VILLAGE,
+        "居委会": JurisdictionLevel.VILLAGE,
     },
     OfficerTier: {
-        "市": "city",
-        "县": "county",
-        "区级": "county",
-        "乡镇级": "township",
-        "镇级": "township",
-        "乡": "township",
-        "乡镇": "township",
-        "街道级": "township",
-        "村": "village",
-        "社区级": "village",
-        "村社区级": "village",
+        "市": OfficerTier.CITY,
+        "县": OfficerTier.COUNTY,
+        "区级": OfficerTier.COUNTY,
+        "乡镇级": OfficerTier.TOWNSHIP,
+        "镇级": OfficerTier.TOWNSHIP,
+        "乡": OfficerTier.TOWNSHIP,
+        "乡镇": OfficerTier.TOWNSHIP,
+        "街道级": OfficerTier.TOWNSHIP,
+        "村": OfficerTier.VILLAGE,
+        "社区级": OfficerTier.VILLAGE,
+        "村社区级": OfficerTier.VILLAGE,
     },
-    UserRole: {"督办员": "supervisor", "管理": "admin"},
+    UserRole: {"督办员": UserRole.SUPERVISOR, "管理": UserRole.ADMIN},
     EntityStatus: {
-        "正常": "operating",
-        "存续": "operating",
-        "营业": "operating",
-        "开业": "operating",
-        "歇业": "suspended",
-        "吊销": "deregistered",
+        "正常": EntityStatus.OPERATING,
+        "存续": EntityStatus.OPERATING,
+        "营业": EntityStatus.OPERATING,
+        "开业": EntityStatus.OPERATING,
+        "歇业": EntityStatus.SUSPENDED,
+        "吊销": EntityStatus.DEREGISTERED,
     },
 }
 
@@ -99,7 +100,7 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.translate(_HALF_WIDTH).strip())
 
 
-def is_blank_row(cells) -> bool:
+def is_blank_row(cells: Iterable[object]) -> bool:
     """Whether a row holds nothing (a plain loop, stopping at the first value: it runs for
     every row of a large file)."""
     for value in cells:  # noqa: SIM110

@@ -76,7 +76,7 @@ class Login(NamedTuple):
     from_db: int
 
     @property
-    def order(self) -> tuple:
+    def order(self) -> tuple[int, int, int, bool]:
         """Database records first, then by sheet and row: the first of a group keeps its claim."""
         return (-self.from_db, SHEET_ORDER[self.sheet], self.rn, self.header != MOBILE)
 

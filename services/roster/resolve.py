@@ -3,12 +3,13 @@
 Everything here writes only to the staging tables.
 """
 
+from models.enums import LABELS, JurisdictionLevel
 from services.core.bulk import insert_rows
 from services.roster.checks import RowError
 from services.roster.dialect import Sql
 
-LEVEL_RANK = {"city": 0, "county": 1, "township": 2, "village": 3}
-LEVEL_LABEL = {"city": "市", "county": "县", "township": "乡镇", "village": "村"}
+LEVEL_RANK = {level: rank for rank, level in enumerate(JurisdictionLevel)}
+LEVEL_LABEL = LABELS[JurisdictionLevel]
 
 DUPLICATE_KEYS = (  # (sheet, table, column, header)
     ("区划", "rs_jurisdiction", "code", "区划代码"),

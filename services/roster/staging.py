@@ -8,7 +8,7 @@ jurisdiction tree, and in a partial import the officers and entities the sheet r
 
 from services.core.bulk import insert_rows
 from services.roster import build
-from services.roster.columns import SHEETS
+from services.roster.columns import SHEETS, Sheet
 from services.roster.dialect import Sql
 
 BATCH = 5_000
@@ -63,7 +63,7 @@ BUILT = (
 )
 
 
-def _columns(sheet) -> str:
+def _columns(sheet: Sheet) -> str:
     return ", ".join(f"{c.field} {'DATE' if c.kind == 'date' else 'TEXT'}" for c in sheet.columns)
 
 

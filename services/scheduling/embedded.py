@@ -20,6 +20,7 @@ from pathlib import Path
 from config.files import ScheduledJob
 from config.settings import get_settings
 from models.db import session_scope
+from models.enums import RunOutcome
 from services.core import clock
 from services.core.errors import BadInput
 from services.scheduling import schedule
@@ -111,7 +112,7 @@ def catch_up(*, url: str, jobs: list[ScheduledJob], now: dt.datetime, notify: No
         if abandoned:
             notify(f"上次调度进程停止时有 {abandoned} 次运行未结束，已记为失败。")
         for job in jobs:
-            last = schedule.last_run(session=session, job=job.name, outcome="ok")
+            last = schedule.last_run(session=session, job=job.name, outcome=RunOutcome.OK)
             missed = schedule.missed_fire_time(
                 job, last_ok=last.started_at if last else None, now=now
             )

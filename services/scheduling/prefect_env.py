@@ -10,7 +10,7 @@ import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from config.settings import get_settings
 
@@ -52,7 +52,7 @@ def record_deployment_runs(fn: F) -> F:
     other runs are recorded by whoever started them (the embedded scheduler)."""
 
     @functools.wraps(fn)
-    def recorded(*args, **kwargs):
+    def recorded(*args: Any, **kwargs: Any) -> Any:
         from prefect import runtime
 
         from services.scheduling.schedule import recorded_run

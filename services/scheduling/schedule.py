@@ -10,20 +10,25 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+if TYPE_CHECKING:
+    from apscheduler.triggers.cron import CronTrigger
+
 from config.files import ConfigError, ScheduledJob, load_schedules
 from config.settings import ROOT, get_settings
 from models.db import session_scope
+from models.enums import LABELS, RunOutcome
 from models.job_run import JobRun
 from services.core import calendar, clock
 
 log = logging.getLogger("baobao.scheduler")
 FLOWS = Path(ROOT) / "flows"
-OUTCOMES = {"running": "运行中", "ok": "成功", "failed": "失败", "skipped": "跳过"}
+OUTCOMES = LABELS[RunOutcome]
 
 
 def jobs() -> list[ScheduledJob]:
@@ -60,7 +65,7 @@ def job_timezone(job: ScheduledJob) -> ZoneInfo:
     return ZoneInfo(job.timezone or get_settings().timezone)
 
 
-def trigger(job: ScheduledJob):
+def trigger(job: ScheduledJob) -> "CronTrigger":
     """APScheduler's cron trigger of the job, in the job's time zone."""
     from apscheduler.triggers.cron import CronTrigger
 
@@ -102,7 +107,7 @@ def start_run(*, session: Session, job: str, runner: str, detail: dict | None = 
     return run.id
 
 
-def finish_run(*, session: Session, run_id: int, outcome: str, detail: dict | None) -> None:
+def finish_run(*, session: Session, run_id: int, outcome: RunOutcome, detail: dict | None) -> None:
     """Record how a run ended: ok, failed or skipped, with its detail."""
     run = session.get(JobRun, run_id)
     run.finished_at, run.outcome, run.detail = clock.now(), outcome, detail
@@ -118,7 +123,7 @@ def record_skipped(*, session: Session, job: str, runner: str, reason: str) -> N
             runner=runner,
             started_at=moment,
             finished_at=moment,
-            outcome="skipped",
+            outcome=RunOutcome.SKIPPED,
             detail={"reason": reason},
         )
     )
@@ -146,11 +151,11 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
             "trace": traceback.format_exc(limit=5)[-4000:],
         }
         with session_scope(url) as session:
-            finish_run(session=session, run_id=run_id, outcome="failed", detail=error)
+            finish_run(session=session, run_id=run_id, outcome=RunOutcome.FAILED, detail=error)
         raise
     _note_calendar(job, result)
     with session_scope(url) as session:
-        finish_run(session=session, run_id=run_id, outcome="ok", detail=result)
+        finish_run(session=session, run_id=run_id, outcome=RunOutcome.OK, detail=result)
 
 
 def _note_calendar(job: str, detail: dict) -> None:
@@ -172,7 +177,7 @@ def combine(results: list[dict]) -> dict:
     return merged
 
 
-def last_run(*, session: Session, job: str, outcome: str | None = None) -> JobRun | None:
+def last_run(*, session: Session, job: str, outcome: RunOutcome | None = None) -> JobRun | None:
     """The job's most recently started run (of the given outcome, if one is given)."""
     query = select(JobRun).where(JobRun.job == job)
     if outcome is not None:
@@ -186,9 +191,9 @@ def abandon_running(*, session: Session, runner: str) -> int:
     """Mark the runner's runs still 'running' as failed (its process died); returns how many."""
     return session.execute(
         update(JobRun)
-        .where(JobRun.runner == runner, JobRun.outcome == "running")
+        .where(JobRun.runner == runner, JobRun.outcome == RunOutcome.RUNNING)
         .values(
-            outcome="failed",
+            outcome=RunOutcome.FAILED,
             finished_at=clock.now(),
             detail={"error": "运行中断：调度进程在运行期间停止"},
         )

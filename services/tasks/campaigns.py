@@ -9,20 +9,24 @@ tasks still missing, e.g. for assignments made since.
 """
 
 import datetime as dt
+from typing import Any, TypedDict
 
 from sqlalchemy import bindparam, func, select, text
 from sqlmodel import Session
 
 from models.campaign import Campaign
-from models.enums import Category
+from models.enums import Category, Grade, TaskState, TaskStatus
 from models.task import InspectionTask
 from services.core import audit, clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code
 from services.core.periods import period_containing
 from services.tasks.generation import owed_assignments_sql
+from services.tasks.listing import shown_status
 
-GRADES = ("A", "B", "C", "D")
+GRADES = tuple(Grade)
+# The states a campaign's tasks are counted by (a handed-over task counts for nobody).
+COUNTED = (TaskState.OPEN, TaskState.OVERDUE, TaskState.DONE, TaskState.CANCELLED)
 
 
 def campaign_filters(
@@ -145,34 +149,52 @@ def create_campaign(
     return result
 
 
-def list_campaigns(*, session: Session) -> list[dict]:
+class CampaignSummary(TypedDict):
+    """A campaign with its tasks counted by how lists show them."""
+
+    id: int
+    name: str
+    due_date: str
+    created_on: str
+    filters: dict[str, Any]
+    total: int
+    open: int
+    overdue: int
+    done: int
+    cancelled: int
+
+
+def list_campaigns(*, session: Session) -> list[CampaignSummary]:
     """Every campaign with its task counts (total, done, open, overdue, cancelled); a task
     handed over (已交接) is counted for nobody: its successor's copy counts instead."""
     task, today = InspectionTask, clock.today()
-    counts = {}
+    counts: dict[int, dict[str, int]] = {}
     rows = session.execute(
         select(task.campaign_id, task.status, task.due_date, func.count())
         .where(task.campaign_id.is_not(None))
         .group_by(task.campaign_id, task.status, task.due_date)
     )
     for campaign_id, status, due, n in rows:
-        if status == "handed_over":
+        if status == TaskStatus.HANDED_OVER:
             continue
-        shown = "overdue" if status == "open" and due < today else status
-        counts.setdefault(campaign_id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
+        shown = shown_status(status=status, due_date=due, today=today)
+        counts.setdefault(campaign_id, dict.fromkeys(COUNTED, 0))
         counts[campaign_id][shown] += n
     result = []
     for campaign in session.execute(select(Campaign).order_by(Campaign.id)).scalars():
-        tally = counts.get(campaign.id, {"open": 0, "overdue": 0, "done": 0, "cancelled": 0})
+        tally = counts.get(campaign.id or 0, dict.fromkeys(COUNTED, 0))
         result.append(
-            {
-                "id": campaign.id,
-                "name": campaign.name,
-                "due_date": campaign.due_date.isoformat(),
-                "created_on": campaign.created_on.isoformat(),
-                "filters": campaign.filters,
-                "total": sum(tally.values()),
-                **tally,
-            }
+            CampaignSummary(
+                id=campaign.id or 0,
+                name=campaign.name,
+                due_date=campaign.due_date.isoformat(),
+                created_on=campaign.created_on.isoformat(),
+                filters=campaign.filters,
+                total=sum(tally.values()),
+                open=tally[TaskState.OPEN],
+                overdue=tally[TaskState.OVERDUE],
+                done=tally[TaskState.DONE],
+                cancelled=tally[TaskState.CANCELLED],
+            )
         )
     return result

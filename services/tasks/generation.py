@@ -23,6 +23,7 @@ subtree). One audit event records each run's counts. The caller commits.
 """
 
 import zlib
+from typing import TypedDict
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -145,10 +146,20 @@ def _refresh_statistics(*, session: Session, created: int) -> None:
         session.execute(text("ANALYZE inspection_task"))
 
 
+class Generated(TypedDict):
+    """What a generation run did: tasks created, already there, cancelled, handed over."""
+
+    created: int
+    existing: int
+    cancelled: int
+    handed_over: int
+    periods: list[str]
+
+
 def generate_routine_tasks(
     *, session: Session, period: str | None = None, scope_path: str | None = None
-) -> dict:
-    """Create the routine tasks owed; returns {"created", "existing", "cancelled", "periods"}."""
+) -> Generated:
+    """Create the routine tasks owed (see Generated)."""
     periods = _periods(period)
     _serialise_same_scope(session=session, scope_path=scope_path)
     settled = settle_ends(session=session, actor=ACTOR)  # hand over first: never cancel those
@@ -158,7 +169,7 @@ def generate_routine_tasks(
         new, old = _generate_period(session=session, period=one, scope_path=scope_path)
         created, existing = created + new, existing + old
     _refresh_statistics(session=session, created=created)
-    result = {
+    result: Generated = {
         "created": created,
         "existing": existing,
         "cancelled": cancelled,

@@ -6,13 +6,13 @@ disjoint: overdue = stored status open from the first working day after the due 
 successor holds the same task) tasks are never overdue.
 """
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
 from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
-from models.enums import BanquetKind, label
+from models.enums import BanquetKind, TaskState, label
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -22,10 +22,10 @@ from services.core.jurisdictions import by_code, path_like
 from services.core.periods import parse_period
 from services.figures.definitions import overdue_cutoff, shown_status
 
-STATUSES = ("open", "overdue", "done", "cancelled", "handed_over")
+STATUSES = tuple(TaskState)
 
 
-def _status_condition(status: str):
+def _status_condition(status: str) -> ColumnElement[bool]:
     cutoff = overdue_cutoff(clock.today())
     task = InspectionTask
     return {

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from config.files import load_checklist
 from models.entity import Entity
-from models.enums import HazardLevel, TaskStatus, VisitMode, from_label, label
+from models.enums import HazardLevel, TaskSource, TaskStatus, VisitMode, from_label, label
 from models.hazard import Hazard
 from models.record import InspectionRecord
 from models.task import InspectionTask
@@ -60,7 +60,9 @@ def _visit_date(*, task: InspectionTask, day: dt.date | None) -> dt.date:
     if day > today:
         raise BadInput(f"督导日期 {day} 晚于今天 {today}")
     # A routine visit counts from its period's first day, a campaign visit from its creation.
-    earliest = task.created_on if task.source == "campaign" else parse_period(task.period).start
+    earliest = (
+        task.created_on if task.source == TaskSource.CAMPAIGN else parse_period(task.period).start
+    )
     if day < earliest:
         raise BadInput(f"督导日期 {day} 早于任务期间的开始日期 {earliest}")
     return day
@@ -156,9 +158,9 @@ def record_visit(
         action="task.record",
         object_type="inspection_task",
         object_id=task.id,
-        before={"status": "open"},
+        before={"status": TaskStatus.OPEN},
         after={
-            "status": "done",
+            "status": TaskStatus.DONE,
             "done_on": day.isoformat(),
             "record_id": record.id,
             "mode": mode,

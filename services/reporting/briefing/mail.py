@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from models.briefing import Briefing
+from models.enums import Channel
 from services.core.errors import BadInput
 
 ATTACHED = ("docx", "pdf")  # the formats mailed as attachments
@@ -22,7 +23,7 @@ def check_can_send() -> None:
 
     if not load_policy().briefing.recipients:
         raise BadInput("未配置收件人：请在 policy.toml 的 [briefing] recipients 中填写邮箱")
-    if not enabled()["email"]:
+    if not enabled()[Channel.EMAIL]:
         raise BadInput("未配置邮件服务器：请设置 BAOBAO_SMTP_HOST 等邮件参数")
 
 
@@ -40,7 +41,7 @@ def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> 
     html = environment().get_template("briefing_mail.html").render(**values)
     messages = [
         outbox.Outgoing(
-            channel="email",
+            channel=Channel.EMAIL,
             recipient=f"email:{parseaddr(r)[1]}",
             address=r,
             subject=f"【季度汇报】{doc['title']}",
