@@ -14,7 +14,7 @@ from services.core.errors import BadInput
 from services.roster.apply_assignments import audit_created
 from services.roster.audit_sql import Audit
 from services.roster.dialect import Sql
-from services.roster.handover import _officer, _refuse_unfit
+from services.roster.handover import _officer, refuse_unfit
 from services.roster.settle import settle_ends
 
 
@@ -46,7 +46,7 @@ def assign_entity(
 ) -> Assigned:
     """Give a 未包保 entity its officer from today (see the module)."""
     today = clock.today().isoformat()
-    officer = _officer(session, officer_code, scope_path)
+    officer = handover_officer(session, officer_code, scope_path)
     sql = Sql(session.connection())
     name, grade, path = _entity(sql, entity_id, scope_path)
     day = sql.date_param("day")
@@ -59,7 +59,7 @@ def assign_entity(
     )
     if running:
         raise BadInput(f"“{name}”已有包保干部，更换干部请用交接")
-    _refuse_unfit(session, officer, [(None, entity_id, name, grade, path, "")], today)
+    refuse_unfit(session, officer, [(None, entity_id, name, grade, path, "")], today)
     last = sql.scalar("SELECT COALESCE(MAX(id), 0) FROM assignment")
     sql.run(
         f"INSERT INTO assignment (officer_id, entity_id, start_date) VALUES (:officer, :entity, {day})",
