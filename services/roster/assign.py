@@ -14,7 +14,7 @@ from services.core.errors import BadInput
 from services.roster.apply_assignments import audit_created
 from services.roster.audit_sql import Audit
 from services.roster.dialect import Sql
-from services.roster.handover import _officer, refuse_unfit
+from services.roster.handover import handover_officer, refuse_unfit
 from services.roster.settle import settle_ends
 
 
