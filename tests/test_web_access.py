@@ -109,6 +109,7 @@ COVERED = {
     "GET /hazards/{hazard_id}/evidence/{sha256}",
     "GET /hazards/{hazard_id}/photos/{sha256}",
     "POST /hazards/{hazard_id}/verify",
+    "POST /admin/unassigned/assign",
     "GET /office",
     "GET /office/overdue",
     "GET /office/officers/{code}",
