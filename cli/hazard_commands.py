@@ -26,7 +26,7 @@ def add(
     ),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
     description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
-    level: str = typer.Option(..., "--level", help="风险等级：重大、较大、一般"),
+    level: str = typer.Option(..., "--level", help="隐患等级：重大、较大、一般"),
     responsible_unit: str = typer.Option(
         None, "--responsible-unit", help="责任单位（默认按 policy.toml）"
     ),
@@ -110,7 +110,17 @@ def list_(
 
 def _print_hazards(result: dict) -> None:
     print_rows(
-        ("编号", "来源", "等级", "状态", "发现日期", "整改时限", "逾期工作日", "主体/区划", "描述"),
+        (
+            "编号",
+            "来源",
+            "隐患等级",
+            "状态",
+            "发现日期",
+            "整改时限",
+            "逾期工作日",
+            "主体/区划",
+            "描述",
+        ),
         (
             (
                 str(h["id"]),

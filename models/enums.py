@@ -125,7 +125,6 @@ class HazardStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # 已撤销: the entity closed and a supervisor withdrew it (rule 6)
 
 
-
 class HazardFilter(StrEnum):
     """What a hazard list shows: one status, every hazard not closed (未销号), or the overdue."""
 

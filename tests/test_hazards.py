@@ -127,7 +127,7 @@ def test_cli_add_without_an_officer_leaves_the_person_blank(db_url, session, cli
         (["--source", "其他", "--jurisdiction", EAST, "--entity", "JY15101010000001"], "二选一"),
         (["--source", "其他", "--entity", "JY00000000000000"], "找不到"),
         (["--source", "其他", "--jurisdiction", "999"], "区划代码 999 不存在"),
-        (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "风险等级"),
+        (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "隐患等级"),
         (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026-09-01"], "早于发现日期"),
         (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026/10/01"], "YYYY-MM-DD"),
         (["--source", "其他", "--jurisdiction", EAST, "--found-on", "2026-09-25"], "晚于今天"),
@@ -315,7 +315,7 @@ def test_a_clean_visit_opens_nothing_and_a_bad_problem_is_refused(session, set_t
     record, task = _visit(
         session, r, answers={}, problems=[{"description": "无健康证", "level": "严重"}]
     )
-    with pytest.raises(BadInput, match="风险等级"):
+    with pytest.raises(BadInput, match="隐患等级"):
         findings_of_record(session=session, record=record, task=task)
 
 

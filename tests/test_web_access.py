@@ -110,6 +110,7 @@ COVERED = {
     "GET /hazards/{hazard_id}/photos/{sha256}",
     "POST /hazards/{hazard_id}/verify",
     "POST /hazards/{hazard_id}/withdraw",
+    "POST /admin/unassigned/assign",
     "GET /office",
     "GET /office/overdue",
     "GET /office/officers/{code}",

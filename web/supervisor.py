@@ -11,6 +11,7 @@ from starlette.background import BackgroundTask
 
 from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office
+from services.accounts.unassigned_view import unassigned_view
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
@@ -125,8 +126,8 @@ def _list_file(request: Request, person, session, kind: str, default_status: str
 
 @router.get("/office/unassigned")
 def unassigned(*, request: Request, person: OfficeUser, session: DbSession):
-    figures = access_office.dashboard(session=session, who=person)
-    return render(request, "office/unassigned.html", coverage=figures["coverage"])
+    view = unassigned_view(session=session, who=person)
+    return render(request, "office/unassigned.html", v=view)
 
 
 @router.get("/office/hazards")
