@@ -35,8 +35,9 @@ WHERE period = :period AND (id * 7919) % 100 < 70 + (jurisdiction_id % 7) * 4
 """
 RECORDS = """
 INSERT INTO inspection_record (task_id, officer_id, entity_id, visit_date, mode, answers,
-  problems, photos, note, recorded_by)
-SELECT t.id, t.officer_id, t.entity_id, t.done_on, 'onsite', '{}', '[]', '[]', NULL, 'bench'
+  problems, photos, note, recorded_by, recorded_at)
+SELECT t.id, t.officer_id, t.entity_id, t.done_on, 'onsite', '{}', '[]', '[]', NULL, 'bench',
+  t.done_on || ' 10:00:00.000000'
 FROM inspection_task t WHERE t.period = :period AND t.status = 'done'
 """
 HAZARDS = """

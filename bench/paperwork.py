@@ -41,11 +41,12 @@ WHERE a.end_date IS NULL
 """
 RECORDS = """
 INSERT INTO inspection_record (task_id, officer_id, entity_id, visit_date, mode, answers,
-  problems, photos, note, recorded_by)
+  problems, photos, note, recorded_by, recorded_at)
 SELECT t.id, t.officer_id, t.entity_id, t.done_on, CASE WHEN t.id % 4 = 0 THEN 'online'
   ELSE 'onsite' END,
   CASE WHEN t.id % 5 = 0 THEN '{"daily_control": "否", "purchase_check": "否", "licence_valid": "是"}'
-       ELSE '{"daily_control": "是", "licence_valid": "是"}' END, '[]', '[]', NULL, 'bench'
+       ELSE '{"daily_control": "是", "licence_valid": "是"}' END, '[]', '[]', NULL, 'bench',
+  t.done_on || ' 10:00:00.000000'
 FROM inspection_task t WHERE t.period LIKE 'B%'
 """
 HAZARDS = """

@@ -28,12 +28,14 @@ async def _login(client, code: str | dict) -> None:
 
 
 async def _client(
-    client, until: float, paced: bool, times: list, errors: list, path: str = "/my/tasks"
+    client, until: float, paced: bool, times: list, errors: list, paths=("/my/tasks",)
 ) -> None:
     await asyncio.sleep(random.random() if paced else 0)
+    turn = random.randrange(len(paths))
     while time.perf_counter() < until:
+        turn += 1
         start = time.perf_counter()
-        response = await client.get(path)
+        response = await client.get(paths[turn % len(paths)])
         elapsed = time.perf_counter() - start
         if response.status_code == 200:
             times.append(elapsed)
@@ -45,13 +47,15 @@ async def _client(
 
 def load(
     base: str,
-    codes: list[str],
+    codes: list,
     seconds: float,
     paced: bool,
     cpu=lambda: 0.0,
     path: str = "/my/tasks",
+    paths=None,
 ) -> dict:
-    """Sign every client in first, then time a page (我的任务) for the given seconds."""
+    """Sign every client in first, then time a page (我的任务), or each client's own paths in
+    turn, for the given seconds."""
     import httpx
 
     times, errors, used = [], [], []
@@ -71,7 +75,12 @@ def load(
             gc.freeze()  # the load generator's own full collections would show as latency
             start, cpu_start = time.perf_counter(), cpu()
             await asyncio.gather(
-                *(_client(c, start + seconds, paced, times, errors, path) for c in clients)
+                *(
+                    _client(
+                        c, start + seconds, paced, times, errors, paths[n] if paths else (path,)
+                    )
+                    for n, c in enumerate(clients)
+                )
             )
             used.append(cpu() - cpu_start)
             return time.perf_counter() - start

@@ -1,4 +1,4 @@
-"""Commands of the hazard area: hazards add | list | move, lists export, review."""
+"""Commands of the hazard area: hazards add | list | move | withdraw, lists export, review."""
 
 from functools import partial
 from typing import Annotated
@@ -26,7 +26,7 @@ def add(
     ),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
     description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
-    level: str = typer.Option(..., "--level", help="风险等级：重大、较大、一般"),
+    level: str = typer.Option(..., "--level", help="隐患等级：重大、较大、一般"),
     responsible_unit: str = typer.Option(
         None, "--responsible-unit", help="责任单位（默认按 policy.toml）"
     ),
@@ -110,7 +110,17 @@ def list_(
 
 def _print_hazards(result: dict) -> None:
     print_rows(
-        ("编号", "来源", "等级", "状态", "发现日期", "整改时限", "逾期工作日", "主体/区划", "描述"),
+        (
+            "编号",
+            "来源",
+            "隐患等级",
+            "状态",
+            "发现日期",
+            "整改时限",
+            "逾期工作日",
+            "主体/区划",
+            "描述",
+        ),
         (
             (
                 str(h["id"]),
@@ -169,6 +179,33 @@ def move(
         )
 
     run(moved, json_out=json_out, show=show)
+
+
+@hazards_app.command("withdraw")
+def withdraw(
+    hazard_id: int = typer.Argument(..., help="隐患编号"),
+    by: str = typer.Option(..., "--by", help="操作人：食安办账号（督办或管理员）"),
+    reason: str = typer.Option(..., "--reason", help="撤销原因"),
+    json_out: JsonFlag = False,
+) -> None:
+    """撤销已停业或注销主体的隐患（已撤销）：不再计入未销号清单和销号率。"""
+    from dataclasses import asdict
+
+    from services.accounts.identity import principal_for_login
+    from services.hazards.withdraw import withdraw_hazard
+
+    def withdrawn(*, session) -> dict:
+        who = principal_for_login(session=session, login=by)
+        return asdict(withdraw_hazard(session=session, hazard_id=hazard_id, who=who, reason=reason))
+
+    run(
+        withdrawn,
+        json_out=json_out,
+        show=lambda result: typer.echo(
+            f"隐患 {hazard_id}：{_label('status', result['before'])} → 已撤销"
+            f"（{by}，原因：{result['reason']}）。"
+        ),
+    )
 
 
 @lists_app.command("export")

@@ -100,40 +100,60 @@ def record(
     task_id: int = typer.Argument(..., help="任务编号"),
     mode: str = typer.Option(..., "--mode", help="督导方式：现场、线上、集中"),
     date: str = typer.Option(None, "--date", help="督导日期 YYYY-MM-DD（默认今天）"),
-    answers: str = typer.Option(None, "--answers", help="检查清单答题文件（JSON）"),
+    answers: str = typer.Option(
+        None,
+        "--answers",
+        help='检查清单答题文件（JSON）；“否”项可写 {"answer": "否", "note": 说明, "photos": [照片文件…]}',
+    ),
     note: str = typer.Option(None, "--note", help="备注"),
     photo: Annotated[
         list[str] | None,
         typer.Option("--photo", help="督导照片文件（可多次给出）"),
     ] = None,
+    by: str = typer.Option(
+        None, "--by", help="补录人：食安办账号（督导日期已超过补录期限时由食安办补录）"
+    ),
+    reason: str = typer.Option(None, "--reason", help="补录原因（与 --by 一起给出）"),
     json_out: JsonFlag = False,
 ) -> None:
-    """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患。"""
+    """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患（同一检查项已有未销号隐患的，记为该隐患复查仍未整改）。"""
+    from pathlib import Path
+
     from models.enums import TaskStatus
+    from services.accounts.identity import principal_for_login
+    from services.visits.answers import AnswersFile, read_answers_file
     from services.visits.records import record_visit
 
     visit_date = parse_date(date, "--date")
-    document = _read_answers(answers) if answers else None
 
     def recorded(*, session) -> dict:
+        given = read_answers_file(path=Path(answers)) if answers else AnswersFile(document={})
         saved = record_visit(
             session=session,
             task_id=task_id,
             mode=mode,
             visit_date=visit_date,
-            document=document,
+            document=given.document,
             note=note,
             photos=read_files(photo),
-        ).record
+            item_photos=given.item_photos,
+            by=principal_for_login(session=session, login=by) if by else None,
+            reason=reason,
+        )
+        kept = saved.record
         return {
             "task_id": task_id,
-            "record_id": saved.id,
+            "record_id": kept.id,
             "status": TaskStatus.DONE,
-            "done_on": saved.visit_date.isoformat(),
-            "mode": saved.mode,
-            "answers": len(saved.answers),
-            "problems": len(saved.problems),
-            "photos": len(saved.photos),
+            "done_on": kept.visit_date.isoformat(),
+            "recorded_at": kept.recorded_at.isoformat(),
+            "recorded_by": kept.recorded_by,
+            "mode": kept.mode,
+            "answers": len(kept.answers),
+            "problems": len(kept.problems),
+            "photos": len(kept.photos),
+            "hazards": [h.id for h in saved.hazards],
+            "recurred": [h.id for h in saved.recurred],
         }
 
     run(
@@ -142,23 +162,17 @@ def record(
         show=lambda result: typer.echo(
             f"已记录任务 {task_id} 的督导（{result['done_on']}），任务已完成；"
             f"回答 {result['answers']} 项，问题 {result['problems']} 个"
-            + (f"，照片 {result['photos']} 张。" if result["photos"] else "。")
+            + (f"，照片 {result['photos']} 张" if result["photos"] else "")
+            + (f"；新隐患 {len(result['hazards'])} 个" if result["hazards"] else "")
+            + (
+                f"；{len(result['recurred'])} 个未销号隐患复查仍未整改"
+                f"（{'、'.join(map(str, result['recurred']))}）"
+                if result["recurred"]
+                else ""
+            )
+            + "。"
         ),
     )
-
-
-def _read_answers(path: str) -> dict:
-    import json
-    from pathlib import Path
-
-    from services.core.errors import BadInput
-
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise BadInput(f"答题文件 {path} 不存在") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"答题文件 {path} 不是有效的 JSON：{exc}") from None
 
 
 @campaign_app.command("create")

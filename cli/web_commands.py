@@ -7,7 +7,6 @@ import typer
 
 from cli import context
 from cli.output import emit_json
-from models.enums import OfficerTier
 
 users_app = typer.Typer(help="账号：发送设置密码链接", no_args_is_help=True)
 
@@ -99,7 +98,7 @@ def invite(
         None, "--jurisdiction", help="邀请该区划（含下级）全部在岗包保干部（区划代码）"
     ),
     tier: Annotated[
-        OfficerTier | None,
+        str | None,
         typer.Option("--tier", help="只邀请该层级的干部：city、county、township、village"),
     ] = None,
     sheet: Annotated[
@@ -133,18 +132,23 @@ def _warn_address() -> None:
 
 
 def _invite_batch(
-    code: str, tier: OfficerTier | None, sheet: Path | None, no_send: bool, json_out: bool
+    code: str, tier: str | None, sheet: Path | None, no_send: bool, json_out: bool
 ) -> None:
+    from models.enums import OfficerTier
     from services.accounts.invitation_batch import invitation_sheet, invite_officers
+    from services.core.errors import BadInput
     from services.core.schema import require_current
     from services.reminders.delivery import deliver
 
+    tiers = {member.value: member for member in OfficerTier}
+    if tier is not None and tier not in tiers:
+        raise BadInput(f"未知的干部层级：{tier}（可选：{'、'.join(tiers)}）")
     require_current(engine=context.engine())
     with context.session() as session:
         batch = invite_officers(
             session=session,
             jurisdiction=code,
-            tier=tier,
+            tier=tiers[tier] if tier is not None else None,
             actor="命令行",
             by_mail=not no_send,
             on_sheet=sheet is not None,

@@ -71,6 +71,17 @@ class VisitPolicy(Strict):
     first_visit_min_workdays: int = Field(default=10, ge=0, le=250)
     """An assignment starting with fewer working days than this left in a period owes its first
     visit in the next period; 0: every assignment owes the period it starts in."""
+    max_backdate_workdays: int = Field(default=3, ge=0, le=250)
+    """Working days after its visit date within which an officer may still enter a visit; a
+    later entry is refused for the officer and only a supervisor of the jurisdiction enters it,
+    with a reason (`tasks record --by --reason`, audited)."""
+    require_all_items: bool = True
+    """On-site (现场) visits must answer every checklist item that applies to the entity's 业态."""
+    min_photos_on_site: int = Field(default=1, ge=0, le=50)
+    """Photos an on-site visit must carry (the visit's own and its 否 items' together)."""
+    upload_valid_hours: int = Field(default=24, ge=1, le=24 * 30)
+    """Hours a photo uploaded before its visit form is sent stays attachable by its id (a form
+    that fails validation keeps its photos; the API attaches photos by id)."""
 
 
 class HazardPolicy(Strict):

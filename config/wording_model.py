@@ -145,7 +145,7 @@ class AnnualWording(Wording):
             "销号率{{ closure_rate }}；年末尚未销号{{ open }}个，其中逾期{{ overdue }}个。"
         ),
         "hazard_sources": "按来源分，{{ by_source }}。",
-        "hazard_levels": "按风险等级分，{{ by_level }}。",
+        "hazard_levels": "按隐患等级分，{{ by_level }}。",
         "ranking": "{{ quarter_label }}红榜：{{ red }}；黑榜：{{ black }}。",
         "campaigns": "全年开展专项督导{{ count }}次，应督导{{ due }}家次，完成{{ done }}家次。",
         "campaign": "{{ name }}（{{ due_date }}前完成）：应督导{{ due }}家次，完成{{ done }}家次，完成率{{ rate }}。",

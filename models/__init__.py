@@ -9,7 +9,7 @@ from models.campaign import Campaign
 from models.entity import Entity
 from models.evidence import HazardEvidence
 from models.handover import Handover
-from models.hazard import Hazard
+from models.hazard import Hazard, HazardRecurrence
 from models.informant import Informant
 from models.job_run import JobRun
 from models.jurisdiction import Jurisdiction
@@ -34,6 +34,7 @@ __all__ = [
     "Handover",
     "Hazard",
     "HazardEvidence",
+    "HazardRecurrence",
     "Informant",
     "InspectionRecord",
     "InspectionTask",

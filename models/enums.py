@@ -144,6 +144,7 @@ class HazardStatus(StrEnum):
     RECTIFYING = "rectifying"
     AWAITING_VERIFICATION = "awaiting_verification"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"  # 已撤销: the entity closed and a supervisor withdrew it (rule 6)
 
 
 class HazardFilter(StrEnum):
@@ -153,6 +154,7 @@ class HazardFilter(StrEnum):
     RECTIFYING = "rectifying"
     AWAITING_VERIFICATION = "awaiting_verification"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
     OPEN = "open"
     OVERDUE = "overdue"
 
@@ -246,12 +248,14 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "rectifying": "整改中",
         "awaiting_verification": "待验收",
         "closed": "已销号",
+        "withdrawn": "已撤销",
     },
     HazardFilter: {
         "pending": "待整改",
         "rectifying": "整改中",
         "awaiting_verification": "待验收",
         "closed": "已销号",
+        "withdrawn": "已撤销",
         "open": "未销号",
         "overdue": "逾期",
     },

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.enums import HazardLevel, HazardSource, HazardStatus, check_in
@@ -39,3 +39,19 @@ class Hazard(SQLModel, table=True):
     # The day its rectification was reported (→ 待验收); cleared when verification fails.
     reported_on: dt.date | None = None
     closed_on: dt.date | None = None
+    # 已撤销 (rule 6): the day a supervisor withdrew it (its entity closed) and why.
+    withdrawn_on: dt.date | None = None
+    withdrawn_reason: str | None = Field(default=None, max_length=500)
+
+
+class HazardRecurrence(SQLModel, table=True):
+    """A later visit that answered the same item 否 while the hazard was still open (rule 11)."""
+
+    __tablename__ = "hazard_recurrence"
+    __table_args__ = (UniqueConstraint("hazard_id", "record_id", name="uq_recurrence_record"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    hazard_id: int = Field(foreign_key="hazard.id", index=True)
+    record_id: int = Field(foreign_key="inspection_record.id", index=True)
+    found_on: dt.date
+    note: str | None = Field(default=None, max_length=2000)

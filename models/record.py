@@ -24,3 +24,7 @@ class InspectionRecord(SQLModel, table=True):
     officer_id: int = Field(foreign_key="officer.id", index=True)
     entity_id: int = Field(foreign_key="entity.id", index=True)
     recorded_by: str = Field(max_length=64)
+    # The moment of entry, apart from the visit date (rule 11); a late entry by a supervisor
+    # carries its reason.
+    recorded_at: dt.datetime
+    late_reason: str | None = Field(default=None, max_length=500)

@@ -10,6 +10,7 @@ from config.settings import configure
 from models import Assignment, AuditEvent, Campaign, Entity, InspectionTask, Jurisdiction
 from services.demo import dataset as demo
 from services.tasks.generation import generate_routine_tasks
+from tests.support.visits import onsite_args
 
 TODAY = "2026-09-22"
 
@@ -212,7 +213,7 @@ def test_same_name_with_another_scope_is_refused(cli, town, session):
     assert session.execute(select(func.count()).select_from(InspectionTask)).scalar() == tasks
 
 
-def test_campaign_list_counts_by_status(cli, town, session):
+def test_campaign_list_counts_by_status(cli, town, session, tmp_path):
     code, out, _ = cli("--db", town, "campaign", "list", "--json")
     assert code == 0 and json.loads(out) == {"total": 0, "campaigns": []}
     create(cli, town, "--name", "甲", "--due", "2026-09-30", "--risk-grade", "D")
@@ -227,7 +228,16 @@ def test_campaign_list_counts_by_status(cli, town, session):
         .first()
     )
     code, _, err = cli(
-        "--db", town, "--today", "2026-09-29", "tasks", "record", str(task.id), "--mode", "现场"
+        "--db",
+        town,
+        "--today",
+        "2026-09-29",
+        "tasks",
+        "record",
+        str(task.id),
+        "--mode",
+        "现场",
+        *onsite_args(session, task.id, tmp_path),
     )
     assert code == 0, err
     code, out, _ = cli("--db", town, "--today", "2026-10-08", "campaign", "list", "--json")

@@ -5,8 +5,6 @@ import re
 from enum import StrEnum
 from pathlib import Path
 
-import pytest
-
 from models import enums
 from web.deps import templates
 
@@ -68,10 +66,6 @@ def test_every_labelled_enum_labels_each_code_once():
         assert enums.label(enums.HazardFilter, status) == enums.label(enums.HazardStatus, status)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/web_commands.py imports models.enums.OfficerTier at the top for a Typer option",
-)
 def test_the_command_line_starts_without_the_models():
     """Commands name codes through models.enums inside their functions: importing it at the top
     would load every table (and SQLAlchemy) for `./baobao --help`."""

@@ -11,7 +11,7 @@ from models import Assignment, AuditEvent, Hazard, InspectionRecord, InspectionT
 from services.core.errors import BadInput
 from services.hazards.create import add_hazard
 from services.hazards.duty import deadline_for
-from services.hazards.from_visits import open_hazards_for_record
+from services.visits.findings import findings_of_record
 from tests.support.hazards import COUNTY, EAST, WEST, add_hazard_row, build_roster
 
 D = dt.date
@@ -127,7 +127,7 @@ def test_cli_add_without_an_officer_leaves_the_person_blank(db_url, session, cli
         (["--source", "其他", "--jurisdiction", EAST, "--entity", "JY15101010000001"], "二选一"),
         (["--source", "其他", "--entity", "JY00000000000000"], "找不到"),
         (["--source", "其他", "--jurisdiction", "999"], "区划代码 999 不存在"),
-        (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "风险等级"),
+        (["--source", "其他", "--jurisdiction", EAST, "--level", "特大"], "隐患等级"),
         (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026-09-01"], "早于发现日期"),
         (["--source", "其他", "--jurisdiction", EAST, "--deadline", "2026/10/01"], "YYYY-MM-DD"),
         (["--source", "其他", "--jurisdiction", EAST, "--found-on", "2026-09-25"], "晚于今天"),
@@ -251,6 +251,7 @@ def _visit_on(session, assignment, *, answers: dict, problems: list) -> tuple:
         officer_id=officer.id,
         entity_id=entity.id,
         recorded_by=officer.code,
+        recorded_at=dt.datetime(2026, 9, 24, 16, 30, tzinfo=dt.UTC),
         visit_date=D(2026, 9, 24),
         mode="onsite",
         answers=answers,
@@ -277,7 +278,7 @@ def test_a_visit_opens_one_hazard_per_no_and_per_problem(session, set_today):
         {"description": "垃圾桶未加盖", "level": "一般"},
     ]
     record, task = _visit(session, r, answers=answers, problems=problems)
-    hazards = open_hazards_for_record(session=session, record=record, task=task)
+    hazards = findings_of_record(session=session, record=record, task=task).opened
     session.commit()
     got = [(h.checklist_item, h.level, h.deadline) for h in hazards]
     assert got == [
@@ -299,7 +300,7 @@ def test_a_visit_opens_one_hazard_per_no_and_per_problem(session, set_today):
     opened = session.exec(select(AuditEvent).where(AuditEvent.action == "hazard.open")).all()
     assert len(opened) == 4 and {e.actor for e in opened} == {"BBV001"}
     # Called again for the same record: nothing new.
-    assert [h.id for h in open_hazards_for_record(session=session, record=record, task=task)] == [
+    assert [h.id for h in findings_of_record(session=session, record=record, task=task).opened] == [
         h.id for h in hazards
     ]
     assert len(session.exec(select(Hazard)).all()) == 4
@@ -309,13 +310,13 @@ def test_a_clean_visit_opens_nothing_and_a_bad_problem_is_refused(session, set_t
     set_today("2026-09-24")
     r = build_roster(session)
     record, task = _visit(session, r, answers={}, problems=[])
-    assert open_hazards_for_record(session=session, record=record, task=task) == []
+    assert findings_of_record(session=session, record=record, task=task).opened == []
     session.rollback()
     record, task = _visit(
         session, r, answers={}, problems=[{"description": "无健康证", "level": "严重"}]
     )
-    with pytest.raises(BadInput, match="风险等级"):
-        open_hazards_for_record(session=session, record=record, task=task)
+    with pytest.raises(BadInput, match="隐患等级"):
+        findings_of_record(session=session, record=record, task=task)
 
 
 def test_a_visit_in_the_demo_town(engine, session, set_today):
@@ -330,7 +331,7 @@ def test_a_visit_in_the_demo_town(engine, session, set_today):
     record, task = _visit_on(
         session, assignment, answers={}, problems=[{"description": "无消毒记录", "level": "一般"}]
     )
-    (hazard,) = open_hazards_for_record(session=session, record=record, task=task)
+    (hazard,) = findings_of_record(session=session, record=record, task=task).opened
     township = session.exec(select(Jurisdiction).where(Jurisdiction.level == "township")).one()
     assert hazard.responsible_unit == f"{township.name}市场监管所"
     assert hazard.responsible_person == officer.name and hazard.deadline == D(2026, 10, 22)

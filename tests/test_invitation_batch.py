@@ -236,6 +236,7 @@ def test_users_invite_by_jurisdiction_on_the_command_line(world, cli, tmp_path):
         (),
         (world.accounts["officer_a"], "--jurisdiction", T1),
         ("x", "--tier", "village"),
+        ("--jurisdiction", T1, "--tier", "乡镇"),
     ):
         code, out, err = cli(*args, *bad)
         assert code == 2 and out == "" and err.startswith("错误："), bad

@@ -20,9 +20,9 @@ from tests.support.servers import MailServer, text_part
 
 RECORDS = """
 INSERT INTO inspection_record (task_id, officer_id, entity_id, visit_date, mode, answers,
-  problems, photos, note, recorded_by)
+  problems, photos, note, recorded_by, recorded_at)
 SELECT t.id, t.officer_id, t.entity_id, t.done_on, CASE WHEN t.id % 3 = 0 THEN 'online'
-  ELSE 'onsite' END, '{}', '[]', '[]', NULL, 'test'
+  ELSE 'onsite' END, '{}', '[]', '[]', NULL, 'test', CURRENT_TIMESTAMP
 FROM inspection_task t WHERE t.status = 'done'
 """
 

@@ -10,6 +10,7 @@ from config.settings import configure
 from models import Assignment, AuditEvent, Entity, Hazard, InspectionRecord, InspectionTask
 from services.tasks.generation import generate_routine_tasks
 from tests.support.hazards import PNG
+from tests.support.visits import all_answers, applicable
 
 
 @pytest.fixture
@@ -57,12 +58,13 @@ def test_an_onsite_visit_with_answers_problems_and_a_photo(cli, town, session, t
     answers = write(
         tmp_path,
         {
-            "answers": {
-                "safety_director": "是",
-                "purchase_check": "否",
-                "tableware_disinfection": "不涉及",
-                "daily_control": "是",
-            },
+            "answers": all_answers(
+                "餐饮服务",
+                safety_director="是",
+                purchase_check="否",
+                tableware_disinfection="不涉及",
+                daily_control="是",
+            ),
             "problems": [
                 {"description": "冷藏柜温度 12℃", "level": "较大"},
                 {"description": "后厨有鼠迹", "level": "重大"},
@@ -78,7 +80,7 @@ def test_an_onsite_visit_with_answers_problems_and_a_photo(cli, town, session, t
         "--mode",
         "现场",
         "--date",
-        "2026-09-20",
+        "2026-09-24",
         "--answers",
         answers,
         "--note",
@@ -93,12 +95,17 @@ def test_an_onsite_visit_with_answers_problems_and_a_photo(cli, town, session, t
         "task_id": task.id,
         "record_id": result["record_id"],
         "status": "done",
-        "done_on": "2026-09-20",
+        "done_on": "2026-09-24",
+        "recorded_at": result["recorded_at"],
+        "recorded_by": "cli",
         "mode": "onsite",
-        "answers": 4,
+        "answers": len(applicable("餐饮服务")),
         "problems": 2,
         "photos": 1,
+        "hazards": result["hazards"],
+        "recurred": [],
     }
+    assert result["recorded_at"].startswith("2026-09-29") and len(result["hazards"]) == 3
     session.expire_all()
     saved = session.execute(
         select(InspectionRecord).where(InspectionRecord.task_id == task.id)
@@ -114,7 +121,7 @@ def test_an_onsite_visit_with_answers_problems_and_a_photo(cli, town, session, t
         "onsite",
     )
     done = session.get(InspectionTask, task.id)
-    assert (done.status, done.done_on) == ("done", dt.date(2026, 9, 20))
+    assert (done.status, done.done_on) == ("done", dt.date(2026, 9, 24))
     event = session.execute(
         select(AuditEvent).where(
             AuditEvent.action == "task.record", AuditEvent.object_id == str(task.id)
@@ -136,7 +143,7 @@ def test_low_risk_entities_may_be_visited_online_and_the_date_defaults_to_today(
     assert code == 0, err
     assert json.loads(out)["done_on"] == "2026-09-29" and json.loads(out)["answers"] == 0
     other = task_with(session, risk=("A", "B"))
-    code, _, err = record(cli, town, other.id, "--mode", "集中", "--date", "2026-07-01")
+    code, _, err = record(cli, town, other.id, "--mode", "集中", "--date", "2026-09-24")
     assert code == 0 and "已完成" in _
 
 
@@ -185,9 +192,9 @@ def test_refusals_exit_2_and_write_nothing(
 
 def test_done_cancelled_and_unknown_tasks_are_refused(cli, town, session, tmp_path):
     task = task_with(session, risk=("A", "B"))
-    assert record(cli, town, task.id, "--mode", "现场")[0] == 0
+    assert record(cli, town, task.id, "--mode", "线上")[0] == 0
     before = state(session)
-    code, _, err = record(cli, town, task.id, "--mode", "现场")
+    code, _, err = record(cli, town, task.id, "--mode", "线上")
     assert code == 2 and "已完成" in err and state(session) == before
     lapsed = task_with(session, risk=("A", "B"))
     session.get(Assignment, lapsed.assignment_id).end_date = dt.date(2026, 9, 23)
@@ -229,7 +236,11 @@ def test_a_campaign_visit_counts_from_the_campaign_s_creation(cli, town, session
         .first()
     )
     assert task.period == "2026Q4"
-    code, _, err = record(cli, town, task.id, "--mode", "线上", "--date", "2026-09-21")
+    code, _, err = record(
+        cli, town, task.id, "--mode", "线上", "--date", "2026-09-21", today="2026-09-24"
+    )
     assert code == 2 and "早于" in err
-    code, _, err = record(cli, town, task.id, "--mode", "线上", "--date", "2026-09-22")
+    code, _, err = record(
+        cli, town, task.id, "--mode", "线上", "--date", "2026-09-22", today="2026-09-24"
+    )
     assert code == 0, err

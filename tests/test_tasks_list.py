@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from config.settings import configure
 from models import Assignment, InspectionTask, Jurisdiction, Officer
 from services.tasks.generation import generate_routine_tasks
+from tests.support.visits import onsite_args
 
 KEYS = {
     "id",
@@ -67,10 +68,19 @@ def test_overdue_starts_the_day_after_the_due_date(cli, town):
     assert listing(cli, town, "--status", "open", today="2026-10-08")["total"] == 0
 
 
-def test_statuses_are_disjoint_and_cancelled_is_never_overdue(cli, town, session):
+def test_statuses_are_disjoint_and_cancelled_is_never_overdue(cli, town, session, tmp_path):
     ids = [t["id"] for t in listing(cli, town)["tasks"]]
     code, _, err = cli(
-        "--db", town, "--today", "2026-09-29", "tasks", "record", str(ids[0]), "--mode", "现场"
+        "--db",
+        town,
+        "--today",
+        "2026-09-29",
+        "tasks",
+        "record",
+        str(ids[0]),
+        "--mode",
+        "现场",
+        *onsite_args(session, ids[0], tmp_path),
     )
     assert code == 0, err
     cancelled = session.get(InspectionTask, ids[1])

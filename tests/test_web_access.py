@@ -110,6 +110,8 @@ COVERED = {
     "GET /hazards/{hazard_id}/evidence/{sha256}",
     "GET /hazards/{hazard_id}/photos/{sha256}",
     "POST /hazards/{hazard_id}/verify",
+    "POST /hazards/{hazard_id}/withdraw",
+    "POST /admin/unassigned/assign",
     "GET /office",
     "GET /office/overdue",
     "GET /office/officers/{code}",
@@ -157,6 +159,8 @@ COVERED = {
     "GET /api/hazards",
     "GET /api/hazards/{hazard_id}",
     "POST /api/hazards/{hazard_id}/move",
+    "POST /api/hazards/{hazard_id}/withdraw",
+    "POST /api/uploads",
     "GET /api/stats",
     "GET /api/openapi.json",
     "GET /banquets",
@@ -293,6 +297,8 @@ def test_writes_outside_scope_are_refused_and_change_nothing(world, client_for):
             if role not in SEES_HAZARD[name][1:]:
                 response = _post_as(client, f"/hazards/{hazard_id}/verify", {"decision": "close"})
                 assert response.status_code == 404, (role, name)
+                response = _post_as(client, f"/hazards/{hazard_id}/withdraw", {"reason": "停业"})
+                assert response.status_code == 404, (role, name)
     assert _state(world.url) == before
 
 
@@ -391,6 +397,16 @@ def test_api_is_scoped_like_the_pages(world, client_for):
                     f"/api/hazards/{hazard_id}/move", headers=auth, data={"target": "closed"}
                 )
                 assert response.status_code == 404, (role, name)
+            if not sees or role.startswith("officer"):
+                response = client.post(
+                    f"/api/hazards/{hazard_id}/withdraw", headers=auth, json={"reason": "停业"}
+                )
+                assert response.status_code == 404, (role, name)
+        if not role.startswith("officer"):
+            response = client.post(
+                "/api/uploads", headers=auth, files=[("file", ("p.png", PNG, "image/png"))]
+            )
+            assert response.status_code == 404, role
     assert _state(world.url) == before
 
 

@@ -145,7 +145,8 @@ def test_handover_page_moves_the_officers_work_and_the_dashboard_lists_it(world,
         hazard = session.get(Hazard, world.hazards["a"])
         assert session.get(Officer, hazard.officer_id).code == successor
     dashboard = client.get("/office")
-    assert "本季度交接" in dashboard.text and "接任干部（BBNEW0001）" in dashboard.text
+    assert "本季度交接" in dashboard.text and "接任干部" in dashboard.text
+    assert '<small class="code">BBNEW0001</small>' in dashboard.text  # the name, then its code
     officer = client_for("officer_a")
     assert officer.get(f"/hazards/{world.hazards['a']}").status_code == 404
     assert "任务已交接" in officer.get(f"/tasks/{world.tasks['a_open']}").text

@@ -58,19 +58,53 @@ def test_officer_records_a_visit_through_the_api(world, client_for):
         json={"mode": "现场", "answers": {"no_such_item": "是"}},
     )
     assert bad.status_code == 400 and "未知的检查项" in bad.json()["detail"]
+    items = [i["id"] for i in detail["checklist"]]
+    partial = client.post(
+        f"/api/tasks/{task_id}/record",
+        headers=auth,
+        json={"mode": "现场", "answers": {"daily_control": "否"}},
+    )
+    assert partial.status_code == 400 and "尚未回答" in partial.json()["detail"]
+    # Photos are uploaded first, then attached by id; an id is good only for its uploader.
+    name = ("冷库温度计读数照片" * 12)[:100] + ".png"
+    uploaded = client.post("/api/uploads", headers=auth, files=[("file", (name, PNG, "image/png"))])
+    assert uploaded.status_code == 201, uploaded.text
+    upload = uploaded.json()
+    assert upload["filename"] == name and upload["size"] == len(PNG)
+    other = _token(client, world.accounts["officer_b"])
+    foreign = client.post(
+        "/api/uploads", headers=other, files=[("file", ("b.png", PNG + b"b", "image/png"))]
+    ).json()["id"]
+    note = "冷库实测 12℃，无温度记录"
+    answers = {key: "是" for key in items} | {
+        "daily_control": {"answer": "否", "note": note, "photos": [upload["id"]]}
+    }
+    refused = client.post(
+        f"/api/tasks/{task_id}/record",
+        headers=auth,
+        json={"mode": "现场", "answers": answers, "photos": [foreign]},
+    )
+    assert refused.status_code == 400 and "本人上传" in refused.json()["detail"]
     saved = client.post(
         f"/api/tasks/{task_id}/record",
         headers=auth,
         json={
             "mode": "现场",
             "visit_date": str(TODAY),
-            "answers": {"daily_control": "否"},
+            "answers": answers,
             "problems": [{"description": "冷库温度超标", "level": "较大"}],
         },
     )
     assert saved.status_code == 201, saved.text
     body = saved.json()
-    assert body["answers"] == {"daily_control": "否"} and len(body["hazards"]) == 2
+    kept = body["answers"]["daily_control"]
+    assert kept["answer"] == "否" and kept["note"] == note
+    assert [p["sha256"] for p in kept["photos"]] == [upload["sha256"]]
+    assert len(body["answers"]) == len(items) and len(body["hazards"]) == 2
+    assert body["recorded_by"] == world.accounts["officer_a"] and body["late_reason"] is None
+    failed = next(h for h in body["hazards"] if h["description"] == note)
+    evidence = client.get(f"/api/hazards/{failed['id']}", headers=auth).json()["evidence"]
+    assert [e["filename"] for e in evidence] == [name]
     assert client.get(f"/api/tasks/{task_id}/record", headers=auth).json()["id"] == body["id"]
     again = client.post(f"/api/tasks/{task_id}/record", headers=auth, json={"mode": "现场"})
     assert again.status_code == 400

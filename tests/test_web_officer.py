@@ -146,3 +146,74 @@ def test_an_internal_error_is_a_chinese_page_without_traceback(world, app, monke
         page = client.get("/my/tasks")
     assert page.status_code == 500 and "系统内部错误" in page.text
     assert "secret detail" not in page.text and "Traceback" not in page.text
+
+
+def test_the_date_field_is_bounded_by_the_back_dating_limit(world, client_for):
+    page = client_for("officer_a").get(f"/tasks/{world.tasks['a_open']}")
+    # Today is Tuesday 2026-09-22; Sunday 09-20 is a 调休 workday, so 09-20, 09-21 and 09-22
+    # are the three working days after 09-18: the earliest date the officer may enter.
+    assert 'min="2026-09-18" max="2026-09-22"' in page.text
+    assert "其余均为“是”" in page.text
+
+
+def test_a_refused_visit_keeps_its_photos_and_a_no_carries_its_note(world, client_for):
+    client = client_for("officer_a")
+    task_id = world.tasks["a_open"]
+    form = _visit_form(client.get(f"/tasks/{task_id}").text)
+    failed = next(k[len("answer_") :] for k, v in form.items() if v == "否")
+    note = "冷藏柜 12℃，有过期酸奶"
+    name = ("后厨冷藏柜温度计读数及过期食品照片" * 6)[:100] + ".png"
+    form |= {f"note_{failed}": note, "visit_date": "2026-09-17"}  # past the limit
+    response = client.post(
+        f"/tasks/{task_id}/record",
+        data=form,
+        files=[
+            ("photos", ("现场.png", PNG, "image/png")),
+            (f"photo_{failed}", (name, PNG + b"no", "image/png")),
+        ],
+    )
+    assert response.status_code == 400 and "食安办" in response.text
+    kept = re.findall(
+        r'name="kept_photos" value="([^"]+)" checked> 已上传：现场.png', response.text
+    )
+    kept_item = re.findall(
+        rf'name="kept_photo_{failed}" value="([^"]+)" checked> 已上传：{re.escape(name)}',
+        response.text,
+    )
+    assert len(kept) == 1 and len(kept_item) == 1 and note in response.text
+    with Session(get_engine(world.url)) as session:
+        assert (
+            session.exec(
+                select(InspectionRecord).where(InspectionRecord.task_id == task_id)
+            ).first()
+            is None
+        )
+    # Sent again with the date put right and no files: the kept photos are attached by id.
+    form |= {
+        "visit_date": "2026-09-18",
+        "kept_photos": kept[0],
+        f"kept_photo_{failed}": kept_item[0],
+    }
+    response = client.post(f"/tasks/{task_id}/record", data=form, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    with Session(get_engine(world.url)) as session:
+        record = session.exec(
+            select(InspectionRecord).where(InspectionRecord.task_id == task_id)
+        ).one()
+        assert [p["filename"] for p in record.photos] == ["现场.png"]
+        assert record.answers[failed]["note"] == note
+        assert [p["filename"] for p in record.answers[failed]["photos"]] == [name]
+        hazard = session.exec(select(Hazard).where(Hazard.record_id == record.id)).one()
+        assert hazard.description == note
+        from models import HazardEvidence
+
+        (evidence,) = session.exec(
+            select(HazardEvidence).where(HazardEvidence.hazard_id == hazard.id)
+        ).all()
+        assert evidence.filename == name
+    # Another officer cannot attach these photos by their ids.
+    other = client_for("officer_b")
+    other_task = world.tasks["b_open"]
+    form_b = _visit_form(other.get(f"/tasks/{other_task}").text, first_answer="是")
+    response = other.post(f"/tasks/{other_task}/record", data=form_b | {"kept_photos": kept[0]})
+    assert response.status_code == 400 and "本人上传" in response.text

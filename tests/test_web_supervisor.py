@@ -119,3 +119,34 @@ def test_ranking_page_and_csv(world, client_for):
     csv_file = client.get("/office/ranking?format=csv")
     assert csv_file.headers["content-type"].startswith("text/csv")
     assert re.search(r"北岭镇", csv_file.content.decode("utf-8-sig"))
+
+
+def test_a_supervisor_withdraws_a_closed_entity_s_hazard_on_its_page(world, client_for):
+    from models import Entity
+
+    hazard_id = world.hazards["a"]
+    office = client_for("supervisor_t1")
+    page = office.get(f"/hazards/{hazard_id}")
+    assert page.status_code == 200 and "撤销该隐患" not in page.text  # the entity operates
+    with Session(get_engine(world.url)) as session:
+        entity = session.get(Entity, session.get(Hazard, hazard_id).entity_id)
+        entity.status = "deregistered"
+        session.commit()
+    page = office.get(f"/hazards/{hazard_id}")
+    assert "撤销该隐患" in page.text
+    assert "撤销该隐患" not in client_for("officer_a").get(f"/hazards/{hazard_id}").text
+    token = csrf_of(page.text)
+    refused = office.post(f"/hazards/{hazard_id}/withdraw", data={"csrf": token, "reason": " "})
+    assert refused.status_code == 400 and "原因" in refused.text
+    done = office.post(
+        f"/hazards/{hazard_id}/withdraw",
+        data={"csrf": token, "reason": "主体已注销"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    shown = office.get(f"/hazards/{hazard_id}")
+    assert "已撤销" in shown.text and "主体已注销" in shown.text and "撤销该隐患" not in shown.text
+    assert f'href="/hazards/{hazard_id}"' not in office.get("/office/hazards?status=open").text
+    assert f'href="/hazards/{hazard_id}"' in office.get("/office/hazards?status=withdrawn").text
+    with Session(get_engine(world.url)) as session:
+        assert session.get(Hazard, hazard_id).status == "withdrawn"

@@ -203,17 +203,16 @@ def test_dashboard_rows_drill_down_to_lists_of_the_same_count(world, client_for)
 
 def test_a_task_done_late_shows_as_late(world, client_for):
     from services.visits.records import record_visit
+    from tests.support.visits import onsite_visit
 
     with Session(get_engine(world.url)) as session:
-        task = session.get(InspectionTask, world.tasks["a_overdue"])
-        items = [i.id for i in support_checklist(task.entity_id, session)]
+        task_id = world.tasks["a_overdue"]
         record_visit(
             session=session,
-            task_id=task.id,
-            mode="现场",
+            task_id=task_id,
             visit_date=TODAY,
-            document={"answers": dict.fromkeys(items, "是"), "problems": []},
             recorded_by=world.accounts["officer_a"],
+            **onsite_visit(session, task_id),
         )
         session.commit()
     page = client_for("supervisor_t1").get(
@@ -221,9 +220,3 @@ def test_a_task_done_late_shows_as_late(world, client_for):
     )
     assert "逾期完成" in page.text
     assert "逾期完成" in client_for("officer_a").get("/my/tasks").text
-
-
-def support_checklist(entity_id: int, session: Session):
-    from services.accounts.access import checklist_for
-
-    return checklist_for(session.get(Entity, entity_id).category)

@@ -196,6 +196,34 @@ def handover(
     )
 
 
+@router.post("/admin/unassigned/assign", dependencies=[Depends(csrf)])
+def assign_unassigned(
+    *,
+    request: Request,
+    entity_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    officer_code: FormText = "",
+    person: AdminUser,
+    session: DbSession,
+):
+    from services.roster.assign import assign_entity
+
+    done = assign_entity(
+        session=session,
+        entity_id=entity_id,
+        officer_code=officer_code,
+        actor=person.account,
+        scope_path=person.path,
+    )
+    session.commit()
+    moved = f"，转交隐患 {done.hazards_moved} 个" if done.hazards_moved else ""
+    return redirect(
+        request,
+        "/office/unassigned",
+        f"已指定：{done.entity} 自 {done.date} 起由 {done.officer_name}（{done.officer_code}）包保"
+        f"{moved}；首次督导任务随当天的任务生成",
+    )
+
+
 @router.get("/admin/users")
 def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
     found = access_office.people(session=session, who=person, query=q[:50])

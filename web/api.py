@@ -16,9 +16,12 @@ from services.accounts import access, access_office, tokens
 from services.accounts import login as signing
 from services.accounts.identity import web_policy
 from services.core import links
+from services.figures.definitions import OPEN
 from services.hazards.lifecycle import move_hazard
+from services.hazards.withdraw import withdraw_hazard
 from services.permissions.principal import Principal
 from services.visits.records import record_visit
+from services.visits.uploads import keep_upload
 from web import forms
 from web.api_models import (
     HazardDetail,
@@ -29,7 +32,10 @@ from web.api_models import (
     TaskDetail,
     TaskList,
     TokenOut,
+    UploadOut,
     WhoOut,
+    WithdrawIn,
+    WithdrawOut,
     record_out,
     task_detail_out,
 )
@@ -148,13 +154,21 @@ def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     detail = _task(session, who, task_id)
     if not access.may_record(who=who, detail=detail):
         raise NotFound
+    answers = {
+        key: a if isinstance(a, str) else a.model_dump(exclude={"photos"}, exclude_none=True)
+        for key, a in body.answers.items()
+    }
     record_visit(
         session=session,
         task_id=task_id,
         mode=body.mode,
         visit_date=body.visit_date,
-        document={"answers": body.answers, "problems": [p.model_dump() for p in body.problems]},
+        document={"answers": answers, "problems": [p.model_dump() for p in body.problems]},
         note=body.note,
+        upload_ids=body.photos,
+        item_upload_ids={
+            key: a.photos for key, a in body.answers.items() if not isinstance(a, str) and a.photos
+        },
         recorded_by=who.account,
     )
     session.commit()
@@ -227,6 +241,49 @@ def move(
     }
 
 
+@router.post(
+    "/uploads",
+    response_model=UploadOut,
+    status_code=201,
+    responses={400: {"description": "文件类型或大小不符合要求"}, 404: NOT_FOUND[404]},
+)
+def upload(who: Who, file: Annotated[UploadFile, File()]) -> UploadOut:
+    """先上传督导照片，再在记录督导时以编号引用（仅包保干部）。"""
+    if not who.is_officer:
+        raise NotFound
+    checked = forms.read_upload(file)
+    return UploadOut(
+        id=keep_upload(file=checked, uploader=who.account),
+        sha256=checked.sha256,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+    )
+
+
+@router.post(
+    "/hazards/{hazard_id}/withdraw",
+    response_model=WithdrawOut,
+    responses={**NOT_FOUND, 400: {"description": "不能撤销"}},
+)
+def withdraw(hazard_id: RowId, body: WithdrawIn, who: Who, session: Db) -> WithdrawOut:
+    """撤销已停业或注销主体的隐患（食安办），须写明原因。"""
+    if (
+        who.is_officer
+        or access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None
+    ):
+        raise NotFound
+    done = withdraw_hazard(session=session, hazard_id=hazard_id, who=who, reason=body.reason)
+    session.commit()
+    return WithdrawOut(
+        id=done.id,
+        from_status=done.before,
+        to_status="withdrawn",
+        reason=done.reason,
+        withdrawn_on=done.withdrawn_on,
+    )
+
+
 @router.get("/stats", response_model=dict[str, Any])
 def stats(who: Who, session: Db) -> dict:
     """本季度统计：食安办为本辖区的任务、覆盖和隐患数据；包保干部为自己的任务和隐患。"""
@@ -237,7 +294,7 @@ def stats(who: Who, session: Db) -> dict:
             "quarter": board["quarter"],
             "tasks": {k: len(board[k]) for k in ("overdue", "due_soon", "later", "done")},
             "hazards": {
-                "open": sum(h["status"] != HazardStatus.CLOSED for h in mine),
+                "open": sum(h["status"] in OPEN for h in mine),
                 "overdue": sum(h["overdue"] for h in mine),
             },
         }

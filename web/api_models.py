@@ -96,12 +96,21 @@ class HazardList(BaseModel):
     hazards: list[HazardItem]
 
 
+class AnswerOut(BaseModel):
+    answer: Literal["是", "否", "不涉及"]
+    note: str | None = None
+    photos: list[dict] = Field(default_factory=list)
+
+
 class RecordOut(BaseModel):
     id: int
     task_id: int
     visit_date: dt.date
+    recorded_at: Moment
+    recorded_by: str
+    late_reason: str | None
     mode: str
-    answers: dict[str, str]
+    answers: dict[str, str | AnswerOut]
     problems: list[dict]
     note: str | None
     photos: list[dict]
@@ -129,12 +138,46 @@ class ProblemIn(BaseModel):
     level: Literal["重大", "较大", "一般", "major", "serious", "general"] = "一般"
 
 
+class AnswerIn(BaseModel):
+    """A 否 answer with what was found: its note and photos (ids from POST /api/uploads)."""
+
+    answer: Literal["是", "否", "不涉及"]
+    note: Text | None = Field(default=None, max_length=2000)
+    photos: list[Annotated[str, Field(max_length=1000)]] = Field(
+        default_factory=list, max_length=20
+    )
+
+
 class RecordIn(BaseModel):
     mode: Literal["现场", "线上", "集中", "onsite", "online", "group"]
     visit_date: dt.date | None = None
-    answers: dict[str, Literal["是", "否", "不涉及"]] = Field(default_factory=dict)
+    answers: dict[str, Literal["是", "否", "不涉及"] | AnswerIn] = Field(default_factory=dict)
     problems: list[ProblemIn] = Field(default_factory=list, max_length=50)
     note: Text | None = Field(default=None, max_length=2000)
+    photos: list[Annotated[str, Field(max_length=1000)]] = Field(
+        default_factory=list, max_length=20
+    )
+    """Visit photos: ids from POST /api/uploads."""
+
+
+class UploadOut(BaseModel):
+    id: str
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class WithdrawIn(BaseModel):
+    reason: Text = Field(min_length=1, max_length=500)
+
+
+class WithdrawOut(BaseModel):
+    id: int
+    from_status: str
+    to_status: Literal["withdrawn"]
+    reason: str
+    withdrawn_on: dt.date
 
 
 class EvidenceOut(BaseModel):
@@ -168,6 +211,9 @@ def record_out(detail: dict) -> RecordOut:
         id=r.id,
         task_id=r.task_id,
         visit_date=r.visit_date,
+        recorded_at=r.recorded_at,
+        recorded_by=r.recorded_by,
+        late_reason=r.late_reason,
         mode=r.mode,
         answers=r.answers or {},
         problems=r.problems or [],

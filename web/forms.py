@@ -56,6 +56,16 @@ async def read_form(request: Request) -> FormData:
         raise BadInput(f"一次最多上传 {upload_limits.max_files()} 个文件，请分几次上传") from None
 
 
+def failed_items(form: FormData, checklist: list) -> list[str]:
+    """The checklist items the form answers 否 (only they carry notes and photos)."""
+    return [item.id for item in checklist if field(form, f"answer_{item.id}").strip() == "否"]
+
+
+def kept_ids(form: FormData, name: str) -> list[str]:
+    """The ids of photos uploaded with an earlier submission of the form (hidden fields)."""
+    return [v for v in form.getlist(name) if isinstance(v, str) and v and plain_text(v)][:20]
+
+
 def field(form: FormData, name: str) -> str:
     """A text field of a form ("" when absent); BadInput for text with NUL characters."""
     value = form.get(name)
@@ -66,12 +76,16 @@ def field(form: FormData, name: str) -> str:
 
 
 def visit_document(form: FormData, checklist: list) -> dict:
-    """{"answers", "problems"} from the answer_<item> and problem_<n>_* fields."""
-    answers = {}
+    """{"answers", "problems"} from the answer_<item>, note_<item> and problem_<n>_* fields; an
+    item's note counts only when it is answered 否 (the form shows the note under 否 only)."""
+    answers: dict[str, object] = {}
     for item in checklist:
-        value = field(form, f"answer_{item.id}")
-        if value.strip():
-            answers[item.id] = value.strip()
+        value = field(form, f"answer_{item.id}").strip()
+        note = field(form, f"note_{item.id}").strip()
+        if value == "否" and note:
+            answers[item.id] = {"answer": value, "note": note}
+        elif value:
+            answers[item.id] = value
     problems = []
     for n in range(1, MAX_PROBLEMS + 1):
         text = field(form, f"problem_{n}_description")

@@ -10,6 +10,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from sqlmodel import Session
+from starlette.datastructures import UploadFile
 
 from models.enums import HazardStatus, ItemKind
 from services.accounts import access, one_tap
@@ -19,6 +20,7 @@ from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard, report_rectified
 from services.permissions.principal import Principal
 from services.visits.records import record_visit
+from services.visits.uploads import keep_upload, upload_name
 from web import forms, sessions
 from web.deps import (
     DbSession,
@@ -137,10 +139,12 @@ async def record(*, request: Request, task_id: RowId):
 
 def _record(request: Request, session: Session, person: Principal, detail: dict, form):
     task_id = detail["task"].id
-    document = {}
+    document: dict = {}
+    # Photos are stored first and named by id, so a refused form keeps them (rule 11's photos).
+    kept = KeptPhotos(form, detail["checklist"], uploader=person.account)
     try:
+        kept.check()
         document = forms.visit_document(form, detail["checklist"])
-        photos = forms.uploads(form, "photos")
         saved = record_visit(
             session=session,
             task_id=task_id,
@@ -148,7 +152,8 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
             visit_date=forms.parse_date(forms.field(form, "visit_date")),
             document=document,
             note=forms.field(form, "note").strip() or None,
-            photos=photos,
+            upload_ids=kept.visit,
+            item_upload_ids=kept.items,
             recorded_by=person.account,
         )
     except BadInput as exc:
@@ -162,11 +167,56 @@ def _record(request: Request, session: Session, person: Principal, detail: dict,
             error=str(exc),
             given=document,
             form=form,
+            kept=kept.shown(),
         )
     session.commit()
-    found = len(saved.hazards)
-    message = "督导已记录，任务完成" + (f"；发现 {found} 个隐患，已列入整改" if found else "")
+    found, recurred = len(saved.hazards), len(saved.recurred)
+    message = (
+        "督导已记录，任务完成"
+        + (f"；发现 {found} 个隐患，已列入整改" if found else "")
+        + (f"；{recurred} 个未销号隐患复查仍未整改，已记入原隐患" if recurred else "")
+    )
     return redirect(request, f"/tasks/{task_id}", message)
+
+
+class KeptPhotos:
+    """The visit form's photos as upload ids: those kept from an earlier submission and the
+    files of this one, each stored at once (services.visits.uploads)."""
+
+    def __init__(self, form, checklist: list, *, uploader: str):
+        self.form, self.uploader, self.error = form, uploader, ""
+        self.visit = self._keep("photos", "kept_photos")
+        self.items = {
+            key: ids
+            for key in forms.failed_items(form, checklist)
+            if (ids := self._keep(f"photo_{key}", f"kept_photo_{key}"))
+        }
+
+    def _keep(self, new: str, kept: str) -> list[str]:
+        ids = forms.kept_ids(self.form, kept)
+        for item in self.form.getlist(new):
+            if isinstance(item, UploadFile) and item.filename:
+                try:
+                    ids.append(keep_upload(file=forms.read_upload(item), uploader=self.uploader))
+                except BadInput as exc:
+                    self.error = self.error or str(exc)
+        return ids
+
+    def check(self) -> None:
+        """BadInput for the first file that could not be accepted."""
+        if self.error:
+            raise BadInput(self.error)
+
+    def shown(self) -> dict:
+        """The kept photos by field, (id, file name) each, for the form shown again."""
+
+        def named(ids: list[str]) -> list[tuple[str, str]]:
+            return [(i, upload_name(upload_id=i)) for i in ids]
+
+        return {
+            "photos": named(self.visit),
+            "by_item": {k: named(v) for k, v in self.items.items()},
+        }
 
 
 @router.get("/tasks/{task_id}/photos/{sha256}")

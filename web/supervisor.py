@@ -11,11 +11,13 @@ from starlette.background import BackgroundTask
 
 from models.enums import HazardFilter, HazardStatus, TaskState
 from services.accounts import access, access_office
+from services.accounts.unassigned_view import unassigned_view
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.periods import period_containing, previous_period
 from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
+from services.hazards.withdraw import withdraw_hazard
 from services.reporting.lists import export_lists
 from services.reporting.ranking.export import board_csv
 from services.reporting.ranking.history import recent
@@ -47,6 +49,7 @@ STATUS_TABS = {
     "overdue": "逾期未整改",
     "open": "全部未销号",
     "closed": "已销号",
+    "withdrawn": "已撤销",
 }
 
 
@@ -123,8 +126,8 @@ def _list_file(request: Request, person, session, kind: str, default_status: str
 
 @router.get("/office/unassigned")
 def unassigned(*, request: Request, person: OfficeUser, session: DbSession):
-    figures = access_office.dashboard(session=session, who=person)
-    return render(request, "office/unassigned.html", coverage=figures["coverage"])
+    view = unassigned_view(session=session, who=person)
+    return render(request, "office/unassigned.html", v=view)
 
 
 @router.get("/office/hazards")
@@ -172,6 +175,27 @@ def verify(
     session.commit()
     message = "已验收销号" if decision == "close" else "已退回整改"
     return redirect(request, f"/hazards/{hazard_id}", message)
+
+
+@router.post("/hazards/{hazard_id}/withdraw", dependencies=[Depends(csrf)])
+def withdraw(
+    *,
+    request: Request,
+    hazard_id: RowId,
+    reason: FormText = "",
+    person: ItemViewer,
+    session: DbSession,
+):
+    detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
+    if detail is None or not person.is_office:
+        raise NotFound
+    try:
+        withdraw_hazard(session=session, hazard_id=hazard_id, who=person, reason=reason)
+    except BadInput as exc:
+        session.rollback()
+        return render(request, "hazard.html", status=400, d=detail, error=str(exc))
+    session.commit()
+    return redirect(request, f"/hazards/{hazard_id}", "隐患已撤销")
 
 
 def _quarters() -> list[str]:

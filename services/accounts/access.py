@@ -16,21 +16,22 @@ from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity, key_of
 from models.enums import HazardStatus, ItemKind, TaskState, TaskStatus
-from models.hazard import Hazard
+from models.hazard import Hazard, HazardRecurrence
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
 from services.core import clock, evidence
 from services.core.periods import period_containing
 from services.figures import deadlines
-from services.figures.definitions import shown_status
-from services.hazards import lifecycle
+from services.figures.definitions import OPEN, shown_status
+from services.hazards import lifecycle, withdraw
 from services.hazards.listing import as_item, hazard_query, state_condition
 from services.permissions import rules as permissions
 from services.permissions.principal import Principal
 from services.permissions.rules import EntityJ, TaskJ, hazard_scope, task_scope
 from services.tasks import policy
 from services.tasks.listing import banquet_name
+from services.visits import entry
 from services.visits.items import visit_items
 
 
@@ -75,6 +76,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
         and permissions.may(
             who, permissions.Action.RECORD_VISIT, permissions.Target(officer_id=task.officer_id)
         ),
+        "date_bounds": entry.date_bounds(task=task, today=clock.today()),
         "onsite_only": policy.onsite_required(entity.risk_grade),
         "checklist": checklist_for(entity.category),
         "entity_key": key_of(entity.credit_code, entity.licence_no, entity.registration_no),
@@ -178,7 +180,7 @@ def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
     mark_returns(session=session, items=items)
-    return sorted(items, key=lambda h: (h["status"] == HazardStatus.CLOSED, h["deadline"], h["id"]))
+    return sorted(items, key=lambda h: (h["status"] not in OPEN, h["deadline"], h["id"]))
 
 
 def mark_returns(*, session: Session, items: list[dict]) -> None:
@@ -222,12 +224,22 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
         moves = [*moves, HazardStatus.AWAITING_VERIFICATION]  # start and report in one step
     from services.accounts.hazard_dossier import hazard_dossier
 
+    hazard = session.execute(select(Hazard).where(Hazard.id == hazard_id)).scalar_one()
     return {
         "hazard": item,
         "dossier": hazard_dossier(session=session, hazard_id=hazard_id),
         "evidence": evidence.list_evidence(session=session, hazard_id=hazard_id),
         "history": history,
         "moves": moves,
+        "recurrences": session.execute(
+            select(HazardRecurrence)
+            .where(HazardRecurrence.hazard_id == hazard_id)
+            .order_by(HazardRecurrence.id)
+        )
+        .scalars()
+        .all(),
+        "withdrawn_reason": hazard.withdrawn_reason,
+        "can_withdraw": who.is_office and withdraw.can_withdraw(session=session, hazard=hazard),
     }
 
 
@@ -264,10 +276,13 @@ def hazard_photo_in_scope(
 
 
 def photo_in_scope(*, session: Session, who: Principal, task_id: int, sha256: str) -> dict | None:
-    """A photo of a task's visit record who may see, or None."""
+    """A photo of a task's visit record (the visit's or a 否 item's) who may see, or None."""
     detail = task_detail(session=session, who=who, task_id=task_id)
     record = detail["record"] if detail else None
-    for photo in (record.photos or []) if record else []:
+    if detail is None or record is None:
+        return None
+    photos = [*(record.photos or []), *(p for i in detail["answered"] for p in i.photos)]
+    for photo in photos:
         if isinstance(photo, dict) and photo.get("sha256") == sha256:
             return {
                 "filename": photo.get("filename") or sha256,

@@ -4,8 +4,11 @@ name the user gave is kept as data (services.core.uploads.kept_name).
 """
 
 import hashlib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -16,6 +19,15 @@ from models.evidence import HazardEvidence
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.uploads import kept_name, write_once
+
+
+class StoredFile(TypedDict):
+    """A stored file as records refer to it (a visit's photos, an answer's photos)."""
+
+    sha256: str
+    filename: str
+    content_type: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,14 @@ def stored_path(sha256: str) -> Path:
     return Path(get_settings().data_dir) / "evidence" / sha256[:2] / sha256
 
 
+def read_stored(*, sha256: str, filename: str) -> EvidenceFile:
+    """A file stored earlier (uploaded first, attached later), checked again by content."""
+    path = stored_path(sha256) if re.fullmatch(r"[0-9a-f]{64}", sha256) else None
+    if path is None or not path.is_file():
+        raise BadInput(f"文件 {filename} 已不在服务器上，请重新上传")
+    return check_content(filename=filename, content=path.read_bytes())
+
+
 def store(file: EvidenceFile) -> Path:
     """Write the file once (atomically); a file with the same sha256 is already there."""
     target = stored_path(file.sha256)
@@ -88,6 +108,30 @@ def attach(
     *, session: Session, hazard_id: int, files: list[EvidenceFile], uploaded_by: str
 ) -> list[str]:
     """Store files and link them to a hazard (once per sha256); returns their sha256s."""
+    for file in files:
+        store(file)
+    return link_stored(
+        session=session,
+        hazard_id=hazard_id,
+        files=[kept_as(file) for file in files],
+        uploaded_by=uploaded_by,
+    )
+
+
+def kept_as(file: EvidenceFile) -> StoredFile:
+    """How a record refers to a stored file."""
+    return {
+        "sha256": file.sha256,
+        "filename": file.filename,
+        "content_type": file.content_type,
+        "size": file.size,
+    }
+
+
+def link_stored(
+    *, session: Session, hazard_id: int, files: Sequence[StoredFile], uploaded_by: str
+) -> list[str]:
+    """Link files already stored (by kept_as) to a hazard, once per sha256; their sha256s."""
     known = set(
         session.execute(
             select(HazardEvidence.sha256).where(HazardEvidence.hazard_id == hazard_id)
@@ -95,19 +139,18 @@ def attach(
     )
     hashes: list[str] = []
     for file in files:
-        if file.sha256 in hashes:
+        if file["sha256"] in hashes:
             continue
-        hashes.append(file.sha256)
-        store(file)
-        if file.sha256 in known:
+        hashes.append(file["sha256"])
+        if file["sha256"] in known:
             continue
         session.add(
             HazardEvidence(
                 hazard_id=hazard_id,
-                sha256=file.sha256,
-                filename=file.filename,
-                content_type=file.content_type,
-                size=file.size,
+                sha256=file["sha256"],
+                filename=file["filename"],
+                content_type=file["content_type"],
+                size=file["size"],
                 uploaded_by=uploaded_by,
                 uploaded_at=clock.now(),
             )

@@ -24,6 +24,7 @@ from services.core import clock
 from services.core.urls import public_base
 
 SESSION, LINK, INVITE, API = "session", "one-tap-link", "invitation", "api-token"
+UPLOAD = "upload"  # a file uploaded before the form that attaches it (services.visits.uploads)
 
 
 class BadLink(Exception):

@@ -53,7 +53,7 @@ def coverage_figures(
     )
     unassigned = session.execute(
         text(
-            f"SELECT e.name, {key_sql('e')}, j.id {_ENTITIES}"
+            f"SELECT e.name, {key_sql('e')}, j.id, e.id {_ENTITIES}"
             "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
             f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"
         ),
@@ -69,8 +69,13 @@ def coverage_figures(
         "officers_by_tier": {tier: officers.get(tier, 0) for tier in TIERS},
         "unassigned": len(unassigned),
         "unassigned_entities": [
-            {"name": name, "key": key, "jurisdiction": where[jid].display if jid in where else ""}
-            for name, key, jid in unassigned
+            {
+                "id": entity_id,
+                "name": name,
+                "key": key,
+                "jurisdiction": where[jid].display if jid in where else "",
+            }
+            for name, key, jid, entity_id in unassigned
         ],
     }
 

@@ -27,7 +27,7 @@ GUIDANCE_SOURCES: tuple[str, ...] = ("banquet",)
 # open list (issue 13 adds 已撤销 here, and only here).
 OFFICERS_TURN: tuple[str, ...] = (HazardStatus.PENDING, HazardStatus.RECTIFYING)
 OPEN: tuple[str, ...] = (*OFFICERS_TURN, HazardStatus.AWAITING_VERIFICATION)
-UNCOUNTED: tuple[str, ...] = ()
+UNCOUNTED: tuple[str, ...] = (HazardStatus.WITHDRAWN,)
 
 
 def cutoff(*, as_of: dt.date, workdays: int) -> dt.date:

@@ -21,7 +21,7 @@ def parse_level(text: str) -> HazardLevel:
     """The level code of 重大/较大/一般 (or a code); BadInput otherwise."""
     code = from_label(HazardLevel, (text or "").strip())
     if code is None:
-        raise BadInput(f"风险等级 {text!r} 无效，可选：{_choices(HazardLevel)}")
+        raise BadInput(f"隐患等级 {text!r} 无效，可选：{_choices(HazardLevel)}")
     return code
 
 

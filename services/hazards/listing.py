@@ -89,6 +89,7 @@ def hazard_query(
         query = query.where(
             Hazard.found_on <= quarter.end,
             or_(Hazard.closed_on.is_(None), Hazard.closed_on >= quarter.start),
+            or_(Hazard.withdrawn_on.is_(None), Hazard.withdrawn_on >= quarter.start),
         )
     return query.order_by(Hazard.found_on, Hazard.id)
 

@@ -126,8 +126,8 @@ def _hazards(c: dict) -> dict:
             say(c, "hazard_sources", by_source=_counts(sources, "个")),
             say(c, "hazard_levels", by_level=_counts(levels, "个")),
             table(
-                "表3 问题隐患整改情况（按风险等级）",
-                ("风险等级", "上年度结转", "新发现", "已销号", "未销号", "销号率"),
+                "表3 问题隐患整改情况（按隐患等级）",
+                ("隐患等级", "上年度结转", "新发现", "已销号", "未销号", "销号率"),
                 [
                     *rows,
                     (

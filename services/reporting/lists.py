@@ -22,7 +22,7 @@ LIST_HEADERS = (
     "序号",
     "风险点/隐患描述",
     "来源",
-    "风险等级",
+    "隐患等级",
     "主体名称",
     "所属区划",
     "发现日期",
@@ -50,6 +50,8 @@ def progress_text(
     """完成情况: 已销号（date）, 逾期N个工作日, or the state."""
     if status == HazardStatus.CLOSED:
         return f"已销号（{closed_on:%Y-%m-%d}）" if closed_on else "已销号"
+    if status == "withdrawn":
+        return "已撤销（主体已停业或注销）"
     late = overdue_workdays(deadline=deadline, status=status, today=today)
     return f"逾期{late}个工作日" if late else label(HazardStatus, status)
 

@@ -26,7 +26,7 @@ from services.reporting.lists import export_lists, span_label
 
 SUMMARY_HEADERS = (
     "乡镇（街道）",
-    "风险等级",
+    "隐患等级",
     "上季度结转",
     "本季度发现",
     "本季度销号",

@@ -23,7 +23,7 @@ from services.roster.settle import settle_ends
 MAX_LISTED = 5  # entities named in a refusal
 
 
-def _officer(session: Session, code: str, scope_path: str | None) -> Officer:
+def handover_officer(session: Session, code: str, scope_path: str | None) -> Officer:
     found = session.execute(select(Officer).where(Officer.code == (code or "").strip()))
     officer = found.scalar_one_or_none()
     place = session.get(Jurisdiction, officer.jurisdiction_id) if officer else None
@@ -49,7 +49,7 @@ def _running(sql: Sql, officer: Officer, day: str) -> list[tuple]:
     )
 
 
-def _refuse_unfit(session: Session, successor: Officer, running: list[tuple], day: str) -> None:
+def refuse_unfit(session: Session, successor: Officer, running: list[tuple], day: str) -> None:
     """BadInput naming the entities the successor cannot take over on day."""
     place = session.get(Jurisdiction, successor.jurisdiction_id)
     tier = label(OfficerTier, successor.tier)
@@ -123,15 +123,15 @@ def hand_over(
     day = day or today
     if day > today:
         raise BadInput(f"交接日期 {day} 晚于今天；交接在当天或补记以前的日期")
-    before = _officer(session, from_code, scope_path)
-    after = _officer(session, to_code, scope_path)
+    before = handover_officer(session, from_code, scope_path)
+    after = handover_officer(session, to_code, scope_path)
     if before.id == after.id:
         raise BadInput("交接双方是同一名干部")
     sql = Sql(session.connection())
     running = _running(sql, before, day.isoformat())
     if not running:
         raise BadInput(f"干部 {before.code}（{before.name}）在 {day} 没有在任的包保关系")
-    _refuse_unfit(session, after, running, day.isoformat())
+    refuse_unfit(session, after, running, day.isoformat())
     _move(sql, Audit(clock.now(), actor), [r[0] for r in running], after, day.isoformat())
     settled = settle_ends(session=session, actor=actor)
     mine = [h for h in settled["handovers"] if h["from"] == before.code and h["to"] == after.code]

@@ -21,6 +21,7 @@ from services.roster.dialect import Sql
 from services.roster.mapping import load_mapping
 from services.roster.normalise import is_blank_row
 from services.roster.people import check_people
+from services.roster.preview import preview_changes
 from services.roster.reader import open_source
 from services.roster.report import ErrorLog, ImportResult
 from services.roster.settle import settle_ends
@@ -56,9 +57,11 @@ def import_roster(
         _step(progress, "检查跨表关系")
         staging.finish(partial=partial, today=today)
         linked = _cross_checks(sql, log, partial=partial, skip=skip, today=today, present=present)
-        counts, handovers = {}, {}
+        counts, handovers, preview = {}, {}, None
         if log.total == 0:
             counts = classify(sql, partial=partial, present=present)
+            if dry_run:  # the names it would change, for the admin to read first
+                preview = preview_changes(sql, partial=partial, present=present, today=today)
             if not dry_run:
                 _step(progress, "写入数据库")
                 audit = Audit(clock.now(), actor, source.name, source.sha256)
@@ -82,6 +85,7 @@ def import_roster(
         source.ignored,
         linked,
         handovers,
+        preview,
     )
 
 

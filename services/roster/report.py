@@ -1,10 +1,11 @@
 """What an import reports: every error (the first MAX_ERRORS kept, in sheet, row and column
 order), the counts per sheet, the columns and sheets it did not read, and what it handed over."""
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from services.roster.checks import MAX_ERRORS, RowError
 from services.roster.columns import SHEET_BY_NAME, SHEETS
+from services.roster.preview import RosterPreview
 from services.roster.sheets import Ignored
 
 
@@ -48,6 +49,7 @@ class ImportResult:
     ignored: list[Ignored] = field(default_factory=list)
     people_linked: int = 0  # people holding records of several kinds (one 手机号)
     handovers: dict[str, int] = field(default_factory=dict)  # what the import handed over
+    preview: RosterPreview | None = None  # by name: what it creates, changes, ends; 未包保
 
     @property
     def ok(self) -> bool:
@@ -64,6 +66,7 @@ class ImportResult:
             "ignored": [i.as_dict() for i in self.ignored],
             "people_linked": self.people_linked,
             "handovers": self.handovers,
+            "preview": asdict(self.preview) if self.preview else None,
             "error_total": self.error_total,
             "errors": [e.as_dict() for e in self.errors],
         }

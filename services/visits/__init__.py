@@ -1,2 +1,2 @@
-"""督导记录: recording a visit on a task, with its checklist answers, problems and photos, and
-reading a visit's answered items (services.visits.items)."""
+"""督导记录: recording a visit on a task (rule 11: entry window, complete answers, photos uploaded
+first), the hazards and recurrences its findings open, and reading a visit's answered items."""

@@ -1,34 +1,34 @@
 """督导记录: recording a visit on an open task, which the task then counts as done.
 
-The answers document is {"answers": {ITEM_ID: "是"|"否"|"不涉及"}, "problems":
-[{"description": TEXT, "level": "重大"|"较大"|"一般"}]}. The record keeps the answers as given
-(是/否/不涉及) and each problem as {"description", "level"} with the level as a HazardLevel code
-(major/serious/general). Every check happens before anything is written.
+The answers document is {"answers": {ITEM_ID: "是"|"否"|"不涉及"|{"answer": "否", "note": T}},
+"problems": [{"description": TEXT, "level": "重大"|"较大"|"一般"}]} (services.visits.answers);
+the photos of 否 items come as files beside it. The record keeps the answers as given, each 否
+item with its note and stored photos, and each problem as {"description", "level"} with the
+level as a HazardLevel code (major/serious/general). The moment of entry is kept apart from the
+visit date (rule 11). Every check happens before anything is written.
 """
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from config.files import load_checklist
 from models.entity import Entity
-from models.enums import HazardLevel, TaskSource, TaskStatus, VisitMode, from_label, label
+from models.enums import TaskStatus, VisitMode, from_label, label
 from models.hazard import Hazard
 from models.record import InspectionRecord
 from models.task import InspectionTask
 from services.core import audit, clock, evidence
 from services.core.errors import BadInput
-from services.core.evidence import EvidenceFile
-from services.core.periods import parse_period
-from services.hazards.from_visits import open_hazards_for_record
+from services.core.evidence import EvidenceFile, StoredFile
+from services.permissions.principal import Principal
 from services.tasks import policy
+from services.visits import answers, entry, uploads
+from services.visits.answers import ItemPhotos
+from services.visits.findings import findings_of_record
 from services.visits.items import visit_items
-
-ANSWERS = ("是", "否", "不涉及")
-FAILED = "否"
 
 
 def failed_items(record: InspectionRecord) -> list[str]:
@@ -59,63 +59,20 @@ def _visit_date(*, task: InspectionTask, day: dt.date | None) -> dt.date:
     day = day or today
     if day > today:
         raise BadInput(f"督导日期 {day} 晚于今天 {today}")
-    # A routine visit counts from its period's first day, a campaign visit from its creation.
-    earliest = (
-        task.created_on if task.source == TaskSource.CAMPAIGN else parse_period(task.period).start
-    )
+    earliest = entry.period_start(task=task)
     if day < earliest:
         raise BadInput(f"督导日期 {day} 早于任务期间的开始日期 {earliest}")
     return day
 
 
-def _answers(*, raw: object, entity: Entity) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        raise BadInput("answers 应为对象：{检查项编号: 是/否/不涉及}")
-    items = {item.id: item for item in load_checklist().items}
-    for key, answer in raw.items():
-        item = items.get(key)
-        if item is None:
-            raise BadInput(f"未知的检查项 {key!r}（见 config/checklist.toml）")
-        if item.categories and entity.category not in item.categories:
-            raise BadInput(f"检查项 {key!r} 不适用于业态 {entity.category}")
-        if answer not in ANSWERS:
-            raise BadInput(f"检查项 {key!r} 的回答 {answer!r} 无效，应为 是、否 或 不涉及")
-    return dict(raw)
-
-
-def _problems(raw: object) -> list[dict]:
-    if not isinstance(raw, list):
-        raise BadInput("problems 应为列表")
-    problems = []
-    for n, problem in enumerate(raw, 1):
-        if not isinstance(problem, dict) or set(problem) - {"description", "level"}:
-            raise BadInput(f"第 {n} 个问题应只含 description 和 level")
-        description = problem.get("description")
-        if not isinstance(description, str) or not description.strip():
-            raise BadInput(f"第 {n} 个问题缺少 description（问题描述）")
-        level = from_label(HazardLevel, str(problem.get("level", "")))
-        if level is None:
-            raise BadInput(f"第 {n} 个问题的 level 无效，应为 重大、较大 或 一般")
-        problems.append({"description": description.strip(), "level": level})
-    return problems
-
-
-def parse_answers_document(*, document: object, entity: Entity) -> tuple[dict, list]:
-    """Validate an answers document; returns (answers, problems) as they are stored."""
-    if not isinstance(document, dict) or set(document) - {"answers", "problems"}:
-        raise BadInput('答题文件应为 {"answers": {...}, "problems": [...]}')
-    return (
-        _answers(raw=document.get("answers", {}), entity=entity),
-        _problems(document.get("problems", [])),
-    )
-
-
 @dataclass(frozen=True)
 class RecordedVisit:
-    """What recording a visit wrote: the record and the hazards its findings opened."""
+    """What recording a visit wrote: the record, the hazards its findings opened and the open
+    hazards its 否 answers recurred on."""
 
     record: InspectionRecord
     hazards: list[Hazard]
+    recurred: list[Hazard] = field(default_factory=list)
 
 
 def record_visit(
@@ -127,34 +84,59 @@ def record_visit(
     document: dict | None = None,
     note: str | None = None,
     photos: Sequence[EvidenceFile] = (),
+    item_photos: ItemPhotos | None = None,
+    upload_ids: Sequence[str] = (),
+    item_upload_ids: Mapping[str, Sequence[str]] | None = None,
     recorded_by: str = "cli",
+    by: Principal | None = None,
+    reason: str | None = None,
 ) -> RecordedVisit:
     """Record the visit of an open task with its photos (already checked); the task becomes done
-    on the visit date and every finding opens a hazard."""
+    on the visit date and every finding opens a hazard or recurs on an open one. Photos come as
+    files or as ids of earlier uploads by recorded_by (services.visits.uploads); by/reason: a
+    supervisor entering a visit past the back-dating limit (rule 11)."""
     task = _open_task(session=session, task_id=task_id)
     entity = session.execute(select(Entity).where(Entity.id == task.entity_id)).scalar_one()
     mode = _mode(text=mode, entity=entity)
     day = _visit_date(task=task, day=visit_date)
-    answers, problems = parse_answers_document(document=document or {}, entity=entity)
+    late_reason = entry.check_entry(
+        session=session, task=task, visit_date=day, today=clock.today(), by=by, reason=reason
+    )
+    photos, item_photos = _photos(
+        photos, item_photos or {}, upload_ids, item_upload_ids or {}, uploader=recorded_by
+    )
+    checked = answers.check_answers(
+        document=document or {},
+        entity=entity,
+        mode=mode,
+        photos=len(photos),
+        item_photos=item_photos,
+    )
     if note is not None and len(note) > 2000:
         raise BadInput("备注不能超过 2000 字")
+    actor = by.account if by is not None else recorded_by
     record = InspectionRecord(
         task_id=task.id,
         officer_id=task.officer_id,
         entity_id=task.entity_id,
         visit_date=day,
         mode=mode,
-        answers=answers,
-        problems=problems,
+        answers=answers.with_photos(
+            checked.answers, {k: [_kept(p) for p in files] for k, files in item_photos.items()}
+        ),
+        problems=checked.problems,
         note=note or None,
-        recorded_by=recorded_by,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+        late_reason=late_reason,
+        photos=[_kept(photo) for photo in photos],
     )
     session.add(record)
     task.status, task.done_on = TaskStatus.DONE, day
     session.flush()
     audit.record_event(
         session=session,
-        actor=recorded_by,
+        actor=actor,
         action="task.record",
         object_type="inspection_task",
         object_id=task.id,
@@ -165,22 +147,35 @@ def record_visit(
             "record_id": record.id,
             "mode": mode,
             "failed_items": failed_items(record),
-            "problems": len(problems),
+            "problems": len(checked.problems),
+            **({"late_reason": late_reason, "entered_for": task.officer_id} if by else {}),
         },
     )
-    # Every 否 answer and every listed problem opens a hazard (rule 6 in docs/domain.md).
-    hazards = open_hazards_for_record(session=session, record=record, task=task)
-    record.photos = [_kept(photo) for photo in photos]
-    session.flush()
-    return RecordedVisit(record=record, hazards=hazards)
+    # Every 否 answer and every listed problem opens a hazard, or recurs on the open one
+    # (rules 6 and 11 in docs/domain.md).
+    found = findings_of_record(session=session, record=record, task=task)
+    return RecordedVisit(record=record, hazards=found.opened, recurred=found.recurred)
 
 
-def _kept(photo: EvidenceFile) -> dict:
+def _photos(
+    photos: Sequence[EvidenceFile],
+    item_photos: ItemPhotos,
+    upload_ids: Sequence[str],
+    item_upload_ids: Mapping[str, Sequence[str]],
+    *,
+    uploader: str,
+) -> tuple[list[EvidenceFile], dict[str, list[EvidenceFile]]]:
+    """The visit's photos and its 否 items' photos, files and earlier uploads together."""
+
+    def uploaded(ids: Sequence[str]) -> list[EvidenceFile]:
+        return uploads.uploaded_files(upload_ids=list(ids), uploader=uploader)
+
+    keys = [*item_photos, *(k for k in item_upload_ids if k not in item_photos)]
+    by_item = {k: [*item_photos.get(k, ()), *uploaded(item_upload_ids.get(k, ()))] for k in keys}
+    return [*photos, *uploaded(upload_ids)], {k: files for k, files in by_item.items() if files}
+
+
+def _kept(photo: EvidenceFile) -> StoredFile:
     """Store a visit photo under the data directory; returns how the record refers to it."""
     evidence.store(photo)
-    return {
-        "sha256": photo.sha256,
-        "filename": photo.filename,
-        "content_type": photo.content_type,
-        "size": photo.size,
-    }
+    return evidence.kept_as(photo)

@@ -105,6 +105,7 @@ def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -
         query = query.where(
             Hazard.found_on <= f.period.end,
             or_(Hazard.closed_on.is_(None), Hazard.closed_on >= f.period.start),
+            or_(Hazard.withdrawn_on.is_(None), Hazard.withdrawn_on >= f.period.start),
         )
     if f.q:
         query = query.where(_search(f.q))

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from config import settings as settings_module
 from services.core.evidence import check_content
 from services.visits.records import record_visit
+from tests.support.hazards import PNG
 
 PROBLEM = "冷藏柜温度超标 & 未记录 <温度>"
 
@@ -43,16 +44,17 @@ def visit_tasks(session: Session, count: int) -> list[tuple[int, str]]:
 def record_visits(
     session: Session, count: int, *, photos: int = 1, day=dt.date(2026, 9, 21)
 ) -> list[int]:
-    """Record count visits (2026-09-21, on site) with two answers, one 否, and photos; the first
-    also lists a problem with markup. Returns the task ids."""
+    """Record count visits (2026-09-21, on site) answering every item, the first 否, with photos
+    (without any, the 否 item carries one small photo); the first visit also lists a problem
+    with markup. Returns the task ids."""
     settings_module.configure(today=dt.date(2026, 9, 22))
     from config.files import load_checklist
 
     items = load_checklist().items
     done = []
     for n, (task_id, category) in enumerate(visit_tasks(session, count)):
-        asked = [i.id for i in items if not i.categories or category in i.categories][:2]
-        answers = {asked[0]: "否", asked[1]: "是"}
+        asked = [i.id for i in items if not i.categories or category in i.categories]
+        answers = {key: "否" if key == asked[0] else "是" for key in asked}
         problems = [{"description": PROBLEM, "level": "较大"}] if n == 0 else []
         files = [
             check_content(
@@ -67,6 +69,9 @@ def record_visits(
             visit_date=day,
             document={"answers": answers, "problems": problems},
             photos=files,
+            item_photos={}
+            if files
+            else {asked[0]: [check_content(filename="否.png", content=PNG)]},
             recorded_by="test",
         )
         done.append(task_id)

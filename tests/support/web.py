@@ -139,14 +139,14 @@ def _task_of(session: Session, officer_id: int, period: str, nth: int = 0) -> in
 
 def _visit_with_hazard(session: Session, task_id: int, officer: Officer) -> int:
     from services.visits.records import record_visit
+    from tests.support.visits import onsite_visit
 
     saved = record_visit(
         session=session,
         task_id=task_id,
-        mode="现场",
         visit_date=TODAY,
-        document={"answers": {"daily_control": "否"}, "problems": []},
         recorded_by=officer.code,
+        **onsite_visit(session, task_id, daily_control="否"),
     )
     return saved.hazards[0].id
 

@@ -21,3 +21,14 @@ document.addEventListener("submit", function (event) {
   form.dataset.sent = "1";
   setTimeout(function () { delete form.dataset.sent; }, 8000);
 });
+// 其余均为“是”: every checklist item not yet answered becomes 是; 否 and 不涉及 stay.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-rest-yes]");
+  if (!button) return;
+  var list = button.closest("fieldset").querySelector("ol.checklist");
+  list.querySelectorAll("li").forEach(function (item) {
+    if (item.querySelector("input[type=radio]:checked")) return;
+    var yes = item.querySelector("input[type=radio][value='是']");
+    if (yes) yes.checked = true;
+  });
+});
