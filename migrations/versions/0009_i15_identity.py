@@ -4,7 +4,7 @@
 Sessions signed before this revision name no sign_in row: everyone signs in again once.
 
 Revision ID: i15_identity
-Revises: i18_banquets
+Revises: i13_records
 Create Date: 2026-12-06
 """
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'i15_identity'
-down_revision: str | None = 'i18_banquets'
+down_revision: str | None = 'i13_records'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
