@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session
 
 from services.accounts import access, access_office
-from services.permissions.principal import load_principal
 from services.core.periods import period_containing
+from services.permissions.principal import load_principal
 from tests.support.figures_county import build_county, dated, expected, rate, rows, workdays_after
 
 D = dt.date
