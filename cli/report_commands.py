@@ -1,8 +1,10 @@
 """Commands of the report area: ranking (红黑榜), briefing (县委常委会季度汇报), report monthly
 (月报) and report annual (年度包保工作总结)."""
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -150,19 +152,9 @@ def monthly(
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """生成月报（xlsx、docx）：各乡镇、各层级的督导和隐患数据。"""
-    from functools import partial
-
-    from cli.running import run
     from services.reporting.monthly import produce
 
-    chosen = formats.split(",") if formats is not None else None
-    run(
-        partial(
-            produce, month=month, jurisdiction=jurisdiction, formats=chosen, out_dir=out, send=send
-        ),
-        json_out=json_out,
-        show=_show_report,
-    )
+    _produce(partial(produce, month=month), jurisdiction, formats, out, send, json_out)
 
 
 @report_app.command("annual")
@@ -177,16 +169,25 @@ def annual(
     json_out: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """生成年度包保工作总结（数据部分，docx、pdf），每项数据附可直接引用的表述。"""
-    from functools import partial
-
-    from cli.running import run
     from services.reporting.annual import produce
+
+    _produce(partial(produce, year=year), jurisdiction, formats, out, send, json_out)
+
+
+def _produce(
+    produce: Callable[..., Any],
+    jurisdiction: str | None,
+    formats: str | None,
+    out: Path | None,
+    send: bool,
+    json_out: bool,
+) -> None:
+    """Run a report producer (月报 or annual summary) with the options both commands share."""
+    from cli.running import run
 
     chosen = formats.split(",") if formats is not None else None
     run(
-        partial(
-            produce, year=year, jurisdiction=jurisdiction, formats=chosen, out_dir=out, send=send
-        ),
+        partial(produce, jurisdiction=jurisdiction, formats=chosen, out_dir=out, send=send),
         json_out=json_out,
         show=_show_report,
     )

@@ -17,9 +17,9 @@ from services.core import clock
 from services.figures.definitions import hazard_overdue_now
 from services.hazards.listing import overdue_workdays, state_condition
 from services.permissions.principal import Principal
-from services.worklists.filters import PAGE_SIZE, ListFilter
+from services.worklists.filters import ListFilter
 from services.worklists.scope import narrowed_path, subtree, townships_of
-from services.worklists.tasks import count_capped
+from services.worklists.tasks import batches, page_of
 
 
 @dataclass(frozen=True)
@@ -142,11 +142,9 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
 def hazard_page(*, session: Session, who: Principal, filters: ListFilter) -> HazardPage:
     """One page of the filtered hazards, with how many there are."""
     query = filtered_hazards(session=session, who=who, filters=filters)
-    total, capped = count_capped(session=session, query=query)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return HazardPage(_as_rows(session, rows, clock.today()), total, capped, page, pages)
+    found = page_of(session=session, query=query, page=filters.page)
+    rows = _as_rows(session, found.rows, clock.today())
+    return HazardPage(rows, found.total, found.capped, found.page, found.pages)
 
 
 def iter_hazard_rows(
@@ -154,7 +152,6 @@ def iter_hazard_rows(
 ) -> Iterator[HazardRow]:
     """Every filtered hazard in list order, in batches (for the export)."""
     query = filtered_hazards(session=session, who=who, filters=filters)
-    result = session.execute(query.execution_options(yield_per=batch))
     today = clock.today()
-    for part in result.partitions(batch):
-        yield from _as_rows(session, list(part), today)
+    for part in batches(session=session, query=query, batch=batch):
+        yield from _as_rows(session, part, today)

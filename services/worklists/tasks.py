@@ -191,14 +191,39 @@ def count_capped(*, session: Session, query: Select[Any]) -> tuple[int, bool]:
     return min(found, COUNT_CAP), found > COUNT_CAP
 
 
+@dataclass(frozen=True)
+class Paged:
+    """The rows of one page of a filtered list, with how many rows and pages there are."""
+
+    rows: Sequence[Row[Any]]
+    total: int
+    capped: bool
+    page: int
+    pages: int
+
+
+def page_of(*, session: Session, query: Select[Any], page: int) -> Paged:
+    """The asked page of a filtered list query (clamped to the last page), counted."""
+    total, capped = count_capped(session=session, query=query)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return Paged(rows, total, capped, page, pages)
+
+
+def batches(*, session: Session, query: Select[Any], batch: int) -> Iterator[list[Row[Any]]]:
+    """Every row of a filtered list query in list order, a batch at a time (for exports)."""
+    result = session.execute(query.execution_options(yield_per=batch))
+    for part in result.partitions(batch):
+        yield list(part)
+
+
 def task_page(*, session: Session, who: Principal, filters: ListFilter) -> TaskPage:
     """One page of the filtered tasks, with how many there are."""
     query = filtered_tasks(session=session, who=who, filters=filters)
-    total, capped = count_capped(session=session, query=query)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    rows = session.execute(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return TaskPage(_as_rows(session, rows, clock.today()), total, capped, page, pages)
+    found = page_of(session=session, query=query, page=filters.page)
+    rows = _as_rows(session, found.rows, clock.today())
+    return TaskPage(rows, found.total, found.capped, found.page, found.pages)
 
 
 def iter_task_rows(
@@ -206,7 +231,6 @@ def iter_task_rows(
 ) -> Iterator[TaskRow]:
     """Every filtered task in list order, in batches (for the export)."""
     query = filtered_tasks(session=session, who=who, filters=filters)
-    result = session.execute(query.execution_options(yield_per=batch))
     today = clock.today()
-    for part in result.partitions(batch):
-        yield from _as_rows(session, list(part), today)
+    for part in batches(session=session, query=query, batch=batch):
+        yield from _as_rows(session, part, today)
