@@ -72,7 +72,9 @@ def coverage_figures(
                 f"WHERE j.path LIKE :scope ESCAPE '\\' AND o.active AND {_ACTIVE} GROUP BY o.tier"
             ),
             params,
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     unassigned = session.execute(
         text(

@@ -229,7 +229,9 @@ def upcoming_work(
                 f"AND t.status <> :cancelled AND {d.package_task_sql('t')} GROUP BY t.source"
             ),
             {**params, "cancelled": TaskStatus.CANCELLED.value},
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     campaigns = session.execute(
         text(
