@@ -3,6 +3,7 @@ the officers holding them by tier, and the entities without an active assignment
 as the system held them that day (services.figures.operating)."""
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -22,7 +23,27 @@ _UNCOVERED = (
 )
 
 
-def _grouped(session: Session, params: dict) -> dict[str, dict[str, int]]:
+class UnassignedEntity(TypedDict):
+    id: int
+    name: str
+    key: str | None
+    jurisdiction: str
+
+
+class CoverageFigures(TypedDict):
+    """Operating entities by 业态/主体等级/风险等级, their officers by tier, the 未包保."""
+
+    entities: int
+    entities_by_category: dict[str, int]
+    entities_by_package_grade: dict[str, int]
+    entities_by_risk_grade: dict[str, int]
+    officers: int
+    officers_by_tier: dict[str, int]
+    unassigned: int
+    unassigned_entities: list[UnassignedEntity]
+
+
+def _grouped(session: Session, params: dict[str, object]) -> dict[str, dict[str, int]]:
     """Operating entities by 业态, 主体等级 and 风险等级 from one pass over the subtree."""
     rows = session.execute(
         text(
@@ -40,11 +61,11 @@ def _grouped(session: Session, params: dict) -> dict[str, dict[str, int]]:
 
 def coverage_figures(
     *, session: Session, scope_path: str, where: dict[int, Place], as_of: dt.date
-) -> dict:
+) -> CoverageFigures:
     """Operating entities by 业态/主体等级/风险等级, their officers by tier and 未包保 on as_of,
     as held that day (an entity is covered when an officer held an assignment of it that day)."""
     params = {"scope": path_like(scope_path), "as_of": as_of}
-    officers = dict(
+    officers: dict[str, int] = dict(
         session.execute(
             text(
                 "SELECT o.tier, COUNT(DISTINCT o.id) FROM assignment a "
@@ -54,12 +75,14 @@ def coverage_figures(
                 f"WHERE j.path LIKE :scope ESCAPE '\\' AND {covers_sql('a', 'o')} GROUP BY o.tier"
             ),
             params,
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     unassigned = session.execute(
         text(
-            f"SELECT e.name, {key_sql('e')}, j.id, e.id {_FROM}JOIN entity e ON e.id = s.entity_id "
-            f"{_WHERE}{_UNCOVERED}ORDER BY j.path, e.id"
+            f"SELECT e.name AS name, {key_sql('e')} AS key, j.id AS jid, e.id AS id {_FROM}"
+            f"JOIN entity e ON e.id = s.entity_id {_WHERE}{_UNCOVERED}ORDER BY j.path, e.id"
         ),
         params,
     ).all()
@@ -74,12 +97,12 @@ def coverage_figures(
         "unassigned": len(unassigned),
         "unassigned_entities": [
             {
-                "id": entity_id,
-                "name": name,
-                "key": key,
-                "jurisdiction": where[jid].display if jid in where else "",
+                "id": e.id,
+                "name": e.name,
+                "key": e.key,
+                "jurisdiction": where[e.jid].display if e.jid in where else "",
             }
-            for name, key, jid, entity_id in unassigned
+            for e in unassigned
         ],
     }
 
@@ -101,6 +124,6 @@ def unassigned_by_township(
     return dict(sorted(counts.items()))
 
 
-def coverage_rate(coverage: dict) -> float | None:
+def coverage_rate(coverage: CoverageFigures) -> float | None:
     """包保覆盖率: entities with an officer / operating entities ("—" when there are none)."""
     return ratio(coverage["entities"] - coverage["unassigned"], coverage["entities"])

@@ -16,7 +16,7 @@ table, so today's figures are the table's.
 
 import datetime as dt
 
-from models.enums import EntityStatus
+from models.enums import EntityStatus, sql_literal
 
 
 def held_on(*, valid_from: dt.date, valid_to: dt.date | None, day: dt.date) -> bool:
@@ -41,7 +41,8 @@ def held_sql(alias: str) -> str:
 
 def operating_sql(alias: str) -> str:
     """operating_on over the entity_state alias, for the day bound as :as_of."""
-    return f"{held_sql(alias)} AND {alias}.active AND {alias}.status = '{EntityStatus.OPERATING}'"
+    operating = sql_literal(EntityStatus.OPERATING)
+    return f"{held_sql(alias)} AND {alias}.active AND {alias}.status = {operating}"
 
 
 def covers_on(*, start: dt.date, end: dt.date | None, officer_active: bool, day: dt.date) -> bool:
