@@ -11,21 +11,39 @@ annual_workday-th working day of January on (default the 10th) it summarises the
 year once per county. One Prefect task per county, never per row.
 """
 
+from typing import TypedDict
+
 from prefect import flow, runtime, task
 
 from config.settings import get_settings
+from flows import Detail, Skipped
 from models.db import session_scope
 from services.reporting import annual, review
 from services.scheduling.prefect_env import record_deployment_runs
 
 
+class Summarised(TypedDict):
+    """One county's annual summary: its files and the mail that queued them (None: no recipient)."""
+
+    jurisdiction: str
+    year: str
+    files: list[str]
+    mail: Detail | None
+
+
+class AnnualRun(TypedDict):
+    produced: int
+    skipped: int
+    reports: list[Summarised | Skipped]
+
+
 @task(name="annual-report-county", task_run_name="annual-{code}", retries=1, retry_delay_seconds=30)
-def county_summary(code: str | None) -> dict:
+def county_summary(code: str | None) -> Summarised | Skipped:
     """One county's annual summary when due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         result = annual.run_scheduled(session=session, jurisdiction=code)
     if "skipped" in result:
-        return {"jurisdiction": code, "skipped": result["skipped"]}
+        return Skipped(jurisdiction=code, skipped=result["skipped"])
     return {
         "jurisdiction": result["jurisdiction"]["code"],
         "year": result["year"],
@@ -36,7 +54,7 @@ def county_summary(code: str | None) -> dict:
 
 @flow(name="annual-report")
 @record_deployment_runs
-def annual_report_flow() -> dict:
+def annual_report_flow() -> AnnualRun:
     """Summarise the previous year of every county, from the report day in January on."""
     with session_scope(get_settings().database_url) as session:
         codes = review.county_codes(session=session)

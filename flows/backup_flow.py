@@ -13,6 +13,7 @@ started by the embedded scheduler are recorded by the scheduler.
 from prefect import flow
 
 from config.settings import get_settings
+from flows import Detail
 from models.db import get_engine
 from services.operations.retention import nightly_backup
 from services.scheduling.prefect_env import record_deployment_runs
@@ -20,6 +21,6 @@ from services.scheduling.prefect_env import record_deployment_runs
 
 @flow(name="backup")
 @record_deployment_runs
-def backup_flow() -> dict:
+def backup_flow() -> Detail:
     """Back up the database and data directory; returns the archive and what was removed."""
     return nightly_backup(engine=get_engine(get_settings().database_url))

@@ -12,21 +12,40 @@ row (files, sha256, figures) and, with [briefing] recipients configured, queues 
 them through the outbox. One Prefect task per county (never per row).
 """
 
+from typing import TypedDict
+
 from prefect import flow, runtime, task
 
 from config.settings import get_settings
+from flows import Detail, Skipped
 from models.db import session_scope
 from services.reporting.briefing import document as briefing
 from services.scheduling import schedule
 
 
+class Produced(TypedDict):
+    """One county's briefing: its row, files and the mail that queued them (None: not sent)."""
+
+    jurisdiction: str | None
+    quarter: str
+    briefing_id: int
+    files: list[str]
+    mail: Detail | None
+
+
+class BriefingRun(TypedDict):
+    produced: int
+    skipped: int
+    briefings: list[Produced]
+
+
 @task(name="briefing-county", task_run_name="briefing-{code}", retries=1, retry_delay_seconds=30)
-def county_briefing(code: str | None) -> dict:
+def county_briefing(code: str | None) -> Produced | Skipped:
     """Produce one county's briefing when it is due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         due = briefing.due_quarter(session=session, jurisdiction=code)
         if due is None:
-            return {"jurisdiction": code, "skipped": "not due or already produced"}
+            return Skipped(jurisdiction=code, skipped="not due or already produced")
         result = briefing.produce(
             session=session, quarter=due, jurisdiction=code, send=briefing.has_recipients()
         )
@@ -40,7 +59,7 @@ def county_briefing(code: str | None) -> dict:
 
 
 @flow(name="briefing")
-def briefing_flow() -> dict:
+def briefing_flow() -> BriefingRun | dict[str, object]:
     """Produce every county's due briefing (previous quarter) and queue it to the recipients."""
     job = runtime.deployment.name
     if not job:
@@ -55,7 +74,7 @@ def briefing_flow() -> dict:
     return detail
 
 
-def _run() -> dict:
+def _run() -> BriefingRun:
     with session_scope(get_settings().database_url) as session:
         codes = briefing.county_codes(session=session)
     scopes = codes if len(codes) > 1 else [None]

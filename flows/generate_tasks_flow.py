@@ -13,6 +13,8 @@ Runs started by a Prefect deployment are recorded in job_run by @record_deployme
 started by the embedded scheduler are recorded by the scheduler.
 """
 
+from typing import Any
+
 from prefect import flow, runtime, task, unmapped
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -38,7 +40,7 @@ def _task_name() -> str:
 
 
 @task(name="generate-county", task_run_name=_task_name, retries=2, retry_delay_seconds=5)
-def generate_scope(scope_path: str | None, period: str | None) -> dict:
+def generate_scope(scope_path: str | None, period: str | None) -> generation.Generated:
     """Generate one county's (or everything's, scope_path None) routine tasks in one transaction."""
     with session_scope(get_settings().database_url) as session:
         return generation.generate_routine_tasks(
@@ -49,20 +51,24 @@ def generate_scope(scope_path: str | None, period: str | None) -> dict:
 @flow(
     name="generate-tasks",
     flow_run_name=_run_name,
-    task_runner=ThreadPoolTaskRunner(max_workers=COUNTY_THREADS),
+    # Prefect types task_runner as TaskRunner[PrefectFuture[Any]], invariant in the future's
+    # type, which its own ThreadPoolTaskRunner (of PrefectConcurrentFuture) does not match.
+    task_runner=ThreadPoolTaskRunner[Any](max_workers=COUNTY_THREADS),  # type: ignore[arg-type]
 )
 @record_deployment_runs
-def generate_tasks_flow(period: str | None = None, scope_path: str | None = None) -> dict:
+def generate_tasks_flow(
+    period: str | None = None, scope_path: str | None = None
+) -> dict[str, object]:
     """Create the missing routine tasks of the period (default: the clock's), county by county."""
     if period is not None:
         parse_period(period)  # a bad period fails at once, not after the tasks' retries
     scopes = [scope_path] if scope_path else _county_scopes()
     futures = generate_scope.map(scopes, period=unmapped(period))
-    results = [future.result() for future in futures]
+    results: list[dict[str, object]] = [dict(future.result()) for future in futures]
     return {**schedule.combine(results), "counties": len(scopes)}
 
 
 def _county_scopes() -> list[str | None]:
     with session_scope(get_settings().database_url) as session:
         paths = jurisdictions.county_paths(session=session)
-    return paths if len(paths) > 1 else [None]
+    return [*paths] if len(paths) > 1 else [None]

@@ -12,23 +12,41 @@ the previous month once per county; a morning the scheduler missed is caught up 
 One Prefect task per county, never per row.
 """
 
+from typing import TypedDict
+
 from prefect import flow, runtime, task
 
 from config.settings import get_settings
+from flows import Detail, Skipped
 from models.db import session_scope
 from services.reporting import monthly, review
 from services.scheduling.prefect_env import record_deployment_runs
 
 
+class Reported(TypedDict):
+    """One county's monthly report: its files and the mail that queued them (None: no recipient)."""
+
+    jurisdiction: str
+    month: str
+    files: list[str]
+    mail: Detail | None
+
+
+class MonthlyRun(TypedDict):
+    produced: int
+    skipped: int
+    reports: list[Reported | Skipped]
+
+
 @task(
     name="monthly-report-county", task_run_name="monthly-{code}", retries=1, retry_delay_seconds=30
 )
-def county_report(code: str | None) -> dict:
+def county_report(code: str | None) -> Reported | Skipped:
     """One county's monthly report when due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         result = monthly.run_scheduled(session=session, jurisdiction=code)
     if "skipped" in result:
-        return {"jurisdiction": code, "skipped": result["skipped"]}
+        return Skipped(jurisdiction=code, skipped=result["skipped"])
     return {
         "jurisdiction": result["jurisdiction"]["code"],
         "month": result["month"],
@@ -39,7 +57,7 @@ def county_report(code: str | None) -> dict:
 
 @flow(name="monthly-report")
 @record_deployment_runs
-def monthly_report_flow() -> dict:
+def monthly_report_flow() -> MonthlyRun:
     """Report the previous month of every county, from the report day on."""
     with session_scope(get_settings().database_url) as session:
         codes = review.county_codes(session=session)

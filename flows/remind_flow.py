@@ -12,6 +12,7 @@ started by the embedded scheduler are recorded by the scheduler.
 from prefect import flow
 
 from config.settings import get_settings
+from flows import Detail
 from models.db import session_scope
 from services.core import clock
 from services.reminders.daily import remind
@@ -20,7 +21,7 @@ from services.scheduling.prefect_env import record_deployment_runs
 
 @flow(name="remind")
 @record_deployment_runs
-def remind_flow(dry_run: bool = False) -> dict:
+def remind_flow(dry_run: bool = False) -> Detail:
     """Queue and deliver today's reminders; returns queued / sent / failed counts."""
     with session_scope(get_settings().database_url) as session:
         return remind(session=session, today=clock.today(), dry_run=dry_run, actor="scheduler")

@@ -13,23 +13,41 @@ earlier days do nothing, and a county whose review is written is not redone, so 
 scheduler missed is caught up the next day. One Prefect task per county, never per row.
 """
 
+from typing import TypedDict
+
 from prefect import flow, runtime, task
 
 from config.settings import get_settings
+from flows import Detail, Skipped
 from models.db import session_scope
 from services.reporting import review
 from services.scheduling.prefect_env import record_deployment_runs
 
 
+class Reviewed(TypedDict):
+    """One county's review: its files (workbook, figures) and the quarter's hazard totals."""
+
+    jurisdiction: str
+    quarter: str
+    files: dict[str, str]
+    hazards: Detail
+
+
+class ReviewRun(TypedDict):
+    reviewed: int
+    skipped: int
+    reviews: list[Reviewed | Skipped]
+
+
 @task(
     name="risk-review-county", task_run_name="risk-review-{code}", retries=1, retry_delay_seconds=30
 )
-def county_review(code: str | None) -> dict:
+def county_review(code: str | None) -> Reviewed | Skipped:
     """Review one county's previous quarter when due; {"skipped": reason} otherwise."""
     with session_scope(get_settings().database_url) as session:
         result = review.run_scheduled(session=session, jurisdiction_code=code)
     if "skipped" in result:
-        return {"jurisdiction": code, "skipped": result["skipped"]}
+        return Skipped(jurisdiction=code, skipped=result["skipped"])
     return {
         "jurisdiction": result["jurisdiction"]["code"],
         "quarter": result["quarter"],
@@ -40,7 +58,7 @@ def county_review(code: str | None) -> dict:
 
 @flow(name="risk-review")
 @record_deployment_runs
-def risk_review_flow() -> dict:
+def risk_review_flow() -> ReviewRun:
     """Review the previous quarter of every county, on or after the quarter's first workday."""
     with session_scope(get_settings().database_url) as session:
         codes = review.county_codes(session=session)

@@ -304,3 +304,10 @@ def check_in(column: str, enum: type[StrEnum]) -> str:
     """SQL for a CHECK constraint limiting column to the codes of enum."""
     values = ", ".join(f"'{m.value}'" for m in enum)
     return f"{column} IN ({values})"
+
+
+def sql_literal(code: StrEnum) -> str:
+    """A code as a SQL string literal, for set-based SQL whose plan depends on the constant
+    (a partial index's predicate, say); codes hold no quote."""
+    assert "'" not in code.value
+    return f"'{code.value}'"

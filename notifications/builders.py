@@ -6,9 +6,10 @@ for the chat robots neutralises markup in every value (finalize), so a business 
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import Field, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, ClassVar, Protocol
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined
 
@@ -38,6 +39,27 @@ class Raw(str):
     """A markdown value that is already safe (a link target)."""
 
 
+class Digest(Protocol):
+    """A digest (services.reminders.digests): a dataclass whose fields are the context."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+
+
+class DueLine(Protocol):
+    """One item of a digest, as the status and deadline filters read it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def due(self) -> dt.date: ...
+    @property
+    def overdue_by(self) -> int: ...
+    @property
+    def workdays_left(self) -> int: ...
+    @property
+    def escalated(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -58,7 +80,7 @@ def _status(overdue_by: int, workdays_left: int, escalated: bool) -> str:
     return "今天到期" if workdays_left == 0 else f"还剩 {workdays_left} 个工作日"
 
 
-def status(line) -> str:
+def status(line: DueLine) -> str:
     """How late an item is, or how long is left: 已逾期 5 个工作日（已升级督办）."""
     return _status(line.overdue_by, line.workdays_left, line.escalated)
 
@@ -68,7 +90,7 @@ def _deadline(kind: str, due: dt.date) -> str:
     return f"应于 {cndate(due)} 前完成督导" if kind == ItemKind.TASK else f"整改时限 {cndate(due)}"
 
 
-def deadline(line) -> str:
+def deadline(line: DueLine) -> str:
     """The item's deadline in words."""
     return _deadline(line.kind, line.due)
 
@@ -78,7 +100,7 @@ def cnnum(n: int) -> str:
     return _DIGITS[n] if n <= 10 else "十" + _DIGITS[n - 10]
 
 
-def _markdown_value(value):
+def _markdown_value(value: object) -> object:
     if isinstance(value, Raw) or value is None:
         return value
     return str(value).translate(_MD)
@@ -100,15 +122,15 @@ def environment(kind: str, strict: bool = False) -> Environment:
     return env
 
 
-def _render(kind: str, template: str, strict: bool, context: dict) -> str:
+def _render(kind: str, template: str, strict: bool, context: dict[str, object]) -> str:
     return environment(kind, strict).get_template(template).render(context).strip()
 
 
-def _context(digest) -> dict:
+def _context(digest: Digest) -> dict[str, object]:
     return {f: getattr(digest, f) for f in digest.__dataclass_fields__}
 
 
-def _email(name: str, digest, strict: bool) -> Rendered:
+def _email(name: str, digest: Digest, strict: bool) -> Rendered:
     ctx = _context(digest)
     return Rendered(
         subject=_render("text", f"{name}.subject.txt", strict, ctx),
@@ -117,17 +139,17 @@ def _email(name: str, digest, strict: bool) -> Rendered:
     )
 
 
-def officer_email(digest, *, strict: bool = False) -> Rendered:
+def officer_email(digest: Digest, *, strict: bool = False) -> Rendered:
     """An officer's daily digest as a mail: subject, plain text and HTML."""
     return _email("officer_digest", digest, strict)
 
 
-def office_email(digest, *, strict: bool = False) -> Rendered:
+def office_email(digest: Digest, *, strict: bool = False) -> Rendered:
     """An office's daily digest (overdue, 升级, weekly summary) as a mail."""
     return _email("office_digest", digest, strict)
 
 
-def office_markdown(digest, *, strict: bool = False) -> Rendered:
+def office_markdown(digest: Digest, *, strict: bool = False) -> Rendered:
     """An office's daily digest as markdown for a WeCom or DingTalk group robot."""
     ctx = _context(digest)
     subject = _render("text", "office_digest.subject.txt", strict, ctx)

@@ -7,10 +7,13 @@ fallback of the summary-level office (the county), as they were before per-offic
 """
 
 import datetime as dt
+from types import TracebackType
+from typing import Literal
 
 from config.files import load_policy
 from config.settings import get_settings
 from models.enums import Channel
+from notifications.message import Message
 from notifications.outcomes import SendFailed
 from notifications.senders import EmailSender, RobotSender
 
@@ -68,17 +71,24 @@ class Channels:
     HTTP client per robot webhook."""
 
     def __init__(self, *, date: dt.datetime | None = None):
-        self.date, self.senders = date, {}
+        self.date = date
+        # By (channel, webhook, secret): one for the mail, one per robot webhook.
+        self.senders: dict[tuple[str, str | None, str | None], EmailSender | RobotSender] = {}
 
     def __enter__(self) -> "Channels":
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         for sender in self.senders.values():
             sender.close()
         return False
 
-    def _mailer(self):
+    def _mailer(self) -> EmailSender:
         settings, timeout = get_settings(), load_policy().reminders.send_timeout_seconds
         if not settings.smtp_host:
             raise SendFailed("未配置邮件服务器（BAOBAO_SMTP_HOST）", down=True)
@@ -93,9 +103,9 @@ class Channels:
             date=self.date,
         )
 
-    def _sender(self, note):
+    def _sender(self, note: Message) -> EmailSender | RobotSender:
         if note.channel == Channel.EMAIL:
-            key = (Channel.EMAIL,)
+            key: tuple[str, str | None, str | None] = (Channel.EMAIL, None, None)
             if key not in self.senders:
                 self.senders[key] = self._mailer()
             return self.senders[key]
@@ -110,6 +120,6 @@ class Channels:
             )
         return self.senders[key]
 
-    def send(self, note) -> None:
+    def send(self, note: Message) -> None:
         """Send one outbox row on its channel; raises SendFailed or SendUnknown."""
         self._sender(note).send(note)

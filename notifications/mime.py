@@ -8,9 +8,13 @@ many headers, which made building the largest CPU cost of a message.
 import datetime as dt
 import hashlib
 from email.header import Header
+from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+
+from notifications.message import Message
 
 
 def message_id(dedupe_key: str, sender: str) -> str:
@@ -24,9 +28,9 @@ def _address(value: str) -> str:
     return formataddr(parseaddr(value), charset="utf-8")
 
 
-def build(note, *, sender: str, date: dt.datetime | None, files: list) -> str:
+def build(note: Message, *, sender: str, date: dt.datetime | None, files: list[MIMEBase]) -> str:
     """The message text of one outbox row, ready for SMTP DATA."""
-    body = MIMEText(note.body_text, "plain", "utf-8")
+    body: MIMEMultipart | MIMENonMultipart = MIMEText(note.body_text, "plain", "utf-8")
     if note.body_html:
         body = MIMEMultipart(
             "alternative", _subparts=[body, MIMEText(note.body_html, "html", "utf-8")]
@@ -34,7 +38,8 @@ def build(note, *, sender: str, date: dt.datetime | None, files: list) -> str:
     message = MIMEMultipart("mixed", _subparts=[body, *files]) if files else body
     message["From"] = _address(sender)
     message["To"] = _address(note.address)
-    message["Subject"] = Header(note.subject, "utf-8")
+    # typeshed types a MIMEBase's header values as str; the stdlib takes a Header (RFC 2047).
+    message["Subject"] = Header(note.subject, "utf-8")  # type: ignore[assignment]
     message["Date"] = formatdate(date.timestamp() if date else None, localtime=True)
     message["Message-ID"] = message_id(note.dedupe_key, sender)
     # Fixed boundaries: the generator would otherwise compile a regex per part to pick a

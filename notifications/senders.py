@@ -7,24 +7,31 @@ Secrets (SMTP password, robot keys, DingTalk secret) are scrubbed from every err
 
 import base64
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import smtplib
 import ssl
 import urllib.parse
+from collections.abc import Iterable
 from email.utils import parseaddr
+from typing import Any, Literal
 
 import httpx
 
 from models.enums import Channel
 from notifications import attachments, mime
+from notifications.message import Message
 from notifications.outcomes import SendFailed, SendUnknown
 from services.core import clock
 
+# An open yagmail.SMTP connection: yagmail has no types (docs/development.md#types).
+Yagmail = Any
 
-def scrub(text: str, secrets) -> str:
+
+def scrub(text: str, secrets: Iterable[str | None]) -> str:
     """Remove secrets (and the query strings of webhook URLs) from a text."""
-    parts = set()
+    parts: set[str] = set()
     for secret in filter(None, secrets):
         parts.add(secret)
         if "://" in secret:  # a webhook: its query string and each value in it (the key)
@@ -38,12 +45,24 @@ def scrub(text: str, secrets) -> str:
 class EmailSender:
     """Mail over one yagmail SMTP connection, opened on first use and reused for the batch."""
 
-    def __init__(self, *, host, port, user, password, security, sender, timeout, date=None):
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        user: str | None,
+        password: str | None,
+        security: Literal["none", "starttls", "ssl"],
+        sender: str,
+        timeout: float,
+        date: dt.datetime | None = None,
+    ):
         self.host, self.port, self.user, self.password = host, port, user, password
         self.security, self.sender, self.timeout, self.date = security, sender, timeout, date
-        self.yag = None
+        self.yag: Yagmail | None = None
 
-    def _open(self):
+    def _open(self) -> Yagmail:
+        """Connect and log in; the connection, kept for the batch."""
         import yagmail
 
         name, address = parseaddr(self.sender)
@@ -68,12 +87,13 @@ class EmailSender:
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed(self._error("无法连接邮件服务器", exc), down=True) from None
         self.yag = yag
+        return yag
 
     def check(self) -> None:
         """Connect, greet (EHLO) and log in, then quit: nothing is sent. SendFailed otherwise."""
-        self._open()
+        yag = self._open()
         try:
-            self.yag.smtp.ehlo_or_helo_if_needed()
+            yag.smtp.ehlo_or_helo_if_needed()
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed(self._error("邮件服务器未应答", exc), down=True) from None
         finally:
@@ -82,57 +102,56 @@ class EmailSender:
     def _error(self, what: str, exc: Exception) -> str:
         return scrub(f"{what}：{type(exc).__name__}: {exc}", [self.password])
 
-    def _mime(self, note) -> str:
-        files = attachments.parts(getattr(note, "attachments", None))  # SendFailed when one is gone
+    def _mime(self, note: Message) -> str:
+        files = attachments.parts(note.attachments)  # SendFailed when one is gone
         return mime.build(note, sender=self.sender, date=self.date, files=files)
 
-    def send(self, note) -> None:
+    def send(self, note: Message) -> None:
         """Deliver one outbox row; raises SendFailed or SendUnknown."""
         text = None
         for attempt in (1, 2):
-            if self.yag is None:
-                self._open()
+            yag = self._open() if self.yag is None else self.yag
             try:
-                text = self._envelope(note, text)
+                text = self._envelope(yag, note, text)
                 break
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
-                self._reset()
+                self._reset(yag)
                 raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
             except (OSError, smtplib.SMTPException) as exc:  # dropped before the message left
                 self.close()
                 if attempt == 2:
                     raise SendFailed(self._error("邮件服务器连接中断", exc), down=True) from None
         try:
-            self.yag.smtp.data(text)
+            yag.smtp.data(text)
         except smtplib.SMTPResponseException as exc:
             raise SendFailed(self._error("邮件服务器拒绝", exc)) from None
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise SendUnknown(self._error("发送正文时连接中断", exc)) from None
 
-    def _envelope(self, note, text: str | None) -> str:
+    def _envelope(self, yag: Yagmail, note: Message, text: str | None) -> str:
         """MAIL FROM and RCPT TO; the message is built while the server answers MAIL FROM
         (client and server work at once). Returns the message."""
-        smtp, address = self.yag.smtp, parseaddr(note.address)[1]
+        smtp, address = yag.smtp, parseaddr(note.address)[1]
         smtp.ehlo_or_helo_if_needed()
-        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(self.yag.user)}")
+        smtp.putcmd("mail", f"FROM:{smtplib.quoteaddr(yag.user)}")
         try:
             text = text or self._mime(note)
         except SendFailed:  # e.g. an attachment gone: read the answer, end the transaction
             smtp.getreply()
-            self._reset()
+            self._reset(yag)
             raise
         code, reply = smtp.getreply()
         if code != 250:
-            raise smtplib.SMTPSenderRefused(code, reply, self.yag.user)
+            raise smtplib.SMTPSenderRefused(code, reply, yag.user)
         code, reply = smtp.rcpt(address)
         if code not in (250, 251):
             raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
         return text
 
-    def _reset(self) -> None:
+    def _reset(self, yag: Yagmail) -> None:
         try:
-            self.yag.smtp.rset()
+            yag.smtp.rset()
         except (OSError, smtplib.SMTPException):
             self.close()
 
@@ -161,12 +180,12 @@ class RobotSender:
         self.channel, self.webhook, self.secret = channel, webhook, secret
         self.client = httpx.Client(timeout=timeout)
 
-    def _payload(self, note) -> dict:
+    def _payload(self, note: Message) -> dict[str, object]:
         if self.channel == Channel.WECOM:
             return {"msgtype": "markdown", "markdown": {"content": note.body_text}}
         return {"msgtype": "markdown", "markdown": {"title": note.subject, "text": note.body_text}}
 
-    def send(self, note) -> None:
+    def send(self, note: Message) -> None:
         """Post one outbox row to the robot; raises SendFailed or SendUnknown."""
         if not self.webhook:
             raise SendFailed("未配置该群机器人的 webhook", down=True)

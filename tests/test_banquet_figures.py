@@ -154,6 +154,10 @@ def test_monthly_report_and_annual_summary_carry_the_banquets(
     assert f"备案农村集体聚餐{filed}场" in section["blocks"][0]["text"]
     total_row = section["blocks"][1]["rows"][-1]
     assert total_row[0] == "合计" and total_row[1] == str(filed)
+    # Tables are numbered in order whichever sections carry one (未包保's table may be absent).
+    tables = [b["caption"] for s in doc["sections"] for b in s["blocks"] if b["kind"] == "table"]
+    assert [t.split(" ")[0] for t in tables] == [f"表{i}" for i in range(1, len(tables) + 1)]
+    assert tables[-1].endswith("分乡镇农村集体聚餐备案情况")
     set_today("2026-12-31")
     with Session(engine) as session:
         c = annual.context(session=session, year="2026")

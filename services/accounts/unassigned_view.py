@@ -2,7 +2,6 @@
 services.figures.coverage) and, for an administrator, the officers who may be given one."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -12,7 +11,7 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from services.core import clock
 from services.core.jurisdictions import path_like, places, resolve_scope
-from services.figures.coverage import coverage_figures
+from services.figures.coverage import CoverageFigures, coverage_figures
 from services.permissions.principal import Principal
 
 MAX_CHOICES = 3_000  # officers offered by the form's list (any 干部编号 may still be typed)
@@ -20,7 +19,7 @@ MAX_CHOICES = 3_000  # officers offered by the form's list (any 干部编号 may
 
 @dataclass(frozen=True)
 class UnassignedView:
-    coverage: dict[str, Any]
+    coverage: CoverageFigures
     officers: list[dict[str, str]] = field(default_factory=list)  # {code, label}
 
 

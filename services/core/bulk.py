@@ -1,15 +1,22 @@
 """Bulk row writing: COPY on PostgreSQL, executemany on SQLite — never one ORM object per row."""
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, Result, text
 from sqlalchemy.engine import Connection
 
 from models.db import is_postgres
 
 
+def changed_rows(result: Result[Any]) -> int:
+    """The rows an INSERT, UPDATE or DELETE wrote (its result is always a cursor's)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def insert_rows(
-    connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence]
+    connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> int:
     """Insert rows (tuples in column order) into table; returns how many were written."""
     rows = list(rows)
@@ -17,7 +24,9 @@ def insert_rows(
         return 0
     names = ", ".join(columns)
     if is_postgres(connection):
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # an open connection has its DBAPI connection
+        cursor = driver.cursor()
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

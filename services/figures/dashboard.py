@@ -21,7 +21,7 @@ from services.core.periods import quarter_label
 from services.figures import definitions as d
 from services.figures.quarter import QuarterFigures
 from services.figures.rates import completion_rate, on_time_rate
-from services.figures.tasks import township_list
+from services.figures.tasks import no_tasks, township_list
 
 TASK_COUNTS = ("due", "done", "on_time", "late", "overdue", "earlier_overdue")
 HAZARD_COUNTS = ("found", "closed", "open", "overdue", "verify_overdue")
@@ -145,13 +145,14 @@ def task_rows(figures: QuarterFigures, earlier: dict[str, int]) -> list[TaskRow]
         counts = tasks.get("by_tier_outside", {}).get(tier)
         if counts is None and not earlier.get(tier):
             continue
-        counts = counts or {
-            **dict.fromkeys(TASK_COUNTS, 0),
-            "completion_rate": None,
-            "on_time_rate": None,
-        }
         rows.append(
-            _task_row(tier, f"{label(OfficerTier, tier)}干部", "tier", counts, earlier.get(tier, 0))
+            _task_row(
+                tier,
+                f"{label(OfficerTier, tier)}干部",
+                "tier",
+                counts or no_tasks(),
+                earlier.get(tier, 0),
+            )
         )
     return rows
 

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from config.files import load_policy
-from models.enums import HazardStatus, TaskStatus
+from models.enums import HazardStatus, TaskState, TaskStatus
 from services.core import calendar
 
 # Task sources counted only in their own figures, never in 包保 figures: issue 18's 现场指导
@@ -148,11 +148,11 @@ def open_task_overdue_sql(t: str = "t") -> str:
     return f"({t}.status = 'open' AND {t}.due_date < :overdue_cutoff)"
 
 
-def shown_status(*, status: str, due_date: dt.date, today: dt.date) -> str:
+def shown_status(*, status: str, due_date: dt.date, today: dt.date) -> TaskState:
     """The status a user sees: overdue for an open task from the first working day after its due
     date."""
     late = status == TaskStatus.OPEN and due_date < overdue_cutoff(today)
-    return "overdue" if late else status
+    return TaskState.OVERDUE if late else TaskState(status)
 
 
 # ---- hazards -----------------------------------------------------------------------------

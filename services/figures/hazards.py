@@ -7,10 +7,12 @@ and not closed before it starts. Hazards definitions.hazard_counted leaves out a
 
 import datetime as dt
 from collections import defaultdict
+from typing import Literal, TypedDict
 
 from sqlalchemy import text
 from sqlmodel import Session
 
+from models.enums import HazardLevel, HazardSource
 from models.jurisdiction import Jurisdiction
 from services.core.jurisdictions import Place, path_like
 from services.core.periods import Period
@@ -18,16 +20,93 @@ from services.figures import definitions as d
 from services.figures.common import as_date, as_of
 from services.figures.rates import closure_rate
 
-LEVELS = ("major", "serious", "general")
-SOURCES = ("inspection", "sampling", "complaint", "review", "other")
-FIGURES = ("carried_over", "found", "closed", "open", "overdue", "verify_overdue")
+LEVELS = (HazardLevel.MAJOR, HazardLevel.SERIOUS, HazardLevel.GENERAL)
+SOURCES = (
+    HazardSource.INSPECTION,
+    HazardSource.SAMPLING,
+    HazardSource.COMPLAINT,
+    HazardSource.REVIEW,
+    HazardSource.OTHER,
+)
+Figure = Literal["carried_over", "found", "closed", "open", "overdue", "verify_overdue"]
+FIGURES: tuple[Figure, ...] = (
+    "carried_over",
+    "found",
+    "closed",
+    "open",
+    "overdue",
+    "verify_overdue",
+)
 
 
-def _counts() -> dict:
-    return dict.fromkeys(FIGURES, 0)
+class HazardCounts(TypedDict):
+    """Hazards counted as definitions.hazard_day says on as_of."""
+
+    carried_over: int
+    found: int
+    closed: int
+    open: int
+    overdue: int
+    verify_overdue: int
 
 
-def _rate(bucket: dict) -> dict:
+class HazardRates(HazardCounts):
+    closure_rate: float | None
+
+
+class TownshipHazards(TypedDict):
+    """A township's hazards: its total and by level."""
+
+    code: str
+    name: str
+    total: HazardRates
+    levels: dict[str, HazardRates]
+
+
+class HazardFigures(TypedDict):
+    """hazard_figures: totals, by level, by source and by township."""
+
+    totals: HazardRates
+    by_level: dict[str, HazardRates]
+    by_source: dict[str, HazardRates]
+    by_township: list[TownshipHazards]
+
+
+class OpenHazard(TypedDict):
+    """A hazard open on as_of with its governance duty (dates ISO, as stored in the figures)."""
+
+    id: int
+    entity: str
+    description: str
+    source: str
+    jurisdiction: str
+    township: str
+    found_on: str
+    deadline: str
+    responsible_unit: str
+    responsible_person: str
+    overdue_workdays: int
+
+
+class _Town(TypedDict):
+    code: str
+    name: str
+    total: HazardCounts
+    levels: dict[str, HazardCounts]
+
+
+def _counts() -> HazardCounts:
+    return {
+        "carried_over": 0,
+        "found": 0,
+        "closed": 0,
+        "open": 0,
+        "overdue": 0,
+        "verify_overdue": 0,
+    }
+
+
+def _rate(bucket: HazardCounts) -> HazardRates:
     return {
         **bucket,
         "closure_rate": closure_rate(
@@ -36,13 +115,20 @@ def _rate(bucket: dict) -> dict:
     }
 
 
+def no_hazards() -> HazardRates:
+    """The figures of a unit without hazards: every count 0, closure rate None."""
+    return _rate(_counts())
+
+
 def hazard_figures(
     *, session: Session, quarter: Period, root: Jurisdiction, where: dict[int, Place]
-) -> dict:
+) -> HazardFigures:
     """Hazards carried over / found / closed / open / overdue: totals, by level, by source and
     by township × level."""
-    totals, by_level, by_source = _counts(), defaultdict(_counts), defaultdict(_counts)
-    towns: dict[str, dict] = {}
+    totals = _counts()
+    by_level: defaultdict[str, HazardCounts] = defaultdict(_counts)
+    by_source: defaultdict[str, HazardCounts] = defaultdict(_counts)
+    towns: dict[str, _Town] = {}
     for row in session.execute(text(_FIGURES_SQL), _figures_params(quarter, root)):
         place = where[row.jurisdiction_id]
         town = towns.setdefault(
@@ -70,7 +156,8 @@ def hazard_figures(
         "by_source": {source: _rate(by_source[source]) for source in SOURCES},
         "by_township": [
             {
-                **t,
+                "code": t["code"],
+                "name": t["name"],
                 "total": _rate(t["total"]),
                 "levels": {lv: _rate(c) for lv, c in t["levels"].items()},
             }
@@ -107,7 +194,7 @@ _OPEN_HAZARDS = (
 
 
 def escalated_hazards(
-    *, session: Session, scope_path: str, where: dict, as_of: dt.date
+    *, session: Session, scope_path: str, where: dict[int, Place], as_of: dt.date
 ) -> dict[str, int]:
     """Hazards open on as_of and overdue by >= the escalation threshold, by township group."""
     rows = session.execute(
@@ -125,8 +212,13 @@ def escalated_hazards(
 
 
 def open_hazards(
-    *, session: Session, scope_path: str, where: dict, as_of: dt.date, level: str
-) -> list[dict]:
+    *,
+    session: Session,
+    scope_path: str,
+    where: dict[int, Place],
+    as_of: dt.date,
+    level: HazardLevel,
+) -> list[OpenHazard]:
     """Hazards of a level open on as_of, oldest deadline first, with their governance duty."""
     rows = (
         session.execute(
@@ -149,8 +241,8 @@ def open_hazards(
             "source": r["source"],
             "jurisdiction": where[r["jurisdiction_id"]].display,
             "township": where[r["jurisdiction_id"]].group_name,
-            "found_on": as_date(r["found_on"]),
-            "deadline": as_date(r["deadline"]),
+            "found_on": as_date(r["found_on"]).isoformat(),
+            "deadline": as_date(r["deadline"]).isoformat(),
             "responsible_unit": r["responsible_unit"] or "",
             "responsible_person": r["responsible_person"] or "",
             "overdue_workdays": d.overdue_by(as_date(r["deadline"]), as_of),

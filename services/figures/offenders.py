@@ -2,6 +2,7 @@
 earlier quarter of the lookback window (hazards.repeat_lookback_quarters in the policy)."""
 
 from collections import defaultdict
+from typing import TypedDict
 
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
@@ -23,9 +24,20 @@ def lookback(quarter: Period) -> list[Period]:
     return quarters
 
 
+class RepeatOffender(TypedDict):
+    """An entity with hazards found in this quarter and an earlier one of the window."""
+
+    entity_key: str | None
+    entity_name: str
+    township: str
+    jurisdiction: str
+    quarters: list[str]
+    hazards: int
+
+
 def repeat_offenders(
     *, session: Session, quarter: Period, root: Jurisdiction, where: dict[int, Place]
-) -> list[dict]:
+) -> list[RepeatOffender]:
     """Entities with hazards found in this quarter and in at least one earlier quarter of the
     lookback window, most quarters first."""
     window, day = lookback(quarter), as_of(quarter)
@@ -50,8 +62,11 @@ def repeat_offenders(
     return _describe_entities(session, repeat, where)
 
 
-def _describe_entities(session, repeat: dict[int, dict[str, int]], where) -> list[dict]:
-    found, ids = [], sorted(repeat)
+def _describe_entities(
+    session: Session, repeat: dict[int, dict[str, int]], where: dict[int, Place]
+) -> list[RepeatOffender]:
+    found: list[RepeatOffender] = []
+    ids = sorted(repeat)
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         for e in session.execute(select(Entity).where(Entity.id.in_(chunk))).scalars():
             place = where.get(e.jurisdiction_id) or Place("", "辖区外", "辖区外")

@@ -5,6 +5,7 @@ The contract (QuarterFigures below) is versioned; dates are ISO strings so that 
 stored as-is in Briefing.figures.
 """
 
+import datetime as dt
 from typing import TypedDict
 
 from sqlmodel import Session
@@ -16,12 +17,34 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import Place, places, resolve_scope
 from services.core.periods import Period, next_period, previous_period
 from services.figures.common import as_of, jsonable
-from services.figures.coverage import coverage_figures
-from services.figures.hazards import escalated_hazards, hazard_figures, open_hazards
-from services.figures.offenders import repeat_offenders
-from services.figures.tasks import task_figures, township_list, unfinished_by_officer, upcoming_work
+from services.figures.coverage import CoverageFigures, coverage_figures
+from services.figures.hazards import (
+    HazardCounts,
+    HazardFigures,
+    OpenHazard,
+    escalated_hazards,
+    hazard_figures,
+    open_hazards,
+)
+from services.figures.offenders import RepeatOffender, repeat_offenders
+from services.figures.tasks import (
+    CampaignDue,
+    TaskFigures,
+    Township,
+    UnfinishedOfficer,
+    task_figures,
+    township_list,
+    unfinished_by_officer,
+    upcoming_work,
+)
 
 VERSION = 1
+
+
+class JurisdictionRef(TypedDict):
+    code: str
+    name: str
+    level: str
 
 
 class QuarterFigures(TypedDict):
@@ -30,15 +53,53 @@ class QuarterFigures(TypedDict):
     start: str
     end: str
     as_of: str  # the day the figures describe: as_of(quarter)
-    jurisdiction: dict  # {code, name, level}
-    townships: list[dict]  # [{code, name}] of the subtree, by code
-    coverage: dict  # coverage.coverage_figures
-    tasks: dict  # tasks.task_figures: all / by_tier / by_source / by_township
-    unfinished_officers: list[dict]  # tasks.unfinished_by_officer
-    hazards: dict  # hazards.hazard_figures: totals / by_level / by_source / by_township
+    jurisdiction: JurisdictionRef
+    townships: list[Township]  # of the subtree, by code
+    coverage: CoverageFigures
+    tasks: TaskFigures
+    unfinished_officers: list[UnfinishedOfficer]
+    hazards: HazardFigures
     escalated_hazards: dict[str, int]  # township code → hazards overdue ≥ escalation threshold
-    major_open: list[dict]  # 重大 hazards open on as_of
-    repeat_offenders: list[dict]  # offenders.repeat_offenders
+    major_open: list[OpenHazard]  # 重大 hazards open on as_of
+    repeat_offenders: list[RepeatOffender]
+
+
+class QuarterStats(TypedDict):
+    """The risk review's figures: the quarter, its hazard figures and repeat offenders."""
+
+    quarter: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    jurisdiction: JurisdictionRef
+    hazards: HazardFigures
+    repeat_offenders: list[RepeatOffender]
+
+
+class TrendPoint(TypedDict):
+    quarter: str
+    found: int
+    closed: int
+
+
+class NextQuarterWork(TypedDict):
+    """The next quarter, its tasks by source and its campaigns (upcoming_work)."""
+
+    quarter: str
+    start: str
+    end: str
+    routine_tasks: int
+    campaign_tasks: int
+    campaigns: list[CampaignDue]
+
+
+class BriefingFigures(TypedDict):
+    """What the briefing reads: this and the previous quarter, the trend, the next quarter."""
+
+    cur: QuarterFigures
+    prev: QuarterFigures
+    trend: list[TrendPoint]
+    next: NextQuarterWork
 
 
 def _scope(session: Session, code: str | None) -> tuple[Jurisdiction, dict[int, Place]]:
@@ -46,26 +107,25 @@ def _scope(session: Session, code: str | None) -> tuple[Jurisdiction, dict[int, 
     return root, places(session=session, root=root)
 
 
-def _about(quarter: Period, root: Jurisdiction) -> dict:
+def _where(root: Jurisdiction) -> JurisdictionRef:
+    return {"code": root.code, "name": root.name, "level": root.level}
+
+
+def quarter_stats(
+    *, session: Session, quarter: Period, jurisdiction_code: str | None = None
+) -> QuarterStats:
+    """The hazard figures and repeat offenders of a quarter for a subtree (the risk review)."""
+    root, where = _scope(session, jurisdiction_code)
     return {
         "quarter": quarter.name,
         "start": quarter.start,
         "end": quarter.end,
         "as_of": as_of(quarter),
-        "jurisdiction": {"code": root.code, "name": root.name, "level": root.level},
-    }
-
-
-def quarter_stats(
-    *, session: Session, quarter: Period, jurisdiction_code: str | None = None
-) -> dict:
-    """The hazard figures and repeat offenders of a quarter for a subtree (the risk review)."""
-    root, where = _scope(session, jurisdiction_code)
-    scope = {"session": session, "quarter": quarter, "root": root, "where": where}
-    return {
-        **_about(quarter, root),
-        "hazards": hazard_figures(**scope),
-        "repeat_offenders": repeat_offenders(**scope),
+        "jurisdiction": _where(root),
+        "hazards": hazard_figures(session=session, quarter=quarter, root=root, where=where),
+        "repeat_offenders": repeat_offenders(
+            session=session, quarter=quarter, root=root, where=where
+        ),
     }
 
 
@@ -81,24 +141,35 @@ def quarter_figures(
 def _figures(
     session: Session, quarter: Period, root: Jurisdiction, where: dict[int, Place]
 ) -> QuarterFigures:
-    day = as_of(quarter)
-    span = {"start": quarter.start, "end": quarter.end, "as_of": day}
-    scope = {"session": session, "scope_path": root.path, "where": where}
-    whole = {"session": session, "quarter": quarter, "root": root, "where": where}
-    return jsonable(
-        {
-            "version": VERSION,
-            **_about(quarter, root),
-            "townships": township_list(session=session, scope_path=root.path),
-            "coverage": coverage_figures(**scope, as_of=day),
-            "tasks": task_figures(**scope, **span),
-            "unfinished_officers": unfinished_by_officer(**scope, **span),
-            "hazards": hazard_figures(**whole),
-            "escalated_hazards": escalated_hazards(**scope, as_of=day),
-            "major_open": open_hazards(**scope, as_of=day, level=HazardLevel.MAJOR),
-            "repeat_offenders": repeat_offenders(**whole),
-        }
-    )
+    day, start, end, path = as_of(quarter), quarter.start, quarter.end, root.path
+    figures: QuarterFigures = {
+        "version": VERSION,
+        "quarter": quarter.name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "as_of": day.isoformat(),
+        "jurisdiction": _where(root),
+        "townships": township_list(session=session, scope_path=path),
+        "coverage": coverage_figures(session=session, scope_path=path, where=where, as_of=day),
+        "tasks": task_figures(
+            session=session, scope_path=path, where=where, start=start, end=end, as_of=day
+        ),
+        "unfinished_officers": unfinished_by_officer(
+            session=session, scope_path=path, where=where, start=start, end=end, as_of=day
+        ),
+        "hazards": hazard_figures(session=session, quarter=quarter, root=root, where=where),
+        "escalated_hazards": escalated_hazards(
+            session=session, scope_path=path, where=where, as_of=day
+        ),
+        "major_open": open_hazards(
+            session=session, scope_path=path, where=where, as_of=day, level=HazardLevel.MAJOR
+        ),
+        "repeat_offenders": repeat_offenders(
+            session=session, quarter=quarter, root=root, where=where
+        ),
+    }
+    stored: QuarterFigures = jsonable(figures)  # as Briefing.figures keeps it (plain JSON)
+    return stored
 
 
 def _window(quarter: Period, quarters: int) -> list[Period]:
@@ -110,15 +181,19 @@ def _window(quarter: Period, quarters: int) -> list[Period]:
 
 def hazard_trend(
     *, session: Session, quarter: Period, jurisdiction_code: str | None = None, quarters: int = 4
-) -> list[dict]:
+) -> list[TrendPoint]:
     """Hazards found and closed in each of the last `quarters` quarters, oldest first."""
     return _trend(session, _window(quarter, quarters), *_scope(session, jurisdiction_code), {})
 
 
 def _trend(
-    session: Session, window: list[Period], root: Jurisdiction, where: dict, known: dict[str, dict]
-) -> list[dict]:
-    trend = []
+    session: Session,
+    window: list[Period],
+    root: Jurisdiction,
+    where: dict[int, Place],
+    known: dict[str, HazardCounts],
+) -> list[TrendPoint]:
+    trend: list[TrendPoint] = []
     for q in window:
         totals = (
             known.get(q.name)
@@ -130,7 +205,7 @@ def _trend(
 
 def next_quarter_work(
     *, session: Session, quarter: Period, jurisdiction_code: str | None = None
-) -> dict:
+) -> NextQuarterWork:
     """The next quarter's task counts and campaigns (for 下一季度工作安排)."""
     root = resolve_scope(session=session, code=jurisdiction_code)
     coming = next_period(quarter)
@@ -139,13 +214,15 @@ def next_quarter_work(
         "quarter": coming.name,
         "start": coming.start.isoformat(),
         "end": coming.end.isoformat(),
-        **work,
+        "routine_tasks": work["routine_tasks"],
+        "campaign_tasks": work["campaign_tasks"],
+        "campaigns": work["campaigns"],
     }
 
 
 def briefing_figures(
     *, session: Session, quarter: Period, jurisdiction_code: str | None = None
-) -> dict:
+) -> BriefingFigures:
     """What the briefing reads, each figure computed once: this and the previous quarter's
     figures, the four-quarter hazard trend and next quarter's work."""
     if quarter.start > clock.today():
@@ -153,7 +230,7 @@ def briefing_figures(
     root, where = _scope(session, jurisdiction_code)
     cur = _figures(session, quarter, root, where)
     prev = _figures(session, previous_period(quarter), root, where)
-    known = {f["quarter"]: f["hazards"]["totals"] for f in (cur, prev)}
+    known: dict[str, HazardCounts] = {f["quarter"]: f["hazards"]["totals"] for f in (cur, prev)}
     return {
         "cur": cur,
         "prev": prev,

@@ -9,21 +9,85 @@ tier's own row (by_tier_outside), so that the rows add up to the whole.
 """
 
 import datetime as dt
+from typing import Literal, TypedDict
 
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlmodel import Session
 
-from models.enums import TaskSource
+from models.enums import JurisdictionLevel, TaskSource, TaskStatus
 from services.core.jurisdictions import Place, path_like
 from services.figures import definitions as d
 from services.figures.common import as_date
 from services.figures.rates import completion_rate, on_time_rate
 
-COUNTED = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
+Counted = Literal["total", "cancelled", "done", "on_time", "overdue", "escalated"]
+COUNTED: tuple[Counted, ...] = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
 TIERS = ("city", "county", "township", "village")
 
 
-def _with_rates(counts: dict) -> dict:
+class TaskCounts(TypedDict):
+    """Tasks counted as definitions.task_day says on as_of."""
+
+    total: int
+    cancelled: int
+    done: int
+    on_time: int
+    overdue: int
+    escalated: int
+
+
+class TaskRates(TaskCounts):
+    """TaskCounts with what follows from them: due, late, undone and the two rates."""
+
+    due: int
+    late: int
+    undone: int
+    completion_rate: float | None
+    on_time_rate: float | None
+
+
+class TaskFigures(TypedDict):
+    """task_figures: all, by tier, by source, by township code, by tier outside every township."""
+
+    all: TaskRates
+    by_tier: dict[str, TaskRates]
+    by_source: dict[str, TaskRates]
+    by_township: dict[str, TaskRates]
+    by_tier_outside: dict[str, TaskRates]
+
+
+class Township(TypedDict):
+    code: str
+    name: str
+
+
+class UnfinishedOfficer(TypedDict):
+    """An officer with tasks undone on as_of (unfinished_by_officer)."""
+
+    township_code: str
+    township: str
+    officer_code: str
+    officer: str
+    tier: str
+    unfinished: int
+    overdue_workdays: int
+
+
+class CampaignDue(TypedDict):
+    name: str
+    due_date: str  # ISO
+    tasks: int
+
+
+class UpcomingWork(TypedDict):
+    """Tasks due in a span by source, and the campaigns due in it."""
+
+    routine_tasks: int
+    campaign_tasks: int
+    campaigns: list[CampaignDue]
+
+
+def _with_rates(counts: TaskCounts) -> TaskRates:
     due = counts["total"] - counts["cancelled"]
     return {
         **counts,
@@ -35,11 +99,16 @@ def _with_rates(counts: dict) -> dict:
     }
 
 
-def _empty() -> dict:
-    return dict.fromkeys(COUNTED, 0)
+def _empty() -> TaskCounts:
+    return {"total": 0, "cancelled": 0, "done": 0, "on_time": 0, "overdue": 0, "escalated": 0}
 
 
-def _add(into: dict, row: dict) -> None:
+def no_tasks() -> TaskRates:
+    """The figures of a unit without tasks: every count 0, both rates None."""
+    return _with_rates(_empty())
+
+
+def _add(into: TaskCounts, row: RowMapping) -> None:
     for key in COUNTED:
         into[key] += int(row[key] or 0)
 
@@ -62,19 +131,19 @@ SELECT t.jurisdiction_id AS jid, o.tier AS tier, t.source AS source, COUNT(*) AS
 """
 
 
-def township_list(*, session: Session, scope_path: str) -> list[dict]:
+def township_list(*, session: Session, scope_path: str) -> list[Township]:
     """The townships (乡镇/街道) of the subtree, by code: [{code, name}]."""
     rows = session.execute(
         text(
-            "SELECT code, name FROM jurisdiction WHERE level = 'township' "
+            "SELECT code, name FROM jurisdiction WHERE level = :township "
             "AND path LIKE :scope ESCAPE '\\' ORDER BY code"
         ),
-        {"scope": path_like(scope_path)},
+        {"scope": path_like(scope_path), "township": JurisdictionLevel.TOWNSHIP.value},
     )
     return [{"code": code, "name": name} for code, name in rows]
 
 
-def _township(where: dict[int, Place], towns: dict, jid: int) -> str | None:
+def _township(where: dict[int, Place], towns: dict[str, TaskCounts], jid: int) -> str | None:
     place = where.get(jid)
     return place.group_code if place is not None and place.group_code in towns else None
 
@@ -87,13 +156,14 @@ def task_figures(
     start: dt.date,
     end: dt.date,
     as_of: dt.date,
-) -> dict:
+) -> TaskFigures:
     """Counts and rates of the tasks due in [start, end]: all, by tier, source and township,
     and by tier for the tasks of officers outside every township (the rows add up to all)."""
     params = {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)}
     towns = {t["code"]: _empty() for t in township_list(session=session, scope_path=scope_path)}
-    total, by_tier, by_source = _empty(), {t: _empty() for t in TIERS}, {}
-    outside: dict[str, dict] = {}
+    total, by_tier = _empty(), {t: _empty() for t in TIERS}
+    by_source: dict[str, TaskCounts] = {}
+    outside: dict[str, TaskCounts] = {}
     for row in session.execute(text(_TASK_SQL), params).mappings():
         _add(total, row)
         _add(by_tier[row["tier"]], row)
@@ -117,50 +187,55 @@ def unfinished_by_officer(
     start: dt.date,
     end: dt.date,
     as_of: dt.date,
-) -> list[dict]:
+) -> list[UnfinishedOfficer]:
     """Officers whose tasks due in [start, end] and by as_of were undone on as_of."""
     rows = session.execute(
         text(
-            "SELECT o.code, o.name, o.tier, o.jurisdiction_id, COUNT(*), MIN(t.due_date) "
+            "SELECT o.code AS code, o.name AS name, o.tier AS tier, o.jurisdiction_id AS jid, "
+            "COUNT(*) AS n, MIN(t.due_date) AS oldest "
             f"{_IN_SCOPE}AND t.due_date <= :as_of AND {_T['undone']} "
             "GROUP BY o.code, o.name, o.tier, o.jurisdiction_id"
         ),
         {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)},
     ).all()
-    listed = []
-    for code, name, tier, jid, n, oldest in rows:
-        place = where.get(jid)
+    listed: list[UnfinishedOfficer] = []
+    for row in rows:
+        place = where.get(row.jid)
         listed.append(
             {
                 "township_code": place.group_code if place else "",
                 "township": place.group_name if place else "",
-                "officer_code": code,
-                "officer": name,
-                "tier": tier,
-                "unfinished": n,
-                "overdue_workdays": d.overdue_by(as_date(oldest), as_of),
+                "officer_code": row.code,
+                "officer": row.name,
+                "tier": row.tier,
+                "unfinished": row.n,
+                "overdue_workdays": d.overdue_by(as_date(row.oldest), as_of),
             }
         )
     return sorted(listed, key=lambda r: (r["township_code"], -r["unfinished"], r["officer_code"]))
 
 
-def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.date) -> dict:
+def upcoming_work(
+    *, session: Session, scope_path: str, start: dt.date, end: dt.date
+) -> UpcomingWork:
     """Tasks due in [start, end] by source and the campaigns due then (next quarter's work)."""
     params = {"scope": path_like(scope_path), "start": start, "end": end}
-    by_source = dict(
+    by_source: dict[str, int] = dict(
         session.execute(
             text(
                 "SELECT t.source, COUNT(*) FROM inspection_task t JOIN entity e ON e.id = t.entity_id "
                 "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
                 "AND t.due_date BETWEEN :start AND :end "
-                f"AND t.status <> 'cancelled' AND {d.package_task_sql('t')} GROUP BY t.source"
+                f"AND t.status <> :cancelled AND {d.package_task_sql('t')} GROUP BY t.source"
             ),
-            params,
-        ).all()
+            {**params, "cancelled": TaskStatus.CANCELLED.value},
+        )
+        .tuples()
+        .all()
     )
     campaigns = session.execute(
         text(
-            "SELECT c.name, c.due_date, COUNT(t.id) FROM campaign c "
+            "SELECT c.name AS name, c.due_date AS due_date, COUNT(t.id) AS tasks FROM campaign c "
             "JOIN inspection_task t ON t.campaign_id = c.id JOIN entity e ON e.id = t.entity_id "
             "JOIN jurisdiction j ON j.id = e.jurisdiction_id WHERE j.path LIKE :scope ESCAPE '\\' "
             f"AND c.due_date BETWEEN :start AND :end AND {d.package_task_sql('t')} "
@@ -173,6 +248,7 @@ def upcoming_work(*, session: Session, scope_path: str, start: dt.date, end: dt.
         "routine_tasks": by_source.get(TaskSource.ROUTINE, 0),
         "campaign_tasks": by_source.get(TaskSource.CAMPAIGN, 0),
         "campaigns": [
-            {"name": n, "due_date": as_date(day).isoformat(), "tasks": k} for n, day, k in campaigns
+            {"name": c.name, "due_date": as_date(c.due_date).isoformat(), "tasks": c.tasks}
+            for c in campaigns
         ],
     }

@@ -8,6 +8,7 @@ neither visits nor campaigns here.
 """
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy import text
 from sqlmodel import Session
@@ -29,14 +30,35 @@ _VISITS = (
 )
 
 
+class VisitFigures(TypedDict):
+    """Visits dated in a span: all, on site, distinct entities, by tier and township code."""
+
+    visits: int
+    onsite: int
+    entities_visited: int
+    by_tier: dict[str, int]
+    by_township: dict[str, int]
+
+
+class CampaignFigures(TypedDict):
+    """A campaign due in a span: its tasks due, done by as_of and the completion rate."""
+
+    name: str
+    due_date: str  # ISO
+    due: int
+    done: int
+    completion_rate: float | None
+
+
 def visit_figures(
     *, session: Session, scope_path: str, where: dict[int, Place], start: dt.date, end: dt.date
-) -> dict:
+) -> VisitFigures:
     """Visits dated in [start, end]: visits, onsite, entities_visited, by_tier, by_township."""
     params = {"scope": path_like(scope_path), "start": start, "end": end}
     rows = session.execute(
         text(
-            f"SELECT t.jurisdiction_id, o.tier, r.mode, COUNT(*) {_VISITS}"
+            "SELECT t.jurisdiction_id AS jid, o.tier AS tier, r.mode AS mode, COUNT(*) AS n "
+            f"{_VISITS}"
             "GROUP BY t.jurisdiction_id, o.tier, r.mode"
         ),
         params,
@@ -47,13 +69,13 @@ def visit_figures(
     by_tier = dict.fromkeys(TIERS, 0)
     by_township: dict[str, int] = {}
     visits = onsite = 0
-    for jid, tier, mode, n in rows:
-        visits += n
-        onsite += n if mode == VisitMode.ONSITE else 0
-        by_tier[tier] += n
-        place = where.get(jid)
+    for row in rows:
+        visits += row.n
+        onsite += row.n if row.mode == VisitMode.ONSITE else 0
+        by_tier[row.tier] += row.n
+        place = where.get(row.jid)
         if place is not None:
-            by_township[place.group_code] = by_township.get(place.group_code, 0) + n
+            by_township[place.group_code] = by_township.get(place.group_code, 0) + row.n
     return {
         "visits": visits,
         "onsite": onsite,
@@ -65,12 +87,12 @@ def visit_figures(
 
 def campaign_figures(
     *, session: Session, scope_path: str, start: dt.date, end: dt.date, as_of: dt.date
-) -> list[dict]:
+) -> list[CampaignFigures]:
     """Campaigns due in [start, end] with their tasks in the subtree: due (cancelled ones left
     out), done by as_of, completion_rate."""
     rows = session.execute(
         text(
-            "SELECT c.name, c.due_date, COUNT(t.id) AS total, "
+            "SELECT c.name AS name, c.due_date AS due_date, COUNT(t.id) AS total, "
             f"{d.count_sql(_T['cancelled'])} AS cancelled, {d.count_sql(_T['done'])} AS done "
             "FROM campaign c JOIN inspection_task t ON t.campaign_id = c.id "
             "JOIN entity e ON e.id = t.entity_id JOIN jurisdiction j ON j.id = e.jurisdiction_id "
@@ -79,16 +101,16 @@ def campaign_figures(
         ),
         {"scope": path_like(scope_path), "start": start, "end": end, **d.params(as_of=as_of)},
     ).all()
-    found = []
-    for name, due_date, total, cancelled, done in rows:
-        due = int(total) - int(cancelled or 0)
+    found: list[CampaignFigures] = []
+    for row in rows:
+        due, done = int(row.total) - int(row.cancelled or 0), int(row.done or 0)
         found.append(
             {
-                "name": name,
-                "due_date": as_date(due_date).isoformat(),
+                "name": row.name,
+                "due_date": as_date(row.due_date).isoformat(),
                 "due": due,
-                "done": int(done or 0),
-                "completion_rate": completion_rate(done=int(done or 0), due=due),
+                "done": done,
+                "completion_rate": completion_rate(done=done, due=due),
             }
         )
     return found

@@ -92,14 +92,16 @@ def document(c: dict) -> dict:
         "as_of": cn_date(c["as_of"]),
     }
     title = words.phrases("title", **common)
-    sections = [
-        {
-            "boilerplate": False,
-            "heading": words.text(f"headings.{s.name}"),
-            **s.document({**c, "words": words, "common": common}),
-        }
-        for s in annual_sections.ANNUAL.sections
-    ]
+    sections = periodic.numbered(
+        [
+            {
+                "boilerplate": False,
+                "heading": words.text(f"headings.{s.name}"),
+                **s.document({**c, "words": words, "common": common}),
+            }
+            for s in annual_sections.ANNUAL.sections
+        ]
+    )
     issuer = load_policy().briefing.issuer.format(county=place)
     return {
         "title": "".join(title),

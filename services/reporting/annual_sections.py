@@ -53,7 +53,7 @@ def _entities(c: dict) -> dict:
                 coverage_rate=pct(c["coverage_rate"]),
             ),
             table(
-                "表1 包保主体分布（按业态）",
+                "包保主体分布（按业态）",
                 ("业态", "主体（家）"),
                 [*categories.items(), ("合计", cov["entities"])],
             ),
@@ -94,7 +94,7 @@ def _supervision(c: dict) -> dict:
                 entities_visited=v["entities_visited"],
             ),
             table(
-                "表2 分层级督导完成情况",
+                "分层级督导完成情况",
                 ("层级", "应督导", "已完成", "完成率", "按时完成率", "督导次数"),
                 rows,
             ),
@@ -126,7 +126,7 @@ def _hazards(c: dict) -> dict:
             say(c, "hazard_sources", by_source=_counts(sources, "个")),
             say(c, "hazard_levels", by_level=_counts(levels, "个")),
             table(
-                "表3 问题隐患整改情况（按隐患等级）",
+                "问题隐患整改情况（按隐患等级）",
                 ("隐患等级", "上年度结转", "新发现", "已销号", "未销号", "销号率"),
                 [
                     *rows,

@@ -45,7 +45,7 @@ def _monthly(c: dict[str, Any]) -> dict[str, Any]:
     blocks = [p(summary(n, "本月"))]
     if n["filed"]:
         blocks.append(
-            table("表5 分乡镇农村集体聚餐备案情况", ("乡镇（街道）", *HEADERS), banquet_rows(c))
+            table("分乡镇农村集体聚餐备案情况", ("乡镇（街道）", *HEADERS), banquet_rows(c))
         )
     return {"heading": "四、农村集体聚餐备案情况", "blocks": blocks}
 

@@ -85,7 +85,9 @@ def document(c: dict) -> dict:
         "date": cn_date(clock.today()),
     }
     title = words.phrases("title", **values)
-    sections = [{"boilerplate": False, **s.document(c)} for s in monthly_sections.MONTHLY.sections]
+    sections = periodic.numbered(
+        [{"boilerplate": False, **s.document(c)} for s in monthly_sections.MONTHLY.sections]
+    )
     sections[-1] = {
         **sections[-1],
         "blocks": [*sections[-1]["blocks"], _p(words.text("closing", **values))],

@@ -96,8 +96,8 @@ def _supervision(c: dict) -> dict:
         "heading": "一、包保督导完成情况",
         "blocks": [
             p(text),
-            table("表1 分乡镇督导完成情况", ("乡镇（街道）", *TASK_HEADERS), township_task_rows(c)),
-            table("表2 分层级督导完成情况", ("层级", *TASK_HEADERS), tier_task_rows(c)),
+            table("分乡镇督导完成情况", ("乡镇（街道）", *TASK_HEADERS), township_task_rows(c)),
+            table("分层级督导完成情况", ("层级", *TASK_HEADERS), tier_task_rows(c)),
         ],
     }
 
@@ -149,7 +149,7 @@ def _hazards(c: dict) -> dict:
         "heading": "二、问题隐患整改情况",
         "blocks": [
             p(text),
-            table("表3 分乡镇问题隐患整改情况", ("乡镇（街道）", *HAZARD_HEADERS), hazard_rows(c)),
+            table("分乡镇问题隐患整改情况", ("乡镇（街道）", *HAZARD_HEADERS), hazard_rows(c)),
         ],
     }
 
@@ -185,7 +185,7 @@ def _unassigned(c: dict) -> dict:
         "heading": "三、包保关系落实情况",
         "blocks": [
             p(f"月末在营主体{c['coverage']['entities']}家，尚未落实包保干部的{n}家，分布如下。"),
-            table("表4 未包保主体分布", ("乡镇（街道）", "未包保主体（家）"), unassigned_rows(c)),
+            table("未包保主体分布", ("乡镇（街道）", "未包保主体（家）"), unassigned_rows(c)),
         ],
     }
 

@@ -55,6 +55,21 @@ class Registry:
         return section
 
 
+def numbered(sections: list[dict]) -> list[dict]:
+    """The sections with their tables numbered 表1, 表2 … in order (a table a section leaves out
+    leaves no gap)."""
+    count = 0
+
+    def number(block: dict) -> dict:
+        nonlocal count
+        if block.get("kind") != "table":
+            return block
+        count += 1
+        return {**block, "caption": f"表{count} {block['caption']}"}
+
+    return [{**s, "blocks": [number(b) for b in s["blocks"]]} for s in sections]
+
+
 def chosen_formats(
     formats: list[str] | None, default: list[str], allowed: tuple[str, ...]
 ) -> list[str]:

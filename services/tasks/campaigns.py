@@ -9,36 +9,63 @@ tasks still missing, e.g. for assignments made since.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import BindParameter, bindparam, func, select, text
 from sqlmodel import Session
 
 from models.campaign import Campaign
-from models.enums import Category, Grade, TaskState, TaskStatus
+from models.enums import Category, Grade, TaskSource, TaskState, TaskStatus, sql_literal
 from models.task import InspectionTask
 from services.core import audit, clock
+from services.core.bulk import changed_rows
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code
 from services.core.periods import period_containing
+from services.figures.definitions import shown_status
 from services.tasks.generation import owed_assignments_sql
-from services.tasks.listing import shown_status
 
 GRADES = tuple(Grade)
 # The states a campaign's tasks are counted by (a handed-over task counts for nobody).
 COUNTED = (TaskState.OPEN, TaskState.OVERDUE, TaskState.DONE, TaskState.CANCELLED)
 
 
+class CampaignFilters(TypedDict):
+    """The scope of a campaign, as Campaign.filters stores it (each list empty: any)."""
+
+    categories: list[str]
+    package_grades: list[str]
+    risk_grades: list[str]
+    jurisdiction: str | None
+
+
+class CampaignCreated(TypedDict):
+    """What create_campaign did: the campaign, its scope, the tasks created and already there."""
+
+    campaign: str
+    id: int | None
+    due_date: str
+    filters: CampaignFilters
+    created: int
+    existing: int
+
+
 def campaign_filters(
     *,
     session: Session,
-    categories=(),
-    package_grades=(),
-    risk_grades=(),
+    categories: Iterable[str] = (),
+    package_grades: Iterable[str] = (),
+    risk_grades: Iterable[str] = (),
     jurisdiction: str | None = None,
-) -> dict:
+) -> CampaignFilters:
     """Validated, normalised filters of a campaign; BadInput names the first bad value."""
     known = {c.value for c in Category}
+    categories, package_grades, risk_grades = (
+        list(categories),
+        list(package_grades),
+        list(risk_grades),
+    )
     for category in categories:
         if category not in known:
             raise BadInput(f"业态 {category!r} 无效，可选：{'、'.join(sorted(known))}")
@@ -55,10 +82,14 @@ def campaign_filters(
     }
 
 
-def _campaign(*, session: Session, name: str, due_date: dt.date, filters: dict) -> Campaign:
+def _campaign(
+    *, session: Session, name: str, due_date: dt.date, filters: CampaignFilters
+) -> Campaign:
     found = session.execute(select(Campaign).where(Campaign.name == name)).scalar_one_or_none()
     if found is None:
-        found = Campaign(name=name, due_date=due_date, filters=filters, created_on=clock.today())
+        found = Campaign(
+            name=name, due_date=due_date, filters=dict(filters), created_on=clock.today()
+        )
         session.add(found)
         session.flush()
     elif found.due_date != due_date or found.filters != filters:
@@ -66,20 +97,23 @@ def _campaign(*, session: Session, name: str, due_date: dt.date, filters: dict) 
     return found
 
 
-def _insert_tasks(*, session: Session, campaign: Campaign, filters: dict) -> tuple[int, int]:
+def _insert_tasks(
+    *, session: Session, campaign: Campaign, filters: CampaignFilters
+) -> tuple[int, int]:
     scope = None
     if filters["jurisdiction"]:
         scope = by_code(session=session, code=filters["jurisdiction"]).path
     where, params = owed_assignments_sql(scope_path=scope)
-    binds = []
-    for key, column in (
-        ("categories", "e.category"),
-        ("package_grades", "e.package_grade"),
-        ("risk_grades", "e.risk_grade"),
-    ):
-        if filters[key]:
+    binds: list[BindParameter[Any]] = []
+    chosen: tuple[tuple[str, list[str], str], ...] = (
+        ("categories", filters["categories"], "e.category"),
+        ("package_grades", filters["package_grades"], "e.package_grade"),
+        ("risk_grades", filters["risk_grades"], "e.risk_grade"),
+    )
+    for key, values, column in chosen:
+        if values:
             where += f"AND {column} IN :{key} "
-            params[key] = filters[key]
+            params[key] = values
             binds.append(bindparam(key, expanding=True))
     params |= {
         "cutoff": campaign.due_date,
@@ -92,11 +126,12 @@ def _insert_tasks(*, session: Session, campaign: Campaign, filters: dict) -> tup
     insert = text(
         "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
         "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
-        "SELECT 'campaign', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
+        f"SELECT {sql_literal(TaskSource.CAMPAIGN)}, :period, :due, {sql_literal(TaskStatus.OPEN)}, "
+        "a.id, a.officer_id, a.entity_id, "
         f"o.jurisdiction_id, :campaign, :today {where}"
         "ORDER BY a.id ON CONFLICT DO NOTHING"
     ).bindparams(*binds)
-    created = session.execute(insert, params).rowcount
+    created = changed_rows(session.execute(insert, params))
     total = session.execute(
         select(func.count()).where(InspectionTask.campaign_id == campaign.id)
     ).scalar_one()
@@ -108,12 +143,12 @@ def create_campaign(
     session: Session,
     name: str,
     due_date: dt.date,
-    categories=(),
-    package_grades=(),
-    risk_grades=(),
+    categories: Iterable[str] = (),
+    package_grades: Iterable[str] = (),
+    risk_grades: Iterable[str] = (),
     jurisdiction: str | None = None,
     actor: str = "cli",
-) -> dict:
+) -> CampaignCreated:
     """Create (or complete) a campaign and its tasks: {"campaign", "id", "created", "existing"}."""
     name = name.strip()
     if not name:
@@ -129,7 +164,7 @@ def create_campaign(
     )
     campaign = _campaign(session=session, name=name, due_date=due_date, filters=filters)
     created, existing = _insert_tasks(session=session, campaign=campaign, filters=filters)
-    result = {
+    result: CampaignCreated = {
         "campaign": name,
         "id": campaign.id,
         "due_date": due_date.isoformat(),
@@ -180,7 +215,7 @@ def list_campaigns(*, session: Session) -> list[CampaignSummary]:
         shown = shown_status(status=status, due_date=due, today=today)
         counts.setdefault(campaign_id, dict.fromkeys(COUNTED, 0))
         counts[campaign_id][shown] += n
-    result = []
+    result: list[CampaignSummary] = []
     for campaign in session.execute(select(Campaign).order_by(Campaign.id)).scalars():
         tally = counts.get(campaign.id or 0, dict.fromkeys(COUNTED, 0))
         result.append(

@@ -29,7 +29,9 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from models.db import is_postgres
+from models.enums import EntityStatus, TaskSource, TaskStatus, sql_literal
 from services.core import audit, clock
+from services.core.bulk import changed_rows
 from services.core.calendar import last_workday_of
 from services.core.jurisdictions import path_like
 from services.core.periods import Period, parse_period, period_containing
@@ -37,22 +39,24 @@ from services.roster.settle import settle_ends
 from services.tasks import policy
 
 ACTOR = "system"
+ROUTINE, OPEN = sql_literal(TaskSource.ROUTINE), sql_literal(TaskStatus.OPEN)
+CANCELLED, OPERATING = sql_literal(TaskStatus.CANCELLED), sql_literal(EntityStatus.OPERATING)
 ANALYZE_AFTER = 50_000  # rows created in one run
 
 
-def owed_assignments_sql(*, scope_path: str | None) -> tuple[str, dict]:
+def owed_assignments_sql(*, scope_path: str | None) -> tuple[str, dict[str, object]]:
     """FROM … WHERE of active assignments (aliases a, e, o; :cutoff, :active_from bound later)."""
     sql = (
         "FROM assignment a JOIN entity e ON e.id = a.entity_id "
         "JOIN officer o ON o.id = a.officer_id "
     )
-    params: dict = {}
+    params: dict[str, object] = {}
     if scope_path:
         sql += "JOIN jurisdiction j ON j.id = e.jurisdiction_id "
     sql += (
         "WHERE a.start_date <= :cutoff "
         "AND (a.end_date IS NULL OR a.end_date >= :active_from) "
-        "AND e.status = 'operating' AND e.active AND o.active "
+        f"AND e.status = {OPERATING} AND e.active AND o.active "
     )
     if scope_path:
         sql += "AND j.path LIKE :scope ESCAPE '\\' "
@@ -86,25 +90,27 @@ def _generate_period(
         frequency, frequency_params = policy.frequency_sql(entity="e", officer="o")
         where += f"AND {frequency} = :frequency "
         params |= frequency_params | {"frequency": period.frequency}
-    inserted = session.execute(
-        text(
-            "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-            "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
-            "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
-            f"o.jurisdiction_id, NULL, :today {where}"
-            "AND NOT EXISTS (SELECT 1 FROM inspection_task t WHERE t.assignment_id = a.id "
-            "AND t.period = :period_key AND t.source = 'routine') "
-            "ORDER BY a.id ON CONFLICT DO NOTHING"
-        ),
-        params,
-    ).rowcount
+    inserted = changed_rows(
+        session.execute(
+            text(
+                "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
+                "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
+                f"SELECT {ROUTINE}, :period, :due, {OPEN}, a.id, a.officer_id, a.entity_id, "
+                f"o.jurisdiction_id, NULL, :today {where}"
+                "AND NOT EXISTS (SELECT 1 FROM inspection_task t WHERE t.assignment_id = a.id "
+                f"AND t.period = :period_key AND t.source = {ROUTINE}) "
+                "ORDER BY a.id ON CONFLICT DO NOTHING"
+            ),
+            params,
+        )
+    )
     owed = session.execute(text(f"SELECT COUNT(*) {where}"), params).scalar_one()
     return inserted, max(owed - inserted, 0)
 
 
 def cancel_lapsed_tasks(*, session: Session, scope_path: str | None = None) -> int:
     """Cancel open routine tasks of ended assignments, closed entities and inactive officers."""
-    params: dict = {"today": clock.today()}
+    params: dict[str, object] = {"today": clock.today()}
     scope = ""
     if scope_path:
         scope = (
@@ -112,22 +118,24 @@ def cancel_lapsed_tasks(*, session: Session, scope_path: str | None = None) -> i
             "ON j.id = se.jurisdiction_id AND j.path LIKE :scope ESCAPE '\\' "
         )
         params["scope"] = path_like(scope_path)
-    task = "t.status = 'open' AND t.source = 'routine'"
+    task = f"t.status = {OPEN} AND t.source = {ROUTINE}"
     lapsed = (
         f"SELECT t.id FROM assignment a JOIN inspection_task t ON t.assignment_id = a.id {scope}"
         f"WHERE a.end_date < :today AND {task} "
         f"UNION SELECT t.id FROM entity e JOIN inspection_task t ON t.entity_id = e.id {scope}"
-        f"WHERE (e.status <> 'operating' OR NOT e.active) AND {task} "
+        f"WHERE (e.status <> {OPERATING} OR NOT e.active) AND {task} "
         f"UNION SELECT t.id FROM officer o JOIN inspection_task t ON t.officer_id = o.id {scope}"
         f"WHERE NOT o.active AND {task}"
     )
-    return session.execute(
-        text(
-            "UPDATE inspection_task SET status = 'cancelled', cancelled_on = :today "
-            f"WHERE status = 'open' AND id IN ({lapsed})"
-        ),
-        params,
-    ).rowcount
+    return changed_rows(
+        session.execute(
+            text(
+                f"UPDATE inspection_task SET status = {CANCELLED}, cancelled_on = :today "
+                f"WHERE status = {OPEN} AND id IN ({lapsed})"
+            ),
+            params,
+        )
+    )
 
 
 def _serialise_same_scope(*, session: Session, scope_path: str | None) -> None:

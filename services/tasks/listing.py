@@ -6,13 +6,15 @@ disjoint: overdue = stored status open from the first working day after the due 
 successor holds the same task) tasks are never overdue.
 """
 
+from typing import TypedDict
+
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlmodel import Session
 
 from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
-from models.enums import BanquetKind, TaskState, label
+from models.enums import BanquetKind, TaskState, TaskStatus, label
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -29,12 +31,12 @@ def _status_condition(status: str) -> ColumnElement[bool]:
     cutoff = overdue_cutoff(clock.today())
     task = InspectionTask
     return {
-        "open": and_(task.status == "open", task.due_date >= cutoff),
-        "overdue": and_(task.status == "open", task.due_date < cutoff),
-        "done": task.status == "done",
-        "cancelled": task.status == "cancelled",
-        "handed_over": task.status == "handed_over",
-    }[status]
+        TaskState.OPEN: and_(task.status == TaskStatus.OPEN, task.due_date >= cutoff),
+        TaskState.OVERDUE: and_(task.status == TaskStatus.OPEN, task.due_date < cutoff),
+        TaskState.DONE: task.status == TaskStatus.DONE,
+        TaskState.CANCELLED: task.status == TaskStatus.CANCELLED,
+        TaskState.HANDED_OVER: task.status == TaskStatus.HANDED_OVER,
+    }[TaskState(status)]
 
 
 def _conditions(
@@ -44,8 +46,8 @@ def _conditions(
     jurisdiction: str | None,
     status: str | None,
     period: str | None,
-) -> list:
-    conditions = []
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if officer is not None:
         found = session.execute(select(Officer.id).where(Officer.code == officer.strip()))
         officer_id = found.scalar_one_or_none()
@@ -69,6 +71,27 @@ def banquet_name(*, host: str, kind: str) -> str:
     return f"{host}家{label(BanquetKind, kind)}（聚餐现场指导）"
 
 
+class TaskLine(TypedDict):
+    """A task as the list shows it (status: TaskState)."""
+
+    id: int
+    officer_id: str  # the officer's 干部编号
+    entity_key: str | None
+    entity_name: str | None
+    jurisdiction_code: str
+    period: str
+    source: str
+    campaign: str | None
+    due_date: str
+    status: str
+    done_on: str | None
+
+
+class TaskListing(TypedDict):
+    total: int
+    tasks: list[TaskLine]
+
+
 def list_tasks(
     *,
     session: Session,
@@ -77,7 +100,7 @@ def list_tasks(
     status: str | None = None,
     period: str | None = None,
     limit: int | None = None,
-) -> dict:
+) -> TaskListing:
     """Tasks matching the filters, by due date: {"total": N, "tasks": [...]}."""
     # officer is a 干部编号, jurisdiction a 区划代码 (its whole subtree), status one of STATUSES,
     # period a period name; limit caps the listed tasks (total still counts them all).
@@ -94,13 +117,13 @@ def list_tasks(
     query = (
         select(
             task.id,
-            Officer.code,
-            KEY,
+            Officer.code.label("officer_code"),
+            KEY.label("key"),
             Entity.name,
-            Jurisdiction.code,
+            Jurisdiction.code.label("jurisdiction_code"),
             task.period,
             task.source,
-            Campaign.name,
+            Campaign.name.label("campaign"),
             task.due_date,
             task.status,
             task.done_on,
@@ -118,34 +141,20 @@ def list_tasks(
     if limit is not None:
         query = query.limit(limit)
     today = clock.today()
-    tasks = [
+    tasks: list[TaskLine] = [
         {
-            "id": tid,
-            "officer_id": officer_code,
-            "entity_key": key,
-            "entity_name": name if host is None else banquet_name(host=host, kind=kind),
-            "jurisdiction_code": jcode,
-            "period": period_name,
-            "source": source,
-            "campaign": campaign,
-            "due_date": due.isoformat(),
-            "status": shown_status(status=stored, due_date=due, today=today),
-            "done_on": done.isoformat() if done else None,
+            "id": r.id,
+            "officer_id": r.officer_code,
+            "entity_key": r.key,
+            "entity_name": r.name if r.host is None else banquet_name(host=r.host, kind=r.kind),
+            "jurisdiction_code": r.jurisdiction_code,
+            "period": r.period,
+            "source": r.source,
+            "campaign": r.campaign,
+            "due_date": r.due_date.isoformat(),
+            "status": shown_status(status=r.status, due_date=r.due_date, today=today),
+            "done_on": r.done_on.isoformat() if r.done_on else None,
         }
-        for (
-            tid,
-            officer_code,
-            key,
-            name,
-            jcode,
-            period_name,
-            source,
-            campaign,
-            due,
-            stored,
-            done,
-            host,
-            kind,
-        ) in session.execute(query)
+        for r in session.execute(query)
     ]
     return {"total": total, "tasks": tasks}

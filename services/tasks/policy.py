@@ -3,23 +3,31 @@ first-visit rule. Each rule lives here once; its numbers live in the policy file
 """
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import TypeVar
 
 from config.files import load_policy
+from config.policy_model import Frequency
 from services.core import calendar
 from services.core.periods import Period
+
+K = TypeVar("K", bound=str)
 
 
 def frequency_for(*, tier: str, package_grade: str, category: str) -> str:
     """The visit frequency of an assignment: 业态 override > 主体等级 override > tier > default."""
     policy = load_policy().frequency
-    for overrides, key in (
-        (policy.category, category),
-        (policy.package_grade, package_grade),
-        (policy.tier, tier),
-    ):
-        if key in overrides:
-            return overrides[key]
-    return policy.default
+    return (
+        _override(policy.category, category)
+        or _override(policy.package_grade, package_grade)
+        or _override(policy.tier, tier)
+        or policy.default
+    )
+
+
+def _override(overrides: Mapping[K, Frequency], key: str) -> Frequency | None:
+    # The policy keys its overrides by Literal codes; a row's code is a plain str.
+    return next((frequency for code, frequency in overrides.items() if code == key), None)
 
 
 def frequencies_in_use() -> list[str]:
@@ -35,10 +43,10 @@ def frequencies_in_use() -> list[str]:
     return [f for f in order if f in used]
 
 
-def frequency_sql(*, entity: str = "e", officer: str = "o") -> tuple[str, dict]:
+def frequency_sql(*, entity: str = "e", officer: str = "o") -> tuple[str, dict[str, str]]:
     """frequency_for as a SQL CASE over the given table aliases, with its bound parameters."""
     policy = load_policy().frequency
-    params: dict = {"freq_default": policy.default}
+    params: dict[str, str] = {"freq_default": policy.default}
     branches = []
     for name, column, overrides in (
         ("cat", f"{entity}.category", policy.category),

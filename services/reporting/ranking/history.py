@@ -13,7 +13,14 @@ from services.core.periods import Period, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
 from services.reporting.ranking import Board, board_of, board_office, units
-from services.reporting.ranking.units import Json
+
+
+class Placing(TypedDict):
+    """A unit's place on one quarter's board: its rank and list (None: not ranked then)."""
+
+    quarter: str
+    rank: int | None
+    list: str | None
 
 
 class Recent(TypedDict):
@@ -22,7 +29,7 @@ class Recent(TypedDict):
 
     board: Board
     boards: list[Board]
-    history: dict[str, list[Json]]
+    history: dict[str, list[Placing]]
 
 
 def _earlier(session: Session, quarter: Period, office: Jurisdiction, count: int) -> list[Period]:
@@ -48,7 +55,7 @@ def recent(
         board_of(session=session, quarter=q, office=office, highlight=highlight)
         for q in [*_earlier(session, period, office, quarters - 1), period]
     ]
-    history: dict[str, list[Json]] = {}
+    history: dict[str, list[Placing]] = {}
     for board in boards:
         placed = {u["code"]: u for u in units(board)}
         for unit in [*units(board), *board["unranked"]]:

@@ -7,7 +7,7 @@ jurisdiction) and the hazards of its jurisdiction; a county's are its whole subt
 figures its own briefing heads with.
 """
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from sqlalchemy import select, text
 from sqlmodel import Session
@@ -18,8 +18,8 @@ from services import figures
 from services.core.errors import BadInput
 from services.core.jurisdictions import Place, path_like, places, resolve_scope
 from services.core.periods import Period
-
-Json = dict[str, Any]  # figures as services.figures returns them
+from services.figures.hazards import HazardFigures, HazardRates, no_hazards
+from services.figures.tasks import TaskFigures, TaskRates
 
 UNIT_LEVEL = {
     JurisdictionLevel.CITY.value: JurisdictionLevel.COUNTY.value,
@@ -65,28 +65,32 @@ def board_office(*, session: Session, code: str | None) -> tuple[Jurisdiction, s
     return county, town.code if town is not None else None
 
 
-def _unit(code: str, name: str, tasks: Json, hazards: Json, escalated: int) -> UnitFigures:
-    overdue_tasks = int(tasks.get("escalated", 0))
+def _unit(
+    code: str, name: str, tasks: TaskRates, hazards: HazardRates, escalated: int
+) -> UnitFigures:
+    overdue_tasks = tasks["escalated"]
     return {
         "code": code,
         "name": name,
-        "tasks_due": int(tasks.get("due", 0)),
-        "tasks_done": int(tasks.get("done", 0)),
-        "tasks_on_time": int(tasks.get("on_time", 0)),
-        "tasks_late": int(tasks.get("late", 0)),
-        "tasks_unfinished": int(tasks.get("undone", 0)),
-        "completion_rate": tasks.get("completion_rate"),
-        "on_time_rate": tasks.get("on_time_rate"),
-        "hazards_to_close": int(hazards.get("carried_over", 0)) + int(hazards.get("found", 0)),
-        "hazards_closed": int(hazards.get("closed", 0)),
-        "closure_rate": hazards.get("closure_rate"),
+        "tasks_due": tasks["due"],
+        "tasks_done": tasks["done"],
+        "tasks_on_time": tasks["on_time"],
+        "tasks_late": tasks["late"],
+        "tasks_unfinished": tasks["undone"],
+        "completion_rate": tasks["completion_rate"],
+        "on_time_rate": tasks["on_time_rate"],
+        "hazards_to_close": hazards["carried_over"] + hazards["found"],
+        "hazards_closed": hazards["closed"],
+        "closure_rate": hazards["closure_rate"],
         "overdue_tasks": overdue_tasks,
         "overdue_hazards": escalated,
         "overdue_items": overdue_tasks + escalated,
     }
 
 
-def _measured(session: Session, quarter: Period, root: Jurisdiction) -> tuple[Json, Json, Json]:
+def _measured(
+    session: Session, quarter: Period, root: Jurisdiction
+) -> tuple[TaskFigures, HazardFigures, dict[str, int]]:
     """The task figures, hazard figures and escalated hazards of a subtree in a quarter."""
     where: dict[int, Place] = places(session=session, root=root)
     day = figures.as_of(quarter)
@@ -113,7 +117,7 @@ def _townships(session: Session, quarter: Period, root: Jurisdiction) -> list[Un
             t["code"],
             t["name"],
             tasks["by_township"][t["code"]],
-            by_town.get(t["code"], {}),
+            by_town.get(t["code"]) or no_hazards(),
             escalated.get(t["code"], 0),
         )
         for t in figures.township_list(session=session, scope_path=root.path)
