@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
 from models.jurisdiction import Jurisdiction
@@ -29,6 +30,7 @@ from models.task import InspectionTask as Task
 from services.core import clock
 from services.figures.definitions import overdue_by, overdue_cutoff, shown_status
 from services.permissions.principal import Principal
+from services.tasks.listing import banquet_name
 from services.worklists.filters import PAGE_SIZE, ListFilter
 from services.worklists.scope import narrowed_path, subtree, townships_of
 
@@ -37,12 +39,13 @@ COUNT_CAP = 10_000  # beyond this a page says "more than", the export still has 
 
 @dataclass(frozen=True)
 class TaskRow:
-    """One task as a supervisor list shows it (names first, codes beside them)."""
+    """One task as a supervisor list shows it (names first, codes beside them); a 现场指导 task
+    names its banquet where a task names its entity."""
 
     id: int
     entity_name: str
     entity_key: str | None
-    place: str  # the entity's jurisdiction
+    place: str  # the entity's jurisdiction (a guidance task: its banquet's village)
     township: str  # the officer's township
     officer_code: str
     officer_name: str
@@ -55,6 +58,7 @@ class TaskRow:
     done_on: dt.date | None
     done_late: bool  # 逾期完成
     overdue_workdays: int
+    banquet_id: int | None = None  # a 现场指导 task's banquet (its page is /banquets/{id})
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _scoped_ids(path: str, own: list[ColumnElement[bool]]) -> CompoundSelect[tuple[int]]:
-    """Task ids whose officer's or entity's jurisdiction lies under path (one indexed arm each)."""
+    """Task ids whose officer's or entity's jurisdiction lies under path (one indexed arm each;
+    a 现场指导 task has no entity and is in scope by its officer's)."""
     places = subtree(path)
     by_officer = select(Task.id).where(Task.jurisdiction_id.in_(places), *own)
     by_entity = (
@@ -118,7 +123,9 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
     path = narrowed_path(session=session, who=who, township=f.township)
     query = (
         select(Task, Entity.name, KEY, Officer.code, Officer.name, Officer.tier, Campaign.name)
-        .join(Entity, Entity.id == Task.entity_id)
+        .add_columns(Banquet.host, Banquet.kind, Banquet.jurisdiction_id)
+        .outerjoin(Entity, Entity.id == Task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == Task.banquet_id)
         .join(Officer, Officer.id == Task.officer_id)
         .join(Jurisdiction, Jurisdiction.id == Task.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == Task.campaign_id)
@@ -138,14 +145,15 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
 
 def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list[TaskRow]:
     towns = townships_of(session=session, jurisdiction_ids={r[0].jurisdiction_id for r in rows})
-    places = _entity_places(session, {r[0].entity_id for r in rows})
+    places = _entity_places(session, {r[0].entity_id for r in rows if r[0].entity_id})
+    villages = _names(session, {r[-1] for r in rows if r[-1] is not None})
     late = _overdue_days(today)
     return [
         TaskRow(
             id=t.id,
-            entity_name=name,
+            entity_name=name if host is None else banquet_name(host=host, kind=kind),
             entity_key=key,
-            place=places.get(t.entity_id, ""),
+            place=places.get(t.entity_id, "") if host is None else villages.get(village, ""),
             township=towns.get(t.jurisdiction_id, ""),
             officer_code=code,
             officer_name=officer,
@@ -158,9 +166,19 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
             done_on=t.done_on,
             done_late=t.status == "done" and t.done_on is not None and t.done_on > t.due_date,
             overdue_workdays=late(t.due_date) if t.status == "open" else 0,
+            banquet_id=t.banquet_id,
         )
-        for t, name, key, code, officer, tier, campaign in rows
+        for t, name, key, code, officer, tier, campaign, host, kind, village in rows
     ]
+
+
+def _names(session: Session, jurisdiction_ids: set[int]) -> dict[int, str]:
+    if not jurisdiction_ids:
+        return {}
+    rows = session.execute(
+        select(Jurisdiction.id, Jurisdiction.name).where(Jurisdiction.id.in_(jurisdiction_ids))
+    )
+    return {jid: name for jid, name in rows}
 
 
 def _overdue_days(today: dt.date) -> Callable[[dt.date], int]:
