@@ -49,7 +49,7 @@ def launcher(jobs: list["ScheduledJob"]) -> Launch:
             raise ConfigError(path, f"jobs.{index}.parameters", f"参数不符合流程：{exc}") from None
         flows[job.flow] = flow
 
-    def launch(job: ScheduledJob) -> dict[str, object]:
+    def launch(job: "ScheduledJob") -> dict[str, object]:
         result = flows[job.flow](**job.parameters)
         return result if isinstance(result, dict) else {"result": str(result)}
 
