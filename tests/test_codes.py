@@ -1,6 +1,7 @@
 """Codes are enums: templates name them (TaskState.OVERDUE, HazardStatus.CLOSED), never spell
 their values, and every enum a template may compare with is one of its globals."""
 
+import inspect
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -24,8 +25,14 @@ CODES = (
 )
 # The codes the document templates (reports/templates, the DOCX's tags) branch on.
 DOCUMENT_CODES = (BlockKind,)
+# Every code of models.enums (and the documents' BlockKind) when a template compares with it.
+COMPARED = (
+    *(e for e in vars(enums).values() if inspect.isclass(e) and issubclass(e, StrEnum)),
+    *DOCUMENT_CODES,
+)
 JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 QUOTED = re.compile(r"""["']([a-z_0-9]+)["']""")
+COMPARISON = re.compile(r"""(?:==|!=)\s*["']([a-z_0-9]+)["']|["']([a-z_0-9]+)["']\s*(?:==|!=)""")
 
 
 def _spelled_codes(text: str, values: set[str]) -> list[str]:
@@ -48,6 +55,30 @@ def test_templates_name_codes_by_their_enum():
     assert found == {}
 
 
+def _compared_codes(text: str, values: set[str]) -> list[str]:
+    return [
+        word
+        for block in JINJA.findall(text)
+        for found in COMPARISON.finditer(block)
+        if (word := found.group(1) or found.group(2)) in values
+    ]
+
+
+def test_templates_never_compare_with_a_spelled_code():
+    """Any code of any enum (levels, tiers, sources, outcomes …) a template compares with."""
+    values = {member.value for enum in COMPARED if enum is not StrEnum for member in enum}
+    found = {
+        str(path.relative_to(ROOT)): compared
+        for folder in TEMPLATE_DIRS
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in (".html", ".txt", ".md", ".j2")
+        and (compared := _compared_codes(path.read_text(encoding="utf-8"), values))
+    }
+    assert found == {}
+    text = '{% if b.unit_level == "county" %}{% endif %}{{ "x" if "ok" != r.outcome }}'
+    assert _compared_codes(text, values) == ["county", "ok"]
+
+
 def test_the_docx_template_names_codes_by_their_enum():
     values = {member.value for enum in DOCUMENT_CODES for member in enum}
     assert [text for _, text in BODY if _spelled_codes(text, values)] == []
@@ -64,6 +95,7 @@ def test_every_code_enum_is_a_template_global():
     for enum in CODES:
         assert templates.env.globals.get(enum.__name__) is enum, enum
     assert all(issubclass(enum, StrEnum) for enum in CODES)
+    assert templates.env.globals.get("JurisdictionLevel") is enums.JurisdictionLevel
     for enum in DOCUMENT_CODES:
         assert document_environment().globals.get(enum.__name__) is enum, enum
 

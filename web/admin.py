@@ -4,24 +4,27 @@ last runs."""
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from config.settings import get_settings
 from models.enums import Category, OfficerTier, RunOutcome, label
 from services.accounts import access_office, invitations, session_admin
+from services.accounts.invitation_batch import InvitationBatch
 from services.core import clock, links
 from services.core.errors import BadInput
 from services.core.uploads import header_name, kept_name, write_once
 from services.core.urls import public_address_warning
 from services.permissions.principal import Principal
 from services.roster import limits
+from services.roster.report import ImportResult
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
 
@@ -36,12 +39,12 @@ def _system_admin(person: Principal, session: Session) -> None:
 
 
 @router.get("/admin")
-def admin_home(*, request: Request, person: AdminUser):
+def admin_home(*, request: Request, person: AdminUser) -> Response:
     return redirect(request, "/admin/users")
 
 
 @router.get("/admin/roster")
-def roster_page(*, request: Request, person: AdminUser, session: DbSession):
+def roster_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     _system_admin(person, session)
     return render(request, "admin/roster.html")
 
@@ -54,7 +57,7 @@ def _uploads() -> Path:
 
 def _import(
     session: Session, person: Principal, path: Path, name: str, partial: bool, dry_run: bool
-):
+) -> ImportResult:
     from services.roster.importer import import_roster
 
     return import_roster(
@@ -80,7 +83,7 @@ def roster_check(
     partial: Annotated[bool, Form()] = False,
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     _system_admin(person, session)
     if not (file.filename or "").lower().endswith(".xlsx"):
         raise BadInput("请上传名册工作簿（.xlsx）")
@@ -101,7 +104,9 @@ def roster_check(
 
 
 @router.post("/admin/roster/apply", dependencies=[Depends(csrf)])
-def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, session: DbSession):
+def roster_apply(
+    *, request: Request, token: FormText = "", person: AdminUser, session: DbSession
+) -> Response:
     _system_admin(person, session)
     try:
         upload = links.load(UPLOAD, token, max_age_seconds=3600)
@@ -125,7 +130,7 @@ def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, s
     )
 
 
-def _download(write, name: str):
+def _download(write: Callable[[Path], object], name: str) -> FileResponse:
     folder = Path(tempfile.mkdtemp(prefix="baobao-roster-"))
     path = folder / "file.xlsx"
     try:
@@ -141,7 +146,7 @@ def _download(write, name: str):
 
 
 @router.get("/admin/roster/export.xlsx")
-def roster_export(*, person: AdminUser, session: DbSession):
+def roster_export(*, person: AdminUser, session: DbSession) -> Response:
     from services.roster.export import export_roster
 
     _system_admin(person, session)
@@ -152,14 +157,14 @@ def roster_export(*, person: AdminUser, session: DbSession):
 
 
 @router.get("/admin/roster/template.xlsx")
-def roster_template(*, person: AdminUser):
+def roster_template(*, person: AdminUser) -> Response:
     from services.roster.template import write_template
 
     return _download(lambda path: write_template(path=path), "包保名册模板.xlsx")
 
 
 @router.get("/admin/handover")
-def handover_page(*, request: Request, person: AdminUser, session: DbSession):
+def handover_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     from services.roster.handovers import quarter_handovers
 
     found = quarter_handovers(session=session, scope_path=person.path)
@@ -175,7 +180,7 @@ def handover(
     day: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.roster.handover import hand_over
 
     result = hand_over(
@@ -204,7 +209,7 @@ def assign_unassigned(
     officer_code: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.roster.assign import assign_entity
 
     done = assign_entity(
@@ -225,7 +230,9 @@ def assign_unassigned(
 
 
 @router.get("/admin/users")
-def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
+def users(
+    *, request: Request, q: QueryText = "", person: AdminUser, session: DbSession
+) -> Response:
     found = access_office.people(session=session, who=person, query=q[:50])
     return render(
         request, "admin/users.html", people=found, q=q[:50], warning=public_address_warning()
@@ -241,7 +248,9 @@ def _deliver(database_url: str) -> None:
 
 
 @router.post("/admin/users/invite", dependencies=[Depends(csrf)])
-def invite(*, request: Request, account: FormText = "", person: AdminUser, session: DbSession):
+def invite(
+    *, request: Request, account: FormText = "", person: AdminUser, session: DbSession
+) -> Response:
     result = invitations.invite(
         session=session, account=account, actor=person.account, scope_path=person.path
     )
@@ -263,7 +272,7 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser, sessi
 @router.get("/admin/sessions")
 def person_sessions(
     *, request: Request, account: QueryText = "", person: AdminUser, session: DbSession
-):
+) -> Response:
     found = session_admin.person_sessions(session=session, account=account, admin=person)
     return render(request, "admin/sessions.html", found=found)
 
@@ -276,7 +285,7 @@ def end_sessions(
     session_id: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     ended = session_admin.end_sessions(
         session=session,
         account=account,
@@ -299,19 +308,29 @@ def _sheets() -> Path:
     return Path(get_settings().data_dir) / "invitations"
 
 
-def _invitations_page(request: Request, person: Principal, session: Session, **extra):
+def _invitations_page(
+    request: Request,
+    person: Principal,
+    session: Session,
+    *,
+    batch: InvitationBatch | None = None,
+    sheet_token: str | None = None,
+    sheet_expires: str = "",
+) -> Response:
     return render(
         request,
         "admin/invitations.html",
         places=access_office.townships_in_scope(session=session, who=person),
         tiers=[(t.value, label(OfficerTier, t.value)) for t in OfficerTier],
         warning=public_address_warning(),
-        **extra,
+        batch=batch,
+        sheet_token=sheet_token,
+        sheet_expires=sheet_expires,
     )
 
 
 @router.get("/admin/invitations")
-def invitations_page(*, request: Request, person: AdminUser, session: DbSession):
+def invitations_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     return _invitations_page(request, person, session)
 
 
@@ -323,7 +342,7 @@ def invite_jurisdiction(
     tier: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.accounts.invitation_batch import invitation_sheet, invite_officers
 
     if tier and tier not in {t.value for t in OfficerTier}:
@@ -356,7 +375,9 @@ def invite_jurisdiction(
 
 
 @router.get("/admin/invitations/sheet")
-def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser):
+def invitation_sheet_file(
+    *, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser
+) -> Response:
     try:
         found = links.load(SHEET, token, max_age_seconds=24 * 3600)
     except links.BadLink:
@@ -370,7 +391,7 @@ def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "",
 
 
 @router.get("/admin/campaigns")
-def campaigns(*, request: Request, person: AdminUser, session: DbSession):
+def campaigns(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     found = access_office.campaigns_in_scope(session=session, who=person)
     return render(
         request, "admin/campaigns.html", campaigns=found, categories=[c.value for c in Category]
@@ -389,7 +410,7 @@ def campaign_create(
     risk_grades: Annotated[list[str] | None, Form()] = None,
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.tasks.campaigns import create_campaign
 
     code = jurisdiction.strip() or None
@@ -422,7 +443,7 @@ def campaign_create(
 
 
 @router.get("/admin/schedule")
-def schedule_page(*, request: Request, person: AdminUser, session: DbSession):
+def schedule_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     from config.files import ConfigError
     from services.scheduling import schedule
 

@@ -1,8 +1,11 @@
 """Signing in and out, setting a password from an invitation, changing one's password."""
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from sqlmodel import Session
 
+from models.officer import Officer
+from models.user import User
 from services.accounts import invitations
 from services.accounts import login as signing
 from services.accounts.identity import set_password
@@ -27,14 +30,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @router.get("/")
-def index(*, request: Request, person: Who):
+def index(*, request: Request, person: Who) -> Response:
     if person is None or person.only is not None:
         return redirect(request, "/login")
     return redirect(request, home_of(person))
 
 
 @router.get("/login")
-def login_page(*, request: Request, next: str | None = None):
+def login_page(*, request: Request, next: str | None = None) -> Response:
     return render(request, "login.html", next=_safe_next(next) or "")
 
 
@@ -47,7 +50,7 @@ def login(
     next: FormText = "",
     current: Who,
     session: DbSession,
-):
+) -> Response:
     try:
         person = signing.open_session(
             session=session,
@@ -71,14 +74,17 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(csrf)])
-def logout(*, request: Request, person: Who, session: DbSession):
+def logout(*, request: Request, person: Who, session: DbSession) -> Response:
     signing.close(session=session, who=person)
     session.commit()
     sessions.sign_out(request)
     return redirect(request, "/login", "已退出登录")
 
 
-def _invitation(session: Session, token: str):
+def _invitation(
+    session: Session, token: str
+) -> tuple[tuple[str, Officer | User], None] | tuple[None, str]:
+    """The invitation's (kind, person), or None and why the link cannot be used."""
     try:
         return invitations.check_invitation(session=session, token=token), None
     except links.BadLink as exc:
@@ -86,7 +92,7 @@ def _invitation(session: Session, token: str):
 
 
 @router.get("/invite/{token}")
-def invite_page(*, request: Request, token: str, session: DbSession):
+def invite_page(*, request: Request, token: str, session: DbSession) -> Response:
     found, problem = _invitation(session, token)
     if found is None:
         return render(
@@ -107,7 +113,7 @@ def invite_set(
     password: FormText = "",
     repeat: FormText = "",
     session: DbSession,
-):
+) -> Response:
     found, problem = _invitation(session, token)
     if found is None:
         return render(
@@ -117,7 +123,8 @@ def invite_set(
             message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
         )
     kind, person = found
-    account = person.code if kind == "officer" else person.account
+    account = person.code if isinstance(person, Officer) else person.account
+    assert person.id is not None  # a stored account
     try:
         set_password(
             session=session,
@@ -143,7 +150,7 @@ def invite_set(
 
 
 @router.get("/account")
-def account_page(*, request: Request, person: SignedIn):
+def account_page(*, request: Request, person: SignedIn) -> Response:
     return render(request, "account.html")
 
 
@@ -156,7 +163,7 @@ def change_password(
     repeat: FormText = "",
     person: SignedIn,
     session: DbSession,
-):
+) -> Response:
     try:
         signing.change_password(
             session=session,

@@ -2,16 +2,17 @@
 and template rendering (Chinese labels, the CSRF token, one flash message)."""
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from models.db import get_engine
@@ -22,6 +23,7 @@ from models.enums import (
     HazardSource,
     HazardStatus,
     ItemKind,
+    JurisdictionLevel,
     OfficerTier,
     PersonKind,
     SessionKind,
@@ -60,6 +62,7 @@ templates.env.globals.update(
     HazardFilter=HazardFilter,
     ItemKind=ItemKind,
     PersonKind=PersonKind,
+    JurisdictionLevel=JurisdictionLevel,
 )
 
 
@@ -71,7 +74,7 @@ def local_time(value: dt.datetime) -> dt.datetime:
     )
 
 
-def when(value) -> str:
+def when(value: dt.datetime | None) -> str:
     """A stored moment as local wall time, for pages."""
     return "—" if value is None else local_time(value).strftime("%Y-%m-%d %H:%M")
 
@@ -101,19 +104,23 @@ async def db(request: Request) -> AsyncIterator[Session]:
     Routes marked read_only get a session without a transaction (no BEGIN and ROLLBACK).
     """
     url = request.app.state.database_url
-    read = getattr(request.scope.get("endpoint"), "read_only", False)
+    read = request.scope.get("endpoint") in READ_ONLY
     with Session(_reading_engine(url) if read else get_engine(url)) as session:
         yield session
 
 
 @lru_cache(maxsize=8)
-def _reading_engine(url: str):
+def _reading_engine(url: str) -> Engine:
     return get_engine(url).execution_options(isolation_level="AUTOCOMMIT")
 
 
-def read_only(endpoint):
+Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
+READ_ONLY: set[Callable[..., object]] = set()  # the routes read_only marked
+
+
+def read_only(endpoint: Endpoint) -> Endpoint:
     """Mark a route that only reads (a few queries): its session runs in autocommit."""
-    endpoint.read_only = True
+    READ_ONLY.add(endpoint)
     return endpoint
 
 
@@ -179,7 +186,7 @@ async def csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
         raise CsrfRefused
 
 
-def no_nul(value):
+def no_nul(value: object) -> object:
     """Refuse text with NUL characters or lone surrogates (no database can store them)."""
     if isinstance(value, str) and not plain_text(value):
         raise ValueError("包含无效字符")
