@@ -4,14 +4,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from models.officer import Officer
-from models.user import User
 from services.accounts import invitations
 from services.accounts import login as signing
 from services.accounts.identity import set_password
 from services.core import links
 from services.core.errors import BadInput
-from services.permissions.principal import Principal
+from services.permissions.principal import Account, Principal, login_of
 from web import sessions
 from web.deps import DbSession, FormText, SignedIn, Who, client_address, csrf, redirect, render
 
@@ -20,6 +18,8 @@ router = APIRouter(include_in_schema=False)
 
 def home_of(person: Principal) -> str:
     """Where a person lands after signing in."""
+    if person.is_informant:
+        return "/banquets"
     return "/my/tasks" if person.is_officer else "/office"
 
 
@@ -83,7 +83,7 @@ def logout(*, request: Request, person: Who, session: DbSession) -> Response:
 
 def _invitation(
     session: Session, token: str
-) -> tuple[tuple[str, Officer | User], None] | tuple[None, str]:
+) -> tuple[tuple[str, Account], None] | tuple[None, str]:
     """The invitation's (kind, person), or None and why the link cannot be used."""
     try:
         return invitations.check_invitation(session=session, token=token), None
@@ -102,7 +102,9 @@ def invite_page(*, request: Request, token: str, session: DbSession) -> Response
             message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
         )
     kind, person = found
-    return render(request, "set_password.html", person=person, kind=kind, token=token)
+    return render(
+        request, "set_password.html", person=person, account=login_of(person), token=token
+    )
 
 
 @router.post("/invite/{token}", dependencies=[Depends(csrf)])
@@ -123,7 +125,7 @@ def invite_set(
             message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
         )
     kind, person = found
-    account = person.code if isinstance(person, Officer) else person.account
+    account = login_of(person)
     assert person.id is not None  # a stored account
     try:
         set_password(
@@ -140,7 +142,7 @@ def invite_set(
             "set_password.html",
             status=400,
             person=person,
-            kind=kind,
+            account=account,
             token=token,
             error=str(exc),
         )

@@ -3,7 +3,6 @@ and template rendering (Chinese labels, the CSRF token, one flash message)."""
 
 import datetime as dt
 from collections.abc import AsyncIterator, Callable
-from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -12,10 +11,9 @@ from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
-from sqlalchemy import Engine
 from sqlmodel import Session
 
-from models.db import get_engine
+from models.db import get_engine, reading_engine
 from models.enums import (
     LABELS,
     HazardFilter,
@@ -105,13 +103,8 @@ async def db(request: Request) -> AsyncIterator[Session]:
     """
     url = request.app.state.database_url
     read = request.scope.get("endpoint") in READ_ONLY
-    with Session(_reading_engine(url) if read else get_engine(url)) as session:
+    with Session(reading_engine(url) if read else get_engine(url)) as session:
         yield session
-
-
-@lru_cache(maxsize=8)
-def _reading_engine(url: str) -> Engine:
-    return get_engine(url).execution_options(isolation_level="AUTOCOMMIT")
 
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., object])

@@ -1,6 +1,7 @@
 """What goes to whom today: one digest per officer and one per office, as plain data.
 
-Officers hear about their own open tasks and hazards that are due soon or overdue. Each overdue
+Officers hear about their own open tasks and hazards that are due soon or overdue, and about the
+乡厨 of the villages they cover whose health certificates expire soon. Each overdue
 item goes to its responsible office; at escalate_after_workdays overdue it also goes one office
 up, marked 升级. The summary-level office (the county) also gets a weekly summary by township.
 Nobody with nothing to report gets a digest.
@@ -30,6 +31,7 @@ from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.figures.definitions import package_task_sql
 from services.figures.returns import returned_due_items
+from services.reminders.chef_certs import ChefLine, expiring_by_officer
 from services.reminders.offices import Member, OfficeMap, load_offices
 
 KIND_LABELS = {ItemKind.TASK: "督导任务", ItemKind.HAZARD: "隐患整改"}
@@ -90,6 +92,7 @@ class OfficerDigest:
     due_soon: Section
     returned: Section = field(default_factory=lambda: Section(0, []))  # 退回 since the last one
     pv: str = ""  # the officer's credential version: its one-tap links void with a new password
+    chefs: list[ChefLine] = field(default_factory=list)  # 乡厨 whose certificates expire soon
 
 
 @dataclass
@@ -223,14 +226,15 @@ def build_digests(*, session: Session, today: dt.date):
     returned = defaultdict(list)
     for item, line in zip(back, back_lines, strict=True):
         returned[item.officer_id].append(line)
+    chefs = expiring_by_officer(session=session, today=today)
     return (
-        _officer_digests(today, items, lines, officers, offices, cap, returned),
+        _officer_digests(today, items, lines, officers, offices, cap, returned, chefs),
         _office_digests(session, today, items, lines, offices, cap),
     )
 
 
 def _officer_digests(
-    today, items, lines, officers, offices: OfficeMap, cap: int, returned: dict
+    today, items, lines, officers, offices: OfficeMap, cap: int, returned: dict, chefs: dict
 ) -> list:
     late, soon = defaultdict(list), defaultdict(list)
     for item, line in zip(items, lines, strict=True):
@@ -238,8 +242,9 @@ def _officer_digests(
         if who is not None and who[3]:  # active officers only
             (late if item.overdue_by else soon)[item.officer_id].append(line)
     returned = {k: v for k, v in returned.items() if k in officers and officers[k][3]}
+    chefs = {k: v for k, v in chefs.items() if k in officers and officers[k][3]}
     digests = []
-    for officer_id in late.keys() | soon.keys() | returned.keys():
+    for officer_id in late.keys() | soon.keys() | returned.keys() | chefs.keys():
         code, name, email, _, jid, pv = officers[officer_id]
         digests.append(
             OfficerDigest(
@@ -253,6 +258,7 @@ def _officer_digests(
                 due_soon=section(soon.get(officer_id, []), cap),
                 returned=section(returned.get(officer_id, []), cap),
                 pv=pv,
+                chefs=chefs.get(officer_id, []),
             )
         )
     return sorted(digests, key=attrgetter("code"))
