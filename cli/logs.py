@@ -45,7 +45,7 @@ def configure_logging(name: str | None = None) -> None:
         )
     except OSError:
         handler = logging.NullHandler()
-    handler._baobao = name  # type: ignore[attr-defined]
+    handler._baobao = name  # type: ignore[attr-defined]  # our mark, see above
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
