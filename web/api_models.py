@@ -42,6 +42,7 @@ class TaskItem(BaseModel):
     due_date: dt.date
     status: TaskState
     done_on: dt.date | None
+    banquet_id: int | None = None  # a 现场指导 task's banquet (GET /api/banquets/{id})
 
 
 class TaskList(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.banquet import Banquet
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.entity import KEY, Entity
@@ -21,7 +22,7 @@ from services import figures as stats
 from services.core import clock
 from services.core.jurisdictions import county_paths
 from services.core.memo import remembered
-from services.core.periods import Period, period_containing
+from services.core.periods import period_containing
 from services.figures import as_date
 from services.figures.definitions import overdue_cutoff, shown_status
 from services.permissions import rules as permissions
@@ -29,6 +30,7 @@ from services.permissions.principal import Principal
 from services.permissions.rules import EntityJ, TaskJ, task_scope
 from services.permissions.rules import within_sql as _within
 from services.tasks.campaigns import CampaignSummary, list_campaigns
+from services.tasks.listing import banquet_name
 
 
 def dashboard(*, session: Session, who: Principal) -> dict:
@@ -56,22 +58,12 @@ def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
     )
     figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
     figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
-    figures["banquets"] = _quarter_banquets(session=session, who=who, quarter=quarter)
     return figures
 
 
-def _quarter_banquets(*, session: Session, who: Principal, quarter: Period) -> stats.BanquetFigures:
-    """The quarter's banquet figures of who's subtree (events in it, as of today or its end)."""
-    from services.core.jurisdictions import places, resolve_scope
-
-    root = resolve_scope(session=session, code=who.jurisdiction_code)
-    return stats.banquet_figures(session=session, scope_path=root.path,
-                                 where=places(session=session, root=root), start=quarter.start,
-                                 end=quarter.end, as_of=stats.as_of(quarter))  # fmt: skip
-
-
 def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
-    """Officers with overdue open tasks in who's scope (any period), by township, most first."""
+    """Officers with overdue open tasks in who's scope (any period, 现场指导 tasks included), by
+    township, most first."""
     from services.core.jurisdictions import places, resolve_scope
     from services.figures.definitions import overdue_by
 
@@ -86,9 +78,9 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
             func.min(task.due_date),
         )
         .join(task, task.officer_id == Officer.id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # 现场指导 tasks have none
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .where(task_scope(who), task.status == "open", task.due_date < overdue_cutoff(today))
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
@@ -144,11 +136,11 @@ def tasks_in_scope(
         conditions.append(task.status == status)
     if period:
         conditions.append(task.period == period)
-    base = (
+    base = (  # a 现场指导 task has no entity: in scope by its officer's jurisdiction
         select(task.id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .where(*conditions)
     )
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
@@ -162,10 +154,12 @@ def tasks_in_scope(
             EntityJ.name,
             Campaign.name,
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .add_columns(Banquet.host, Banquet.kind, TaskJ.name)
+        .outerjoin(Entity, Entity.id == task.entity_id)
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .join(Officer, Officer.id == task.officer_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(*conditions)
         .order_by(task.due_date, task.id)
@@ -175,19 +169,20 @@ def tasks_in_scope(
     items = [
         {
             "id": t.id,
-            "entity_name": name,
+            "entity_name": name if host is None else banquet_name(host=host, kind=kind),
             "entity_key": key,
             "officer_code": ocode,
             "officer_name": oname,
-            "place": place,
+            "place": place or officer_place,
             "period": t.period,
             "source": t.source,
             "campaign": campaign,
             "due_date": t.due_date.isoformat(),
             "status": shown_status(status=t.status, due_date=t.due_date, today=today),
             "done_on": t.done_on.isoformat() if t.done_on else None,
+            "banquet_id": t.banquet_id,
         }
-        for t, name, key, ocode, oname, place, campaign in rows
+        for t, name, key, ocode, oname, place, campaign, host, kind, officer_place in rows
     ]
     return {"total": total, "tasks": items}
 

@@ -195,7 +195,7 @@ def lists(c: dict) -> dict:
 
 
 def next_quarter(c: dict) -> dict:
-    """七、下一季度工作安排: next quarter's task counts and campaigns (boilerplate follows)."""
+    """八、下一季度工作安排: next quarter's task counts and campaigns (boilerplate follows)."""
     work = c["next"]
     label = tx.quarter_label(work["quarter"])
     if work["routine_tasks"]:
@@ -208,4 +208,4 @@ def next_quarter(c: dict) -> dict:
             f"{cp['name']}（{cp['tasks']}家次，{tx.cn_date(cp['due_date'])}前完成）"
             for cp in work["campaigns"]
         )
-    return {"heading": "七、下一季度工作安排", "blocks": [p(text + "。")], "boilerplate": True}
+    return {"heading": "八、下一季度工作安排", "blocks": [p(text + "。")], "boilerplate": True}
