@@ -5,12 +5,12 @@ folder, sent, then removed."""
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from services.accounts import access, access_office
@@ -40,7 +40,7 @@ def _sent(make: Callable[[Path], tuple[Path, str]]) -> FileResponse:
     )
 
 
-def _one_or_zip(files: list[dict], folder: Path, stem: str) -> tuple[Path, str]:
+def _one_or_zip(files: Sequence[Mapping[str, Any]], folder: Path, stem: str) -> tuple[Path, str]:
     """One PDF as it is; several (a county's townships) in one zip."""
     if len(files) == 1:
         return Path(files[0]["path"]), f"{stem}.pdf"
@@ -52,7 +52,7 @@ def _one_or_zip(files: list[dict], folder: Path, stem: str) -> tuple[Path, str]:
 
 
 @router.get("/tasks/{task_id}/record.pdf")
-def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession):
+def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession) -> Response:
     detail = access.task_detail(session=session, who=person, task_id=task_id)
     if detail is None or detail["record"] is None:
         raise NotFound
@@ -73,7 +73,7 @@ def merged_records(
     jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
-):
+) -> Response:
     span = parse_period(period)
     if (
         officer
@@ -104,7 +104,7 @@ def ledger_file(
     jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
-):
+) -> Response:
     code = jurisdiction or person.jurisdiction_code
     if access_office.jurisdiction_in_scope(session=session, who=person, code=code) is None:
         raise NotFound
