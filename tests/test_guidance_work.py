@@ -88,6 +88,24 @@ def test_the_township_office_reassigns_a_guidance_task(world, client_for):
     assert f"/banquets/{banquet_id}" not in client_for("officer_a").get("/my/tasks").text
 
 
+def test_a_one_tap_link_opens_the_banquet_of_its_guidance_task_only(world, client_for):
+    village = _own_village(world)
+    with Session(get_engine(world.url)) as session:
+        banquet_id, task_id = _file(session, village, dt.date(2026, 10, 20))
+        other_id, _ = _file(session, village, dt.date(2026, 10, 21), host="另 一")
+    link = support.one_tap_link(world, "task", task_id)
+    path = link.replace(f"/tasks/{task_id}?k=", f"/banquets/{banquet_id}?k=")
+    phone = client_for()
+    opened = phone.get(path, follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/banquets/{banquet_id}"
+    page = phone.get(f"/banquets/{banquet_id}")
+    assert page.status_code == 200 and "记录现场指导" in page.text
+    assert phone.get(f"/banquets/{other_id}").status_code == 404  # that one banquet only
+    assert phone.get("/banquets", follow_redirects=False).status_code == 303  # not the list
+    wrong = link.replace(f"/tasks/{task_id}?k=", f"/banquets/{other_id}?k=")
+    assert client_for().get(wrong).status_code == 403  # the token is for the other task
+
+
 def test_digests_list_guidance_tasks_with_the_banquets_link(session, set_today):
     set_today("2026-10-13")
     roster = build_roster(session)
@@ -106,8 +124,8 @@ def test_digests_list_guidance_tasks_with_the_banquets_link(session, set_today):
     assert links[tasks[late_banquet]].endswith(f"/banquets/{late_banquet}")
     signed = with_one_tap_links(digest)
     tapped = {x.id: x.link for x in signed.overdue.lines + signed.due_soon.lines}
-    assert tapped[tasks[soon]] == links[tasks[soon]]  # the banquet's page, signed in
-    assert all("?k=" in link for tid, link in tapped.items() if tid not in tasks.values())
+    assert tapped[tasks[soon]].startswith(links[tasks[soon]] + "?k=")  # one tap, banquet's page
+    assert all("?k=" in link for link in tapped.values())
     office = {d.code: d for d in offices}["510101001000"]  # 东河镇 office: overdue items
     assert any(x.link.endswith(f"/banquets/{late_banquet}") for x in office.own.lines)
 
