@@ -159,9 +159,9 @@ def move(
 ) -> None:
     """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
     from services.accounts.identity import principal_for_login
-    from services.hazards.lifecycle import move_hazard
+    from services.hazards.lifecycle import Moved, move_hazard
 
-    def moved(*, session) -> dict:
+    def moved(*, session) -> Moved:
         return move_hazard(
             session=session,
             hazard_id=hazard_id,

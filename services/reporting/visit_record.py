@@ -8,6 +8,8 @@ quarter of visits is assembled in one pass; reports/render_visit.py prints them.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -71,7 +73,7 @@ def _hazards(session: Session, record_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
-def _photo(photo: dict) -> dict:
+def _photo(photo: Mapping[str, Any]) -> dict:
     return {
         "sha256": photo["sha256"],
         "filename": photo.get("filename") or photo["sha256"][:12],
