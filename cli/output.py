@@ -2,12 +2,13 @@
 
 import json
 import sys
+from collections.abc import Mapping
 from typing import Any, NoReturn
 
 import typer
 
 
-def emit_json(payload: dict[str, Any]) -> None:
+def emit_json(payload: Mapping[str, Any]) -> None:
     """Print one JSON object on stdout and nothing else."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str, indent=2) + "\n")
 
