@@ -1,9 +1,14 @@
 """Commands of the notification area: remind, outbox list | retry."""
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from cli import context
 from cli.output import emit_json
+
+if TYPE_CHECKING:
+    from services.reminders.outbox import OutboxLine
 
 outbox_app = typer.Typer(help="发件箱：查看、重发提醒消息", no_args_is_help=True)
 
@@ -78,7 +83,7 @@ def list_outbox(
     _table(rows)
 
 
-def _table(rows: list[dict]) -> None:
+def _table(rows: "list[OutboxLine]") -> None:
     from rich.table import Table
 
     from cli.output import console

@@ -24,6 +24,14 @@ def stored_id(row: Row) -> int:
     return row.id
 
 
+def engine_of(session: Session) -> Engine:
+    """The engine a session is bound to (sessions are made by session_scope: never a bare
+    connection)."""
+    bind = session.get_bind()
+    assert isinstance(bind, Engine), "session bound to a connection"
+    return bind
+
+
 def normalise_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs that name no driver."""
     parsed = make_url(url)
