@@ -114,14 +114,14 @@ def tasks(
     period: Annotated[str | None, Query(max_length=16), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict:
+) -> access_office.ScopeTasks:
     """督导任务：包保干部看自己的，食安办看本辖区的。"""
     return access_office.tasks_in_scope(
         session=session, who=who, status=status, period=period, limit=limit, offset=offset
     )
 
 
-def _task(session: Session, who: Principal, task_id: int) -> dict:
+def _task(session: Session, who: Principal, task_id: int) -> access.TaskDetail:
     detail = access.task_detail(session=session, who=who, task_id=task_id)
     if detail is None:
         raise NotFound

@@ -90,7 +90,9 @@ def switch_to_link(
     return _open_link(request, session, kind, item_id, k, current, switch=True)
 
 
-def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
+def _item(
+    session: Session, person: Principal, kind: str, item_id: int
+) -> access.TaskDetail | access.HazardDetail:
     """The task or hazard page's details within person's scope; NotFound otherwise."""
     detail = (
         access.task_detail(session=session, who=person, task_id=item_id)
@@ -102,7 +104,7 @@ def _item(session: Session, person: Principal, kind: str, item_id: int) -> dict:
     return detail
 
 
-def _inline_file(found: dict | None) -> FileResponse:
+def _inline_file(found: access.Download | None) -> FileResponse:
     """A stored photo or evidence file shown in the browser; NotFound when out of scope or gone."""
     if found is None or not found["path"].is_file():
         raise NotFound
@@ -295,7 +297,7 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
         person = require_person(person_of(request, session))
         detail = _item(session, person, kind, item_id)
         if not (
-            access.may_record(who=person, detail=detail) if kind == "task" else person.is_officer
+            access.may_record(who=person, detail=detail) if "task" in detail else person.is_officer
         ):
             raise NotFound
         return handle(request, session, person, detail, form)
