@@ -1,13 +1,16 @@
 """Commands of the calendar: calendar import FILE, calendar show YEAR."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli import context
 from cli.output import emit_json
 from cli.running import JsonFlag, ready
+
+if TYPE_CHECKING:
+    from services.operations.calendar_import import Change
 
 calendar_app = typer.Typer(help="工作日历：录入和查看法定节假日与调休", no_args_is_help=True)
 WEEKDAYS = "一二三四五六日"
@@ -43,7 +46,7 @@ def import_(
         typer.echo(_change_line(change))
 
 
-def _change_line(change: dict) -> str:
+def _change_line(change: "Change") -> str:
     from models.enums import LABELS, HazardLevel, ItemKind  # imported late: start-up stays fast
 
     levels = LABELS[HazardLevel]
