@@ -6,15 +6,38 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from models.enums import UserRole
 from services.demo import names
 from services.demo.details import EntityDetails
 from services.roster.credit_code import make_credit_code
 
-if TYPE_CHECKING:
-    from services.demo.dataset import Scale
+
+class Scale(Protocol):
+    """What the builder reads of a demo scale (services.demo.dataset.Scale)."""
+
+    @property
+    def cities(self) -> int: ...
+    @property
+    def counties_per_city(self) -> int: ...
+    @property
+    def townships(self) -> int: ...
+    @property
+    def villages(self) -> int: ...
+    @property
+    def communities(self) -> int: ...
+    @property
+    def mix(self) -> tuple[tuple[str, str, int], ...]: ...
+    @property
+    def city_officers(self) -> int: ...
+    @property
+    def county_officers(self) -> int: ...
+    @property
+    def township_officers(self) -> int: ...
+    @property
+    def village_officers(self) -> int: ...
+
 
 Row = tuple[Any, ...]  # a table row in its columns' order (J_COLS, O_COLS …): id first
 Batch = dict[str, tuple[tuple[str, ...], list[Row]]]  # table → (columns, rows)
@@ -92,7 +115,7 @@ class Pools:
 class Builder:
     """Generates rows with explicit ids so that foreign keys need no look-ups."""
 
-    def __init__(self, *, rng: random.Random, scale: "Scale") -> None:
+    def __init__(self, *, rng: random.Random, scale: Scale) -> None:
         self.rng, self.scale = rng, scale
         self.ids: defaultdict[str, Iterator[int]] = defaultdict(lambda: count(1))
         self.city_row: tuple[int, str, str, str, None, str] | None = None
