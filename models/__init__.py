@@ -7,6 +7,7 @@ from models.briefing import Briefing
 from models.calendar import CalendarDay, CalendarYear
 from models.campaign import Campaign
 from models.entity import Entity
+from models.entity_state import EntityState
 from models.evidence import HazardEvidence
 from models.handover import Handover
 from models.hazard import Hazard, HazardRecurrence
@@ -31,6 +32,7 @@ __all__ = [
     "Chef",
     "ChefTraining",
     "Entity",
+    "EntityState",
     "Handover",
     "Hazard",
     "HazardEvidence",

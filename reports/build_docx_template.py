@@ -17,12 +17,15 @@ import sys
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as Docx
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 OUT = Path(__file__).resolve().parent / "templates" / "briefing.docx"
 LATIN = "Times New Roman"
@@ -34,7 +37,8 @@ FONTS = {  # Chinese font → fallbacks named in the font table
     "宋体": "SimSun,Songti SC",
 }
 # name: (Chinese font, size pt, alignment, first-line indent, line spacing pt or None, bold)
-STYLES = {
+StyleSpec = tuple[str, float, WD_ALIGN_PARAGRAPH, bool, int | None, bool]
+STYLES: dict[str, StyleSpec] = {
     "Normal": ("仿宋_GB2312", 16, WD_ALIGN_PARAGRAPH.JUSTIFY, True, 28, False),
     "Briefing Title": ("方正小标宋简体", 22, WD_ALIGN_PARAGRAPH.CENTER, False, 36, False),
     "Briefing Issuer": ("楷体_GB2312", 16, WD_ALIGN_PARAGRAPH.CENTER, False, 28, False),
@@ -64,17 +68,17 @@ BODY = [  # (style, text) — docxtpl tags; {%p %} paragraphs disappear when ren
     ("Normal", "{%p for section in doc.sections %}"),
     ("Heading 1", "{{ section.heading }}"),
     ("Normal", "{%p for b in section.blocks %}"),
-    ("Normal", "{%p if b.kind == 'p' %}"),
+    ("Normal", "{%p if b.kind == BlockKind.PARAGRAPH %}"),
     ("Normal", "{{ b.text }}"),
-    ("Normal", "{%p elif b.kind == 'h2' %}"),
+    ("Normal", "{%p elif b.kind == BlockKind.HEADING %}"),
     ("Heading 2", "{{ b.text }}"),
-    ("Normal", "{%p elif b.kind == 'table' %}"),
+    ("Normal", "{%p elif b.kind == BlockKind.TABLE %}"),
     ("Briefing Caption", "{{ b.caption }}"),
     ("table", ""),
     ("Normal", "{%p if b.note %}"),
     ("Briefing Note", "{{ b.note }}"),
     ("Normal", "{%p endif %}"),
-    ("Normal", "{%p elif b.kind == 'chart' %}"),
+    ("Normal", "{%p elif b.kind == BlockKind.CHART %}"),
     ("Briefing Figure", "{{ images[b.name] }}"),
     ("Briefing Caption", "{{ b.caption }}"),
     ("Normal", "{%p endif %}"),
@@ -91,9 +95,9 @@ BODY = [  # (style, text) — docxtpl tags; {%p %} paragraphs disappear when ren
 ]
 
 
-def set_fonts(element_rpr_owner, chinese: str) -> None:
+def set_fonts(style: CT_Style, chinese: str) -> None:
     """Latin text in Times New Roman, Chinese text in the given font (w:rFonts)."""
-    rpr = element_rpr_owner.get_or_add_rPr()
+    rpr = style.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -109,7 +113,7 @@ def set_fonts(element_rpr_owner, chinese: str) -> None:
         fonts.attrib.pop(qn(attr), None)
 
 
-def _style(doc, name: str, spec: tuple) -> None:
+def _style(doc: Docx, name: str, spec: StyleSpec) -> None:
     chinese, size, align, indent, line, bold = spec
     try:
         style = doc.styles[name]
@@ -131,7 +135,7 @@ def _style(doc, name: str, spec: tuple) -> None:
     fmt.widow_control = True
 
 
-def _font_table(doc) -> None:
+def _font_table(doc: Docx) -> None:
     """Name fallbacks for every Chinese font in word/fontTable.xml (w:altName)."""
     part = next(
         rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")
@@ -156,10 +160,10 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page_number(paragraph) -> None:
+def _page_number(paragraph: Paragraph) -> None:
     """— PAGE — as a field, so Word and LibreOffice number the pages themselves."""
 
-    def run(text: str | None = None, field: str | None = None):
+    def run(text: str | None = None, field: str | None = None) -> None:
         r = paragraph.add_run()
         if text is not None:
             r.text = text
@@ -190,7 +194,7 @@ TABLE_ROWS = (
 )
 
 
-def _table(doc) -> None:
+def _table(doc: Docx) -> None:
     """The generic table: 0.5 pt borders, centred, header row repeated on every page."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
 
@@ -229,7 +233,7 @@ def _table(doc) -> None:
             cell.paragraphs[0].text = text
 
 
-def _page(doc) -> None:
+def _page(doc: Docx) -> None:
     section = doc.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -267,7 +271,7 @@ def build(path: Path = OUT) -> Path:
     props = doc.core_properties
     props.title, props.author, props.comments = "季度汇报模板", "baobao", "docxtpl 模板"
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
+    doc.save(str(path))
     return path
 
 

@@ -34,7 +34,7 @@ def px(points: float) -> float:
 def nice_step(top: float, ticks: int = 5) -> float:
     """A 1/2/5 × 10^k step giving about `ticks` ticks from 0 to top."""
     raw = max(top, 1e-9) / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10 ** math.floor(math.log10(raw))  # int for k >= 0: ticks print 100
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
@@ -88,10 +88,10 @@ class Canvas:
     ) -> Box:
         """Text rotated by angle degrees, its bounding box's corner ("tr" top-right, "mm"
         centre, "bm" bottom-middle) placed at a pixel; returns the box it covers."""
-        box = font(points).getbbox(text)
-        label = Image.new("L", (box[2] + 2, box[3] + 2), 0)
+        box = font(points).getbbox(text)  # whole pixels (typed as floats)
+        label = Image.new("L", (int(box[2]) + 2, int(box[3]) + 2), 0)
         ImageDraw.Draw(label).text((1, 1), text, font=font(points), fill=255)
-        label = label.rotate(angle, expand=True, resample=Image.BICUBIC)
+        label = label.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
         x, y = at
         x -= {"tr": label.width, "mm": label.width / 2, "bm": label.width / 2}[corner]
         y -= {"tr": 0, "mm": label.height / 2, "bm": label.height}[corner]

@@ -7,12 +7,16 @@ at the first free spot among a few candidates (reports.canvas.Canvas.label); bar
 upright when they are wider than a bar's slot.
 """
 
+from typing import Literal
+
 from reports.canvas import Canvas, font, nice_step, px
+from reports.document import Charts, CompletionChart, TrendChart
 from services.core.numbers import rate_text
 
 SIZE = (6.3, 3.0)  # inches: the text width of an A4 page with GB/T 9704 margins (156 mm)
 BOX = (0.09, 0.98, 0.95, 0.22)  # left, right, top, bottom as fractions of the figure
 LABEL_PT = 7
+SERIES: tuple[Literal["found"], Literal["closed"]] = ("found", "closed")  # the trend's lines
 COLOURS = {
     "bar": "#2f5597",
     "low": "#c00000",
@@ -27,15 +31,13 @@ def rate_label(rate: float | None) -> str:
     return rate_text(rate).removesuffix("%")
 
 
-def completion_chart(data: dict) -> bytes:
+def completion_chart(data: CompletionChart) -> bytes:
     """Bars of completion rate (%) by township, the target as a dashed line (PNG)."""
     return completion_canvas(data).png()
 
 
-def completion_canvas(data: dict) -> Canvas:
-    """The completion chart drawn, its labels' boxes in canvas.placed.
-
-    data: {"labels": [...], "values": [rate or None], "target": rate}."""
+def completion_canvas(data: CompletionChart) -> Canvas:
+    """The completion chart drawn, its labels' boxes in canvas.placed."""
     values = [0 if v is None else v * 100 for v in data["values"]]
     labels = [rate_label(v) for v in data["values"]]
     target, n = data["target"] * 100, len(values)
@@ -85,31 +87,27 @@ def _point_candidates(x: float, y: float, above: bool) -> list[tuple[float, floa
     return (up + down if above else down + up) + sides
 
 
-def trend_chart(data: dict) -> bytes:
+def trend_chart(data: TrendChart) -> bytes:
     """Lines of hazards found and closed per quarter (PNG)."""
     return trend_canvas(data).png()
 
 
-def trend_canvas(data: dict) -> Canvas:
-    """The trend chart drawn, its labels' boxes in canvas.placed.
-
-    data: {"labels": [...], "found": [...], "closed": [...]}."""
+def trend_canvas(data: TrendChart) -> Canvas:
+    """The trend chart drawn, its labels' boxes in canvas.placed."""
     n = len(data["labels"])
     top = max([*data["found"], *data["closed"], 1]) * 1.25
     step = max(nice_step(top), 1)  # counts: whole-number ticks
     canvas = Canvas(SIZE, BOX, (-0.4, n - 0.6), top)
     canvas.axes("隐患（个）", step, list(enumerate(data["labels"])))
     _legend(canvas)
-    series = {
-        key: [canvas.xy(i, v) for i, v in enumerate(data[key])] for key in ("found", "closed")
-    }
-    for key in ("found", "closed"):
+    series = {key: [canvas.xy(i, v) for i, v in enumerate(data[key])] for key in SERIES}
+    for key in SERIES:
         points = series[key]
         if len(points) > 1:
             canvas.draw.line(points, fill=COLOURS[key], width=round(px(1.6)), joint="curve")
         for point in points:
             canvas.marker(point, COLOURS[key])
-    for key in ("found", "closed"):  # found above its point, closed below (where free)
+    for key in SERIES:  # found above its point, closed below (where free)
         for (x, y), value in zip(series[key], data[key], strict=True):
             canvas.label(
                 str(value), 8, _point_candidates(x, y, key == "found"), COLOURS[key], plot=True
@@ -126,7 +124,7 @@ def _legend(canvas: Canvas) -> None:
         x += px(70)
 
 
-def render_charts(charts: dict) -> dict[str, bytes]:
+def render_charts(charts: Charts) -> dict[str, bytes]:
     """Every chart of a briefing document: {"completion": png, "trend": png}."""
     return {
         "completion": completion_chart(charts["completion"]),

@@ -2,9 +2,21 @@
 
 import hashlib
 from pathlib import Path
+from typing import TypedDict
+
+from reports.document import Document
 
 
-def render(doc: dict, fmt: str, charts: dict[str, bytes]) -> bytes:
+class WrittenFile(TypedDict):
+    """One file written: its format, absolute path, SHA-256 and size in bytes."""
+
+    format: str
+    path: str
+    sha256: str
+    size: int
+
+
+def render(doc: Document, fmt: str, charts: dict[str, bytes]) -> bytes:
     """The document in one format, as bytes."""
     if fmt == "html":
         from reports.render_html import render_html
@@ -19,13 +31,13 @@ def render(doc: dict, fmt: str, charts: dict[str, bytes]) -> bytes:
     return render_docx(doc, charts)
 
 
-def write_files(doc: dict, *, formats: list[str], folder: Path, stem: str) -> list[dict]:
-    """Write folder/stem.<fmt> for each format; [{"format", "path", "sha256", "size"}]."""
+def write_files(doc: Document, *, formats: list[str], folder: Path, stem: str) -> list[WrittenFile]:
+    """Write folder/stem.<fmt> for each format."""
     from reports.charts import render_charts
 
     charts = render_charts(doc["charts"])
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[WrittenFile] = []
     for fmt in formats:
         data = render(doc, fmt, charts)
         path = folder / f"{stem}.{fmt}"

@@ -11,7 +11,7 @@ from typing import TypedDict
 
 from reports.fonts import css_stacks
 from reports.render_html import environment
-from reports.render_pdf import weasyprint_html
+from reports.render_pdf import write_pdf
 
 CARDS_PER_ROW, ROWS_PER_PAGE = 2, 4
 MASK = 2  # a fixed mask pattern: choosing the best of eight costs four times the encoding
@@ -71,4 +71,4 @@ def render_html(sheet: Sheet) -> str:
 
 def render_sheet(sheet: Sheet) -> bytes:
     """PDF bytes of the invitation sheet."""
-    return bytes(weasyprint_html()(string=render_html(sheet), base_url=".").write_pdf())
+    return write_pdf(render_html(sheet), base_url=".")

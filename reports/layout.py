@@ -9,7 +9,7 @@ digit about 0.55 em; the same estimate serves the HTML, the PDF and the DOCX.
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 PT_MM = 25.4 / 72
 TEXT_WIDTH_MM = 156.0  # A4 minus GB/T 9704's 28 mm and 26 mm side margins
@@ -49,7 +49,7 @@ def title_lines(
     return best[1] if best else ["".join(parts)]
 
 
-def _cuttings(n: int):
+def _cuttings(n: int) -> Iterator[tuple[int, ...]]:
     """Every way to cut n phrases into lines (positions of the cuts), fewest cuts first."""
     for k in range(1, min(n, 4)):
         yield from itertools.combinations(range(1, n), k)

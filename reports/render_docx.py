@@ -11,12 +11,14 @@ content (reports.layout), as in the HTML and PDF.
 import io
 from pathlib import Path
 
+from docx.document import Document as Docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, StrictUndefined, Undefined
 
+from reports.document import BlockKind, Document
 from reports.fonts import docx_fallbacks
 from reports.layout import TEXT_WIDTH_MM, column_widths_mm
 from reports.render_html import boilerplate, document_title_lines
@@ -24,7 +26,7 @@ from reports.render_html import boilerplate, document_title_lines
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "briefing.docx"
 
 
-def _size_tables(document) -> None:
+def _size_tables(document: Docx) -> None:
     """Column widths from the text, on the whole text width (the template's generic table has
     equal columns)."""
     for table in document.tables:
@@ -45,7 +47,7 @@ def _size_tables(document) -> None:
                 cell.width = width
 
 
-def _name_fallbacks(document) -> None:
+def _name_fallbacks(document: Docx) -> None:
     """The font table's w:altName of each standard font, the configured open face included."""
     from docx.oxml import parse_xml
     from lxml import etree
@@ -64,7 +66,7 @@ def _name_fallbacks(document) -> None:
 
 
 def render_docx(
-    doc: dict, charts: dict[str, bytes], *, undefined: type[Undefined] = StrictUndefined
+    doc: Document, charts: dict[str, bytes], *, undefined: type[Undefined] = StrictUndefined
 ) -> bytes:
     """DOCX bytes of the document (a value the template names but doc lacks is an error)."""
     tpl = DocxTemplate(TEMPLATE)
@@ -73,6 +75,7 @@ def render_docx(
         for name, png in charts.items()
     }
     context = {
+        "BlockKind": BlockKind,
         "doc": doc,
         "images": images,
         "title_lines": document_title_lines(doc),

@@ -11,6 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Undefined, select_autoescape
 
 from config.settings import get_settings
+from reports.document import BlockKind, Document
 from reports.fonts import css_stacks
 from reports.layout import cell_class, column_percents, title_lines
 
@@ -27,17 +28,19 @@ def _environment(undefined: type[Undefined], documents: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(column_percents=column_percents, cell_class=cell_class)
+    env.globals.update(column_percents=column_percents, cell_class=cell_class, BlockKind=BlockKind)
     return env
 
 
 def environment(undefined: type[Undefined] = StrictUndefined) -> Environment:
     """The templates' environment: HTML autoescaped, missing values an error by default; it
     also finds the editable texts of config/documents/."""
-    return _environment(undefined, str(Path(get_settings().config_dir) / "documents"))
+    documents = str(Path(get_settings().config_dir) / "documents")
+    # A class is hashable; mypy does not see it for type[Undefined] (python/mypy#11470).
+    return _environment(undefined, documents)  # type: ignore[arg-type]
 
 
-def boilerplate(doc: dict, *, undefined: type[Undefined] = StrictUndefined) -> list[str]:
+def boilerplate(doc: Document, *, undefined: type[Undefined] = StrictUndefined) -> list[str]:
     """The editable paragraphs of the briefing's 七、下一季度工作安排
     (config/documents/next_quarter.txt); none for a document without such a section."""
     if not any(section.get("boilerplate") for section in doc["sections"]):
@@ -55,13 +58,13 @@ def boilerplate(doc: dict, *, undefined: type[Undefined] = StrictUndefined) -> l
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def document_title_lines(doc: dict) -> list[str]:
+def document_title_lines(doc: Document) -> list[str]:
     """The title's lines, broken between the phrases its template marks."""
     return title_lines(doc.get("title_phrases") or [doc["title"]])
 
 
 def render_html(
-    doc: dict,
+    doc: Document,
     charts: dict[str, bytes],
     *,
     pdf: bool = False,

@@ -9,6 +9,7 @@ import logging
 import sys
 from typing import Any
 
+from reports.document import Document
 from reports.render_html import render_html
 
 # WeasyPrint and fontTools log every subsetting step at INFO/WARNING; the office needs none.
@@ -48,7 +49,13 @@ def weasyprint_html() -> Any:
     return HTML
 
 
-def render_pdf(doc: dict, charts: dict[str, bytes]) -> bytes:
+def render_pdf(doc: Document, charts: dict[str, bytes]) -> bytes:
     """PDF bytes of the document."""
     html = render_html(doc, charts, pdf=True)
-    return weasyprint_html()(string=html, base_url=".").write_pdf()
+    return write_pdf(html, base_url=".")
+
+
+def write_pdf(html: str, *, base_url: str) -> bytes:
+    """WeasyPrint's PDF of a page (relative URLs resolved against base_url)."""
+    pdf: bytes = weasyprint_html()(string=html, base_url=base_url).write_pdf()  # untyped library
+    return pdf

@@ -5,18 +5,27 @@ a township's period) are merged into one PDF by one WeasyPrint run.
 """
 
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from config.files import load_policy
 from reports.fonts import css_stacks
 from reports.photos import printables
 from reports.render_html import environment
-from reports.render_pdf import weasyprint_html
+from reports.render_pdf import write_pdf
 
 SIZES = {"thumb": (38.0, 30.0), "full": (170.0, 118.0)}  # mm, as visit_record.css prints them
 
 
-def _with_photos(record: dict, made: list, limit: int) -> dict:
+# A record as services.reporting.visit_record builds it (an untyped dict there still): this
+# module reads its title and its photos' paths ({"path"}), the template the rest.
+VisitRecord = Mapping[str, Any]
+
+
+def _with_photos(
+    record: VisitRecord, made: list[dict[str, Path] | None], limit: int
+) -> dict[str, object]:
     photos = [
         {
             "n": n,
@@ -28,7 +37,7 @@ def _with_photos(record: dict, made: list, limit: int) -> dict:
     return {**record, "photos": photos, "photos_left": max(0, len(record["photos"]) - limit)}
 
 
-def render_html(records: list[dict], labels: dict[str, str], folder: Path) -> str:
+def render_html(records: Sequence[VisitRecord], labels: dict[str, str], folder: Path) -> str:
     """The records' HTML for WeasyPrint, photos downscaled into folder."""
     policy = load_policy().reports
     limit = policy.max_photos
@@ -47,8 +56,8 @@ def render_html(records: list[dict], labels: dict[str, str], folder: Path) -> st
     )
 
 
-def render_visits(records: list[dict], labels: dict[str, str]) -> bytes:
+def render_visits(records: Sequence[VisitRecord], labels: dict[str, str]) -> bytes:
     """PDF bytes of the records, in order, merged into one document."""
     with tempfile.TemporaryDirectory(prefix="baobao-photos-") as tmp:
         html = render_html(records, labels, Path(tmp))
-        return weasyprint_html()(string=html, base_url=tmp).write_pdf()
+        return write_pdf(html, base_url=tmp)

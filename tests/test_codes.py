@@ -6,6 +6,9 @@ from enum import StrEnum
 from pathlib import Path
 
 from models import enums
+from reports.build_docx_template import BODY
+from reports.document import BlockKind
+from reports.render_html import environment as document_environment
 from web.deps import templates
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,8 +22,10 @@ CODES = (
     enums.ItemKind,
     enums.PersonKind,
 )
+# The codes the document templates (reports/templates, the DOCX's tags) branch on.
+DOCUMENT_CODES = (BlockKind,)
 JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
-QUOTED = re.compile(r"""["']([a-z_]+)["']""")
+QUOTED = re.compile(r"""["']([a-z_0-9]+)["']""")
 
 
 def _spelled_codes(text: str, values: set[str]) -> list[str]:
@@ -31,7 +36,8 @@ def _spelled_codes(text: str, values: set[str]) -> list[str]:
 
 def test_templates_name_codes_by_their_enum():
     # "officer" is also a column pages sort by: PersonKind is left out of this check.
-    values = {member.value for enum in CODES if enum is not enums.PersonKind for member in enum}
+    codes = (*CODES, *DOCUMENT_CODES)
+    values = {member.value for enum in codes if enum is not enums.PersonKind for member in enum}
     found = {
         str(path.relative_to(ROOT)): spelled
         for folder in TEMPLATE_DIRS
@@ -40,6 +46,12 @@ def test_templates_name_codes_by_their_enum():
         and (spelled := _spelled_codes(path.read_text(encoding="utf-8"), values))
     }
     assert found == {}
+
+
+def test_the_docx_template_names_codes_by_their_enum():
+    values = {member.value for enum in DOCUMENT_CODES for member in enum}
+    assert [text for _, text in BODY if _spelled_codes(text, values)] == []
+    assert any("BlockKind.TABLE" in text for _, text in BODY)
 
 
 def test_the_check_finds_a_spelled_code():
@@ -52,6 +64,8 @@ def test_every_code_enum_is_a_template_global():
     for enum in CODES:
         assert templates.env.globals.get(enum.__name__) is enum, enum
     assert all(issubclass(enum, StrEnum) for enum in CODES)
+    for enum in DOCUMENT_CODES:
+        assert document_environment().globals.get(enum.__name__) is enum, enum
 
 
 def test_every_labelled_enum_labels_each_code_once():

@@ -18,6 +18,8 @@ from models.entity import Entity
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
+from services.core import clock
+from services.roster.entity_history import record_history
 from tests.support import web as support
 from tests.support.web import csrf_of
 
@@ -99,6 +101,7 @@ def _unassigned_entity_with_a_held_hazard(world) -> tuple[int, int]:
         )
         session.add(entity)
         session.flush()
+        record_history(connection=session.connection(), day=clock.today())
         hazard = add_hazard(
             session=session,
             source="投诉举报",

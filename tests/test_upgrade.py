@@ -67,13 +67,15 @@ def county(engine, set_today):
 def _only_what_the_oldest_schema_holds(session) -> None:
     """Leave out what schema 0001 cannot hold: the demo's entities known only by a 登记备案编号
     or by name (摊贩 without a code; 0001 requires a credit code or a licence number), its
-    信息员 and its rural banquets with their 现场指导 tasks and hazards (later tables)."""
+    信息员 and its rural banquets with their 现场指导 tasks and hazards (later tables); the
+    entity history of the newest schema is rebuilt by its migration, one row per entity."""
     session.execute(text("DELETE FROM informant"))
     session.execute(text("DELETE FROM inspection_task WHERE banquet_id IS NOT NULL"))
     session.execute(text("DELETE FROM hazard WHERE banquet_id IS NOT NULL"))
     session.execute(text("DELETE FROM banquet"))
     unknown = "SELECT id FROM entity WHERE credit_code IS NULL AND licence_no IS NULL"
     session.execute(text(f"DELETE FROM assignment WHERE entity_id IN ({unknown})"))
+    session.execute(text(f"DELETE FROM entity_state WHERE entity_id IN ({unknown})"))
     session.execute(text(f"DELETE FROM entity WHERE id IN ({unknown})"))
 
 

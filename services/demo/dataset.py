@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from models.jurisdiction import Jurisdiction
 from services.core.bulk import insert_rows, reset_sequences
 from services.demo import rows as demo_rows
+from services.roster.entity_history import record_history
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -97,6 +98,8 @@ def fill(*, engine: Engine, scale: str, seed: int, progress: bool = False) -> di
                 _write(connection, builder.county(city, county), counts)
                 advance()
         reset_sequences(connection, TABLES)
+        # The demo roster is held as listed since the first assignments began.
+        record_history(connection=connection, day=demo_rows.START)
         filed = _banquet_season(connection, scale, seed)
     return {_LABELS[t]: n for t, n in counts.items()} | ({"聚餐备案": filed} if filed else {})
 

@@ -1,5 +1,6 @@
 """Coverage figures of a subtree on a day: operating entities by 业态 / 主体等级 / 风险等级,
-the officers holding them by tier, and the entities without an active assignment (未包保)."""
+the officers holding them by tier, and the entities without an active assignment (未包保) — all
+as the system held them that day (services.figures.operating)."""
 
 import datetime as dt
 from typing import TypedDict
@@ -8,17 +9,18 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from models.entity import key_sql
-from models.enums import EntityStatus
 from services.core.jurisdictions import Place, path_like
+from services.figures.operating import covers_sql, held_sql, operating_sql
 from services.figures.rates import ratio
 from services.figures.tasks import TIERS
 
-_ENTITIES = (
-    "FROM entity e JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-    "WHERE j.path LIKE :scope ESCAPE '\\' AND e.active AND e.status = :operating "
+_FROM = "FROM entity_state s JOIN jurisdiction j ON j.id = s.jurisdiction_id "
+_WHERE = f"WHERE j.path LIKE :scope ESCAPE '\\' AND {operating_sql('s')} "
+_ENTITIES = _FROM + _WHERE
+_UNCOVERED = (
+    "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
+    f"WHERE a.entity_id = s.entity_id AND {covers_sql('a', 'ao')}) "
 )
-_OPERATING = {"operating": EntityStatus.OPERATING.value}
-_ACTIVE = "a.start_date <= :as_of AND (a.end_date IS NULL OR a.end_date >= :as_of)"
 
 
 class UnassignedEntity(TypedDict):
@@ -45,8 +47,8 @@ def _grouped(session: Session, params: dict[str, object]) -> dict[str, dict[str,
     """Operating entities by 业态, 主体等级 and 风险等级 from one pass over the subtree."""
     rows = session.execute(
         text(
-            "SELECT e.category, e.package_grade, COALESCE(e.risk_grade, '-'), COUNT(*) "
-            f"{_ENTITIES}GROUP BY e.category, e.package_grade, COALESCE(e.risk_grade, '-')"
+            "SELECT s.category, s.package_grade, COALESCE(s.risk_grade, '-'), COUNT(*) "
+            f"{_ENTITIES}GROUP BY s.category, s.package_grade, COALESCE(s.risk_grade, '-')"
         ),
         params,
     ).all()
@@ -60,16 +62,17 @@ def _grouped(session: Session, params: dict[str, object]) -> dict[str, dict[str,
 def coverage_figures(
     *, session: Session, scope_path: str, where: dict[int, Place], as_of: dt.date
 ) -> CoverageFigures:
-    """Operating entities by 业态/主体等级/风险等级, their officers by tier and 未包保 on as_of
-    (an entity is covered when an active officer holds an assignment running on as_of)."""
-    params = {"scope": path_like(scope_path), "as_of": as_of, **_OPERATING}
+    """Operating entities by 业态/主体等级/风险等级, their officers by tier and 未包保 on as_of,
+    as held that day (an entity is covered when an officer held an assignment of it that day)."""
+    params = {"scope": path_like(scope_path), "as_of": as_of}
     officers: dict[str, int] = dict(
         session.execute(
             text(
                 "SELECT o.tier, COUNT(DISTINCT o.id) FROM assignment a "
-                "JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id "
-                "JOIN jurisdiction j ON j.id = e.jurisdiction_id "
-                f"WHERE j.path LIKE :scope ESCAPE '\\' AND o.active AND {_ACTIVE} GROUP BY o.tier"
+                "JOIN officer o ON o.id = a.officer_id JOIN entity_state s "
+                f"ON s.entity_id = a.entity_id AND {held_sql('s')} "
+                "JOIN jurisdiction j ON j.id = s.jurisdiction_id "
+                f"WHERE j.path LIKE :scope ESCAPE '\\' AND {covers_sql('a', 'o')} GROUP BY o.tier"
             ),
             params,
         )
@@ -78,9 +81,8 @@ def coverage_figures(
     )
     unassigned = session.execute(
         text(
-            f"SELECT e.name AS name, {key_sql('e')} AS key, j.id AS jid, e.id AS id {_ENTITIES}"
-            "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
-            f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) ORDER BY j.path, e.id"
+            f"SELECT e.name AS name, {key_sql('e')} AS key, j.id AS jid, e.id AS id {_FROM}"
+            f"JOIN entity e ON e.id = s.entity_id {_WHERE}{_UNCOVERED}ORDER BY j.path, e.id"
         ),
         params,
     ).all()
@@ -111,11 +113,9 @@ def unassigned_by_township(
     """未包保 on as_of by township group code (the same rule as coverage_figures)."""
     rows = session.execute(
         text(
-            f"SELECT e.jurisdiction_id, COUNT(*) {_ENTITIES}"
-            "AND NOT EXISTS (SELECT 1 FROM assignment a JOIN officer ao ON ao.id = a.officer_id "
-            f"WHERE a.entity_id = e.id AND ao.active AND {_ACTIVE}) GROUP BY e.jurisdiction_id"
+            f"SELECT s.jurisdiction_id, COUNT(*) {_ENTITIES}{_UNCOVERED}GROUP BY s.jurisdiction_id"
         ),
-        {"scope": path_like(scope_path), "as_of": as_of, **_OPERATING},
+        {"scope": path_like(scope_path), "as_of": as_of},
     ).all()
     counts: dict[str, int] = {}
     for jid, n in rows:

@@ -18,6 +18,7 @@ from services.roster.audit_sql import Audit
 from services.roster.checks import RowChecker, RowError
 from services.roster.columns import SHEETS, Sheet
 from services.roster.dialect import Sql
+from services.roster.entity_history import record_history
 from services.roster.mapping import load_mapping
 from services.roster.normalise import is_blank_row
 from services.roster.people import check_people
@@ -68,6 +69,7 @@ def import_roster(
                 _step(progress, "写入数据库")
                 audit = Audit(clock.now(), actor, source.name, source.sha256)
                 apply_changes(sql, audit, partial=partial, present=present, today=today)
+                record_history(connection=sql.connection, day=clock.today())
                 lifecycle.cancel_closed(sql, audit, today=today)
                 handovers = settle_ends(session=session, actor=actor)
                 _record(session, actor, source, partial, counts, handovers)

@@ -18,6 +18,7 @@ from config import settings as settings_module
 from models import Assignment, Campaign, Entity, Hazard, InspectionTask, Jurisdiction, Officer
 from services.core import calendar
 from services.demo import dataset as demo
+from services.roster.entity_history import record_history
 from services.tasks.generation import generate_routine_tasks
 
 D = dt.date
@@ -78,6 +79,7 @@ def _entities(session: Session, town: Jurisdiction, officer: Officer, count: int
         )
         ids.append(entity.id)
     session.flush()
+    record_history(connection=session.connection(), day=D(2026, 1, 5))
     return ids
 
 

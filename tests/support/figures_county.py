@@ -15,6 +15,7 @@ from sqlmodel import Session
 from models import Assignment, Entity, Hazard, InspectionTask, Jurisdiction, Officer
 from services.core import calendar
 from services.core.periods import Period, parse_period
+from services.roster.entity_history import record_history
 from tests.support.hazards import _place, build_roster
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
@@ -51,6 +52,7 @@ def _entities(session: Session, place: Jurisdiction, n: int, prefix: str) -> lis
         session.add(entity)
         found.append(entity)
     session.flush()
+    record_history(connection=session.connection(), day=dt.date(2026, 1, 1))
     return found
 
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from sqlmodel import Session
 
 from models import Assignment, Entity, Hazard, Jurisdiction, Officer, User
+from services.roster.entity_history import record_history
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 COUNTY, EAST, WEST = "510101000000", "510101001000", "510101002000"
@@ -77,6 +78,7 @@ def build_roster(session: Session) -> SimpleNamespace:
             )
         )
         entities[name] = entity
+    record_history(connection=session.connection(), day=dt.date(2024, 1, 1))
     session.commit()
     return SimpleNamespace(
         county=county,

@@ -20,6 +20,7 @@ from models import (
     Officer,
     User,
 )
+from services.roster.entity_history import record_history
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,6 +121,7 @@ def add_task(
     )
     session.add(entity)
     session.flush()
+    record_history(connection=session.connection(), day=dt.date(2026, 1, 1))
     assignment = Assignment(officer_id=who.id, entity_id=entity.id, start_date=dt.date(2026, 1, 1))
     session.add(assignment)
     session.flush()

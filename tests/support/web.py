@@ -24,6 +24,7 @@ from models.user import User
 from services.accounts import identity as accounts
 from services.demo import dataset as demo
 from services.hazards.create import add_hazard
+from services.roster.entity_history import record_history
 from services.tasks.generation import generate_routine_tasks
 
 PASSWORD = "Secret-2026"
@@ -113,6 +114,7 @@ def _second_township(session: Session) -> dict:
         Assignment(officer_id=officer.id, entity_id=entity.id, start_date=dt.date(2026, 1, 5))
     )
     session.flush()
+    record_history(connection=session.connection(), day=dt.date(2026, 1, 5))
     return {"town": town, "officer": officer, "entity": entity}
 
 
