@@ -235,7 +235,7 @@ def build_digests(
     lines = [
         _line(
             i,
-            officers[i.officer_id].code
+            officers[i.officer_id].name
             if i.officer_id is not None and i.officer_id in officers
             else NO_OFFICER,
             offices.place_name(i.jurisdiction_id),
@@ -248,7 +248,7 @@ def build_digests(
     for item in returned_due_items(session=session, today=today):
         if item.officer_id is not None and item.officer_id in officers:
             who = officers[item.officer_id]
-            returned[item.officer_id].append(_line(item, who.code, "", base))
+            returned[item.officer_id].append(_line(item, who.name, "", base))
     return (
         _officer_digests(today, items, lines, officers, offices, cap, returned),
         _office_digests(session, today, items, lines, offices, cap),
