@@ -77,7 +77,7 @@ def write_table(
     """The one writer of list exports (formula-safe text cells); returns the rows written."""
     from services.reporting.list_workbook import ListWorkbook
 
-    with ListWorkbook() as book:  # type: ignore[no-untyped-call]
+    with ListWorkbook() as book:
         body = book.list_sheet(sheet, title, note, headers, widths, dates=dates)
         for values in rows:
             body.write(values)
