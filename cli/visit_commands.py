@@ -1,7 +1,7 @@
 """Commands of the visit paperwork: visits print (督导检查记录表), visits export (督导台账)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,7 +40,7 @@ def print_(
     if task_id is not None and (officer or jurisdiction):
         raise BadInput("打印一次督导时不能再指定 --officer 或 --jurisdiction")
 
-    def printed(*, session) -> dict:
+    def printed(*, session) -> Any:  # PrintedTask | PrintedPeriod (cli.running.run takes dicts)
         if task_id is not None:
             return visit_print.print_task(session=session, task_id=task_id, out_dir=out)
         return visit_print.print_period(
@@ -64,7 +64,7 @@ def export(
     if file.suffix.lower() != ".xlsx":
         raise BadInput(f"文件 {file} 应以 .xlsx 结尾")
 
-    def exported(*, session) -> dict:
+    def exported(*, session) -> Any:  # Ledger (cli.running.run takes dicts)
         return export_ledger(
             session=session, path=file, period=period, jurisdiction_code=jurisdiction
         )

@@ -5,9 +5,9 @@ folder, sent, then removed."""
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
@@ -40,7 +40,7 @@ def _sent(make: Callable[[Path], tuple[Path, str]]) -> FileResponse:
     )
 
 
-def _one_or_zip(files: list[dict], folder: Path, stem: str) -> tuple[Path, str]:
+def _one_or_zip(files: Sequence[Mapping[str, Any]], folder: Path, stem: str) -> tuple[Path, str]:
     """One PDF as it is; several (a county's townships) in one zip."""
     if len(files) == 1:
         return Path(files[0]["path"]), f"{stem}.pdf"
