@@ -93,7 +93,9 @@ def _print_accounts(accounts: list[dict]) -> None:
 
 @users_app.command("invite")
 def invite(
-    account: str | None = typer.Argument(None, help="食安办账号、干部编号或包保干部手机号"),
+    account: str | None = typer.Argument(
+        None, help="食安办账号、干部编号，或包保干部、信息员的手机号"
+    ),
     jurisdiction: str | None = typer.Option(
         None, "--jurisdiction", help="邀请该区划（含下级）全部在岗包保干部（区划代码）"
     ),
@@ -105,19 +107,26 @@ def invite(
         Path | None,
         typer.Option("--sheet", help="邮件无法送达的干部印在此邀请单（PDF，每人一个二维码）上"),
     ] = None,
+    network: bool = typer.Option(
+        False, "--network", help="邀请该区划的联络员、协管员、信息员（而非干部），印在邀请单上"
+    ),
     no_send: bool = typer.Option(False, "--no-send", help="只生成链接，不通过邮件发送"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
-    """生成一次性的设置密码链接，有邮件渠道时发送给本人；或按区划（和层级）批量邀请干部。"""
+    """生成一次性的设置密码链接，有邮件渠道时发送给本人；或按区划（和层级）批量邀请干部或信息员。"""
     from services.core.errors import BadInput
 
     if (account is None) == (jurisdiction is None):
         raise BadInput("请给出一个账号，或用 --jurisdiction 指定区划批量邀请（二者选一）")
-    if account is not None and (tier is not None or sheet is not None):
-        raise BadInput("--tier 和 --sheet 只用于 --jurisdiction 批量邀请")
+    if account is not None and (tier is not None or sheet is not None or network):
+        raise BadInput("--tier、--sheet 和 --network 只用于 --jurisdiction 批量邀请")
+    if network and tier is not None:
+        raise BadInput("--tier 是干部层级，不能与 --network 同用")
     if sheet is not None and sheet.suffix.lower() != ".pdf":
         raise BadInput(f"邀请单应为 .pdf 文件：{sheet}")
-    if jurisdiction is not None:
+    if jurisdiction is not None and network:
+        _invite_network(jurisdiction, sheet, json_out)
+    elif jurisdiction is not None:
         _invite_batch(jurisdiction, tier, sheet, no_send, json_out)
     else:
         _invite_one(account or "", no_send, json_out)
@@ -176,6 +185,32 @@ def _invite_batch(
         )
 
 
+def _invite_network(code: str, sheet: Path | None, json_out: bool) -> None:
+    from services.accounts.invitation_batch import invitation_sheet
+    from services.accounts.network import invite_network
+    from services.core.schema import require_current
+
+    require_current(engine=context.engine())
+    with context.session() as session:
+        batch = invite_network(session=session, jurisdiction=code, actor="命令行")
+        if sheet is not None:
+            sheet.parent.mkdir(parents=True, exist_ok=True)
+            sheet.write_bytes(invitation_sheet(batch=batch))
+    result = _batch_result(batch, sheet, None)
+    if json_out:
+        emit_json(result)
+        return
+    _warn_address()
+    typer.echo(f"{batch.jurisdiction}：邀请联络员、协管员、信息员 {len(batch.officers)} 人。")
+    if result["sheet"]:
+        typer.echo(
+            f"邀请单：{result['sheet']}（{result['sheet_expires']} 前有效），请打印后交给本人。"
+        )
+    else:
+        for o in batch.officers:
+            typer.echo(f"  {o.name}\t{o.code}\t{o.place}\t{o.link}")
+
+
 def _batch_result(batch, sheet: Path | None, delivered: dict | None) -> dict:
     from services.core import clock
 
@@ -183,6 +218,7 @@ def _batch_result(batch, sheet: Path | None, delivered: dict | None) -> dict:
     return {
         "jurisdiction": batch.code,
         "tier": batch.tier.value if batch.tier else None,
+        "network": batch.network,
         "invited": len(batch.officers),
         "mailed": len(batch.officers) - len(on_sheet),
         "sent": (delivered or {}).get("sent", 0),

@@ -24,11 +24,13 @@ class UserRole(StrEnum):
 
 
 class PrincipalKind(StrEnum):
-    """Who signed in: an officer record, or a 食安办 account of one of its roles."""
+    """Who signed in: an officer record, a 食安办 account of one of its roles, or a village's
+    联络员/协管员/信息员 (the banquets of their own village only)."""
 
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    INFORMANT = "informant"
 
 
 class AccountKind(StrEnum):
@@ -36,7 +38,7 @@ class AccountKind(StrEnum):
 
     OFFICER = "officer"
     USER = "user"
-    INFORMANT = "informant"  # 信息员 (their sign-in comes with the banquet work)
+    INFORMANT = "informant"  # 联络员/协管员/信息员 of a village
 
 
 class SessionKind(StrEnum):
@@ -160,11 +162,12 @@ class HazardFilter(StrEnum):
 
 
 class PersonKind(StrEnum):
-    """Who signs in: a 包保干部, or a 食安办 account by its role."""
+    """Who signs in: a 包保干部, a 食安办 account by its role, or a village's 信息员."""
 
     OFFICER = "officer"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    INFORMANT = "informant"
 
 
 class ItemKind(StrEnum):
@@ -204,7 +207,12 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     JurisdictionLevel: {"city": "市", "county": "县", "township": "乡镇", "village": "村"},
     OfficerTier: {"city": "市级", "county": "县级", "township": "乡级", "village": "村级"},
     UserRole: {"supervisor": "督办", "admin": "管理员"},
-    PrincipalKind: {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"},
+    PrincipalKind: {
+        "officer": "包保干部",
+        "supervisor": "督办",
+        "admin": "管理员",
+        "informant": "信息员",
+    },
     AccountKind: {"officer": "包保干部", "user": "食安办人员", "informant": "信息员"},
     SessionKind: {"web": "网页登录", "link": "一键链接", "api": "接口令牌"},
     Grade: {g: g for g in "ABCD"},

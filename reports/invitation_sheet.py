@@ -7,7 +7,7 @@ times slower than the fixed table the cards sit in (1,500 officers in seconds).
 
 import base64
 import io
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from reports.fonts import css_stacks
 from reports.render_html import environment
@@ -28,11 +28,13 @@ class SheetCard(TypedDict):
 
 
 class Sheet(TypedDict):
-    """The sheet: its title (also in every page's footer), the note above the cards, cards."""
+    """The sheet: its title (also in every page's footer), the note above the cards, cards, and
+    what each card's code is (默认 干部编号; 手机号 for the village network)."""
 
     title: str
     note: str
     cards: list[SheetCard]
+    login: NotRequired[str]
 
 
 def qr_png(link: str) -> bytes:

@@ -80,6 +80,7 @@ PAGES = {
     "/admin/users": ADMINS,
     "/admin/sessions?account=BB_T1_SUPERVISOR": ADMINS,
     "/admin/invitations": ADMINS,
+    "/admin/network": ADMINS,
     "/admin/campaigns": ADMINS,
     "/admin/handover": ADMINS,
     "/admin/roster/template.xlsx": ADMINS,
@@ -141,6 +142,9 @@ COVERED = {
     "GET /admin/invitations",
     "POST /admin/invitations",
     "GET /admin/invitations/sheet",
+    "GET /admin/network",
+    "POST /admin/network/invite",
+    "POST /admin/network/sheet",
     "GET /admin/campaigns",
     "POST /admin/campaigns",
     "GET /admin/schedule",
@@ -308,6 +312,8 @@ def test_admin_writes_stay_inside_the_subtree(world, client_for):
     response = _post_as(client, "/admin/users/invite", {"account": "db_t2"})
     assert response.status_code == 400
     response = _post_as(client, "/admin/invitations", {"jurisdiction": "510101002000"})
+    assert response.status_code == 400 and "不存在" in response.text
+    response = _post_as(client, "/admin/network/sheet", {"jurisdiction": "510101002000"})
     assert response.status_code == 400 and "不存在" in response.text
     response = _post_as(
         client,

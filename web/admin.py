@@ -1,11 +1,11 @@
 """Administrator pages: roster upload (dry run first, the CLI's row-level error table), handover
-(交接) of an officer's entities, users and invitations, campaigns, and the schedule's next and
-last runs."""
+(交接) of an officer's entities, users and invitations, the village network (联络员/协管员/信息员)
+and its invitations, campaigns, and the schedule's next and last runs."""
 
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
@@ -299,10 +299,16 @@ def _sheets() -> Path:
     return Path(get_settings().data_dir) / "invitations"
 
 
-def _invitations_page(request: Request, person: Principal, session: Session, **extra):
+def _invitations_page(
+    request: Request,
+    person: Principal,
+    session: Session,
+    template: str = "admin/invitations.html",
+    **extra: Any,
+):
     return render(
         request,
-        "admin/invitations.html",
+        template,
         places=access_office.townships_in_scope(session=session, who=person),
         tiers=[(t.value, label(OfficerTier, t.value)) for t in OfficerTier],
         warning=public_address_warning(),
@@ -366,6 +372,64 @@ def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "",
         raise NotFound
     return FileResponse(
         path, media_type="application/pdf", filename=header_name(f"{found.get('title')}.pdf")
+    )
+
+
+def _network_page(request: Request, person: Principal, session: Session, **extra: Any):
+    from services.accounts.network import MAX_ROWS, village_network
+
+    rows = village_network(session=session, who=person)
+    return _invitations_page(
+        request,
+        person,
+        session,
+        "admin/network.html",
+        rows=rows,
+        capped=len(rows) >= MAX_ROWS,
+        **extra,
+    )
+
+
+@router.get("/admin/network")
+def network_page(*, request: Request, person: AdminUser, session: DbSession):
+    return _network_page(request, person, session)
+
+
+@router.post("/admin/network/invite", dependencies=[Depends(csrf)])
+def network_invite(
+    *,
+    request: Request,
+    informant_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
+    person: AdminUser,
+    session: DbSession,
+):
+    result = invitations.invite_informant(
+        session=session, informant_id=informant_id, actor=person.account, scope_path=person.path
+    )
+    session.commit()
+    return _network_page(request, person, session, invited=result)
+
+
+@router.post("/admin/network/sheet", dependencies=[Depends(csrf)])
+def network_sheet(
+    *, request: Request, jurisdiction: FormText = "", person: AdminUser, session: DbSession
+):
+    from services.accounts.invitation_batch import invitation_sheet
+    from services.accounts.network import invite_network
+
+    batch = invite_network(
+        session=session, jurisdiction=jurisdiction, actor=person.account, scope_path=person.path
+    )
+    digest, _ = write_once(folder=_sheets(), content=invitation_sheet(batch=batch), suffix=".pdf")
+    token = links.sign(SHEET, {"sha": digest, "title": batch.title, "by": person.account})
+    session.commit()
+    return _network_page(
+        request,
+        person,
+        session,
+        batch=batch,
+        sheet_token=token,
+        sheet_expires=clock.chinese_moment(batch.officers[0].expires),
     )
 
 

@@ -284,7 +284,7 @@ def withdraw(hazard_id: RowId, body: WithdrawIn, who: Who, session: Db) -> Withd
     )
 
 
-@router.get("/stats", response_model=dict[str, Any])
+@router.get("/stats", response_model=dict[str, Any], responses=NOT_FOUND)
 def stats(who: Who, session: Db) -> dict:
     """本季度统计：食安办为本辖区的任务、覆盖和隐患数据；包保干部为自己的任务和隐患。"""
     if who.is_officer:
@@ -298,6 +298,8 @@ def stats(who: Who, session: Db) -> dict:
                 "overdue": sum(h["overdue"] for h in mine),
             },
         }
+    if not who.is_office:  # a village's 信息员: banquets only
+        raise NotFound
     figures = access_office.dashboard(session=session, who=who)
     return {
         key: figures[key]

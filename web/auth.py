@@ -8,7 +8,7 @@ from services.accounts import login as signing
 from services.accounts.identity import set_password
 from services.core import links
 from services.core.errors import BadInput
-from services.permissions.principal import Principal
+from services.permissions.principal import Principal, login_of
 from web import sessions
 from web.deps import DbSession, FormText, SignedIn, Who, client_address, csrf, redirect, render
 
@@ -17,6 +17,8 @@ router = APIRouter(include_in_schema=False)
 
 def home_of(person: Principal) -> str:
     """Where a person lands after signing in."""
+    if person.is_informant:
+        return "/banquets"
     return "/my/tasks" if person.is_officer else "/office"
 
 
@@ -96,7 +98,9 @@ def invite_page(*, request: Request, token: str, session: DbSession):
             message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
         )
     kind, person = found
-    return render(request, "set_password.html", person=person, kind=kind, token=token)
+    return render(
+        request, "set_password.html", person=person, account=login_of(person), token=token
+    )
 
 
 @router.post("/invite/{token}", dependencies=[Depends(csrf)])
@@ -117,7 +121,7 @@ def invite_set(
             message=f"设置密码链接不可用：{problem}。请联系管理员重新邀请。",
         )
     kind, person = found
-    account = person.code if kind == "officer" else person.account
+    account = login_of(person)
     try:
         set_password(
             session=session,
@@ -133,7 +137,7 @@ def invite_set(
             "set_password.html",
             status=400,
             person=person,
-            kind=kind,
+            account=account,
             token=token,
             error=str(exc),
         )

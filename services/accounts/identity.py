@@ -1,7 +1,8 @@
 """Accounts: argon2 passwords, who is signed in (Principal), login with throttling, passwords set
 through one-time invitation links, and the demo accounts.
 
-Officers (包保干部) sign in with their 干部编号 or mobile number, 食安办 users with their account.
+Officers (包保干部) sign in with their 干部编号 or mobile number, 食安办 users with their account,
+a village's 联络员/协管员/信息员 with their mobile number (when no officer holds it).
 Failed logins are throttled in the database (services.accounts.throttle), per person and per
 client address.
 """
@@ -13,16 +14,25 @@ from sqlmodel import Session
 
 from config.files import load_policy
 from config.policy_model import WebPolicy
+from models.enums import AccountKind
+from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
 from services.core import audit
 from services.core.errors import BadInput
-from services.permissions.principal import Principal, principal_of
+from services.permissions.principal import (
+    Account,
+    Principal,
+    account_kind_of,
+    login_of,
+    principal_of,
+)
 
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("baobao-timing-equaliser")
-KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员"}
+KINDS = {"officer": "包保干部", "supervisor": "督办", "admin": "管理员", "informant": "信息员"}
+LOGIN_HINT = "包保干部用干部编号或手机号登录，信息员用手机号登录，食安办人员用账号登录"
 
 
 def web_policy() -> WebPolicy:
@@ -43,8 +53,9 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def find_person(*, session: Session, login: str) -> tuple[str, Officer | User] | None:
-    """The account a login names: 食安办 account, else 干部编号, else a unique officer mobile."""
+def find_person(*, session: Session, login: str) -> tuple[str, Account] | None:
+    """The account a login names: 食安办 account, else 干部编号, else a unique officer mobile,
+    else an 信息员's mobile (one person may hold both: the officer record signs in)."""
     login = (login or "").strip()
     if not login or "\x00" in login or not login.isprintable():
         return None
@@ -56,7 +67,26 @@ def find_person(*, session: Session, login: str) -> tuple[str, Officer | User] |
         found = session.execute(select(Officer).where(Officer.mobile == login).limit(2)).scalars()
         matches = list(found)
         officer = matches[0] if len(matches) == 1 else None
+        if not matches:
+            return _informant(session, login)
     return ("officer", officer) if officer is not None else None
+
+
+def _informant(session: Session, mobile: str) -> tuple[str, Account] | None:
+    informant = session.execute(
+        select(Informant).where(Informant.mobile == mobile)
+    ).scalar_one_or_none()
+    return ("informant", informant) if informant is not None else None
+
+
+def person_record(*, session: Session, kind: str, person_id: int) -> Account | None:
+    """The record of a kind of account (officer, informant, a User role or user) by id."""
+    table = account_kind_of(kind)
+    if table == AccountKind.OFFICER:
+        return session.get(Officer, person_id)
+    if table == AccountKind.INFORMANT:
+        return session.get(Informant, person_id)
+    return session.get(User, person_id)
 
 
 def authenticate(*, session: Session, login: str, password: str, client: str) -> Principal:
@@ -78,7 +108,7 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
     ok = verify_password(person.password_hash if person else None, password or "")
     if not ok or not person.active:
         throttle.fail(session=session, keys=keys)
-        raise BadInput("账号或密码错误（包保干部用干部编号或手机号登录，食安办人员用账号登录）")
+        raise BadInput(f"账号或密码错误（{LOGIN_HINT}）")
     person_key = next(iter(keys))
     if counts.get(person_key):  # earlier failures of this person are forgiven
         throttle.clear(session=session, key=person_key)
@@ -106,8 +136,8 @@ def check_password(*, session: Session, who: Principal, password: str, client: s
     keys = throttle.keys_for(person=who.person, login=who.account, client=client)
     if throttle.blocked(session=session, keys=keys):
         raise BadInput(f"失败次数过多，请 {web_policy().login_lock_minutes} 分钟后再试")
-    model = Officer if who.is_officer else User
-    if not verify_password(session.get(model, who.id).password_hash, password or ""):
+    record = person_record(session=session, kind=who.account_kind, person_id=who.id)
+    if not verify_password(record.password_hash if record else None, password or ""):
         throttle.fail(session=session, keys=keys)
         raise BadInput("当前密码不正确")
 
@@ -130,8 +160,10 @@ def set_password(
     and older invitations and one-tap links stop working."""
     from services.accounts import sign_ins
 
-    person = session.get(Officer if kind == "officer" else User, person_id)
-    account = person.code if kind == "officer" else person.account
+    person = person_record(session=session, kind=kind, person_id=person_id)
+    if person is None:
+        raise BadInput("账号不存在")
+    account, table = login_of(person), account_kind_of(kind)
     check_new_password(password, repeat, account)
     person.password_hash = hash_password(password)
     session.add(person)
@@ -139,13 +171,13 @@ def set_password(
         session=session,
         actor=actor,
         action="account.set_password",
-        object_type="officer" if kind == "officer" else "user",
+        object_type=table,
         object_id=account,
         after={"password": "已设置"},
     )
     sign_ins.end_account(
         session=session,
-        account_kind="officer" if kind == "officer" else "user",
+        account_kind=table,
         account_id=person_id,
         by=f"{actor} 设置密码",
     )

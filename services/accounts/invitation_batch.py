@@ -44,6 +44,7 @@ class InvitationBatch:
     officers: tuple[InvitedOfficer, ...]
     queued: int
     not_reached: int  # officers mail cannot reach, left off because no sheet was asked for
+    network: bool = False  # the village network (联络员/协管员/信息员), not officers
 
     @property
     def on_sheet(self) -> tuple[InvitedOfficer, ...]:
@@ -52,7 +53,9 @@ class InvitationBatch:
 
     @property
     def title(self) -> str:
-        """The sheet's title: 北岭镇（村级）包保干部设置密码邀请单."""
+        """The sheet's title: 北岭镇（村级）包保干部设置密码邀请单, or the village network's."""
+        if self.network:
+            return f"{self.jurisdiction}联络员、协管员、信息员设置密码邀请单"
         tier = f"（{label(OfficerTier, self.tier)}）" if self.tier else ""
         return f"{self.jurisdiction}{tier}包保干部设置密码邀请单"
 
@@ -73,15 +76,15 @@ def _officers(
     return [(officer, place, parent) for officer, place, parent in session.execute(query)]
 
 
-def _event(
-    actor: str, code: str, expires: dt.datetime, mailed: bool, batch: str
+def invitation_event(
+    actor: str, code: str, expires: dt.datetime, mailed: bool, batch: str, kind: str = "officer"
 ) -> dict[str, object]:
-    """The audit row of one officer's invitation (as services.core.audit writes it)."""
+    """The audit row of one invitation of a batch (as services.core.audit writes it)."""
     return {
         "occurred_at": clock.now(),
         "actor": actor,
         "action": "account.invite",
-        "object_type": "officer",
+        "object_type": kind,
         "object_id": code,
         "before": None,
         "after": {"expires": expires.isoformat(), "mailed": mailed, "batch": batch},
@@ -126,7 +129,9 @@ def invite_officers(
         invited.append(
             InvitedOfficer(officer.code, officer.name, where, link, expires, bool(message))
         )
-        events.append(_event(actor, officer.code, expires, message is not None, root.code))
+        events.append(
+            invitation_event(actor, officer.code, expires, message is not None, root.code)
+        )
     if not invited and not skipped:
         raise BadInput(f"{root.name}没有{label(OfficerTier, tier) if tier else ''}在岗的包保干部")
     if events:
@@ -137,7 +142,7 @@ def invite_officers(
 
 def invitation_sheet(*, batch: InvitationBatch) -> bytes:
     """The printed invitation sheet (PDF) of a batch's officers not reached by mail."""
-    from reports.invitation_sheet import SheetCard, render_sheet
+    from reports.invitation_sheet import Sheet, SheetCard, render_sheet
 
     if not batch.on_sheet:
         raise BadInput("所有干部均已通过邮件邀请，无需打印邀请单")
@@ -152,8 +157,12 @@ def invitation_sheet(*, batch: InvitationBatch) -> bytes:
         }
         for o in batch.on_sheet
     ]
+    who, login = ("本人", "手机号") if batch.network else ("干部本人", "干部编号或手机号")
     note = (
-        f"请沿虚线剪开，交给干部本人。用手机扫描二维码，按提示设置登录密码（{expires}前有效，"
-        "每个二维码只能使用一次）；之后用干部编号或手机号登录。"
+        f"请沿虚线剪开，交给{who}。用手机扫描二维码，按提示设置登录密码（{expires}前有效，"
+        f"每个二维码只能使用一次）；之后用{login}登录。"
     )
-    return render_sheet({"title": batch.title, "note": note, "cards": cards})
+    sheet: Sheet = {"title": batch.title, "note": note, "cards": cards}
+    if batch.network:
+        sheet["login"] = "手机号"
+    return render_sheet(sheet)

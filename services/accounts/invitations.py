@@ -10,6 +10,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from models.enums import AccountKind
+from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
@@ -18,19 +20,20 @@ from services.accounts.identity import (
     KINDS,
     find_person,
     hash_password,
+    person_record,
     verify_password,
     web_policy,
 )
 from services.core import audit, clock, links
 from services.core.errors import BadInput
 from services.core.urls import public_url
+from services.permissions.principal import Account, account_kind_of, login_of
 
 DEMO_PASSWORD = "baobao2026"
-
-
-def _person(session: Session, kind: str, person_id: int):
-    return session.get(Officer if kind == "officer" else User, person_id)
-
+LOGIN_HINTS: dict[str, str] = {
+    AccountKind.OFFICER: "干部编号或手机号",
+    AccountKind.INFORMANT: "手机号",
+}
 
 UNTIL = "u"  # an invitation valid longer than invite_valid_hours: its end, in Unix seconds
 
@@ -41,7 +44,7 @@ def invitation_link(
     """The set-password URL of a person and when it expires: after [web] invite_valid_hours,
     or after valid (a printed sheet's, at most [web] sheet_invite_days)."""
     claims = tokens.person_claims(
-        kind="officer" if kind == "officer" else "user",
+        kind=account_kind_of(kind),
         person_id=person.id,
         pv=links.password_version(person.password_hash),
     )
@@ -66,13 +69,14 @@ def _invitation_payload(token: str) -> dict:
     return payload
 
 
-def check_invitation(*, session: Session, token: str) -> tuple[str, Officer | User]:
-    """The (kind, person) an invitation token is for; links.BadLink when unusable."""
+def check_invitation(*, session: Session, token: str) -> tuple[str, Account]:
+    """The (account kind, person) an invitation token is for; links.BadLink when unusable."""
     payload = _invitation_payload(token)
-    claim = tokens.read_claim(payload, kinds=("officer", "user"))
+    claim = tokens.read_claim(payload, kinds=tuple(AccountKind))
     if claim is None:
         raise links.BadLink("链接无效")
-    kind, person = claim.kind, _person(session, claim.kind, claim.person_id)
+    kind = claim.kind
+    person = person_record(session=session, kind=kind, person_id=claim.person_id)
     if person is None or not person.active:
         raise links.BadLink("链接对应的账号不存在或已停用")
     if not links.same(claim.pv, links.password_version(person.password_hash)):
@@ -84,12 +88,11 @@ def invitation_message(person, kind: str, link: str, expires: dt.datetime):
     from services.reminders.daily import mail_address
     from services.reminders.outbox import Outgoing
 
-    address = mail_address(person.name, person.email)
+    address = mail_address(person.name, getattr(person, "email", None))  # 信息员 have no e-mail
     if address is None:
         return None
-    account = person.code if kind == "officer" else person.account
-    who = "officer" if kind == "officer" else "user"
-    login_hint = "干部编号或手机号" if kind == "officer" else "账号"
+    account, who = login_of(person), account_kind_of(kind)
+    login_hint = LOGIN_HINTS.get(who, "账号")
     text = (
         f"{person.name}，您好：\n\n请打开下面的链接设置包保工作系统的登录密码（"
         f"{clock.chinese_moment(expires)} 前有效，只能使用一次）：\n{link}\n\n"
@@ -111,28 +114,49 @@ def invite(
     *, session: Session, account: str, actor: str, scope_path: str | None = None, send: bool = True
 ) -> dict:
     """Make a one-time set-password link for an account and queue it by mail when possible."""
-    from notifications import channels
-    from services.reminders import outbox
-
     found = find_person(session=session, login=account)
     if found is None:
         raise BadInput(f"账号 {account} 不存在（食安办账号、干部编号或手机号）")
-    kind, person = found
+    return _invite(session, found[0], found[1], actor, scope_path, send, account)
+
+
+def invite_informant(
+    *, session: Session, informant_id: int, actor: str, scope_path: str | None = None
+) -> dict:
+    """invite for one 联络员/协管员/信息员 record (their 手机号 may also be an officer's login)."""
+    informant = session.get(Informant, informant_id)
+    if informant is None:
+        raise BadInput(f"信息员 {informant_id} 不存在")
+    return _invite(session, "informant", informant, actor, scope_path, True, informant.mobile)
+
+
+def _invite(
+    session: Session,
+    kind: str,
+    person: Account,
+    actor: str,
+    scope_path: str | None,
+    send: bool,
+    asked: str,
+) -> dict:
+    from notifications import channels
+    from services.reminders import outbox
+
     place = session.get(Jurisdiction, person.jurisdiction_id)
-    if scope_path is not None and not place.path.startswith(scope_path):
-        raise BadInput(f"账号 {account} 不存在（食安办账号、干部编号或手机号）")
+    if scope_path is not None and (place is None or not place.path.startswith(scope_path)):
+        raise BadInput(f"账号 {asked} 不存在（食安办账号、干部编号或手机号）")
     if not person.active:
-        raise BadInput(f"账号 {account} 已停用")
+        raise BadInput(f"账号 {asked} 已停用")
     link, expires = invitation_link(kind=kind, person=person)
     message = (
         invitation_message(person, kind, link, expires) if channels.enabled()["email"] else None
     )
-    account = person.code if kind == "officer" else person.account
+    account = login_of(person)
     audit.record_event(
         session=session,
         actor=actor,
         action="account.invite",
-        object_type="officer" if kind == "officer" else "user",
+        object_type=account_kind_of(kind),
         object_id=account,
         after={"expires": expires.isoformat(), "mailed": message is not None},
     )

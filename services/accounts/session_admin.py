@@ -3,11 +3,13 @@ account of the person, ended one by one or all at once. The pages pass the admin
 subtree must hold the account); the command line passes no one (the whole installation)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from models.enums import AccountKind, label
+from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.sign_in import SignIn
@@ -16,7 +18,7 @@ from services.accounts import sign_ins
 from services.accounts.identity import find_person
 from services.core import audit
 from services.core.errors import BadInput
-from services.permissions.principal import Principal, principal_of
+from services.permissions.principal import ACCOUNT_MODELS, Principal, principal_of
 from services.permissions.rules import Action, Target, may
 
 
@@ -47,9 +49,14 @@ def _target(session: Session, account: str, admin: Principal | None) -> Principa
 
 def _names(session: Session, rows: list[sign_ins.Running]) -> dict[str, str]:
     names = {}
-    for kind, model in ((AccountKind.OFFICER, Officer), (AccountKind.USER, User)):
+    logins: dict[str, Any] = {
+        AccountKind.OFFICER: Officer.code,
+        AccountKind.USER: User.account,
+        AccountKind.INFORMANT: Informant.mobile,
+    }
+    for kind, column in logins.items():
+        model = ACCOUNT_MODELS[kind]
         ids = {r.account_id for r in rows if r.account_kind == kind}
-        column = Officer.code if model is Officer else User.account
         for rid, account in session.execute(select(model.id, column).where(model.id.in_(ids))):
             names[f"{kind}:{rid}"] = f"{label(AccountKind, kind)} {account}"
     return names

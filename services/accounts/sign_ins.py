@@ -70,7 +70,7 @@ def current(
     """The principal of a cookie's or token's session while it runs (not ended, not expired,
     issued under the account's current credential version, the account active), else None."""
     sid, account_kind = payload.get("s"), payload.get("a")
-    if not isinstance(sid, str) or account_kind not in ("officer", "user"):
+    if not isinstance(sid, str) or account_kind not in ACCOUNT_MODELS:
         return None
     model = ACCOUNT_MODELS[account_kind]
     row = session.execute(

@@ -1,5 +1,7 @@
 """Banquets as a signed-in person sees and files them: an officer the banquets of the villages
-in its jurisdiction and those it guides, an office its subtree; anything else is None (404)."""
+in its jurisdiction and those it guides, an office its subtree, a village's 联络员/协管员/信息员
+their own village's (filing and 回访; not the hazards, which are the officers'); anything else
+is None (404)."""
 
 import datetime as dt
 from typing import Any, TypedDict
@@ -74,7 +76,7 @@ def banquet_page(*, session: Session, who: Principal, banquet_id: int) -> Banque
     if row is None:
         return None
     banquet, task, today = row[0], row[-1], clock.today()
-    hazards = [hazard_item(r, today) for r in session.execute(
+    hazards = [] if who.is_informant else [hazard_item(r, today) for r in session.execute(
         hazard_query().where(Hazard.banquet_id == banquet_id))]  # fmt: skip
     filed = banquet.status == "filed"
     return {

@@ -11,16 +11,34 @@ from sqlalchemy import Row, Select, literal, select
 from sqlmodel import Session
 
 from models.enums import AccountKind, PrincipalKind, label
+from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.user import User
 from services.core import links
 from services.roster.persons import person_key
 
-ACCOUNT_MODELS: dict[str, type[Officer] | type[User]] = {
+Account = Officer | User | Informant
+ACCOUNT_MODELS: dict[str, type[Officer] | type[User] | type[Informant]] = {
     AccountKind.OFFICER: Officer,
     AccountKind.USER: User,
+    AccountKind.INFORMANT: Informant,
 }
+
+
+def account_kind_of(kind: str) -> str:
+    """The table (AccountKind) of a kind of principal or account: officers and 信息员 have their
+    own tables; supervisor and admin (User roles) and "user" are 食安办 accounts."""
+    if kind in (AccountKind.OFFICER, AccountKind.INFORMANT):
+        return AccountKind(kind).value
+    return AccountKind.USER.value
+
+
+def login_of(person: Account) -> str:
+    """The login string a record signs in with: 干部编号, 食安办 account, or an 信息员's 手机号."""
+    if isinstance(person, Officer):
+        return person.code
+    return person.account if isinstance(person, User) else person.mobile
 
 
 @dataclass(frozen=True)
@@ -31,9 +49,9 @@ class Principal:
     a one-tap link session: (kind, id) of its one item; session_id names the server-side
     session or API token it came through (None for the command line)."""
 
-    kind: str  # PrincipalKind: officer | supervisor | admin
-    id: int  # the record's id (Officer.id or User.id)
-    account: str  # 干部编号 or 食安办 account, for display and the audit log
+    kind: str  # PrincipalKind: officer | supervisor | admin | informant
+    id: int  # the record's id (Officer.id, User.id or Informant.id)
+    account: str  # 干部编号, 食安办 account or 信息员 手机号, for display and the audit log
     name: str
     jurisdiction_id: int
     jurisdiction_code: str
@@ -47,7 +65,7 @@ class Principal:
     @property
     def account_kind(self) -> str:
         """The table of the record signed in with (AccountKind)."""
-        return AccountKind.OFFICER if self.kind == PrincipalKind.OFFICER else AccountKind.USER
+        return account_kind_of(self.kind)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -57,6 +75,11 @@ class Principal:
     @property
     def is_officer(self) -> bool:
         return self.kind == PrincipalKind.OFFICER
+
+    @property
+    def is_informant(self) -> bool:
+        """A village's 联络员/协管员/信息员: the banquets of their own village, nothing else."""
+        return self.kind == PrincipalKind.INFORMANT
 
     @property
     def is_office(self) -> bool:
@@ -76,7 +99,7 @@ class Principal:
 
 
 def principal_of(
-    person: Officer | User,
+    person: Account,
     place: Jurisdiction,
     *,
     only: tuple[str, int] | None = None,
@@ -84,14 +107,16 @@ def principal_of(
 ) -> Principal:
     """The principal of a record already loaded (after a password or an admin's choice)."""
     if isinstance(person, Officer):
-        kind, account, record = PrincipalKind.OFFICER.value, person.code, AccountKind.OFFICER
+        kind, record = PrincipalKind.OFFICER.value, AccountKind.OFFICER.value
+    elif isinstance(person, Informant):
+        kind, record = PrincipalKind.INFORMANT.value, AccountKind.INFORMANT.value
     else:
-        kind, account, record = person.role, person.account, AccountKind.USER
+        kind, record = person.role, AccountKind.USER.value
     assert person.id is not None and place.id is not None  # stored rows
     return Principal(
         kind,
         person.id,
-        account,
+        login_of(person),
         person.name,
         place.id,
         place.code,
@@ -105,24 +130,27 @@ def principal_of(
 
 
 def _columns(account_kind: str) -> tuple[Any, ...]:
+    """The labelled columns principal_from_row reads, for one table of accounts."""
     account: Any
     kind: Any
-    model: Any
+    model: Any = ACCOUNT_MODELS[account_kind]
     if account_kind == AccountKind.OFFICER:
-        account, kind, model = Officer.code, literal(PrincipalKind.OFFICER.value), Officer
+        account, kind = Officer.code, literal(PrincipalKind.OFFICER.value)
+    elif account_kind == AccountKind.INFORMANT:
+        account, kind = Informant.mobile, literal(PrincipalKind.INFORMANT.value)
     else:
-        account, kind, model = User.account, User.role, User
+        account, kind = User.account, User.role
     return (
-        account,
-        model.name,
-        model.active,
-        model.password_hash,
-        kind,
-        model.mobile,
-        Jurisdiction.id,
-        Jurisdiction.code,
-        Jurisdiction.name,
-        Jurisdiction.path,
+        account.label("account"),
+        kind.label("kind"),
+        model.name.label("name"),
+        model.active.label("active"),
+        model.password_hash.label("password_hash"),
+        model.mobile.label("mobile"),
+        Jurisdiction.id.label("jurisdiction_id"),
+        Jurisdiction.code.label("jurisdiction_code"),
+        Jurisdiction.name.label("jurisdiction_name"),
+        Jurisdiction.path.label("jurisdiction_path"),
     )
 
 
@@ -151,18 +179,18 @@ def principal_from_row(
     if row is None or not row.active:
         return None
     return Principal(
-        row[4],
-        person_id,
-        row[0],
-        row.name,
-        row[6],
-        row[7],
-        row[8],
-        row[9],
-        links.password_version(row.password_hash),
-        person_key(account_kind, person_id, row.mobile),
-        only,
-        session_id,
+        kind=row.kind,
+        id=person_id,
+        account=row.account,
+        name=row.name,
+        jurisdiction_id=row.jurisdiction_id,
+        jurisdiction_code=row.jurisdiction_code,
+        jurisdiction_name=row.jurisdiction_name,
+        path=row.jurisdiction_path,
+        pv=links.password_version(row.password_hash),
+        person=person_key(account_kind, person_id, row.mobile),
+        only=only,
+        session_id=session_id,
     )
 
 
@@ -176,7 +204,7 @@ def load_principal(
 ) -> Principal | None:
     """The active person of this kind and id (None when gone, inactive or, when pv is given,
     the password changed since)."""
-    account_kind = AccountKind.OFFICER if kind == PrincipalKind.OFFICER else AccountKind.USER
+    account_kind = account_kind_of(kind)
     row = session.execute(principal_query(account_kind, person_id)).first()
     found = principal_from_row(row, account_kind=account_kind, person_id=person_id, only=only)
     if found is None or found.kind != kind:

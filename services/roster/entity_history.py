@@ -38,6 +38,7 @@ def record_history(*, connection: Connection, day: dt.date) -> None:
         f"""INSERT INTO entity_state (entity_id, valid_from, {columns})
             SELECT e.id, {on}, {", ".join(f"e.{c}" for c in TRACKED)} FROM entity e
             WHERE NOT EXISTS (SELECT 1 FROM entity_state s
-                              WHERE s.entity_id = e.id AND s.valid_to IS NULL)""",
+                              WHERE s.entity_id = e.id AND s.valid_to IS NULL)
+            ORDER BY e.jurisdiction_id, e.id""",
         **params,
     )
