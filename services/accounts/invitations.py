@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.db import stored_id
-from models.enums import AccountKind, JurisdictionLevel, UserRole
+from models.enums import AccountKind, JurisdictionLevel, OfficerTier, PrincipalKind, UserRole
 from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -234,7 +234,7 @@ def _demo_people(session: Session) -> list[tuple[str, Officer | User]]:
     ]
     if township is not None:
         people.append(("supervisor", township))
-    for tier in ("township", "village"):
+    for tier in (OfficerTier.TOWNSHIP, OfficerTier.VILLAGE):
         officer = session.execute(
             select(Officer)
             .where(Officer.tier == tier, Officer.active)
@@ -242,7 +242,7 @@ def _demo_people(session: Session) -> list[tuple[str, Officer | User]]:
             .limit(1)
         ).scalar_one_or_none()
         if officer is not None:
-            people.append(("officer", officer))
+            people.append((PrincipalKind.OFFICER, officer))
     return people
 
 
@@ -260,7 +260,9 @@ def demo_accounts(*, session: Session) -> list[DemoAccount]:
                 session=session,
                 actor="system",
                 action="account.demo_password",
-                object_type="officer" if kind == "officer" else "user",
+                object_type=AccountKind.OFFICER
+                if kind == PrincipalKind.OFFICER
+                else AccountKind.USER,
                 object_id=account,
                 after={"password": "演示密码"},
             )

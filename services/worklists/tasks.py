@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from models.campaign import Campaign
 from models.entity import KEY, Entity
+from models.enums import TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask as Task
@@ -67,11 +68,12 @@ class TaskPage:
 
 
 def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
-    return {
+    shown: dict[str | None, list[ColumnElement[bool]]] = {
         None: [],
-        "overdue": [Task.status == "open", Task.due_date < overdue_cutoff(today)],
-        "open": [Task.status == "open", Task.due_date >= overdue_cutoff(today)],
-    }.get(status, [Task.status == status])
+        TaskState.OVERDUE: [Task.status == TaskStatus.OPEN, Task.due_date < overdue_cutoff(today)],
+        TaskState.OPEN: [Task.status == TaskStatus.OPEN, Task.due_date >= overdue_cutoff(today)],
+    }
+    return shown.get(status, [Task.status == status])
 
 
 def _scoped_ids(path: str, own: list[ColumnElement[bool]]) -> CompoundSelect[tuple[int]]:
@@ -156,8 +158,10 @@ def _as_rows(session: Session, rows: Sequence[Row[Any]], today: dt.date) -> list
             due_date=t.due_date,
             status=shown_status(status=t.status, due_date=t.due_date, today=today),
             done_on=t.done_on,
-            done_late=t.status == "done" and t.done_on is not None and t.done_on > t.due_date,
-            overdue_workdays=late(t.due_date) if t.status == "open" else 0,
+            done_late=t.status == TaskStatus.DONE
+            and t.done_on is not None
+            and t.done_on > t.due_date,
+            overdue_workdays=late(t.due_date) if t.status == TaskStatus.OPEN else 0,
         )
         for t, name, key, code, officer, tier, campaign in rows
     ]
