@@ -76,9 +76,12 @@ def _prepare(url: str, scale: str) -> list[str]:
     return [code for _, code in busiest]
 
 
-def _serve(url: str, data_dir: str, port: int, key: str | None) -> subprocess.Popen:
+def _serve(
+    url: str, data_dir: str, port: int, key: str | None, env: dict | None = None
+) -> subprocess.Popen:
     env = {
         **os.environ,
+        **(env or {}),
         "BAOBAO_DATABASE_URL": url,
         "BAOBAO_TODAY": TODAY.isoformat(),
         "BAOBAO_DATA_DIR": data_dir,
@@ -159,9 +162,33 @@ def province(seconds: float = 30) -> dict:
         return _measure(url, f"{tmp}/data", codes, seconds)
 
 
+def session_cookies(url: str, key: str, people: list) -> list[dict]:
+    """Session cookies of people ((Officer or User, Jurisdiction) pairs already loaded), signed
+    with key: their server-side sessions are rows of the sign_in table `url` writes to (a
+    scratch schema in front of a read-only one), nothing else is written. The clock must be set
+    (settings.configure) to the server's day, so the sessions have not expired on it."""
+    from sqlmodel import Session
+
+    from models.db import get_engine
+    from services.accounts import sign_ins
+    from services.core import links
+    from services.permissions.principal import principal_of
+    from web.sessions import COOKIE
+
+    with Session(get_engine(url)) as session:
+        started = [
+            sign_ins.start(session=session, who=principal_of(person, place), kind="web")
+            for person, place in people
+        ]
+        session.commit()
+    return [
+        {COOKIE: links.sign(links.SESSION, {**sign_ins.claims(who), "c": links.new_csrf()})}
+        for who in started
+    ]
+
+
 def _session_cookies(url: str, key: str) -> list[dict]:
-    """Session cookies of the CLIENTS officers with most tasks this quarter: their server-side
-    sessions are written into the overlay's sign_in table, nothing else is written."""
+    """Session cookies of the CLIENTS officers with most tasks this quarter."""
     from sqlalchemy import func, select
     from sqlmodel import Session
 
@@ -170,10 +197,6 @@ def _session_cookies(url: str, key: str) -> list[dict]:
     from models.jurisdiction import Jurisdiction
     from models.officer import Officer
     from models.task import InspectionTask
-    from services.accounts import sign_ins
-    from services.core import links
-    from services.permissions.principal import principal_of
-    from web.sessions import COOKIE
 
     settings.configure(database_url=url, today=TODAY, secret_key=key)
     with Session(get_engine(url)) as session:
@@ -188,15 +211,7 @@ def _session_cookies(url: str, key: str) -> list[dict]:
         ).all()
         if len(busiest) < CLIENTS:
             raise SystemExit("the schema has too few officers with 2026Q3 tasks")
-        started = [
-            sign_ins.start(session=session, who=principal_of(officer, place), kind="web")
-            for officer, place in busiest
-        ]
-        session.commit()
-    return [
-        {COOKIE: links.sign(links.SESSION, {**sign_ins.claims(who), "c": links.new_csrf()})}
-        for who in started
-    ]
+    return session_cookies(url, key, [tuple(row) for row in busiest])
 
 
 def existing(schema: str, seconds: float = 30) -> dict:

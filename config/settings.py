@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///baobao.db"
     """The database: sqlite:///FILE (one county) or postgresql://USER@HOST/NAME (psycopg 3).
     The --db option overrides it for one command."""
+    database_pool: int = Field(default=10, ge=1, le=100)
+    """Database connections one process keeps for its work: at most this many requests of the
+    web application use the database at once, the others wait their turn (without holding up
+    the server); jobs of the embedded scheduler may open up to 10 more. PostgreSQL must allow
+    this many per process (max_connections)."""
     today: dt.date | None = None
     """Sets the clock every date rule reads (YYYY-MM-DD); unset: today in the time zone. The
     --today option overrides it for one command."""

@@ -51,12 +51,14 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """One engine per database URL for the life of the process."""
-    url = normalise_url(url)
+    from config.settings import get_settings
+
+    url, size = normalise_url(url), get_settings().database_pool
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=size)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=size)
     return engine
 
 

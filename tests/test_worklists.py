@@ -127,6 +127,10 @@ def test_search_sort_and_paging(world, client_for):
     newest = sorted(tasks, key=lambda t: (t["due"], t["id"]), reverse=True)
     assert first + second == [t["id"] for t in newest][:100]
     assert len(everything) > 100  # the second page is a real one
+    last = -(-len(everything) // 50)
+    beyond = client.get(f"/office/tasks?status=&sort=due_date&desc=1&page={last + 5}")
+    assert f"第 {last}/{last} 页" in beyond.text  # a page past the last shows the last one
+    assert _ids(beyond, "tasks") == [t["id"] for t in newest][(last - 1) * 50 :]
 
 
 def support_account(world, role: str) -> str:

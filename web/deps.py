@@ -1,6 +1,7 @@
 """What every route needs: a database session, the signed-in person, role guards, the CSRF check
 and template rendering (Chinese labels, the CSRF token, one flash message)."""
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from functools import lru_cache
@@ -14,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
 from sqlmodel import Session
 
+from config.settings import get_settings
 from models.db import get_engine
 from models.enums import (
     LABELS,
@@ -96,14 +98,26 @@ class CsrfRefused(Exception):
 async def db(request: Request) -> AsyncIterator[Session]:
     """A session on the app's database; routes commit what they change.
 
-    Async so that FastAPI does not hop to a worker thread to open and close it: neither
-    touches the database (the connection is taken by the first query, in the route's thread).
-    Routes marked read_only get a session without a transaction (no BEGIN and ROLLBACK).
+    Async so that FastAPI does not hop to a worker thread to open and close it. Routes marked
+    read_only get a session without a transaction (no BEGIN and ROLLBACK). At most
+    Settings.database_pool requests hold a session at once, the others await their turn: the
+    sign-in check (`who`) queries on the event loop, and waiting there for a pooled connection
+    would stop the very requests that are to give theirs back (every request stalled for the
+    pool's 30 s timeout once more requests were under way than connections).
     """
     url = request.app.state.database_url
     read = getattr(request.scope.get("endpoint"), "read_only", False)
-    with Session(_reading_engine(url) if read else get_engine(url)) as session:
-        yield session
+    async with _turns(request.app.state):
+        with Session(_reading_engine(url) if read else get_engine(url)) as session:
+            yield session
+
+
+def _turns(state: Any) -> asyncio.Semaphore:
+    """The app's turns at the database: one per pooled connection (Settings.database_pool)."""
+    if getattr(state, "database_turns", None) is None:
+        state.database_turns = asyncio.Semaphore(get_settings().database_pool)
+    turns: asyncio.Semaphore = state.database_turns
+    return turns
 
 
 @lru_cache(maxsize=8)

@@ -8,7 +8,6 @@ from typing import TypedDict
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from config.files import load_policy
 from models.banquet import Chef, ChefTraining
 from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
@@ -16,6 +15,7 @@ from services.core import audit, clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import path_like, resolve_scope
 from services.figures.common import as_date
+from services.villages.chefs import cert_expiring
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 
@@ -93,11 +93,6 @@ def add_training(
     return row.id or 0
 
 
-def expiring(expires: dt.date, today: dt.date) -> bool:
-    """A certificate still valid today that expires within [banquets] chef_cert_warn_days."""
-    return today <= expires <= today + dt.timedelta(days=load_policy().banquets.chef_cert_warn_days)
-
-
 def list_chefs(*, session: Session, jurisdiction: str | None = None) -> dict[str, object]:
     """The chefs of a subtree by village and name, with their certificates and trainings."""
     trained = (
@@ -125,7 +120,7 @@ def list_chefs(*, session: Session, jurisdiction: str | None = None) -> dict[str
             "cert_no": chef.cert_no,
             "cert_expires": chef.cert_expires.isoformat(),
             "cert_expired": chef.cert_expires < today,
-            "cert_expiring": expiring(chef.cert_expires, today),
+            "cert_expiring": cert_expiring(chef.cert_expires, today),
             "trainings": n or 0,
             "last_trained_on": as_date(last).isoformat() if last else None,
         }

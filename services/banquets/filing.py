@@ -14,9 +14,9 @@ from models.db import is_postgres
 from models.enums import BanquetKind, BanquetStatus, JurisdictionLevel, TaskSource, from_label
 from models.jurisdiction import Jurisdiction
 from services.banquets import rules
-from services.banquets.officers import Guide, Village, default_guides, named_guides
 from services.core import bulk, clock
 from services.core.errors import BadInput
+from services.villages.officers import Guide, Village, default_guides, named_guides
 
 MAX_ERRORS = 20
 LIMITS = {"host": 50, "contact": 24, "place": 200, "menu": 1000}

@@ -1,6 +1,7 @@
 """What goes to whom today: one digest per officer and one per office, as plain data.
 
-Officers hear about their own open tasks and hazards that are due soon or overdue. Each overdue
+Officers hear about their own open tasks and hazards that are due soon or overdue, and about the
+乡厨 of the villages they cover whose health certificates expire soon. Each overdue
 item goes to its responsible office; at escalate_after_workdays overdue it also goes one office
 up, marked 升级. The summary-level office (the county) also gets a weekly summary by township.
 Nobody with nothing to report gets a digest.
@@ -31,6 +32,7 @@ from services.figures import deadlines
 from services.figures.deadlines import DueItem
 from services.figures.definitions import package_task_sql
 from services.figures.returns import returned_due_items
+from services.reminders.chef_certs import ChefLine, expiring_by_officer
 from services.reminders.offices import Member, OfficeMap, load_offices
 
 KIND_LABELS = {ItemKind.TASK: "督导任务", ItemKind.HAZARD: "隐患整改"}
@@ -91,6 +93,7 @@ class OfficerDigest:
     due_soon: Section
     returned: Section = field(default_factory=lambda: Section(0, []))  # 退回 since the last one
     pv: str = ""  # the officer's credential version: its one-tap links void with a new password
+    chefs: list[ChefLine] = field(default_factory=list)  # 乡厨 whose certificates expire soon
 
 
 @dataclass
@@ -249,8 +252,9 @@ def build_digests(
         if item.officer_id is not None and item.officer_id in officers:
             who = officers[item.officer_id]
             returned[item.officer_id].append(_line(item, who.name, "", base))
+    chefs = expiring_by_officer(session=session, today=today)
     return (
-        _officer_digests(today, items, lines, officers, offices, cap, returned),
+        _officer_digests(today, items, lines, officers, offices, cap, returned, chefs),
         _office_digests(session, today, items, lines, offices, cap),
     )
 
@@ -263,6 +267,7 @@ def _officer_digests(
     offices: OfficeMap,
     cap: int,
     returned: dict[int, list[Line]],
+    chefs: dict[int, list[ChefLine]],
 ) -> list[OfficerDigest]:
     late: defaultdict[int, list[Line]] = defaultdict(list)
     soon: defaultdict[int, list[Line]] = defaultdict(list)
@@ -273,8 +278,9 @@ def _officer_digests(
         if who is not None and who.active:  # active officers only
             (late if item.overdue_by else soon)[item.officer_id].append(line)
     returned = {k: v for k, v in returned.items() if k in officers and officers[k].active}
+    chefs = {k: v for k, v in chefs.items() if k in officers and officers[k].active}
     digests: list[OfficerDigest] = []
-    for officer_id in late.keys() | soon.keys() | returned.keys():
+    for officer_id in late.keys() | soon.keys() | returned.keys() | chefs.keys():
         code, name, email, _, jid, pv = officers[officer_id]
         digests.append(
             OfficerDigest(
@@ -288,6 +294,7 @@ def _officer_digests(
                 due_soon=section(soon.get(officer_id, []), cap),
                 returned=section(returned.get(officer_id, []), cap),
                 pv=pv,
+                chefs=chefs.get(officer_id, []),
             )
         )
     return sorted(digests, key=attrgetter("code"))

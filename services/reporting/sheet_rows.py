@@ -7,6 +7,7 @@ in all three. Lines are estimated generously from the column width (a Chinese ch
 """
 
 import datetime as dt
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -20,6 +21,8 @@ HEADER_ROW = 3  # title, note, headers; body rows follow
 ROW_CHAR = 2.0  # width units of one Chinese character of the body font (宋体 10 pt)
 LINE_PT, ROW_PAD_PT = 13.5, 3.0  # height of one line of body text, and the row's padding
 _EPOCH = dt.date(1899, 12, 30)
+_CACHED = frozenset({str, dt.date, type(None)})  # values whose cell XML is remembered
+_NARROW = re.compile("[\x00-\u2e7f]")  # characters counted half a Chinese character wide
 
 
 class SheetBody:
@@ -31,7 +34,6 @@ class SheetBody:
     """
 
     CACHE_LIMIT = 20_000  # distinct values remembered per column
-    CACHEABLE = (str, dt.date, type(None))
 
     def __init__(
         self,
@@ -54,7 +56,9 @@ class SheetBody:
         self.caches: list[dict[object, str]] = [{} for _ in self.styles]  # value → cell XML
         body_widths = list(widths[1:] if numbered else widths)
         # characters of ROW_CHAR units a line holds, per column (None: no fitting)
-        self.capacity = [max(1.0, (w - 1.0) / ROW_CHAR) for w in body_widths] or None
+        self.fit: list[float | None] = [max(1.0, (w - 1.0) / ROW_CHAR) for w in body_widths] or [
+            None
+        ] * len(self.styles)
         self.row, self.count = HEADER_ROW, 0
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by ListWorkbook
         self.pending: list[str] = []
@@ -66,38 +70,32 @@ class SheetBody:
             raise ValueError(f"expected {len(self.caches)} values, got {len(values)}")
         self.row += 1
         self.count += 1
-        try:
-            cells = "".join(map(dict.__getitem__, self.caches, values))
-        except (KeyError, TypeError):
-            cells = "".join(map(self._cached, self.caches, self.styles, values))
+        cells, lines = [], 1
+        row = zip(values, self.caches, self.styles, self.fit, strict=True)
+        for value, cache, style, capacity in row:
+            kind = value.__class__
+            if kind in _CACHED:  # exact types: a bool must not find the XML of 1
+                xml = cache.get(value)
+                if xml is None:
+                    xml = self._cell(style, value)
+                    if len(cache) < self.CACHE_LIMIT:
+                        cache[value] = xml
+            elif kind is int:
+                xml = f'<c s="{style}"><v>{value}</v></c>'
+            else:
+                xml = self._cell(style, value)
+            cells.append(xml)
+            if capacity and isinstance(value, str) and (len(value) > capacity or "\n" in value):
+                lines = max(lines, wrapped_lines(value, capacity))
         number = (
             f'<c s="{self.number_style}"><v>{self.count}</v></c>'
             if self.number_style is not None
             else ""
         )
-        lines = self._lines(values) if self.capacity else 1
         height = f' ht="{lines * LINE_PT + ROW_PAD_PT:g}" customHeight="1"' if lines > 1 else ""
-        self.pending.append(f'<row r="{self.row}"{height}>{number}{cells}</row>')
+        self.pending.append(f'<row r="{self.row}"{height}>{number}{"".join(cells)}</row>')
         if len(self.pending) >= 2000:
             self._flush()
-
-    def _lines(self, values: Sequence[object]) -> int:
-        """The lines the row's tallest cell wraps to."""
-        most = 1
-        for value, capacity in zip(values, self.capacity or (), strict=True):
-            if isinstance(value, str) and (len(value) > capacity or "\n" in value):
-                most = max(most, wrapped_lines(value, capacity))
-        return most
-
-    def _cached(self, cache: dict[object, str], style: int, value: object) -> str:
-        if type(value) not in self.CACHEABLE and not isinstance(value, dt.date):
-            return self._cell(style, value)
-        xml = cache.get(value)
-        if xml is None:
-            xml = self._cell(style, value)
-            if len(cache) < self.CACHE_LIMIT:
-                cache[value] = xml
-        return xml
 
     def _cell(self, style: int, value: object) -> str:
         if value is None or value == "":
@@ -132,6 +130,6 @@ def wrapped_lines(text: str, capacity: float) -> int:
     character counts half)."""
     total = 0
     for paragraph in text.split("\n"):
-        width = sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in paragraph)
+        width = len(paragraph) - 0.5 * len(_NARROW.findall(paragraph))
         total += max(1, -int(-width // capacity))
     return total

@@ -50,16 +50,48 @@ def townships_of(*, session: Session, jurisdiction_ids: Iterable[int]) -> dict[i
         )
     ).all()
     codes = {code for _, path, _ in rows for code in path.strip("/").split("/")}
-    towns: dict[str, str] = {
-        code: name
-        for code, name in session.execute(
-            select(Jurisdiction.code, Jurisdiction.name).where(
-                Jurisdiction.code.in_(codes), Jurisdiction.level == JurisdictionLevel.TOWNSHIP
-            )
+    towns = _township_names(session, codes)
+    return {jid: _township(path, name, towns) for jid, path, name in rows}
+
+
+def _township_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """The names of the townships among these jurisdiction codes."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Jurisdiction.code, Jurisdiction.name).where(
+            Jurisdiction.code.in_(codes), Jurisdiction.level == JurisdictionLevel.TOWNSHIP
         )
-    }
-    found: dict[int, str] = {}
-    for jid, path, name in rows:
-        names = [towns[c] for c in path.strip("/").split("/") if c in towns]
-        found[jid] = names[0] if names else name
-    return found
+    )
+    return {code: name for code, name in rows}
+
+
+def _township(path: str, name: str, towns: dict[str, str]) -> str:
+    """The first township on path, else the jurisdiction's own name."""
+    return next((towns[c] for c in path.strip("/").split("/") if c in towns), name)
+
+
+class TownshipNames:
+    """The township of each jurisdiction, for an export: every jurisdiction under path read at
+    once, any other (a task's officer outside the scope) looked up when first met."""
+
+    def __init__(self, *, session: Session, path: str):
+        self.session = session
+        rows = session.execute(
+            select(Jurisdiction.id, Jurisdiction.path, Jurisdiction.code, Jurisdiction.name,
+                   Jurisdiction.level)
+            .where(Jurisdiction.path.like(path_like(path), escape="\\"))
+        ).all()  # fmt: skip
+        above = set(path.strip("/").split("/"))  # a subtree below a township (a village)
+        towns = {
+            code: name for _, _, code, name, level in rows if level == JurisdictionLevel.TOWNSHIP
+        }
+        towns.update(_township_names(session, above - set(towns)))
+        self.names: dict[int, str] = {jid: _township(p, name, towns) for jid, p, _, name, _ in rows}
+
+    def of(self, jurisdiction_ids: Iterable[int]) -> dict[int, str]:
+        """The names, the unknown ones looked up first."""
+        missing = set(jurisdiction_ids) - self.names.keys()
+        if missing:
+            self.names.update(townships_of(session=self.session, jurisdiction_ids=missing))
+        return self.names

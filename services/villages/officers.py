@@ -62,20 +62,23 @@ def named_guides(*, session: Session, codes: set[str]) -> dict[str, tuple[Guide,
     return found
 
 
-def default_guides(*, session: Session, villages: list[Village]) -> dict[int, Guide]:
-    """Village id → its default guide; BadInput naming villages nobody can guide."""
+def covering_officers(*, session: Session, villages: list[Village]) -> dict[int, Guide]:
+    """Village id → the officer covering it: its first active village-tier officer by code, else
+    its township's first township-tier officer (villages nobody covers are left out)."""
     own = _firsts(session, OfficerTier.VILLAGE, {v.id for v in villages})
     towns = {v.parent_id for v in villages if v.id not in own and v.parent_id is not None}
     town = _firsts(session, OfficerTier.TOWNSHIP, towns)
-    guides, nobody = {}, []
-    for village in villages:
-        guide = own.get(village.id) or town.get(village.parent_id or -1)
-        if guide is None:
-            nobody.append(village.code)
-        else:
-            guides[village.id] = guide
+    found = {v.id: own.get(v.id) or town.get(v.parent_id or -1) for v in villages}
+    return {village: guide for village, guide in found.items() if guide is not None}
+
+
+def default_guides(*, session: Session, villages: list[Village]) -> dict[int, Guide]:
+    """Village id → its default guide (covering_officers); BadInput naming villages nobody can
+    guide."""
+    guides = covering_officers(session=session, villages=villages)
+    nobody = sorted(v.code for v in villages if v.id not in guides)
     if nobody:
         raise BadInput(
-            f"村（社区）{'、'.join(sorted(nobody))} 及所属乡镇没有在岗的包保干部，无法指派现场指导"
+            f"村（社区）{'、'.join(nobody)} 及所属乡镇没有在岗的包保干部，无法指派现场指导"
         )
     return guides
