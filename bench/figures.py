@@ -5,9 +5,13 @@
   county's 往期逾期 (what the dashboard, briefing and ranking read), the counties split over two
   connections (the machine's two cores). Target: <= 20 s in all; client and database CPU
   seconds are quoted beside the wall time.
-- dashboard: the county office dashboard (GET /office) under 50 concurrent clients, each signed
-  in as the 督办 of a different county (session cookies signed with the server's key, nothing
-  written). Target: paced p95 <= 100 ms.
+- dashboard: the county office dashboard (GET /office) under 50 concurrent clients (one asyncio
+  httpx process), each signed in as the 督办 of a different county (server-side sessions in a
+  scratch schema in front of the province, cookies signed with the server's key). Target: paced
+  p95 <= 100 ms. Measured twice: with the figures remembered [dashboard] remember_seconds = 30
+  (what is configured: --seconds of load, default 90, so every office is counted again about
+  every 30 s within it) and counted on every request (0). The server (uvicorn, one worker),
+  PostgreSQL and the clients share the machine.
 
 When bench_province is behind this checkout's migrations it is copied to a scratch schema and
 migrated there first (bench.pg_schema.at_head); the copy is not timed.
@@ -149,7 +153,9 @@ def _policy_dir(tmp: str, remember_seconds: int) -> str:
 def _one_server(
     url: str, key: str, cookies: list[dict], seconds: float, remember: int, tmp: str
 ) -> dict:
-    """The dashboard of every office under paced load on a server remembering `remember` s."""
+    """The dashboard of every office on a server remembering figures `remember` seconds: each
+    office opened once in turn (the counting a user waits for when nothing is remembered), then
+    every office about once a second for `seconds`."""
     import httpx
 
     port = free_port()
@@ -157,20 +163,27 @@ def _one_server(
     server = _serve(url, f"{tmp}/data_{remember}", port, key, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        alone = []  # one office at a time: the server's time for one counting
-        for cookie in cookies[:5]:
-            start = time.perf_counter()
-            response = httpx.get(f"{base}/office", cookies=cookie, timeout=120)
-            if response.status_code != 200:
-                raise SystemExit(f"GET /office answered {response.status_code}, not 200")
-            alone.append((time.perf_counter() - start) * 1000)
+        counted = []
+        with httpx.Client(base_url=base, timeout=120) as client:
+            for cookie in cookies:
+                start = time.perf_counter()
+                response = client.get("/office", cookies=cookie)
+                if response.status_code != 200:
+                    raise SystemExit(f"GET /office answered {response.status_code}, not 200")
+                counted.append((time.perf_counter() - start) * 1000)
+        counted.sort()
         cpu = lambda: cpu_seconds(server.pid)  # noqa: E731
         return {
             "remember_seconds": remember,
-            "uptime": uptime(),
-            "one_office_ms": {"median": round(sorted(alone)[2], 1), "max": round(max(alone), 1)},
+            "uptime_before": uptime(),
+            "counting_one_office_ms": {
+                "p50": round(counted[len(counted) // 2], 1),
+                "p95": round(counted[int(len(counted) * 0.95) - 1], 1),
+                "max": round(counted[-1], 1),
+            },
             "paced_1_per_s": load(base, cookies, seconds, paced=True, cpu=cpu, path="/office"),
             "server_peak_mb": peak_mb(server.pid),
+            "uptime_after": uptime(),
         }
     finally:
         server.terminate()
@@ -179,8 +192,9 @@ def _one_server(
 
 def dashboard(url: str, seconds: float) -> dict:
     """GET /office of 50 county offices, each about once a second (target: p95 <= 100 ms), on
-    a server remembering the figures [dashboard] remember_seconds (30) and on one counting
-    every request (0)."""
+    a server remembering the figures [dashboard] remember_seconds (30; `seconds` of load, so
+    that each office is counted again about every 30 s) and on one counting every request (0;
+    a quarter of that time: it cannot keep up, the queue only grows)."""
     from bench.pg_schema import overlay_schema
     from models.sign_in import LoginFailure, SignIn
 
@@ -192,12 +206,12 @@ def dashboard(url: str, seconds: float) -> dict:
             return {
                 "clients": len(cookies),
                 "remembered": _one_server(front, key, cookies, seconds, 30, tmp),
-                "counted_every_time": _one_server(front, key, cookies, seconds, 0, tmp),
+                "counted_every_time": _one_server(front, key, cookies, seconds / 4, 0, tmp),
             }
 
 
 def main(argv: list[str]) -> None:
-    seconds, argv = _option(argv, "--seconds", "30")
+    seconds, argv = _option(argv, "--seconds", "90")
     schema, argv = _option(argv, "--schema", PROVINCE)
     if not schema.isidentifier():
         raise SystemExit(f"not a schema name: {schema!r}")

@@ -4,6 +4,7 @@ import datetime as dt
 import sys
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors click, re-exporting not this
 
 from cli import (
     banquet_commands,
@@ -55,10 +56,10 @@ def _parse_today(value: str | None) -> dt.date | None:
 
 @app.callback()
 def root(
-    db: str = typer.Option(
+    db: str | None = typer.Option(
         None, "--db", help="数据库地址（默认 BAOBAO_DATABASE_URL 或 sqlite:///baobao.db）"
     ),
-    today: str = typer.Option(
+    today: str | None = typer.Option(
         None, "--today", help="把今天设为该日期（YYYY-MM-DD），所有日期逻辑都读它"
     ),
 ) -> None:
@@ -93,7 +94,7 @@ def main() -> None:
     except typer.Abort:
         sys.stderr.write("已取消。\n")
         sys.exit(1)
-    except typer.BadParameter.__mro__[2] as exc:  # typer's ClickException: usage errors
+    except ClickException as exc:  # usage errors
         if type(exc).__name__ == "NoArgsIsHelpError":
             sys.exit(0)
         sys.stderr.write(f"错误：{_chinese_usage(exc.format_message())}\n")

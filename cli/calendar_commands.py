@@ -1,16 +1,15 @@
 """Commands of the calendar: calendar import FILE, calendar show YEAR."""
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from cli import context
 from cli.output import emit_json
-from cli.running import JsonFlag, ready
-
-if TYPE_CHECKING:
-    from services.operations.calendar_import import Change
+from cli.running import JsonFlag, Untyped, ready
 
 calendar_app = typer.Typer(help="工作日历：录入和查看法定节假日与调休", no_args_is_help=True)
 WEEKDAYS = "一二三四五六日"
@@ -46,7 +45,7 @@ def import_(
         typer.echo(_change_line(change))
 
 
-def _change_line(change: "Change") -> str:
+def _change_line(change: Untyped) -> str:
     from models.enums import LABELS, HazardLevel, ItemKind  # imported late: start-up stays fast
 
     levels = LABELS[HazardLevel]
@@ -60,7 +59,7 @@ def _change_line(change: "Change") -> str:
     )
 
 
-def _day(day) -> str:
+def _day(day: dt.date) -> str:
     return f"{day.isoformat()}（周{WEEKDAYS[day.weekday()]}）"
 
 
@@ -96,14 +95,14 @@ def show(
             typer.echo(f"{left}   {right}".rstrip())
 
 
-def _month_lines(year: int, month: int, weeks: list) -> list[str]:
+def _month_lines(year: int, month: int, weeks: Sequence[Sequence[Untyped | None]]) -> list[str]:
     lines = [f"{year}年{month}月".ljust(33), "".join(f" {d}  " for d in WEEKDAYS)]
     for week in weeks:
         lines.append("".join(_cell(cell) for cell in week))
     return lines
 
 
-def _cell(cell: dict | None) -> str:
+def _cell(cell: Untyped | None) -> str:
     if cell is None:
         return "     "
     return f"{cell['day']:>2}{cell['mark'] or '  '} "

@@ -2,6 +2,11 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the models and SQLAlchemy load with the first command that needs them
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 
 def database_url() -> str:
@@ -12,7 +17,7 @@ def database_url() -> str:
 
 
 @contextmanager
-def session() -> Iterator:
+def session() -> Iterator["Session"]:
     """A committed-on-success session on the database in force."""
     from models.db import session_scope
 
@@ -20,7 +25,7 @@ def session() -> Iterator:
         yield s
 
 
-def engine():
+def engine() -> "Engine":
     """The engine on the database in force."""
     from models.db import get_engine
 

@@ -1,6 +1,14 @@
 """What running the scheduled flows needs in any process (scheduler, serve, deploy): Prefect's
 environment from the settings, and each job's flow loaded with its parameters checked."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from config.files import ScheduledJob
+
+Launch = Callable[["ScheduledJob"], dict[str, object]]
+
 
 def prepare_prefect() -> None:
     """Prefect's environment from the settings, then import it; its console lines go to the log."""
@@ -20,7 +28,7 @@ def prepare_prefect() -> None:
     configure_logging()
 
 
-def launcher(jobs):
+def launcher(jobs: list["ScheduledJob"]) -> Launch:
     """Load every job's flow and check its parameters; returns launch(job) -> detail."""
     import importlib
     from pathlib import Path
@@ -29,7 +37,7 @@ def launcher(jobs):
     from config.settings import get_settings
 
     path = Path(get_settings().config_dir) / "schedules.toml"
-    flows = {}
+    flows: dict[str, Callable[..., object]] = {}
     for index, job in enumerate(jobs):
         module = importlib.import_module(f"flows.{job.flow}")
         flow = getattr(module, job.flow, None)
@@ -41,7 +49,7 @@ def launcher(jobs):
             raise ConfigError(path, f"jobs.{index}.parameters", f"参数不符合流程：{exc}") from None
         flows[job.flow] = flow
 
-    def launch(job) -> dict:
+    def launch(job: "ScheduledJob") -> dict[str, object]:
         result = flows[job.flow](**job.parameters)
         return result if isinstance(result, dict) else {"result": str(result)}
 

@@ -1,11 +1,24 @@
 """Commands of the hazard area: hazards add | list | move | withdraw, lists export, review."""
 
 from functools import partial
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
+from cli.running import (
+    JsonFlag,
+    Limit,
+    Subtree,
+    Untyped,
+    parse_date,
+    print_rows,
+    read_files,
+    run,
+)
+
+if TYPE_CHECKING:  # the models and services load with the command that needs them
+    from sqlmodel import Session
 
 hazards_app = typer.Typer(help="风险隐患：登记、查询、整改销号", no_args_is_help=True)
 lists_app = typer.Typer(help="风险隐患清单和治理责任清单", no_args_is_help=True)
@@ -21,23 +34,25 @@ def register(app: typer.Typer) -> None:
 @hazards_app.command("add")
 def add(
     source: str = typer.Option(..., "--source", help="来源：抽检不合格、投诉举报、风险研判、其他"),
-    entity: str = typer.Option(
+    entity: str | None = typer.Option(
         None, "--entity", help="主体的统一社会信用代码、许可证编号或登记备案编号"
     ),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（不针对某个主体时）"),
+    jurisdiction: str | None = typer.Option(
+        None, "--jurisdiction", help="区划代码（不针对某个主体时）"
+    ),
     description: str = typer.Option(..., "--description", help="风险点/隐患描述"),
     level: str = typer.Option(..., "--level", help="隐患等级：重大、较大、一般"),
-    responsible_unit: str = typer.Option(
+    responsible_unit: str | None = typer.Option(
         None, "--responsible-unit", help="责任单位（默认按 policy.toml）"
     ),
-    responsible_person: str = typer.Option(
+    responsible_person: str | None = typer.Option(
         None, "--responsible-person", help="责任人（默认包保干部）"
     ),
-    measure: str = typer.Option(None, "--measure", help="整改措施"),
-    deadline: str = typer.Option(
+    measure: str | None = typer.Option(None, "--measure", help="整改措施"),
+    deadline: str | None = typer.Option(
         None, "--deadline", help="整改时限 YYYY-MM-DD（默认按等级的工作日数）"
     ),
-    found_on: str = typer.Option(None, "--found-on", help="发现日期 YYYY-MM-DD（默认今天）"),
+    found_on: str | None = typer.Option(None, "--found-on", help="发现日期 YYYY-MM-DD（默认今天）"),
     by: str = typer.Option("cli", "--by", help="登记人账号（写入审计日志）"),
     json_out: JsonFlag = False,
 ) -> None:
@@ -47,7 +62,7 @@ def add(
 
     due, found = parse_date(deadline, "--deadline"), parse_date(found_on, "--found-on")
 
-    def added(*, session) -> dict:
+    def added(*, session: "Session") -> Untyped:
         hazard = add_hazard(
             session=session,
             source=source,
@@ -62,6 +77,7 @@ def add(
             found_on=found,
             actor=by,
         )
+        assert hazard.id is not None  # a stored hazard
         return hazard_item(session=session, hazard_id=hazard.id)
 
     run(
@@ -76,15 +92,17 @@ def add(
 
 @hazards_app.command("list")
 def list_(
-    status: str = typer.Option(
+    status: str | None = typer.Option(
         None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"
     ),
     jurisdiction: Subtree = None,
     overdue: bool = typer.Option(False, "--overdue", help="只列已逾期（过整改时限未销号）的隐患"),
-    source: str = typer.Option(
+    source: str | None = typer.Option(
         None, "--source", help="来源：督导、抽检不合格、投诉举报、风险研判、其他"
     ),
-    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（该季度内在办的隐患）"),
+    quarter: str | None = typer.Option(
+        None, "--quarter", help="季度，如 2026Q3（该季度内在办的隐患）"
+    ),
     limit: Limit = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -108,7 +126,7 @@ def list_(
     )
 
 
-def _print_hazards(result: dict) -> None:
+def _print_hazards(result: Untyped) -> None:
     print_rows(
         (
             "编号",
@@ -139,7 +157,7 @@ def _print_hazards(result: dict) -> None:
     )
 
 
-def _label(kind: str, code: str) -> str:
+def _label(kind: Literal["source", "level", "status"], code: str) -> str:
     from models.enums import HazardLevel, HazardSource, HazardStatus, label
 
     return label({"source": HazardSource, "level": HazardLevel, "status": HazardStatus}[kind], code)
@@ -153,15 +171,15 @@ def move(
         list[str] | None,
         typer.Option("--evidence", help="整改证据文件（图片、PDF、Office 文档，可多次给出）"),
     ] = None,
-    note: str = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
+    note: str | None = typer.Option(None, "--note", help="说明；验收不通过时必须写明原因"),
     by: str = typer.Option(..., "--by", help="操作人：食安办账号、包保干部编号或手机号"),
     json_out: JsonFlag = False,
 ) -> None:
     """变更隐患状态：待整改 → 整改中 → 待验收 → 已销号，或 待验收 → 整改中（验收不通过）。"""
     from services.accounts.identity import principal_for_login
-    from services.hazards.lifecycle import Moved, move_hazard
+    from services.hazards.lifecycle import move_hazard
 
-    def moved(*, session) -> Moved:
+    def moved(*, session: "Session") -> Untyped:
         return move_hazard(
             session=session,
             hazard_id=hazard_id,
@@ -171,7 +189,7 @@ def move(
             note=note,
         )
 
-    def show(result: dict) -> None:
+    def show(result: Untyped) -> None:
         extra = f"，证据 {len(result['evidence'])} 个" if result["evidence"] else ""
         typer.echo(
             f"隐患 {hazard_id}：{_label('status', result['from'])} → "
@@ -194,26 +212,25 @@ def withdraw(
     from services.accounts.identity import principal_for_login
     from services.hazards.withdraw import withdraw_hazard
 
-    def withdrawn(*, session) -> dict:
+    def withdrawn(*, session: "Session") -> dict[str, Any]:  # services' Withdrawn, as JSON
         who = principal_for_login(session=session, login=by)
         return asdict(withdraw_hazard(session=session, hazard_id=hazard_id, who=who, reason=reason))
 
-    run(
-        withdrawn,
-        json_out=json_out,
-        show=lambda result: typer.echo(
+    def show(result: dict[str, Any]) -> None:
+        typer.echo(
             f"隐患 {hazard_id}：{_label('status', result['before'])} → 已撤销"
             f"（{by}，原因：{result['reason']}）。"
-        ),
-    )
+        )
+
+    run(withdrawn, json_out=json_out, show=show)
 
 
 @lists_app.command("export")
 def export(
     file: str = typer.Argument(..., help="输出的 .xlsx 文件"),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
-    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认全部）"),
-    status: str = typer.Option(
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
+    quarter: str | None = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认全部）"),
+    status: str | None = typer.Option(
         None, "--status", help="待整改、整改中、待验收、已销号，或 未销号、逾期"
     ),
     json_out: JsonFlag = False,
@@ -226,7 +243,11 @@ def export(
         raise BadInput(f"输出文件 {file} 应以 .xlsx 结尾")
     run(
         partial(
-            export_lists, path=file, jurisdiction_code=jurisdiction, quarter=quarter, status=status
+            export_lists,
+            path=Path(file),
+            jurisdiction_code=jurisdiction,
+            quarter=quarter,
+            status=status,
         ),
         json_out=json_out,
         show=lambda result: typer.echo(
@@ -236,9 +257,9 @@ def export(
 
 
 def review(
-    quarter: str = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认上一季度）"),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
-    out: str = typer.Option(None, "--out", help="输出目录（默认 数据目录/review/季度）"),
+    quarter: str | None = typer.Option(None, "--quarter", help="季度，如 2026Q3（默认上一季度）"),
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", help="区划代码（默认本县）"),
+    out: str | None = typer.Option(None, "--out", help="输出目录（默认 数据目录/review/季度）"),
     json_out: JsonFlag = False,
 ) -> None:
     """季度风险研判：分乡镇、分等级统计隐患，列出屡查屡犯主体，并导出本季度两个清单。"""

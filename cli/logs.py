@@ -4,6 +4,7 @@ so that each rotates its own). Files rotate at `[logs] max_mb`, keeping `[logs] 
 
 import logging
 import logging.handlers
+from io import TextIOWrapper
 from pathlib import Path
 
 _current = {"name": "baobao"}
@@ -12,7 +13,7 @@ _current = {"name": "baobao"}
 class _RotatingFile(logging.handlers.RotatingFileHandler):
     """A rotating log file whose folder is made again when someone removed it."""
 
-    def _open(self):
+    def _open(self) -> TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 
@@ -24,11 +25,12 @@ def configure_logging(name: str | None = None) -> None:
 
     name = name or _current["name"]
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, "_baobao", None)]:
-        if handler._baobao == name:  # type: ignore[attr-defined]
+    # Our handlers carry the log's name in _baobao, a mark the stdlib's Handler does not declare.
+    for old in [h for h in root.handlers if getattr(h, "_baobao", None)]:
+        if old._baobao == name:  # type: ignore[attr-defined]
             return
-        root.removeHandler(handler)
-        handler.close()
+        root.removeHandler(old)
+        old.close()
     _current["name"] = name
     folder = get_settings().data_dir / "logs"
     policy = load_policy().logs
@@ -43,7 +45,7 @@ def configure_logging(name: str | None = None) -> None:
         )
     except OSError:
         handler = logging.NullHandler()
-    handler._baobao = name  # type: ignore[attr-defined]
+    handler._baobao = name  # type: ignore[attr-defined]  # our mark, see above
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -1,14 +1,12 @@
 """Commands of the notification area: remind, outbox list | retry."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 import typer
 
 from cli import context
 from cli.output import emit_json
-
-if TYPE_CHECKING:
-    from services.reminders.outbox import OutboxLine
+from cli.running import Untyped
 
 outbox_app = typer.Typer(help="发件箱：查看、重发提醒消息", no_args_is_help=True)
 
@@ -62,7 +60,7 @@ def remind(
 
 @outbox_app.command("list")
 def list_outbox(
-    status: str = typer.Option(
+    status: str | None = typer.Option(
         None, "--status", help="只看该状态：queued（待发送）、sent（已发送）、failed（发送失败）"
     ),
     limit: int = typer.Option(100, "--limit", min=1, help="最多列出的条数（最新的在前）"),
@@ -83,7 +81,7 @@ def list_outbox(
     _table(rows)
 
 
-def _table(rows: "list[OutboxLine]") -> None:
+def _table(rows: Sequence[Untyped]) -> None:
     from rich.table import Table
 
     from cli.output import console
@@ -105,7 +103,7 @@ def _table(rows: "list[OutboxLine]") -> None:
 
 @outbox_app.command("retry")
 def retry_outbox(
-    notification_id: int = typer.Argument(
+    notification_id: int | None = typer.Argument(
         None, help="消息编号；不填则重发全部发送失败的消息（状态不明的除外）"
     ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),

@@ -3,12 +3,15 @@
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-def emit_json(payload: Mapping[str, Any]) -> None:
+
+def emit_json(payload: Mapping[str, object]) -> None:
     """Print one JSON object on stdout and nothing else."""
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, default=str, indent=2) + "\n")
 
@@ -19,7 +22,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-def console():
+def console() -> "Console":
     """A Rich console on stdout (imported lazily: Rich costs start-up time)."""
     from rich.console import Console
 

@@ -4,12 +4,13 @@
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from cli import context
 from cli.output import emit_json
+from cli.running import Untyped
 
 
 def register(app: typer.Typer) -> None:
@@ -40,12 +41,13 @@ def _pct(rate: float | None) -> str:
 
 def ranking(
     quarter: str = typer.Option(..., "--quarter", help="季度，如 2026Q3"),
-    jurisdiction: str = typer.Option(
+    jurisdiction: str | None = typer.Option(
         None, "--jurisdiction", help="区划代码（默认：本县；乡镇、村读所在县的榜单）"
     ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """下级单位季度排名：红黑榜（县排乡镇、市排县）。"""
+    from models.enums import JurisdictionLevel
     from services.reporting.ranking import ranking as rank
     from services.reporting.ranking import units
     from services.reporting.ranking.export import board_rows
@@ -65,7 +67,7 @@ def ranking(
         console().print(f"{title}：{result['reason']}。")
         return
     header, *rows = board_rows(result)
-    header[1] = "乡镇（街道）" if result["unit_level"] == "township" else "县（区）"
+    header[1] = "乡镇（街道）" if result["unit_level"] == JurisdictionLevel.TOWNSHIP else "县（区）"
     table = Table(title=title)
     for name in header[:-1]:  # units not ranked are named in the note, not as rows
         table.add_column(name, justify="left" if name == header[1] else "right", no_wrap=True)
@@ -80,11 +82,11 @@ def ranking(
 
 def briefing(
     quarter: str = typer.Option(..., "--quarter", help="季度，如 2026Q3"),
-    jurisdiction: str = typer.Option(None, "--jurisdiction", help="区划代码（默认：本县）"),
-    formats: str = typer.Option(
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", help="区划代码（默认：本县）"),
+    formats: str | None = typer.Option(
         None, "--format", help="格式，逗号分隔：docx,pdf,html（默认见 policy.toml [briefing]）"
     ),
-    out: str = typer.Option(
+    out: str | None = typer.Option(
         None, "--out", help="输出目录（默认：数据目录下 briefings/季度/区划/时间）"
     ),
     send: bool = typer.Option(False, "--send", help="生成后通过发件箱发送给 [briefing] recipients"),
@@ -129,7 +131,7 @@ def briefing(
         )
 
 
-def _show_report(result: dict) -> None:
+def _show_report(result: Untyped) -> None:
     typer.echo(f"已生成《{result['title']}》：")
     for f in result["files"]:
         typer.echo(f"  {f['format'].upper():5s}{f['path']}")
@@ -175,7 +177,7 @@ def annual(
 
 
 def _produce(
-    produce: Callable[..., Any],
+    produce: Callable[..., Untyped],
     jurisdiction: str | None,
     formats: str | None,
     out: Path | None,

@@ -2,11 +2,17 @@
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from cli import context
 from cli.output import emit_json
+
+if TYPE_CHECKING:  # Rich and the services load with the command that needs them
+    from rich.progress import TaskID
+
+    from services.roster.report import ImportResult
 
 MAX_SHOWN_ERRORS = 50
 COUNT_HEADS = (
@@ -121,7 +127,7 @@ def handover(
         )
 
 
-def _print_ignored(result) -> None:
+def _print_ignored(result: "ImportResult") -> None:
     """Columns and sheets the import did not read, on stderr (never silently)."""
     for item in result.ignored:
         where = (
@@ -132,7 +138,7 @@ def _print_ignored(result) -> None:
         typer.echo(f"已忽略{where}（不是名册的列或表）", err=True)
 
 
-def _print_counts(result) -> None:
+def _print_counts(result: "ImportResult") -> None:
     from rich.table import Table
 
     from cli.output import console
@@ -157,7 +163,7 @@ def _print_counts(result) -> None:
         )
 
 
-def _print_errors(result) -> None:
+def _print_errors(result: "ImportResult") -> None:
     from rich.table import Table
 
     from cli.output import console
@@ -179,12 +185,12 @@ def _print_errors(result) -> None:
 class _ProgressBar:
     """A Rich progress bar on stderr: one line per import stage."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         from rich.console import Console
         from rich.progress import Progress
 
         self.bar = Progress(console=Console(stderr=True), transient=True)
-        self.tasks: dict[str, int] = {}
+        self.tasks: dict[str, TaskID] = {}
         self.bar.start()
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
@@ -193,4 +199,5 @@ class _ProgressBar:
         self.bar.update(self.tasks[stage], completed=done, total=total)
 
     def stop(self) -> None:
+        """Take the bar off the terminal."""
         self.bar.stop()

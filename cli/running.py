@@ -2,13 +2,20 @@
 one JSON object or Chinese text, and tab-separated listings."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Any, overload
 
 import typer
 
 from cli import context
 from cli.output import emit_json
+
+if TYPE_CHECKING:
+    from services.core.evidence import EvidenceFile
+
+# A service's result that is still an untyped dict (services/ is being typed): what a command
+# reads of it is checked where the service declares a TypedDict or dataclass instead.
+Untyped = Mapping[str, Any]
 
 # Options the listing commands share: `json_out: JsonFlag = False`, `limit: Limit = None`.
 JsonFlag = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -25,6 +32,10 @@ def ready() -> None:
     require_current(engine=context.engine())
 
 
+@overload
+def parse_date(value: str, option: str) -> dt.date: ...
+@overload
+def parse_date(value: str | None, option: str) -> dt.date | None: ...
 def parse_date(value: str | None, option: str) -> dt.date | None:
     """The YYYY-MM-DD date given to option, None when absent; BadInput when malformed."""
     from services.core.errors import BadInput
@@ -37,7 +48,7 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         raise BadInput(f"{option} 的日期 {value!r} 无效，应为 YYYY-MM-DD") from None
 
 
-def read_files(paths: Sequence[str] | None) -> list:
+def read_files(paths: Sequence[str] | None) -> list["EvidenceFile"]:
     """Files named on the command line, read and checked as evidence or photos (BadInput when
     one cannot be accepted)."""
     from pathlib import Path
@@ -48,9 +59,10 @@ def read_files(paths: Sequence[str] | None) -> list:
 
 
 def run(
-    query: Callable[..., dict[str, Any]], *, json_out: bool, show: Callable[[dict[str, Any]], None]
+    query: Callable[..., Mapping[str, object]], *, json_out: bool, show: Callable[[Any], None]
 ) -> None:
-    """Check the schema, call query(session=…) in one committed session, print JSON or show it."""
+    """Check the schema, call query(session=…) in one committed session, print JSON or show it
+    (show takes what query returns; some services still return untyped dicts)."""
     ready()
     with context.session() as session:
         result = query(session=session)

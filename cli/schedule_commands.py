@@ -1,12 +1,43 @@
 """Commands of the schedule area: scheduler [--list], deploy (config/schedules.toml)."""
 
+import datetime as dt
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TypedDict
+
 import typer
 
 from cli import context
-from cli.flow_launch import launcher, prepare_prefect
+from cli.flow_launch import Launch, launcher, prepare_prefect
 from cli.output import emit_json
 
+if TYPE_CHECKING:
+    from config.files import ScheduledJob
+
 WEEKDAYS = "一二三四五六日"
+
+
+class LastRun(TypedDict):
+    """A job's most recent run, as --list shows it (times ISO 8601)."""
+
+    started_at: str
+    outcome: str
+    finished_at: str | None
+    runner: str
+    detail: dict[str, Any] | None
+
+
+class JobLine(TypedDict):
+    """One job as --list shows it: its settings, next fire times (ISO 8601), last run."""
+
+    name: str
+    flow: str
+    cron: str
+    timezone: str
+    parameters: dict[str, Any]
+    catch_up: bool
+    description: str
+    next: list[str]
+    last_run: LastRun | None
 
 
 def register(app: typer.Typer) -> None:
@@ -73,13 +104,13 @@ def deploy(
     typer.echo(f"共 {len(registered)} 个部署。启动工作进程：prefect worker start --pool {pool}")
 
 
-def _list(jobs, count: int, json_out: bool) -> None:
+def _list(jobs: list["ScheduledJob"], count: int, json_out: bool) -> None:
     from services.core import clock
     from services.scheduling import schedule
 
     now = clock.now()
     last = _last_runs([job.name for job in jobs])
-    rows = []
+    rows: list[JobLine] = []
     for job in jobs:
         rows.append(
             {
@@ -110,7 +141,7 @@ def _list(jobs, count: int, json_out: bool) -> None:
         typer.echo("  上次运行：" + _last_text(row["last_run"]))
 
 
-def _last_runs(names: list[str]) -> dict[str, dict | None]:
+def _last_runs(names: list[str]) -> dict[str, LastRun | None]:
     """The last run of each job, or {} when the database is not ready (--list still works)."""
     from services.core.errors import BadInput
     from services.core.schema import require_current
@@ -120,7 +151,7 @@ def _last_runs(names: list[str]) -> dict[str, dict | None]:
         require_current(engine=context.engine())
     except BadInput:
         return {}
-    result = {}
+    result: dict[str, LastRun | None] = {}
     with context.session() as session:
         for name in names:
             run = schedule.last_run(session=session, job=name)
@@ -138,7 +169,7 @@ def _last_runs(names: list[str]) -> dict[str, dict | None]:
     return result
 
 
-def _last_text(run: dict | None) -> str:
+def _last_text(run: LastRun | None) -> str:
     from services.scheduling import schedule
     from services.scheduling.embedded import summary
 
@@ -150,19 +181,17 @@ def _last_text(run: dict | None) -> str:
     )
 
 
-def _parse(text: str):
-    import datetime as dt
-
+def _parse(text: str) -> dt.datetime:
     from services.core import clock
 
     return dt.datetime.fromisoformat(text).astimezone(clock.tz())
 
 
-def _when(moment) -> str:
+def _when(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d}（周{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"
 
 
-def _serve(jobs, launch) -> None:
+def _serve(jobs: list["ScheduledJob"], launch: Launch) -> None:
     """Run the scheduler in the foreground until Ctrl-C (or SIGTERM), then stop cleanly."""
     import contextlib
     import os
@@ -197,5 +226,5 @@ def _serve(jobs, launch) -> None:
     notify("调度已停止。")
 
 
-def _interrupt(_signum, _frame) -> None:
+def _interrupt(_signum: int, _frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt

@@ -1,11 +1,17 @@
 """Commands of the task area: tasks generate | list | record, campaign create | list."""
 
 from functools import partial
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 
 from cli.running import JsonFlag, Limit, Subtree, parse_date, print_rows, read_files, run
+
+if TYPE_CHECKING:  # the models and services load with the command that needs them
+    from sqlmodel import Session
+
+    from services.tasks.campaigns import CampaignSummary
+    from services.tasks.listing import TaskListing
 
 tasks_app = typer.Typer(help="督导任务：生成、查询、记录督导", no_args_is_help=True)
 campaign_app = typer.Typer(help="专项督导：创建、查看", no_args_is_help=True)
@@ -19,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 @tasks_app.command("generate")
 def generate(
-    period: str = typer.Option(
+    period: str | None = typer.Option(
         None, "--period", help="期间，如 2026Q4、2026-10、2026H2、2026（默认：今天所在的期间）"
     ),
     json_out: JsonFlag = False,
@@ -41,14 +47,14 @@ def generate(
 
 @tasks_app.command("list")
 def list_(
-    officer: str = typer.Option(None, "--officer", help="干部编号"),
+    officer: str | None = typer.Option(None, "--officer", help="干部编号"),
     jurisdiction: Subtree = None,
-    status: str = typer.Option(
+    status: str | None = typer.Option(
         None,
         "--status",
         help="open 待督导（未逾期）、overdue 已逾期、done 已完成、cancelled 已取消、handed_over 已交接",
     ),
-    period: str = typer.Option(None, "--period", help="期间，如 2026Q4"),
+    period: str | None = typer.Option(None, "--period", help="期间，如 2026Q4"),
     limit: Limit = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -69,22 +75,21 @@ def list_(
     )
 
 
-def _print_tasks(result: dict) -> None:
-    from models.enums import LABELS, TaskState  # imported late: start-up stays fast
+def _print_tasks(result: "TaskListing") -> None:
+    from models.enums import LABELS, TaskSource, TaskState  # late: start-up stays fast
 
     names = LABELS[TaskState]
+    sources: dict[str, str] = {TaskSource.CAMPAIGN: "专项：{}", TaskSource.BANQUET: "聚餐现场指导"}
     print_rows(
         ("编号", "干部编号", "主体", "区划代码", "期间", "类型", "截止日期", "状态", "完成日期"),
         (
             (
                 str(t["id"]),
                 t["officer_id"],
-                t["entity_name"],
+                t["entity_name"] or "",  # always named (a banquet task by its host)
                 t["jurisdiction_code"],
                 t["period"],
-                {"campaign": f"专项：{t['campaign']}", "banquet": "聚餐现场指导"}.get(
-                    t["source"], "常规"
-                ),
+                sources.get(t["source"], "常规").format(t["campaign"]),
                 t["due_date"],
                 names[t["status"]],
                 t["done_on"] or "",
@@ -95,25 +100,43 @@ def _print_tasks(result: dict) -> None:
     )
 
 
+class Recorded(TypedDict):
+    """A visit recorded: the task done, counts of what it holds, the hazards it opened or found
+    still open (复查仍未整改)."""
+
+    task_id: int
+    record_id: int | None
+    status: str
+    done_on: str
+    recorded_at: str
+    recorded_by: str
+    mode: str
+    answers: int
+    problems: int
+    photos: int
+    hazards: list[int | None]
+    recurred: list[int | None]
+
+
 @tasks_app.command("record")
 def record(
     task_id: int = typer.Argument(..., help="任务编号"),
     mode: str = typer.Option(..., "--mode", help="督导方式：现场、线上、集中"),
-    date: str = typer.Option(None, "--date", help="督导日期 YYYY-MM-DD（默认今天）"),
-    answers: str = typer.Option(
+    date: str | None = typer.Option(None, "--date", help="督导日期 YYYY-MM-DD（默认今天）"),
+    answers: str | None = typer.Option(
         None,
         "--answers",
         help='检查清单答题文件（JSON）；“否”项可写 {"answer": "否", "note": 说明, "photos": [照片文件…]}',
     ),
-    note: str = typer.Option(None, "--note", help="备注"),
+    note: str | None = typer.Option(None, "--note", help="备注"),
     photo: Annotated[
         list[str] | None,
         typer.Option("--photo", help="督导照片文件（可多次给出）"),
     ] = None,
-    by: str = typer.Option(
+    by: str | None = typer.Option(
         None, "--by", help="补录人：食安办账号（督导日期已超过补录期限时由食安办补录）"
     ),
-    reason: str = typer.Option(None, "--reason", help="补录原因（与 --by 一起给出）"),
+    reason: str | None = typer.Option(None, "--reason", help="补录原因（与 --by 一起给出）"),
     json_out: JsonFlag = False,
 ) -> None:
     """记录一次督导；任务随之完成，回答“否”和所列问题生成隐患（同一检查项已有未销号隐患的，记为该隐患复查仍未整改）。"""
@@ -126,7 +149,7 @@ def record(
 
     visit_date = parse_date(date, "--date")
 
-    def recorded(*, session) -> dict:
+    def recorded(*, session: "Session") -> Recorded:
         given = read_answers_file(path=Path(answers)) if answers else AnswersFile(document={})
         saved = record_visit(
             session=session,
@@ -216,14 +239,19 @@ def campaign_list(json_out: JsonFlag = False) -> None:
     """列出专项督导及其任务完成情况。"""
     from services.tasks.campaigns import list_campaigns
 
-    def listed(*, session) -> dict:
+    def listed(*, session: "Session") -> CampaignList:
         campaigns = list_campaigns(session=session)
         return {"total": len(campaigns), "campaigns": campaigns}
 
     run(listed, json_out=json_out, show=_print_campaigns)
 
 
-def _print_campaigns(result: dict) -> None:
+class CampaignList(TypedDict):
+    total: int
+    campaigns: list["CampaignSummary"]
+
+
+def _print_campaigns(result: CampaignList) -> None:
     if not result["campaigns"]:
         typer.echo("还没有专项督导。")
     for c in result["campaigns"]:

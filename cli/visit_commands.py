@@ -1,11 +1,16 @@
 """Commands of the visit paperwork: visits print (督导检查记录表), visits export (督导台账)."""
 
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.running import JsonFlag, Subtree, run
+from cli.running import JsonFlag, Subtree, Untyped, run
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 visits_app = typer.Typer(help="督导记录：打印督导检查记录表、导出督导台账", no_args_is_help=True)
 
@@ -15,16 +20,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(visits_app, name="visits")
 
 
-def _show_files(result: dict) -> None:
+def _show_files(result: Untyped) -> None:
     for f in result["files"]:
         typer.echo(f"已写入：{f['path']}（督导记录 {f['visits']} 份）")
 
 
 @visits_app.command("print")
 def print_(
-    task_id: int = typer.Argument(None, help="任务编号（打印一次督导的记录表）"),
-    period: str = typer.Option(None, "--period", help="期间，如 2026Q3（合并打印该期间的记录）"),
-    officer: str = typer.Option(None, "--officer", help="干部编号：合并为该干部的一份 PDF"),
+    task_id: int | None = typer.Argument(None, help="任务编号（打印一次督导的记录表）"),
+    period: str | None = typer.Option(
+        None, "--period", help="期间，如 2026Q3（合并打印该期间的记录）"
+    ),
+    officer: str | None = typer.Option(None, "--officer", help="干部编号：合并为该干部的一份 PDF"),
     jurisdiction: Subtree = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="输出目录（默认：数据目录下 visit_records）")
@@ -35,25 +42,31 @@ def print_(
     from services.core.errors import BadInput
     from services.reporting import visit_print
 
-    if (task_id is None) == (period is None):
-        raise BadInput("请给出任务编号，或用 --period 加 --officer / --jurisdiction 合并打印")
-    if task_id is not None and (officer or jurisdiction):
-        raise BadInput("打印一次督导时不能再指定 --officer 或 --jurisdiction")
-
-    def printed(*, session) -> Any:  # PrintedTask | PrintedPeriod (cli.running.run takes dicts)
-        if task_id is not None:
-            return visit_print.print_task(session=session, task_id=task_id, out_dir=out)
-        return visit_print.print_period(
-            session=session, period=period, officer=officer, jurisdiction=jurisdiction, out_dir=out
+    if task_id is not None and period is None:
+        if officer or jurisdiction:
+            raise BadInput("打印一次督导时不能再指定 --officer 或 --jurisdiction")
+        printed: Callable[..., Mapping[str, object]] = partial(
+            visit_print.print_task, task_id=task_id, out_dir=out
         )
-
+    elif task_id is None and period is not None:
+        printed = partial(
+            visit_print.print_period,
+            period=period,
+            officer=officer,
+            jurisdiction=jurisdiction,
+            out_dir=out,
+        )
+    else:
+        raise BadInput("请给出任务编号，或用 --period 加 --officer / --jurisdiction 合并打印")
     run(printed, json_out=json_out, show=_show_files)
 
 
 @visits_app.command("export")
 def export(
     file: Annotated[Path, typer.Argument(help="输出的 Excel 文件（.xlsx）")],
-    period: str = typer.Option(None, "--period", help="期间，如 2026Q3、2026-10（默认：全部）"),
+    period: str | None = typer.Option(
+        None, "--period", help="期间，如 2026Q3、2026-10（默认：全部）"
+    ),
     jurisdiction: Subtree = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -64,7 +77,7 @@ def export(
     if file.suffix.lower() != ".xlsx":
         raise BadInput(f"文件 {file} 应以 .xlsx 结尾")
 
-    def exported(*, session) -> Any:  # Ledger (cli.running.run takes dicts)
+    def exported(*, session: "Session") -> Untyped:
         return export_ledger(
             session=session, path=file, period=period, jurisdiction_code=jurisdiction
         )

@@ -1,12 +1,50 @@
 """Commands of the web area: serve (web application + embedded scheduler), users invite."""
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol, TypedDict
 
 import typer
 
 from cli import context
 from cli.output import emit_json
+from cli.running import Untyped
+
+if TYPE_CHECKING:
+    from services.accounts.invitation_batch import InvitationBatch
+    from services.reminders.delivery import Delivered
+
+
+class Scheduler(Protocol):
+    """What serve uses of the embedded scheduler (APScheduler's, an untyped library)."""
+
+    def start(self) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+class InvitedLine(TypedDict):
+    code: str
+    name: str
+    mailed: bool
+    link: str
+
+
+class Invited(TypedDict):
+    """users invite --jurisdiction: who was invited, how many by mail (and sent) and on the
+    sheet, and the sheet's file and expiry."""
+
+    jurisdiction: str
+    tier: str | None
+    network: bool  # the village network (联络员/协管员/信息员), not officers
+    invited: int
+    mailed: int
+    sent: int
+    on_sheet: int
+    not_reached: int
+    sheet: str | None
+    sheet_expires: str | None
+    officers: list[InvitedLine]
+
 
 users_app = typer.Typer(help="账号：发送设置密码链接", no_args_is_help=True)
 
@@ -64,7 +102,7 @@ def serve(
             runner.shutdown(wait=False)
 
 
-def _start_scheduler():
+def _start_scheduler() -> Scheduler:
     """The embedded scheduler of config/schedules.toml in a background thread."""
     from cli.flow_launch import launcher, prepare_prefect
     from services.core import clock
@@ -80,10 +118,11 @@ def _start_scheduler():
     )
     runner.start()
     typer.echo(f"定时任务已在本进程启动（{len(jobs)} 个，见 config/schedules.toml）。")
-    return runner
+    started: Scheduler = runner
+    return started
 
 
-def _print_accounts(accounts: list[dict]) -> None:
+def _print_accounts(accounts: Sequence[Untyped]) -> None:
     if not accounts:
         return
     typer.echo("演示账号（演示数据专用，密码均为 " + accounts[0]["password"] + "）：")
@@ -211,7 +250,9 @@ def _invite_network(code: str, sheet: Path | None, json_out: bool) -> None:
             typer.echo(f"  {o.name}\t{o.code}\t{o.place}\t{o.link}")
 
 
-def _batch_result(batch, sheet: Path | None, delivered: dict | None) -> dict:
+def _batch_result(
+    batch: "InvitationBatch", sheet: Path | None, delivered: "Delivered | None"
+) -> Invited:
     from services.core import clock
 
     on_sheet = batch.on_sheet
@@ -221,7 +262,7 @@ def _batch_result(batch, sheet: Path | None, delivered: dict | None) -> dict:
         "network": batch.network,
         "invited": len(batch.officers),
         "mailed": len(batch.officers) - len(on_sheet),
-        "sent": (delivered or {}).get("sent", 0),
+        "sent": delivered["sent"] if delivered else 0,
         "on_sheet": len(on_sheet),
         "not_reached": batch.not_reached,
         "sheet": str(sheet) if sheet is not None and on_sheet else None,
@@ -292,7 +333,7 @@ def sessions(
 @users_app.command("signout")
 def signout(
     account: str = typer.Argument(..., help="食安办账号、干部编号或手机号"),
-    session_id: str = typer.Option(
+    session_id: str | None = typer.Option(
         None, "--session", help="只结束这一个登录或令牌（users sessions 列出的编号）"
     ),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),

@@ -34,7 +34,7 @@ class BriefingWording(Wording):
     """config/documents/briefing.toml: the quarterly standing-committee briefing (季度汇报).
     Values offered: quarter_label (2026年第三季度), place (the county's name), level (county,
     township …), scope_word (全县). The issuer is [briefing] issuer in policy.toml; the
-    paragraphs of 七、下一季度工作安排 are config/documents/next_quarter.txt."""
+    paragraphs of 八、下一季度工作安排 are config/documents/next_quarter.txt."""
 
     title: str = "关于|{{ quarter_label }}|{{ place }}|食品安全|包保工作情况的汇报"
     """The title; "|" marks where it may break."""

@@ -62,6 +62,12 @@ def get_engine(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=8)
+def reading_engine(url: str) -> Engine:
+    """The engine of url in autocommit: sessions for a few reads, without BEGIN and ROLLBACK."""
+    return get_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+
+
 def is_postgres(bind: Engine | Connection) -> bool:
     """Whether the engine or connection talks to PostgreSQL (else SQLite)."""
     return bind.dialect.name == "postgresql"

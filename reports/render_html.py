@@ -41,7 +41,7 @@ def environment(undefined: type[Undefined] = StrictUndefined) -> Environment:
 
 
 def boilerplate(doc: Document, *, undefined: type[Undefined] = StrictUndefined) -> list[str]:
-    """The editable paragraphs of the briefing's 七、下一季度工作安排
+    """The editable paragraphs of the briefing's 八、下一季度工作安排
     (config/documents/next_quarter.txt); none for a document without such a section."""
     if not any(section.get("boilerplate") for section in doc["sections"]):
         return []

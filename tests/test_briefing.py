@@ -25,9 +25,10 @@ HEADINGS = [
     "二、包保督导完成情况",
     "三、问题隐患整改情况",
     "四、风险隐患清单和治理责任清单",
-    "五、红黑榜",
-    "六、存在的问题",
-    "七、下一季度工作安排",
+    "五、农村集体聚餐备案情况",
+    "六、红黑榜",
+    "七、存在的问题",
+    "八、下一季度工作安排",
 ]
 
 
@@ -71,7 +72,7 @@ def test_sections_follow_the_county_order_and_compare_with_last_quarter(session,
     )
     assert "新发现问题隐患6个" in _texts(doc, HEADINGS[2])
     tables = [b for s in doc["sections"] for b in s["blocks"] if b["kind"] == "table"]
-    ranking = next(t for t in tables if t["caption"].startswith("表7"))
+    ranking = next(t for t in tables if t["caption"].startswith("表8"))
     assert "上季度名次" in ranking["headers"] and ranking["rows"][-1][1] == "三河镇"
     assert [b["name"] for s in doc["sections"] for b in s["blocks"] if b["kind"] == "chart"] == [
         "completion",
@@ -81,7 +82,7 @@ def test_sections_follow_the_county_order_and_compare_with_last_quarter(session,
 
 def test_problems_are_written_from_the_figures(session, county):
     c = briefing.context(session=session, quarter=quarter("2026Q3"))
-    problems = _texts(briefing.document(c), "六、存在的问题")
+    problems = _texts(briefing.document(c), "七、存在的问题")
     assert problems.startswith("（一）督导任务完成率偏低")
     # Every township with tasks due is below the 95 % target: none is singled out by name, but
     # their rates spread by more than [briefing] imbalance_spread.

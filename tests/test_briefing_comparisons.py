@@ -72,7 +72,7 @@ def test_no_comparison_with_a_quarter_the_system_held_nothing_of(engine, set_tod
     assert not COMPARED.search(said) and "上季度无可比数据" in said
     assert {row[2] for row in _table(doc, "表1")["rows"]} == {"—"}
     assert {row[-1] for row in _table(doc, "表3")["rows"]} == {"—"}
-    assert {row[-2] for row in _table(doc, "表7")["rows"]} == {"—"}
+    assert {row[-2] for row in _table(doc, "表8")["rows"]} == {"—"}
     assert [t["quarter"] for t in c["trend"]] == ["2026Q3"]
     assert len(doc["charts"]["trend"]["labels"]) == 1
     assert "有数据以来" in said or any(
@@ -111,7 +111,7 @@ def test_a_city_briefing_is_by_county(engine, set_today, session):
         counties[row.code] = row.name
     assert c["by_county"] and c["rank"]["unit_level"] == "county"
     assert [r[0] for r in _table(doc, "表3 ")["rows"]] == [counties[COUNTY], counties[COUNTY2]]
-    assert {r[1] for r in _table(doc, "表7")["rows"]} == set(counties.values())
+    assert {r[1] for r in _table(doc, "表8")["rows"]} == set(counties.values())
     assert doc["charts"]["completion"]["labels"] == [counties[COUNTY], counties[COUNTY2]]
     # Townships appear only among the worst N (表3-1), computed here from the task rows.
     towns = {
@@ -129,6 +129,6 @@ def test_a_city_briefing_is_by_county(engine, set_today, session):
     worst = {towns[code] for _, code in rated[: c["policy"].briefing.worst_listed]}
     listed = _table(doc, "表3-1")
     assert {r[1] for r in listed["rows"]} == worst and T21 in towns
-    for caption in ("表2", "表3 ", "表4", "表7"):
+    for caption in ("表2", "表3 ", "表4", "表8"):
         cells = {cell for row in _table(doc, caption)["rows"] for cell in row}
         assert not cells & (set(towns.values()) - worst), caption

@@ -1,7 +1,9 @@
 """Codes are enums: templates name them (TaskState.OVERDUE, HazardStatus.CLOSED), never spell
 their values, and every enum a template may compare with is one of its globals."""
 
+import inspect
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -24,8 +26,14 @@ CODES = (
 )
 # The codes the document templates (reports/templates, the DOCX's tags) branch on.
 DOCUMENT_CODES = (BlockKind,)
+# Every code of models.enums (and the documents' BlockKind) when a template compares with it.
+COMPARED = (
+    *(e for e in vars(enums).values() if inspect.isclass(e) and issubclass(e, StrEnum)),
+    *DOCUMENT_CODES,
+)
 JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 QUOTED = re.compile(r"""["']([a-z_0-9]+)["']""")
+COMPARISON = re.compile(r"""(?:==|!=)\s*["']([a-z_0-9]+)["']|["']([a-z_0-9]+)["']\s*(?:==|!=)""")
 
 
 def _spelled_codes(text: str, values: set[str]) -> list[str]:
@@ -34,18 +42,39 @@ def _spelled_codes(text: str, values: set[str]) -> list[str]:
     ]
 
 
-def test_templates_name_codes_by_their_enum():
-    # "officer" is also a column pages sort by: PersonKind is left out of this check.
-    codes = (*CODES, *DOCUMENT_CODES)
-    values = {member.value for enum in codes if enum is not enums.PersonKind for member in enum}
-    found = {
+def _in_templates(check: Callable[[str, set[str]], list[str]], values: set[str]) -> dict:
+    """What check finds in each template that has something, by its path."""
+    return {
         str(path.relative_to(ROOT)): spelled
         for folder in TEMPLATE_DIRS
         for path in sorted((ROOT / folder).rglob("*"))
         if path.suffix in (".html", ".txt", ".md", ".j2")
-        and (spelled := _spelled_codes(path.read_text(encoding="utf-8"), values))
+        and (spelled := check(path.read_text(encoding="utf-8"), values))
     }
-    assert found == {}
+
+
+def test_templates_name_codes_by_their_enum():
+    # "officer" is also a column pages sort by: PersonKind is left out of this check.
+    codes = (*CODES, *DOCUMENT_CODES)
+    values = {member.value for enum in codes if enum is not enums.PersonKind for member in enum}
+    assert _in_templates(_spelled_codes, values) == {}
+
+
+def _compared_codes(text: str, values: set[str]) -> list[str]:
+    return [
+        word
+        for block in JINJA.findall(text)
+        for found in COMPARISON.finditer(block)
+        if (word := found.group(1) or found.group(2)) in values
+    ]
+
+
+def test_templates_never_compare_with_a_spelled_code():
+    """Any code of any enum (levels, tiers, sources, outcomes …) a template compares with."""
+    values = {member.value for enum in COMPARED for member in enum}
+    assert _in_templates(_compared_codes, values) == {}
+    text = '{% if b.unit_level == "county" %}{% endif %}{{ "x" if "ok" != r.outcome }}'
+    assert _compared_codes(text, values) == ["county", "ok"]
 
 
 def test_the_docx_template_names_codes_by_their_enum():
@@ -64,6 +93,7 @@ def test_every_code_enum_is_a_template_global():
     for enum in CODES:
         assert templates.env.globals.get(enum.__name__) is enum, enum
     assert all(issubclass(enum, StrEnum) for enum in CODES)
+    assert templates.env.globals.get("JurisdictionLevel") is enums.JurisdictionLevel
     for enum in DOCUMENT_CODES:
         assert document_environment().globals.get(enum.__name__) is enum, enum
 

@@ -242,3 +242,37 @@ def test_users_invite_by_jurisdiction_on_the_command_line(world, cli, tmp_path):
         assert code == 2 and out == "" and err.startswith("错误："), bad
     code, out, err = cli(*args, world.accounts["officer_a"], "--no-send")
     assert code == 0 and re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 前有效", out)
+
+
+def test_a_long_sheet_laid_out_in_parts_has_the_same_pages(tmp_path):
+    """A long sheet is laid out by worker processes in parts, then joined: page for page the
+    same text (page numbers and count included) and the same QR codes as one document."""
+    from reports.invitation_sheet import render_sheet
+
+    cards = [
+        {
+            "name": f"干部{n}",
+            "code": f"BB51010100{n:04d}",
+            "place": "北岭镇 第一村",
+            "link": f"https://baobao.example.gov.cn/invite/token{n}",
+            "expires": "2026年10月6日 10:09",
+        }
+        for n in range(20)  # three pages of eight cards, the last one half full
+    ]
+    sheet = {"title": "北岭镇包保干部设置密码邀请单", "note": "请沿虚线剪开。", "cards": cards}
+    texts, codes = [], []
+    for parts in (1, 2):
+        pdf = render_sheet(sheet, parts=parts)
+        folder = tmp_path / f"parts{parts}"
+        folder.mkdir()
+        (folder / "sheet.pdf").write_bytes(pdf)
+        texts.append(
+            subprocess.run(
+                ["pdftotext", "-layout", str(folder / "sheet.pdf"), "-"],
+                capture_output=True, text=True, check=True,
+            ).stdout
+        )  # fmt: skip
+        codes.append(sorted(_decode_pdf(pdf, folder)))
+    assert texts[0] == texts[1]
+    assert [f"第 {n} 页，共 3 页" in texts[1] for n in (1, 2, 3)] == [True] * 3
+    assert codes[0] == codes[1] == sorted(card["link"] for card in cards)

@@ -253,7 +253,7 @@ def test_docx_has_the_official_page_and_fonts(rendered, tmp_path):
     )
     ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
     # Ranked: the townships with tasks due (四方镇 has none), one row each under the header.
-    board = rendered["doc"]["sections"][4]["blocks"][1]
+    board = rendered["doc"]["sections"][5]["blocks"][1]
     assert len(ranking.rows) == 1 + len(board["rows"]) and len(ranking.columns) == 11
     assert "四方镇" not in [r[1] for r in board["rows"]]
     assert len(document.inline_shapes) == 2

@@ -172,6 +172,7 @@ COVERED = {
     "GET /banquets/{banquet_id}",
     "POST /banquets/{banquet_id}/guide",
     "POST /banquets/{banquet_id}/followup",
+    "POST /banquets/{banquet_id}/reassign",
     "GET /api/banquets",
     "POST /api/banquets",
     "GET /api/banquets/{banquet_id}",

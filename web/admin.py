@@ -4,12 +4,13 @@ and its invitations, campaigns, and the schedule's next and last runs."""
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
@@ -22,6 +23,7 @@ from services.core.uploads import header_name, kept_name, write_once
 from services.core.urls import public_address_warning
 from services.permissions.principal import Principal
 from services.roster import limits
+from services.roster.report import ImportResult
 from web.deps import AdminUser, DbSession, FormText, NotFound, QueryText, csrf, redirect, render
 from web.forms import parse_date
 
@@ -36,12 +38,12 @@ def _system_admin(person: Principal, session: Session) -> None:
 
 
 @router.get("/admin")
-def admin_home(*, request: Request, person: AdminUser):
+def admin_home(*, request: Request, person: AdminUser) -> Response:
     return redirect(request, "/admin/users")
 
 
 @router.get("/admin/roster")
-def roster_page(*, request: Request, person: AdminUser, session: DbSession):
+def roster_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     _system_admin(person, session)
     return render(request, "admin/roster.html")
 
@@ -54,7 +56,7 @@ def _uploads() -> Path:
 
 def _import(
     session: Session, person: Principal, path: Path, name: str, partial: bool, dry_run: bool
-):
+) -> ImportResult:
     from services.roster.importer import import_roster
 
     return import_roster(
@@ -80,7 +82,7 @@ def roster_check(
     partial: Annotated[bool, Form()] = False,
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     _system_admin(person, session)
     if not (file.filename or "").lower().endswith(".xlsx"):
         raise BadInput("请上传名册工作簿（.xlsx）")
@@ -101,7 +103,9 @@ def roster_check(
 
 
 @router.post("/admin/roster/apply", dependencies=[Depends(csrf)])
-def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, session: DbSession):
+def roster_apply(
+    *, request: Request, token: FormText = "", person: AdminUser, session: DbSession
+) -> Response:
     _system_admin(person, session)
     try:
         upload = links.load(UPLOAD, token, max_age_seconds=3600)
@@ -125,7 +129,7 @@ def roster_apply(*, request: Request, token: FormText = "", person: AdminUser, s
     )
 
 
-def _download(write, name: str):
+def _download(write: Callable[[Path], object], name: str) -> FileResponse:
     folder = Path(tempfile.mkdtemp(prefix="baobao-roster-"))
     path = folder / "file.xlsx"
     try:
@@ -141,7 +145,7 @@ def _download(write, name: str):
 
 
 @router.get("/admin/roster/export.xlsx")
-def roster_export(*, person: AdminUser, session: DbSession):
+def roster_export(*, person: AdminUser, session: DbSession) -> Response:
     from services.roster.export import export_roster
 
     _system_admin(person, session)
@@ -152,14 +156,14 @@ def roster_export(*, person: AdminUser, session: DbSession):
 
 
 @router.get("/admin/roster/template.xlsx")
-def roster_template(*, person: AdminUser):
+def roster_template(*, person: AdminUser) -> Response:
     from services.roster.template import write_template
 
     return _download(lambda path: write_template(path=path), "包保名册模板.xlsx")
 
 
 @router.get("/admin/handover")
-def handover_page(*, request: Request, person: AdminUser, session: DbSession):
+def handover_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     from services.roster.handovers import quarter_handovers
 
     found = quarter_handovers(session=session, scope_path=person.path)
@@ -175,7 +179,7 @@ def handover(
     day: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.roster.handover import hand_over
 
     result = hand_over(
@@ -204,7 +208,7 @@ def assign_unassigned(
     officer_code: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.roster.assign import assign_entity
 
     done = assign_entity(
@@ -225,7 +229,9 @@ def assign_unassigned(
 
 
 @router.get("/admin/users")
-def users(*, request: Request, q: QueryText = "", person: AdminUser, session: DbSession):
+def users(
+    *, request: Request, q: QueryText = "", person: AdminUser, session: DbSession
+) -> Response:
     found = access_office.people(session=session, who=person, query=q[:50])
     return render(
         request, "admin/users.html", people=found, q=q[:50], warning=public_address_warning()
@@ -241,7 +247,9 @@ def _deliver(database_url: str) -> None:
 
 
 @router.post("/admin/users/invite", dependencies=[Depends(csrf)])
-def invite(*, request: Request, account: FormText = "", person: AdminUser, session: DbSession):
+def invite(
+    *, request: Request, account: FormText = "", person: AdminUser, session: DbSession
+) -> Response:
     result = invitations.invite(
         session=session, account=account, actor=person.account, scope_path=person.path
     )
@@ -263,7 +271,7 @@ def invite(*, request: Request, account: FormText = "", person: AdminUser, sessi
 @router.get("/admin/sessions")
 def person_sessions(
     *, request: Request, account: QueryText = "", person: AdminUser, session: DbSession
-):
+) -> Response:
     found = session_admin.person_sessions(session=session, account=account, admin=person)
     return render(request, "admin/sessions.html", found=found)
 
@@ -276,7 +284,7 @@ def end_sessions(
     session_id: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     ended = session_admin.end_sessions(
         session=session,
         account=account,
@@ -304,8 +312,8 @@ def _invitations_page(
     person: Principal,
     session: Session,
     template: str = "admin/invitations.html",
-    **extra: Any,
-):
+    **extra: Any,  # the template's further values
+) -> Response:
     return render(
         request,
         template,
@@ -317,7 +325,7 @@ def _invitations_page(
 
 
 @router.get("/admin/invitations")
-def invitations_page(*, request: Request, person: AdminUser, session: DbSession):
+def invitations_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     return _invitations_page(request, person, session)
 
 
@@ -329,7 +337,7 @@ def invite_jurisdiction(
     tier: FormText = "",
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.accounts.invitation_batch import invitation_sheet, invite_officers
 
     if tier and tier not in {t.value for t in OfficerTier}:
@@ -362,7 +370,9 @@ def invite_jurisdiction(
 
 
 @router.get("/admin/invitations/sheet")
-def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser):
+def invitation_sheet_file(
+    *, token: Annotated[str, Query(max_length=1000)] = "", person: AdminUser
+) -> Response:
     try:
         found = links.load(SHEET, token, max_age_seconds=24 * 3600)
     except links.BadLink:
@@ -375,7 +385,7 @@ def invitation_sheet_file(*, token: Annotated[str, Query(max_length=1000)] = "",
     )
 
 
-def _network_page(request: Request, person: Principal, session: Session, **extra: Any):
+def _network_page(request: Request, person: Principal, session: Session, **extra: Any) -> Response:
     from services.accounts.network import MAX_ROWS, village_network
 
     rows = village_network(session=session, who=person)
@@ -391,7 +401,7 @@ def _network_page(request: Request, person: Principal, session: Session, **extra
 
 
 @router.get("/admin/network")
-def network_page(*, request: Request, person: AdminUser, session: DbSession):
+def network_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     return _network_page(request, person, session)
 
 
@@ -402,7 +412,7 @@ def network_invite(
     informant_id: Annotated[int, Form(ge=1, le=2_147_483_647)],
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     result = invitations.invite_informant(
         session=session, informant_id=informant_id, actor=person.account, scope_path=person.path
     )
@@ -413,7 +423,7 @@ def network_invite(
 @router.post("/admin/network/sheet", dependencies=[Depends(csrf)])
 def network_sheet(
     *, request: Request, jurisdiction: FormText = "", person: AdminUser, session: DbSession
-):
+) -> Response:
     from services.accounts.invitation_batch import invitation_sheet
     from services.accounts.network import invite_network
 
@@ -434,7 +444,7 @@ def network_sheet(
 
 
 @router.get("/admin/campaigns")
-def campaigns(*, request: Request, person: AdminUser, session: DbSession):
+def campaigns(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     found = access_office.campaigns_in_scope(session=session, who=person)
     return render(
         request, "admin/campaigns.html", campaigns=found, categories=[c.value for c in Category]
@@ -453,7 +463,7 @@ def campaign_create(
     risk_grades: Annotated[list[str] | None, Form()] = None,
     person: AdminUser,
     session: DbSession,
-):
+) -> Response:
     from services.tasks.campaigns import create_campaign
 
     code = jurisdiction.strip() or None
@@ -486,7 +496,7 @@ def campaign_create(
 
 
 @router.get("/admin/schedule")
-def schedule_page(*, request: Request, person: AdminUser, session: DbSession):
+def schedule_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     from config.files import ConfigError
     from services.scheduling import schedule
 

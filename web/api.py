@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from models.enums import HazardFilter, HazardStatus, SessionKind, TaskState
+from models.enums import HazardFilter, HazardStatus, PersonKind, SessionKind, TaskState
 from services.accounts import access, access_office, tokens
 from services.accounts import login as signing
 from services.accounts.identity import web_policy
@@ -46,7 +46,7 @@ bearer = HTTPBearer(auto_error=False, description="POST /api/token 取得的令�
 HazardTarget = Literal[
     HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION, HazardStatus.CLOSED
 ]
-NOT_FOUND = {404: {"description": "不存在或不在职责范围内"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "不存在或不在职责范围内"}}
 
 
 def api_user(
@@ -98,7 +98,7 @@ def token(
 def me(who: Who) -> WhoOut:
     """令牌对应的人和职责范围。"""
     return WhoOut(
-        kind=who.kind,
+        kind=PersonKind(who.kind),
         account=who.account,
         name=who.name,
         jurisdiction_code=who.jurisdiction_code,
@@ -152,7 +152,7 @@ def task_record(task_id: RowId, who: Who, session: Db) -> RecordOut:
 def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     """记录一次督导（仅该任务的包保干部）；回答“否”和所列问题生成隐患。"""
     detail = _task(session, who, task_id)
-    if not access.may_record(who=who, detail=detail):
+    if not access.may_record(who=who, task=detail["task"]):
         raise NotFound
     answers = {
         key: a if isinstance(a, str) else a.model_dump(exclude={"photos"}, exclude_none=True)
@@ -172,7 +172,7 @@ def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
         recorded_by=who.account,
     )
     session.commit()
-    return record_out(_task(session, who, detail["task"].id))
+    return record_out(_task(session, who, task_id))
 
 
 @router.get("/hazards", response_model=HazardList)
@@ -181,14 +181,14 @@ def hazards(
     session: Db,
     status: HazardFilter | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict:
+) -> dict[str, object]:
     """隐患：包保干部看自己负责整改的，食安办看本辖区的。"""
     items = access.hazards_in_scope(session=session, who=who, status=status, limit=limit)
     return {"total": len(items), "hazards": items}
 
 
 @router.get("/hazards/{hazard_id}", response_model=HazardDetail, responses=NOT_FOUND)
-def hazard(hazard_id: RowId, who: Who, session: Db) -> dict:
+def hazard(hazard_id: RowId, who: Who, session: Db) -> dict[str, object]:
     """一个隐患：整改证据和可执行的状态变更。"""
     detail = access.hazard_detail(session=session, who=who, hazard_id=hazard_id)
     if detail is None:
@@ -222,7 +222,7 @@ def move(
     target: Annotated[HazardTarget, Form()],
     note: Annotated[str | None, Form(max_length=2000), NoNul] = None,
     evidence: Annotated[list[UploadFile] | None, File()] = None,
-) -> dict:
+) -> dict[str, object]:
     """改变隐患状态：开始整改、报告整改完成（附证据）、销号或退回（写明原因）。"""
     if access.hazard_detail(session=session, who=who, hazard_id=hazard_id) is None:
         raise NotFound
@@ -278,14 +278,14 @@ def withdraw(hazard_id: RowId, body: WithdrawIn, who: Who, session: Db) -> Withd
     return WithdrawOut(
         id=done.id,
         from_status=done.before,
-        to_status="withdrawn",
+        to_status=HazardStatus.WITHDRAWN,
         reason=done.reason,
         withdrawn_on=done.withdrawn_on,
     )
 
 
 @router.get("/stats", response_model=dict[str, Any], responses=NOT_FOUND)
-def stats(who: Who, session: Db) -> dict:
+def stats(who: Who, session: Db) -> dict[str, Any]:
     """本季度统计：食安办为本辖区的任务、覆盖和隐患数据；包保干部为自己的任务和隐患。"""
     if who.is_officer:
         board = access.officer_board(session=session, who=who)

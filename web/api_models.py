@@ -1,11 +1,12 @@
 """Request and response models of the JSON API (they make its OpenAPI document)."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from models.enums import PersonKind, TaskSource, TaskState
+from models.enums import HazardStatus, PersonKind, TaskSource, TaskState
 from web.deps import local_time, no_nul
 
 Text = Annotated[str, AfterValidator(no_nul)]
@@ -41,6 +42,7 @@ class TaskItem(BaseModel):
     due_date: dt.date
     status: TaskState
     done_on: dt.date | None
+    banquet_id: int | None = None  # a 现场指导 task's banquet (GET /api/banquets/{id})
 
 
 class TaskList(BaseModel):
@@ -99,7 +101,7 @@ class HazardList(BaseModel):
 class AnswerOut(BaseModel):
     answer: Literal["是", "否", "不涉及"]
     note: str | None = None
-    photos: list[dict] = Field(default_factory=list)
+    photos: list[dict[str, object]] = Field(default_factory=list)
 
 
 class RecordOut(BaseModel):
@@ -111,9 +113,9 @@ class RecordOut(BaseModel):
     late_reason: str | None
     mode: str
     answers: dict[str, str | AnswerOut]
-    problems: list[dict]
+    problems: list[dict[str, object]]
     note: str | None
-    photos: list[dict]
+    photos: list[dict[str, object]]
     hazards: list[HazardItem]
 
 
@@ -175,7 +177,7 @@ class WithdrawIn(BaseModel):
 class WithdrawOut(BaseModel):
     id: int
     from_status: str
-    to_status: Literal["withdrawn"]
+    to_status: Literal[HazardStatus.WITHDRAWN]
     reason: str
     withdrawn_on: dt.date
 
@@ -204,7 +206,7 @@ class MoveResult(BaseModel):
     closed_on: dt.date | None
 
 
-def record_out(detail: dict) -> RecordOut:
+def record_out(detail: Mapping[str, Any]) -> RecordOut:
     """The API view of a task's visit record (with the hazards it opened)."""
     r = detail["record"]
     return RecordOut(
@@ -223,7 +225,7 @@ def record_out(detail: dict) -> RecordOut:
     )
 
 
-def task_detail_out(detail: dict) -> TaskDetail:
+def task_detail_out(detail: Mapping[str, Any]) -> TaskDetail:
     """The API view of a task (services.accounts.access.task_detail)."""
     t, e = detail["task"], detail["entity"]
     return TaskDetail(

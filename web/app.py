@@ -3,13 +3,16 @@ supervisor, paperwork, admin, auth, api), static files, security headers and Chi
 
 import gc
 import logging
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.files import load_policy
 from config.settings import get_settings
@@ -44,16 +47,16 @@ class SecurityHeaders:
     """Adds the security headers (HSTS on requests that came over https), and no-store on
     everything but static files (pure ASGI)."""
 
-    def __init__(self, app):
+    def __init__(self, app: ASGIApp):
         self.app = app
         self.hsts = _hsts()
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         static = scope["path"].startswith("/static/")
 
-        async def wrapped(message):
+        async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + SECURITY_HEADERS
                 if scope.get("scheme") == "https":
@@ -70,7 +73,7 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def _error(request: Request, status: int, message: str):
+def _error(request: Request, status: int, message: str) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
     return render(request, "error.html", status=status, message=message)
@@ -78,7 +81,7 @@ def _error(request: Request, status: int, message: str):
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, _exc):
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
         if _is_api(request):
             return JSONResponse(
                 {"detail": "需要令牌（Authorization: Bearer …）"},
@@ -88,24 +91,24 @@ def _handlers(app: FastAPI) -> None:
         return sessions.persist(request, RedirectResponse(login_url(request), status_code=303))
 
     @app.exception_handler(NotFound)
-    async def not_found(request: Request, _exc):
+    async def not_found(request: Request, _exc: NotFound) -> Response:
         return _error(request, 404, "找不到该页面或对象，或不在您的职责范围内")
 
     @app.exception_handler(CsrfRefused)
-    async def csrf_refused(request: Request, _exc):
+    async def csrf_refused(request: Request, _exc: CsrfRefused) -> Response:
         return _error(request, 403, "表单已失效（安全校验未通过），请返回刷新页面后重试")
 
     @app.exception_handler(BadInput)
-    async def bad_input(request: Request, exc: BadInput):
+    async def bad_input(request: Request, exc: BadInput) -> Response:
         return _error(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         text = {404: "找不到该页面", 405: "不支持该请求方式"}.get(exc.status_code, str(exc.detail))
         return _error(request, exc.status_code, text)
 
     @app.exception_handler(Exception)
-    async def internal(request: Request, exc: Exception):
+    async def internal(request: Request, exc: Exception) -> Response:
         logging.getLogger("baobao.web").error(
             "%s %s failed", request.method, request.url.path, exc_info=exc
         )
@@ -114,7 +117,7 @@ def _handlers(app: FastAPI) -> None:
         return HTMLResponse(_PLAIN_500, status_code=500)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError):
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": _plain(exc.errors())}, status_code=422)
         return _error(request, 400, "提交的内容不完整或格式不正确，请返回检查后重试")
@@ -126,7 +129,8 @@ _PLAIN_500 = (
 )
 
 
-def _plain(errors) -> list[dict]:
+def _plain(errors: Sequence[Any]) -> list[dict[str, object]]:
+    """Pydantic's errors (RequestValidationError.errors(), typed Any) as plain JSON."""
     return [
         {
             "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
@@ -138,7 +142,7 @@ def _plain(errors) -> list[dict]:
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI):
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """When served: the objects of start-up leave the collector's view (gc.freeze), so a full
     collection no longer stalls every request in flight for ~100 ms."""
     gc.collect()

@@ -1,6 +1,7 @@
 """Signing in and out, setting a password from an invitation, changing one's password."""
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from services.accounts import invitations
@@ -8,7 +9,7 @@ from services.accounts import login as signing
 from services.accounts.identity import set_password
 from services.core import links
 from services.core.errors import BadInput
-from services.permissions.principal import Principal, login_of
+from services.permissions.principal import Account, Principal, login_of
 from web import sessions
 from web.deps import DbSession, FormText, SignedIn, Who, client_address, csrf, redirect, render
 
@@ -29,14 +30,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @router.get("/")
-def index(*, request: Request, person: Who):
+def index(*, request: Request, person: Who) -> Response:
     if person is None or person.only is not None:
         return redirect(request, "/login")
     return redirect(request, home_of(person))
 
 
 @router.get("/login")
-def login_page(*, request: Request, next: str | None = None):
+def login_page(*, request: Request, next: str | None = None) -> Response:
     return render(request, "login.html", next=_safe_next(next) or "")
 
 
@@ -49,7 +50,7 @@ def login(
     next: FormText = "",
     current: Who,
     session: DbSession,
-):
+) -> Response:
     try:
         person = signing.open_session(
             session=session,
@@ -73,14 +74,17 @@ def login(
 
 
 @router.post("/logout", dependencies=[Depends(csrf)])
-def logout(*, request: Request, person: Who, session: DbSession):
+def logout(*, request: Request, person: Who, session: DbSession) -> Response:
     signing.close(session=session, who=person)
     session.commit()
     sessions.sign_out(request)
     return redirect(request, "/login", "已退出登录")
 
 
-def _invitation(session: Session, token: str):
+def _invitation(
+    session: Session, token: str
+) -> tuple[tuple[str, Account], None] | tuple[None, str]:
+    """The invitation's (kind, person), or None and why the link cannot be used."""
     try:
         return invitations.check_invitation(session=session, token=token), None
     except links.BadLink as exc:
@@ -88,7 +92,7 @@ def _invitation(session: Session, token: str):
 
 
 @router.get("/invite/{token}")
-def invite_page(*, request: Request, token: str, session: DbSession):
+def invite_page(*, request: Request, token: str, session: DbSession) -> Response:
     found, problem = _invitation(session, token)
     if found is None:
         return render(
@@ -111,7 +115,7 @@ def invite_set(
     password: FormText = "",
     repeat: FormText = "",
     session: DbSession,
-):
+) -> Response:
     found, problem = _invitation(session, token)
     if found is None:
         return render(
@@ -122,6 +126,7 @@ def invite_set(
         )
     kind, person = found
     account = login_of(person)
+    assert person.id is not None  # a stored account
     try:
         set_password(
             session=session,
@@ -147,7 +152,7 @@ def invite_set(
 
 
 @router.get("/account")
-def account_page(*, request: Request, person: SignedIn):
+def account_page(*, request: Request, person: SignedIn) -> Response:
     return render(request, "account.html")
 
 
@@ -160,7 +165,7 @@ def change_password(
     repeat: FormText = "",
     person: SignedIn,
     session: DbSession,
-):
+) -> Response:
     try:
         signing.change_password(
             session=session,

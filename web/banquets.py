@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from services.banquets import access
 from services.banquets.filing import Filing
+from services.banquets.reassign import reassign_guidance
 from services.core import clock
 from services.core.errors import BadInput
 from services.permissions.principal import Principal
@@ -130,6 +131,22 @@ async def guide(*, request: Request, banquet_id: RowId) -> Response:
         if done is None:
             raise NotFound
         return redirect(request, f"/banquets/{banquet_id}", "现场指导已记录")
+
+    return await _posted(request, handle)
+
+
+@router.post("/banquets/{banquet_id}/reassign", dependencies=[Depends(csrf)])
+async def reassign(*, request: Request, banquet_id: RowId) -> Response:
+    def handle(request: Request, session: Session, person: Principal, form: FormData) -> Response:
+        try:
+            task = reassign_guidance(session=session, who=person, banquet_id=banquet_id,
+                                     officer_code=forms.field(form, "officer"))  # fmt: skip
+        except BadInput as exc:
+            return _again(request, session, person, banquet_id, str(exc))
+        if task is None:
+            raise NotFound
+        session.commit()
+        return redirect(request, f"/banquets/{banquet_id}", "现场指导任务已改派")
 
     return await _posted(request, handle)
 

@@ -3,10 +3,9 @@ and template rendering (Chinese labels, the CSRF token, one flash message)."""
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
-from functools import lru_cache
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Path, Query, Request
@@ -16,7 +15,7 @@ from pydantic import AfterValidator
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.db import get_engine
+from models.db import get_engine, reading_engine
 from models.enums import (
     LABELS,
     HazardFilter,
@@ -24,6 +23,7 @@ from models.enums import (
     HazardSource,
     HazardStatus,
     ItemKind,
+    JurisdictionLevel,
     OfficerTier,
     PersonKind,
     SessionKind,
@@ -62,6 +62,7 @@ templates.env.globals.update(
     HazardFilter=HazardFilter,
     ItemKind=ItemKind,
     PersonKind=PersonKind,
+    JurisdictionLevel=JurisdictionLevel,
 )
 
 
@@ -73,7 +74,7 @@ def local_time(value: dt.datetime) -> dt.datetime:
     )
 
 
-def when(value) -> str:
+def when(value: dt.datetime | None) -> str:
     """A stored moment as local wall time, for pages."""
     return "—" if value is None else local_time(value).strftime("%Y-%m-%d %H:%M")
 
@@ -106,9 +107,9 @@ async def db(request: Request) -> AsyncIterator[Session]:
     pool's 30 s timeout once more requests were under way than connections).
     """
     url = request.app.state.database_url
-    read = getattr(request.scope.get("endpoint"), "read_only", False)
+    read = request.scope.get("endpoint") in READ_ONLY
     async with _turns(request.app.state):
-        with Session(_reading_engine(url) if read else get_engine(url)) as session:
+        with Session(reading_engine(url) if read else get_engine(url)) as session:
             yield session
 
 
@@ -120,14 +121,13 @@ def _turns(state: Any) -> asyncio.Semaphore:
     return turns
 
 
-@lru_cache(maxsize=8)
-def _reading_engine(url: str):
-    return get_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+Endpoint = TypeVar("Endpoint", bound=Callable[..., object])
+READ_ONLY: set[Callable[..., object]] = set()  # the routes read_only marked
 
 
-def read_only(endpoint):
+def read_only(endpoint: Endpoint) -> Endpoint:
     """Mark a route that only reads (a few queries): its session runs in autocommit."""
-    endpoint.read_only = True
+    READ_ONLY.add(endpoint)
     return endpoint
 
 
@@ -193,7 +193,7 @@ async def csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
         raise CsrfRefused
 
 
-def no_nul(value):
+def no_nul(value: object) -> object:
     """Refuse text with NUL characters or lone surrogates (no database can store them)."""
     if isinstance(value, str) and not plain_text(value):
         raise ValueError("包含无效字符")

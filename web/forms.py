@@ -3,11 +3,13 @@
 """
 
 import datetime as dt
+from collections.abc import Sequence
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from config.files import ChecklistItem
 from services.core import evidence
 from services.core import uploads as upload_limits
 from services.core.errors import BadInput
@@ -56,7 +58,7 @@ async def read_form(request: Request) -> FormData:
         raise BadInput(f"一次最多上传 {upload_limits.max_files()} 个文件，请分几次上传") from None
 
 
-def failed_items(form: FormData, checklist: list) -> list[str]:
+def failed_items(form: FormData, checklist: Sequence[ChecklistItem]) -> list[str]:
     """The checklist items the form answers 否 (only they carry notes and photos)."""
     return [item.id for item in checklist if field(form, f"answer_{item.id}").strip() == "否"]
 
@@ -75,7 +77,7 @@ def field(form: FormData, name: str) -> str:
     return value
 
 
-def visit_document(form: FormData, checklist: list) -> dict:
+def visit_document(form: FormData, checklist: Sequence[ChecklistItem]) -> dict[str, object]:
     """{"answers", "problems"} from the answer_<item>, note_<item> and problem_<n>_* fields; an
     item's note counts only when it is answered 否 (the form shows the note under 否 only)."""
     answers: dict[str, object] = {}
@@ -86,7 +88,7 @@ def visit_document(form: FormData, checklist: list) -> dict:
             answers[item.id] = {"answer": value, "note": note}
         elif value:
             answers[item.id] = value
-    problems = []
+    problems: list[dict[str, str]] = []
     for n in range(1, MAX_PROBLEMS + 1):
         text = field(form, f"problem_{n}_description")
         if text.strip():

@@ -5,13 +5,15 @@ The task and hazard pages also serve 食安办 users (read-only task, verificati
 office digests link to the same addresses.
 """
 
-from typing import Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
+from config.files import ChecklistItem
 from models.enums import HazardStatus, ItemKind
 from services.accounts import access, one_tap
 from services.core import clock, links
@@ -42,15 +44,22 @@ from web.deps import (
 router = APIRouter(include_in_schema=False)
 
 
+# A task's or hazard's page details: services.accounts.access's TaskDetail or HazardDetail, read
+# by key as the route's kind says.
+Detail = Mapping[str, Any]
+# What a form route does with the officer's item: (request, session, officer, detail, form).
+FormHandler = Callable[[Request, Session, Principal, Detail, FormData], Response]
+
+
 def _open_link(
     request: Request,
     session: Session,
-    kind: str,
+    kind: ItemKind,
     item_id: int,
     token: str,
     current: Principal | None,
     switch: bool = False,
-):
+) -> Response:
     """Follow a one-tap link: a session for this one item, then the page without the token;
     where someone else is signed in here, a page asking before switching."""
     try:
@@ -81,18 +90,16 @@ def _open_link(
 def switch_to_link(
     *,
     request: Request,
-    kind: Literal["task", "hazard"],
+    kind: ItemKind,
     item_id: RowId,
     k: FormText = "",
     current: Who,
     session: DbSession,
-):
+) -> Response:
     return _open_link(request, session, kind, item_id, k, current, switch=True)
 
 
-def _item(
-    session: Session, person: Principal, kind: str, item_id: int
-) -> access.TaskDetail | access.HazardDetail:
+def _item(session: Session, person: Principal, kind: ItemKind, item_id: int) -> Detail:
     """The task or hazard page's details within person's scope; NotFound otherwise."""
     detail = (
         access.task_detail(session=session, who=person, task_id=item_id)
@@ -104,7 +111,7 @@ def _item(
     return detail
 
 
-def _inline_file(found: access.Download | None) -> FileResponse:
+def _inline_file(found: Mapping[str, Any] | None) -> FileResponse:
     """A stored photo or evidence file shown in the browser; NotFound when out of scope or gone."""
     if found is None or not found["path"].is_file():
         raise NotFound
@@ -118,7 +125,7 @@ def _inline_file(found: access.Download | None) -> FileResponse:
 
 @router.get("/my/tasks")
 @read_only
-async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession):
+async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession) -> Response:
     # async: two short indexed queries run inline, cheaper than a hop to a worker thread
     board = access.officer_board(session=session, who=person)
     return render(request, "officer/my_tasks.html", board=board, open_hazards=board["open_hazards"])
@@ -127,21 +134,23 @@ async def my_tasks(*, request: Request, person: OfficerUser, session: DbSession)
 @router.get("/tasks/{task_id}")
 def task_page(
     *, request: Request, task_id: RowId, k: str | None = None, current: Who, session: DbSession
-):
+) -> Response:
     if k is not None:
-        return _open_link(request, session, "task", task_id, k, current)
-    detail = _item(session, require_person(current), "task", task_id)
+        return _open_link(request, session, ItemKind.TASK, task_id, k, current)
+    detail = _item(session, require_person(current), ItemKind.TASK, task_id)
     return render(request, "officer/task.html", d=detail, today=clock.today())
 
 
 @router.post("/tasks/{task_id}/record", dependencies=[Depends(csrf)])
-async def record(*, request: Request, task_id: RowId):
-    return await _with_form(request, "task", task_id, _record)
+async def record(*, request: Request, task_id: RowId) -> Response:
+    return await _with_form(request, ItemKind.TASK, task_id, _record)
 
 
-def _record(request: Request, session: Session, person: Principal, detail: dict, form):
+def _record(
+    request: Request, session: Session, person: Principal, detail: Detail, form: FormData
+) -> Response:
     task_id = detail["task"].id
-    document: dict = {}
+    document: dict[str, object] = {}
     # Photos are stored first and named by id, so a refused form keeps them (rule 11's photos).
     kept = KeptPhotos(form, detail["checklist"], uploader=person.account)
     try:
@@ -185,7 +194,7 @@ class KeptPhotos:
     """The visit form's photos as upload ids: those kept from an earlier submission and the
     files of this one, each stored at once (services.visits.uploads)."""
 
-    def __init__(self, form, checklist: list, *, uploader: str):
+    def __init__(self, form: FormData, checklist: list[ChecklistItem], *, uploader: str):
         self.form, self.uploader, self.error = form, uploader, ""
         self.visit = self._keep("photos", "kept_photos")
         self.items = {
@@ -209,7 +218,7 @@ class KeptPhotos:
         if self.error:
             raise BadInput(self.error)
 
-    def shown(self) -> dict:
+    def shown(self) -> dict[str, object]:
         """The kept photos by field, (id, file name) each, for the form shown again."""
 
         def named(ids: list[str]) -> list[tuple[str, str]]:
@@ -222,7 +231,7 @@ class KeptPhotos:
 
 
 @router.get("/tasks/{task_id}/photos/{sha256}")
-def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer, session: DbSession) -> Response:
     return _inline_file(
         access.photo_in_scope(session=session, who=person, task_id=task_id, sha256=sha256)
     )
@@ -230,7 +239,7 @@ def task_photo(*, task_id: RowId, sha256: str, person: ItemViewer, session: DbSe
 
 @router.get("/my/hazards")
 @read_only
-def my_hazards(*, request: Request, person: OfficerUser, session: DbSession):
+def my_hazards(*, request: Request, person: OfficerUser, session: DbSession) -> Response:
     items = access.officer_hazards(session=session, who=person)
     return render(request, "officer/my_hazards.html", hazards=items)
 
@@ -238,17 +247,21 @@ def my_hazards(*, request: Request, person: OfficerUser, session: DbSession):
 @router.get("/hazards/{hazard_id}")
 def hazard_page(
     *, request: Request, hazard_id: RowId, k: str | None = None, current: Who, session: DbSession
-):
+) -> Response:
     if k is not None:
-        return _open_link(request, session, "hazard", hazard_id, k, current)
+        return _open_link(request, session, ItemKind.HAZARD, hazard_id, k, current)
     return render(
-        request, "hazard.html", d=_item(session, require_person(current), "hazard", hazard_id)
+        request,
+        "hazard.html",
+        d=_item(session, require_person(current), ItemKind.HAZARD, hazard_id),
     )
 
 
 @router.post("/hazards/{hazard_id}/start", dependencies=[Depends(csrf)])
-def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer, session: DbSession):
-    _item(session, person, "hazard", hazard_id)
+def start_rectifying(
+    *, request: Request, hazard_id: RowId, person: ItemViewer, session: DbSession
+) -> Response:
+    _item(session, person, ItemKind.HAZARD, hazard_id)
     if not person.is_officer:
         raise NotFound
     move_hazard(session=session, hazard_id=hazard_id, target=HazardStatus.RECTIFYING, who=person)
@@ -257,11 +270,13 @@ def start_rectifying(*, request: Request, hazard_id: RowId, person: ItemViewer, 
 
 
 @router.post("/hazards/{hazard_id}/report", dependencies=[Depends(csrf)])
-async def report(*, request: Request, hazard_id: RowId):
-    return await _with_form(request, "hazard", hazard_id, _report)
+async def report(*, request: Request, hazard_id: RowId) -> Response:
+    return await _with_form(request, ItemKind.HAZARD, hazard_id, _report)
 
 
-def _report(request: Request, session: Session, person: Principal, detail: dict, form):
+def _report(
+    request: Request, session: Session, person: Principal, detail: Detail, form: FormData
+) -> Response:
     hazard_id = detail["hazard"]["id"]
     try:
         report_rectified(
@@ -278,7 +293,9 @@ def _report(request: Request, session: Session, person: Principal, detail: dict,
     return redirect(request, f"/hazards/{hazard_id}", "已报告整改完成，等待食安办验收")
 
 
-async def _with_form(request: Request, kind: str, item_id: int, handle):
+async def _with_form(
+    request: Request, kind: ItemKind, item_id: int, handle: FormHandler
+) -> Response:
     """Read a multipart form, then handle(request, session, officer, detail, form) in a thread."""
     from starlette.concurrency import run_in_threadpool
 
@@ -289,7 +306,9 @@ async def _with_form(request: Request, kind: str, item_id: int, handle):
         await form.close()
 
 
-def _officer_item(request: Request, kind: str, item_id: int, form, handle):
+def _officer_item(
+    request: Request, kind: ItemKind, item_id: int, form: FormData, handle: FormHandler
+) -> Response:
     """handle(...) on the officer's own task or hazard in a session of its own; 404 otherwise."""
     from models.db import get_engine
 
@@ -297,14 +316,18 @@ def _officer_item(request: Request, kind: str, item_id: int, form, handle):
         person = require_person(person_of(request, session))
         detail = _item(session, person, kind, item_id)
         if not (
-            access.may_record(who=person, detail=detail) if "task" in detail else person.is_officer
+            access.may_record(who=person, task=detail["task"])
+            if kind == ItemKind.TASK
+            else person.is_officer
         ):
             raise NotFound
         return handle(request, session, person, detail, form)
 
 
 @router.get("/hazards/{hazard_id}/photos/{sha256}")
-def hazard_photo(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+def hazard_photo(
+    *, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession
+) -> Response:
     return _inline_file(
         access.hazard_photo_in_scope(
             session=session, who=person, hazard_id=hazard_id, sha256=sha256
@@ -313,7 +336,9 @@ def hazard_photo(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: 
 
 
 @router.get("/hazards/{hazard_id}/evidence/{sha256}")
-def evidence_file(*, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession):
+def evidence_file(
+    *, hazard_id: RowId, sha256: str, person: ItemViewer, session: DbSession
+) -> Response:
     return _inline_file(
         access.evidence_in_scope(session=session, who=person, hazard_id=hazard_id, sha256=sha256)
     )

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import Session
 
 from models.db import get_engine
@@ -21,7 +21,7 @@ MAX_CALENDAR_BYTES = 1024 * 1024
 
 
 @router.get("/healthz")
-def healthz(request: Request):
+def healthz(request: Request) -> Response:
     from services.operations.health import health
 
     result = health(engine=get_engine(request.app.state.database_url))
@@ -35,7 +35,7 @@ def _county_admin(person: Principal, session: Session) -> None:
 
 
 @router.get("/admin/doctor")
-def doctor_page(*, request: Request, person: AdminUser, session: DbSession):
+def doctor_page(*, request: Request, person: AdminUser, session: DbSession) -> Response:
     from services.operations.doctor import run_checks
 
     _county_admin(person, session)
@@ -43,7 +43,7 @@ def doctor_page(*, request: Request, person: AdminUser, session: DbSession):
     return render(request, "admin/doctor.html", checks=checks, now=clock.now())
 
 
-def _calendar_page(request: Request, year: int, status: int = 200, **context):
+def _calendar_page(request: Request, year: int, status: int = 200, **context: object) -> Response:
     from services.core import calendar
     from services.operations.calendar_view import month_grid, year_view
 
@@ -68,13 +68,15 @@ def calendar_page(
     person: AdminUser,
     session: DbSession,
     year: int | None = Query(None, ge=2004, le=2100),
-):
+) -> Response:
     _county_admin(person, session)
     return _calendar_page(request, year or clock.today().year + 1)
 
 
 @router.post("/admin/calendar", dependencies=[Depends(csrf)])
-def calendar_upload(*, request: Request, file: UploadFile, person: AdminUser, session: DbSession):
+def calendar_upload(
+    *, request: Request, file: UploadFile, person: AdminUser, session: DbSession
+) -> Response:
     from services.operations.calendar_import import import_calendar
 
     _county_admin(person, session)

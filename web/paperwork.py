@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 
 from services.accounts import access, access_office
@@ -52,7 +52,7 @@ def _one_or_zip(files: Sequence[Mapping[str, Any]], folder: Path, stem: str) -> 
 
 
 @router.get("/tasks/{task_id}/record.pdf")
-def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession):
+def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession) -> Response:
     detail = access.task_detail(session=session, who=person, task_id=task_id)
     record = detail["record"] if detail is not None else None
     if detail is None or record is None:
@@ -75,7 +75,7 @@ def merged_records(
     jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
-):
+) -> Response:
     span = parse_period(period)
     if (
         officer
@@ -106,7 +106,7 @@ def ledger_file(
     jurisdiction: CodeText = "",
     person: OfficeUser,
     session: DbSession,
-):
+) -> Response:
     code = jurisdiction or person.jurisdiction_code
     if access_office.jurisdiction_in_scope(session=session, who=person, code=code) is None:
         raise NotFound

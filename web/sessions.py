@@ -12,6 +12,10 @@ from services.core import links
 from services.permissions.principal import Principal
 
 COOKIE = "baobao_session"
+# The cookie's keys besides who signed in (services.accounts.tokens.principal_claims names them).
+CSRF, FLASH = "c", "f"
+# The session's contents: the signed-in claims, the CSRF token, a flash message.
+Data = dict[str, object]
 
 
 def is_https(request: Request) -> bool:
@@ -22,11 +26,11 @@ def is_https(request: Request) -> bool:
     )
 
 
-def data(request: Request) -> dict:
+def data(request: Request) -> Data:
     """The session's contents ({} when there is no valid cookie), read once per request."""
     if not hasattr(request.state, "session"):
         token = request.cookies.get(COOKIE)
-        found = {}
+        found: Data = {}
         if token:
             try:
                 found = links.load(
@@ -35,7 +39,8 @@ def data(request: Request) -> dict:
             except links.BadLink:
                 found = {}
         request.state.session, request.state.session_dirty = found, False
-    return request.state.session
+    session: Data = request.state.session  # Starlette's request.state holds Any
+    return session
 
 
 def _changed(request: Request) -> None:
@@ -45,44 +50,47 @@ def _changed(request: Request) -> None:
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, created (and the cookie set) on first need."""
     session = data(request)
-    if not session.get("c"):
-        session["c"] = links.new_csrf()
+    token = session.get(CSRF)
+    if not isinstance(token, str) or not token:  # we sign the cookie: a token is a str
+        token = session[CSRF] = links.new_csrf()
         _changed(request)
-    return session["c"]
+    return token
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
     """Whether a submitted form carries this session's CSRF token."""
-    return links.same(submitted, data(request).get("c"))
+    token = data(request).get(CSRF)
+    return links.same(submitted, token if isinstance(token, str) else None)
 
 
 def sign_in(request: Request, who: Principal) -> None:
     """Name who's server-side session in the cookie (services.accounts.sign_ins.start made it),
     with a new CSRF token."""
-    request.state.session = {**tokens.principal_claims(who), "c": links.new_csrf()}
+    request.state.session = {**tokens.principal_claims(who), CSRF: links.new_csrf()}
     _changed(request)
 
 
 def sign_out(request: Request) -> None:
     """Forget the session in the cookie (the route ends it on the server); a fresh anonymous
     one keeps a CSRF token for the login form."""
-    request.state.session = {"c": links.new_csrf()}
+    request.state.session = {CSRF: links.new_csrf()}
     _changed(request)
 
 
 def flash(request: Request, message: str) -> None:
     """A message shown once on the next page."""
-    data(request)["f"] = message
+    data(request)[FLASH] = message
     _changed(request)
 
 
 def take_flash(request: Request) -> str | None:
     """The pending flash message, removed from the session."""
     session = data(request)
-    if "f" not in session:
+    if FLASH not in session:
         return None
     _changed(request)
-    return session.pop("f")
+    message = session.pop(FLASH)
+    return message if isinstance(message, str) else None  # we sign the cookie: it is a str
 
 
 def persist(request: Request, response: Response) -> Response:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
+from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from models.enums import HazardFilter, HazardStatus, TaskState
@@ -18,6 +19,7 @@ from services.core.periods import period_containing, previous_period
 from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
 from services.hazards.withdraw import withdraw_hazard
+from services.permissions.principal import Principal
 from services.reporting.lists import export_lists
 from services.reporting.ranking.export import board_csv
 from services.reporting.ranking.history import recent
@@ -44,38 +46,43 @@ TASK_TABS = (
     TaskState.HANDED_OVER,
 )
 STATUS_TABS = {
-    "awaiting_verification": "待验收",
-    "verify_overdue": "验收逾期",
-    "overdue": "逾期未整改",
-    "open": "全部未销号",
-    "closed": "已销号",
-    "withdrawn": "已撤销",
+    HazardFilter.AWAITING_VERIFICATION: "待验收",
+    "verify_overdue": "验收逾期",  # the office's (services.hazards.listing), not a HazardFilter
+    HazardFilter.OVERDUE: "逾期未整改",
+    HazardFilter.OPEN: "全部未销号",
+    HazardFilter.CLOSED: "已销号",
+    HazardFilter.WITHDRAWN: "已撤销",
 }
 
 
 @router.get("/office")
-def dashboard(*, request: Request, person: OfficeUser, session: DbSession):
+def dashboard(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     figures = access_office.dashboard(session=session, who=person)
     waiting = access.hazards_in_scope(
-        session=session, who=person, status="awaiting_verification", limit=20
+        session=session, who=person, status=HazardFilter.AWAITING_VERIFICATION, limit=20
     )
     return render(request, "office/dashboard.html", f=figures, waiting=waiting)
 
 
 @router.get("/office/overdue")
-def overdue(*, request: Request, person: OfficeUser, session: DbSession):
+def overdue(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     officers = access_office.overdue_by_officer(session=session, who=person)
     return render(request, "office/overdue.html", officers=officers)
 
 
 @router.get("/office/officers/{code}")
 def officer_tasks(
-    *, request: Request, code: Code, status: str = "overdue", person: OfficeUser, session: DbSession
-):
+    *,
+    request: Request,
+    code: Code,
+    status: str = TaskState.OVERDUE,
+    person: OfficeUser,
+    session: DbSession,
+) -> Response:
     found = access_office.officer_in_scope(session=session, who=person, code=code)
     if found is None:
         raise NotFound
-    status = status if status in TASK_TABS else "overdue"
+    status = status if status in TASK_TABS else TaskState.OVERDUE
     tasks = access_office.tasks_in_scope(
         session=session, who=person, officer_id=found.id, status=status
     )
@@ -85,15 +92,15 @@ def officer_tasks(
 
 
 @router.get("/office/tasks")
-def tasks(*, request: Request, person: OfficeUser, session: DbSession):
-    params = _list_params(request, default_status="overdue")
+def tasks(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
+    params = _list_params(request, default_status=TaskState.OVERDUE)
     view = worklists.task_list(session=session, who=person, params=params)
     return render(request, "office/tasks.html", v=view, tab=view.filters.status or "")
 
 
 @router.get("/office/tasks.xlsx")
-def tasks_file(*, request: Request, person: OfficeUser, session: DbSession):
-    return _list_file(request, person, session, "tasks", "overdue")
+def tasks_file(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
+    return _list_file(request, person, session, "tasks", TaskState.OVERDUE)
 
 
 def _list_params(request: Request, default_status: str) -> dict[str, str]:
@@ -103,7 +110,9 @@ def _list_params(request: Request, default_status: str) -> dict[str, str]:
     return params
 
 
-def _list_file(request: Request, person, session, kind: str, default_status: str):
+def _list_file(
+    request: Request, person: Principal, session: Session, kind: str, default_status: str
+) -> Response:
     folder = Path(tempfile.mkdtemp(prefix="baobao-list-"))
     try:
         made = worklists.export_list(
@@ -125,22 +134,22 @@ def _list_file(request: Request, person, session, kind: str, default_status: str
 
 
 @router.get("/office/unassigned")
-def unassigned(*, request: Request, person: OfficeUser, session: DbSession):
+def unassigned(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     view = unassigned_view(session=session, who=person)
     return render(request, "office/unassigned.html", v=view)
 
 
 @router.get("/office/hazards")
-def hazards(*, request: Request, person: OfficeUser, session: DbSession):
-    params = _list_params(request, default_status="awaiting_verification")
+def hazards(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
+    params = _list_params(request, default_status=HazardFilter.AWAITING_VERIFICATION)
     view = worklists.hazard_list(session=session, who=person, params=params)
     tab = view.filters.status or ""
     return render(request, "office/hazards.html", v=view, tab=tab, tabs=STATUS_TABS)
 
 
 @router.get("/office/hazards.xlsx")
-def hazards_file(*, request: Request, person: OfficeUser, session: DbSession):
-    return _list_file(request, person, session, "hazards", "awaiting_verification")
+def hazards_file(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
+    return _list_file(request, person, session, "hazards", HazardFilter.AWAITING_VERIFICATION)
 
 
 @router.post("/hazards/{hazard_id}/verify", dependencies=[Depends(csrf)])
@@ -152,7 +161,7 @@ def verify(
     reason: FormText = "",
     person: ItemViewer,
     session: DbSession,
-):
+) -> Response:
     detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
     if detail is None or not person.is_office:
         raise NotFound
@@ -185,7 +194,7 @@ def withdraw(
     reason: FormText = "",
     person: ItemViewer,
     session: DbSession,
-):
+) -> Response:
     detail = access.hazard_detail(session=session, who=person, hazard_id=hazard_id)
     if detail is None or not person.is_office:
         raise NotFound
@@ -207,7 +216,7 @@ def _quarters() -> list[str]:
 
 
 @router.get("/office/downloads")
-def downloads(*, request: Request, person: OfficeUser, session: DbSession):
+def downloads(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     found = access_office.briefings(session=session, who=person)
     return render(
         request,
@@ -221,7 +230,7 @@ def downloads(*, request: Request, person: OfficeUser, session: DbSession):
 @router.get("/office/downloads/lists.xlsx")
 def lists_file(
     *, quarter: str | None = None, status: str | None = None, person: OfficeUser, session: DbSession
-):
+) -> Response:
     if quarter and quarter not in _quarters():
         raise BadInput("季度无效")
     if status and status not in (HazardFilter.OPEN, HazardFilter.OVERDUE, HazardFilter.CLOSED):
@@ -255,7 +264,7 @@ def ranking_page(
     format: str = "html",
     person: OfficeUser,
     session: DbSession,
-):
+) -> Response:
     quarters = _quarters()
     quarter = quarter if quarter in quarters else quarters[0]
     if format == "csv":
@@ -269,7 +278,9 @@ def ranking_page(
 
 
 @router.get("/office/briefings/{briefing_id}/{fmt}")
-def briefing_file(*, briefing_id: RowId, fmt: str, person: OfficeUser, session: DbSession):
+def briefing_file(
+    *, briefing_id: RowId, fmt: str, person: OfficeUser, session: DbSession
+) -> Response:
     path = access_office.briefing_file(
         session=session, who=person, briefing_id=briefing_id, fmt=fmt
     )

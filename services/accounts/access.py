@@ -160,9 +160,9 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> TaskDetail
     }
 
 
-def may_record(*, who: Principal, detail: TaskDetail) -> bool:
-    """Whether who may record the visit of a task_detail's task (its officer)."""
-    target = permissions.Target(officer_id=detail["task"].officer_id)
+def may_record(*, who: Principal, task: InspectionTask) -> bool:
+    """Whether who may record the visit of a task (its officer)."""
+    target = permissions.Target(officer_id=task.officer_id)
     return permissions.may(who, permissions.Action.RECORD_VISIT, target)
 
 

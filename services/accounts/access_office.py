@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.banquet import Banquet
 from models.briefing import Briefing
 from models.campaign import Campaign
 from models.db import stored_id
@@ -23,7 +24,7 @@ from services import figures as stats
 from services.core import clock
 from services.core.jurisdictions import county_paths
 from services.core.memo import remembered
-from services.core.periods import Period, period_containing
+from services.core.periods import period_containing
 from services.figures import as_date
 from services.figures.dashboard import Dashboard
 from services.figures.definitions import overdue_cutoff, shown_status
@@ -35,6 +36,7 @@ from services.permissions.rules import EntityJ, TaskJ, task_scope
 from services.permissions.rules import within_sql as _within
 from services.roster.handovers import HandoverLine
 from services.tasks.campaigns import CampaignSummary, list_campaigns
+from services.tasks.listing import banquet_name
 
 
 class OfficeFigures(QuarterFigures):
@@ -42,7 +44,6 @@ class OfficeFigures(QuarterFigures):
 
     dashboard: Dashboard
     handovers: list[HandoverLine]
-    banquets: stats.BanquetFigures
 
 
 class OverdueOfficer(TypedDict):
@@ -62,17 +63,18 @@ class ScopeTask(TypedDict):
     """A task as the office's task list shows it."""
 
     id: int
-    entity_name: str
+    entity_name: str | None  # the entity's, or the banquet's name (a 现场指导 task)
     entity_key: str | None
     officer_code: str
     officer_name: str
-    place: str  # the entity's jurisdiction
+    place: str  # the entity's jurisdiction (a 现场指导 task: its officer's)
     period: str
     source: str
     campaign: str | None
     due_date: str
     status: TaskState
     done_on: str | None
+    banquet_id: int | None
 
 
 class ScopeTasks(TypedDict):
@@ -141,22 +143,12 @@ def _dashboard(session: Session, who: Principal, today: dt.date) -> OfficeFigure
         **figures,
         "dashboard": office_dashboard(figures=figures, earlier=earlier),
         "handovers": quarter_handovers(session=session, scope_path=who.path),
-        "banquets": _quarter_banquets(session=session, who=who, quarter=quarter),
     }
 
 
-def _quarter_banquets(*, session: Session, who: Principal, quarter: Period) -> stats.BanquetFigures:
-    """The quarter's banquet figures of who's subtree (events in it, as of today or its end)."""
-    from services.core.jurisdictions import places, resolve_scope
-
-    root = resolve_scope(session=session, code=who.jurisdiction_code)
-    return stats.banquet_figures(session=session, scope_path=root.path,
-                                 where=places(session=session, root=root), start=quarter.start,
-                                 end=quarter.end, as_of=stats.as_of(quarter))  # fmt: skip
-
-
 def overdue_by_officer(*, session: Session, who: Principal) -> list[OverdueOfficer]:
-    """Officers with overdue open tasks in who's scope (any period), by township, most first."""
+    """Officers with overdue open tasks in who's scope (any period, 现场指导 tasks included), by
+    township, most first."""
     from services.core.jurisdictions import places, resolve_scope
     from services.figures.definitions import overdue_by
 
@@ -171,9 +163,9 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[OverdueOffic
             func.min(task.due_date).label("oldest"),
         )
         .join(task, task.officer_id == Officer.id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # 现场指导 tasks have none
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .where(
             task_scope(who), task.status == TaskStatus.OPEN, task.due_date < overdue_cutoff(today)
         )
@@ -232,11 +224,11 @@ def tasks_in_scope(
         conditions.append(task.status == status)
     if period:
         conditions.append(task.period == period)
-    base = (
+    base = (  # a 现场指导 task has no entity: in scope by its officer's jurisdiction
         select(task.id)
-        .join(Entity, Entity.id == task.entity_id)
+        .outerjoin(Entity, Entity.id == task.entity_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .where(*conditions)
     )
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
@@ -250,35 +242,40 @@ def tasks_in_scope(
             EntityJ.name.label("place"),
             Campaign.name.label("campaign"),
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .add_columns(Banquet.host, Banquet.kind, TaskJ.name.label("officer_place"))
+        .outerjoin(Entity, Entity.id == task.entity_id)
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .join(Officer, Officer.id == task.officer_id)
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
-        .join(EntityJ, EntityJ.id == Entity.jurisdiction_id)
+        .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(*conditions)
         .order_by(task.due_date, task.id)
         .limit(limit)
         .offset(offset)
     )
-    items: list[ScopeTask] = [
-        {
-            "id": stored_id(r.InspectionTask),
-            "entity_name": r.entity_name,
-            "entity_key": r.entity_key,
-            "officer_code": r.officer_code,
-            "officer_name": r.officer_name,
-            "place": r.place,
-            "period": r.InspectionTask.period,
-            "source": r.InspectionTask.source,
-            "campaign": r.campaign,
-            "due_date": r.InspectionTask.due_date.isoformat(),
-            "status": shown_status(
-                status=r.InspectionTask.status, due_date=r.InspectionTask.due_date, today=today
-            ),
-            "done_on": r.InspectionTask.done_on.isoformat() if r.InspectionTask.done_on else None,
-        }
-        for r in rows
-    ]
+    items: list[ScopeTask] = []
+    for r in rows:
+        t = r.InspectionTask
+        items.append(
+            {
+                "id": stored_id(t),
+                "entity_name": (
+                    r.entity_name if r.host is None else banquet_name(host=r.host, kind=r.kind)
+                ),
+                "entity_key": r.entity_key,
+                "officer_code": r.officer_code,
+                "officer_name": r.officer_name,
+                "place": r.place or r.officer_place,
+                "period": t.period,
+                "source": t.source,
+                "campaign": r.campaign,
+                "due_date": t.due_date.isoformat(),
+                "status": shown_status(status=t.status, due_date=t.due_date, today=today),
+                "done_on": t.done_on.isoformat() if t.done_on else None,
+                "banquet_id": t.banquet_id,
+            }
+        )
     return {"total": total, "tasks": items}
 
 

@@ -140,8 +140,9 @@ def invite_officers(
     return InvitationBatch(root.name, root.code, tier, tuple(invited), queued, skipped)
 
 
-def invitation_sheet(*, batch: InvitationBatch) -> bytes:
-    """The printed invitation sheet (PDF) of a batch's officers not reached by mail."""
+def invitation_sheet(*, batch: InvitationBatch, parts: int | None = None) -> bytes:
+    """The printed invitation sheet (PDF) of a batch's officers not reached by mail (laid out in
+    parallel parts, one per processor by default: reports.invitation_sheet.render_sheet)."""
     from reports.invitation_sheet import Sheet, SheetCard, render_sheet
 
     if not batch.on_sheet:
@@ -165,4 +166,4 @@ def invitation_sheet(*, batch: InvitationBatch) -> bytes:
     sheet: Sheet = {"title": batch.title, "note": note, "cards": cards}
     if batch.network:
         sheet["login"] = "手机号"
-    return render_sheet(sheet)
+    return render_sheet(sheet, parts)

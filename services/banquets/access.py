@@ -16,6 +16,7 @@ from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.banquets.filing import Filing
 from services.banquets.listing import BanquetItem, Village, as_item, banquet_query
+from services.banquets.reassign import Candidate, guide_candidates, may_reassign
 from services.banquets.register import FilingResult, file_banquet
 from services.banquets.visits import record_followup, record_guidance
 from services.core import clock
@@ -37,6 +38,7 @@ class BanquetPage(TypedDict):
     note: str | None
     can_guide: bool
     can_follow_up: bool
+    candidates: list[Candidate]  # whom the office may reassign the open guidance task to
     today: dt.date
 
 
@@ -79,6 +81,8 @@ def banquet_page(*, session: Session, who: Principal, banquet_id: int) -> Banque
     hazards = [] if who.is_informant else [hazard_item(r, today) for r in session.execute(
         hazard_query().where(Hazard.banquet_id == banquet_id))]  # fmt: skip
     filed = banquet.status == "filed"
+    open_task = filed and task is not None and task.status == "open"
+    reassigns = open_task and may_reassign(session=session, who=who, banquet=banquet)
     return {
         "b": as_item(row),
         "hazards": hazards,
@@ -88,6 +92,7 @@ def banquet_page(*, session: Session, who: Principal, banquet_id: int) -> Banque
         "can_guide": filed and who.is_officer and task is not None
         and task.officer_id == who.id and task.status == "open",
         "can_follow_up": filed and banquet.followed_up_on is None and banquet.event_date <= today,
+        "candidates": guide_candidates(session=session, banquet=banquet) if reassigns else [],
         "today": today,
     }  # fmt: skip
 

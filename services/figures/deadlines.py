@@ -13,13 +13,22 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity
-from models.enums import HazardLevel, HazardStatus, ItemKind, TaskSource, TaskStatus, label
+from models.enums import (
+    BanquetKind,
+    HazardLevel,
+    HazardStatus,
+    ItemKind,
+    TaskSource,
+    TaskStatus,
+    label,
+)
 from models.hazard import Hazard
 from models.task import InspectionTask
 from services.core.calendar import add_workdays, is_workday, workdays_between
-from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by
+from services.figures.definitions import OFFICERS_TURN, is_escalated, overdue_by, package_task
 
 # Hazards still waiting for the officer's rectification (待验收 and 已销号 are not).
 OPEN_HAZARD_STATUSES = OFFICERS_TURN
@@ -39,10 +48,18 @@ class DueItem(NamedTuple):
     escalated: bool  # overdue by at least escalate_after_workdays
     officer_id: int | None
     jurisdiction_id: int
+    source: str = ""  # a task's TaskSource ("" for a hazard)
+    banquet_id: int | None = None  # a 现场指导 task's banquet
 
     @property
     def overdue(self) -> bool:
         return self.overdue_by >= 1
+
+    @property
+    def package_work(self) -> bool:
+        """Whether the item is 包保 work (a hazard, or a task definitions.package_task counts);
+        a 现场指导 task is reminded but counted in the banquet figures only."""
+        return self.kind == ItemKind.HAZARD or package_task(source=self.source, status="open")
 
 
 def due_soon_limit(today: dt.date) -> dt.date:
@@ -71,7 +88,7 @@ class _Clock:
 
 
 def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
-    """Open inspection tasks due soon or overdue today."""
+    """Open inspection tasks due soon or overdue today (现场指导 tasks named by their banquet)."""
     task = InspectionTask
     rows = session.connection().execute(  # Core rows: a province day is a million of them
         select(
@@ -84,27 +101,32 @@ def open_tasks_due(*, session: Session, today: dt.date) -> list[DueItem]:
             Entity.name,
             Campaign.name,
         )
-        .join(Entity, Entity.id == task.entity_id)
+        .add_columns(task.banquet_id, Banquet.host, Banquet.kind, Banquet.event_date)
+        .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
+        .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .outerjoin(Campaign, Campaign.id == task.campaign_id)
         .where(task.status == TaskStatus.OPEN, task.due_date <= due_soon_limit(today))
     )
     clock, details, items = _Clock(today), {}, []
-    for tid, due, source, period, officer_id, jid, entity, campaign in rows:
-        if (source, period, campaign) not in details:
-            details[source, period, campaign] = f"{label(TaskSource, source)} {campaign or period}"
+    for tid, due, source, period, officer_id, jid, entity, campaign, bid, host, kind, day in rows:
+        if bid is not None:
+            title, detail = _banquet_title(host, kind), f"{label(TaskSource, source)} 聚餐 {day}"
+        else:
+            if (source, period, campaign) not in details:
+                details[source, period, campaign] = (
+                    f"{label(TaskSource, source)} {campaign or period}"
+                )
+            title, detail = entity, details[source, period, campaign]
         items.append(
             DueItem(
-                ItemKind.TASK,
-                tid,
-                entity,
-                details[source, period, campaign],
-                due,
-                *clock(due),
-                officer_id,
-                jid,
+                ItemKind.TASK, tid, title, detail, due, *clock(due), officer_id, jid, source, bid
             )
         )
     return items
+
+
+def _banquet_title(host: str, kind: str) -> str:
+    return f"{host}家{label(BanquetKind, kind)}"
 
 
 def open_hazards_due(*, session: Session, today: dt.date) -> list[DueItem]:

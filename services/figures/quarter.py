@@ -16,6 +16,7 @@ from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import Place, places, resolve_scope
 from services.core.periods import Period, next_period, previous_period
+from services.figures.banquets import BanquetFigures, banquet_figures
 from services.figures.common import as_of, jsonable
 from services.figures.coverage import CoverageFigures, coverage_figures
 from services.figures.hazards import (
@@ -62,6 +63,7 @@ class QuarterFigures(TypedDict):
     escalated_hazards: dict[str, int]  # township code → hazards overdue ≥ escalation threshold
     major_open: list[OpenHazard]  # 重大 hazards open on as_of
     repeat_offenders: list[RepeatOffender]
+    banquets: BanquetFigures  # rule 14: banquets with their event in the quarter, by township
 
 
 class QuarterStats(TypedDict):
@@ -166,6 +168,9 @@ def _figures(
         ),
         "repeat_offenders": repeat_offenders(
             session=session, quarter=quarter, root=root, where=where
+        ),
+        "banquets": banquet_figures(
+            session=session, scope_path=path, where=where, start=start, end=end, as_of=day
         ),
     }
     stored: QuarterFigures = jsonable(figures)  # as Briefing.figures keeps it (plain JSON)

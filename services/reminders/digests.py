@@ -54,6 +54,7 @@ class Line(NamedTuple):
     officer: str
     place: str
     link: str
+    banquet_id: int | None = None  # a 现场指导 task: its link is the banquet's page
 
 
 @dataclass
@@ -106,7 +107,9 @@ class SummaryRow:
     hazards_overdue: int = 0
 
     def count(self, item: DueItem) -> None:
-        """Add one due item to the counts."""
+        """Add one due item to the counts (包保 work only: 现场指导 tasks are left out)."""
+        if not item.package_work:
+            return
         late = item.overdue_by > 0
         self.due_soon += not late and item.kind == ItemKind.TASK
         self.overdue += late and item.kind == ItemKind.TASK
@@ -150,10 +153,13 @@ def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
     from services.core.links import item_links
 
     def signed(part: Section) -> Section:
-        urls = item_links(
-            officer_id=digest.officer_id, pv=digest.pv, items=[(x.kind, x.id) for x in part.lines]
+        tapped = [x for x in part.lines if x.banquet_id is None]  # a banquet's page: signed in
+        urls = iter(
+            item_links(
+                officer_id=digest.officer_id, pv=digest.pv, items=[(x.kind, x.id) for x in tapped]
+            )
         )
-        lines = [x._replace(link=url) for x, url in zip(part.lines, urls, strict=True)]
+        lines = [x if x.banquet_id is not None else x._replace(link=next(urls)) for x in part.lines]
         return Section(total=part.total, lines=lines)
 
     return replace(
@@ -209,7 +215,10 @@ def _officers(session: Session) -> dict[int, OfficerRow]:
 
 
 def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
-    link = f"{base}/{'tasks' if item.kind == 'task' else 'hazards'}/{item.id}"  # public_url's
+    page = "tasks" if item.kind == ItemKind.TASK else "hazards"
+    link = f"{base}/{page}/{item.id}"  # public_url's
+    if item.banquet_id is not None:  # a 现场指导 task: the banquet's page has its form
+        link = f"{base}/banquets/{item.banquet_id}"
     return Line(
         item.kind,
         item.id,
@@ -223,6 +232,7 @@ def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
         officer,
         place,
         link,
+        item.banquet_id,
     )
 
 
@@ -271,10 +281,13 @@ def _officer_digests(
 ) -> list[OfficerDigest]:
     late: defaultdict[int, list[Line]] = defaultdict(list)
     soon: defaultdict[int, list[Line]] = defaultdict(list)
+    sent_back = {(k, x.kind, x.id) for k, back in returned.items() for x in back}
     for item, line in zip(items, lines, strict=True):
         if item.officer_id is None:
             continue
         who = officers.get(item.officer_id)
+        if (item.officer_id, item.kind, item.id) in sent_back:
+            continue  # listed once, under 被退回整改 (with its deadline and state)
         if who is not None and who.active:  # active officers only
             (late if item.overdue_by else soon)[item.officer_id].append(line)
     returned = {k: v for k, v in returned.items() if k in officers and officers[k].active}

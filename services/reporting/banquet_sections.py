@@ -2,9 +2,12 @@
 ANNUAL after the others: banquets filed, guided, filed late and with illness, by township. The
 figures come from the context (services.figures.banquet_figures) as they are."""
 
+from typing import TypedDict
+
 from reports.document import Block
-from services.figures.banquets import BanquetCounts
-from services.reporting.annual_sections import ANNUAL, AnnualContext, SectionContext, say
+from services.figures.banquets import BanquetCounts, BanquetFigures
+from services.figures.tasks import Township
+from services.reporting.annual_sections import ANNUAL, SectionContext, say
 from services.reporting.briefing.text import pct
 from services.reporting.monthly_sections import MONTHLY, MonthlyContext, p, table
 from services.reporting.periodic import ReportSection, Row, SectionBody, SheetPart
@@ -17,7 +20,14 @@ def _row(n: BanquetCounts) -> Row:
             n["with_illness"], n["ill"])  # fmt: skip
 
 
-def banquet_rows(c: MonthlyContext | AnnualContext) -> list[Row]:
+class WithBanquets(TypedDict):
+    """Any context with the banquet figures and the townships (month, year, quarter)."""
+
+    banquets: BanquetFigures
+    townships: list[Township]
+
+
+def banquet_rows(c: WithBanquets) -> list[Row]:
     """One row per township with banquets, and a total."""
     towns = c["banquets"]["by_township"]
     rows: list[Row] = [

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import KEY, Entity
 from models.enums import TaskState, TaskStatus
@@ -31,6 +32,7 @@ from models.task import InspectionTask as Task
 from services.core import clock
 from services.figures.definitions import overdue_by, overdue_cutoff, shown_status
 from services.permissions.principal import Principal
+from services.tasks.listing import banquet_name
 from services.worklists.filters import PAGE_SIZE, ListFilter
 from services.worklists.scope import TownshipNames, narrowed_path, subtree, townships_of
 
@@ -38,12 +40,13 @@ COUNT_CAP = 10_000  # beyond this a page says "more than" (and pages end), the e
 
 
 class TaskRow(NamedTuple):  # a tuple: built 100,000 times by an export
-    """One task as a supervisor list shows it (names first, codes beside them)."""
+    """One task as a supervisor list shows it (names first, codes beside them); a 现场指导 task
+    names its banquet where a task names its entity."""
 
     id: int
     entity_name: str
     entity_key: str | None
-    place: str  # the entity's jurisdiction
+    place: str  # the entity's jurisdiction (a guidance task: its banquet's village)
     township: str  # the officer's township
     officer_code: str
     officer_name: str
@@ -56,6 +59,7 @@ class TaskRow(NamedTuple):  # a tuple: built 100,000 times by an export
     done_on: dt.date | None
     done_late: bool  # 逾期完成
     overdue_workdays: int
+    banquet_id: int | None = None  # a 现场指导 task's banquet (its page is /banquets/{id})
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _scoped_ids(path: str, own: list[ColumnElement[bool]]) -> CompoundSelect[tuple[int]]:
-    """Task ids whose officer's or entity's jurisdiction lies under path (one indexed arm each)."""
+    """Task ids whose officer's or entity's jurisdiction lies under path (one indexed arm each;
+    a 现场指导 task has no entity and is in scope by its officer's)."""
     places = subtree(path)
     by_officer = select(Task.id).where(Task.jurisdiction_id.in_(places), *own)
     by_entity = (
@@ -101,11 +106,14 @@ def _search(q: str) -> ColumnElement[bool]:
 
 
 Place = aliased(Jurisdiction)  # the entity's jurisdiction
+Village = aliased(Jurisdiction)  # a 现场指导 task's banquet's village
 COLUMNS = (  # plain columns, no ORM objects: an export reads 100,000 rows
     Task.id, Task.jurisdiction_id, Task.source, Task.period, Task.due_date, Task.status,
     Task.done_on, Entity.name.label("entity_name"), KEY.label("entity_key"),
     Officer.code.label("officer_code"), Officer.name.label("officer_name"), Officer.tier,
-    Campaign.name.label("campaign"), Place.name.label("place"),
+    Campaign.name.label("campaign"), Place.name.label("place"), Task.banquet_id,
+    Banquet.host.label("banquet_host"), Banquet.kind.label("banquet_kind"),
+    Village.name.label("village"),
 )  # fmt: skip
 SORTS = {
     "due_date": (Task.due_date,),
@@ -117,13 +125,15 @@ SORTS = {
 
 
 def _frame() -> Select[Any]:
-    """Tasks with their names. The joins are outer joins on keys that always match (every
-    task with an entity has its entity, officer and jurisdictions), so the planner leaves out
-    those a count or a page's ids do not read."""
+    """Tasks with their names. The joins are outer joins on keys that always match (a task has
+    its entity or, a 现场指导 task, its banquet; its officer and jurisdictions), so the planner
+    leaves out those a count or a page's ids do not read."""
     return (
         select(*COLUMNS)
         .outerjoin(Entity, Entity.id == Task.entity_id)
         .outerjoin(Place, Place.id == Entity.jurisdiction_id)
+        .outerjoin(Banquet, Banquet.id == Task.banquet_id)
+        .outerjoin(Village, Village.id == Banquet.jurisdiction_id)
         .outerjoin(Officer, Officer.id == Task.officer_id)
         .outerjoin(Jurisdiction, Jurisdiction.id == Task.jurisdiction_id)
         .outerjoin(Campaign, Campaign.id == Task.campaign_id)
@@ -139,7 +149,7 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
     if f.period is not None:
         own.append(and_(Task.due_date >= f.period.start, Task.due_date <= f.period.end))
     path = narrowed_path(session=session, who=who, township=f.township)
-    query = _frame().where(Task.entity_id.is_not(None), Task.id.in_(_scoped_ids(who.path, own)))
+    query = _frame().where(Task.id.in_(_scoped_ids(who.path, own)))
     if f.township:
         query = query.where(Task.jurisdiction_id.in_(subtree(path)))
     if f.officer:
@@ -156,14 +166,15 @@ def _as_rows(rows: Sequence[Row[Any]], towns: Mapping[int, str], today: dt.date)
     late, shown = _overdue_days(today), _shown(today)
     return [  # unpacked by position: a Row's attributes cost microseconds each
         TaskRow(
-            tid, entity_name, entity_key, place or "", towns.get(jid, ""), officer_code,
+            tid, entity_name if host is None else banquet_name(host=host, kind=kind), entity_key,
+            (place if host is None else village) or "", towns.get(jid, ""), officer_code,
             officer_name, tier, source, campaign, period, due_date, shown(status, due_date),
             done_on, status == TaskStatus.DONE and done_on is not None and done_on > due_date,
-            late(due_date) if status == TaskStatus.OPEN else 0,
+            late(due_date) if status == TaskStatus.OPEN else 0, banquet_id,
         )
         for (
             tid, jid, source, period, due_date, status, done_on, entity_name, entity_key,
-            officer_code, officer_name, tier, campaign, place,
+            officer_code, officer_name, tier, campaign, place, banquet_id, host, kind, village,
         ) in rows
     ]  # fmt: skip
 

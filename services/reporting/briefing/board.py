@@ -1,4 +1,4 @@
-"""五、红黑榜: the board of the units below the office (townships; counties above the county),
+"""六、红黑榜: the board of the units below the office (townships; counties above the county),
 its components, last quarter's rank where there was one, and the note on "—" components."""
 
 from models.enums import JurisdictionLevel
@@ -51,9 +51,9 @@ def _names(codes: list[str], names: dict[str, str], streaks: dict[str, int]) -> 
 
 
 def ranking(c: BriefingContext) -> Part:
-    """五、红黑榜."""
+    """六、红黑榜."""
     board = c["rank"]
-    heading = "五、红黑榜"
+    heading = "六、红黑榜"
     if not board["ranked"]:
         return {"heading": heading, "blocks": [p(f"{board['reason']}。")]}
     before = c["rank_prev"]
@@ -67,7 +67,7 @@ def ranking(c: BriefingContext) -> Part:
         "blocks": [
             p(rules_text(c)),
             table(
-                f"表7 各{unit}包保工作排名",
+                f"表8 各{unit}包保工作排名",
                 headers,
                 [_row(t, prev_rank) for t in units(board)],
                 board["note"],

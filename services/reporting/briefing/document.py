@@ -31,6 +31,7 @@ from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
 from services.figures.quarter import JurisdictionRef
 from services.reporting import ranking
+from services.reporting.briefing import banquets as briefing_banquets
 from services.reporting.briefing import board as briefing_board
 from services.reporting.briefing import problems as briefing_problems
 from services.reporting.briefing import sections as briefing_sections
@@ -149,6 +150,7 @@ def document(c: BriefingContext) -> Document:
                 briefing_supervision.supervision(c),
                 briefing_sections.hazards(c),
                 briefing_sections.lists(c),
+                briefing_banquets.banquets(c),
                 briefing_board.ranking(c),
                 briefing_problems.problems(c),
                 briefing_sections.next_quarter(c),

@@ -1,4 +1,4 @@
-"""六、存在的问题: the sentences of rules.py, each said when its rule holds, from this quarter's
+"""七、存在的问题: the sentences of rules.py, each said when its rule holds, from this quarter's
 figures — rates below the policy's targets (overall, by unit, by tier), late visits, overdue
 hazards, repeat offenders, units on the 黑榜 again and 未包保 entities."""
 
@@ -87,9 +87,9 @@ def _nothing_found(c: BriefingContext) -> str:
 
 
 def problems(c: BriefingContext) -> Part:
-    """六、存在的问题."""
+    """七、存在的问题."""
     found = sentences(c) or [_nothing_found(c)]
     return {
-        "heading": "六、存在的问题",
+        "heading": "七、存在的问题",
         "blocks": [p(f"{tx.ordinal(i)}{text}") for i, text in enumerate(found, 1)],
     }

@@ -1,4 +1,4 @@
-"""The sentences of 六、存在的问题, each with the rule for when it is said (None: not said).
+"""The sentences of 七、存在的问题, each with the rule for when it is said (None: not said).
 Named units are the worst few, never all of them; a sentence made only of zeros is not said.
 """
 

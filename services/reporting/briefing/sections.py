@@ -197,7 +197,7 @@ def lists(c: BriefingContext) -> Part:
 
 
 def next_quarter(c: BriefingContext) -> Part:
-    """七、下一季度工作安排: next quarter's task counts and campaigns (boilerplate follows)."""
+    """八、下一季度工作安排: next quarter's task counts and campaigns (boilerplate follows)."""
     work = c["next"]
     label = tx.quarter_label(work["quarter"])
     if work["routine_tasks"]:
@@ -210,4 +210,4 @@ def next_quarter(c: BriefingContext) -> Part:
             f"{cp['name']}（{cp['tasks']}家次，{tx.cn_date(cp['due_date'])}前完成）"
             for cp in work["campaigns"]
         )
-    return {"heading": "七、下一季度工作安排", "blocks": [p(text + "。")], "boilerplate": True}
+    return {"heading": "八、下一季度工作安排", "blocks": [p(text + "。")], "boilerplate": True}
