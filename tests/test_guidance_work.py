@@ -68,6 +68,7 @@ def test_the_township_office_reassigns_a_guidance_task(world, client_for):
         ).scalars().first()  # fmt: skip
         township_code, township_id = township.code, township.id
     path = f"/banquets/{banquet_id}/reassign"
+    guide = world.accounts["officer_a"]
     for role in ("officer_a", "supervisor_t2"):
         client = client_for(role)
         token = csrf_of(client.get("/banquets").text)
@@ -86,6 +87,32 @@ def test_the_township_office_reassigns_a_guidance_task(world, client_for):
         assert task.officer_id == township_id == session.get(Banquet, banquet_id).officer_id
         assert task.jurisdiction_id == village.parent_id
     assert f"/banquets/{banquet_id}" not in client_for("officer_a").get("/my/tasks").text
+    api = client_for()
+    for role, expected in (("officer_a", 404), ("supervisor_t2", 404), ("supervisor_t1", 200)):
+        auth = api.post("/api/token", data={"username": world.accounts[role],
+                                            "password": support.PASSWORD}).json()  # fmt: skip
+        back = api.post(path.replace("/banquets", "/api/banquets"), json={"officer": guide},
+                        headers={"Authorization": f"Bearer {auth['access_token']}"})  # fmt: skip
+        assert back.status_code == expected, (role, back.text)
+    assert back.json()["officer"] == guide  # back to the village officer, by the API
+
+
+def test_a_one_tap_link_opens_the_banquet_of_its_guidance_task_only(world, client_for):
+    village = _own_village(world)
+    with Session(get_engine(world.url)) as session:
+        banquet_id, task_id = _file(session, village, dt.date(2026, 10, 20))
+        other_id, _ = _file(session, village, dt.date(2026, 10, 21), host="另 一")
+    link = support.one_tap_link(world, "task", task_id)
+    path = link.replace(f"/tasks/{task_id}?k=", f"/banquets/{banquet_id}?k=")
+    phone = client_for()
+    opened = phone.get(path, follow_redirects=False)
+    assert opened.status_code == 303 and opened.headers["location"] == f"/banquets/{banquet_id}"
+    page = phone.get(f"/banquets/{banquet_id}")
+    assert page.status_code == 200 and "记录现场指导" in page.text
+    assert phone.get(f"/banquets/{other_id}").status_code == 404  # that one banquet only
+    assert phone.get("/banquets", follow_redirects=False).status_code == 303  # not the list
+    wrong = link.replace(f"/tasks/{task_id}?k=", f"/banquets/{other_id}?k=")
+    assert client_for().get(wrong).status_code == 403  # the token is for the other task
 
 
 def test_digests_list_guidance_tasks_with_the_banquets_link(session, set_today):
@@ -106,8 +133,8 @@ def test_digests_list_guidance_tasks_with_the_banquets_link(session, set_today):
     assert links[tasks[late_banquet]].endswith(f"/banquets/{late_banquet}")
     signed = with_one_tap_links(digest)
     tapped = {x.id: x.link for x in signed.overdue.lines + signed.due_soon.lines}
-    assert tapped[tasks[soon]] == links[tasks[soon]]  # the banquet's page, signed in
-    assert all("?k=" in link for tid, link in tapped.items() if tid not in tasks.values())
+    assert tapped[tasks[soon]].startswith(links[tasks[soon]] + "?k=")  # one tap, banquet's page
+    assert all("?k=" in link for link in tapped.values())
     office = {d.code: d for d in offices}["510101001000"]  # 东河镇 office: overdue items
     assert any(x.link.endswith(f"/banquets/{late_banquet}") for x in office.own.lines)
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from models.enums import ItemKind
 from services.banquets import access
 from services.banquets.filing import Filing
 from services.banquets.reassign import reassign_guidance
@@ -21,12 +22,14 @@ from web.deps import (
     NotFound,
     RowId,
     SignedIn,
+    Who,
     csrf,
     person_of,
     redirect,
     render,
     require_person,
 )
+from web.officer import open_link
 
 router = APIRouter(include_in_schema=False)
 KINDS = ("婚宴", "丧宴", "寿宴", "升学宴", "其他")
@@ -100,8 +103,13 @@ def _file(request: Request, session: Session, person: Principal, form: FormData)
 
 @router.get("/banquets/{banquet_id}")
 def banquet(
-    *, request: Request, banquet_id: RowId, person: SignedIn, session: DbSession
+    *, request: Request, banquet_id: RowId, k: str | None = None, current: Who, session: DbSession
 ) -> Response:
+    if k is not None:  # a digest's one-tap link to a 现场指导 task, shown on its banquet's page
+        task_id = access.guidance_task_id(session=session, banquet_id=banquet_id)
+        return open_link(request, session, ItemKind.TASK, task_id or 0, k, current,
+                         page=f"/banquets/{banquet_id}")  # fmt: skip
+    person = require_person(current)
     page = access.banquet_page(session=session, who=person, banquet_id=banquet_id)
     if page is None:
         raise NotFound

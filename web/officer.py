@@ -51,7 +51,7 @@ Detail = Mapping[str, Any]
 FormHandler = Callable[[Request, Session, Principal, Detail, FormData], Response]
 
 
-def _open_link(
+def open_link(
     request: Request,
     session: Session,
     kind: ItemKind,
@@ -59,9 +59,12 @@ def _open_link(
     token: str,
     current: Principal | None,
     switch: bool = False,
+    page: str | None = None,
 ) -> Response:
-    """Follow a one-tap link: a session for this one item, then the page without the token;
-    where someone else is signed in here, a page asking before switching."""
+    """Follow a one-tap link: a session for this one item, then its page without the token
+    (page: another page showing the item, a 现场指导 task's banquet); where someone else is
+    signed in here, a page asking before switching."""
+    page = page or f"/{kind}s/{item_id}"
     try:
         opened = one_tap.follow_link(
             session=session,
@@ -73,17 +76,14 @@ def _open_link(
             switch=switch,
         )
     except links.BadLink as exc:
-        return render(
-            request, "link_refused.html", status=403, reason=str(exc), next=f"/{kind}s/{item_id}"
-        )
+        return render(request, "link_refused.html", status=403, reason=str(exc), next=page)
     if opened.ask:
-        return render(
-            request, "link_switch.html", holder=opened.who, kind=kind, item_id=item_id, token=token
-        )
+        return render(request, "link_switch.html", holder=opened.who, kind=kind,
+                      item_id=item_id, token=token, page=page)  # fmt: skip
     if opened.started:
         session.commit()
         sessions.sign_in(request, opened.who)
-    return redirect(request, f"/{kind}s/{item_id}")
+    return redirect(request, page)
 
 
 @router.post("/links/{kind}/{item_id}", dependencies=[Depends(csrf)])
@@ -93,10 +93,12 @@ def switch_to_link(
     kind: ItemKind,
     item_id: RowId,
     k: FormText = "",
+    page: FormText = "",
     current: Who,
     session: DbSession,
 ) -> Response:
-    return _open_link(request, session, kind, item_id, k, current, switch=True)
+    shown = page if page.startswith("/banquets/") and page[10:].isdigit() else None
+    return open_link(request, session, kind, item_id, k, current, switch=True, page=shown)
 
 
 def _item(session: Session, person: Principal, kind: ItemKind, item_id: int) -> Detail:
@@ -136,7 +138,7 @@ def task_page(
     *, request: Request, task_id: RowId, k: str | None = None, current: Who, session: DbSession
 ) -> Response:
     if k is not None:
-        return _open_link(request, session, ItemKind.TASK, task_id, k, current)
+        return open_link(request, session, ItemKind.TASK, task_id, k, current)
     detail = _item(session, require_person(current), ItemKind.TASK, task_id)
     return render(request, "officer/task.html", d=detail, today=clock.today())
 
@@ -249,7 +251,7 @@ def hazard_page(
     *, request: Request, hazard_id: RowId, k: str | None = None, current: Who, session: DbSession
 ) -> Response:
     if k is not None:
-        return _open_link(request, session, ItemKind.HAZARD, hazard_id, k, current)
+        return open_link(request, session, ItemKind.HAZARD, hazard_id, k, current)
     return render(
         request,
         "hazard.html",

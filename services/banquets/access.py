@@ -6,16 +6,18 @@ is None (404)."""
 import datetime as dt
 from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlmodel import Session
 
 from config.files import ChecklistItem, load_checklist
 from models.banquet import Banquet
-from models.enums import JurisdictionLevel
+from models.enums import ItemKind, JurisdictionLevel
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
+from models.task import InspectionTask
 from services.banquets.filing import Filing
 from services.banquets.listing import BanquetItem, Village, as_item, banquet_query
+from services.banquets.lookup import banquet_task
 from services.banquets.reassign import Candidate, guide_candidates, may_reassign
 from services.banquets.register import FilingResult, file_banquet
 from services.banquets.visits import record_followup, record_guidance
@@ -43,9 +45,19 @@ class BanquetPage(TypedDict):
 
 
 def banquet_scope(who: Principal) -> ColumnElement[bool]:
-    """The condition on banquet_query's rows for who's scope."""
+    """The condition on banquet_query's rows for who's scope; a one-tap session (from a digest
+    line of a 现场指导 task) reaches that task's banquet only."""
+    if who.only is not None:
+        task = who.only[1] if who.only[0] == ItemKind.TASK else -1
+        return and_(InspectionTask.id == task, Banquet.officer_id == who.id)
     within = Village.path.like(path_like(who.path), escape="\\")
     return or_(within, Banquet.officer_id == who.id) if who.is_officer else within
+
+
+def guidance_task_id(*, session: Session, banquet_id: int) -> int | None:
+    """The id of a banquet's 现场指导 task (what a one-tap link to the banquet grants)."""
+    task = banquet_task(session=session, banquet_id=banquet_id)
+    return task.id if task is not None else None
 
 
 def banquets_for(*, session: Session, who: Principal, limit: int = 300) -> list[BanquetItem]:

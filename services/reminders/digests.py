@@ -153,13 +153,10 @@ def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
     from services.core.links import item_links
 
     def signed(part: Section) -> Section:
-        tapped = [x for x in part.lines if x.banquet_id is None]  # a banquet's page: signed in
-        urls = iter(
-            item_links(
-                officer_id=digest.officer_id, pv=digest.pv, items=[(x.kind, x.id) for x in tapped]
-            )
+        urls = item_links(
+            officer_id=digest.officer_id, pv=digest.pv, items=[(x.kind, x.id) for x in part.lines]
         )
-        lines = [x if x.banquet_id is not None else x._replace(link=next(urls)) for x in part.lines]
+        lines = [x._replace(link=_on_page(x, url)) for x, url in zip(part.lines, urls, strict=True)]
         return Section(total=part.total, lines=lines)
 
     return replace(
@@ -168,6 +165,13 @@ def with_one_tap_links(digest: OfficerDigest) -> OfficerDigest:
         due_soon=signed(digest.due_soon),
         returned=signed(digest.returned),
     )
+
+
+def _on_page(line: Line, url: str) -> str:
+    """A one-tap URL on the page that shows the item: a 现场指导 task's is its banquet's."""
+    if line.banquet_id is None:
+        return url
+    return url.replace(f"/tasks/{line.id}?k=", f"/banquets/{line.banquet_id}?k=", 1)
 
 
 def is_summary_day(today: dt.date) -> bool:
