@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Depends, Form, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import AfterValidator
@@ -99,18 +100,20 @@ class CsrfRefused(Exception):
 async def db(request: Request) -> AsyncIterator[Session]:
     """A session on the app's database; routes commit what they change.
 
-    Async so that FastAPI does not hop to a worker thread to open and close it. Routes marked
-    read_only get a session without a transaction (no BEGIN and ROLLBACK). At most
-    Settings.database_pool requests hold a session at once, the others await their turn: the
-    sign-in check (`who`) queries on the event loop, and waiting there for a pooled connection
-    would stop the very requests that are to give theirs back (every request stalled for the
-    pool's 30 s timeout once more requests were under way than connections).
+    Routes marked read_only get a session without a transaction (no BEGIN and ROLLBACK). At
+    most Settings.database_pool requests hold a session at once, the others await their turn
+    without blocking the event loop: a request waiting there for a pooled connection would stop
+    the very requests that are to give theirs back (every request stalled for the pool's 30 s
+    timeout once more requests were under way than connections).
     """
     url = request.app.state.database_url
     read = request.scope.get("endpoint") in READ_ONLY
     async with _turns(request.app.state):
-        with Session(reading_engine(url) if read else get_engine(url)) as session:
+        session = Session(reading_engine(url) if read else get_engine(url))
+        try:
             yield session
+        finally:  # closing may talk to the database (a rollback): not on the event loop
+            await run_in_threadpool(session.close)
 
 
 def _turns(state: Any) -> asyncio.Semaphore:
@@ -144,8 +147,10 @@ def person_of(request: Request, session: Session) -> Principal | None:
     return person
 
 
-async def who(request: Request, session: Annotated[Session, Depends(db)]) -> Principal | None:
-    """person_of as a dependency; async: one short indexed query, no hop to a worker thread."""
+def who(request: Request, session: Annotated[Session, Depends(db)]) -> Principal | None:
+    """person_of as a dependency, in a worker thread: on the event loop its query would hold
+    up every other request for as long as the database takes to answer (under load the loop,
+    not the database, then limited how many requests a second were served)."""
     return person_of(request, session)
 
 
