@@ -76,8 +76,14 @@ def doctor(json_out: JsonFlag = False) -> None:
     checks = run_checks(engine=context.engine())
     ok = all(check["ok"] for check in checks)
     if json_out:
-        fields = ("name", "ok", "message")
-        emit_json({"ok": ok, "checks": [{k: check[k] for k in fields} for check in checks]})
+        emit_json(
+            {
+                "ok": ok,
+                "checks": [
+                    {"name": c["name"], "ok": c["ok"], "message": c["message"]} for c in checks
+                ],
+            }
+        )
     else:
         for check in checks:
             typer.echo(

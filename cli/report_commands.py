@@ -123,8 +123,8 @@ def briefing(
         f"督导完成率 {_pct(h['completion_rate'])}，按时完成率 {_pct(h['on_time_rate'])}，"
         f"隐患销号率 {_pct(h['closure_rate'])}。"
     )
-    if send:
-        m = result["mail"]
+    m = result["mail"]
+    if send and m is not None:  # with send, the briefing was mailed
         typer.echo(
             f"已加入发件箱 {m['queued']} 封，本次投递成功 {m['sent']} 封，失败 {m['failed']} 封"
             "（失败的可用 ./baobao outbox retry 重发）。"

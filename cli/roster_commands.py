@@ -152,7 +152,7 @@ def _print_counts(result: "ImportResult") -> None:
         table.add_row(sheet, *(f"{counts[key]:,}" for key, _ in COUNT_HEADS))
     console().print(table)
     moved = result.handovers
-    if moved.get("handovers"):
+    if moved and moved["handovers"]:
         typer.echo(
             f"交接 {len(moved['handovers'])} 次：转交督导任务 {moved['tasks_moved']:,} 个、"
             f"隐患 {moved['hazards_moved']:,} 个"

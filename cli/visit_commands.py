@@ -1,5 +1,6 @@
 """Commands of the visit paperwork: visits print (督导检查记录表), visits export (督导台账)."""
 
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -44,7 +45,9 @@ def print_(
     if task_id is not None and period is None:
         if officer or jurisdiction:
             raise BadInput("打印一次督导时不能再指定 --officer 或 --jurisdiction")
-        printed = partial(visit_print.print_task, task_id=task_id, out_dir=out)
+        printed: Callable[..., Mapping[str, object]] = partial(
+            visit_print.print_task, task_id=task_id, out_dir=out
+        )
     elif task_id is None and period is not None:
         printed = partial(
             visit_print.print_period,

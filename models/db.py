@@ -3,11 +3,33 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlmodel import Session, create_engine
+
+
+class Row(Protocol):
+    """A table row: its id is None until the row is flushed."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: Row) -> int:
+    """The id of a row read from the database or flushed to it (never None there)."""
+    assert row.id is not None, f"{type(row).__name__} not flushed yet"
+    return row.id
+
+
+def engine_of(session: Session) -> Engine:
+    """The engine a session is bound to (sessions are made by session_scope: never a bare
+    connection)."""
+    bind = session.get_bind()
+    assert isinstance(bind, Engine), "session bound to a connection"
+    return bind
 
 
 def normalise_url(url: str) -> str:

@@ -68,6 +68,7 @@ def test_the_township_office_reassigns_a_guidance_task(world, client_for):
         ).scalars().first()  # fmt: skip
         township_code, township_id = township.code, township.id
     path = f"/banquets/{banquet_id}/reassign"
+    guide = world.accounts["officer_a"]
     for role in ("officer_a", "supervisor_t2"):
         client = client_for(role)
         token = csrf_of(client.get("/banquets").text)
@@ -86,6 +87,14 @@ def test_the_township_office_reassigns_a_guidance_task(world, client_for):
         assert task.officer_id == township_id == session.get(Banquet, banquet_id).officer_id
         assert task.jurisdiction_id == village.parent_id
     assert f"/banquets/{banquet_id}" not in client_for("officer_a").get("/my/tasks").text
+    api = client_for()
+    for role, expected in (("officer_a", 404), ("supervisor_t2", 404), ("supervisor_t1", 200)):
+        auth = api.post("/api/token", data={"username": world.accounts[role],
+                                            "password": support.PASSWORD}).json()  # fmt: skip
+        back = api.post(path.replace("/banquets", "/api/banquets"), json={"officer": guide},
+                        headers={"Authorization": f"Bearer {auth['access_token']}"})  # fmt: skip
+        assert back.status_code == expected, (role, back.text)
+    assert back.json()["officer"] == guide  # back to the village officer, by the API
 
 
 def test_a_one_tap_link_opens_the_banquet_of_its_guidance_task_only(world, client_for):

@@ -178,6 +178,7 @@ COVERED = {
     "GET /api/banquets/{banquet_id}",
     "POST /api/banquets/{banquet_id}/guidance",
     "POST /api/banquets/{banquet_id}/followup",
+    "POST /api/banquets/{banquet_id}/reassign",
 }
 
 

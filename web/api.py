@@ -114,14 +114,14 @@ def tasks(
     period: Annotated[str | None, Query(max_length=16), NoNul] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict[str, object]:
+) -> access_office.ScopeTasks:
     """督导任务：包保干部看自己的，食安办看本辖区的。"""
     return access_office.tasks_in_scope(
         session=session, who=who, status=status, period=period, limit=limit, offset=offset
     )
 
 
-def _task(session: Session, who: Principal, task_id: int) -> dict[str, Any]:
+def _task(session: Session, who: Principal, task_id: int) -> access.TaskDetail:
     detail = access.task_detail(session=session, who=who, task_id=task_id)
     if detail is None:
         raise NotFound
@@ -152,7 +152,7 @@ def task_record(task_id: RowId, who: Who, session: Db) -> RecordOut:
 def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
     """记录一次督导（仅该任务的包保干部）；回答“否”和所列问题生成隐患。"""
     detail = _task(session, who, task_id)
-    if not access.may_record(who=who, detail=detail):
+    if not access.may_record(who=who, task=detail["task"]):
         raise NotFound
     answers = {
         key: a if isinstance(a, str) else a.model_dump(exclude={"photos"}, exclude_none=True)
@@ -172,7 +172,7 @@ def record(task_id: RowId, body: RecordIn, who: Who, session: Db) -> RecordOut:
         recorded_by=who.account,
     )
     session.commit()
-    return record_out(_task(session, who, detail["task"].id))
+    return record_out(_task(session, who, task_id))
 
 
 @router.get("/hazards", response_model=HazardList)

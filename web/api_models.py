@@ -323,6 +323,10 @@ class GuidanceIn(BaseModel):
     note: Annotated[Text, Field(max_length=2000)] | None = None
 
 
+class ReassignIn(BaseModel):
+    officer: Annotated[Text, Field(min_length=1, max_length=32)]  # 干部编号 of the new guide
+
+
 class FollowupIn(BaseModel):
     diners: Annotated[int, Field(ge=0, le=100_000)]
     ill: Annotated[int, Field(ge=0, le=100_000)] = 0

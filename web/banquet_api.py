@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from services.banquets import access
 from services.banquets.filing import Filing
+from services.banquets.reassign import reassign_guidance
 from web.api import NOT_FOUND, Db, Who
 from web.api_models import (
     BanquetFiled,
@@ -14,6 +15,7 @@ from web.api_models import (
     BanquetOut,
     FollowupIn,
     GuidanceIn,
+    ReassignIn,
     VisitDone,
 )
 from web.deps import NotFound, RowId
@@ -59,6 +61,21 @@ def guidance(banquet_id: RowId, body: GuidanceIn, who: Who, session: Db) -> dict
     if done is None:
         raise NotFound
     return {"id": banquet_id, "hazard_ids": done["hazards"]}
+
+
+@router.post("/banquets/{banquet_id}/reassign", response_model=BanquetOut,
+             responses={**FOUND, **REFUSED})  # fmt: skip
+def reassign(banquet_id: RowId, body: ReassignIn, who: Who, session: Db) -> dict[str, Any]:
+    """改派现场指导任务（乡镇或上级食安办）：改由该村村级或所属乡镇乡级在岗干部指导。"""
+    task = reassign_guidance(session=session, who=who, banquet_id=banquet_id,
+                             officer_code=body.officer)  # fmt: skip
+    if task is None:
+        raise NotFound
+    session.commit()
+    page = access.banquet_page(session=session, who=who, banquet_id=banquet_id)
+    if page is None:
+        raise NotFound
+    return dict(page["b"])
 
 
 @router.post("/banquets/{banquet_id}/followup", response_model=VisitDone, status_code=201,

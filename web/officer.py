@@ -44,8 +44,9 @@ from web.deps import (
 router = APIRouter(include_in_schema=False)
 
 
-# A task's or hazard's page details (services.accounts.access; still an untyped dict there).
-Detail = dict[str, Any]
+# A task's or hazard's page details: services.accounts.access's TaskDetail or HazardDetail, read
+# by key as the route's kind says.
+Detail = Mapping[str, Any]
 # What a form route does with the officer's item: (request, session, officer, detail, form).
 FormHandler = Callable[[Request, Session, Principal, Detail, FormData], Response]
 
@@ -317,7 +318,7 @@ def _officer_item(
         person = require_person(person_of(request, session))
         detail = _item(session, person, kind, item_id)
         if not (
-            access.may_record(who=person, detail=detail)
+            access.may_record(who=person, task=detail["task"])
             if kind == ItemKind.TASK
             else person.is_officer
         ):

@@ -54,12 +54,14 @@ def _one_or_zip(files: Sequence[Mapping[str, Any]], folder: Path, stem: str) -> 
 @router.get("/tasks/{task_id}/record.pdf")
 def visit_record(*, task_id: RowId, person: ItemViewer, session: DbSession) -> Response:
     detail = access.task_detail(session=session, who=person, task_id=task_id)
-    if detail is None or detail["record"] is None:
+    record = detail["record"] if detail is not None else None
+    if detail is None or record is None:
         raise NotFound
+    entity = detail["entity"]
 
     def make(folder: Path) -> tuple[Path, str]:
         result = visit_print.print_task(session=session, task_id=task_id, out_dir=folder)
-        name = f"督导检查记录表-{detail['entity'].name}-{detail['record'].visit_date}.pdf"
+        name = f"督导检查记录表-{entity.name}-{record.visit_date}.pdf"
         return Path(result["files"][0]["path"]), name
 
     return _sent(make)

@@ -33,6 +33,7 @@ from web.deps import (
     OfficeUser,
     RowId,
     csrf,
+    read_only,
     redirect,
     render,
 )
@@ -92,6 +93,7 @@ def officer_tasks(
 
 
 @router.get("/office/tasks")
+@read_only  # the page's rows and their count are one query; no transaction needed
 def tasks(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     params = _list_params(request, default_status=TaskState.OVERDUE)
     view = worklists.task_list(session=session, who=person, params=params)
@@ -140,6 +142,7 @@ def unassigned(*, request: Request, person: OfficeUser, session: DbSession) -> R
 
 
 @router.get("/office/hazards")
+@read_only
 def hazards(*, request: Request, person: OfficeUser, session: DbSession) -> Response:
     params = _list_params(request, default_status=HazardFilter.AWAITING_VERIFICATION)
     view = worklists.hazard_list(session=session, who=person, params=params)

@@ -7,19 +7,27 @@ jurisdiction lies in the office's subtree; a hazard when its jurisdiction does. 
 session (Principal.only) reaches its one task or hazard and nothing else.
 """
 
-from sqlalchemy import and_, func, or_, select
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TypedDict, final
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session
 
-from config.files import load_checklist
+from config.files import ChecklistItem, load_checklist
 from models.audit import AuditEvent
 from models.banquet import Banquet
 from models.campaign import Campaign
 from models.entity import Entity, key_of
 from models.enums import HazardStatus, ItemKind, TaskState, TaskStatus
+from models.evidence import HazardEvidence
 from models.hazard import Hazard, HazardRecurrence
+from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.record import InspectionRecord
 from models.task import InspectionTask
+from services.accounts.hazard_dossier import Dossier
 from services.core import clock, evidence
 from services.core.periods import period_containing
 from services.figures import deadlines
@@ -32,15 +40,84 @@ from services.permissions.rules import EntityJ, TaskJ, hazard_scope, task_scope
 from services.tasks import policy
 from services.tasks.listing import banquet_name
 from services.visits import entry
-from services.visits.items import visit_items
+from services.visits.items import VisitItem, visit_items
 
 
-def checklist_for(category: str) -> list:
+@final  # final: "task" in detail tells it from a HazardDetail
+class TaskDetail(TypedDict):
+    """A task's page: the task and what it hangs on, its record and what who may do."""
+
+    task: InspectionTask
+    entity: Entity
+    officer: Officer
+    place: Jurisdiction  # the entity's
+    campaign: str | None
+    record: InspectionRecord | None
+    answered: list[VisitItem]
+    hazards: list[dict[str, Any]]  # hazard items (services.hazards.listing) the visit opened
+    status: TaskState
+    can_record: bool
+    date_bounds: tuple[dt.date, dt.date]
+    onsite_only: bool
+    checklist: list[ChecklistItem]
+    entity_key: str | None
+
+
+class BoardTask(TypedDict):
+    """A task on 我的任务."""
+
+    id: int
+    banquet_id: int | None
+    entity_name: str | None
+    period: str
+    source: str
+    campaign: str | None
+    due_date: str
+    status: TaskState
+    done_on: str | None
+
+
+class OfficerBoard(TypedDict):
+    """我的任务: the officer's tasks by urgency, this quarter's done ones, open hazards."""
+
+    overdue: list[BoardTask]
+    due_soon: list[BoardTask]
+    later: list[BoardTask]
+    done: list[BoardTask]
+    quarter: str
+    due_soon_limit: dt.date
+    today: dt.date
+    open_hazards: int
+
+
+@final
+class HazardDetail(TypedDict):
+    """A hazard's page: the hazard, its dossier, evidence, history and what who may do."""
+
+    hazard: dict[str, Any]  # the hazard item (services.hazards.listing)
+    dossier: Dossier
+    evidence: list[HazardEvidence]
+    history: Sequence[AuditEvent]
+    moves: list[str]
+    recurrences: Sequence[HazardRecurrence]
+    withdrawn_reason: str | None
+    can_withdraw: bool
+
+
+class Download(TypedDict):
+    """A stored file who may download: its name, type and path under the data directory."""
+
+    filename: str
+    content_type: str
+    path: Path
+
+
+def checklist_for(category: str) -> list[ChecklistItem]:
     """The checklist items asked at a visit to an entity of this 业态."""
     return [i for i in load_checklist().items if not i.categories or category in i.categories]
 
 
-def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | None:
+def task_detail(*, session: Session, who: Principal, task_id: int) -> TaskDetail | None:
     """A task with its entity, officer, campaign and record, or None outside who's scope."""
     row = session.execute(
         select(InspectionTask, Entity, Officer, TaskJ, EntityJ, Campaign.name, InspectionRecord)
@@ -55,7 +132,7 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
     if row is None:
         return None
     task, entity, officer, _, place, campaign, record = row
-    hazards = []
+    hazards: list[dict[str, Any]] = []
     if record is not None:
         hazards = [
             as_item(r, clock.today())
@@ -83,13 +160,13 @@ def task_detail(*, session: Session, who: Principal, task_id: int) -> dict | Non
     }
 
 
-def may_record(*, who: Principal, detail: dict) -> bool:
-    """Whether who may record the visit of a task_detail's task (its officer)."""
-    target = permissions.Target(officer_id=detail["task"].officer_id)
+def may_record(*, who: Principal, task: InspectionTask) -> bool:
+    """Whether who may record the visit of a task (its officer)."""
+    target = permissions.Target(officer_id=task.officer_id)
     return permissions.may(who, permissions.Action.RECORD_VISIT, target)
 
 
-def officer_board(*, session: Session, who: Principal) -> dict:
+def officer_board(*, session: Session, who: Principal) -> OfficerBoard:
     """我的任务: overdue, due soon, later, done this quarter, and the count of open hazards
     (one indexed query; the count rides along as a subquery evaluated once)."""
     today = clock.today()
@@ -104,12 +181,12 @@ def officer_board(*, session: Session, who: Principal) -> dict:
             task.done_on,
             task.period,
             task.source,
-            Entity.name,
-            Campaign.name,
+            Entity.name.label("entity"),
+            Campaign.name.label("campaign"),
             task.banquet_id,
             Banquet.host,
             Banquet.kind,
-            _open_hazards(who).scalar_subquery(),
+            _open_hazards(who).scalar_subquery().label("open_hazards"),
         )
         .outerjoin(Entity, Entity.id == task.entity_id)  # none for a 现场指导 task
         .outerjoin(Banquet, Banquet.id == task.banquet_id)
@@ -123,19 +200,20 @@ def officer_board(*, session: Session, who: Principal) -> dict:
         )
         .order_by(task.due_date, task.id)
     ).all()
-    board = {"overdue": [], "due_soon": [], "later": [], "done": []}
-    for tid, due, status, done_on, period, source, entity, campaign, bid, host, kind, _ in rows:
-        shown = shown_status(status=status, due_date=due, today=today)
-        item = {
-            "id": tid,
-            "banquet_id": bid,
-            "entity_name": entity if host is None else banquet_name(host=host, kind=kind),
-            "period": period,
-            "source": source,
-            "campaign": campaign,
+    board: dict[str, list[BoardTask]] = {"overdue": [], "due_soon": [], "later": [], "done": []}
+    for r in rows:
+        due = r.due_date
+        shown = shown_status(status=r.status, due_date=due, today=today)
+        item: BoardTask = {
+            "id": r.id,
+            "banquet_id": r.banquet_id,
+            "entity_name": r.entity if r.host is None else banquet_name(host=r.host, kind=r.kind),
+            "period": r.period,
+            "source": r.source,
+            "campaign": r.campaign,
             "due_date": due.isoformat(),
             "status": shown,
-            "done_on": done_on.isoformat() if done_on else None,
+            "done_on": r.done_on.isoformat() if r.done_on else None,
         }
         key = (
             "done"
@@ -147,10 +225,13 @@ def officer_board(*, session: Session, who: Principal) -> dict:
             else "later"
         )
         board[key].append(item)
-    board["done"].sort(key=lambda t: t["done_on"], reverse=True)
-    waiting = rows[0][-1] if rows else open_hazard_count(session=session, who=who)
+    board["done"].sort(key=lambda t: t["done_on"] or "", reverse=True)
+    waiting = rows[0].open_hazards if rows else open_hazard_count(session=session, who=who)
     return {
-        **board,
+        "overdue": board["overdue"],
+        "due_soon": board["due_soon"],
+        "later": board["later"],
+        "done": board["done"],
         "quarter": quarter.name,
         "due_soon_limit": limit,
         "today": today,
@@ -158,7 +239,7 @@ def officer_board(*, session: Session, who: Principal) -> dict:
     }
 
 
-def _open_hazards(who: Principal):
+def _open_hazards(who: Principal) -> Select[tuple[int]]:
     return (
         select(func.count())
         .select_from(Hazard)
@@ -168,22 +249,25 @@ def _open_hazards(who: Principal):
 
 def open_hazard_count(*, session: Session, who: Principal) -> int:
     """How many of the officer's hazards still wait for rectification (待整改, 整改中)."""
-    return session.execute(_open_hazards(who)).scalar_one()
+    count: int = session.execute(_open_hazards(who)).scalar_one()
+    return count
 
 
-def _hazard_rows(session: Session, who: Principal, *conditions, limit: int | None = None):
+def _hazard_rows(
+    session: Session, who: Principal, *conditions: ColumnElement[bool], limit: int | None = None
+) -> list[dict[str, Any]]:
     query = hazard_query().where(hazard_scope(who), *conditions)
     return [as_item(r, clock.today()) for r in session.execute(query.limit(limit))]
 
 
-def officer_hazards(*, session: Session, who: Principal) -> list[dict]:
+def officer_hazards(*, session: Session, who: Principal) -> list[dict[str, Any]]:
     """我的隐患: the officer's hazards, open ones first (most urgent first)."""
     items = _hazard_rows(session, who)
     mark_returns(session=session, items=items)
     return sorted(items, key=lambda h: (h["status"] not in OPEN, h["deadline"], h["id"]))
 
 
-def mark_returns(*, session: Session, items: list[dict]) -> None:
+def mark_returns(*, session: Session, items: list[dict[str, Any]]) -> None:
     """Give each hazard item its latest 退回 ("returned": Return or None) while 整改中."""
     from services.figures.returns import returns_of
 
@@ -195,14 +279,14 @@ def mark_returns(*, session: Session, items: list[dict]) -> None:
 
 def hazards_in_scope(
     *, session: Session, who: Principal, status: str | None = None, limit: int = 200
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Hazards of who's scope in a state (a HazardStatus code, "open", "overdue" or
     "verify_overdue": services.hazards.listing.state_condition)."""
     conditions = [state_condition(status=status, today=clock.today())] if status else []
     return _hazard_rows(session, who, *conditions, limit=limit)
 
 
-def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict | None:
+def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> HazardDetail | None:
     """A hazard with its evidence, history and the moves who may make, or None outside scope."""
     found = _hazard_rows(session, who, Hazard.id == hazard_id)
     if not found:
@@ -245,7 +329,7 @@ def hazard_detail(*, session: Session, who: Principal, hazard_id: int) -> dict |
 
 def evidence_in_scope(
     *, session: Session, who: Principal, hazard_id: int, sha256: str
-) -> dict | None:
+) -> Download | None:
     """An evidence file of a hazard who may see, or None."""
     detail = hazard_detail(session=session, who=who, hazard_id=hazard_id)
     for row in detail["evidence"] if detail else []:
@@ -260,7 +344,7 @@ def evidence_in_scope(
 
 def hazard_photo_in_scope(
     *, session: Session, who: Principal, hazard_id: int, sha256: str
-) -> dict | None:
+) -> Download | None:
     """A photo of the visit that found a hazard who may see (the visit's or an answer's), or None."""
     detail = hazard_detail(session=session, who=who, hazard_id=hazard_id)
     visit = detail["dossier"].visit if detail else None
@@ -275,7 +359,9 @@ def hazard_photo_in_scope(
     return None
 
 
-def photo_in_scope(*, session: Session, who: Principal, task_id: int, sha256: str) -> dict | None:
+def photo_in_scope(
+    *, session: Session, who: Principal, task_id: int, sha256: str
+) -> Download | None:
     """A photo of a task's visit record (the visit's or a 否 item's) who may see, or None."""
     detail = task_detail(session=session, who=who, task_id=task_id)
     record = detail["record"] if detail else None

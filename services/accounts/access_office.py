@@ -4,6 +4,7 @@ the people they may invite, campaigns and briefings (see services.accounts.acces
 
 import datetime as dt
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
@@ -12,8 +13,9 @@ from config.files import load_policy
 from models.banquet import Banquet
 from models.briefing import Briefing
 from models.campaign import Campaign
+from models.db import stored_id
 from models.entity import KEY, Entity
-from models.enums import JurisdictionLevel
+from models.enums import JurisdictionLevel, TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
@@ -24,16 +26,97 @@ from services.core.jurisdictions import county_paths
 from services.core.memo import remembered
 from services.core.periods import period_containing
 from services.figures import as_date
+from services.figures.dashboard import Dashboard
 from services.figures.definitions import overdue_cutoff, shown_status
+from services.figures.quarter import QuarterFigures
+from services.figures.tasks import Township
 from services.permissions import rules as permissions
 from services.permissions.principal import Principal
 from services.permissions.rules import EntityJ, TaskJ, task_scope
 from services.permissions.rules import within_sql as _within
+from services.roster.handovers import HandoverLine
 from services.tasks.campaigns import CampaignSummary, list_campaigns
 from services.tasks.listing import banquet_name
 
 
-def dashboard(*, session: Session, who: Principal) -> dict:
+class OfficeFigures(QuarterFigures):
+    """The office dashboard's figures: the quarter's, its cards and rows, handovers, banquets."""
+
+    dashboard: Dashboard
+    handovers: list[HandoverLine]
+
+
+class OverdueOfficer(TypedDict):
+    """An officer with overdue open tasks in the office's scope."""
+
+    township_code: str
+    township: str
+    officer_code: str
+    officer: str
+    tier: str
+    overdue: int
+    oldest_due: dt.date
+    overdue_workdays: int
+
+
+class ScopeTask(TypedDict):
+    """A task as the office's task list shows it."""
+
+    id: int
+    entity_name: str | None  # the entity's, or the banquet's name (a 现场指导 task)
+    entity_key: str | None
+    officer_code: str
+    officer_name: str
+    place: str  # the entity's jurisdiction (a 现场指导 task: its officer's)
+    period: str
+    source: str
+    campaign: str | None
+    due_date: str
+    status: TaskState
+    done_on: str | None
+    banquet_id: int | None
+
+
+class ScopeTasks(TypedDict):
+    total: int
+    tasks: list[ScopeTask]
+
+
+class UserLine(TypedDict):
+    account: str
+    name: str
+    role: str
+    place: str
+    active: bool
+    has_password: bool
+
+
+class OfficerLine(TypedDict):
+    account: str  # the 干部编号
+    name: str
+    tier: str
+    place: str
+    mobile: str | None
+    active: bool
+    has_password: bool
+
+
+class People(TypedDict):
+    """The 食安办 users and officers of a subtree (the invitation page)."""
+
+    users: list[UserLine]
+    officers: list[OfficerLine]
+
+
+class BriefingLine(TypedDict):
+    id: int
+    quarter: str
+    place: str
+    created_at: dt.datetime
+    formats: list[str | None]
+
+
+def dashboard(*, session: Session, who: Principal) -> OfficeFigures:
     """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
     dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
     quarter's handovers (交接); remembered [dashboard] remember_seconds per office."""
@@ -43,7 +126,7 @@ def dashboard(*, session: Session, who: Principal) -> dict:
     return remembered(key, seconds, lambda: _dashboard(session, who, today))
 
 
-def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
+def _dashboard(session: Session, who: Principal, today: dt.date) -> OfficeFigures:
     from services.core.jurisdictions import places, resolve_scope
     from services.figures.dashboard import earlier_overdue, office_dashboard
     from services.roster.handovers import quarter_handovers
@@ -56,12 +139,14 @@ def _dashboard(session: Session, who: Principal, today: dt.date) -> dict:
     earlier = earlier_overdue(
         session=session, scope_path=who.path, where=where, before=quarter.start, today=today
     )
-    figures["dashboard"] = office_dashboard(figures=figures, earlier=earlier)
-    figures["handovers"] = quarter_handovers(session=session, scope_path=who.path)
-    return figures
+    return {
+        **figures,
+        "dashboard": office_dashboard(figures=figures, earlier=earlier),
+        "handovers": quarter_handovers(session=session, scope_path=who.path),
+    }
 
 
-def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
+def overdue_by_officer(*, session: Session, who: Principal) -> list[OverdueOfficer]:
     """Officers with overdue open tasks in who's scope (any period, 现场指导 tasks included), by
     township, most first."""
     from services.core.jurisdictions import places, resolve_scope
@@ -74,29 +159,31 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
             Officer.name,
             Officer.tier,
             Officer.jurisdiction_id,
-            func.count(task.id),
-            func.min(task.due_date),
+            func.count(task.id).label("overdue"),
+            func.min(task.due_date).label("oldest"),
         )
         .join(task, task.officer_id == Officer.id)
         .outerjoin(Entity, Entity.id == task.entity_id)  # 现场指导 tasks have none
         .join(TaskJ, TaskJ.id == task.jurisdiction_id)
         .outerjoin(EntityJ, EntityJ.id == Entity.jurisdiction_id)
-        .where(task_scope(who), task.status == "open", task.due_date < overdue_cutoff(today))
+        .where(
+            task_scope(who), task.status == TaskStatus.OPEN, task.due_date < overdue_cutoff(today)
+        )
         .group_by(Officer.code, Officer.name, Officer.tier, Officer.jurisdiction_id)
     ).all()
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))
-    found = []
-    for code, name, tier, jid, count, oldest in rows:
-        place = where.get(jid)
-        oldest = as_date(oldest)
+    found: list[OverdueOfficer] = []
+    for r in rows:
+        place = where.get(r.jurisdiction_id)
+        oldest = as_date(r.oldest)
         found.append(
             {
                 "township_code": place.group_code if place else "",
                 "township": place.group_name if place else "辖区外",
-                "officer_code": code,
-                "officer": name,
-                "tier": tier,
-                "overdue": count,
+                "officer_code": r.code,
+                "officer": r.name,
+                "tier": r.tier,
+                "overdue": r.overdue,
                 "oldest_due": oldest,
                 "overdue_workdays": overdue_by(oldest, today),
             }
@@ -106,11 +193,12 @@ def overdue_by_officer(*, session: Session, who: Principal) -> list[dict]:
 
 def officer_in_scope(*, session: Session, who: Principal, code: str) -> Officer | None:
     """The officer with this 干部编号 if their jurisdiction lies in who's subtree."""
-    return session.execute(
+    found: Officer | None = session.execute(
         select(Officer)
         .join(Jurisdiction, Jurisdiction.id == Officer.jurisdiction_id)
         .where(Officer.code == code, _within(Jurisdiction.path, who))
     ).scalar_one_or_none()
+    return found
 
 
 def tasks_in_scope(
@@ -122,16 +210,16 @@ def tasks_in_scope(
     period: str | None = None,
     limit: int = 200,
     offset: int = 0,
-) -> dict:
+) -> ScopeTasks:
     """Tasks of who's scope (officer's own, or the office's), filtered, by due date."""
     today, task = clock.today(), InspectionTask
     conditions = [task_scope(who)]
     if officer_id is not None:
         conditions.append(task.officer_id == officer_id)
-    if status == "overdue":
-        conditions += [task.status == "open", task.due_date < overdue_cutoff(today)]
-    elif status == "open":
-        conditions += [task.status == "open", task.due_date >= overdue_cutoff(today)]
+    if status == TaskState.OVERDUE:
+        conditions += [task.status == TaskStatus.OPEN, task.due_date < overdue_cutoff(today)]
+    elif status == TaskState.OPEN:
+        conditions += [task.status == TaskStatus.OPEN, task.due_date >= overdue_cutoff(today)]
     elif status:
         conditions.append(task.status == status)
     if period:
@@ -147,14 +235,14 @@ def tasks_in_scope(
     rows = session.execute(
         select(
             task,
-            Entity.name,
-            KEY,
-            Officer.code,
-            Officer.name,
-            EntityJ.name,
-            Campaign.name,
+            Entity.name.label("entity_name"),
+            KEY.label("entity_key"),
+            Officer.code.label("officer_code"),
+            Officer.name.label("officer_name"),
+            EntityJ.name.label("place"),
+            Campaign.name.label("campaign"),
         )
-        .add_columns(Banquet.host, Banquet.kind, TaskJ.name)
+        .add_columns(Banquet.host, Banquet.kind, TaskJ.name.label("officer_place"))
         .outerjoin(Entity, Entity.id == task.entity_id)
         .outerjoin(Banquet, Banquet.id == task.banquet_id)
         .join(Officer, Officer.id == task.officer_id)
@@ -166,28 +254,32 @@ def tasks_in_scope(
         .limit(limit)
         .offset(offset)
     )
-    items = [
-        {
-            "id": t.id,
-            "entity_name": name if host is None else banquet_name(host=host, kind=kind),
-            "entity_key": key,
-            "officer_code": ocode,
-            "officer_name": oname,
-            "place": place or officer_place,
-            "period": t.period,
-            "source": t.source,
-            "campaign": campaign,
-            "due_date": t.due_date.isoformat(),
-            "status": shown_status(status=t.status, due_date=t.due_date, today=today),
-            "done_on": t.done_on.isoformat() if t.done_on else None,
-            "banquet_id": t.banquet_id,
-        }
-        for t, name, key, ocode, oname, place, campaign, host, kind, officer_place in rows
-    ]
+    items: list[ScopeTask] = []
+    for r in rows:
+        t = r.InspectionTask
+        items.append(
+            {
+                "id": stored_id(t),
+                "entity_name": (
+                    r.entity_name if r.host is None else banquet_name(host=r.host, kind=r.kind)
+                ),
+                "entity_key": r.entity_key,
+                "officer_code": r.officer_code,
+                "officer_name": r.officer_name,
+                "place": r.place or r.officer_place,
+                "period": t.period,
+                "source": t.source,
+                "campaign": r.campaign,
+                "due_date": t.due_date.isoformat(),
+                "status": shown_status(status=t.status, due_date=t.due_date, today=today),
+                "done_on": t.done_on.isoformat() if t.done_on else None,
+                "banquet_id": t.banquet_id,
+            }
+        )
     return {"total": total, "tasks": items}
 
 
-def people(*, session: Session, who: Principal, query: str = "", limit: int = 100) -> dict:
+def people(*, session: Session, who: Principal, query: str = "", limit: int = 100) -> People:
     """食安办 users and officers of who's subtree (matching query), with password state."""
     text = f"%{query.strip()}%" if query.strip() else None
     users = (
@@ -257,7 +349,7 @@ def campaigns_in_scope(*, session: Session, who: Principal) -> list[CampaignSumm
     ]
 
 
-def briefings(*, session: Session, who: Principal, limit: int = 12) -> list[dict]:
+def briefings(*, session: Session, who: Principal, limit: int = 12) -> list[BriefingLine]:
     """The latest briefings of jurisdictions in who's subtree, newest first."""
     rows = session.execute(
         select(Briefing, Jurisdiction.name)
@@ -268,7 +360,7 @@ def briefings(*, session: Session, who: Principal, limit: int = 12) -> list[dict
     )
     return [
         {
-            "id": b.id,
+            "id": stored_id(b),
             "quarter": b.quarter,
             "place": place,
             "created_at": b.created_at,
@@ -300,9 +392,9 @@ def jurisdiction_in_scope(*, session: Session, who: Principal, code: str) -> Jur
     ).scalar_one_or_none()
 
 
-def townships_in_scope(*, session: Session, who: Principal) -> list[dict]:
+def townships_in_scope(*, session: Session, who: Principal) -> list[Township]:
     """The office's own jurisdiction, then the townships of its subtree: [{code, name}]."""
-    own = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
+    own: Township = {"code": who.jurisdiction_code, "name": f"{who.jurisdiction_name}（全部）"}
     rows = session.execute(
         select(Jurisdiction.code, Jurisdiction.name)
         .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, _within(Jurisdiction.path, who))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.audit import AuditEvent
-from models.enums import HazardStatus
+from models.enums import HazardStatus, ItemKind
 from models.evidence import HazardEvidence
 from models.hazard import Hazard
 from models.officer import Officer
@@ -109,7 +109,9 @@ def hazard_dossier(*, session: Session, hazard_id: int) -> Dossier:
     events = list(
         session.execute(
             select(AuditEvent)
-            .where(AuditEvent.object_type == "hazard", AuditEvent.object_id == str(hazard_id))
+            .where(
+                AuditEvent.object_type == ItemKind.HAZARD, AuditEvent.object_id == str(hazard_id)
+            )
             .order_by(AuditEvent.id)
         ).scalars()
     )

@@ -48,9 +48,10 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether password matches the hash (always spends the time of one verification)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY, password) and password_hash is not None
+        _hasher.verify(password_hash or _DUMMY, password)  # raises unless it matches
     except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
+    return password_hash is not None
 
 
 def find_person(*, session: Session, login: str) -> tuple[str, Account] | None:
@@ -97,16 +98,14 @@ def authenticate(*, session: Session, login: str, password: str, client: str) ->
 
     found = find_person(session=session, login=login)
     person = found[1] if found else None
-    who = (
-        principal_of(person, session.get(Jurisdiction, person.jurisdiction_id)) if person else None
-    )
+    who = principal_of(person, _place(session, person)) if person else None
     keys = throttle.keys_for(person=who.person if who else None, login=login or "", client=client)
     counts = throttle.failures(session=session, keys=keys)
     if throttle.over_limit(counts, keys):
         policy = web_policy()
         raise BadInput(f"登录失败次数过多，请 {policy.login_lock_minutes} 分钟后再试")
     ok = verify_password(person.password_hash if person else None, password or "")
-    if not ok or not person.active:
+    if not ok or person is None or not person.active:
         throttle.fail(session=session, keys=keys)
         raise BadInput(f"账号或密码错误（{LOGIN_HINT}）")
     person_key = next(iter(keys))
@@ -125,7 +124,13 @@ def principal_for_login(*, session: Session, login: str) -> Principal:
     person = found[1]
     if not person.active:
         raise BadInput(f"账号 {login} 已停用")
-    return principal_of(person, session.get(Jurisdiction, person.jurisdiction_id))
+    return principal_of(person, _place(session, person))
+
+
+def _place(session: Session, person: Account) -> Jurisdiction:
+    place = session.get(Jurisdiction, person.jurisdiction_id)
+    assert place is not None  # a person's jurisdiction (a foreign key)
+    return place
 
 
 def check_password(*, session: Session, who: Principal, password: str, client: str) -> None:

@@ -6,11 +6,13 @@ password hash: once a password is set the fingerprint changes, so each link work
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.enums import AccountKind
+from models.db import stored_id
+from models.enums import AccountKind, JurisdictionLevel, OfficerTier, PrincipalKind, UserRole
 from models.informant import Informant
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -29,6 +31,9 @@ from services.core.errors import BadInput
 from services.core.urls import public_url
 from services.permissions.principal import Account, account_kind_of, login_of
 
+if TYPE_CHECKING:
+    from services.reminders.outbox import Outgoing
+
 DEMO_PASSWORD = "baobao2026"
 LOGIN_HINTS: dict[str, str] = {
     AccountKind.OFFICER: "干部编号或手机号",
@@ -38,14 +43,39 @@ LOGIN_HINTS: dict[str, str] = {
 UNTIL = "u"  # an invitation valid longer than invite_valid_hours: its end, in Unix seconds
 
 
+class Invited(TypedDict):
+    """An invitation made: whose, its link and end, and the mail queued (address None: none)."""
+
+    account: str
+    name: str
+    kind: str
+    role: str
+    link: str
+    expires: str
+    expires_text: str
+    queued: int
+    address: str | None
+    delivery: NotRequired[dict[str, object]]  # sent, failed, waiting: added by `users invite`
+
+
+class DemoAccount(TypedDict):
+    """A demo account shown on the sign-in page, with the demo password."""
+
+    account: str
+    name: str
+    role: str
+    place: str
+    password: str
+
+
 def invitation_link(
-    *, kind: str, person, valid: dt.timedelta | None = None
+    *, kind: str, person: Account, valid: dt.timedelta | None = None
 ) -> tuple[str, dt.datetime]:
     """The set-password URL of a person and when it expires: after [web] invite_valid_hours,
     or after valid (a printed sheet's, at most [web] sheet_invite_days)."""
     claims = tokens.person_claims(
         kind=account_kind_of(kind),
-        person_id=person.id,
+        person_id=stored_id(person),
         pv=links.password_version(person.password_hash),
     )
     expires = clock.now() + (valid or dt.timedelta(hours=web_policy().invite_valid_hours))
@@ -54,7 +84,7 @@ def invitation_link(
     return public_url(f"/invite/{links.sign(links.INVITE, claims)}"), expires
 
 
-def _invitation_payload(token: str) -> dict:
+def _invitation_payload(token: str) -> dict[str, Any]:
     """The claims of an unexpired invitation token; links.BadLink otherwise."""
     policy = web_policy()
     try:
@@ -84,7 +114,9 @@ def check_invitation(*, session: Session, token: str) -> tuple[str, Account]:
     return kind, person
 
 
-def invitation_message(person, kind: str, link: str, expires: dt.datetime):
+def invitation_message(
+    person: Account, kind: str, link: str, expires: dt.datetime
+) -> "Outgoing | None":
     from services.reminders.daily import mail_address
     from services.reminders.outbox import Outgoing
 
@@ -112,7 +144,7 @@ def invitation_message(person, kind: str, link: str, expires: dt.datetime):
 
 def invite(
     *, session: Session, account: str, actor: str, scope_path: str | None = None, send: bool = True
-) -> dict:
+) -> Invited:
     """Make a one-time set-password link for an account and queue it by mail when possible."""
     found = find_person(session=session, login=account)
     if found is None:
@@ -122,7 +154,7 @@ def invite(
 
 def invite_informant(
     *, session: Session, informant_id: int, actor: str, scope_path: str | None = None
-) -> dict:
+) -> Invited:
     """invite for one 联络员/协管员/信息员 record (their 手机号 may also be an officer's login)."""
     informant = session.get(Informant, informant_id)
     if informant is None:
@@ -138,7 +170,7 @@ def _invite(
     scope_path: str | None,
     send: bool,
     asked: str,
-) -> dict:
+) -> Invited:
     from notifications import channels
     from services.reminders import outbox
 
@@ -176,8 +208,8 @@ def _invite(
 
 def demo_roster(*, session: Session) -> bool:
     """Whether this database holds the fictional demo roster (every user at example.cn)."""
-    users = session.execute(select(func.count()).select_from(User)).scalar_one()
-    real = session.execute(
+    users: int = session.execute(select(func.count()).select_from(User)).scalar_one()
+    real: int = session.execute(
         select(func.count())
         .select_from(User)
         .where(func.coalesce(User.email, "").not_like("%@example.cn"))
@@ -185,7 +217,7 @@ def demo_roster(*, session: Session) -> bool:
     return users > 0 and real == 0
 
 
-def _demo_people(session: Session) -> list[tuple[str, object]]:
+def _demo_people(session: Session) -> list[tuple[str, Officer | User]]:
     users = {
         u.account: u
         for u in session.execute(select(User).where(User.account.in_(("admin", "duban")))).scalars()
@@ -193,14 +225,16 @@ def _demo_people(session: Session) -> list[tuple[str, object]]:
     township = session.execute(
         select(User)
         .join(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
-        .where(Jurisdiction.level == "township", User.role == "supervisor")
+        .where(Jurisdiction.level == JurisdictionLevel.TOWNSHIP, User.role == UserRole.SUPERVISOR)
         .order_by(User.id)
         .limit(1)
     ).scalar_one_or_none()
-    people = [(users[a].role, users[a]) for a in ("admin", "duban") if a in users]
+    people: list[tuple[str, Officer | User]] = [
+        (users[a].role, users[a]) for a in ("admin", "duban") if a in users
+    ]
     if township is not None:
         people.append(("supervisor", township))
-    for tier in ("township", "village"):
+    for tier in (OfficerTier.TOWNSHIP, OfficerTier.VILLAGE):
         officer = session.execute(
             select(Officer)
             .where(Officer.tier == tier, Officer.active)
@@ -208,34 +242,37 @@ def _demo_people(session: Session) -> list[tuple[str, object]]:
             .limit(1)
         ).scalar_one_or_none()
         if officer is not None:
-            people.append(("officer", officer))
+            people.append((PrincipalKind.OFFICER, officer))
     return people
 
 
-def demo_accounts(*, session: Session) -> list[dict]:
+def demo_accounts(*, session: Session) -> list[DemoAccount]:
     """On the demo roster only: a few accounts with the demo password (set when unset)."""
     if not demo_roster(session=session):
         return []
-    shown = []
+    shown: list[DemoAccount] = []
     for kind, person in _demo_people(session):
+        account = login_of(person)  # 干部编号 or account
         if person.password_hash is None:
             person.password_hash = hash_password(DEMO_PASSWORD)
             session.add(person)
-            account = person.code if kind == "officer" else person.account
             audit.record_event(
                 session=session,
                 actor="system",
                 action="account.demo_password",
-                object_type="officer" if kind == "officer" else "user",
+                object_type=AccountKind.OFFICER
+                if kind == PrincipalKind.OFFICER
+                else AccountKind.USER,
                 object_id=account,
                 after={"password": "演示密码"},
             )
         elif not verify_password(person.password_hash, DEMO_PASSWORD):
             continue
         place = session.get(Jurisdiction, person.jurisdiction_id)
+        assert place is not None  # a person's jurisdiction (a foreign key)
         shown.append(
             {
-                "account": person.code if kind == "officer" else person.account,
+                "account": account,
                 "name": person.name,
                 "role": KINDS[kind],
                 "place": place.name,

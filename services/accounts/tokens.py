@@ -4,7 +4,9 @@ request; invitation links name a person ({"k": kind, "i": id, "pv": password ver
 the password version voids them once the password changes.
 """
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -26,26 +28,28 @@ class Claim:
     pv: str
 
 
-def person_claims(*, kind: str, person_id: int, pv: str) -> dict:
+def person_claims(*, kind: str, person_id: int, pv: str) -> dict[str, str | int]:
     """The payload naming a person (invitations)."""
     return {KIND: kind, ID: person_id, PASSWORD_VERSION: pv}
 
 
-def principal_claims(who: Principal) -> dict:
+def principal_claims(who: Principal) -> dict[str, str | None]:
     """The payload of a cookie or API token: the session who signed in through."""
     return sign_ins.claims(who)
 
 
-def read_claim(payload: dict, *, kinds) -> Claim | None:
+def read_claim(payload: Mapping[str, object], *, kinds: Collection[str]) -> Claim | None:
     """The person a payload names when it is complete and its kind one of kinds, else None."""
     kind, person_id, pv = payload.get(KIND), payload.get(ID), payload.get(PASSWORD_VERSION)
-    if kind not in kinds or not isinstance(person_id, int) or not isinstance(pv, str):
+    if not isinstance(kind, str) or kind not in kinds:
+        return None
+    if not isinstance(person_id, int) or not isinstance(pv, str):
         return None
     return Claim(kind=kind, person_id=person_id, pv=pv)
 
 
 def signed_in(
-    *, session: Session, payload: dict, kinds: tuple[str, ...] = BROWSER
+    *, session: Session, payload: dict[str, Any], kinds: tuple[str, ...] = BROWSER
 ) -> Principal | None:
     """The person a session cookie (or, with kinds=API, an API token) names while its session
     runs: None when ended, expired, the password changed since, or the account is inactive."""

@@ -6,9 +6,10 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import delete, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -34,12 +35,17 @@ class HeldYear:
         return dict(self.names).get(day, "")
 
 
-_state: dict = {"url": UNBOUND, "loaded": None, "at": 0.0, "from": None}
+# The bound database (UNBOUND: the settings'), the years read, when, and from which database.
+_State = TypedDict(
+    "_State",
+    {"url": str | None, "loaded": dict[int, HeldYear] | None, "at": float, "from": str | None},
+)
+_state: _State = {"url": UNBOUND, "loaded": None, "at": 0.0, "from": None}
 
 
 def bind(url: str | None) -> None:
     """Read from this database from now on (None: hold no years)."""
-    _state.update(url=url, loaded=None)
+    _state["url"], _state["loaded"] = url, None
 
 
 def forget() -> None:
@@ -58,7 +64,7 @@ def cached(*, reload_seconds: float) -> dict[int, HeldYear]:
     url, loaded = database_url(), _state["loaded"]
     if loaded is None or _state["from"] != url or time.monotonic() - _state["at"] >= reload_seconds:
         loaded = _read(url)
-        _state.update(loaded=loaded, at=time.monotonic(), **{"from": url})
+        _state["loaded"], _state["at"], _state["from"] = loaded, time.monotonic(), url
     return loaded
 
 
@@ -85,10 +91,10 @@ def _missing_sqlite_file(url: str) -> bool:
     )
 
 
-def read_years(connection) -> dict[int, HeldYear]:
+def read_years(connection: Connection | Session) -> dict[int, HeldYear]:
     """Every held year with its days, from one connection or session."""
     years = list(connection.execute(select(CalendarYear.year)).scalars())
-    days: dict[int, list] = {year: [] for year in years}
+    days: dict[int, list[tuple[dt.date, str, str]]] = {year: [] for year in years}
     rows = connection.execute(
         select(CalendarDay.year, CalendarDay.day, CalendarDay.kind, CalendarDay.name)
     )

@@ -1,6 +1,7 @@
 """The jurisdiction tree: look-ups by code, subtrees by materialised path, and the scope a
 command works on with each jurisdiction's township."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select
@@ -32,7 +33,7 @@ def county_paths(*, session: Session) -> list[str]:
 
 def by_code(*, session: Session, code: str) -> Jurisdiction:
     """The jurisdiction with this 区划代码; BadInput when there is none."""
-    found = session.execute(
+    found: Jurisdiction | None = session.execute(
         select(Jurisdiction).where(Jurisdiction.code == code.strip())
     ).scalar_one_or_none()
     if found is None:
@@ -54,7 +55,9 @@ def resolve_scope(*, session: Session, code: str | None = None) -> Jurisdiction:
         Jurisdiction.level == JurisdictionLevel.COUNTY,
         Jurisdiction.parent_id.is_(None),
     ):
-        found = session.execute(select(Jurisdiction).where(condition).limit(2)).scalars().all()
+        found: Sequence[Jurisdiction] = (
+            session.execute(select(Jurisdiction).where(condition).limit(2)).scalars().all()
+        )
         if len(found) == 1:
             return found[0]
     raise BadInput("数据库中没有唯一的县级区划，请用 --jurisdiction 指定区划代码")
@@ -98,6 +101,7 @@ def places(*, session: Session, root: Jurisdiction) -> dict[int, Place]:
 def place_names(*, session: Session, jurisdiction_id: int) -> dict[str, str]:
     """Names of a jurisdiction and its ancestors by level: township, county, jurisdiction."""
     own = session.get(Jurisdiction, jurisdiction_id)
+    assert own is not None  # the id of a row's jurisdiction (a foreign key)
     codes = [c for c in own.path.strip("/").split("/") if c]
     rows = session.execute(
         select(Jurisdiction.level, Jurisdiction.name).where(Jurisdiction.code.in_(codes))

@@ -12,8 +12,10 @@ import hmac
 import os
 import secrets
 import time
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode, int_to_bytes, want_bytes
@@ -82,18 +84,18 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 
 @lru_cache(maxsize=16)
-def _link_mac(key: bytes):
+def _link_mac(key: bytes) -> tuple[hmac.HMAC, bytes]:
     """The keyed HMAC of one-tap links, derived once (itsdangerous derives it per token)."""
     signer = _cached_serializer(key, LINK).make_signer()
     return hmac.new(signer.derive_key(), digestmod=signer.digest_method), want_bytes(signer.sep)
 
 
-def sign(purpose: str, payload: dict) -> str:
+def sign(purpose: str, payload: Mapping[str, object]) -> str:
     """A URL-safe token carrying payload for one purpose."""
     return _serializer(purpose).dumps(payload)
 
 
-def load(purpose: str, token: str, *, max_age_seconds: int) -> dict:
+def load(purpose: str, token: str, *, max_age_seconds: int) -> dict[str, Any]:
     """The payload of a token of this purpose no older than max_age_seconds; BadLink otherwise."""
     try:
         payload = _serializer(purpose).loads(token or "", max_age=max_age_seconds)

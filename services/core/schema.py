@@ -33,7 +33,9 @@ def head_revision() -> str:
     """The newest revision in the migration history."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(VERSIONS)).get_current_head()
+    head = ScriptDirectory(str(VERSIONS)).get_current_head()
+    assert head is not None  # migrations/versions holds the history (one head)
+    return head
 
 
 def current_revision(*, engine: Engine) -> str | None:
@@ -53,7 +55,9 @@ def upgrade(*, engine: Engine, target: str = "head") -> tuple[str | None, str]:
     with _migration_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, target)
-    return before, current_revision(engine=engine)
+    after = current_revision(engine=engine)
+    assert after is not None  # upgraded: at a revision
+    return before, after
 
 
 @contextmanager
@@ -102,7 +106,7 @@ def require_current(*, engine: Engine) -> None:
         raise BadInput(f"数据库{state}，请先运行 ./baobao init")
 
 
-def model_differences(*, engine: Engine) -> list:
+def model_differences(*, engine: Engine) -> list[Any]:
     """What autogenerate would change to make the database match the models."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
@@ -112,4 +116,5 @@ def model_differences(*, engine: Engine) -> list:
 
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, SQLModel.metadata)
+        found: list[Any] = compare_metadata(context, SQLModel.metadata)  # alembic's diff tuples
+        return found

@@ -5,7 +5,9 @@ jurisdiction contains it. Rows are generated county by county and bulk-written.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
@@ -14,6 +16,9 @@ from models.jurisdiction import Jurisdiction
 from services.core.bulk import insert_rows, reset_sequences
 from services.demo import rows as demo_rows
 from services.roster.entity_history import record_history
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 Mix = tuple[tuple[str, str, int], ...]  # (business kind, 主体等级, count) per county
 
@@ -120,7 +125,7 @@ _LABELS = {
 }
 
 
-def _write(connection, batch: dict[str, tuple[tuple[str, ...], list[tuple]]], counts) -> None:
+def _write(connection: Connection, batch: demo_rows.Batch, counts: dict[str, int]) -> None:
     for table in TABLES:
         if table in batch:
             columns, rows = batch[table]
@@ -130,21 +135,22 @@ def _write(connection, batch: dict[str, tuple[tuple[str, ...], list[tuple]]], co
 class _progress:
     """A Rich progress bar on stderr over counties, or nothing."""
 
-    def __init__(self, enabled: bool, total: int):
-        self.enabled, self.total, self.bar = enabled and total > 1, total, None
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.enabled, self.total = enabled and total > 1, total
+        self.bar: Progress | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[], None]:
         if not self.enabled:
             return lambda: None
         from rich.console import Console
         from rich.progress import Progress
 
-        self.bar = Progress(console=Console(stderr=True), transient=False)
-        self.bar.start()
-        task = self.bar.add_task("生成演示数据（按县）", total=self.total)
-        return lambda: self.bar.advance(task)
+        self.bar = bar = Progress(console=Console(stderr=True), transient=False)
+        bar.start()
+        task = bar.add_task("生成演示数据（按县）", total=self.total)
+        return lambda: bar.advance(task)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.bar:
             self.bar.stop()
         return False

@@ -14,14 +14,16 @@ AREA_CODES = ("028", "0813", "0816", "0817", "0831", "0838")
 class EntityDetails:
     """Draws from its own random stream (the rest of the demo does not move with it)."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.codeless: set[tuple[int, str]] = set()
 
     def person(self) -> str:
         return names.person(self.rng)
 
-    def identifiers(self, kind: str, code: str, seq: int, credit, licence):
+    def identifiers(
+        self, kind: str, code: str, seq: int, credit: str | None, licence: str | None
+    ) -> tuple[str | None, str | None, str | None]:
         """(credit code, licence, 登记备案编号) of one entity of a kind."""
         draw = self.rng.random()
         if kind == "作坊" and draw < 0.6:
@@ -48,7 +50,9 @@ class EntityDetails:
         self.codeless.add((village, name.replace(" ", "")))
         return name
 
-    def people(self, kind: str, grade: str) -> tuple:
+    def people(
+        self, kind: str, grade: str
+    ) -> tuple[str | None, str | None, str | None, str | None]:
         """(负责人, 联系电话, 食品安全总监, 食品安全员)."""
         rng = self.rng
         head = names.person(rng) if rng.random() < 0.9 else None

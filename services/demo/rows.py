@@ -3,13 +3,46 @@
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import count
+from typing import Any, Protocol
 
 from models.enums import UserRole
 from services.demo import names
 from services.demo.details import EntityDetails
 from services.roster.credit_code import make_credit_code
 
+
+class Scale(Protocol):
+    """What the builder reads of a demo scale (services.demo.dataset.Scale)."""
+
+    @property
+    def cities(self) -> int: ...
+    @property
+    def counties_per_city(self) -> int: ...
+    @property
+    def townships(self) -> int: ...
+    @property
+    def villages(self) -> int: ...
+    @property
+    def communities(self) -> int: ...
+    @property
+    def mix(self) -> tuple[tuple[str, str, int], ...]: ...
+    @property
+    def city_officers(self) -> int: ...
+    @property
+    def county_officers(self) -> int: ...
+    @property
+    def township_officers(self) -> int: ...
+    @property
+    def village_officers(self) -> int: ...
+
+
+Row = tuple[Any, ...]  # a table row in its columns' order (J_COLS, O_COLS …): id first
+Batch = dict[str, tuple[tuple[str, ...], list[Row]]]  # table → (columns, rows)
+Town = tuple[int, str, str]  # (id, name, path)
+Village = tuple[int, str, str, int]  # (id, name, path, township index)
 PROVINCE = "51"
 START = dt.date(2024, 1, 1)
 START_SPAN_DAYS = 912  # start dates up to mid-2026
@@ -68,13 +101,24 @@ I_COLS = ("id", "name", "mobile", "role", "jurisdiction_id", "active")
 INFORMANT_ROLES = ("liaison", "assistant", "informant")
 
 
+@dataclass
+class Pools:
+    """The officers an entity of each 主体等级 may get: the city's and the county's, each
+    township's and each village's (by jurisdiction id)."""
+
+    county: list[int]
+    city: list[int]
+    township: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    village: defaultdict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
 class Builder:
     """Generates rows with explicit ids so that foreign keys need no look-ups."""
 
-    def __init__(self, *, rng: random.Random, scale):
+    def __init__(self, *, rng: random.Random, scale: Scale) -> None:
         self.rng, self.scale = rng, scale
-        self.ids = defaultdict(lambda: count(1))
-        self.city_row: tuple | None = None
+        self.ids: defaultdict[str, Iterator[int]] = defaultdict(lambda: count(1))
+        self.city_row: tuple[int, str, str, str, None, str] | None = None
         self.city_officers: list[int] = []
         self.mobile_seq = count(1)
         self.entity_seq = count(1)
@@ -87,10 +131,10 @@ class Builder:
     def _id(self, table: str) -> int:
         return next(self.ids[table])
 
-    def city(self, index: int) -> dict:
+    def city(self, index: int) -> Batch:
         code = f"{PROVINCE}{index + 1:02d}00000000"
         jid = self._id("jurisdiction")
-        self.city_row = (
+        self.city_row = city_row = (
             jid,
             code,
             names.place(self.rng, "市", self.taken),
@@ -104,24 +148,26 @@ class Builder:
         self.city_officers = [o[0] for o in officers]
         users = [self._user(jid, code, "admin", "cityadmin" if self.single_county else None)]
         return {
-            "jurisdiction": (J_COLS, [self.city_row]),
+            "jurisdiction": (J_COLS, [city_row]),
             "officer": (O_COLS, officers),
             "app_user": (U_COLS, users),
         }
 
-    def county(self, city: int, index: int) -> dict:
+    def county(self, city: int, index: int) -> Batch:
+        assert self.city_row is not None, "city() first"
         c_id, c_code, _, _, _, c_path = self.city_row
         code = f"{c_code[:4]}{index + 1:02d}000000"
         jid = self._id("jurisdiction")
         county_name = names.place(self.rng, "县", self.taken)
         path = f"{c_path}{code}/"
-        juris = [(jid, code, county_name, "county", c_id, path)]
+        juris: list[Row] = [(jid, code, county_name, "county", c_id, path)]
         single = self.single_county
         users = [
             self._user(jid, code, "admin", "admin" if single else None),
             self._user(jid, code, "supervisor", "duban" if single else None),
         ]
-        towns, villages = [], []  # (id, name, path), (id, name, path, township index)
+        towns: list[Town] = []
+        villages: list[Village] = []
         for t in range(self.scale.townships):
             t_code = f"{code[:6]}{t + 1:03d}000"
             t_id, t_name = self._id("jurisdiction"), names.place(self.rng, "镇", self.taken)
@@ -147,32 +193,29 @@ class Builder:
             "assignment": (A_COLS, assignments),
         }
 
-    def _informant(self, village_id: int, n: int) -> tuple:
+    def _informant(self, village_id: int, n: int) -> Row:
         """A village's 联络员 / 协管员 / 信息员 (one person, one 手机号)."""
         role = INFORMANT_ROLES[n % len(INFORMANT_ROLES)]
         mobile = names.mobile(next(self.mobile_seq))
         return (self._id("informant"), self.details.person(), mobile, role, village_id, True)
 
-    def _county_officers(self, jid, code, towns, villages):
+    def _county_officers(
+        self, jid: int, code: str, towns: list[Town], villages: list[Village]
+    ) -> tuple[list[Row], "Pools"]:
         s = self.scale
         officers = [self._officer(jid, "county", code, n) for n in range(s.county_officers)]
-        pools = {
-            "county": [o[0] for o in officers],
-            "city": self.city_officers,
-            "township": defaultdict(list),
-            "village": defaultdict(list),
-        }
+        pools = Pools(county=[o[0] for o in officers], city=self.city_officers)
         for n in range(s.township_officers):
             t_id = towns[n % len(towns)][0]
             officers.append(self._officer(t_id, "township", code, len(officers)))
-            pools["township"][t_id].append(officers[-1][0])
+            pools.township[t_id].append(officers[-1][0])
         for n in range(s.village_officers):
             v_id = villages[n % len(villages)][0]
             officers.append(self._officer(v_id, "village", code, len(officers)))
-            pools["village"][v_id].append(officers[-1][0])
+            pools.village[v_id].append(officers[-1][0])
         return officers, pools
 
-    def _officer(self, jid: int, tier: str, area: str, n: int) -> tuple:
+    def _officer(self, jid: int, tier: str, area: str, n: int) -> Row:
         oid, rng = self._id("officer"), self.rng
         code = f"BB{area[:6]}{n + 1:04d}"
         email = f"{code.lower()}@example.cn" if rng.random() < 0.6 else None
@@ -190,7 +233,7 @@ class Builder:
             True,
         )
 
-    def _user(self, jid: int, code: str, role: str, account: str | None) -> tuple:
+    def _user(self, jid: int, code: str, role: str, account: str | None) -> Row:
         uid = self._id("app_user")
         account = account or f"{'gly' if role == UserRole.ADMIN else 'db'}{code}"
         return (
@@ -205,9 +248,18 @@ class Builder:
             True,
         )
 
-    def _entities(self, code, county_name, towns, villages, pools):
-        rng, entities, assignments = self.rng, [], []
-        staffed = [v for v in villages if pools["village"][v[0]]]
+    def _entities(
+        self,
+        code: str,
+        county_name: str,
+        towns: list[Town],
+        villages: list[Village],
+        pools: "Pools",
+    ) -> tuple[list[Row], list[Row]]:
+        rng = self.rng
+        entities: list[Row] = []
+        assignments: list[Row] = []
+        staffed = [v for v in villages if pools.village[v[0]]]
         town_of = {t[0]: t for t in towns}
         town_ids = [t[0] for t in towns]
         for kind, grade, n in self.scale.mix:
@@ -215,22 +267,33 @@ class Builder:
                 v_id, v_name, _, t_index = rng.choice(staffed if grade == "D" else villages)
                 t_id, t_name, _ = town_of[town_ids[t_index]]
                 officer_pool = {
-                    "A": pools["city"],
-                    "B": pools["county"],
-                    "C": pools["township"][t_id],
-                    "D": pools["village"][v_id],
+                    "A": pools.city,
+                    "B": pools.county,
+                    "C": pools.township[t_id],
+                    "D": pools.village[v_id],
                 }[grade]
                 entity = self._entity(kind, grade, code, county_name, t_name, v_name, v_id)
                 entities.append(entity)
                 assignments.extend(self._assignments(entity[0], officer_pool))
         return entities, assignments
 
-    def _entity(self, kind, grade, code, county_name, t_name, v_name, v_id) -> tuple:
+    def _entity(
+        self,
+        kind: str,
+        grade: str,
+        code: str,
+        county_name: str,
+        t_name: str,
+        v_name: str,
+        v_id: int,
+    ) -> Row:
         rng, seq = self.rng, next(self.entity_seq)
         category, _, licence_prefix, credit_kind = names.KINDS[kind]
         org = f"{(seq * 48_271 + 9_173) % 100_000_000:08d}"
-        credit = make_credit_code(registry="9", kind=credit_kind, area=code[:6], org_base=org)
-        licence = None
+        credit: str | None = make_credit_code(
+            registry="9", kind=credit_kind, area=code[:6], org_base=org
+        )
+        licence: str | None = None
         if licence_prefix:
             body = f"{1 if licence_prefix == 'SC' else 2}{code[:6]}{seq % 1_000_000:06d}"
             licence = f"{licence_prefix}{body}{sum(map(int, body)) % 10}"
@@ -261,7 +324,7 @@ class Builder:
             True,
         )
 
-    def _assignments(self, entity_id: int, pool: list[int]) -> list[tuple]:
+    def _assignments(self, entity_id: int, pool: list[int]) -> list[Row]:
         rng = self.rng
         start = START + dt.timedelta(days=rng.randrange(START_SPAN_DAYS))
         current = (self._id("assignment"), rng.choice(pool), entity_id, start, None, None)

@@ -49,7 +49,7 @@ def returns_of(*, session: Session, hazard_ids: Iterable[int]) -> dict[int, Retu
         events = session.execute(
             select(AuditEvent)
             .where(
-                AuditEvent.object_type == "hazard",
+                AuditEvent.object_type == ItemKind.HAZARD,
                 AuditEvent.object_id.in_(keys[start : start + 1000]),
                 AuditEvent.action == MOVE,
             )
@@ -85,7 +85,7 @@ def returned_due_items(*, session: Session, today: dt.date) -> list[DueItem]:
     ids = session.execute(
         select(AuditEvent.object_id)
         .where(AuditEvent.occurred_at >= since, AuditEvent.action == MOVE)
-        .where(AuditEvent.object_type == "hazard")
+        .where(AuditEvent.object_type == ItemKind.HAZARD)
         .distinct()
     ).scalars()
     found = returns_of(session=session, hazard_ids=[int(i) for i in ids])

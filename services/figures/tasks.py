@@ -14,7 +14,7 @@ from typing import Literal, TypedDict
 from sqlalchemy import RowMapping, text
 from sqlmodel import Session
 
-from models.enums import JurisdictionLevel, TaskSource, TaskStatus
+from models.enums import JurisdictionLevel, OfficerTier, TaskSource, TaskStatus
 from services.core.jurisdictions import Place, path_like
 from services.figures import definitions as d
 from services.figures.common import as_date
@@ -22,7 +22,7 @@ from services.figures.rates import completion_rate, on_time_rate
 
 Counted = Literal["total", "cancelled", "done", "on_time", "overdue", "escalated"]
 COUNTED: tuple[Counted, ...] = ("total", "cancelled", "done", "on_time", "overdue", "escalated")
-TIERS = ("city", "county", "township", "village")
+TIERS: tuple[str, ...] = tuple(tier.value for tier in OfficerTier)  # city … village
 
 
 class TaskCounts(TypedDict):

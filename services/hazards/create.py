@@ -1,11 +1,13 @@
 """Opening hazards: one function writes a new Hazard (with its duty and audit); `hazards add`."""
 
 import datetime as dt
+from typing import Literal, Required, TypedDict, Unpack
 
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from models.assignment import Assignment
+from models.db import stored_id
 from models.entity import Entity
 from models.enums import HazardStatus
 from models.hazard import Hazard
@@ -15,7 +17,13 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import resolve_scope
 from services.hazards import codes, duty
 
-LIMITS = {"description": 2000, "responsible_unit": 200, "responsible_person": 100, "measure": 2000}
+Limited = Literal["description", "responsible_unit", "responsible_person", "measure"]
+LIMITS: dict[Limited, int] = {
+    "description": 2000,
+    "responsible_unit": 200,
+    "responsible_person": 100,
+    "measure": 2000,
+}
 _NAMES = {
     "description": "隐患描述",
     "responsible_unit": "责任单位",
@@ -24,7 +32,26 @@ _NAMES = {
 }
 
 
-def open_hazard(*, session: Session, actor: str, **fields) -> Hazard:
+class HazardFields(TypedDict, total=False):
+    """The columns a new hazard is written with (open_hazard)."""
+
+    source: Required[str]
+    level: Required[str]
+    description: Required[str]
+    found_on: Required[dt.date]
+    deadline: Required[dt.date]
+    jurisdiction_id: Required[int]
+    checklist_item: str | None
+    responsible_unit: str | None
+    responsible_person: str | None
+    measure: str | None
+    entity_id: int | None
+    record_id: int | None
+    banquet_id: int | None
+    officer_id: int | None
+
+
+def open_hazard(*, session: Session, actor: str, **fields: Unpack[HazardFields]) -> Hazard:
     """Write one new hazard (状态 待整改) and its audit event; fields are Hazard columns."""
     for name, limit in LIMITS.items():
         value = fields.get(name)
@@ -45,7 +72,7 @@ def open_hazard(*, session: Session, actor: str, **fields) -> Hazard:
     return hazard
 
 
-def _snapshot(hazard: Hazard) -> dict:
+def _snapshot(hazard: Hazard) -> dict[str, object]:
     keys = (
         "source",
         "level",
@@ -70,7 +97,7 @@ def _snapshot(hazard: Hazard) -> dict:
 
 def covering_officer(*, session: Session, entity_id: int, on: dt.date) -> Officer | None:
     """The officer of the entity's assignment active on a day (the latest started)."""
-    return session.execute(
+    found: Officer | None = session.execute(
         select(Officer)
         .join(Assignment, Assignment.officer_id == Officer.id)
         .where(
@@ -81,12 +108,13 @@ def covering_officer(*, session: Session, entity_id: int, on: dt.date) -> Office
         .order_by(Assignment.start_date.desc(), Assignment.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+    return found
 
 
 def find_entity(*, session: Session, key: str) -> Entity:
     """The entity whose 统一社会信用代码, 许可证编号 or 登记备案编号 is key."""
     key = key.strip().upper()
-    entity = (
+    entity: Entity | None = (
         session.execute(
             select(Entity).where(
                 or_(
@@ -129,13 +157,14 @@ def add_hazard(
     found_on = found_on or clock.today()
     if found_on > clock.today():
         raise BadInput(f"发现日期 {found_on} 晚于今天")
-    entity = officer = None
+    entity: Entity | None = None
+    officer: Officer | None = None
     if entity_key:
         entity = find_entity(session=session, key=entity_key)
-        officer = covering_officer(session=session, entity_id=entity.id, on=found_on)
+        officer = covering_officer(session=session, entity_id=stored_id(entity), on=found_on)
         jurisdiction_id = entity.jurisdiction_id
     else:
-        jurisdiction_id = resolve_scope(session=session, code=jurisdiction_code).id
+        jurisdiction_id = stored_id(resolve_scope(session=session, code=jurisdiction_code))
     defaults = duty.default_duty(
         session=session, jurisdiction_id=jurisdiction_id, officer=officer, entity=entity
     )

@@ -2,11 +2,13 @@
 
 import datetime as dt
 import string
+from typing import TypedDict
 
 from sqlmodel import Session
 
 from config.files import load_policy
 from models.entity import Entity
+from models.enums import HazardLevel
 from models.officer import Officer
 from services.core import calendar
 from services.core.errors import BadInput
@@ -15,7 +17,8 @@ from services.core.jurisdictions import place_names
 
 def deadline_for(*, level: str, found_on: dt.date) -> dt.date:
     """整改时限: the discovery date plus the level's working days (policy)."""
-    return calendar.add_workdays(found_on, load_policy().hazards.deadline_workdays[level])
+    workdays = load_policy().hazards.deadline_workdays
+    return calendar.add_workdays(found_on, workdays[HazardLevel(level).value])
 
 
 def check_deadline(*, deadline: dt.date, found_on: dt.date) -> dt.date:
@@ -25,9 +28,17 @@ def check_deadline(*, deadline: dt.date, found_on: dt.date) -> dt.date:
     return deadline
 
 
+class Duty(TypedDict):
+    """A hazard's governance duty: 责任单位, 责任人, 整改措施 (None: blank)."""
+
+    responsible_unit: str | None
+    responsible_person: str | None
+    measure: str | None
+
+
 def default_duty(
     *, session: Session, jurisdiction_id: int, officer: Officer | None, entity: Entity | None
-) -> dict[str, str | None]:
+) -> Duty:
     """责任单位, 责任人 and 整改措施 from the policy's patterns; blank where a name is missing."""
     policy = load_policy().hazards
     names = place_names(session=session, jurisdiction_id=jurisdiction_id)

@@ -6,15 +6,17 @@ hazard, separation of duties); this module applies a move for a signed-in Princi
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import NoReturn, TypedDict
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import update
 from sqlmodel import Session
 
+from models.db import stored_id
 from models.enums import HazardStatus, label
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from services.core import audit, clock, evidence
+from services.core.bulk import changed_rows
 from services.core.errors import BadInput
 from services.hazards.codes import parse_state
 from services.permissions import rules as permissions
@@ -23,11 +25,27 @@ from services.permissions.rules import OFFICE, OFFICER, TRANSITIONS, Target
 
 _WHO = {OFFICER: "包保干部", OFFICE: "食安办"}
 
+# A hazard's move: from and to states, by whom, the evidence stored (sha256s), the note and the
+# day it was closed (None unless the move closed it). "from" is a keyword: functional syntax.
+Moved = TypedDict(
+    "Moved",
+    {
+        "id": int,
+        "from": str,
+        "to": str,
+        "by": str,
+        "evidence": list[str],
+        "note": str | None,
+        "closed_on": dt.date | None,
+    },
+)
+
 
 def target_of(*, session: Session, hazard: Hazard) -> Target:
     """What permissions need of a hazard: where it lies and its covering officer."""
-    path = session.get(Jurisdiction, hazard.jurisdiction_id).path
-    return Target(path=path, officer_id=hazard.officer_id)
+    place = session.get(Jurisdiction, hazard.jurisdiction_id)
+    assert place is not None  # a foreign key
+    return Target(path=place.path, officer_id=hazard.officer_id)
 
 
 def moves_for(*, session: Session, who: Principal, hazard_id: int) -> list[str]:
@@ -58,7 +76,7 @@ def _describe_moves(state: str, role: str | None, everyone: bool) -> str:
     )
 
 
-def _refuse(hazard: Hazard, target: str, who: Principal, role: str | None, why: str):
+def _refuse(hazard: Hazard, target: str, who: Principal, role: str | None, why: str) -> NoReturn:
     state = hazard.status
     raise BadInput(
         f"不允许：隐患 {hazard.id} 当前为「{label(HazardStatus, state)}」，{who.describe()} "
@@ -76,7 +94,7 @@ def move_hazard(
     who: Principal,
     files: Sequence[evidence.EvidenceFile] = (),
     note: str | None = None,
-) -> dict:
+) -> Moved:
     """Move a hazard to target if permissions allow it for who; audited, with its evidence
     (files already checked by services.core.evidence) stored."""
     hazard = session.get(Hazard, hazard_id)
@@ -112,7 +130,7 @@ def report_rectified(
     who: Principal,
     files: Sequence[evidence.EvidenceFile],
     note: str | None = None,
-) -> dict:
+) -> Moved:
     """Report rectification (→ 待验收) with its evidence; a hazard still 待整改 is started
     (→ 整改中) first. Returns the last move."""
     hazard = session.get(Hazard, hazard_id)
@@ -142,22 +160,21 @@ def _apply(
     who: Principal,
     files: list[evidence.EvidenceFile],
     note: str | None,
-) -> dict:
+) -> Moved:
     before = hazard.status
-    closed_on = clock.today() if target == "closed" else None
+    closed_on = clock.today() if target == HazardStatus.CLOSED else None
     reported_on = _reported_on(hazard, target)
-    assert hazard.id is not None  # a stored hazard
+    hazard_id = stored_id(hazard)
     result = session.execute(
         update(Hazard)
-        .where(Hazard.id == hazard.id, Hazard.status == before)
+        .where(Hazard.id == hazard_id, Hazard.status == before)
         .values(status=target, closed_on=closed_on, reported_on=reported_on)
         .execution_options(synchronize_session=False)
     )
-    changed = cast(CursorResult[Any], result).rowcount
-    if changed != 1:
+    if changed_rows(result) != 1:
         raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
     hashes = evidence.attach(
-        session=session, hazard_id=hazard.id, files=files, uploaded_by=who.account
+        session=session, hazard_id=hazard_id, files=files, uploaded_by=who.account
     )
     audit.record_event(
         session=session,
@@ -177,7 +194,7 @@ def _apply(
     )
     session.refresh(hazard)
     return {
-        "id": hazard.id,
+        "id": hazard_id,
         "from": before,
         "to": target,
         "by": who.account,

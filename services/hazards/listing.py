@@ -7,13 +7,15 @@ waiting in 待验收 longer than [hazards] verify_within_workdays.
 """
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any, TypedDict
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session
 
 from models.entity import KEY, Entity
-from models.enums import HazardStatus
+from models.enums import HazardFilter, HazardStatus
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -23,7 +25,9 @@ from services.core.periods import Period
 from services.figures import definitions as d
 from services.hazards import codes
 
-COLUMNS = (
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+COLUMNS: tuple[Column, ...] = (
     Hazard.id,
     Hazard.description,
     Hazard.source,
@@ -42,7 +46,9 @@ COLUMNS = (
     Officer.code.label("officer_code"),
 )
 
-EXPORT_COLUMNS = (
+EXPORT_Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+EXPORT_COLUMNS: tuple[Column, ...] = (
     Hazard.description,
     Hazard.source,
     Hazard.level,
@@ -60,14 +66,14 @@ EXPORT_COLUMNS = (
 
 def hazard_query(
     *,
-    columns=COLUMNS,
+    columns: Sequence[Column] = COLUMNS,
     root: Jurisdiction | None = None,
     status: str | None = None,
     source: str | None = None,
     overdue: bool = False,
     quarter: Period | None = None,
     today: dt.date | None = None,
-) -> Select:
+) -> Select[Any]:
     """The select behind every hazard list (and export); status is a state, "open" or
     "overdue"."""
     today = today or clock.today()
@@ -82,7 +88,7 @@ def hazard_query(
     if status:
         query = query.where(state_condition(status=status, today=today))
     if overdue:
-        query = query.where(state_condition(status="overdue", today=today))
+        query = query.where(state_condition(status=HazardFilter.OVERDUE, today=today))
     if source:
         query = query.where(Hazard.source == source)
     if quarter is not None:  # active in the quarter: found by its end, not closed before it
@@ -97,9 +103,9 @@ def hazard_query(
 def state_condition(*, status: str, today: dt.date) -> ColumnElement[bool]:
     """A list's state filter: a HazardStatus code, "open" (not closed), "overdue" (the
     officer's) or "verify_overdue" (the office's), as services.figures.definitions decides."""
-    if status == "open":
+    if status == HazardFilter.OPEN:
         return Hazard.status.in_(d.OPEN)
-    if status == "overdue":
+    if status == HazardFilter.OVERDUE:
         return and_(Hazard.status.in_(d.OFFICERS_TURN), Hazard.deadline < d.overdue_cutoff(today))
     if status == "verify_overdue":
         return and_(
@@ -114,7 +120,33 @@ def overdue_workdays(*, deadline: dt.date, status: str, today: dt.date) -> int:
     return d.hazard_overdue_workdays(status=status, deadline=deadline, today=today)
 
 
-def as_item(row, today: dt.date) -> dict:
+class HazardItem(TypedDict):
+    """A hazard as lists show it (JSON-ready, mirroring the tasks list)."""
+
+    id: int
+    entity_key: str | None
+    entity_name: str | None
+    jurisdiction_code: str
+    source: str
+    level: str
+    status: str
+    found_on: str | None
+    deadline: str | None
+    overdue: bool
+    overdue_workdays: int
+    closed_on: str | None
+    responsible_unit: str | None
+    responsible_person: str | None
+    officer_id: str | None  # the covering officer's 干部编号
+    description: str
+
+
+class HazardListing(TypedDict):
+    total: int
+    hazards: list[dict[str, Any]]  # HazardItem each
+
+
+def as_item(row: Row[Any], today: dt.date) -> dict[str, Any]:
     """One hazard of a list as JSON-ready fields (mirroring the tasks list)."""
     return {
         "id": row.id,
@@ -149,7 +181,7 @@ def list_hazards(
     source: str | None = None,
     quarter: Period | None = None,
     limit: int | None = None,
-) -> dict:
+) -> HazardListing:
     """{"total", "hazards": [...]} for the filters (labels or codes accepted); total counts
     every match, hazards at most limit of them."""
     today = clock.today()
@@ -169,13 +201,13 @@ def list_hazards(
     return {"total": total, "hazards": items}
 
 
-def hazard_item(*, session: Session, hazard_id: int) -> dict:
+def hazard_item(*, session: Session, hazard_id: int) -> dict[str, Any]:
     """One hazard in the list's fields."""
     row = session.execute(hazard_query().where(Hazard.id == hazard_id)).one()
     return as_item(row, clock.today())
 
 
-def iter_rows(*, session: Session, query: Select, batch: int = 5000) -> Iterator:
+def iter_rows(*, session: Session, query: Select[Any], batch: int = 5000) -> Iterator[Row[Any]]:
     """Stream a hazard query's rows in batches (for exports of any size)."""
     result = session.connection().execute(query.execution_options(yield_per=batch))
     yield from result

@@ -9,6 +9,7 @@ import os
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, NotRequired, TypedDict
 
 from services.core.errors import BadInput
 
@@ -18,10 +19,37 @@ MANIFEST = "manifest.json"
 CHUNK = 1 << 20
 
 
+class DatabaseCopy(TypedDict):
+    """The database member: its dialect, file inside the archive and (PostgreSQL) schema."""
+
+    dialect: str  # sqlite | postgresql
+    file: str
+    schema: str | None
+
+
+class FileSum(TypedDict):
+    sha256: str
+    size: int
+
+
+class Manifest(TypedDict):
+    """manifest.json: when and why, the schema revision, the database copy, rows per table and
+    (added by write) the format, its version and every other member's sum."""
+
+    created_at: str
+    reason: str
+    revision: str | None
+    database: DatabaseCopy
+    tables: dict[str, int]
+    format: NotRequired[str]
+    version: NotRequired[int]
+    files: NotRequired[dict[str, FileSum]]
+
+
 class _Hashing:
     """A file reader that hashes what tarfile copies out of it."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: IO[bytes]) -> None:
         self.handle, self.digest = handle, hashlib.sha256()
 
     def read(self, size: int = -1) -> bytes:
@@ -38,9 +66,9 @@ class Member:
     path: Path
 
 
-def write(*, path: Path, members: list[Member], manifest: dict) -> dict:
+def write(*, path: Path, members: list[Member], manifest: Manifest) -> Manifest:
     """Write the archive (0600, created anew); returns the manifest as written."""
-    files: dict[str, dict] = {}
+    files: dict[str, FileSum] = {}
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as tar:
         for member in members:
@@ -53,7 +81,7 @@ def write(*, path: Path, members: list[Member], manifest: dict) -> dict:
     return manifest
 
 
-def _add(tar: tarfile.TarFile, member: Member) -> dict:
+def _add(tar: tarfile.TarFile, member: Member) -> FileSum:
     info = tar.gettarinfo(str(member.path), arcname=member.name)
     info.uid = info.gid = 0
     info.uname = info.gname = ""
@@ -63,7 +91,7 @@ def _add(tar: tarfile.TarFile, member: Member) -> dict:
     return {"sha256": reader.digest.hexdigest(), "size": info.size}
 
 
-def read_manifest(*, path: Path) -> dict:
+def read_manifest(*, path: Path) -> Manifest:
     """The archive's manifest; BadInput when the file is not a baobao backup."""
     path = Path(path)
     if not path.is_file():
@@ -71,7 +99,9 @@ def read_manifest(*, path: Path) -> dict:
     try:
         with tarfile.open(path, mode="r:") as tar:
             handle = tar.extractfile(tar.getmember(MANIFEST))
-            manifest = json.loads(handle.read())
+            if handle is None:  # not a regular file
+                raise KeyError(MANIFEST)
+            manifest: Manifest = json.loads(handle.read())  # checked below: format, version
     except (tarfile.TarError, KeyError, json.JSONDecodeError, OSError) as exc:
         raise BadInput(f"{path.name} 不是完整的 baobao 备份文件（{type(exc).__name__}）") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
@@ -79,11 +109,11 @@ def read_manifest(*, path: Path) -> dict:
     return manifest
 
 
-def extract_checked(*, path: Path, manifest: dict, into: Path) -> None:
+def extract_checked(*, path: Path, manifest: Manifest, into: Path) -> None:
     """Extract every member into a folder and check each against the manifest (sha256, size,
     nothing missing, nothing extra); BadInput naming the first problem."""
     expected = manifest["files"]
-    seen = set()
+    seen: set[str] = set()
     with tarfile.open(path, mode="r:") as tar:
         for info in tar:
             if info.name == MANIFEST:

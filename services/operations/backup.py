@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import time
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy.engine import Engine
 
@@ -15,7 +16,7 @@ from models.db import is_postgres
 from services.core import clock
 from services.core.schema import current_revision
 from services.operations import archive, postgres_copy, sqlite_copy
-from services.operations.archive import Member
+from services.operations.archive import DatabaseCopy, Member
 from services.operations.tables import VERSION_TABLE
 
 # Under the data directory, not archived: logs, Prefect's scratch files, the default backup
@@ -32,7 +33,21 @@ def backup_dir() -> Path:
     return Path(settings.backup_dir or Path(settings.data_dir) / "backups")
 
 
-def take_backup(*, engine: Engine, out_dir: Path | None = None, reason: str = "manual") -> dict:
+class BackedUp(TypedDict):
+    """What take_backup wrote: the archive, its size, its manifest's time and revision, the
+    tables, rows and data files it holds and how long it took."""
+
+    archive: str
+    size: int
+    created_at: str
+    revision: str | None
+    tables: int
+    rows: int
+    files: int
+    seconds: float
+
+
+def take_backup(*, engine: Engine, out_dir: Path | None = None, reason: str = "manual") -> BackedUp:
     """Write one archive into out_dir (default backup_dir()); what was archived."""
     started = time.perf_counter()
     folder = Path(out_dir or backup_dir())
@@ -71,7 +86,7 @@ def take_backup(*, engine: Engine, out_dir: Path | None = None, reason: str = "m
     }
 
 
-def _database(engine: Engine, work: Path) -> tuple[dict, dict[str, int]]:
+def _database(engine: Engine, work: Path) -> tuple[DatabaseCopy, dict[str, int]]:
     (work / "database").mkdir()
     if is_postgres(engine):
         counts, schema = postgres_copy.dump(engine=engine, target=work / POSTGRES_MEMBER)

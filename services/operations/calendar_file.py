@@ -15,6 +15,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from models.enums import CalendarDayKind
 from services.core.calendar_store import HeldYear, held_year
@@ -114,13 +115,15 @@ def _from_toml(path: Path, problems: Problems) -> tuple[int | None, list[Entry]]
     return year, entries
 
 
-def _toml_entry(where: str, key: str, start_key: str, table, problems: Problems) -> Entry | None:
+def _toml_entry(
+    where: str, key: str, start_key: str, table: object, problems: Problems
+) -> Entry | None:
     allowed = {"name", start_key} | ({"end"} if key == "holidays" else set())
     if not isinstance(table, dict) or set(table) - allowed:
         problems.add(where, f"只能包含 {'、'.join(sorted(allowed))}")
         return None
     start, end = table.get(start_key), table.get("end", table.get(start_key))
-    if not all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in (start, end)):
+    if not (_is_day(start) and _is_day(end)):
         problems.add(where, f"{start_key} 和 end 应为日期，例如 {start_key} = 2027-01-01")
         return None
     kind = CalendarDayKind.HOLIDAY if key == "holidays" else CalendarDayKind.WORKDAY
@@ -159,12 +162,16 @@ def _from_csv(path: Path, problems: Problems) -> tuple[int | None, list[Entry]]:
     return (starts.most_common(1)[0][0] if starts else None), entries
 
 
-def _header_names(keys: set) -> list[str]:
+def _is_day(value: object) -> TypeGuard[dt.date]:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _header_names(keys: set[str]) -> list[str]:
     names = {"kind": "类型", "name": "名称", "start": "开始日期"}
     return [names[k] for k in sorted(keys)]
 
 
-def _csv_entry(where: str, cells: dict, problems: Problems) -> Entry | None:
+def _csv_entry(where: str, cells: dict[str | None, str], problems: Problems) -> Entry | None:
     kind = KINDS.get(cells.get("kind", "").lower())
     if kind is None:
         problems.add(where, f"类型 {cells.get('kind')!r} 无效，应为 放假 或 调休上班")

@@ -3,6 +3,7 @@ named ranges, the 调休 workdays, and month grids marking 休 and 班."""
 
 import calendar as month_calendar
 import datetime as dt
+from typing import TypedDict
 
 import chinese_calendar
 
@@ -47,7 +48,43 @@ def special_days(year: int) -> list[tuple[dt.date, str, str]]:
     return [(day, kind, name) for day, (kind, name) in sorted(found.items())]
 
 
-def year_view(*, year: int) -> dict:
+class HolidayRange(TypedDict):
+    """Consecutive days off of one name."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    days: int
+
+
+class Workday(TypedDict):
+    date: dt.date
+    name: str
+
+
+class YearView(TypedDict):
+    """A year of the working-day calendar: where it comes from, its working days, its
+    holidays (ranges) and make-up workdays."""
+
+    year: int
+    source: str | None
+    source_label: str
+    known: bool
+    warning: str | None
+    workday_count: int
+    holidays: list[HolidayRange]
+    workdays: list[Workday]
+
+
+class DayCell(TypedDict):
+    """A day of the month grid: its number, whether it is worked, 休 / 班 / ""."""
+
+    day: int
+    workday: bool
+    mark: str
+
+
+def year_view(*, year: int) -> YearView:
     """The year's source, working-day count, holidays (ranges) and make-up workdays."""
     source = calendar.year_source(year)
     special = special_days(year)
@@ -70,9 +107,9 @@ def year_view(*, year: int) -> dict:
     }
 
 
-def _ranges(days: list[tuple[dt.date, str]]) -> list[dict]:
+def _ranges(days: list[tuple[dt.date, str]]) -> list[HolidayRange]:
     """Consecutive days of the same name as one range."""
-    ranges: list[dict] = []
+    ranges: list[HolidayRange] = []
     for day, name in days:
         last = ranges[-1] if ranges else None
         if last and last["name"] == name and last["end"] + dt.timedelta(days=1) == day:
@@ -82,17 +119,17 @@ def _ranges(days: list[tuple[dt.date, str]]) -> list[dict]:
     return ranges
 
 
-def month_grid(*, year: int, month: int) -> list[list[dict | None]]:
+def month_grid(*, year: int, month: int) -> list[list[DayCell | None]]:
     """The month's weeks, Monday first: each day {day, workday, mark}; None outside the month.
     mark is 休 for a day off on a weekday or a named holiday, 班 for a make-up workday."""
     special = {day: kind for day, kind, _ in special_days(year) if day.month == month}
-    weeks = []
+    weeks: list[list[DayCell | None]] = []
     for week in month_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
         weeks.append([_cell(day, special) if day.month == month else None for day in week])
     return weeks
 
 
-def _cell(day: dt.date, special: dict[dt.date, str]) -> dict:
+def _cell(day: dt.date, special: dict[dt.date, str]) -> DayCell:
     workday = calendar.is_workday(day)
     kind = special.get(day)
     mark = (

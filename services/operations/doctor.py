@@ -5,7 +5,6 @@ each scheduled job's last run. Each check is {name, label, ok, message}."""
 
 import datetime as dt
 import shutil
-from dataclasses import asdict
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,10 +18,10 @@ from services.core import calendar, clock
 from services.core.schema import current_revision, head_revision
 from services.core.urls import public_address_warning, public_base
 from services.operations import doctor_jobs, doctor_network
-from services.operations.checks import Check
+from services.operations.checks import Check, CheckRow
 
 
-def run_checks(*, engine: Engine) -> list[dict]:
+def run_checks(*, engine: Engine) -> list[CheckRow]:
     """Every check, in order; database-bound ones only when the database answers."""
     checks = [database(engine=engine)]
     if checks[0].ok:
@@ -36,10 +35,10 @@ def run_checks(*, engine: Engine) -> list[dict]:
     ]
     if checks[0].ok and checks[1].ok:
         checks += doctor_jobs.jobs(engine=engine, now=clock.now())
-    return [asdict(check) for check in checks]
+    return [check.as_dict() for check in checks]
 
 
-def problems(*, engine: Engine) -> list[dict]:
+def problems(*, engine: Engine) -> list[CheckRow]:
     """The checks that need attention."""
     return [check for check in run_checks(engine=engine) if not check["ok"]]
 

@@ -6,8 +6,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -43,7 +45,7 @@ def server_major(connection: Connection) -> int:
 
 
 @contextmanager
-def conninfo(engine: Engine):
+def conninfo(engine: Engine) -> Iterator[str]:
     """A libpq connection string for the tools; a password goes through a private passfile."""
     from psycopg.conninfo import make_conninfo
 
@@ -66,7 +68,7 @@ def dump(*, engine: Engine, target: Path) -> tuple[dict[str, int], str]:
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin(), conninfo(engine) as info:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            schema: str = connection.execute(text("SELECT current_schema()")).scalar_one()
             counts = row_counts(connection)
             pg_dump = tool("pg_dump", server_major=server_major(connection))
             _run(
@@ -80,11 +82,11 @@ def dump(*, engine: Engine, target: Path) -> tuple[dict[str, int], str]:
 
 def target_schema(connection: Connection) -> str:
     """The schema the application's tables live in (the first of search_path)."""
-    current = connection.execute(text("SELECT current_schema()")).scalar()
+    current: str | None = connection.execute(text("SELECT current_schema()")).scalar()
     if current:
         return current
-    first = connection.execute(text("SHOW search_path")).scalar_one().split(",")[0]
-    return first.strip().strip('"')
+    path: str = connection.execute(text("SHOW search_path")).scalar_one()
+    return path.split(",")[0].strip().strip('"')
 
 
 def restore(*, engine: Engine, dump_file: Path, schema: str) -> None:
@@ -115,6 +117,7 @@ def restore(*, engine: Engine, dump_file: Path, schema: str) -> None:
              str(dump_file)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
+        assert sql.stdout is not None and sql.stderr is not None  # both piped
         commands = [arg for statement in before for arg in ("-c", statement)]
         _run(
             [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", *commands,
@@ -147,7 +150,9 @@ def _emptying(connection: Connection, schema: str) -> list[str]:
     return [f"DROP {named[kind]} IF EXISTS {name} CASCADE" for kind, name in rows]
 
 
-def _run(args: list[str], *, what: str, stdin=None) -> subprocess.CompletedProcess:
+def _run(
+    args: list[str], *, what: str, stdin: IO[bytes] | None = None
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(args, stdin=stdin, capture_output=True, text=True)
     if done.returncode != 0:
         message = _first_line(done.stderr)

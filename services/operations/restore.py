@@ -5,6 +5,7 @@ directory's files back, and check the restored rows against the manifest's count
 import os
 import tempfile
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy.engine import Engine
 
@@ -13,13 +14,29 @@ from models.db import is_postgres
 from services.core.errors import BadInput, Unavailable
 from services.core.schema import head_revision
 from services.operations import archive, postgres_copy, sqlite_copy
+from services.operations.archive import DatabaseCopy
 from services.operations.backup import WORK_PREFIX, take_backup
 from services.operations.tables import VERSION_TABLE, is_empty, row_counts
 
 KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
-def restore(*, engine: Engine, path: Path, force: bool = False) -> dict:
+class Restored(TypedDict):
+    """What restore put back, and whether the database needs `upgrade` to reach head."""
+
+    archive: str
+    created_at: str
+    revision: str | None
+    needs_upgrade: bool
+    tables: dict[str, int]
+    rows: int
+    files: int
+    bytes: int
+    replaced_data: bool
+    safety_backup: str | None  # the backup of the data it replaced
+
+
+def restore(*, engine: Engine, path: Path, force: bool = False) -> Restored:
     """Restore the archive at path into the database and data directory in force."""
     manifest = archive.read_manifest(path=path)
     database = manifest["database"]
@@ -59,19 +76,21 @@ def restore(*, engine: Engine, path: Path, force: bool = False) -> dict:
     }
 
 
-def _checked_copy(database: dict, work: Path) -> Path | None:
+def _checked_copy(database: DatabaseCopy, work: Path) -> Path | None:
     if database["dialect"] == "sqlite":
         return sqlite_copy.unpack(packed=work / database["file"])
     return None
 
 
-def _restore_database(engine: Engine, database: dict, work: Path, plain: Path | None) -> None:
+def _restore_database(
+    engine: Engine, database: DatabaseCopy, work: Path, plain: Path | None
+) -> None:
     if plain is not None:
         sqlite_copy.restore(engine=engine, plain=plain)
     else:
-        postgres_copy.restore(
-            engine=engine, dump_file=work / database["file"], schema=database["schema"]
-        )
+        schema = database["schema"]
+        assert schema is not None  # a PostgreSQL copy names the schema it was taken from
+        postgres_copy.restore(engine=engine, dump_file=work / database["file"], schema=schema)
 
 
 def _put_files(staged: Path, root: Path) -> tuple[int, int]:

@@ -2,17 +2,24 @@
 of the last keep_daily days that have one, and of each of the last keep_monthly months."""
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from config.files import load_policy
-from services.operations.backup import backup_dir, take_backup
+from services.operations.backup import BackedUp, backup_dir, take_backup
 
 ARCHIVE = re.compile(r"^baobao-(\d{8})-(\d{6})(?:-(\d+))?\.tar$")
 
 
-def nightly_backup(*, engine: Engine) -> dict:
+class Nightly(BackedUp):
+    """The night's backup and the archives retention removed (their names)."""
+
+    removed: list[str]
+
+
+def nightly_backup(*, engine: Engine) -> Nightly:
     """Take the night's backup, then remove the archives retention no longer keeps."""
     result = take_backup(engine=engine, reason="nightly")
     policy = load_policy().backup
@@ -37,12 +44,14 @@ def prune(*, folder: Path, keep_daily: int, keep_monthly: int) -> list[Path]:
     return removed
 
 
-def _order(path: Path) -> tuple:
-    day, time, n = ARCHIVE.match(path.name).groups()
+def _order(path: Path) -> tuple[str, str, int]:
+    found = ARCHIVE.match(path.name)
+    assert found is not None  # prune lists only names ARCHIVE matches
+    day, time, n = found.groups()
     return day, time, int(n or 1)
 
 
-def _newest_per(archives: list[Path], *, key, limit: int) -> set[Path]:
+def _newest_per(archives: list[Path], *, key: Callable[[Path], str], limit: int) -> set[Path]:
     """The first (newest) archive of each of the first `limit` distinct keys."""
     chosen: dict[str, Path] = {}
     for path in archives:

@@ -1,6 +1,8 @@
 """Upgrades on real data: before migrating a database that holds data, take a backup; then run
 every pending migration in one transaction (services.core.schema.upgrade)."""
 
+from typing import TypedDict
+
 from sqlalchemy.engine import Engine
 
 from services.core.schema import current_revision, head_revision, upgrade
@@ -8,7 +10,16 @@ from services.operations.backup import take_backup
 from services.operations.tables import is_empty
 
 
-def upgrade_with_backup(*, engine: Engine) -> dict:
+class Upgraded(TypedDict):
+    """The revisions before and after, and the backup taken first (None: none needed)."""
+
+    before: str | None
+    after: str
+    changed: bool
+    backup: str | None
+
+
+def upgrade_with_backup(*, engine: Engine) -> Upgraded:
     """Create or migrate the database to head; a database with data is backed up first."""
     before = current_revision(engine=engine)
     backup = None

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from models.assignment import Assignment
 from models.audit import AuditEvent
-from models.enums import AccountKind, HazardStatus, PrincipalKind
+from models.enums import AccountKind, HazardStatus, ItemKind, PrincipalKind
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
 from models.officer import Officer
@@ -216,7 +216,7 @@ def reporter(*, session: Session, hazard_id: int) -> str | None:
     events = session.execute(
         select(AuditEvent.actor, AuditEvent.after)
         .where(
-            AuditEvent.object_type == "hazard",
+            AuditEvent.object_type == ItemKind.HAZARD,
             AuditEvent.object_id == str(hazard_id),
             AuditEvent.action == "hazard.move",
         )

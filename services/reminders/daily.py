@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
+from typing import TypedDict
 
 from sqlmodel import Session
 
@@ -42,7 +43,32 @@ def mail_address(name: str, email: str | None) -> str | None:
     return f'"{name}" <{email}>' if re.search(r"[,;:()@.\[\]]", name) else f"{name} <{email}>"
 
 
-def _skipped(recipient: str, name: str, place: str, mail_on: bool) -> dict:
+class Unreached(TypedDict):
+    """A recipient no channel reaches today, and why."""
+
+    recipient: str
+    name: str
+    place: str
+    reason: str
+
+
+class Reminded(TypedDict):
+    """A reminder run: the day, digests built, messages queued and the delivery's counts."""
+
+    date: str
+    workday: bool
+    dry_run: bool
+    officers: int
+    offices: int
+    queued: int
+    sent: int
+    failed: int
+    unknown: int
+    waiting: int
+    skipped_no_channel: list[Unreached]
+
+
+def _skipped(recipient: str, name: str, place: str, mail_on: bool) -> Unreached:
     reason = "未登记有效邮箱" if mail_on else "未配置邮件服务器"
     return {"recipient": recipient, "name": name, "place": place, "reason": reason}
 
@@ -71,7 +97,9 @@ class Planned:
         )
 
 
-def _officer_messages(digest: OfficerDigest, mail_on: bool, out: list, skipped: list) -> None:
+def _officer_messages(
+    digest: OfficerDigest, mail_on: bool, out: list[Planned], skipped: list[Unreached]
+) -> None:
     key, address = f"officer:{digest.code}", mail_address(digest.name, digest.email)
     if not (mail_on and address):
         skipped.append(_skipped(key, digest.name, digest.place, mail_on))
@@ -91,7 +119,9 @@ def _officer_mail(digest: OfficerDigest) -> builders.Rendered:
     return builders.officer_email(with_one_tap_links(digest))
 
 
-def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -> None:
+def _office_messages(
+    digest: OfficeDigest, on: dict[str, bool], out: list[Planned], skipped: list[Unreached]
+) -> None:
     summary = digest.level == load_policy().reminders.summary_level
     robots = channels.office_robots(digest.code, summary_level=summary)
     group, markdown = f"office:{digest.code}", cache(partial(builders.office_markdown, digest))
@@ -109,21 +139,25 @@ def _office_messages(digest: OfficeDigest, on: dict, out: list, skipped: list) -
             skipped.append(_skipped(key, member.name, digest.name, on[Channel.EMAIL]))
 
 
-def plan(officer_digests: list, office_digests: list) -> tuple[list[Planned], list[dict]]:
+def plan(
+    officer_digests: list[OfficerDigest], office_digests: list[OfficeDigest]
+) -> tuple[list[Planned], list[Unreached]]:
     """The messages for today's digests, and the recipients no channel reaches."""
-    on, out, skipped = channels.enabled(), [], []
+    on = channels.enabled()
+    out: list[Planned] = []
+    skipped: list[Unreached] = []
     for digest in officer_digests:
         _officer_messages(digest, on[Channel.EMAIL], out, skipped)
-    for digest in office_digests:
-        _office_messages(digest, on, out, skipped)
+    for office_digest in office_digests:
+        _office_messages(office_digest, on, out, skipped)
     return out, skipped
 
 
 def remind(
     *, session: Session, today: dt.date, dry_run: bool = False, actor: str = "system"
-) -> dict:
+) -> Reminded:
     """Build today's digests, queue them once and deliver the outbox (nothing on a day off)."""
-    result = {
+    result: Reminded = {
         "date": today.isoformat(),
         "workday": reminder_day(today),
         "dry_run": dry_run,
@@ -144,17 +178,15 @@ def remind(
         known = outbox.existing_keys(session=session, keys=[p.dedupe_key for p in planned])
         session.rollback()  # end the read transaction before writing (SQLite: one writer)
         new = [p for p in planned if p.dedupe_key not in known]
-        result.update(
-            officers=len(officer_digests),
-            offices=len(office_digests),
-            skipped_no_channel=skipped,
-            queued=len(new),
-        )
+        result["officers"], result["offices"] = len(officer_digests), len(office_digests)
+        result["skipped_no_channel"], result["queued"] = skipped, len(new)
         if dry_run:
             return result
         messages = [p.outgoing() for p in new]
     result["queued"] = outbox.enqueue(session=session, messages=messages)
-    result.update(delivery.deliver(session=session))
+    delivered = delivery.deliver(session=session)
+    result["sent"], result["failed"] = delivered["sent"], delivered["failed"]
+    result["unknown"], result["waiting"] = delivered["unknown"], delivered["waiting"]
     counts = {k: result[k] for k in ("queued", "sent", "failed", "unknown", "waiting")}
     record_event(
         session=session,

@@ -11,13 +11,26 @@ one durable too (and PostgreSQL's WAL writer flushes within a fraction of a seco
 
 import logging
 import uuid
-from typing import TypedDict
+from collections.abc import Callable, Mapping
+from typing import Any, TypedDict, TypeVar
 
-from sqlalchemy import and_, bindparam, case, func, not_, select, update
+from sqlalchemy import (
+    CursorResult,
+    Executable,
+    Row,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    not_,
+    select,
+    update,
+)
 from sqlmodel import Session
 
 from config.files import load_policy
-from models.db import is_postgres
+from models.db import engine_of, is_postgres
 from models.enums import NotificationStatus
 from notifications.channels import ROBOTS, Channels
 from notifications.outcomes import SendFailed, SendUnknown
@@ -26,6 +39,7 @@ from services.reminders.outbox_states import (
     IN_FLIGHT,
     TABLE,
     UNKNOWN,
+    Mark,
     N,
     backoff_thresholds,
     eligible,
@@ -35,6 +49,8 @@ from services.reminders.outbox_states import (
 
 log = logging.getLogger("baobao.outbox")
 DURABLE_EVERY = 50
+T = TypeVar("T")
+NO_MARK: Mark = {"row_id": None, "new_status": None, "new_error": None, "new_sent_at": None}
 
 
 class DeliveryRun:
@@ -42,11 +58,12 @@ class DeliveryRun:
     values, without ORM bookkeeping per message. On PostgreSQL the connection autocommits and
     one statement marks and claims (a data-modifying CTE): one round trip per message."""
 
-    def __init__(self, session: Session):
-        self.connection = session.get_bind().connect()
+    def __init__(self, session: Session) -> None:
+        self.connection = engine_of(session).connect()
         self.postgres = is_postgres(self.connection)
         self.marker = f"{IN_FLIGHT} {uuid.uuid4().hex[:12]}"
-        self.after, self.steps, self.down = 0, 0, set()
+        self.after, self.steps = 0, 0
+        self.down: set[tuple[str, str | None]] = set()  # (channel, robot address or None)
         self.mark = (
             update(TABLE)
             .where(N.id == bindparam("row_id"), N.last_error == self.marker)
@@ -70,24 +87,30 @@ class DeliveryRun:
         self.connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
         return f"PRAGMA synchronous = {int(level)}"
 
-    def _run(self, statement, values: dict, *, durable: bool):
-        """Execute and commit; a durable commit waits for the disk, with every earlier one."""
+    def _run(
+        self,
+        statement: Executable,
+        values: Mapping[str, object],
+        read: Callable[[CursorResult[Any]], T],
+        *,
+        durable: bool,
+    ) -> T:
+        """Execute, read the result and commit; a durable commit waits for the disk, with every
+        earlier one."""
         if not self.postgres:
-            result = self.connection.execute(statement, values)
-            row = result.first() if result.returns_rows else result.rowcount
+            found = read(self.connection.execute(statement, values))
             self.connection.commit()
             if durable:  # syncs the WAL, then copies it into the database file
                 self.connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-            return row
+            return found
         if durable:
             self.connection.exec_driver_sql("SET synchronous_commit TO on")
-        result = self.connection.execute(statement, values)
-        row = result.first() if result.returns_rows else result.rowcount
+        found = read(self.connection.execute(statement, values))
         if durable:
             self.connection.exec_driver_sql("SET synchronous_commit TO off")
-        return row
+        return found
 
-    def _claim_statement(self):
+    def _claim_statement(self) -> Update:
         skip = [
             not_(and_(N.channel == c, N.address == a)) if a else N.channel != c
             for c, a in sorted(self.down, key=str)
@@ -120,31 +143,28 @@ class DeliveryRun:
         )
         return claim.add_cte(self.mark.returning(N.id).cte("marked")) if self.postgres else claim
 
-    def step(self, outcome: dict | None):
+    def step(self, outcome: Mark | None) -> Row[Any] | None:
         """Record the previous row's outcome and claim the next row (None: nothing left)."""
         now = clock.now()
-        values = {"after": self.after, "now": now, **backoff_thresholds(now)}
+        values: dict[str, object] = {"after": self.after, "now": now, **backoff_thresholds(now)}
         self.steps += 1
         durable = self.steps % DURABLE_EVERY == 0
         if self.postgres:
-            values.update(
-                outcome
-                or {"row_id": None, "new_status": None, "new_error": None, "new_sent_at": None}
-            )
+            values.update(outcome or NO_MARK)
         elif outcome is not None:
-            self.connection.execute(self.mark, outcome)
-        row = self._run(self.claim, values, durable=durable)
+            self.connection.execute(self.mark, dict(outcome))
+        row = self._run(self.claim, values, _first, durable=durable)
         if row is None and not durable and not self.postgres:
             self.connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
         if row is not None:
             self.after = row.id
         return row
 
-    def fail_channel(self, outcome: dict, channel: str, address: str | None, error: str) -> int:
+    def fail_channel(self, outcome: Mark, channel: str, address: str | None, error: str) -> int:
         """A channel (or one robot group) that is down: the row that found it so, and its
         eligible rows not tried yet in this run, record one failed attempt each."""
         now, most = clock.now(), load_policy().reminders.max_attempts
-        self.connection.execute(self.mark, outcome)
+        self.connection.execute(self.mark, dict(outcome))
         self.down.add((channel, address))
         self.claim = self._claim_statement()
         where = [eligible(), N.channel == channel, N.id > self.after]
@@ -163,6 +183,7 @@ class DeliveryRun:
                 ),
             ),
             backoff_thresholds(now),
+            _rowcount,
             durable=True,
         )
 
@@ -187,9 +208,17 @@ class Delivered(TypedDict):
     waiting: int
 
 
-def _attempt(run: DeliveryRun, channels: Channels, row, counts: Delivered) -> dict | None:
+def _first(result: CursorResult[Any]) -> Row[Any] | None:
+    return result.first()
+
+
+def _rowcount(result: CursorResult[Any]) -> int:
+    return result.rowcount
+
+
+def _attempt(run: DeliveryRun, channels: Channels, row: Row[Any], counts: Delivered) -> Mark | None:
     """Send one claimed row; returns the values that mark its outcome."""
-    outcome = {"row_id": row.id, "new_sent_at": row.sent_at}
+    outcome: Mark = {"row_id": row.id, "new_sent_at": row.sent_at}
     try:
         channels.send(row)
     except SendFailed as exc:
@@ -201,14 +230,16 @@ def _attempt(run: DeliveryRun, channels: Channels, row, counts: Delivered) -> di
             return None
     except SendUnknown as exc:
         counts["unknown"] += 1
-        outcome.update(new_status=NotificationStatus.FAILED, new_error=f"{UNKNOWN} {exc}"[:2000])
+        outcome["new_status"] = NotificationStatus.FAILED
+        outcome["new_error"] = f"{UNKNOWN} {exc}"[:2000]
     except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
         log.exception("delivering notification %s", row.id)
         counts["failed"] += 1
         outcome.update(failure(f"内部错误：{type(exc).__name__}", row.attempts))
     else:
         counts["sent"] += 1
-        outcome.update(new_status=NotificationStatus.SENT, new_error=None, new_sent_at=clock.now())
+        outcome["new_status"], outcome["new_error"] = NotificationStatus.SENT, None
+        outcome["new_sent_at"] = clock.now()
     return outcome
 
 

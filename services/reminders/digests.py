@@ -21,7 +21,8 @@ from sqlalchemy import func, select, text
 from sqlmodel import Session
 
 from config.files import load_policy
-from models.enums import ItemKind
+from models.db import engine_of
+from models.enums import ItemKind, TaskStatus
 from models.officer import Officer
 from models.task import InspectionTask
 from services.core.calendar import is_workday
@@ -181,7 +182,18 @@ def is_summary_day(today: dt.date) -> bool:
     return not any(is_workday(target + dt.timedelta(days=n)) for n in range((today - target).days))
 
 
-def _officers(session: Session) -> dict[int, tuple]:
+class OfficerRow(NamedTuple):
+    """What the digests need of an officer."""
+
+    code: str
+    name: str
+    email: str | None
+    active: bool
+    jurisdiction_id: int
+    pv: str  # password_version of the officer's credential
+
+
+def _officers(session: Session) -> dict[int, OfficerRow]:
     rows = session.connection().execute(
         select(
             Officer.id,
@@ -193,7 +205,17 @@ def _officers(session: Session) -> dict[int, tuple]:
             Officer.password_hash,
         )
     )
-    return {row[0]: (*row[1:6], password_version(row[6])) for row in rows}
+    return {
+        row.id: OfficerRow(
+            row.code,
+            row.name,
+            row.email,
+            row.active,
+            row.jurisdiction_id,
+            password_version(row.password_hash),
+        )
+        for row in rows
+    }
 
 
 def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
@@ -218,7 +240,9 @@ def _line(item: DueItem, officer: str, place: str, base: str) -> Line:
     )
 
 
-def build_digests(*, session: Session, today: dt.date):
+def build_digests(
+    *, session: Session, today: dt.date
+) -> tuple[list[OfficerDigest], list[OfficeDigest]]:
     """Today's officer digests and office digests (empty lists on a non-working day)."""
     if not deadlines.reminder_day(today):
         return [], []
@@ -228,18 +252,20 @@ def build_digests(*, session: Session, today: dt.date):
     lines = [
         _line(
             i,
-            officers[i.officer_id][1] if i.officer_id in officers else NO_OFFICER,
+            officers[i.officer_id].name
+            if i.officer_id is not None and i.officer_id in officers
+            else NO_OFFICER,
             offices.place_name(i.jurisdiction_id),
             base,
         )
         for i in items
     ]
     cap = load_policy().reminders.max_items_listed
-    back = [i for i in returned_due_items(session=session, today=today) if i.officer_id in officers]
-    back_lines = [_line(i, officers[i.officer_id][1], "", base) for i in back]
-    returned = defaultdict(list)
-    for item, line in zip(back, back_lines, strict=True):
-        returned[item.officer_id].append(line)
+    returned: defaultdict[int, list[Line]] = defaultdict(list)
+    for item in returned_due_items(session=session, today=today):
+        if item.officer_id is not None and item.officer_id in officers:
+            who = officers[item.officer_id]
+            returned[item.officer_id].append(_line(item, who.name, "", base))
     chefs = expiring_by_officer(session=session, today=today)
     return (
         _officer_digests(today, items, lines, officers, offices, cap, returned, chefs),
@@ -248,19 +274,29 @@ def build_digests(*, session: Session, today: dt.date):
 
 
 def _officer_digests(
-    today, items, lines, officers, offices: OfficeMap, cap: int, returned: dict, chefs: dict
-) -> list:
-    late, soon = defaultdict(list), defaultdict(list)
+    today: dt.date,
+    items: list[DueItem],
+    lines: list[Line],
+    officers: dict[int, OfficerRow],
+    offices: OfficeMap,
+    cap: int,
+    returned: dict[int, list[Line]],
+    chefs: dict[int, list[ChefLine]],
+) -> list[OfficerDigest]:
+    late: defaultdict[int, list[Line]] = defaultdict(list)
+    soon: defaultdict[int, list[Line]] = defaultdict(list)
     sent_back = {(k, x.kind, x.id) for k, back in returned.items() for x in back}
     for item, line in zip(items, lines, strict=True):
+        if item.officer_id is None:
+            continue
         who = officers.get(item.officer_id)
         if (item.officer_id, item.kind, item.id) in sent_back:
             continue  # listed once, under 被退回整改 (with its deadline and state)
-        if who is not None and who[3]:  # active officers only
+        if who is not None and who.active:  # active officers only
             (late if item.overdue_by else soon)[item.officer_id].append(line)
-    returned = {k: v for k, v in returned.items() if k in officers and officers[k][3]}
-    chefs = {k: v for k, v in chefs.items() if k in officers and officers[k][3]}
-    digests = []
+    returned = {k: v for k, v in returned.items() if k in officers and officers[k].active}
+    chefs = {k: v for k, v in chefs.items() if k in officers and officers[k].active}
+    digests: list[OfficerDigest] = []
     for officer_id in late.keys() | soon.keys() | returned.keys() | chefs.keys():
         code, name, email, _, jid, pv = officers[officer_id]
         digests.append(
@@ -281,8 +317,17 @@ def _officer_digests(
     return sorted(digests, key=attrgetter("code"))
 
 
-def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) -> list:
-    own, up, higher_of = defaultdict(list), defaultdict(list), {}
+def _office_digests(
+    session: Session,
+    today: dt.date,
+    items: list[DueItem],
+    lines: list[Line],
+    offices: OfficeMap,
+    cap: int,
+) -> list[OfficeDigest]:
+    own: defaultdict[int, list[Line]] = defaultdict(list)
+    up: defaultdict[int, list[Line]] = defaultdict(list)
+    higher_of: dict[int, int | None] = {}
     for item, line in zip(items, lines, strict=True):
         office = offices.responsible(item.jurisdiction_id) if item.overdue_by else None
         if office is None:
@@ -291,12 +336,13 @@ def _office_digests(session, today, items, lines, offices: OfficeMap, cap: int) 
         if item.escalated:
             if office not in higher_of:
                 higher_of[office] = offices.next_up(office)
-            if higher_of[office] is not None:
-                up[higher_of[office]].append(line)
+            higher = higher_of[office]
+            if higher is not None:
+                up[higher].append(line)
     summaries = _summaries(session, today, items, offices)
     attention = _attention(session, today, offices)
     escalate_after = load_policy().reminders.escalate_after_workdays
-    digests = []
+    digests: list[OfficeDigest] = []
     for office in sorted(
         own.keys() | up.keys() | summaries.keys() | attention.keys(),
         key=lambda j: offices.places[j].code,
@@ -324,18 +370,20 @@ def _summary_heads(offices: OfficeMap) -> list[int]:
     return [j for j, p in offices.places.items() if p.level == level and offices.members.get(j)]
 
 
-def _attention(session, today, offices: OfficeMap) -> dict[int, str]:
+def _attention(session: Session, today: dt.date, offices: OfficeMap) -> dict[int, str]:
     """The doctor's line for each summary-level office, on its summary day, when needed."""
     from services.operations.doctor import attention_line
 
     heads = _summary_heads(offices)
     if not heads or not is_summary_day(today):
         return {}
-    line = attention_line(engine=session.get_bind())
+    line = attention_line(engine=engine_of(session))
     return dict.fromkeys(heads, line) if line else {}
 
 
-def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[SummaryRow]]:
+def _summaries(
+    session: Session, today: dt.date, items: list[DueItem], offices: OfficeMap
+) -> dict[int, list[SummaryRow]]:
     """Counts by township for each summary-level office, on its summary day only."""
     heads = _summary_heads(offices)
     if not heads or not is_summary_day(today):
@@ -343,11 +391,11 @@ def _summaries(session, today, items, offices: OfficeMap) -> dict[int, list[Summ
     rows = {head: _summary_rows(head, offices) for head in heads}
     open_counts = session.execute(
         select(InspectionTask.jurisdiction_id, func.count())
-        .where(InspectionTask.status == "open", text(package_task_sql("inspection_task")))
+        .where(InspectionTask.status == TaskStatus.OPEN, text(package_task_sql("inspection_task")))
         .group_by(InspectionTask.jurisdiction_id)
     )
-    row_of = {}
-    for jid, n in open_counts:
+    row_of: dict[int, SummaryRow | None] = {}
+    for jid, n in open_counts.tuples():
         if (row := _summary_row(rows, jid, offices)) is not None:
             row.open_tasks += n
     for item in items:
@@ -368,7 +416,9 @@ def _summary_rows(head: int, offices: OfficeMap) -> dict[int, SummaryRow]:
     return rows
 
 
-def _summary_row(rows: dict, jurisdiction_id: int, offices: OfficeMap) -> SummaryRow | None:
+def _summary_row(
+    rows: dict[int, dict[int, SummaryRow]], jurisdiction_id: int, offices: OfficeMap
+) -> SummaryRow | None:
     chain = offices.above(jurisdiction_id)
     for child, parent in zip(chain, chain[1:], strict=False):
         if parent in rows:

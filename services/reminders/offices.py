@@ -42,12 +42,13 @@ class OfficeMap:
     _office: dict[int, int | None] = field(default_factory=dict)
     _above: dict[int, tuple[int, ...]] = field(default_factory=dict)
     _names: dict[int, str] = field(default_factory=dict)
-    _children: dict[int, list[Place]] | None = None
+    _children: dict[int | None, list[Place]] | None = None  # parent id → children
 
     def above(self, jurisdiction_id: int) -> tuple[int, ...]:
         """The jurisdiction and its ancestors, nearest first."""
         if jurisdiction_id not in self._above:
-            chain, current = [], jurisdiction_id
+            chain: list[int] = []
+            current: int | None = jurisdiction_id
             while current is not None and current in self.places and len(chain) < 16:
                 chain.append(current)
                 current = self.places[current].parent_id

@@ -3,7 +3,9 @@ key); failed rows are queued again by a person (retry); listed for `outbox list`
 while it is delivered is services.reminders.outbox_states, delivery services.reminders.delivery.
 """
 
+import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import TypedDict
 
 from sqlalchemy import not_, or_, select, update
 from sqlmodel import Session
@@ -12,6 +14,7 @@ from models.db import is_postgres
 from models.enums import NotificationStatus
 from services.core import clock
 from services.core.audit import record_event
+from services.core.bulk import changed_rows
 from services.core.errors import BadInput
 from services.reminders.outbox_states import (
     IN_FLIGHT,
@@ -50,10 +53,9 @@ def existing_keys(*, session: Session, keys: list[str]) -> set[str]:
 def enqueue(*, session: Session, messages: list[Outgoing], commit: bool = True) -> int:
     """Add messages whose dedupe key is new (ON CONFLICT DO NOTHING); returns how many.
     commit=False leaves them in the caller's transaction (queued only if it commits)."""
-    if is_postgres(session.get_bind()):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if is_postgres(session.get_bind()) else sqlite.insert
     now, added = clock.now(), 0
     ordered = sorted(messages, key=lambda m: m.dedupe_key)  # one lock order for every run
     for start in range(0, len(ordered), 500):
@@ -111,15 +113,31 @@ def retry(*, session: Session, notification_id: int | None = None, actor: str) -
         action="outbox.retry",
         object_type="notification",
         object_id=notification_id or "*",
-        after={"queued": result.rowcount},
+        after={"queued": changed_rows(result)},
     )
     session.commit()
-    return result.rowcount
+    return changed_rows(result)
+
+
+class OutboxLine(TypedDict):
+    """An outbox row as `outbox list` shows it."""
+
+    id: int
+    channel: str
+    recipient: str
+    address: str
+    subject: str
+    status: str
+    attempts: int
+    last_error: str | None
+    queued_at: dt.datetime
+    sent_at: dt.datetime | None
+    dedupe_key: str
 
 
 def list_notifications(
     *, session: Session, status: str | None = None, limit: int = 100
-) -> list[dict]:
+) -> list[OutboxLine]:
     """Outbox rows, newest first, optionally of one status."""
     statement = select(
         N.id,
@@ -138,5 +156,20 @@ def list_notifications(
         if status not in tuple(NotificationStatus):
             raise BadInput(f"状态 {status!r} 无效，可选：queued、sent、failed")
         statement = statement.where(N.status == status)
-    rows = session.execute(statement.order_by(N.id.desc()).limit(limit)).mappings()
-    return [dict(row) for row in rows]
+    rows = session.execute(statement.order_by(N.id.desc()).limit(limit))
+    return [
+        {
+            "id": r.id,
+            "channel": r.channel,
+            "recipient": r.recipient,
+            "address": r.address,
+            "subject": r.subject,
+            "status": r.status,
+            "attempts": r.attempts,
+            "last_error": r.last_error,
+            "queued_at": r.queued_at,
+            "sent_at": r.sent_at,
+            "dedupe_key": r.dedupe_key,
+        }
+        for r in rows
+    ]

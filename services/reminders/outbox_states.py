@@ -16,6 +16,7 @@ queueing and retrying services.reminders.outbox.
 """
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, not_, or_, update
 from sqlmodel import Session
@@ -24,8 +25,9 @@ from config.files import load_policy
 from models.enums import NotificationStatus
 from models.notification import Notification
 from services.core import clock
+from services.core.bulk import changed_rows
 
-TABLE: Table = Notification.__table__
+TABLE: Table = Notification.metadata.tables["notification"]
 N = TABLE.c
 IN_FLIGHT = "[投递中]"
 UNKNOWN = "[状态不明]"
@@ -50,13 +52,23 @@ def eligible() -> ColumnElement[bool]:
     return and_(N.status == NotificationStatus.QUEUED, not_in_flight(), or_(*due))
 
 
-def backoff_thresholds(now: dt.datetime) -> dict:
+class Mark(TypedDict, total=False):
+    """How a delivery attempt marks its row (the mark statement's parameters; all None on
+    PostgreSQL's first claim, which has no row to mark)."""
+
+    row_id: int | None
+    new_status: str | None
+    new_error: str | None
+    new_sent_at: dt.datetime | None
+
+
+def backoff_thresholds(now: dt.datetime) -> dict[str, dt.datetime]:
     """The values of eligible()'s :due_N parameters at this moment."""
     backoff = load_policy().reminders.retry_backoff_minutes
     return {f"due_{n}": now - dt.timedelta(minutes=m) for n, m in enumerate(backoff, start=1)}
 
 
-def failure(error: str, attempts: int) -> dict:
+def failure(error: str, attempts: int) -> Mark:
     """The mark of a failed attempt: queued again, or failed after max_attempts."""
     final = attempts >= load_policy().reminders.max_attempts
     return {
@@ -82,4 +94,4 @@ def recover_interrupted(*, session: Session) -> int:
         .values(status=NotificationStatus.FAILED, last_error=INTERRUPTED)
     )
     session.commit()
-    return result.rowcount
+    return changed_rows(result)

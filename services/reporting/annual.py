@@ -10,23 +10,28 @@ January, on the [reports] annual_workday-th working day (flows/annual_report_flo
 
 import datetime as dt
 from pathlib import Path
+from typing import TypedDict, final
 
 from sqlmodel import Session
 
 from config.files import load_policy
 from config.wording_model import AnnualWording
+from reports.document import Document, Section
 from services import figures
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import Period, parse_period, period_containing
+from services.figures.quarter import JurisdictionRef
 from services.reporting import (
     annual_sections,
     banquet_sections,  # noqa: F401 (registers its section last)
     periodic,
     ranking,
 )
+from services.reporting.annual_sections import AnnualContext, SectionContext, Sentence
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
+from services.reporting.periodic import FileEntry, Mailed, NotDue, SectionBody
 from services.reporting.wording import Words
 
 KIND = "annual"
@@ -42,8 +47,21 @@ def _year(text: str) -> Period:
     return period
 
 
+@final
+class AnnualProduced(TypedDict):
+    """A year's summary written (and mailed, with send): its files and paste-ready sentences."""
+
+    year: str
+    jurisdiction: JurisdictionRef
+    title: str
+    files: list[FileEntry]
+    mail: Mailed | None
+    sentences: list[Sentence]
+
+
 def _quarters(year: Period) -> list[Period]:
-    quarters, day = [], year.start
+    quarters: list[Period] = []
+    day = year.start
     while day <= min(year.end, clock.today()):
         quarter = period_containing(day, "quarterly")
         quarters.append(quarter)
@@ -51,14 +69,13 @@ def _quarters(year: Period) -> list[Period]:
     return quarters
 
 
-def context(*, session: Session, year: str, jurisdiction: str | None = None) -> dict:
+def context(*, session: Session, year: str, jurisdiction: str | None = None) -> AnnualContext:
     """The year's figures: every one from services.figures or the ranking."""
     period = _year(year)
     root = resolve_scope(session=session, code=jurisdiction)
     where = places(session=session, root=root)
-    day = figures.as_of(period)
-    scope = {"session": session, "scope_path": root.path, "where": where}
-    coverage = figures.coverage_figures(**scope, as_of=day)
+    day, path = figures.as_of(period), root.path
+    coverage = figures.coverage_figures(session=session, scope_path=path, where=where, as_of=day)
     return {
         "year": period.name,
         "as_of": day,
@@ -66,8 +83,17 @@ def context(*, session: Session, year: str, jurisdiction: str | None = None) -> 
         "scope_word": SCOPE_WORDS.get(root.level, "全辖区"),
         "coverage": coverage,
         "coverage_rate": figures.coverage_rate(coverage),
-        "tasks": figures.task_figures(**scope, start=period.start, end=period.end, as_of=day),
-        "visits": figures.visit_figures(**scope, start=period.start, end=day),
+        "tasks": figures.task_figures(
+            session=session,
+            scope_path=path,
+            where=where,
+            start=period.start,
+            end=period.end,
+            as_of=day,
+        ),
+        "visits": figures.visit_figures(
+            session=session, scope_path=path, where=where, start=period.start, end=day
+        ),
         "hazards": figures.hazard_figures(session=session, quarter=period, root=root, where=where),
         "rankings": [
             ranking.ranking(session=session, quarter=q.name, jurisdiction=root.code)
@@ -76,12 +102,19 @@ def context(*, session: Session, year: str, jurisdiction: str | None = None) -> 
         "campaigns": figures.campaign_figures(
             session=session, scope_path=root.path, start=period.start, end=period.end, as_of=day
         ),
-        "banquets": figures.banquet_figures(**scope, start=period.start, end=period.end, as_of=day),
+        "banquets": figures.banquet_figures(
+            session=session,
+            scope_path=path,
+            where=where,
+            start=period.start,
+            end=period.end,
+            as_of=day,
+        ),
         "townships": figures.township_list(session=session, scope_path=root.path),
     }
 
 
-def document(c: dict) -> dict:
+def document(c: AnnualContext) -> Document:
     """The summary as a document in GB/T 9704 form (rendered by reports/)."""
     words = Words("annual", AnnualWording)
     place = c["jurisdiction"]["name"]
@@ -92,16 +125,11 @@ def document(c: dict) -> dict:
         "as_of": cn_date(c["as_of"]),
     }
     title = words.phrases("title", **common)
+    context: SectionContext = {**c, "words": words, "common": common}
     sections = periodic.numbered(
-        [
-            {
-                "boilerplate": False,
-                "heading": words.text(f"headings.{s.name}"),
-                **s.document({**c, "words": words, "common": common}),
-            }
-            for s in annual_sections.ANNUAL.sections
-        ]
-    )
+        [_section(words.text(f"headings.{s.name}"), s.document(context))
+         for s in annual_sections.ANNUAL.sections]
+    )  # fmt: skip
     issuer = load_policy().briefing.issuer.format(county=place)
     return {
         "title": "".join(title),
@@ -115,7 +143,16 @@ def document(c: dict) -> dict:
     }
 
 
-def _render(doc: dict, fmt: str) -> bytes:
+def _section(heading: str, body: SectionBody) -> Section:
+    """The section under its worded heading (a section naming its own heading keeps it)."""
+    return {
+        "boilerplate": False,
+        "heading": body.get("heading", heading),
+        "blocks": body["blocks"],
+    }
+
+
+def _render(doc: Document, fmt: str) -> bytes:
     if fmt == "pdf":
         from reports.render_pdf import render_pdf
 
@@ -133,14 +170,14 @@ def produce(
     formats: list[str] | None = None,
     out_dir: Path | None = None,
     send: bool = False,
-) -> dict:
+) -> AnnualProduced:
     """Write the year's summary in the formats asked for and, with send, mail it."""
     chosen = periodic.chosen_formats(formats, load_policy().reports.annual_formats, FORMATS)
     c = context(session=session, year=year, jurisdiction=jurisdiction)
     doc, code = document(c), c["jurisdiction"]["code"]
     folder = periodic.archive(KIND, c["year"], code, out_dir)
     stem = f"{c['jurisdiction']['name']}{c['year']}年度食品安全包保工作总结（数据部分）"
-    files = []
+    files: list[FileEntry] = []
     for fmt in chosen:
         path = folder / f"{stem}.{fmt}"
         path.write_bytes(_render(doc, fmt))
@@ -162,7 +199,7 @@ def produce(
     }
 
 
-def run_scheduled(*, session: Session, jurisdiction: str | None = None) -> dict:
+def run_scheduled(*, session: Session, jurisdiction: str | None = None) -> AnnualProduced | NotDue:
     """The scheduled run: in January, from the report day on, last year's summary once."""
     today = clock.today()
     last = str(today.year - 1)

@@ -4,28 +4,71 @@ config/documents/annual.toml (a paragraph the clerk can paste), with a table whe
 helps; the figures come from the context (services.reporting.annual.context) as they are.
 """
 
+import datetime as dt
+from typing import TypedDict
+
 from models.enums import LABELS, HazardLevel, HazardSource, OfficerTier
+from reports.document import Block, BlockKind, Document, Paragraph
+from services.figures.banquets import BanquetFigures
+from services.figures.coverage import CoverageFigures
+from services.figures.hazards import HazardFigures
+from services.figures.quarter import JurisdictionRef
+from services.figures.tasks import TaskFigures, Township
+from services.figures.visits import CampaignFigures, VisitFigures
 from services.reporting.briefing.text import cn_date, pct, quarter_label
 from services.reporting.monthly_sections import table
-from services.reporting.periodic import Registry, ReportSection
+from services.reporting.periodic import Registry, ReportSection, Row, SectionBody
+from services.reporting.ranking import Board
 from services.reporting.ranking import units as ranking_units
+from services.reporting.wording import Words
 
-ANNUAL = Registry()
+
+class AnnualContext(TypedDict):
+    """A year's figures (services.reporting.annual.context): services.figures' and the ranking's."""
+
+    year: str
+    as_of: dt.date
+    jurisdiction: JurisdictionRef
+    scope_word: str
+    coverage: CoverageFigures
+    coverage_rate: float | None
+    tasks: TaskFigures
+    visits: VisitFigures
+    hazards: HazardFigures
+    rankings: list[Board]  # each quarter's
+    campaigns: list[CampaignFigures]
+    banquets: BanquetFigures
+    townships: list[Township]
+
+
+class SectionContext(AnnualContext):
+    """What a section reads: the year's figures, the summary's wording and its common values."""
+
+    words: Words
+    common: dict[str, str]
+
+
+class Sentence(TypedDict):
+    figure: str
+    text: str
+
+
+ANNUAL: Registry[SectionContext] = Registry()
 TIERS, LEVELS, SOURCES = LABELS[OfficerTier], LABELS[HazardLevel], LABELS[HazardSource]
 
 
-def say(c: dict, figure: str, **values: object) -> dict:
+def say(c: SectionContext, figure: str, **values: object) -> Paragraph:
     """The sentence of one figure, as a paragraph marked with the figure's name."""
     text = c["words"].text(f"sentences.{figure}", **c["common"], **values)
-    return {"kind": "p", "text": text, "figure": figure}
+    return {"kind": BlockKind.PARAGRAPH, "text": text, "figure": figure}
 
 
-def _counts(counts: dict, unit: str, names: dict | None = None) -> str:
+def _counts(counts: dict[str, int], unit: str, names: dict[str, str] | None = None) -> str:
     parts = [f"{(names or {}).get(k, k)}{n}{unit}" for k, n in counts.items() if n]
     return "、".join(parts) or "无"
 
 
-def _entities(c: dict) -> dict:
+def _entities(c: SectionContext) -> SectionBody:
     cov = c["coverage"]
     categories = dict(sorted(cov["entities_by_category"].items(), key=lambda i: -i[1]))
     grades = {f"{g}级": cov["entities_by_package_grade"].get(g, 0) for g in "ABCD"}
@@ -61,9 +104,9 @@ def _entities(c: dict) -> dict:
     }
 
 
-def _supervision(c: dict) -> dict:
+def _supervision(c: SectionContext) -> SectionBody:
     t, v = c["tasks"]["all"], c["visits"]
-    rows = [
+    rows: list[Row] = [
         (
             TIERS[tier],
             n["due"],
@@ -102,12 +145,12 @@ def _supervision(c: dict) -> dict:
     }
 
 
-def _hazards(c: dict) -> dict:
+def _hazards(c: SectionContext) -> SectionBody:
     h = c["hazards"]
     totals = h["totals"]
     sources = {SOURCES[s]: n["found"] for s, n in h["by_source"].items()}
     levels = {LEVELS[lv]: n["found"] for lv, n in h["by_level"].items()}
-    rows = [
+    rows: list[Row] = [
         (LEVELS[lv], n["carried_over"], n["found"], n["closed"], n["open"], pct(n["closure_rate"]))
         for lv, n in h["by_level"].items()
     ]
@@ -144,17 +187,14 @@ def _hazards(c: dict) -> dict:
     }
 
 
-def _ranking(c: dict) -> dict:
-    blocks = []
+def _ranking(c: SectionContext) -> SectionBody:
+    blocks: list[Block] = []
     for board in c["rankings"]:
         if not board["ranked"]:
             label = quarter_label(board["quarter"])
+            reason = board["reason"].removeprefix("本季度")
             blocks.append(
-                {
-                    "kind": "p",
-                    "text": f"{label}{board['reason'].removeprefix('本季度')}。",
-                    "figure": "ranking",
-                }
+                {"kind": BlockKind.PARAGRAPH, "text": f"{label}{reason}。", "figure": "ranking"}
             )
             continue
         names = {t["code"]: t["name"] for t in ranking_units(board)}
@@ -167,12 +207,12 @@ def _ranking(c: dict) -> dict:
                 black="、".join(names[x] for x in board["black"]) or "无",
             )
         )
-    return {"blocks": blocks or [{"kind": "p", "text": "本年度尚无季度排名。"}]}
+    return {"blocks": blocks or [{"kind": BlockKind.PARAGRAPH, "text": "本年度尚无季度排名。"}]}
 
 
-def _campaigns(c: dict) -> dict:
+def _campaigns(c: SectionContext) -> SectionBody:
     found = c["campaigns"]
-    blocks = [
+    blocks: list[Block] = [
         say(
             c,
             "campaigns",
@@ -196,13 +236,13 @@ def _campaigns(c: dict) -> dict:
     return {"blocks": blocks}
 
 
-def sentences(doc: dict) -> list[dict]:
+def sentences(doc: Document) -> list[Sentence]:
     """The paste-ready sentence of every figure: [{"figure", "text"}]."""
     return [
         {"figure": b["figure"], "text": b["text"]}
         for section in doc["sections"]
         for b in section["blocks"]
-        if b.get("figure")
+        if b["kind"] == BlockKind.PARAGRAPH and "figure" in b and b["figure"]
     ]
 
 

@@ -2,26 +2,37 @@
 ANNUAL after the others: banquets filed, guided, filed late and with illness, by township. The
 figures come from the context (services.figures.banquet_figures) as they are."""
 
-from typing import Any
+from typing import TypedDict
 
-from services.figures.banquets import BanquetCounts
-from services.reporting.annual_sections import ANNUAL, say
+from reports.document import Block
+from services.figures.banquets import BanquetCounts, BanquetFigures
+from services.figures.tasks import Township
+from services.reporting.annual_sections import ANNUAL, SectionContext, say
 from services.reporting.briefing.text import pct
-from services.reporting.monthly_sections import MONTHLY, p, table
-from services.reporting.periodic import ReportSection, SheetPart
+from services.reporting.monthly_sections import MONTHLY, MonthlyContext, p, table
+from services.reporting.periodic import ReportSection, Row, SectionBody, SheetPart
 
 HEADERS = ("备案（场）", "应现场指导", "已指导", "指导率", "逾期备案", "身体不适（场）", "不适人数")
 
 
-def _row(n: BanquetCounts) -> tuple[object, ...]:
+def _row(n: BanquetCounts) -> Row:
     return (n["filed"], n["to_guide"], n["guided"], pct(n["guidance_rate"]), n["late"],
             n["with_illness"], n["ill"])  # fmt: skip
 
 
-def banquet_rows(c: dict[str, Any]) -> list[tuple[object, ...]]:
+class WithBanquets(TypedDict):
+    """Any context with the banquet figures and the townships (month, year, quarter)."""
+
+    banquets: BanquetFigures
+    townships: list[Township]
+
+
+def banquet_rows(c: WithBanquets) -> list[Row]:
     """One row per township with banquets, and a total."""
     towns = c["banquets"]["by_township"]
-    rows = [(t["name"], *_row(towns[t["code"]])) for t in c["townships"] if t["code"] in towns]
+    rows: list[Row] = [
+        (t["name"], *_row(towns[t["code"]])) for t in c["townships"] if t["code"] in towns
+    ]
     return rows + [("合计", *_row(c["banquets"]["totals"]))]
 
 
@@ -40,9 +51,9 @@ def summary(n: BanquetCounts, span: str) -> str:
     )  # fmt: skip
 
 
-def _monthly(c: dict[str, Any]) -> dict[str, Any]:
+def _monthly(c: MonthlyContext) -> SectionBody:
     n = c["banquets"]["totals"]
-    blocks = [p(summary(n, "本月"))]
+    blocks: list[Block] = [p(summary(n, "本月"))]
     if n["filed"]:
         blocks.append(
             table("分乡镇农村集体聚餐备案情况", ("乡镇（街道）", *HEADERS), banquet_rows(c))
@@ -50,7 +61,7 @@ def _monthly(c: dict[str, Any]) -> dict[str, Any]:
     return {"heading": "四、农村集体聚餐备案情况", "blocks": blocks}
 
 
-def _monthly_sheets(c: dict[str, Any]) -> list[SheetPart]:
+def _monthly_sheets(c: MonthlyContext) -> list[SheetPart]:
     return [
         SheetPart(
             "聚餐备案",
@@ -63,10 +74,10 @@ def _monthly_sheets(c: dict[str, Any]) -> list[SheetPart]:
     ]
 
 
-def _annual(c: dict[str, Any]) -> dict[str, Any]:
+def _annual(c: SectionContext) -> SectionBody:
     n = c["banquets"]["totals"]
     values = {k: v for k, v in n.items() if k != "guidance_rate"}
-    blocks = [say(c, "banquets", **values, guidance_rate=pct(n["guidance_rate"]))]
+    blocks: list[Block] = [say(c, "banquets", **values, guidance_rate=pct(n["guidance_rate"]))]
     if n["filed"]:
         blocks.append(
             table("分乡镇农村集体聚餐备案情况", ("乡镇（街道）", *HEADERS), banquet_rows(c))

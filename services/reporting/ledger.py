@@ -9,8 +9,9 @@ sheet XML, so 100,000 visits export in seconds.
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
+from typing import Any, TypedDict, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from config.wording_model import LedgerWording
@@ -48,7 +49,20 @@ TIERS, MODES = LABELS[OfficerTier], LABELS[VisitMode]
 LEVELS, STATES = LABELS[HazardLevel], LABELS[HazardStatus]
 
 
-def _in_scope(query, root: Jurisdiction, period: Period | None):
+S = TypeVar("S", bound=Select[Any])
+
+
+class Ledger(TypedDict):
+    """The 督导台账 written: where, how many visits, for which subtree and period."""
+
+    path: str
+    visits: int
+    jurisdiction: str
+    period: str | None
+    title: str
+
+
+def _in_scope(query: S, root: Jurisdiction, period: Period | None) -> S:
     query = query.join(Jurisdiction, Jurisdiction.id == Entity.jurisdiction_id).where(
         Jurisdiction.path.like(path_like(root.path), escape="\\")
     )
@@ -57,7 +71,7 @@ def _in_scope(query, root: Jurisdiction, period: Period | None):
     return query
 
 
-def _visits(root: Jurisdiction, period: Period | None):
+def _visits(root: Jurisdiction, period: Period | None) -> Select[Any]:
     query = (
         select(
             InspectionRecord.id,
@@ -96,7 +110,10 @@ def short_question(text: str) -> str:
     return text.split("，")[0].removeprefix("是否")
 
 
-def _failed(answers: dict, cache: dict) -> str:
+FailedCache = dict[tuple[tuple[str, str], ...], str]  # a visit's 否 answers → their questions
+
+
+def _failed(answers: dict[str, object], cache: FailedCache) -> str:
     key = tuple(sorted((k, str(v)) for k, v in answers.items() if "否" in str(v)))
     if key not in cache:
         cache[key] = "；".join(
@@ -111,7 +128,7 @@ def export_ledger(
     path: Path,
     period: str | None = None,
     jurisdiction_code: str | None = None,
-) -> dict:
+) -> Ledger:
     """Write the 督导台账 of a subtree (and period) to path."""
     today = clock.today()
     root = resolve_scope(session=session, code=jurisdiction_code)
@@ -122,7 +139,7 @@ def export_ledger(
     label = _span(span, today)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    failed_cache: dict = {}
+    failed_cache: FailedCache = {}
     with ListWorkbook() as book:
         body = book.list_sheet(SHEET, "", "", HEADERS, WIDTHS, CENTRED, dates=(1,), numbered=True)
         rows = session.connection().execute(_visits(root, span).execution_options(yield_per=5000))

@@ -12,10 +12,11 @@ import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
@@ -23,12 +24,16 @@ from openpyxl.worksheet.page import PageMargins
 from services.core.cells import looks_like_formula
 from services.reporting.sheet_rows import HEADER_ROW, SheetBody
 
+# openpyxl's WriteOnlyWorksheet: it forwards page setup, dimensions, merged cells and the auto
+# filter to a Worksheet, which its stubs leave out; typed as what it is at runtime, unknown.
+WriteOnlyWorksheet = Any
+
 _THIN = Side(style="thin", color="000000")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def _styles() -> list[NamedStyle]:
-    def body(name, horizontal, **extra):
+    def body(name: str, horizontal: str, **extra: Any) -> NamedStyle:
         return NamedStyle(
             name=name,
             font=Font(name="宋体", size=10),
@@ -61,21 +66,21 @@ def _styles() -> list[NamedStyle]:
     ]
 
 
-def style_cell(ws, value, style: str, *, guarded: bool = False) -> WriteOnlyCell:
+def style_cell(ws: WriteOnlyWorksheet, value: object, style: str, *, guarded: bool = False) -> Cell:
     """A write-only cell with a named style; guarded text is stored as text (quote prefix)."""
     cell = WriteOnlyCell(ws, value=None)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
+    cell.value = value  # type: ignore[assignment]  # openpyxl's stubs list fewer cell types than it takes
     cell.style = style
     if guarded or (isinstance(value, str) and looks_like_formula(value)):
         cell.data_type, cell.quotePrefix = "s", True
     return cell
 
 
-def start_sheet(wb: Workbook, name: str, widths: Sequence[float]):
+def start_sheet(wb: Workbook, name: str, widths: Sequence[float]) -> WriteOnlyWorksheet:
     """A sheet with its widths and print settings; its rows come later (frame_rows)."""
-    ws = wb.create_sheet(name)
+    ws: WriteOnlyWorksheet = wb.create_sheet(name)
     last = get_column_letter(len(widths))
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
@@ -95,7 +100,7 @@ def start_sheet(wb: Workbook, name: str, widths: Sequence[float]):
     return ws
 
 
-def frame_rows(ws, title: str, note: str, headers: Sequence[str]) -> None:
+def frame_rows(ws: WriteOnlyWorksheet, title: str, note: str, headers: Sequence[str]) -> None:
     """Write the title, note and header rows (rows 1 to HEADER_ROW)."""
     ws.append([style_cell(ws, title, "bb_title")])
     ws.append([style_cell(ws, note, "bb_note")])
@@ -105,11 +110,11 @@ def frame_rows(ws, title: str, note: str, headers: Sequence[str]) -> None:
 class ListWorkbook:
     """A workbook of list sheets whose body rows stream to temporary files until saved."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.wb = Workbook(write_only=True)
         for style in _styles():
             self.wb.add_named_style(style)
-        self.bodies: list[tuple[object, SheetBody]] = []
+        self.bodies: list[tuple[WriteOnlyWorksheet, SheetBody]] = []
 
     def list_sheet(
         self,
@@ -176,11 +181,13 @@ class ListWorkbook:
     def __enter__(self) -> "ListWorkbook":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def _copy_entry(src: zipfile.ZipFile, out: zipfile.ZipFile, info, body) -> None:
+def _copy_entry(
+    src: zipfile.ZipFile, out: zipfile.ZipFile, info: zipfile.ZipInfo, body: SheetBody | None
+) -> None:
     data = src.read(info.filename)
     if body is None:
         out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)

@@ -4,18 +4,22 @@ and text cells no spreadsheet evaluates (formula injection). Streams rows (write
 """
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypedDict
 
+from sqlalchemy import Select
 from sqlmodel import Session
 
 from models.enums import LABELS, HazardLevel, HazardSource, HazardStatus, label
 from services.core import clock
-from services.core.jurisdictions import places, resolve_scope
+from services.core.jurisdictions import Place, places, resolve_scope
 from services.core.periods import Period
 from services.core.periods import quarter as parse_quarter
 from services.hazards import codes
 from services.hazards.listing import EXPORT_COLUMNS, hazard_query, iter_rows, overdue_workdays
 from services.reporting.list_workbook import ListWorkbook
+from services.reporting.sheet_rows import SheetBody
 
 LIST_SHEET, DUTY_SHEET = "风险隐患清单", "治理责任清单"
 LIST_HEADERS = (
@@ -50,14 +54,31 @@ def progress_text(
     """完成情况: 已销号（date）, 逾期N个工作日, or the state."""
     if status == HazardStatus.CLOSED:
         return f"已销号（{closed_on:%Y-%m-%d}）" if closed_on else "已销号"
-    if status == "withdrawn":
+    if status == HazardStatus.WITHDRAWN:
         return "已撤销（主体已停业或注销）"
     late = overdue_workdays(deadline=deadline, status=status, today=today)
     return f"逾期{late}个工作日" if late else label(HazardStatus, status)
 
 
-def _write_rows(session, query, where, today, lists, duty) -> int:
-    progress: dict[tuple, str] = {}
+class ListsWritten(TypedDict):
+    """The lists' workbook: where, how many hazards, for which subtree and quarter."""
+
+    path: str
+    hazards: int
+    jurisdiction: str
+    quarter: str | None
+    span: str
+
+
+def _write_rows(
+    session: Session,
+    query: Select[Any],
+    where: dict[int, Place],
+    today: dt.date,
+    lists: SheetBody,
+    duty: SheetBody,
+) -> int:
+    progress: dict[tuple[str, dt.date, dt.date | None], str] = {}
     n = 0
     for (
         description,
@@ -102,8 +123,8 @@ def export_lists(
     jurisdiction_code: str | None = None,
     quarter: str | None = None,
     status: str | None = None,
-    extra_sheets=None,
-) -> dict:
+    extra_sheets: Callable[[ListWorkbook], None] | None = None,
+) -> ListsWritten:
     """Write the two lists for a subtree (and quarter, status) to path; extra_sheets(wb) may
     add sheets before them (the risk review's summary)."""
     today = clock.today()

@@ -9,22 +9,27 @@ of the next month (flows/monthly_report_flow.py).
 """
 
 from pathlib import Path
+from typing import TypedDict, final
 
 from sqlmodel import Session
 
 from config.files import load_policy
 from config.wording_model import MonthlyWording
+from reports.document import Document, Paragraph, Section
 from services import figures
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import Period, parse_period, period_containing, previous_period
+from services.figures.quarter import JurisdictionRef
 from services.reporting import (
     banquet_sections,  # noqa: F401 (registers its section last)
     monthly_sections,
     periodic,
 )
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
+from services.reporting.monthly_sections import Headline, MonthlyContext
+from services.reporting.periodic import FileEntry, Mailed, NotDue
 from services.reporting.wording import Words
 
 KIND = "monthly"
@@ -44,35 +49,60 @@ def parse_month(text: str) -> Period:
     return period
 
 
-def context(*, session: Session, month: Period, jurisdiction: str | None = None) -> dict:
+@final
+class MonthlyProduced(TypedDict):
+    """A month's report written (and mailed, with send): its files and key figures."""
+
+    month: str
+    jurisdiction: JurisdictionRef
+    title: str
+    files: list[FileEntry]
+    mail: Mailed | None
+    headline: Headline
+
+
+def context(*, session: Session, month: Period, jurisdiction: str | None = None) -> MonthlyContext:
     """The month's figures: every one from services.figures."""
     if month.start > clock.today():
         raise BadInput(f"{month.name} 尚未开始，没有可统计的数据")
     root = resolve_scope(session=session, code=jurisdiction)
     where = places(session=session, root=root)
     day, quarter = figures.as_of(month), period_containing(month.start, "quarterly")
-    scope = {"session": session, "scope_path": root.path, "where": where}
+    path = root.path
     return {
         "month": month.name,
         "label": month_label(month),
         "as_of": day,
         "jurisdiction": {"code": root.code, "name": root.name, "level": root.level},
         "scope_word": SCOPE_WORDS.get(root.level, "全辖区"),
-        "townships": figures.township_list(session=session, scope_path=root.path),
-        "tasks": figures.task_figures(**scope, start=month.start, end=month.end, as_of=day),
+        "townships": figures.township_list(session=session, scope_path=path),
+        "tasks": figures.task_figures(
+            session=session, scope_path=path, where=where, start=month.start, end=month.end,
+            as_of=day,
+        ),
         "quarter": quarter.name,
         "quarter_tasks": figures.task_figures(
-            **scope, start=quarter.start, end=quarter.end, as_of=day
+            session=session, scope_path=path, where=where, start=quarter.start, end=quarter.end,
+            as_of=day,
         ),
-        "visits": figures.visit_figures(**scope, start=month.start, end=day),
+        "visits": figures.visit_figures(
+            session=session, scope_path=path, where=where, start=month.start, end=day
+        ),
         "hazards": figures.hazard_figures(session=session, quarter=month, root=root, where=where),
-        "coverage": figures.coverage_figures(**scope, as_of=day),
-        "unassigned": figures.unassigned_by_township(**scope, as_of=day),
-        "banquets": figures.banquet_figures(**scope, start=month.start, end=month.end, as_of=day),
-    }
+        "coverage": figures.coverage_figures(
+            session=session, scope_path=path, where=where, as_of=day
+        ),
+        "unassigned": figures.unassigned_by_township(
+            session=session, scope_path=path, where=where, as_of=day
+        ),
+        "banquets": figures.banquet_figures(
+            session=session, scope_path=path, where=where, start=month.start, end=month.end,
+            as_of=day,
+        ),
+    }  # fmt: skip
 
 
-def document(c: dict) -> dict:
+def document(c: MonthlyContext) -> Document:
     """The monthly report as a document in GB/T 9704 form (rendered by reports/)."""
     words = Words("monthly", MonthlyWording)
     place = c["jurisdiction"]["name"]
@@ -86,7 +116,7 @@ def document(c: dict) -> dict:
     }
     title = words.phrases("title", **values)
     sections = periodic.numbered(
-        [{"boilerplate": False, **s.document(c)} for s in monthly_sections.MONTHLY.sections]
+        [_section(s.document(c)) for s in monthly_sections.MONTHLY.sections]
     )
     sections[-1] = {
         **sections[-1],
@@ -104,11 +134,15 @@ def document(c: dict) -> dict:
     }
 
 
-def _p(text: str) -> dict:
-    return {"kind": "p", "text": text}
+def _section(body: periodic.SectionBody) -> Section:
+    return {"heading": body.get("heading", ""), "blocks": body["blocks"], "boilerplate": False}
 
 
-def _write_xlsx(c: dict, path: Path) -> None:
+def _p(text: str) -> Paragraph:
+    return monthly_sections.p(text)
+
+
+def _write_xlsx(c: MonthlyContext, path: Path) -> None:
     from services.reporting.list_workbook import ListWorkbook
 
     note = f"区划：{c['jurisdiction']['name']}　　统计截至 {c['as_of']}"
@@ -131,7 +165,7 @@ def produce(
     formats: list[str] | None = None,
     out_dir: Path | None = None,
     send: bool = False,
-) -> dict:
+) -> MonthlyProduced:
     """Write the month's report in the formats asked for and, with send, mail it."""
     period = parse_month(month)
     chosen = periodic.chosen_formats(formats, load_policy().reports.monthly_formats, FORMATS)
@@ -139,7 +173,7 @@ def produce(
     doc, code = document(c), c["jurisdiction"]["code"]
     folder = periodic.archive(KIND, period.name, code, out_dir)
     stem = f"{c['jurisdiction']['name']}食品安全包保工作月报（{c['label']}）"
-    files = []
+    files: list[FileEntry] = []
     for fmt in chosen:
         path = folder / f"{stem}.{fmt}"
         if fmt == "xlsx":
@@ -166,7 +200,7 @@ def produce(
     }
 
 
-def run_scheduled(*, session: Session, jurisdiction: str | None = None) -> dict:
+def run_scheduled(*, session: Session, jurisdiction: str | None = None) -> MonthlyProduced | NotDue:
     """The scheduled run: from the report day on, last month's report once (a missed day is
     caught up the next morning; a produced report is not redone)."""
     today = clock.today()

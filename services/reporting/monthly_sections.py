@@ -3,23 +3,67 @@ and by tier), 问题隐患 (by township), 未包保 (by township). Each lays out
 already holds (services.reporting.monthly.context); nothing is computed here.
 """
 
-from models.enums import LABELS, OfficerTier
-from services.reporting.briefing.text import pct
-from services.reporting.periodic import Registry, ReportSection, SheetPart
+import datetime as dt
+from typing import TypedDict
 
-MONTHLY = Registry()
+from models.enums import LABELS, OfficerTier
+from reports.document import BlockKind, Paragraph, Table
+from services.figures.banquets import BanquetFigures
+from services.figures.coverage import CoverageFigures
+from services.figures.hazards import HazardFigures, HazardRates
+from services.figures.quarter import JurisdictionRef
+from services.figures.tasks import TaskFigures, TaskRates, Township
+from services.figures.visits import VisitFigures
+from services.reporting.briefing.text import pct
+from services.reporting.periodic import Registry, ReportSection, Row, SectionBody, SheetPart
+
+
+class MonthlyContext(TypedDict):
+    """A month's figures (services.reporting.monthly.context), every one from services.figures."""
+
+    month: str
+    label: str  # 2026年10月
+    as_of: dt.date
+    jurisdiction: JurisdictionRef
+    scope_word: str
+    townships: list[Township]
+    tasks: TaskFigures  # due in the month
+    quarter: str
+    quarter_tasks: TaskFigures  # due in the quarter so far
+    visits: VisitFigures
+    hazards: HazardFigures
+    coverage: CoverageFigures
+    unassigned: dict[str, int]  # by township code
+    banquets: BanquetFigures
+
+
+class Headline(TypedDict):
+    """The month's key figures (for the CLI and the mail)."""
+
+    tasks_due: int
+    tasks_done: int
+    completion_rate: float | None
+    visits: int
+    quarter_completion_rate: float | None
+    hazards_found: int
+    hazards_closed: int
+    hazards_overdue: int
+    unassigned: int
+
+
+MONTHLY: Registry[MonthlyContext] = Registry()
 TIERS = LABELS[OfficerTier]
 TASK_HEADERS = ("本月应督导", "本月已完成", "本月完成率", "本月督导次数", "本季度完成率")
 HAZARD_HEADERS = ("本月发现", "本月销号", "未销号", "其中逾期", "销号率")
 
 
-def p(text: str) -> dict:
-    return {"kind": "p", "text": text}
+def p(text: str) -> Paragraph:
+    return {"kind": BlockKind.PARAGRAPH, "text": text}
 
 
-def table(caption: str, headers: tuple[str, ...], rows: list[tuple]) -> dict:
+def table(caption: str, headers: tuple[str, ...], rows: list[Row]) -> Table:
     return {
-        "kind": "table",
+        "kind": BlockKind.TABLE,
         "caption": caption,
         "headers": list(headers),
         "rows": [[str(cell) for cell in row] for row in rows],
@@ -27,7 +71,7 @@ def table(caption: str, headers: tuple[str, ...], rows: list[tuple]) -> dict:
     }
 
 
-def _task_row(now: dict, quarter: dict, visits: int) -> tuple:
+def _task_row(now: TaskRates, quarter: TaskRates, visits: int) -> Row:
     return (
         now["due"],
         now["done"],
@@ -37,10 +81,10 @@ def _task_row(now: dict, quarter: dict, visits: int) -> tuple:
     )
 
 
-def township_task_rows(c: dict) -> list[tuple]:
+def township_task_rows(c: MonthlyContext) -> list[Row]:
     """One row per township and a total: the month's tasks, visits and the quarter's rate."""
     tasks, quarter, visits = c["tasks"], c["quarter_tasks"], c["visits"]
-    rows = [
+    rows: list[Row] = [
         (
             t["name"],
             *_task_row(
@@ -54,7 +98,7 @@ def township_task_rows(c: dict) -> list[tuple]:
     return rows + [("合计", *_task_row(tasks["all"], quarter["all"], visits["visits"]))]
 
 
-def tier_task_rows(c: dict) -> list[tuple]:
+def tier_task_rows(c: MonthlyContext) -> list[Row]:
     """One row per tier that had tasks or visits."""
     tasks, quarter, visits = c["tasks"], c["quarter_tasks"], c["visits"]
     return [
@@ -69,7 +113,7 @@ def tier_task_rows(c: dict) -> list[tuple]:
     ]
 
 
-def headline(c: dict) -> dict:
+def headline(c: MonthlyContext) -> Headline:
     """The month's key figures (for the CLI and the mail)."""
     tasks, hazards = c["tasks"]["all"], c["hazards"]["totals"]
     return {
@@ -85,7 +129,7 @@ def headline(c: dict) -> dict:
     }
 
 
-def _supervision(c: dict) -> dict:
+def _supervision(c: MonthlyContext) -> SectionBody:
     h = headline(c)
     text = (
         f"{c['label']}，{c['scope_word']}记录包保督导{h['visits']}次；本月到期督导任务{h['tasks_due']}家次，"
@@ -102,7 +146,7 @@ def _supervision(c: dict) -> dict:
     }
 
 
-def _supervision_sheets(c: dict) -> list[SheetPart]:
+def _supervision_sheets(c: MonthlyContext) -> list[SheetPart]:
     widths = (22, 12, 12, 12, 14, 14)
     return [
         SheetPart(
@@ -124,14 +168,14 @@ def _supervision_sheets(c: dict) -> list[SheetPart]:
     ]
 
 
-def _hazard_row(n: dict) -> tuple:
+def _hazard_row(n: HazardRates) -> Row:
     return (n["found"], n["closed"], n["open"], n["overdue"], pct(n["closure_rate"]))
 
 
-def hazard_rows(c: dict) -> list[tuple]:
+def hazard_rows(c: MonthlyContext) -> list[Row]:
     """One row per township with hazards, and a total."""
     towns = {t["code"]: t for t in c["hazards"]["by_township"]}
-    rows = [
+    rows: list[Row] = [
         (t["name"], *_hazard_row(towns[t["code"]]["total"]))
         for t in c["townships"]
         if t["code"] in towns
@@ -139,7 +183,7 @@ def hazard_rows(c: dict) -> list[tuple]:
     return rows + [("合计", *_hazard_row(c["hazards"]["totals"]))]
 
 
-def _hazards(c: dict) -> dict:
+def _hazards(c: MonthlyContext) -> SectionBody:
     h = c["hazards"]["totals"]
     text = (
         f"本月新发现问题隐患{h['found']}个，整改销号{h['closed']}个，销号率{pct(h['closure_rate'])}；"
@@ -154,7 +198,7 @@ def _hazards(c: dict) -> dict:
     }
 
 
-def _hazard_sheets(c: dict) -> list[SheetPart]:
+def _hazard_sheets(c: MonthlyContext) -> list[SheetPart]:
     return [
         SheetPart(
             "问题隐患",
@@ -167,14 +211,14 @@ def _hazard_sheets(c: dict) -> list[SheetPart]:
     ]
 
 
-def unassigned_rows(c: dict) -> list[tuple]:
+def unassigned_rows(c: MonthlyContext) -> list[Row]:
     """未包保 by township (those with any), and the total."""
     names = {t["code"]: t["name"] for t in c["townships"]}
-    rows = [(names.get(code, code), n) for code, n in c["unassigned"].items()]
+    rows: list[Row] = [(names.get(code, code), n) for code, n in c["unassigned"].items()]
     return rows + [("合计", c["coverage"]["unassigned"])]
 
 
-def _unassigned(c: dict) -> dict:
+def _unassigned(c: MonthlyContext) -> SectionBody:
     n = c["coverage"]["unassigned"]
     if not n:
         return {
@@ -190,7 +234,7 @@ def _unassigned(c: dict) -> dict:
     }
 
 
-def _unassigned_sheets(c: dict) -> list[SheetPart]:
+def _unassigned_sheets(c: MonthlyContext) -> list[SheetPart]:
     return [
         SheetPart(
             "未包保",

@@ -7,18 +7,24 @@ files to [reports] recipients through the outbox.
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Generic, NotRequired, TypedDict, TypeVar, final
 
 from sqlmodel import Session
 
 from config.files import load_policy
 from config.settings import get_settings
 from models.enums import Channel
+from reports.document import Block, BlockKind, Section
 from services.core import calendar
 from services.core.errors import BadInput
+from services.reminders.delivery import Delivered
+
+C = TypeVar("C")  # the context a report's sections read (monthly, annual)
+Row = tuple[object, ...]  # a table's or a sheet's row, cells in its headers' order
 
 
 @dataclass(frozen=True)
@@ -29,40 +35,74 @@ class SheetPart:
     title: str
     headers: tuple[str, ...]
     widths: tuple[float, ...]
-    rows: list[tuple]
+    rows: list[Row]
     centred: tuple[int, ...] = ()
 
 
+class SectionBody(TypedDict):
+    """What a section contributes to the document: its blocks, and its heading unless the
+    report words it (the annual summary's come from its wording file)."""
+
+    heading: NotRequired[str]
+    blocks: list[Block]
+
+
+class FileEntry(TypedDict):
+    """A written file as results and manifests list it."""
+
+    format: str
+    path: str
+    sha256: str
+    size: int
+
+
+class Mailed(Delivered):
+    """The report's mail: messages queued, then the delivery run's counts."""
+
+    queued: int
+
+
+@final
+class NotDue(TypedDict):
+    """A scheduled report not produced today (not due yet, or produced already), and why."""
+
+    skipped: str
+
+
+def _no_sheets(_context: object) -> list[SheetPart]:
+    return []
+
+
 @dataclass(frozen=True)
-class ReportSection:
+class ReportSection(Generic[C]):
     """A section of a report: its part of the document (heading and blocks) and its sheets."""
 
     name: str
-    document: Callable[[dict], dict]  # context → {"heading", "blocks"}
-    sheets: Callable[[dict], list[SheetPart]] = field(default=lambda c: [])
+    document: Callable[[C], SectionBody]
+    sheets: Callable[[C], list[SheetPart]] = field(default=_no_sheets)
 
 
-class Registry:
+class Registry(Generic[C]):
     """The sections of one kind of report, in order; register() adds one (or replaces the
     section of the same name)."""
 
     def __init__(self) -> None:
-        self.sections: list[ReportSection] = []
+        self.sections: list[ReportSection[C]] = []
 
-    def register(self, section: ReportSection) -> ReportSection:
+    def register(self, section: ReportSection[C]) -> ReportSection[C]:
         """Add a section at the end (or in place of the one of the same name)."""
         self.sections = [s for s in self.sections if s.name != section.name] + [section]
         return section
 
 
-def numbered(sections: list[dict]) -> list[dict]:
+def numbered(sections: list[Section]) -> list[Section]:
     """The sections with their tables numbered 表1, 表2 … in order (a table a section leaves out
     leaves no gap)."""
     count = 0
 
-    def number(block: dict) -> dict:
+    def number(block: Block) -> Block:
         nonlocal count
-        if block.get("kind") != "table":
+        if block["kind"] != BlockKind.TABLE:
             return block
         count += 1
         return {**block, "caption": f"表{count} {block['caption']}"}
@@ -71,7 +111,7 @@ def numbered(sections: list[dict]) -> list[dict]:
 
 
 def chosen_formats(
-    formats: list[str] | None, default: list[str], allowed: tuple[str, ...]
+    formats: list[str] | None, default: Sequence[str], allowed: tuple[str, ...]
 ) -> list[str]:
     """The formats asked for (default when none); BadInput naming an unknown one."""
     chosen = [f.strip().lower() for f in (formats or default) if f.strip()]
@@ -92,7 +132,7 @@ def archive(kind: str, period: str, code: str, out_dir: Path | None) -> Path:
     return folder
 
 
-def described(path: Path, fmt: str) -> dict:
+def described(path: Path, fmt: str) -> FileEntry:
     """A written file as results and manifests list it."""
     data = path.read_bytes()
     return {
@@ -108,7 +148,7 @@ def manifest_path(kind: str, period: str, code: str) -> Path:
     return Path(get_settings().data_dir) / "reports" / kind / period / code / "manifest.json"
 
 
-def write_manifest(kind: str, period: str, code: str, result: dict) -> None:
+def write_manifest(kind: str, period: str, code: str, result: Mapping[str, object]) -> None:
     """Record that the report of a period was produced (the scheduled run reads it)."""
     path = manifest_path(kind, period, code)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,8 +161,8 @@ def report_day(period_end: dt.date, workday: int) -> dt.date:
 
 
 def mail_files(
-    *, session: Session, files: list[dict], subject: str, text: str, key: str
-) -> dict | None:
+    *, session: Session, files: list[FileEntry], subject: str, text: str, key: str
+) -> Mailed | None:
     """Queue the files to every [reports] recipient and deliver; None when there is none."""
     from services.reminders import delivery, outbox
 

@@ -10,6 +10,7 @@ quarter on, once.
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TypedDict, final
 
 from sqlmodel import Session
 
@@ -21,8 +22,11 @@ from services.core.numbers import rate_text
 from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures import LEVELS, quarter_stats
+from services.figures.hazards import HazardCounts
+from services.figures.quarter import QuarterStats
 from services.reporting.list_workbook import ListWorkbook
 from services.reporting.lists import export_lists, span_label
+from services.reporting.periodic import NotDue, Row
 
 SUMMARY_HEADERS = (
     "乡镇（街道）",
@@ -44,7 +48,20 @@ REPEAT_HEADERS = (
     "隐患数",
 )
 REPEAT_WIDTHS = (6, 36, 26, 26, 30, 8)
-FIGURES = ("carried_over", "found", "closed", "open", "overdue")
+
+
+class ReviewFiles(TypedDict):
+    workbook: Path
+    figures: Path
+
+
+@final
+class Reviewed(QuarterStats):
+    """A risk review: the quarter's hazard figures and repeat offenders, the hazards listed and
+    the files written."""
+
+    lists: int
+    files: dict[str, str]  # workbook, figures → path
 
 
 def first_workday(period: Period) -> dt.date:
@@ -55,7 +72,7 @@ def first_workday(period: Period) -> dt.date:
     return day
 
 
-def review_files(*, period: Period, code: str, out_dir: str | Path | None = None) -> dict:
+def review_files(*, period: Period, code: str, out_dir: str | Path | None = None) -> ReviewFiles:
     """Where a review's workbook and figures are written."""
     folder = Path(out_dir) if out_dir else Path(get_settings().data_dir) / "review" / period.name
     return {
@@ -70,7 +87,7 @@ def run_review(
     quarter: str | None = None,
     jurisdiction_code: str | None = None,
     out_dir: str | Path | None = None,
-) -> dict:
+) -> Reviewed:
     """Review a quarter (default: the previous one) and write its workbook and figures."""
     today = clock.today()
     period = (
@@ -88,14 +105,15 @@ def run_review(
         quarter=period.name,
         extra_sheets=lambda book: _summary(book, stats),
     )
-    result = {**stats, "lists": lists["hazards"], "files": {k: str(v) for k, v in files.items()}}
+    written = {"workbook": str(files["workbook"]), "figures": str(files["figures"])}
+    result: Reviewed = {**stats, "lists": lists["hazards"], "files": written}
     files["figures"].write_text(
         json.dumps(result, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
     return result
 
 
-def run_scheduled(*, session: Session, jurisdiction_code: str | None = None) -> dict:
+def run_scheduled(*, session: Session, jurisdiction_code: str | None = None) -> Reviewed | NotDue:
     """The scheduled review: from the first working day of a quarter, review the previous one
     once (a later day catches up a missed run; a written review is not redone)."""
     today = clock.today()
@@ -112,12 +130,13 @@ def run_scheduled(*, session: Session, jurisdiction_code: str | None = None) -> 
 def county_codes(*, session: Session) -> list[str | None]:
     """The counties to review one by one; [None] (the default scope) for a single county."""
     paths = county_paths(session=session)
-    codes = [p.strip("/").split("/")[-1] for p in paths]
+    codes: list[str | None] = [p.strip("/").split("/")[-1] for p in paths]
     return codes if len(codes) > 1 else [None]
 
 
-def _summary(book: ListWorkbook, stats: dict) -> None:
-    name, span = stats["jurisdiction"]["name"], span_label(parse_quarter(stats["quarter"]), None)
+def _summary(book: ListWorkbook, stats: QuarterStats) -> None:
+    name = stats["jurisdiction"]["name"]
+    span = span_label(parse_quarter(stats["quarter"]), clock.today())
     note = f"统计截至 {stats['as_of']}；逾期指过整改时限仍未销号"
     body = book.list_sheet(
         "研判汇总",
@@ -130,9 +149,14 @@ def _summary(book: ListWorkbook, stats: dict) -> None:
     hazards = stats["hazards"]
     for town in hazards["by_township"]:
         for level in LEVELS:
-            body.write(_figures_row(town["name"], label(HazardLevel, level), town["levels"][level]))
-        body.write(_figures_row(town["name"], "小计", town["total"]))
-    body.write(_figures_row("合计", "", hazards["totals"]))
+            counts = town["levels"][level]
+            body.write(
+                _figures_row(
+                    town["name"], label(HazardLevel, level), counts, counts["closure_rate"]
+                )
+            )
+        body.write(_figures_row(town["name"], "小计", town["total"], town["total"]["closure_rate"]))
+    body.write(_figures_row("合计", "", hazards["totals"], hazards["totals"]["closure_rate"]))
     repeat = book.list_sheet(
         "屡查屡犯主体",
         f"{name}屡查屡犯主体（{span}）",
@@ -156,20 +180,22 @@ def _summary(book: ListWorkbook, stats: dict) -> None:
         repeat.note += "。本季度没有屡查屡犯主体"
 
 
-def _figures_row(town: str, level: str, c: dict) -> tuple:
-    return (town, level, *(c[f] for f in FIGURES), rate_text(c["closure_rate"]))
+def _figures_row(town: str, level: str, c: HazardCounts, rate: float | None) -> Row:
+    return (town, level, c["carried_over"], c["found"], c["closed"], c["open"], c["overdue"],
+            rate_text(rate))  # fmt: skip
 
 
-def render_text(result: dict) -> str:
+def render_text(result: Reviewed) -> str:
     """The review's figures as Chinese lines for the terminal."""
-    span = span_label(parse_quarter(result["quarter"]), None)
+    span = span_label(parse_quarter(result["quarter"]), clock.today())
     title = f"{result['jurisdiction']['name']}食品安全风险研判（{span}）"
     lines = [title, "乡镇（街道）\t结转\t发现\t销号\t未销号\t逾期\t销号率"]
-    for town in [
-        *result["hazards"]["by_township"],
-        {"name": "合计", "total": result["hazards"]["totals"]},
+    hazards = result["hazards"]
+    for name, total in [
+        *((t["name"], t["total"]) for t in hazards["by_township"]),
+        ("合计", hazards["totals"]),
     ]:
-        row = _figures_row(town["name"], "", town["total"])
+        row = _figures_row(name, "", total, total["closure_rate"])
         lines.append("\t".join(str(v) for v in (row[0], *row[2:])))
     lines.append(f"屡查屡犯主体 {len(result['repeat_offenders'])} 个；清单 {result['lists']} 项。")
     lines.append(f"已写入：{result['files']['workbook']}")

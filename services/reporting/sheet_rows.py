@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
+from typing import IO
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -45,14 +46,14 @@ class SheetBody:
         note: str,
         numbered: bool = False,
         widths: Sequence[float] = (),
-    ):
+    ) -> None:
         """styles: the style id of each column; guarded_style: text that looks like a formula;
         widths: the columns' widths (as the sheet has them), to fit each row's height."""
         self.headers, self.title, self.note = tuple(headers), title, note
         self.number_style = styles[0] if numbered else None
         self.styles = list(styles[1:] if numbered else styles)
         self.date_style, self.guarded = date_style, guarded_style
-        self.caches: list[dict] = [{} for _ in self.styles]
+        self.caches: list[dict[object, str]] = [{} for _ in self.styles]  # value → cell XML
         body_widths = list(widths[1:] if numbered else widths)
         # characters of ROW_CHAR units a line holds, per column (None: no fitting)
         self.fit: list[float | None] = [max(1.0, (w - 1.0) / ROW_CHAR) for w in body_widths] or [
@@ -62,7 +63,7 @@ class SheetBody:
         self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by ListWorkbook
         self.pending: list[str] = []
 
-    def write(self, values: Sequence) -> None:
+    def write(self, values: Sequence[object]) -> None:
         """Append one row (str, int, float, bool, date or None per column; without 序号 on a
         numbered sheet)."""
         if len(values) != len(self.caches):
@@ -96,7 +97,7 @@ class SheetBody:
         if len(self.pending) >= 2000:
             self._flush()
 
-    def _cell(self, style: int, value) -> str:
+    def _cell(self, style: int, value: object) -> str:
         if value is None or value == "":
             return f'<c s="{style}"/>'
         if isinstance(value, str):
@@ -117,7 +118,7 @@ class SheetBody:
         self.file.write("".join(self.pending).encode("utf-8"))
         self.pending.clear()
 
-    def copy_to(self, target) -> None:
+    def copy_to(self, target: IO[bytes]) -> None:
         """Copy every row written so far into an open zip entry."""
         self._flush()
         self.file.seek(0)

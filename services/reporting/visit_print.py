@@ -2,8 +2,8 @@
 officer or per township, written under DATA_DIR/visit_records (or a folder given)."""
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -16,7 +16,34 @@ from models.task import InspectionTask
 from services.core.errors import BadInput
 from services.core.jurisdictions import by_code, places
 from services.core.periods import parse_period
-from services.reporting.visit_record import documents, in_period, signature_labels, visit_query
+from services.reporting.visit_record import (
+    VisitRecordDoc,
+    Visits,
+    documents,
+    in_period,
+    signature_labels,
+    visit_query,
+)
+
+
+class PrintedFile(TypedDict):
+    path: str
+    visits: int
+    sha256: str
+    size: int
+
+
+class NamedFile(PrintedFile):
+    name: str  # the officer, or the township, the file is for
+
+
+class PrintedTask(TypedDict):
+    files: list[PrintedFile]
+
+
+class PrintedPeriod(TypedDict):
+    period: str
+    files: list[NamedFile]
 
 
 def _folder(out_dir: Path | None, *parts: str) -> Path:
@@ -29,7 +56,7 @@ def _folder(out_dir: Path | None, *parts: str) -> Path:
     return folder
 
 
-def _write(records: list[dict], path: Path) -> dict:
+def _write(records: list[VisitRecordDoc], path: Path) -> PrintedFile:
     from reports.render_visit import render_visits
 
     data = render_visits(records, signature_labels())
@@ -42,7 +69,7 @@ def _write(records: list[dict], path: Path) -> dict:
     }
 
 
-def print_task(*, session: Session, task_id: int, out_dir: Path | None = None) -> dict:
+def print_task(*, session: Session, task_id: int, out_dir: Path | None = None) -> PrintedTask:
     """The record of one task's visit as a PDF; BadInput when the task has no visit yet."""
     if session.get(InspectionTask, task_id) is None:
         raise BadInput(f"任务 {task_id} 不存在")
@@ -53,7 +80,7 @@ def print_task(*, session: Session, task_id: int, out_dir: Path | None = None) -
     return {"files": [_write(records, path)]}
 
 
-def _by_officer(session: Session, code: str):
+def _by_officer(session: Session, code: str) -> list[tuple[str, Visits]]:
     officer = session.execute(select(Officer).where(Officer.code == code.strip())).scalar()
     if officer is None:
         raise BadInput(f"干部编号 {code} 不存在")
@@ -61,7 +88,7 @@ def _by_officer(session: Session, code: str):
     return [(f"{officer.name}（{officer.code}）", query)]
 
 
-def _by_township(session: Session, code: str):
+def _by_township(session: Session, code: str) -> list[tuple[str, Visits]]:
     """One query per township of the jurisdiction's subtree (its own level, 本级, apart): the
     visits to entities there."""
     groups: dict[tuple[str, str], list[int]] = {}
@@ -80,16 +107,16 @@ def print_period(
     officer: str | None = None,
     jurisdiction: str | None = None,
     out_dir: Path | None = None,
-) -> dict:
+) -> PrintedPeriod:
     """The records of a period's visits merged into one PDF per officer, or per township of a
     jurisdiction; BadInput when nothing was visited."""
     if bool(officer) == bool(jurisdiction):
         raise BadInput("请指定 --officer（干部编号）或 --jurisdiction（区划代码）之一")
     span = parse_period(period)
-    groups: Callable = _by_officer if officer else _by_township
+    groups = _by_officer if officer else _by_township
     folder = _folder(out_dir, span.name)
-    files = []
-    for name, query in groups(session, officer or jurisdiction):
+    files: list[NamedFile] = []
+    for name, query in groups(session, officer or jurisdiction or ""):
         records = documents(session=session, query=in_period(query, start=span.start, end=span.end))
         if records:
             path = folder / f"督导检查记录表-{name}-{span.name}.pdf"

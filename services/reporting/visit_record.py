@@ -8,12 +8,15 @@ quarter of visits is assembled in one pass; reports/render_visit.py prints them.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any, TypedDict
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from config.wording_model import VisitRecordWording
+from models.db import stored_id
 from models.entity import Entity
 from models.enums import (
     Grade,
@@ -33,7 +36,86 @@ from services.core.jurisdictions import places
 from services.reporting.wording import Words
 from services.visits.items import items_of
 
-EntityJ = aliased(Jurisdiction)
+EntityJ = aliased(Jurisdiction, name="entity_place")
+Visit = tuple[InspectionRecord, InspectionTask, Entity, Officer, Jurisdiction]
+Visits = Select[Visit]  # a visit_query(): record, task, entity, officer, the entity's place
+VisitRow = Row[Visit]
+
+
+class Identifier(TypedDict):
+    label: str
+    value: str
+
+
+class EntityPart(TypedDict):
+    name: str
+    identifiers: list[Identifier]
+    category: str
+    package_grade: str
+    risk_grade: str
+    address: str
+    place: str
+    person_in_charge: str
+    phone: str
+
+
+class OfficerPart(TypedDict):
+    name: str
+    code: str
+    tier: str
+    title: str
+    mobile: str | None
+
+
+class VisitPart(TypedDict):
+    date: str
+    mode: str
+    recorded_by: str
+    note: str
+
+
+class ChecklistLine(TypedDict):
+    question: str
+    answer: str
+    note: str
+    photos: int
+
+
+class ProblemLine(TypedDict):
+    description: str
+    level: str
+
+
+class RecordHazard(TypedDict):
+    id: int
+    description: str
+    level: str
+    status: str
+    deadline: str
+
+
+class Photo(TypedDict):
+    sha256: str
+    filename: str
+    path: str
+
+
+class VisitRecordDoc(TypedDict):
+    """One visit's 督导检查记录表 as reports/render_visit prints it (labels in Chinese)."""
+
+    task_id: int
+    period: str
+    title: str
+    subtitle: str
+    entity: EntityPart
+    officer: OfficerPart
+    visit: VisitPart
+    checklist: list[ChecklistLine]
+    problems: list[ProblemLine]
+    hazards: list[RecordHazard]
+    photos: list[Photo]
+
+
 IDENTIFIERS = (
     ("credit_code", "统一社会信用代码"),
     ("licence_no", "许可证编号"),
@@ -41,7 +123,7 @@ IDENTIFIERS = (
 )
 
 
-def visit_query():
+def visit_query() -> Visits:
     """Records with their task, entity, officer and the entity's jurisdiction."""
     return (
         select(InspectionRecord, InspectionTask, Entity, Officer, EntityJ)
@@ -52,8 +134,8 @@ def visit_query():
     )
 
 
-def _hazards(session: Session, record_ids: list[int]) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = defaultdict(list)
+def _hazards(session: Session, record_ids: list[int]) -> dict[int, list[RecordHazard]]:
+    found: dict[int | None, list[RecordHazard]] = defaultdict(list)
     for chunk in (record_ids[i : i + 900] for i in range(0, len(record_ids), 900)):
         rows = session.execute(
             select(Hazard).where(Hazard.record_id.in_(chunk)).order_by(Hazard.id)
@@ -61,17 +143,17 @@ def _hazards(session: Session, record_ids: list[int]) -> dict[int, list[dict]]:
         for h in rows:
             found[h.record_id].append(
                 {
-                    "id": h.id,
+                    "id": stored_id(h),
                     "description": h.description,
                     "level": label(HazardLevel, h.level),
                     "status": label(HazardStatus, h.status),
                     "deadline": h.deadline.isoformat(),
                 }
             )
-    return found
+    return {rid: listed for rid, listed in found.items() if rid is not None}
 
 
-def _photo(photo: dict) -> dict:
+def _photo(photo: Mapping[str, Any]) -> Photo:
     return {
         "sha256": photo["sha256"],
         "filename": photo.get("filename") or photo["sha256"][:12],
@@ -79,15 +161,22 @@ def _photo(photo: dict) -> dict:
     }
 
 
-def _document(row, hazards: list[dict], place: str, words: Words) -> dict:
-    record, task, entity, officer, _ = row
+def _document(
+    row: VisitRow, hazards: list[RecordHazard], place: str, words: Words
+) -> VisitRecordDoc:
+    record, task, entity, officer = (
+        row.InspectionRecord,
+        row.InspectionTask,
+        row.Entity,
+        row.Officer,
+    )
     items = items_of(record.answers or {})
     photos = [_photo(p) for p in record.photos or [] if isinstance(p, dict) and p.get("sha256")]
     for item in items:
         photos += [_photo(p) for p in item.photos if p.get("sha256")]
     values = {"place": place, "period": task.period, "task": task.id}
     return {
-        "task_id": task.id,
+        "task_id": stored_id(task),
         "period": task.period,
         "title": words.text("title", **values),
         "subtitle": words.text("subtitle", **values),
@@ -137,19 +226,24 @@ def _document(row, hazards: list[dict], place: str, words: Words) -> dict:
     }
 
 
-def documents(*, session: Session, query) -> list[dict]:
+def documents(
+    *,
+    session: Session,
+    query: Visits,
+) -> list[VisitRecordDoc]:
     """The record documents of the visits a visit_query() selects, in its order."""
     rows = session.execute(query).all()
-    hazards = _hazards(session, [row[0].id for row in rows])
+    hazards = _hazards(session, [stored_id(row.InspectionRecord) for row in rows])
     where: dict[int, str] = {}
     words = Words("visit_record", VisitRecordWording)
-    docs = []
+    docs: list[VisitRecordDoc] = []
     for row in rows:
-        jurisdiction = row[4]
-        if jurisdiction.id not in where:
-            place = places(session=session, root=jurisdiction).get(jurisdiction.id)
-            where[jurisdiction.id] = place.display if place else jurisdiction.name
-        docs.append(_document(row, hazards.get(row[0].id, []), where[jurisdiction.id], words))
+        jurisdiction, jid = row.entity_place, stored_id(row.entity_place)
+        if jid not in where:
+            place = places(session=session, root=jurisdiction).get(jid)
+            where[jid] = place.display if place else jurisdiction.name
+        record_id = stored_id(row.InspectionRecord)
+        docs.append(_document(row, hazards.get(record_id, []), where[jid], words))
     return docs
 
 
@@ -158,7 +252,7 @@ def signature_labels() -> dict[str, str]:
     return Words("visit_record", VisitRecordWording).wording.model_dump()
 
 
-def in_period(query, *, start: dt.date, end: dt.date):
+def in_period(query: Visits, *, start: dt.date, end: dt.date) -> Visits:
     """A visit_query() narrowed to visits dated in [start, end], by date, then task."""
     return query.where(InspectionRecord.visit_date.between(start, end)).order_by(
         InspectionRecord.visit_date, InspectionTask.id

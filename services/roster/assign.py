@@ -14,7 +14,7 @@ from services.core.errors import BadInput
 from services.roster.apply_assignments import audit_created
 from services.roster.audit_sql import Audit
 from services.roster.dialect import Sql
-from services.roster.handover import handover_officer, refuse_unfit
+from services.roster.handover import Running, handover_officer, refuse_unfit
 from services.roster.settle import settle_ends
 
 
@@ -59,7 +59,7 @@ def assign_entity(
     )
     if running:
         raise BadInput(f"“{name}”已有包保干部，更换干部请用交接")
-    refuse_unfit(session, officer, [(None, entity_id, name, grade, path, "")], today)
+    refuse_unfit(session, officer, [Running(None, entity_id, name, grade, path, "")], today)
     last = sql.scalar("SELECT COALESCE(MAX(id), 0) FROM assignment")
     sql.run(
         f"INSERT INTO assignment (officer_id, entity_id, start_date) VALUES (:officer, :entity, {day})",

@@ -13,7 +13,7 @@ class Audit:
     file: str | None = None  # the roster file of an import (None for other roster changes)
     sha256: str | None = None
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, object]:
         moment = {"now": self.now, "actor": self.actor}
         return moment if self.file is None else {**moment, "file": self.file, "sha": self.sha256}
 
@@ -25,8 +25,8 @@ def insert_audit(
     action: str,
     kind: str,
     object_id: str,
-    before: dict | None,
-    after: dict,
+    before: dict[str, str] | None,
+    after: dict[str, str],
     source: str,
 ) -> None:
     """One audit event per row of source (a FROM … WHERE clause), built in SQL; action is

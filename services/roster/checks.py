@@ -3,19 +3,37 @@
 Checks across rows and against the database are SQL, in services.roster.crosschecks.
 """
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
+from typing import TypedDict
 
 from config.files import load_policy
+from models.enums import EntityStatus
 from services.roster import identifiers as ids
 from services.roster import normalise as norm
-from services.roster.columns import CODE_HEADERS, Column, Sheet
+from services.roster.columns import CODE_HEADERS, Cells, Column, Sheet
 from services.roster.entity_keys import CODE_FIELDS as CODES
 
 EMAIL = re.compile(r"^[^@\s,;，；]+@[^@\s,;，；]+\.[^@\s,;，；]+$")
 KEY = re.compile(r"^[0-9A-Za-z_.@-]+$")
 MAX_ERRORS = 100_000  # errors kept for the report; the total is always counted
 CACHE_SIZE = 10_000  # distinct values remembered per enumeration or date column
+
+Value = str | dt.date | None  # a cell as checked: text or code, a date, or nothing
+Values = dict[str, Value]  # a row's checked cells by field
+Problem = tuple[str, str]  # (column header, message in Chinese)
+Parser = Callable[[object], Value]
+FormCheck = Callable[[str], str | None]
+
+
+class RowErrorDict(TypedDict):
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
 
 
 @dataclass(frozen=True)
@@ -25,7 +43,7 @@ class RowError:
     column: str | None
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> RowErrorDict:
         return {
             "sheet": self.sheet,
             "row": self.row,
@@ -34,31 +52,37 @@ class RowError:
         }
 
 
-def _parser(column: Column):
-    kind = column.kind
+def _parser(column: Column) -> Parser:
+    kind, enum = column.kind, column.enum
     if kind == "upper":
         return lambda raw: norm.as_code(raw, upper=True)
     if kind == "enum":
-        return _cached(lambda raw: norm.as_enum(raw, column.enum))
+        assert enum is not None  # every enum column names its enumeration (columns.py)
+        return _cached(lambda raw: norm.as_enum(raw, enum))
     if kind == "date":
         return _cached(norm.as_date)
     if kind == "phone":
         return lambda raw: ids.as_phone(norm.as_text(raw) or "") or None
-    return {
+    parsers: dict[str, Parser] = {
         "text": norm.as_text,
         "code": norm.as_code,
         "mobile": norm.as_mobile,
         "email": norm.as_email,
-    }[kind]
+    }
+    return parsers[kind]
 
 
-def _cached(parse):
+class _Missing(Enum):
+    MISSING = 0
+
+
+def _cached(parse: Parser) -> Parser:
     """parse, remembering up to CACHE_SIZE results (columns whose values repeat)."""
-    cache: dict = {}
+    cache: dict[object, Value] = {}
 
-    def run(raw):
-        found = cache.get(raw, cache)
-        if found is not cache:
+    def run(raw: object) -> Value:
+        found = cache.get(raw, _Missing.MISSING)
+        if found is not _Missing.MISSING:
             return found
         value = parse(raw)
         if len(cache) < CACHE_SIZE:
@@ -68,7 +92,7 @@ def _cached(parse):
     return run
 
 
-def _form_check(column: Column):
+def _form_check(column: Column) -> FormCheck | None:
     """The check of a non-empty value's form for this column, or None."""
     if column.field == "credit_code":
         return ids.credit_code_problem
@@ -90,7 +114,7 @@ def _form_check(column: Column):
 class RowChecker:
     """Checks the rows of one sheet whose columns sit at the given positions."""
 
-    def __init__(self, sheet: Sheet, positions: dict[str, int]):
+    def __init__(self, sheet: Sheet, positions: dict[str, int]) -> None:
         self.sheet = sheet
         self.fields = sheet.fields
         self.dates = [i for i, c in enumerate(sheet.columns) if c.kind == "date"]
@@ -109,15 +133,15 @@ class RowChecker:
             for c in sheet.columns
         ]
 
-    def check(self, cells: tuple) -> tuple[dict, list]:
+    def check(self, cells: Cells) -> tuple[Values, list[Problem]]:
         """The row's clean values by field and its problems as (column header, message).
 
         Codes keep their normalised text even when malformed (they still name the row for
         cross-row look-ups, so one bad cell gives one error); unreadable dates and
         enumerations become None.
         """
-        values: dict[str, object] = {}
-        problems: list[tuple[str, str]] = []
+        values: Values = {}
+        problems: list[Problem] = []
         width = len(cells)
         for field, header, required, max_len, index, parse, form, drop_bad in self.plan:
             raw = cells[index] if 0 <= index < width else None
@@ -132,7 +156,9 @@ class RowChecker:
                 if required:
                     problems.append((header, f"{header}为必填项，不能为空"))
                 continue
-            if max_len and type(value) is str and len(value) > max_len:
+            if type(value) is not str:
+                continue  # a date: its form was checked by its parser
+            if max_len and len(value) > max_len:
                 problems.append(
                     (header, f"{header}不能超过 {max_len} 个字（现为 {len(value)} 个）")
                 )
@@ -150,23 +176,31 @@ class RowChecker:
             _assignment_rules(values, problems)
         return values, problems
 
-    def staging_row(self, row: int, values: dict) -> tuple:
+    def staging_row(self, row: int, values: Values) -> tuple[object, ...]:
         """The row as a staging tuple: (row, *fields), dates as ISO text."""
-        out = [row, *map(values.get, self.fields)]
+        out: list[object] = [row, *map(values.get, self.fields)]
         for index in self.dates:
-            if out[index + 1] is not None:
-                out[index + 1] = out[index + 1].isoformat()
+            day = out[index + 1]
+            if isinstance(day, dt.date):
+                out[index + 1] = day.isoformat()
         return tuple(out)
 
 
-def _touched(problems: list, *headers: str) -> bool:
+def _text(values: Values, field: str) -> str | None:
+    """A text field's checked value (never a date: only date columns parse to dates)."""
+    value = values.get(field)
+    assert not isinstance(value, dt.date), field
+    return value
+
+
+def _touched(problems: list[Problem], *headers: str) -> bool:
     return any(h in headers for h, _ in problems)
 
 
-def _entity_rules(values: dict, problems: list, codeless: frozenset[str]) -> None:
-    registration = values.get("registration_no")
+def _entity_rules(values: Values, problems: list[Problem], codeless: frozenset[str]) -> None:
+    registration = _text(values, "registration_no")
     if registration and not _touched(problems, CODE_HEADERS[2]):
-        problem = ids.registration_problem(registration, values.get("jurisdiction_code"))
+        problem = ids.registration_problem(registration, _text(values, "jurisdiction_code"))
         if problem:
             problems.append((CODE_HEADERS[2], problem))
     named = any(values.get(f) for f in CODES)
@@ -181,10 +215,10 @@ def _entity_rules(values: dict, problems: list, codeless: frozenset[str]) -> Non
             )
         )
     if values.get("status") is None and not _touched(problems, "经营状态"):
-        values["status"] = "operating"
+        values["status"] = EntityStatus.OPERATING.value
 
 
-def _assignment_rules(values: dict, problems: list) -> None:
+def _assignment_rules(values: Values, problems: list[Problem]) -> None:
     named = any(values.get(f) for f in CODES)
     if not named and not _touched(problems, *CODE_HEADERS, "主体名称", "所属区划代码"):
         name, place = values.get("entity_name"), values.get("entity_place")
@@ -201,7 +235,7 @@ def _assignment_rules(values: dict, problems: list) -> None:
                 )
             )
     start, end = values.get("start_date"), values.get("end_date")
-    if start and end and end < start:
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         problems.append(
             ("结束日期", f"结束日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")
         )

@@ -3,6 +3,8 @@
 Header spellings accepted for them are services.roster.headers.
 """
 
+import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +19,10 @@ from models.enums import (
     label,
 )
 
+Cell = str | int | float | bool | dt.datetime | None  # a cell as a sheet or CSV file holds it
+Cells = Sequence[Cell]  # a row's cells (a tuple from a workbook, a list from a CSV file)
+NumberedRows = Iterator[tuple[int, Cells]]  # a sheet's rows with their 1-based row numbers
+
 
 @dataclass(frozen=True)
 class Column:
@@ -25,7 +31,7 @@ class Column:
     kind: str  # text | code | upper | mobile | phone | email | date | enum
     required: bool = False
     max_len: int | None = None
-    enum: type | None = None
+    enum: type[StrEnum] | None = None
     width: int = 14
     note: str = ""
 

@@ -72,7 +72,7 @@ def _sniff(path: Path) -> tuple[str, int, str]:
     return ("utf-8-sig" if utf8 else "gb18030"), lines, digest.hexdigest()
 
 
-def _csv_rows(path: Path, encoding: str) -> Iterator[tuple]:
+def _csv_rows(path: Path, encoding: str) -> Iterator[list[str]]:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             for record in csv.reader(handle):

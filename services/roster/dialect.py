@@ -1,8 +1,9 @@
 """The few SQL spellings that differ between SQLite and PostgreSQL, for the roster's bulk SQL."""
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import CursorResult, bindparam, text
 from sqlalchemy.engine import Connection
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -12,11 +13,11 @@ from models.db import is_postgres
 class Sql:
     """Runs SQL on one connection and spells dialect-specific expressions."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.pg = is_postgres(connection)
 
-    def run(self, statement: str, **params):
+    def run(self, statement: str, **params: object) -> CursorResult[Any]:
         """Execute one statement with named parameters (datetimes bound as the ORM binds them)."""
         clause = text(statement)
         moments = [
@@ -28,11 +29,17 @@ class Sql:
             clause = clause.bindparams(*moments)
         return self.connection.execute(clause, params)
 
-    def rows(self, statement: str, **params) -> list[tuple]:
+    def rows(self, statement: str, **params: object) -> list[tuple[Any, ...]]:
+        """The rows of a query, as plain tuples (their columns as the statement lists them)."""
         return [tuple(r) for r in self.run(statement, **params)]
 
-    def scalar(self, statement: str, **params):
+    def scalar(self, statement: str, **params: object) -> Any:
+        """The first column of the first row (None without rows)."""
         return self.run(statement, **params).scalar()
+
+    def count(self, statement: str, **params: object) -> int:
+        """The number a SELECT COUNT(*) … statement returns."""
+        return int(self.run(statement, **params).scalar_one())
 
     def differs(self, a: str, b: str) -> str:
         """a and b differ, NULLs compared as values."""

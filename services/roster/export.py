@@ -4,6 +4,7 @@ formula. Assignment rows name their entity by every identifier it has, and by na
 jurisdiction (which is what names a codeless entity)."""
 
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import text
@@ -21,7 +22,7 @@ from models.enums import (
 from services.core import clock
 from services.core.cells import write_csv
 from services.core.errors import BadInput
-from services.roster.columns import SHEETS
+from services.roster.columns import SHEETS, Sheet
 from services.roster.layout import header_text, write_workbook
 
 BATCH = 5_000
@@ -49,7 +50,7 @@ QUERIES = {
                 WHERE o.active AND e.active AND (a.end_date IS NULL OR a.end_date >= :today)
                 ORDER BY a.id""",
 }
-LABELS = {
+LABELS: dict[str, dict[int, type[StrEnum]]] = {
     "区划": {2: JurisdictionLevel},
     "包保干部": {2: OfficerTier},
     "食安办人员": {3: UserRole},
@@ -59,7 +60,7 @@ LABELS = {
 DATES = {"包保关系": (6, 7)}  # columns SQLite returns as ISO text
 
 
-def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
+def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple[object, ...]]:
     """The sheet's rows from the database, enumerations as Chinese labels, streamed."""
     import datetime as dt
 
@@ -72,12 +73,14 @@ def _rows(session: Session, sheet: str, *, as_text: bool) -> Iterator[tuple]:
         .execute(text(QUERIES[sheet]), params)
     )
     for record in result:
-        row = list(record)
+        row: list[object] = list(record)
         for index, enum in labels.items():
-            row[index] = label(enum, row[index]) if row[index] else row[index]
+            code = row[index]
+            row[index] = label(enum, code) if isinstance(code, str) and code else code
         for index in DATES.get(sheet, ()):
-            if isinstance(row[index], str):
-                row[index] = dt.date.fromisoformat(row[index])
+            day = row[index]
+            if isinstance(day, str):
+                row[index] = dt.date.fromisoformat(day)
         if as_text:
             row = [v.isoformat() if isinstance(v, dt.date) else v for v in row]
         yield tuple(row)
@@ -99,6 +102,6 @@ def export_roster(*, session: Session, path: Path) -> dict[str, int]:
     }
 
 
-def _write_csv(path: Path, sheet, rows: Iterator[tuple]) -> int:
+def _write_csv(path: Path, sheet: Sheet, rows: Iterator[tuple[object, ...]]) -> int:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         return write_csv(handle, [header_text(c) for c in sheet.columns], rows)

@@ -5,6 +5,7 @@ assignments end the day before; the successor's start that day; the settlement
 (services.roster.settle) then hands over tasks and hazards. All or nothing."""
 
 import datetime as dt
+from typing import NamedTuple, TypedDict
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -23,21 +24,51 @@ from services.roster.settle import settle_ends
 MAX_LISTED = 5  # entities named in a refusal
 
 
+# What hand_over did: the two officers' codes, the first day (ISO) and what moved. "from" is a
+# keyword: functional syntax.
+HandedOver = TypedDict(
+    "HandedOver",
+    {
+        "from": str,
+        "to": str,
+        "date": str,
+        "assignments": int,
+        "tasks_moved": int,
+        "hazards_moved": int,
+    },
+)
+
+
+class Running(NamedTuple):
+    """An assignment of the predecessor running on the handover day."""
+
+    assignment_id: int | None  # None: an assignment about to be made (services.roster.assign)
+    entity_id: int
+    name: str
+    grade: str
+    path: str  # the entity's jurisdiction path
+    start: dt.date | str
+
+
 def handover_officer(session: Session, code: str, scope_path: str | None) -> Officer:
     found = session.execute(select(Officer).where(Officer.code == (code or "").strip()))
-    officer = found.scalar_one_or_none()
-    place = session.get(Jurisdiction, officer.jurisdiction_id) if officer else None
-    if officer is None or (scope_path and not place.path.startswith(scope_path)):
+    officer: Officer | None = found.scalar_one_or_none()
+    if officer is None or (scope_path and not _place(session, officer).path.startswith(scope_path)):
         raise BadInput(f"干部编号 {code} 不存在")
     if not officer.active:
         raise BadInput(f"干部 {officer.code}（{officer.name}）已停用")
     return officer
 
 
-def _running(sql: Sql, officer: Officer, day: str) -> list[tuple]:
-    """(assignment, entity, name, grade, entity path, start) of the officer's assignments
-    running on day."""
-    return sql.rows(
+def _place(session: Session, officer: Officer) -> Jurisdiction:
+    place = session.get(Jurisdiction, officer.jurisdiction_id)
+    assert place is not None  # a foreign key
+    return place
+
+
+def _running(sql: Sql, officer: Officer, day: str) -> list[Running]:
+    """The officer's assignments running on day."""
+    rows = sql.rows(
         f"""SELECT a.id, e.id, e.name, e.package_grade, j.path, a.start_date
             FROM assignment a JOIN entity e ON e.id = a.entity_id
             JOIN jurisdiction j ON j.id = e.jurisdiction_id
@@ -47,11 +78,12 @@ def _running(sql: Sql, officer: Officer, day: str) -> list[tuple]:
         officer=officer.id,
         day=day,
     )
+    return [Running(*row) for row in rows]
 
 
-def refuse_unfit(session: Session, successor: Officer, running: list[tuple], day: str) -> None:
+def refuse_unfit(session: Session, successor: Officer, running: list[Running], day: str) -> None:
     """BadInput naming the entities the successor cannot take over on day."""
-    place = session.get(Jurisdiction, successor.jurisdiction_id)
+    place = _place(session, successor)
     tier = label(OfficerTier, successor.tier)
     problems = []
     for _, _, name, grade, path, start in running:
@@ -116,7 +148,7 @@ def hand_over(
     day: dt.date | None = None,
     actor: str,
     scope_path: str | None = None,
-) -> dict:
+) -> HandedOver:
     """Hand every running assignment of one officer to another from day (default today);
     returns {"from", "to", "date", "assignments", "tasks_moved", "hazards_moved"}."""
     today = clock.today()
@@ -132,7 +164,13 @@ def hand_over(
     if not running:
         raise BadInput(f"干部 {before.code}（{before.name}）在 {day} 没有在任的包保关系")
     refuse_unfit(session, after, running, day.isoformat())
-    _move(sql, Audit(clock.now(), actor), [r[0] for r in running], after, day.isoformat())
+    _move(
+        sql,
+        Audit(clock.now(), actor),
+        [r.assignment_id for r in running if r.assignment_id is not None],
+        after,
+        day.isoformat(),
+    )
     settled = settle_ends(session=session, actor=actor)
     mine = [h for h in settled["handovers"] if h["from"] == before.code and h["to"] == after.code]
     return {

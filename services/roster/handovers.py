@@ -2,6 +2,7 @@
 and the admin page."""
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
@@ -18,7 +19,22 @@ Before, After = aliased(Officer), aliased(Officer)
 BeforeJ, AfterJ = aliased(Jurisdiction), aliased(Jurisdiction)
 
 
-def quarter_handovers(*, session: Session, scope_path: str) -> list[dict]:
+class HandoverLine(TypedDict):
+    """A handover as the dashboard and the admin page list it."""
+
+    date: str
+    from_code: str
+    from_name: str
+    place: str  # the predecessor's jurisdiction
+    to_code: str | None
+    to_name: str | None
+    assignments: int
+    tasks_moved: int
+    hazards_moved: int
+    actor: str
+
+
+def quarter_handovers(*, session: Session, scope_path: str) -> list[HandoverLine]:
     """This quarter's handovers in the subtree."""
     quarter = period_containing(clock.today(), "quarterly")
     return handovers_between(
@@ -28,12 +44,19 @@ def quarter_handovers(*, session: Session, scope_path: str) -> list[dict]:
 
 def handovers_between(
     *, session: Session, scope_path: str, start: dt.date, end: dt.date, limit: int = 200
-) -> list[dict]:
+) -> list[HandoverLine]:
     """Handovers whose first day lies in [start, end] and whose predecessor or successor
     belongs to the subtree."""
     within = path_like(scope_path)
     rows = session.execute(
-        select(Handover, Before.code, Before.name, After.code, After.name, BeforeJ.name)
+        select(
+            Handover,
+            Before.code.label("from_code"),
+            Before.name.label("from_name"),
+            After.code.label("to_code"),
+            After.name.label("to_name"),
+            BeforeJ.name.label("place"),
+        )
         .join(Before, Before.id == Handover.from_officer_id)
         .join(BeforeJ, BeforeJ.id == Before.jurisdiction_id)
         .outerjoin(After, After.id == Handover.to_officer_id)
@@ -47,16 +70,16 @@ def handovers_between(
     ).all()
     return [
         {
-            "date": h.handed_on.isoformat(),
-            "from_code": from_code,
-            "from_name": from_name,
-            "place": place,
-            "to_code": to_code,
-            "to_name": to_name,
-            "assignments": h.assignments,
-            "tasks_moved": h.tasks_moved,
-            "hazards_moved": h.hazards_moved,
-            "actor": h.actor,
+            "date": r.Handover.handed_on.isoformat(),
+            "from_code": r.from_code,
+            "from_name": r.from_name,
+            "place": r.place,
+            "to_code": r.to_code,
+            "to_name": r.to_name,
+            "assignments": r.Handover.assignments,
+            "tasks_moved": r.Handover.tasks_moved,
+            "hazards_moved": r.Handover.hazards_moved,
+            "actor": r.Handover.actor,
         }
-        for h, from_code, from_name, to_code, to_name, place in rows
+        for r in rows
     ]

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from config.files import load_policy
-from services.roster.columns import CODE_HEADERS, IDENTIFIERS, Sheet
+from services.roster.columns import CODE_HEADERS, IDENTIFIERS, Cells, Sheet
 
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕")
 _BLANKS = re.compile(r"[\s\u200b\ufeff*]+")
@@ -57,7 +57,7 @@ class Headers:
     sheet: Sheet
     mapping: dict[str, str] = field(default_factory=dict)  # clean header → canonical header
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.by_header = {c.header: c for c in self.sheet.columns}
         self.aliases = aliases_for(self.sheet)
 
@@ -67,11 +67,11 @@ class Headers:
         found = self.mapping.get(text) or (text if text in self.by_header else None)
         return found or self.aliases.get(text)
 
-    def score(self, cells: tuple) -> int:
+    def score(self, cells: Cells) -> int:
         """How many distinct columns of this sheet the cells name."""
         return len({self.canonical(c) for c in cells} - {None})
 
-    def read(self, cells: tuple) -> HeaderRow:
+    def read(self, cells: Cells) -> HeaderRow:
         """The header row read: positions, problems and the ignored columns."""
         positions: dict[str, int] = {}
         problems: list[tuple[str, str]] = []

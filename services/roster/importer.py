@@ -16,7 +16,7 @@ from services.roster import crosschecks, entity_checks, history, lifecycle, reso
 from services.roster.apply import apply_changes, classify
 from services.roster.audit_sql import Audit
 from services.roster.checks import RowChecker, RowError
-from services.roster.columns import SHEETS
+from services.roster.columns import SHEETS, Sheet
 from services.roster.dialect import Sql
 from services.roster.entity_history import record_history
 from services.roster.mapping import load_mapping
@@ -25,8 +25,8 @@ from services.roster.people import check_people
 from services.roster.preview import preview_changes
 from services.roster.reader import open_source
 from services.roster.report import ErrorLog, ImportResult
-from services.roster.settle import settle_ends
-from services.roster.sheets import Source
+from services.roster.settle import Settled, settle_ends
+from services.roster.sheets import SheetRows, Source
 from services.roster.staging import Staging
 
 Progress = Callable[[str, int, int | None], None]  # (stage, rows done, rows expected)
@@ -58,7 +58,9 @@ def import_roster(
         _step(progress, "检查跨表关系")
         staging.finish(partial=partial, today=today)
         linked = _cross_checks(sql, log, partial=partial, skip=skip, today=today, present=present)
-        counts, handovers, preview = {}, {}, None
+        counts: dict[str, dict[str, int]] = {}
+        handovers: Settled | None = None
+        preview = None
         if log.total == 0:
             counts = classify(sql, partial=partial, present=present)
             if dry_run:  # the names it would change, for the admin to read first
@@ -91,7 +93,14 @@ def import_roster(
     )
 
 
-def _record(session, actor, source, partial, counts, handovers) -> None:
+def _record(
+    session: Session,
+    actor: str,
+    source: Source,
+    partial: bool,
+    counts: dict[str, dict[str, int]],
+    handovers: Settled,
+) -> None:
     record_event(
         session=session,
         actor=actor,
@@ -163,7 +172,9 @@ def _read(
     return skip
 
 
-def _read_rows(sheet, rows, staging: Staging, log: ErrorLog, progress: Progress | None) -> None:
+def _read_rows(
+    sheet: Sheet, rows: SheetRows, staging: Staging, log: ErrorLog, progress: Progress | None
+) -> None:
     """Check and stage a sheet's rows (problems in its missing columns are reported once, at
     the header)."""
     checker = RowChecker(sheet, rows.header.positions)

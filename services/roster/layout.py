@@ -2,11 +2,15 @@
 starred headers, dropdowns for every enumeration, frozen header rows, widths and text-formatted
 code columns (services.roster.xlsx_writer streams it, any size)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.enums import label
 from services.roster.columns import SHEETS, Column, Sheet
+
+if TYPE_CHECKING:
+    from services.roster.xlsx_writer import SheetSpec
 
 
 def header_text(column: Column) -> str:
@@ -15,11 +19,13 @@ def header_text(column: Column) -> str:
 
 
 def enum_labels(column: Column) -> list[str]:
-    return [label(column.enum, m.value) for m in column.enum]
+    """The Chinese labels of an enumeration column's codes (none for other columns)."""
+    enum = column.enum
+    return [] if enum is None else [label(enum, m.value) for m in enum]
 
 
-def _guide_rows() -> list[list]:
-    rows: list[list] = [["工作表", "列", "必填", "说明"]]
+def _guide_rows() -> list[list[str]]:
+    rows: list[list[str]] = [["工作表", "列", "必填", "说明"]]
     for sheet in SHEETS:
         rows.append([sheet.name, "", "", sheet.note])
         for column in sheet.columns:
@@ -44,7 +50,7 @@ def _guide_rows() -> list[list]:
     return rows
 
 
-def _spec(sheet: Sheet):
+def _spec(sheet: Sheet) -> "SheetSpec":
     from services.roster.xlsx_writer import DATE, TEXT, SheetSpec
 
     styles = [TEXT if c.is_text_cell else DATE if c.kind == "date" else 0 for c in sheet.columns]
@@ -56,14 +62,14 @@ def _spec(sheet: Sheet):
     return SheetSpec(sheet.name, [c.width for c in sheet.columns], styles, lists)
 
 
-def write_workbook(path: Path, rows: dict[str, Iterable[tuple]]) -> dict[str, int]:
+def write_workbook(path: Path, rows: dict[str, Iterable[Sequence[object]]]) -> dict[str, int]:
     """Write the roster workbook to path with rows per sheet name; returns rows written."""
     from itertools import chain
 
     from services.roster.xlsx_writer import SheetSpec, write
 
     guide = SheetSpec("说明", [12, 18, 6, 70], freeze=True)
-    sheets = [(guide, _guide_rows())]
+    sheets: list[tuple[SheetSpec, Iterable[Sequence[object]]]] = [(guide, _guide_rows())]
     for sheet in SHEETS:
         header = [header_text(c) for c in sheet.columns]
         sheets.append((_spec(sheet), chain([header], rows.get(sheet.name, ()))))

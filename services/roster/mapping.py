@@ -42,7 +42,7 @@ def load_mapping(path: Path | None) -> Mapping:
     return Mapping(_sheets(path.name, data.get("sheets", {})), _columns(path.name, data))
 
 
-def _table(name: str, key: str, value) -> dict[str, str]:
+def _table(name: str, key: str, value: object) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise BadInput(f"映射文件 {name} 的 [{key}] 应为“原名 = 标准名”的列表")
     return value
@@ -56,12 +56,12 @@ def _sheet(name: str, target: str) -> str:
     return target
 
 
-def _sheets(name: str, value) -> dict[str, str]:
+def _sheets(name: str, value: object) -> dict[str, str]:
     table = _table(name, "sheets", value)
     return {clean_sheet_name(source): _sheet(name, target) for source, target in table.items()}
 
 
-def _columns(name: str, data: dict) -> dict[str, dict[str, str]]:
+def _columns(name: str, data: dict[str, object]) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {}
     for sheet_name, value in _table_of_tables(name, data.get("columns", {})).items():
         sheet = SHEET_BY_NAME[_sheet(name, sheet_name)]
@@ -77,7 +77,7 @@ def _columns(name: str, data: dict) -> dict[str, dict[str, str]]:
     return found
 
 
-def _table_of_tables(name: str, value) -> dict:
+def _table_of_tables(name: str, value: object) -> dict[str, object]:
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
         raise BadInput(f'映射文件 {name} 的列映射应写成 [columns."表名"] 小节')
     return value

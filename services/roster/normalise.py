@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 
 from models.enums import (
     EntityStatus,
@@ -205,7 +206,7 @@ def _in_range(day: dt.date) -> dt.date:
     return day
 
 
-def as_enum(value: object, enum: type) -> str | None:
+def as_enum(value: object, enum: type[StrEnum]) -> str | None:
     """The code of an enumeration from its Chinese label (or a common synonym)."""
     if value is None:
         return None

@@ -16,6 +16,7 @@ from services.roster import limits
 from services.roster.csv_folder import open_folder
 from services.roster.mapping import Mapping
 from services.roster.sheets import Candidate, Source, match_sheets
+from services.roster.xlsx_sheet import Row
 
 MAX_UNZIPPED = 600 * 2**20
 CHUNK = 2**20
@@ -70,7 +71,7 @@ def _refuse_non_workbook(path: Path, name: str) -> None:
         raise BadInput(f"{name} 解压后超过 {MAX_UNZIPPED // 2**20} MB，已拒绝")
 
 
-def _open_workbook(path: Path, mapping: Mapping, name: str):
+def _open_workbook(path: Path, mapping: Mapping, name: str) -> tuple[zipfile.ZipFile, Source]:
     _refuse_non_workbook(path, name)
     from services.roster.xlsx import Workbook
 
@@ -104,7 +105,7 @@ def _unreadable(name: str, exc: Exception) -> BadInput:
     return BadInput(f"无法读取工作簿 {name}：文件已损坏或不是有效的 .xlsx（{type(exc).__name__}）")
 
 
-def _guarded(rows: Iterator[tuple], name: str) -> Iterator[tuple]:
+def _guarded(rows: Iterator[Row], name: str) -> Iterator[Row]:
     """Rows of a worksheet; a parser failure half-way becomes a clear Chinese error."""
     try:
         yield from rows
@@ -117,10 +118,10 @@ def _guarded(rows: Iterator[tuple], name: str) -> Iterator[tuple]:
 class _CellCounter:
     """Counts cells across all sheets of a workbook and refuses more than the limit."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str) -> None:
         self.name, self.cells, self.limit = name, 0, limits.max_cells()
 
-    def count(self, rows: Iterator[tuple]) -> Iterator[tuple]:
+    def count(self, rows: Iterator[Row]) -> Iterator[Row]:
         for row in rows:
             self.cells += len(row)
             limits.check_cells(name=self.name, cells=self.cells, limit=self.limit)

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from services.roster.checks import MAX_ERRORS, RowError
 from services.roster.columns import SHEET_BY_NAME, SHEETS
 from services.roster.preview import RosterPreview
+from services.roster.settle import Settled
 from services.roster.sheets import Ignored
 
 
@@ -28,7 +29,7 @@ class ErrorLog:
     def sorted(self) -> list[RowError]:
         order = {s.name: i for i, s in enumerate(SHEETS)}
 
-        def key(e: RowError):
+        def key(e: RowError) -> tuple[int, int, int]:
             sheet = SHEET_BY_NAME[e.sheet]
             headers = [c.header for c in sheet.columns]
             column = headers.index(e.column) if e.column in headers else -1
@@ -48,14 +49,14 @@ class ImportResult:
     error_total: int
     ignored: list[Ignored] = field(default_factory=list)
     people_linked: int = 0  # people holding records of several kinds (one 手机号)
-    handovers: dict[str, int] = field(default_factory=dict)  # what the import handed over
+    handovers: Settled | None = None  # what the import handed over (None: nothing written)
     preview: RosterPreview | None = None  # by name: what it creates, changes, ends; 未包保
 
     @property
     def ok(self) -> bool:
         return self.error_total == 0
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "file": self.file,
             "sha256": self.sha256,
@@ -65,7 +66,7 @@ class ImportResult:
             "sheets": self.counts,
             "ignored": [i.as_dict() for i in self.ignored],
             "people_linked": self.people_linked,
-            "handovers": self.handovers,
+            "handovers": self.handovers or {},
             "preview": asdict(self.preview) if self.preview else None,
             "error_total": self.error_total,
             "errors": [e.as_dict() for e in self.errors],

@@ -3,6 +3,8 @@
 Everything here writes only to the staging tables.
 """
 
+from typing import NamedTuple
+
 from models.enums import LABELS, JurisdictionLevel
 from services.core.bulk import insert_rows
 from services.roster.checks import RowError
@@ -60,17 +62,21 @@ def rebuild_tree(sql: Sql) -> list[RowError]:
     node's new materialised path; nodes under a broken link get no path."""
     rows = sql.rows("""SELECT rn, code, level, parent_code, from_db FROM rs_jurisdiction
                        WHERE dup = 0 AND code IS NOT NULL ORDER BY rn""")
-    nodes = {code: (rn, level, parent, from_db) for rn, code, level, parent, from_db in rows}
+    nodes = {
+        code: Node(rn, level, parent, bool(from_db)) for rn, code, level, parent, from_db in rows
+    }
     paths: dict[str, str | None] = {}
     errors: list[RowError] = []
     cycles: set[str] = set()
     for code in nodes:
         _walk(code, nodes, paths, errors, cycles)
     for code, (rn, level, parent, from_db) in nodes.items():
-        if from_db or code in cycles or not level or parent not in nodes or not nodes[parent][1]:
+        if from_db or code in cycles or not level or parent not in nodes:
             continue
-        parent_level = nodes[parent][1]
-        if LEVEL_RANK[parent_level] >= LEVEL_RANK[level]:
+        parent_level = nodes[parent].level
+        if not parent_level:
+            continue
+        if LEVEL_RANK[JurisdictionLevel(parent_level)] >= LEVEL_RANK[JurisdictionLevel(level)]:
             errors.append(
                 RowError(
                     "区划",
@@ -91,7 +97,22 @@ def rebuild_tree(sql: Sql) -> list[RowError]:
     return errors
 
 
-def _walk(code: str, nodes: dict, paths: dict, errors: list, cycles: set) -> None:
+class Node(NamedTuple):
+    """A jurisdiction of the tree being checked."""
+
+    rn: int  # its row in the sheet
+    level: str | None
+    parent: str | None  # its parent's code
+    from_db: bool  # already in the database, not in the file
+
+
+def _walk(
+    code: str,
+    nodes: dict[str, Node],
+    paths: dict[str, str | None],
+    errors: list[RowError],
+    cycles: set[str],
+) -> None:
     """Follow code's parents up to a root, a known path, a missing parent or a cycle."""
     chain: list[str] = []
     seen: set[str] = set()
@@ -112,7 +133,7 @@ def _walk(code: str, nodes: dict, paths: dict, errors: list, cycles: set) -> Non
             break
         seen.add(current)
         chain.append(current)
-        parent = nodes[current][2]
+        parent = nodes[current].parent
         if parent is not None and parent not in nodes:
             rn, _, _, from_db = nodes[current]
             if not from_db:

@@ -15,17 +15,27 @@ and messages: services.roster.handover_notice.
 """
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlmodel import Session
 
-from services.core import clock
+from models.enums import EntityStatus, HazardStatus, TaskStatus, sql_literal
+from services.core import clock, locks
 from services.roster import handover_notice
 from services.roster.audit_sql import Audit, insert_audit
 from services.roster.dialect import Sql
+from services.roster.handover_notice import HandoverItem
 
-OPEN_HAZARD = "('pending', 'rectifying', 'awaiting_verification')"
+OPEN, HANDED_OVER = sql_literal(TaskStatus.OPEN), sql_literal(TaskStatus.HANDED_OVER)
+OPERATING = sql_literal(EntityStatus.OPERATING)
+
+OPEN_HAZARD = "({})".format(
+    ", ".join(
+        sql_literal(s)
+        for s in (HazardStatus.PENDING, HazardStatus.RECTIFYING, HazardStatus.AWAITING_VERIFICATION)
+    )
+)
 TABLES = ("st_end", "st_task", "st_hazard")
-LOCK = 0x62616F14  # pg_advisory_xact_lock key of the settlement
 
 
 def _current(sql: Sql, entities: str) -> str:
@@ -44,7 +54,7 @@ def _find_ends(sql: Sql, today: str) -> None:
     t = sql.date_param("today")
     ended = f"""SELECT id, officer_id, entity_id, end_date FROM assignment
                 WHERE settled_on IS NULL AND end_date IS NOT NULL AND end_date < {t}"""
-    takes_over = "e.status = 'operating' AND e.active AND c.officer_id <> x.officer_id"
+    takes_over = f"e.status = {OPERATING} AND e.active AND c.officer_id <> x.officer_id"
     sql.run(
         f"""CREATE TEMPORARY TABLE st_end AS
         WITH ended AS ({ended}), cur AS ({_current(sql, "SELECT entity_id FROM ended")})
@@ -53,7 +63,7 @@ def _find_ends(sql: Sql, today: str) -> None:
                CASE WHEN {takes_over} THEN c.id END AS to_assignment,
                CASE WHEN {takes_over} THEN c.officer_id END AS to_officer,
                CASE WHEN {takes_over} THEN c.jurisdiction_id END AS to_jurisdiction,
-               CASE WHEN e.status = 'operating' AND e.active THEN 1 ELSE 0 END AS open_entity,
+               CASE WHEN e.status = {OPERATING} AND e.active THEN 1 ELSE 0 END AS open_entity,
                CASE WHEN c.officer_id = x.officer_id THEN 1 ELSE 0 END AS continues
         FROM ended x JOIN entity e ON e.id = x.entity_id
         LEFT JOIN cur c ON c.entity_id = x.entity_id AND c.n = 1""",
@@ -63,23 +73,23 @@ def _find_ends(sql: Sql, today: str) -> None:
 
 def _move_tasks(sql: Sql, today: str) -> None:
     """The predecessor's open tasks → 已交接, and the same tasks for the successor."""
-    sql.run("""CREATE TEMPORARY TABLE st_task AS
+    sql.run(f"""CREATE TEMPORARY TABLE st_task AS
         SELECT t.id AS task_id, s.officer_id AS from_officer, s.to_officer, s.to_assignment,
                s.to_jurisdiction, s.handed_on
         FROM st_end s JOIN inspection_task t ON t.assignment_id = s.assignment_id
-        WHERE t.status = 'open' AND s.to_officer IS NOT NULL""")
+        WHERE t.status = {OPEN} AND s.to_officer IS NOT NULL""")
     t = sql.date_param("today")
     sql.run(
         f"""INSERT INTO inspection_task (source, period, due_date, status, assignment_id,
                 officer_id, entity_id, jurisdiction_id, campaign_id, created_on)
-            SELECT t.source, t.period, t.due_date, 'open', m.to_assignment, m.to_officer,
+            SELECT t.source, t.period, t.due_date, {OPEN}, m.to_assignment, m.to_officer,
                    t.entity_id, m.to_jurisdiction, t.campaign_id, {t}
             FROM st_task m JOIN inspection_task t ON t.id = m.task_id WHERE 1 = 1
             ORDER BY t.id ON CONFLICT DO NOTHING""",
         today=today,
     )
     sql.run(
-        f"""UPDATE inspection_task SET status = 'handed_over', handed_over_on = {t}
+        f"""UPDATE inspection_task SET status = {HANDED_OVER}, handed_over_on = {t}
             WHERE id IN (SELECT task_id FROM st_task)""",
         today=today,
     )
@@ -100,7 +110,7 @@ def _move_hazards(sql: Sql, today: str) -> None:
             WITH cur AS ({_current(sql, held)})
             SELECT h.id, NULL, c.officer_id, NULL FROM hazard h
             JOIN cur c ON c.entity_id = h.entity_id AND c.n = 1
-            JOIN entity e ON e.id = h.entity_id AND e.status = 'operating' AND e.active
+            JOIN entity e ON e.id = h.entity_id AND e.status = {OPERATING} AND e.active
             WHERE h.officer_id IS NULL AND h.status IN {OPEN_HAZARD}""",
         today=today,
     )
@@ -126,8 +136,8 @@ def _audit(sql: Sql, audit: Audit) -> None:
         action="task.handed_over",
         kind="inspection_task",
         object_id="m.task_id",
-        before={"status": "'open'", "officer": code.format("m.from_officer")},
-        after={"status": "'handed_over'", "to_officer": code.format("m.to_officer")},
+        before={"status": OPEN, "officer": code.format("m.from_officer")},
+        after={"status": HANDED_OVER, "to_officer": code.format("m.to_officer")},
         source="FROM st_task m",
     )
     insert_audit(
@@ -142,12 +152,21 @@ def _audit(sql: Sql, audit: Audit) -> None:
     )
 
 
-def settle_ends(*, session: Session, actor: str, today: dt.date | None = None) -> dict:
+class Settled(TypedDict):
+    """A settlement's totals and the handovers it recorded."""
+
+    assignments_settled: int
+    tasks_moved: int
+    hazards_moved: int
+    handovers: list[HandoverItem]
+
+
+def settle_ends(*, session: Session, actor: str, today: dt.date | None = None) -> Settled:
     """Settle every end due (see the module); returns totals and the handovers made."""
     sql = Sql(session.connection())
     day = (today or clock.today()).isoformat()
-    if sql.pg:  # one settlement at a time (the daily runs of several counties, an import)
-        sql.run(f"SELECT pg_advisory_xact_lock({LOCK})")
+    # One settlement at a time (the daily runs of several counties, an import).
+    locks.hold(session.connection(), locks.SETTLEMENT)
     for table in TABLES:
         sql.run(f"DROP TABLE IF EXISTS {table}")
     _find_ends(sql, day)
@@ -160,10 +179,10 @@ def settle_ends(*, session: Session, actor: str, today: dt.date | None = None) -
         "WHERE id IN (SELECT assignment_id FROM st_end)",
         today=day,
     )
-    totals = {
-        "assignments_settled": sql.scalar("SELECT COUNT(*) FROM st_end"),
-        "tasks_moved": sql.scalar("SELECT COUNT(*) FROM st_task"),
-        "hazards_moved": sql.scalar("SELECT COUNT(*) FROM st_hazard"),
+    totals: Settled = {
+        "assignments_settled": sql.count("SELECT COUNT(*) FROM st_end"),
+        "tasks_moved": sql.count("SELECT COUNT(*) FROM st_task"),
+        "hazards_moved": sql.count("SELECT COUNT(*) FROM st_hazard"),
         "handovers": made,
     }
     for table in TABLES:

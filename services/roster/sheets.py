@@ -4,12 +4,12 @@ headers; the header row found among the first rows (title rows above it are allo
 Sheets of the file that are none of the roster's are listed as ignored, never silently dropped.
 """
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
+from typing import TypedDict
 
 from services.core.errors import BadInput
-from services.roster.columns import GUIDE_SHEET, SHEETS, Sheet
+from services.roster.columns import GUIDE_SHEET, SHEETS, Cells, NumberedRows, Sheet
 from services.roster.headers import HeaderRow, Headers, clean_sheet_name
 from services.roster.mapping import Mapping
 
@@ -25,7 +25,7 @@ class SheetRows:
     title: str  # the sheet's name in the file (or the CSV file's name)
     header_row: int
     header: HeaderRow
-    rows: Iterator[tuple[int, tuple]]
+    rows: NumberedRows
     estimated_rows: int | None = None
 
 
@@ -37,8 +37,14 @@ class Ignored:
     column: str | None  # the column's header as written (None: the whole sheet)
     cell: str | None  # where the header is, e.g. "L1"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> "IgnoredDict":
         return {"sheet": self.sheet, "column": self.column, "cell": self.cell}
+
+
+class IgnoredDict(TypedDict):
+    sheet: str
+    column: str | None
+    cell: str | None
 
 
 @dataclass
@@ -55,11 +61,11 @@ class Candidate:
     """A sheet or CSV file of the source, its first rows read ahead."""
 
     title: str
-    rows: Iterator[tuple[int, tuple]]  # (row number, cells)
+    rows: NumberedRows
     estimate: int | None = None  # rows in the file, when known
-    ahead: list[tuple[int, tuple]] = field(default_factory=list)
+    ahead: list[tuple[int, Cells]] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.ahead = list(islice(self.rows, HEADER_SCAN_ROWS))
 
 
@@ -100,15 +106,15 @@ def _by_headers(
     sheet naming most of its columns wins)."""
     best: dict[str, list[tuple[int, SheetRows]]] = {}
     for candidate in candidates:
-        scored = []
+        scored: list[tuple[int, SheetRows]] = []
         for sheet in sheets:
-            found = _header(sheet, candidate, mapping)
-            if found is not None and not found.header.incomplete:
-                scored.append((len(found.header.positions), found))
+            read = _header(sheet, candidate, mapping)
+            if read is not None and not read.header.incomplete:
+                scored.append((len(read.header.positions), read))
         if scored:
-            score, found = max(scored, key=lambda pair: pair[0])
-            best.setdefault(found.sheet.name, []).append((score, found))
-    chosen = {}
+            score, top = max(scored, key=lambda pair: pair[0])
+            best.setdefault(top.sheet.name, []).append((score, top))
+    chosen: dict[str, SheetRows] = {}
     for name, found in best.items():
         if len(found) > 1:
             titles = "、".join(f.title for _, f in found)

@@ -70,9 +70,9 @@ def _columns(sheet: Sheet) -> str:
 class Staging:
     """The temporary tables of one import, on the import's connection."""
 
-    def __init__(self, sql: Sql):
+    def __init__(self, sql: Sql) -> None:
         self.sql = sql
-        self.buffers: dict[str, list[tuple]] = {key: [] for key in TABLES}
+        self.buffers: dict[str, list[tuple[object, ...]]] = {key: [] for key in TABLES}
         self.loaded: dict[str, int] = dict.fromkeys(TABLES, 0)
 
     def create(self) -> None:
@@ -105,7 +105,7 @@ class Staging:
         for table in (*TABLES.values(), *OTHER, *BUILT):
             self.sql.run(f"DROP TABLE IF EXISTS {table}")
 
-    def add(self, key: str, row: tuple) -> None:
+    def add(self, key: str, row: tuple[object, ...]) -> None:
         """Buffer one staging row (row number first, then the sheet's fields)."""
         buffer = self.buffers[key]
         buffer.append(row)

@@ -1,6 +1,10 @@
 """A short summary of the roster: jurisdictions, officers by tier, entities by 业态 and 主体等级."""
 
-from sqlalchemy import func
+from collections.abc import Callable
+from typing import TypedDict
+
+from sqlalchemy import ColumnElement, func
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import Session, select
 
 from models.entity import Entity
@@ -10,12 +14,26 @@ from models.officer import Officer
 from models.user import User
 
 
-def _grouped(session: Session, column, *where) -> dict[str, int]:
+class RosterSummary(TypedDict):
+    """The roster in the database: county names, counts keyed by code."""
+
+    counties: list[str]
+    jurisdictions: dict[str, int]  # by level
+    officers: dict[str, int]  # active ones, by tier
+    users: int
+    entities_by_category: dict[str, int]
+    entities_by_package_grade: dict[str, int]
+    entities_by_status: dict[str, int]
+
+
+def _grouped(
+    session: Session, column: InstrumentedAttribute[str], *where: ColumnElement[bool]
+) -> dict[str, int]:
     rows = session.exec(select(column, func.count()).where(*where).group_by(column)).all()
     return {key: n for key, n in sorted(rows, key=lambda r: str(r[0]))}
 
 
-def county_summary(*, session: Session) -> dict:
+def county_summary(*, session: Session) -> RosterSummary:
     """Counts of the roster in the database, keyed by code."""
     roots = session.exec(
         select(Jurisdiction.name).where(Jurisdiction.level == JurisdictionLevel.COUNTY)
@@ -31,10 +49,10 @@ def county_summary(*, session: Session) -> dict:
     }
 
 
-def render_summary(data: dict) -> str:
+def render_summary(data: RosterSummary) -> str:
     """The summary as a few Chinese lines."""
 
-    def join(counts: dict[str, int], name=lambda k: k) -> str:
+    def join(counts: dict[str, int], name: Callable[[str], str] = lambda k: k) -> str:
         return "，".join(f"{name(k)} {v:,}" for k, v in counts.items()) or "无"
 
     heads = data["counties"]

@@ -10,8 +10,11 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 from xml.parsers import expat
+
+from services.roster.xlsx_sheet import Row
 
 CHUNK = 64 * 1024
 # Built-in number formats that show dates or times (27-36 and 50-58: East Asian locales).
@@ -48,11 +51,16 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _refuse(*_args) -> None:
+Start = Callable[[str, dict[str, str]], None]
+End = Callable[[str], None]
+Text = Callable[[str], None]
+
+
+def _refuse(*_args: Any) -> Any:
     raise UnsafeXml("DTD 或实体声明")
 
 
-def _parser(start, end=None, text=None) -> expat.XMLParserType:
+def _parser(start: Start, end: End | None = None, text: Text | None = None) -> expat.XMLParserType:
     parser = expat.ParserCreate()
     parser.StartDoctypeDeclHandler = _refuse
     parser.EntityDeclHandler = _refuse
@@ -68,7 +76,7 @@ def _parser(start, end=None, text=None) -> expat.XMLParserType:
     return parser
 
 
-def _feed(parser, handle) -> Iterator[None]:
+def _feed(parser: expat.XMLParserType, handle: IO[bytes]) -> Iterator[None]:
     """Feed a member to the parser in chunks, yielding after each chunk."""
     while chunk := handle.read(CHUNK):
         parser.Parse(chunk, False)
@@ -76,7 +84,13 @@ def _feed(parser, handle) -> Iterator[None]:
     parser.Parse(b"", True)
 
 
-def _parse_all(archive: zipfile.ZipFile, name: str, start, end=None, text=None) -> None:
+def _parse_all(
+    archive: zipfile.ZipFile,
+    name: str,
+    start: Start,
+    end: End | None = None,
+    text: Text | None = None,
+) -> None:
     with archive.open(name) as handle:
         for _ in _feed(_parser(start, end, text), handle):
             pass
@@ -91,7 +105,7 @@ class Workbook:
         *,
         max_shared_bytes: int | None = None,
         max_shared_strings: int | None = None,
-    ):
+    ) -> None:
         """max_shared_bytes, max_shared_strings: the shared strings' limits (unpacked XML
         bytes, strings), checked before and while they stream (SharedStringsTooLarge)."""
         self.archive = archive
@@ -102,7 +116,7 @@ class Workbook:
         targets = self._relationships()
         order: list[tuple[str, str]] = []
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
             tag = _local(name)
             if tag == "workbookPr":
                 self.date1904 = attrs.get("date1904") in ("1", "true")
@@ -123,7 +137,7 @@ class Workbook:
         if "xl/_rels/workbook.xml.rels" not in self.names:
             return found
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
             if _local(name) == "Relationship" and "Target" in attrs:
                 target = attrs["Target"]
                 path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
@@ -142,30 +156,33 @@ class Workbook:
         if limit is not None and self.archive.getinfo(member).file_size > limit:
             raise SharedStringsTooLarge("text")  # refused before any of it is unpacked
         most = self.max_shared_strings
-        state = {"parts": [], "in_t": False, "phonetic": 0}
+        parts: list[str] = []
+        in_t, phonetic = False, 0
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal in_t, phonetic
             tag = _local(name)
             if tag == "rPh":
-                state["phonetic"] += 1
-            elif tag == "t" and not state["phonetic"]:
-                state["in_t"] = True
+                phonetic += 1
+            elif tag == "t" and not phonetic:
+                in_t = True
 
-        def end(name):
+        def end(name: str) -> None:
+            nonlocal in_t, phonetic
             tag = _local(name)
             if tag == "t":
-                state["in_t"] = False
+                in_t = False
             elif tag == "rPh":
-                state["phonetic"] -= 1
+                phonetic -= 1
             elif tag == "si":
-                strings.append("".join(state["parts"]))
-                state["parts"] = []
+                strings.append("".join(parts))
+                parts.clear()
                 if most is not None and len(strings) > most:
                     raise SharedStringsTooLarge("strings")
 
-        def text(data):
-            if state["in_t"]:
-                state["parts"].append(data)
+        def text(data: str) -> None:
+            if in_t:
+                parts.append(data)
 
         _parse_all(self.archive, member, start, end, text)
         return strings
@@ -176,30 +193,32 @@ class Workbook:
             return set()
         custom: dict[int, str] = {}
         xfs: list[int] = []
-        depth = {"cellXfs": False}
+        in_cell_xfs = False
 
-        def start(name, attrs):
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal in_cell_xfs
             tag = _local(name)
             if tag == "numFmt":
                 custom[int(attrs.get("numFmtId", -1))] = attrs.get("formatCode", "")
             elif tag == "cellXfs":
-                depth["cellXfs"] = True
-            elif tag == "xf" and depth["cellXfs"]:
+                in_cell_xfs = True
+            elif tag == "xf" and in_cell_xfs:
                 xfs.append(int(attrs.get("numFmtId", 0)))
 
-        def end(name):
+        def end(name: str) -> None:
+            nonlocal in_cell_xfs
             if _local(name) == "cellXfs":
-                depth["cellXfs"] = False
+                in_cell_xfs = False
 
         _parse_all(self.archive, member, start, end)
-        dates = set()
+        dates: set[int] = set()
         for index, fmt in enumerate(xfs):
             code = custom.get(fmt)
             if fmt in DATE_FORMAT_IDS or (code and is_date_format(code)):
                 dates.add(index)
         return dates
 
-    def rows(self, title: str) -> Iterator[tuple]:
+    def rows(self, title: str) -> Iterator[Row]:
         """The sheet's rows as tuples of values (1-based row numbers are implied by position:
         missing rows come back as empty tuples)."""
         from services.roster.xlsx_sheet import SheetParser

@@ -1,9 +1,14 @@
 """The expat handler that turns one worksheet's XML into rows of values (see services.roster.xlsx)."""
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
+from services.roster.columns import Cell
+
 _INT = re.compile(r"^-?\d+$")
+
+Row = tuple[Cell, ...]
 
 
 def _column_index(ref: str) -> int:
@@ -22,17 +27,20 @@ def _column_index(ref: str) -> int:
 class SheetParser:
     """Collects rows; take() hands over the finished ones (missing rows as empty tuples)."""
 
-    def __init__(self, strings: list[str], date_styles: set[int], to_date: Callable):
+    def __init__(
+        self, strings: list[str], date_styles: set[int], to_date: Callable[[float], dt.datetime]
+    ) -> None:
         self.strings, self.date_styles, self.to_date = strings, date_styles, to_date
-        self.done: list[tuple] = []
+        self.done: list[Row] = []
         self.row_number = 0
-        self.cells: dict[int, object] | None = None
-        self.kind = self.style = None
+        self.cells: dict[int, Cell] | None = None
+        self.kind: str | None = None  # the cell's t attribute
+        self.style: str | None = None  # the cell's s attribute
         self.column = 0
         self.parts: list[str] | None = None
         self.phonetic = 0
 
-    def start(self, name: str, attrs: dict) -> None:
+    def start(self, name: str, attrs: dict[str, str]) -> None:
         tag = name.rpartition(":")[2]
         if tag == "c":
             ref = attrs.get("r")
@@ -79,7 +87,7 @@ class SheetParser:
         if self._collect and self.parts is not None:
             self.parts.append(data)
 
-    def _value(self) -> object:
+    def _value(self) -> Cell:
         if self.parts is None:
             return None
         raw = "".join(self.parts)
@@ -105,6 +113,6 @@ class SheetParser:
                 return number
         return number
 
-    def take(self) -> list[tuple]:
+    def take(self) -> list[Row]:
         done, self.done = self.done, []
         return done

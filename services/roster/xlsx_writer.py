@@ -9,7 +9,7 @@ what the roster needs: column widths and formats, a frozen header, list dropdown
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -57,7 +57,7 @@ def _text(value: str) -> str:
     return escape(_ILLEGAL.sub("", value))
 
 
-def _cell(ref: str, value, style: int) -> str:
+def _cell(ref: str, value: object, style: int) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.date):
@@ -118,7 +118,10 @@ def _tail(spec: SheetSpec) -> str:
 
 
 def write(
-    path: Path, sheets: list[tuple[SheetSpec, Iterable[list]]], *, header_rows: int = 1
+    path: Path,
+    sheets: Sequence[tuple[SheetSpec, Iterable[Sequence[object]]]],
+    *,
+    header_rows: int = 1,
 ) -> dict[str, int]:
     """Write the workbook; the first header_rows rows of each sheet get the header style."""
     counts: dict[str, int] = {}

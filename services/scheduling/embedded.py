@@ -13,9 +13,10 @@ The caller supplies `launch(job) -> dict`, which runs the job's flow and returns
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from config.files import ScheduledJob
 from config.settings import get_settings
@@ -29,7 +30,7 @@ RUNNER = "apscheduler"
 WORKER_THREADS = 1
 AT_START = "@start"  # id suffix of a job's one-off catch-up run
 
-Launch = Callable[[ScheduledJob], dict]
+Launch = Callable[[ScheduledJob], Mapping[str, Any] | None]  # a job's flow, run: its result
 Notify = Callable[[str], None]
 
 
@@ -60,8 +61,9 @@ def build(
     notify: Notify = lambda _text: None,
     blocking: bool = True,
     jobs: list[ScheduledJob] | None = None,
-):
-    """A scheduler (not started) holding every job; a missed job is due at once."""
+) -> Any:
+    """A scheduler (not started) holding every job; a missed job is due at once (an
+    APScheduler scheduler: the library has no type information)."""
     from apscheduler.events import (
         EVENT_JOB_MAX_INSTANCES,
         EVENT_JOB_MISSED,
@@ -97,7 +99,7 @@ def build(
     return scheduler
 
 
-def _announce(scheduler, jobs: list[ScheduledJob], notify: Notify) -> None:
+def _announce(scheduler: Any, jobs: list[ScheduledJob], notify: Notify) -> None:
     """Say when each job fires next (APScheduler computes it on the wall clock at start)."""
     for job in jobs:
         fire = scheduler.get_job(job.name).next_run_time
@@ -123,7 +125,7 @@ def catch_up(*, url: str, jobs: list[ScheduledJob], now: dt.datetime, notify: No
     return due
 
 
-def run_job(*, url: str, job: ScheduledJob, launch: Launch, notify: Notify) -> dict:
+def run_job(*, url: str, job: ScheduledJob, launch: Launch, notify: Notify) -> schedule.Detail:
     """Run one job's flow, recorded in job_run; a failure is recorded, reported and swallowed."""
     notify(f"{_local(clock.now(), job)} 开始运行 {job.name}。")
     try:
@@ -136,7 +138,7 @@ def run_job(*, url: str, job: ScheduledJob, launch: Launch, notify: Notify) -> d
     return detail
 
 
-def summary(detail: dict | None) -> str:
+def summary(detail: Mapping[str, Any] | None) -> str:
     """A short Chinese summary of a run's detail (counts of generation and the like)."""
     labels = {
         "created": "新建",
@@ -158,7 +160,7 @@ def summary(detail: dict | None) -> str:
     return "，".join(parts) or "无"
 
 
-def _skipped(event, *, url: str, notify: Notify) -> None:
+def _skipped(event: Any, *, url: str, notify: Notify) -> None:
     from apscheduler.events import EVENT_JOB_MISSED
 
     reason = (

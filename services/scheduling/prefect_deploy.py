@@ -6,17 +6,22 @@ is this repository's folder: every worker machine needs the same checkout at the
 (and BAOBAO_DATABASE_URL pointing at the shared PostgreSQL). Call prefect_env.apply() first.
 """
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from config.files import ScheduledJob
 from config.settings import ROOT
 from services.core.errors import BadInput, Unavailable
 from services.scheduling import schedule
+
+if TYPE_CHECKING:
+    from prefect.client.orchestration import SyncPrefectClient
 
 
 def api_url() -> str:
     """The Prefect server's API URL (PREFECT_API_URL, read by Prefect); BadInput when unset."""
     from prefect.settings import PREFECT_API_URL
 
-    url = PREFECT_API_URL.value()
+    url: str | None = PREFECT_API_URL.value()
     if not url:
         raise BadInput(
             "未设置 PREFECT_API_URL：请先启动 Prefect 服务器（prefect server start），"
@@ -25,7 +30,7 @@ def api_url() -> str:
     return url
 
 
-def ensure_pool(*, client, pool: str) -> bool:
+def ensure_pool(*, client: "SyncPrefectClient", pool: str) -> bool:
     """Create the process work pool if it is missing; returns whether it was created."""
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectNotFound
@@ -42,10 +47,22 @@ def ensure_pool(*, client, pool: str) -> bool:
         return True
 
 
-def register_jobs(*, jobs: list[ScheduledJob], pool: str) -> list[dict]:
+class Registered(TypedDict):
+    """A job registered as a Prefect deployment."""
+
+    job: str
+    deployment: str  # flow name / job name
+    id: str
+    cron: str
+    timezone: str
+    parameters: dict[str, Any]
+
+
+def register_jobs(*, jobs: list[ScheduledJob], pool: str) -> list[Registered]:
     """Create or update one deployment per job; returns what was registered."""
     from prefect import Flow
     from prefect.client.orchestration import get_client
+    from prefect.deployments.runner import RunnerDeployment
     from prefect.schedules import Cron
 
     url = api_url()
@@ -53,16 +70,18 @@ def register_jobs(*, jobs: list[ScheduledJob], pool: str) -> list[dict]:
         if client.api_healthcheck() is not None:
             raise Unavailable(f"无法连接 Prefect 服务器 {url}，请确认它已启动")
         ensure_pool(client=client, pool=pool)
-    registered = []
+    registered: list[Registered] = []
     for job in jobs:
         timezone = str(schedule.job_timezone(job))
         flow = Flow.from_source(source=str(ROOT), entrypoint=f"flows/{job.flow}.py:{job.flow}")
+        assert isinstance(flow, Flow)  # called without await: the flow itself, not a coroutine
         deployment = flow.to_deployment(
             name=job.name,
             schedules=[Cron(job.cron, timezone=timezone)],
             parameters=dict(job.parameters),
             description=job.description,
         )
+        assert isinstance(deployment, RunnerDeployment)  # likewise
         deployment_id = deployment.apply(work_pool_name=pool)
         registered.append(
             {

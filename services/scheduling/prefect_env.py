@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from config.settings import get_settings
 
-F = TypeVar("F", bound=Callable)
+F = TypeVar("F", bound=Callable[..., Any])
 
 # A cold temporary server (first run, empty PREFECT_HOME) took 23–42 s on a busy 2-core machine:
 # Prefect's default of 20 s is too short.

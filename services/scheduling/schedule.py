@@ -7,10 +7,10 @@ deployments (./baobao deploy). A job's fire times are computed in its time zone 
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 
 from config.files import ConfigError, ScheduledJob, load_schedules
 from config.settings import ROOT, get_settings
-from models.db import session_scope
+from models.db import session_scope, stored_id
 from models.enums import LABELS, RunOutcome
 from models.job_run import JobRun
 from services.core import calendar, clock
+from services.core.bulk import changed_rows
 
 log = logging.getLogger("baobao.scheduler")
 FLOWS = Path(ROOT) / "flows"
 OUTCOMES = LABELS[RunOutcome]
+Detail = dict[str, Any]  # a run's detail: what its flow returned, as JobRun.detail keeps it (JSON)
 
 
 def jobs() -> list[ScheduledJob]:
@@ -74,7 +76,8 @@ def trigger(job: ScheduledJob) -> "CronTrigger":
 
 def next_fire_times(job: ScheduledJob, *, after: dt.datetime, count: int = 3) -> list[dt.datetime]:
     """The job's next count fire times strictly after the moment given, in its time zone."""
-    cron, times, moment = trigger(job), [], after
+    cron, moment = trigger(job), after
+    times: list[dt.datetime] = []
     while len(times) < count:
         fire = cron.get_next_fire_time(None, moment + dt.timedelta(microseconds=1))
         if fire is None:
@@ -99,17 +102,20 @@ def missed_fire_time(
     return fire if fire is not None and fire <= now else None
 
 
-def start_run(*, session: Session, job: str, runner: str, detail: dict | None = None) -> int:
+def start_run(*, session: Session, job: str, runner: str, detail: Detail | None = None) -> int:
     """Record that a run of job started (outcome running); returns its id."""
     run = JobRun(job=job, runner=runner, started_at=clock.now(), detail=detail)
     session.add(run)
     session.flush()
-    return run.id
+    return stored_id(run)
 
 
-def finish_run(*, session: Session, run_id: int, outcome: RunOutcome, detail: dict | None) -> None:
+def finish_run(
+    *, session: Session, run_id: int, outcome: RunOutcome, detail: Detail | None
+) -> None:
     """Record how a run ended: ok, failed or skipped, with its detail."""
     run = session.get(JobRun, run_id)
+    assert run is not None  # start_run's row
     run.finished_at, run.outcome, run.detail = clock.now(), outcome, detail
     session.add(run)
 
@@ -130,7 +136,9 @@ def record_skipped(*, session: Session, job: str, runner: str, reason: str) -> N
 
 
 @contextmanager
-def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None) -> Iterator[dict]:
+def recorded_run(
+    *, url: str, job: str, runner: str, detail: Detail | None = None
+) -> Iterator[Detail]:
     """Record one run around a block: running at once (committed), then ok or failed.
 
     The block fills the yielded dict; an exception marks the run failed and is re-raised.
@@ -139,7 +147,7 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
     """
     with session_scope(url) as session:
         run_id = start_run(session=session, job=job, runner=runner, detail=detail)
-    result: dict = dict(detail or {})
+    result: Detail = dict(detail or {})
     calendar.forget_unknown_years()
     try:
         yield result
@@ -158,16 +166,16 @@ def recorded_run(*, url: str, job: str, runner: str, detail: dict | None = None)
         finish_run(session=session, run_id=run_id, outcome=RunOutcome.OK, detail=result)
 
 
-def _note_calendar(job: str, detail: dict) -> None:
+def _note_calendar(job: str, detail: Detail) -> None:
     warning = calendar.calendar_warning()
     if warning:
         detail["calendar_warning"] = warning
         log.warning("job %s: %s", job, warning)
 
 
-def combine(results: list[dict]) -> dict:
+def combine(results: Sequence[Mapping[str, object]]) -> Detail:
     """Merge the results of one job's parts (one per county): numbers add up, lists unite."""
-    merged: dict = {}
+    merged: Detail = {}
     for result in results:
         for key, value in result.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -182,20 +190,23 @@ def last_run(*, session: Session, job: str, outcome: RunOutcome | None = None) -
     query = select(JobRun).where(JobRun.job == job)
     if outcome is not None:
         query = query.where(JobRun.outcome == outcome)
-    return session.execute(
+    found: JobRun | None = session.execute(
         query.order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(1)
     ).scalar_one_or_none()
+    return found
 
 
 def abandon_running(*, session: Session, runner: str) -> int:
     """Mark the runner's runs still 'running' as failed (its process died); returns how many."""
-    return session.execute(
-        update(JobRun)
-        .where(JobRun.runner == runner, JobRun.outcome == RunOutcome.RUNNING)
-        .values(
-            outcome=RunOutcome.FAILED,
-            finished_at=clock.now(),
-            detail={"error": "运行中断：调度进程在运行期间停止"},
+    return changed_rows(
+        session.execute(
+            update(JobRun)
+            .where(JobRun.runner == runner, JobRun.outcome == RunOutcome.RUNNING)
+            .values(
+                outcome=RunOutcome.FAILED,
+                finished_at=clock.now(),
+                detail={"error": "运行中断：调度进程在运行期间停止"},
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )

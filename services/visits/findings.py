@@ -3,7 +3,6 @@ answer's own note is the hazard's description and its photos the first evidence;
 item that already has an open hazard at the same entity recurs on it instead (rule 11)."""
 
 from dataclasses import dataclass, field
-from typing import cast
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -155,8 +154,9 @@ def _failed_items(items: list[VisitItem]) -> list[Finding]:
         if item.item_id not in levels:
             raise BadInput(f"检查项 {item.item_id} 不在督导检查清单中")
         description = item.note or f"检查项不符合：{item.question}"
-        photos = tuple(cast(evidence.StoredFile, p) for p in item.photos)
-        found.append(Finding(item.item_id, levels[item.item_id], description, item.note, photos))
+        found.append(
+            Finding(item.item_id, levels[item.item_id], description, item.note, item.photos)
+        )
     return found
 
 

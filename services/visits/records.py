@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.db import stored_id
 from models.entity import Entity
 from models.enums import TaskStatus, VisitMode, from_label, label
 from models.hazard import Hazard
@@ -81,7 +82,7 @@ def record_visit(
     task_id: int,
     mode: str,
     visit_date: dt.date | None = None,
-    document: dict | None = None,
+    document: Mapping[str, object] | None = None,
     note: str | None = None,
     photos: Sequence[EvidenceFile] = (),
     item_photos: ItemPhotos | None = None,
@@ -116,9 +117,9 @@ def record_visit(
         raise BadInput("备注不能超过 2000 字")
     actor = by.account if by is not None else recorded_by
     record = InspectionRecord(
-        task_id=task.id,
+        task_id=stored_id(task),
         officer_id=task.officer_id,
-        entity_id=task.entity_id,
+        entity_id=stored_id(entity),
         visit_date=day,
         mode=mode,
         answers=answers.with_photos(

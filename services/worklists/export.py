@@ -14,6 +14,7 @@ from models.enums import (
     HazardStatus,
     OfficerTier,
     TaskSource,
+    TaskState,
     TaskStatus,
 )
 from services.core import clock
@@ -45,7 +46,7 @@ class ListExport:
 def _task_state(row: TaskRow) -> str:
     if row.done_late:
         return "逾期完成"
-    return "已逾期" if row.status == "overdue" else LABELS[TaskStatus][row.status]
+    return "已逾期" if row.status == TaskState.OVERDUE else LABELS[TaskStatus][row.status]
 
 
 def task_values(row: TaskRow) -> tuple[object, ...]:
@@ -77,7 +78,7 @@ def write_table(
     """The one writer of list exports (formula-safe text cells); returns the rows written."""
     from services.reporting.list_workbook import ListWorkbook
 
-    with ListWorkbook() as book:  # type: ignore[no-untyped-call]
+    with ListWorkbook() as book:
         body = book.list_sheet(sheet, title, note, headers, widths, dates=dates)
         for values in rows:
             body.write(values)

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from services.accounts.access_office import townships_in_scope
+from services.figures.tasks import Township
 from services.permissions.principal import Principal
 from services.worklists.export import ListExport, export_worklist
 from services.worklists.filters import ListFilter, parse_filter
@@ -19,7 +20,7 @@ from services.worklists.tasks import TaskPage, task_page
 class ListView:
     filters: ListFilter
     page: TaskPage | HazardPage
-    townships: list[dict[str, str]]
+    townships: list[Township]
 
 
 def task_list(*, session: Session, who: Principal, params: Mapping[str, str]) -> ListView:

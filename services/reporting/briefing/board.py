@@ -1,7 +1,8 @@
 """六、红黑榜: the board of the units below the office (townships; counties above the county),
 its components, last quarter's rank where there was one, and the note on "—" components."""
 
-from services.reporting.briefing.blocks import Json, p, table
+from models.enums import JurisdictionLevel
+from services.reporting.briefing.blocks import BriefingContext, Part, p, table
 from services.reporting.briefing.text import pct
 from services.reporting.ranking import RankedUnit, units
 
@@ -9,11 +10,11 @@ LISTS = {"red": "红榜", "black": "黑榜", None: ""}
 HEADERS = ["名次", "", "得分", "完成率", "按时完成率", "逾期完成", "未完成", "销号率", "逾期项"]
 
 
-def rules_text(c: Json) -> str:
+def rules_text(c: BriefingContext) -> str:
     """How the board is scored and who may be listed (from the policy)."""
     w, board = c["policy"].ranking, c["rank"]
     goals = board["targets"]
-    unit = "各县（区）" if board["unit_level"] == "county" else "各乡镇（街道）"
+    unit = "各县（区）" if board["unit_level"] == JurisdictionLevel.COUNTY else "各乡镇（街道）"
     return (
         f"按照按时完成率（权重{w.on_time_weight * 100:g}%）、隐患销号率（权重"
         f"{w.closure_weight * 100:g}%）计分，逾期{c['policy'].reminders.escalate_after_workdays}"
@@ -49,20 +50,20 @@ def _names(codes: list[str], names: dict[str, str], streaks: dict[str, int]) -> 
     return "、".join(said) or "无"
 
 
-def ranking(c: Json) -> Json:
+def ranking(c: BriefingContext) -> Part:
     """六、红黑榜."""
     board = c["rank"]
-    heading = {"heading": "六、红黑榜"}
+    heading = "六、红黑榜"
     if not board["ranked"]:
-        return {**heading, "blocks": [p(f"{board['reason']}。")]}
+        return {"heading": heading, "blocks": [p(f"{board['reason']}。")]}
     before = c["rank_prev"]
     prev_rank = {t["code"]: t["rank"] for t in units(before)} if before else {}
-    unit = "县（区）" if board["unit_level"] == "county" else "乡镇（街道）"
+    unit = "县（区）" if board["unit_level"] == JurisdictionLevel.COUNTY else "乡镇（街道）"
     headers = [*HEADERS[:1], unit, *HEADERS[2:], "上季度名次", "榜单"]
     names = {t["code"]: t["name"] for t in units(board)}
     streaks = c["black_streaks"]
     return {
-        **heading,
+        "heading": heading,
         "blocks": [
             p(rules_text(c)),
             table(

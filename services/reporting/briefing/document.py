@@ -9,6 +9,7 @@ is caught up and a briefing is produced once.
 
 import datetime as dt
 from pathlib import Path
+from typing import TypedDict, final
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -17,7 +18,10 @@ from config.files import load_policy
 from config.settings import get_settings
 from config.wording_model import BriefingWording
 from models.briefing import Briefing
+from models.db import stored_id
 from models.enums import JurisdictionLevel
+from reports.document import Document, Section
+from reports.files import WrittenFile
 from services import figures as stats
 from services.core import audit, calendar, clock, jurisdictions
 from services.core.errors import BadInput
@@ -25,6 +29,7 @@ from services.core.jurisdictions import resolve_scope
 from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
+from services.figures.quarter import JurisdictionRef
 from services.reporting import ranking
 from services.reporting.briefing import banquets as briefing_banquets
 from services.reporting.briefing import board as briefing_board
@@ -32,13 +37,46 @@ from services.reporting.briefing import problems as briefing_problems
 from services.reporting.briefing import sections as briefing_sections
 from services.reporting.briefing import supervision as briefing_supervision
 from services.reporting.briefing import text as tx
+from services.reporting.briefing.blocks import BriefingContext, Part
+from services.reporting.periodic import Mailed
 from services.reporting.ranking.history import black_streaks
 from services.reporting.wording import Words
 
 ACTOR = "system"
 
 
-def context(*, session: Session, quarter: Period, jurisdiction: str | None = None) -> dict:
+class BriefingHeadline(TypedDict):
+    """The key figures of a briefing (for the CLI and the mail)."""
+
+    entities: int
+    unassigned: int
+    tasks_due: int
+    tasks_done: int
+    completion_rate: float | None
+    on_time_rate: float | None
+    hazards_found: int
+    hazards_closed: int
+    closure_rate: float | None
+    red: list[str]
+    black: list[str]
+
+
+@final
+class Produced(TypedDict):
+    """A briefing written (and mailed, with send): its row, files and key figures."""
+
+    id: int
+    quarter: str
+    jurisdiction: JurisdictionRef
+    title: str
+    files: list[WrittenFile]
+    mail: Mailed | None
+    headline: BriefingHeadline
+
+
+def context(
+    *, session: Session, quarter: Period, jurisdiction: str | None = None
+) -> BriefingContext:
     """Everything the sections are written from: this quarter's figures and board, and last
     quarter's only where the system held data then (else None: "上季度无可比数据")."""
     figures = stats.briefing_figures(
@@ -59,7 +97,8 @@ def context(*, session: Session, quarter: Period, jurisdiction: str | None = Non
     )
     by_county = root.level == JurisdictionLevel.CITY.value
     return {
-        **figures,
+        "cur": cur,
+        "next": figures["next"],
         "prev": figures["prev"] if prev_held else None,
         "trend": [
             t
@@ -82,7 +121,7 @@ def context(*, session: Session, quarter: Period, jurisdiction: str | None = Non
     }
 
 
-def document(c: dict) -> dict:
+def document(c: BriefingContext) -> Document:
     """The briefing document (title, sections, charts) that reports/ renders."""
     cur, rank = c["cur"], c["rank"]
     place, label = cur["jurisdiction"]["name"], tx.quarter_label(cur["quarter"])
@@ -105,8 +144,8 @@ def document(c: dict) -> dict:
         "salutation": words.text("salutation", **values),
         "lead": words.text("lead", **values),
         "sections": [
-            {"boilerplate": False, **section}
-            for section in (
+            _section(part)
+            for part in (
                 briefing_sections.overview(c),
                 briefing_supervision.supervision(c),
                 briefing_sections.hazards(c),
@@ -131,6 +170,14 @@ def document(c: dict) -> dict:
     }
 
 
+def _section(part: Part) -> Section:
+    return {
+        "boilerplate": part.get("boilerplate", False),
+        "heading": part["heading"],
+        "blocks": part["blocks"],
+    }
+
+
 def _formats(formats: list[str] | None) -> list[str]:
     chosen = [f.strip().lower() for f in (formats or load_policy().briefing.formats) if f.strip()]
     bad = [f for f in chosen if f not in ("docx", "pdf", "html")]
@@ -148,7 +195,7 @@ def produce(
     out_dir: Path | None = None,
     send: bool = False,
     actor: str = ACTOR,
-) -> dict:
+) -> Produced:
     """Write the briefing files, record a Briefing row (files, sha256, figures) and, with send,
     queue it to briefing.recipients through the outbox."""
     from reports.files import write_files
@@ -172,7 +219,7 @@ def produce(
     files = write_files(doc, formats=formats, folder=folder, stem=stem)
     row = Briefing(
         quarter=period.name,
-        jurisdiction_id=resolve_scope(session=session, code=root["code"]).id,
+        jurisdiction_id=stored_id(resolve_scope(session=session, code=root["code"])),
         files=files,
         created_at=moment,
         figures={
@@ -199,7 +246,7 @@ def produce(
     )
     sent = mail(session=session, briefing=row, doc=doc, c=c) if send else None
     return {
-        "id": row.id,
+        "id": stored_id(row),
         "quarter": period.name,
         "jurisdiction": root,
         "title": doc["title"],
@@ -209,7 +256,7 @@ def produce(
     }
 
 
-def headline(c: dict) -> dict:
+def headline(c: BriefingContext) -> BriefingHeadline:
     """The key figures of a briefing (for the CLI and the mail)."""
     tasks, hazards = c["cur"]["tasks"]["all"], c["cur"]["hazards"]["totals"]
     return {
@@ -227,7 +274,7 @@ def headline(c: dict) -> dict:
     }
 
 
-def mail(*, session: Session, briefing: Briefing, doc: dict, c: dict) -> dict:
+def mail(*, session: Session, briefing: Briefing, doc: Document, c: BriefingContext) -> Mailed:
     """Queue the files to every configured recipient and deliver; the outbox's counts."""
     from services.reporting.briefing import mail as briefing_mail
 

@@ -6,13 +6,18 @@ is sent); the body lists every file with its size and sha256, the HTML one kept 
 
 from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from config.files import load_policy
 from models.briefing import Briefing
 from models.enums import Channel
+from reports.document import Document
 from services.core.errors import BadInput
+
+if TYPE_CHECKING:
+    from services.reporting.periodic import Mailed
 
 ATTACHED = ("docx", "pdf")  # the formats mailed as attachments
 
@@ -27,7 +32,7 @@ def check_can_send() -> None:
         raise BadInput("未配置邮件服务器：请设置 BAOBAO_SMTP_HOST 等邮件参数")
 
 
-def queue(*, session: Session, briefing: Briefing, doc: dict, headline: str) -> dict:
+def queue(*, session: Session, briefing: Briefing, doc: Document, headline: str) -> "Mailed":
     """Queue the briefing to every recipient and deliver the outbox; {"queued", "sent", ...}."""
     from reports.render_html import environment
     from services.reminders import delivery, outbox

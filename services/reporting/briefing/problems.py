@@ -4,17 +4,17 @@ hazards, repeat offenders, units on the 黑榜 again and 未包保 entities."""
 
 from services.reporting.briefing import rules
 from services.reporting.briefing import text as tx
-from services.reporting.briefing.blocks import Json, p
+from services.reporting.briefing.blocks import BriefingContext, Part, p
 
 
-def _completion_rows(c: Json) -> rules.Rated:
+def _completion_rows(c: BriefingContext) -> rules.Rated:
     if c["by_county"]:
         return [(u["name"], u["completion_rate"]) for u in c["units"]]
     towns = c["cur"]["tasks"]["by_township"]
     return [(t["name"], towns[t["code"]]["completion_rate"]) for t in c["cur"]["townships"]]
 
 
-def _closure_rows(c: Json) -> rules.Rated:
+def _closure_rows(c: BriefingContext) -> rules.Rated:
     if c["by_county"]:
         return [(u["name"], u["closure_rate"]) for u in c["units"]]
     codes = {t["code"] for t in c["cur"]["townships"]}
@@ -25,7 +25,7 @@ def _closure_rows(c: Json) -> rules.Rated:
     ]
 
 
-def sentences(c: Json) -> list[str]:
+def sentences(c: BriefingContext) -> list[str]:
     """Every sentence whose rule holds, in the briefing's order."""
     targets, tasks, hazards = c["policy"].briefing, c["cur"]["tasks"], c["cur"]["hazards"]
     unit_word = "县（区）" if c["by_county"] else "乡镇（街道）"
@@ -79,14 +79,14 @@ def sentences(c: Json) -> list[str]:
     return [s for s in found if s]
 
 
-def _nothing_found(c: Json) -> str:
+def _nothing_found(c: BriefingContext) -> str:
     tasks, hazards = c["cur"]["tasks"]["all"], c["cur"]["hazards"]["totals"]
     if tasks["completion_rate"] is None and hazards["closure_rate"] is None:
         return "本季度没有到期的督导任务和应销号的隐患，各项指标无可计算的数据。"
     return "本季度各项指标均达到目标，未发现突出问题，但仍需持续巩固。"
 
 
-def problems(c: Json) -> Json:
+def problems(c: BriefingContext) -> Part:
     """七、存在的问题."""
     found = sentences(c) or [_nothing_found(c)]
     return {

@@ -2,8 +2,10 @@
 Named units are the worst few, never all of them; a sentence made only of zeros is not said.
 """
 
+from services.figures.hazards import HazardRates
+from services.figures.offenders import RepeatOffender
+from services.figures.tasks import TaskRates
 from services.reporting.briefing import text as tx
-from services.reporting.briefing.blocks import Json
 from services.reporting.briefing.text import pct
 
 Rated = list[tuple[str, float | None]]
@@ -20,7 +22,7 @@ def worst(rows: Rated, *, target: float, limit: int) -> str:
     return named + (f"等{len(low)}个" if len(low) > limit else "")
 
 
-def completion_low(*, now: Json, scope_word: str, target: float) -> str | None:
+def completion_low(*, now: TaskRates, scope_word: str, target: float) -> str | None:
     """督导任务完成率偏低: the overall completion rate is below target."""
     rate = now["completion_rate"]
     if rate is None or rate >= target:
@@ -57,7 +59,7 @@ def tiers_low(*, rows: Rated, target: float) -> str | None:
     return f"部分层级履职不到位。{named}督导完成率低于目标。" if named else None
 
 
-def late_visits(*, now: Json, target: float, share: float) -> str | None:
+def late_visits(*, now: TaskRates, target: float, share: float) -> str | None:
     """按时督导意识不强: on time below target and the shortfall is mostly late visits
     (late ≥ `share` of the tasks not done on time), not unfinished ones."""
     rate, late = now["on_time_rate"], now["late"]
@@ -68,7 +70,7 @@ def late_visits(*, now: Json, target: float, share: float) -> str | None:
 
 
 def closure_low(
-    *, totals: Json, rows: Rated, unit_word: str, target: float, limit: int
+    *, totals: HazardRates, rows: Rated, unit_word: str, target: float, limit: int
 ) -> str | None:
     """隐患整改销号不及时: the closure rate is below target; the worst units 尤为突出."""
     rate = totals["closure_rate"]
@@ -79,7 +81,7 @@ def closure_low(
     return text + (f"，{named}{unit_word}尤为突出。" if named else "。")
 
 
-def overdue_hazards(*, totals: Json, major: int) -> str | None:
+def overdue_hazards(*, totals: HazardRates, major: int) -> str | None:
     """逾期隐患仍然存在: some hazards are overdue."""
     if not totals["overdue"]:
         return None
@@ -95,7 +97,7 @@ def loops_low(*, rows: Rated, target: float) -> str | None:
     return f"闭环处置有短板。{'、'.join(f'{n}（{pct(r)}）' for n, r in low)}问题闭环率低于目标。"
 
 
-def repeat_offenders(*, offenders: list[Json]) -> str | None:
+def repeat_offenders(*, offenders: list[RepeatOffender]) -> str | None:
     """屡查屡犯问题突出: entities with hazards in several quarters."""
     if not offenders:
         return None

@@ -3,16 +3,18 @@ previous quarter where the system held data then. A section is {"heading", "bloc
 Each sentence has its rule: one whose figures are all zero is not written.
 """
 
+from reports.document import Block
+from services.figures.hazards import HazardRates
 from services.reporting.briefing import text as tx
-from services.reporting.briefing.blocks import before, chart, p, table
+from services.reporting.briefing.blocks import BriefingContext, Part, before, chart, p, table
 from services.reporting.briefing.text import change, pct, rate_change
 
 
-def _grades(counts: dict, suffix: str = "级") -> str:
+def _grades(counts: dict[str, int], suffix: str = "级") -> str:
     return "、".join(f"{g}{suffix}{counts.get(g, 0)}家" for g in "ABCD")
 
 
-def overview(c: dict) -> dict:
+def overview(c: BriefingContext) -> Part:
     """一、总体情况: entities, officers and 未包保."""
     cur, word = c["cur"]["coverage"], c["scope_word"]
     risk = cur["entities_by_risk_grade"]
@@ -27,7 +29,7 @@ def overview(c: dict) -> dict:
         + "、".join(f"{tx.tier_label(t)}{n}名" for t, n in tiers.items() if n)
         + "。"
     )
-    blocks = [p(text)]
+    blocks: list[Block] = [p(text)]
     grace = c["policy"].roster.unassigned_grace_workdays
     was = before(c, "coverage", "unassigned")
     if cur["unassigned"]:
@@ -61,7 +63,7 @@ def overview(c: dict) -> dict:
     return {"heading": "一、总体情况", "blocks": blocks}
 
 
-def closed_loop(name: str, now: dict, was: float | None) -> str | None:
+def closed_loop(name: str, now: HazardRates, was: float | None) -> str | None:
     """ "抽检不合格问题应闭环…": None when there was nothing to close (all zero)."""
     due = now["carried_over"] + now["found"]
     if not due:
@@ -72,7 +74,7 @@ def closed_loop(name: str, now: dict, was: float | None) -> str | None:
     )
 
 
-def hazard_summary(c: dict) -> str:
+def hazard_summary(c: BriefingContext) -> str:
     """The hazards paragraph; a quarter with no hazard at all says so instead of zeros."""
     cur = c["cur"]["hazards"]
     now = cur["totals"]
@@ -100,10 +102,10 @@ def hazard_summary(c: dict) -> str:
     return text + "。"
 
 
-def hazards(c: dict) -> dict:
+def hazards(c: BriefingContext) -> Part:
     """三、问题隐患整改情况: found, closed, overdue; 抽检不合格 and 投诉举报 closed loops."""
     cur = c["cur"]["hazards"]
-    blocks = [p(hazard_summary(c))]
+    blocks: list[Block] = [p(hazard_summary(c))]
     loops = [
         closed_loop(
             name,
@@ -143,7 +145,7 @@ def hazards(c: dict) -> dict:
     return {"heading": "三、问题隐患整改情况", "blocks": blocks}
 
 
-def lists(c: dict) -> dict:
+def lists(c: BriefingContext) -> Part:
     """四、风险隐患清单和治理责任清单: open items by level, the 重大 ones named."""
     cur, prev = c["cur"]["hazards"]["by_level"], before(c, "hazards", "by_level")
     total = sum(n["open"] for n in cur.values())
@@ -158,7 +160,7 @@ def lists(c: dict) -> dict:
             f"（{change(total, was, '个')}），其中{by_level}，均已明确责任单位、责任人、"
             "整改措施和整改时限，纳入治理责任清单跟踪销号。"
         )
-    blocks = [p(text)]
+    blocks: list[Block] = [p(text)]
     major, limit = c["cur"]["major_open"], c["policy"].briefing.max_listed
     if not major:
         if total:
@@ -194,7 +196,7 @@ def lists(c: dict) -> dict:
     return {"heading": "四、风险隐患清单和治理责任清单", "blocks": blocks}
 
 
-def next_quarter(c: dict) -> dict:
+def next_quarter(c: BriefingContext) -> Part:
     """八、下一季度工作安排: next quarter's task counts and campaigns (boilerplate follows)."""
     work = c["next"]
     label = tx.quarter_label(work["quarter"])

@@ -1,14 +1,29 @@
 """二、包保督导完成情况: the totals, by tier, by unit (townships; counties above the county,
 where townships appear only among the worst N) and the officers with unfinished tasks."""
 
+from typing import TypedDict
+
+from models.enums import TaskSource
+from reports.document import Block, CompletionChart
+from services.figures.tasks import Township, UnfinishedOfficer
 from services.reporting.briefing import text as tx
-from services.reporting.briefing.blocks import Json, before, chart, p, table
+from services.reporting.briefing.blocks import BriefingContext, Part, before, chart, p, table
 from services.reporting.briefing.text import change, pct, rate_change
 
 TASK_HEADERS = ["应督导", "已完成", "完成率", "按时完成率", "未完成", "上季度完成率"]
 
 
-def _task_row(name: str, now: Json, was: float | None) -> list[object]:
+class TaskLine(TypedDict):
+    """What a task table's row shows of a unit (TaskRates, or a ranked unit's figures)."""
+
+    due: int
+    done: int
+    completion_rate: float | None
+    on_time_rate: float | None
+    undone: int
+
+
+def _task_row(name: str, now: TaskLine, was: float | None) -> list[object]:
     return [
         name,
         now["due"],
@@ -20,14 +35,14 @@ def _task_row(name: str, now: Json, was: float | None) -> list[object]:
     ]
 
 
-def task_summary(c: Json) -> str:
+def task_summary(c: BriefingContext) -> str:
     """The supervision paragraph; a quarter with nothing due says so instead of zeros."""
     now, sources = c["cur"]["tasks"]["all"], c["cur"]["tasks"]["by_source"]
     if not now["due"]:
         return "本季度没有到期的督导任务。"
     was = before(c, "tasks", "all") or {}
-    routine = sources.get("routine", {}).get("due", 0)
-    campaign = sources.get("campaign", {}).get("due", 0)
+    routine = sources[TaskSource.ROUTINE]["due"] if TaskSource.ROUTINE in sources else 0
+    campaign = sources[TaskSource.CAMPAIGN]["due"] if TaskSource.CAMPAIGN in sources else 0
     parts = [f"常规督导{routine}家次"] if routine else []
     parts += [f"专项督导{campaign}家次"] if campaign else []
     text = (
@@ -45,7 +60,7 @@ def task_summary(c: Json) -> str:
     return text
 
 
-def _unit_rows(c: Json) -> tuple[str, list[list[object]]]:
+def _unit_rows(c: BriefingContext) -> tuple[str, list[list[object]]]:
     if c["by_county"]:
         was = {u["code"]: u["completion_rate"] for u in c["units_prev"] or []}
         rows = [
@@ -75,15 +90,15 @@ def _unit_rows(c: Json) -> tuple[str, list[list[object]]]:
     return "乡镇（街道）", rows
 
 
-def worst_townships(c: Json) -> list[Json]:
+def worst_townships(c: BriefingContext) -> list[Township]:
     """The N townships of lowest completion rate ([briefing] worst_listed), worst first."""
     towns = c["cur"]["tasks"]["by_township"]
     rated = [t for t in c["cur"]["townships"] if towns[t["code"]]["completion_rate"] is not None]
-    rated.sort(key=lambda t: (towns[t["code"]]["completion_rate"], t["code"]))
+    rated.sort(key=lambda t: (towns[t["code"]]["completion_rate"] or 0.0, t["code"]))
     return rated[: c["policy"].briefing.worst_listed]
 
 
-def _worst_table(c: Json) -> list[Json]:
+def _worst_table(c: BriefingContext) -> list[Block]:
     towns, counties = c["cur"]["tasks"]["by_township"], c["counties_of"]
     worst = worst_townships(c)
     if not worst:
@@ -105,7 +120,7 @@ def _worst_table(c: Json) -> list[Json]:
     ]
 
 
-def completion_chart(c: Json) -> Json:
+def completion_chart(c: BriefingContext) -> CompletionChart:
     """The data of 图1: completion rate by unit (townships; counties above the county)."""
     if c["by_county"]:
         labels = [u["name"] for u in c["units"]]
@@ -117,7 +132,7 @@ def completion_chart(c: Json) -> Json:
     return {"labels": labels, "values": values, "target": c["policy"].briefing.completion_target}
 
 
-def supervision(c: Json) -> Json:
+def supervision(c: BriefingContext) -> Part:
     """二、包保督导完成情况: totals, by tier, by unit, officers with unfinished tasks."""
     cur = c["cur"]["tasks"]
     tier_rows = [
@@ -130,7 +145,7 @@ def supervision(c: Json) -> Json:
         if cur["by_tier"][t]["total"]
     ]
     unit, unit_rows = _unit_rows(c)
-    blocks = [p(task_summary(c))]
+    blocks: list[Block] = [p(task_summary(c))]
     if tier_rows:
         blocks.append(table("表2 分层级督导完成情况", ["层级", *TASK_HEADERS], tier_rows))
     note = (
@@ -147,7 +162,7 @@ def supervision(c: Json) -> Json:
     return {"heading": "二、包保督导完成情况", "blocks": blocks}
 
 
-def unfinished(c: Json) -> list[Json]:
+def unfinished(c: BriefingContext) -> list[Block]:
     """Officers with unfinished tasks: by township and name (by county, counted, above it)."""
     officers, per_row = c["cur"]["unfinished_officers"], 8
     if not officers:
@@ -161,7 +176,7 @@ def unfinished(c: Json) -> list[Json]:
         + ("按县（区）列示如下。" if c["by_county"] else "按乡镇和干部列示如下。")
     )
     if c["by_county"]:
-        counties: dict[str, list[Json]] = {}
+        counties: dict[str, list[UnfinishedOfficer]] = {}
         for o in officers:
             county = c["counties_of"].get(o["township_code"], {}).get("name") or o["township"]
             counties.setdefault(county, []).append(o)
@@ -180,14 +195,14 @@ def unfinished(c: Json) -> list[Json]:
                 "注：干部名单见各县（区）季度汇报和督导任务清单。",
             ),
         ]
-    towns: dict[str, list[Json]] = {}
+    towns: dict[str, list[UnfinishedOfficer]] = {}
     for officer in officers:
         towns.setdefault(officer["township"], []).append(officer)
-    rows = []
+    town_rows: list[list[object]] = []
     for town, people in towns.items():
         people = sorted(people, key=lambda o: (-o["unfinished"], o["officer_code"]))
         names = [f"{o['officer']}（{o['unfinished']}）" for o in people]
-        rows.append(
+        town_rows.append(
             [
                 town,
                 len(people),
@@ -200,7 +215,7 @@ def unfinished(c: Json) -> list[Json]:
         table(
             "表4 未按期完成督导任务的包保干部",
             ["乡镇（街道）", "干部（人）", "任务（项）", "包保干部（未完成项数）"],
-            rows,
+            town_rows,
             "注：按未完成项数从多到少列出，每个乡镇最多列8人，完整名单见督导任务清单。",
         ),
     ]

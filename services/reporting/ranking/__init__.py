@@ -6,6 +6,7 @@ from typing import TypedDict
 from sqlmodel import Session
 
 from config.files import load_policy
+from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from services import figures
 from services.core import clock
@@ -101,7 +102,7 @@ def board_of(
         "red": [r["code"] for r in ranked if r["list"] == "red"],
         "black": [r["code"] for r in sorted(ranked, key=_worst_first) if r["list"] == "black"],
     }
-    if level == "county":
+    if level == JurisdictionLevel.COUNTY:
         board["counties"] = ranked
     else:
         board["townships"] = ranked
