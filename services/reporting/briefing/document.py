@@ -30,6 +30,7 @@ from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
 from services.figures.quarter import JurisdictionRef
+from services.reminders.delivery import Mailed
 from services.reporting import ranking
 from services.reporting.briefing import banquets as briefing_banquets
 from services.reporting.briefing import board as briefing_board
@@ -38,7 +39,6 @@ from services.reporting.briefing import sections as briefing_sections
 from services.reporting.briefing import supervision as briefing_supervision
 from services.reporting.briefing import text as tx
 from services.reporting.briefing.blocks import BriefingContext, Part
-from services.reporting.periodic import Mailed
 from services.reporting.ranking.history import black_streaks
 from services.reporting.wording import Words
 
