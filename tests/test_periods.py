@@ -11,6 +11,7 @@ from services.core.periods import (
     period_containing,
     previous_period,
     quarter,
+    recent_quarters,
 )
 
 D = dt.date
@@ -94,3 +95,9 @@ def test_periods_sort_by_start():
         "2026Q3",
         "2026Q4",
     ]
+
+
+def test_recent_quarters_cross_the_year_latest_first():
+    names = [q.name for q in recent_quarters(dt.date(2026, 2, 14))]  # a 调休 Saturday in Q1
+    assert names == ["2026Q1", "2025Q4", "2025Q3", "2025Q2"]
+    assert [q.name for q in recent_quarters(dt.date(2026, 12, 31), n=1)] == ["2026Q4"]

@@ -15,7 +15,7 @@ from services.accounts import access, access_office
 from services.accounts.unassigned_view import unassigned_view
 from services.core import clock
 from services.core.errors import BadInput
-from services.core.periods import period_containing, previous_period
+from services.core.periods import recent_quarters
 from services.core.uploads import header_name
 from services.hazards.lifecycle import move_hazard
 from services.hazards.withdraw import withdraw_hazard
@@ -211,11 +211,7 @@ def withdraw(
 
 
 def _quarters() -> list[str]:
-    current = period_containing(clock.today(), "quarterly")
-    found = [current]
-    for _ in range(3):
-        found.append(previous_period(found[-1]))
-    return [q.name for q in found]
+    return [q.name for q in recent_quarters(clock.today())]
 
 
 @router.get("/office/downloads")

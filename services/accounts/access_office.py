@@ -20,7 +20,6 @@ from models.jurisdiction import Jurisdiction
 from models.officer import Officer
 from models.task import InspectionTask
 from models.user import User
-from services import figures as stats
 from services.core import clock
 from services.core.jurisdictions import county_paths
 from services.core.memo import remembered
@@ -28,7 +27,7 @@ from services.core.periods import period_containing
 from services.figures import as_date
 from services.figures.dashboard import Dashboard
 from services.figures.definitions import overdue_cutoff, shown_status
-from services.figures.quarter import QuarterFigures
+from services.figures.quarter import QuarterFigures, quarter_figures
 from services.figures.tasks import Township
 from services.permissions import rules as permissions
 from services.permissions.principal import Principal
@@ -132,7 +131,7 @@ def _dashboard(session: Session, who: Principal, today: dt.date) -> OfficeFigure
     from services.roster.handovers import quarter_handovers
 
     quarter = period_containing(today, "quarterly")
-    figures = stats.quarter_figures(
+    figures = quarter_figures(
         session=session, quarter=quarter, jurisdiction_code=who.jurisdiction_code
     )
     where = places(session=session, root=resolve_scope(session=session, code=who.jurisdiction_code))

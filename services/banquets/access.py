@@ -20,7 +20,7 @@ from services.banquets.listing import BanquetItem, Village, as_item, banquet_que
 from services.banquets.lookup import banquet_task
 from services.banquets.reassign import Candidate, guide_candidates, may_reassign
 from services.banquets.register import FilingResult, file_banquet
-from services.banquets.visits import record_followup, record_guidance
+from services.banquets.visits import FollowedUp, record_followup, record_guidance
 from services.core import clock
 from services.core.errors import BadInput
 from services.core.jurisdictions import path_like
@@ -132,7 +132,7 @@ def guide_as(
 
 def follow_up_as(
     *, session: Session, who: Principal, banquet_id: int, diners: int, ill: int
-) -> dict[str, object] | None:
+) -> FollowedUp | None:
     """Record the 回访 of a banquet in who's scope; None outside it."""
     if banquet_page(session=session, who=who, banquet_id=banquet_id) is None:
         return None

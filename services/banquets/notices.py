@@ -65,7 +65,7 @@ def notify_offices(
     subject: str,
     text: str,
     levels: tuple[str, ...],
-) -> dict[str, int]:
+) -> delivery.Mailed:
     """Queue the message for the offices of these levels above the banquet's village (once per
     key), commit, and deliver the outbox now."""
     offices = load_offices(session=session)

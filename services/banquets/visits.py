@@ -2,6 +2,7 @@
 and the 回访 after it (an illness opens a 重大 hazard and is sent to the offices at once)."""
 
 import datetime as dt
+from typing import TypedDict
 
 from sqlmodel import Session
 
@@ -15,6 +16,7 @@ from services.core import audit, clock
 from services.core.errors import BadInput
 from services.hazards.create import open_hazard
 from services.hazards.duty import deadline_for, default_duty
+from services.reminders.delivery import Mailed
 from services.reminders.offices import load_offices
 
 ANSWERS = {"是": "yes", "否": "no", "不涉及": "na"}
@@ -106,9 +108,19 @@ def record_guidance(
     return {"id": banquet_id, "task_id": task.id, "guided_on": day.isoformat(), "hazards": hazards}
 
 
+class FollowedUp(TypedDict):
+    """A recorded 回访: the people ill, the hazard it opened and the offices' notice (None when
+    nobody was ill)."""
+
+    id: int
+    ill_count: int
+    hazard_id: int | None
+    outbox: Mailed | None
+
+
 def record_followup(
     *, session: Session, banquet_id: int, diners: int, ill: int, actor: str
-) -> dict[str, object]:
+) -> FollowedUp:
     """回访 after the event; an illness opens a 重大 hazard and is sent to the township and county
     offices through the outbox at once. Commits."""
     banquet = open_banquet(session=session, banquet_id=banquet_id)
@@ -136,7 +148,7 @@ def record_followup(
         after={"diners_actual": diners, "ill_count": ill, "hazard": hazard_id},
     )
     session.commit()
-    sent: dict[str, int] = {}
+    sent: Mailed | None = None
     if hazard_id is not None:
         sent = notices.notify_offices(
             session=session,

@@ -79,6 +79,14 @@ def previous_period(period: Period) -> Period:
     return period_containing(period.start - dt.timedelta(days=1), period.frequency)
 
 
+def recent_quarters(today: dt.date, n: int = 4) -> list[Period]:
+    """The quarter holding today and the n - 1 before it, latest first."""
+    found = [period_containing(today, "quarterly")]
+    while len(found) < n:
+        found.append(previous_period(found[-1]))
+    return found
+
+
 def quarter(name: str) -> Period:
     """A quarter such as 2026Q4; BadInput for any other kind of period."""
     period = parse_period(name)

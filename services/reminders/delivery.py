@@ -208,6 +208,12 @@ class Delivered(TypedDict):
     waiting: int
 
 
+class Mailed(Delivered):
+    """Messages queued for one purpose (a report, a notice), then the delivery run's counts."""
+
+    queued: int
+
+
 def _first(result: CursorResult[Any]) -> Row[Any] | None:
     return result.first()
 

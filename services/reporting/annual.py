@@ -23,6 +23,7 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import Period, parse_period, period_containing
 from services.figures.quarter import JurisdictionRef
+from services.reminders.delivery import Mailed
 from services.reporting import (
     annual_sections,
     banquet_sections,  # noqa: F401 (registers its section last)
@@ -31,7 +32,7 @@ from services.reporting import (
 )
 from services.reporting.annual_sections import AnnualContext, SectionContext, Sentence
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
-from services.reporting.periodic import FileEntry, Mailed, NotDue, SectionBody
+from services.reporting.periodic import FileEntry, NotDue, SectionBody
 from services.reporting.wording import Words
 
 KIND = "annual"

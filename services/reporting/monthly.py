@@ -22,6 +22,7 @@ from services.core.errors import BadInput
 from services.core.jurisdictions import places, resolve_scope
 from services.core.periods import Period, parse_period, period_containing, previous_period
 from services.figures.quarter import JurisdictionRef
+from services.reminders.delivery import Mailed
 from services.reporting import (
     banquet_sections,  # noqa: F401 (registers its section last)
     monthly_sections,
@@ -29,7 +30,7 @@ from services.reporting import (
 )
 from services.reporting.briefing.text import SCOPE_WORDS, cn_date
 from services.reporting.monthly_sections import Headline, MonthlyContext
-from services.reporting.periodic import FileEntry, Mailed, NotDue
+from services.reporting.periodic import FileEntry, NotDue
 from services.reporting.wording import Words
 
 KIND = "monthly"

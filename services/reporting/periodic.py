@@ -21,7 +21,7 @@ from models.enums import Channel
 from reports.document import Block, BlockKind, Section
 from services.core import calendar
 from services.core.errors import BadInput
-from services.reminders.delivery import Delivered
+from services.reminders.delivery import Mailed
 
 C = TypeVar("C")  # the context a report's sections read (monthly, annual)
 Row = tuple[object, ...]  # a table's or a sheet's row, cells in its headers' order
@@ -54,12 +54,6 @@ class FileEntry(TypedDict):
     path: str
     sha256: str
     size: int
-
-
-class Mailed(Delivered):
-    """The report's mail: messages queued, then the delivery run's counts."""
-
-    queued: int
 
 
 @final

@@ -20,7 +20,7 @@ from typing import TypedDict
 from sqlmodel import Session
 
 from models.enums import EntityStatus, HazardStatus, TaskStatus, sql_literal
-from services.core import clock
+from services.core import clock, locks
 from services.roster import handover_notice
 from services.roster.audit_sql import Audit, insert_audit
 from services.roster.dialect import Sql
@@ -36,7 +36,6 @@ OPEN_HAZARD = "({})".format(
     )
 )
 TABLES = ("st_end", "st_task", "st_hazard")
-LOCK = 0x62616F14  # pg_advisory_xact_lock key of the settlement
 
 
 def _current(sql: Sql, entities: str) -> str:
@@ -166,8 +165,8 @@ def settle_ends(*, session: Session, actor: str, today: dt.date | None = None) -
     """Settle every end due (see the module); returns totals and the handovers made."""
     sql = Sql(session.connection())
     day = (today or clock.today()).isoformat()
-    if sql.pg:  # one settlement at a time (the daily runs of several counties, an import)
-        sql.run(f"SELECT pg_advisory_xact_lock({LOCK})")
+    # One settlement at a time (the daily runs of several counties, an import).
+    locks.hold(session.connection(), locks.SETTLEMENT)
     for table in TABLES:
         sql.run(f"DROP TABLE IF EXISTS {table}")
     _find_ends(sql, day)

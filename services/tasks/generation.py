@@ -22,7 +22,6 @@ scope_path limits a run to entities whose jurisdiction path starts with it (a co
 subtree). One audit event records each run's counts. The caller commits.
 """
 
-import zlib
 from typing import TypedDict
 
 from sqlalchemy import text
@@ -30,7 +29,7 @@ from sqlmodel import Session
 
 from models.db import is_postgres
 from models.enums import EntityStatus, TaskSource, TaskStatus, sql_literal
-from services.core import audit, clock
+from services.core import audit, clock, locks
 from services.core.bulk import changed_rows
 from services.core.calendar import last_workday_of
 from services.core.jurisdictions import path_like
@@ -141,10 +140,9 @@ def cancel_lapsed_tasks(*, session: Session, scope_path: str | None = None) -> i
 def _serialise_same_scope(*, session: Session, scope_path: str | None) -> None:
     """On PostgreSQL, make runs over the same scope wait for each other (counties don't)."""
     # The unique index alone prevents duplicates; this also rules out row-lock deadlocks
-    # between two identical cancellations scanning in different orders.
-    if is_postgres(session.get_bind()):
-        key = zlib.crc32(f"baobao.generate:{scope_path or '/'}".encode())
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    # between two identical cancellations scanning in different orders. Taken after the
+    # settlement's lock (services.core.locks: one order for every caller).
+    locks.hold(session.connection(), f"generate:{scope_path or '/'}")
 
 
 def _refresh_statistics(*, session: Session, created: int) -> None:
@@ -169,8 +167,8 @@ def generate_routine_tasks(
 ) -> Generated:
     """Create the routine tasks owed (see Generated)."""
     periods = _periods(period)
-    _serialise_same_scope(session=session, scope_path=scope_path)
     settled = settle_ends(session=session, actor=ACTOR)  # hand over first: never cancel those
+    _serialise_same_scope(session=session, scope_path=scope_path)
     cancelled = cancel_lapsed_tasks(session=session, scope_path=scope_path)
     created = existing = 0
     for one in periods:

@@ -1,4 +1,4 @@
-"""季度汇报: the standing-committee briefing — assembled from the stats service, written as
+"""季度汇报: the standing-committee briefing — assembled from the figures service, written as
 DOCX / PDF / HTML (reports/), recorded as a Briefing row and mailed through the outbox.
 
 Schedule: the briefing of a quarter is due on the report day, the
@@ -22,14 +22,14 @@ from models.db import stored_id
 from models.enums import JurisdictionLevel
 from reports.document import Document, Section
 from reports.files import WrittenFile
-from services import figures as stats
 from services.core import audit, calendar, clock, jurisdictions
 from services.core.errors import BadInput
 from services.core.jurisdictions import resolve_scope
 from services.core.periods import Period, period_containing, previous_period
 from services.core.periods import quarter as parse_quarter
 from services.figures.held import held_in, held_since
-from services.figures.quarter import JurisdictionRef
+from services.figures.quarter import JurisdictionRef, briefing_figures
+from services.reminders.delivery import Mailed
 from services.reporting import ranking
 from services.reporting.briefing import banquets as briefing_banquets
 from services.reporting.briefing import board as briefing_board
@@ -38,7 +38,6 @@ from services.reporting.briefing import sections as briefing_sections
 from services.reporting.briefing import supervision as briefing_supervision
 from services.reporting.briefing import text as tx
 from services.reporting.briefing.blocks import BriefingContext, Part
-from services.reporting.periodic import Mailed
 from services.reporting.ranking.history import black_streaks
 from services.reporting.wording import Words
 
@@ -79,9 +78,7 @@ def context(
 ) -> BriefingContext:
     """Everything the sections are written from: this quarter's figures and board, and last
     quarter's only where the system held data then (else None: "上季度无可比数据")."""
-    figures = stats.briefing_figures(
-        session=session, quarter=quarter, jurisdiction_code=jurisdiction
-    )
+    figures = briefing_figures(session=session, quarter=quarter, jurisdiction_code=jurisdiction)
     cur = figures["cur"]
     root = resolve_scope(session=session, code=cur["jurisdiction"]["code"])
     since = held_since(session=session, scope_path=root.path)

@@ -17,7 +17,7 @@ from reports.document import Document
 from services.core.errors import BadInput
 
 if TYPE_CHECKING:
-    from services.reporting.periodic import Mailed
+    from services.reminders.delivery import Mailed
 
 ATTACHED = ("docx", "pdf")  # the formats mailed as attachments
 
