@@ -146,6 +146,19 @@ def report_rectified(
     )
 
 
+def swap_status(*, session: Session, hazard: Hazard, status: str, **values: object) -> None:
+    """Move the hazard from the state it was read in to status (with values), or BadInput when
+    someone else moved it meanwhile."""
+    result = session.execute(
+        update(Hazard)
+        .where(Hazard.id == stored_id(hazard), Hazard.status == hazard.status)
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed_rows(result) != 1:
+        raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
+
+
 def _reported_on(hazard: Hazard, target: str) -> dt.date | None:
     """The day rectification was reported: set on → 待验收, kept on 销号, cleared on 退回."""
     if target == HazardStatus.AWAITING_VERIFICATION:
@@ -165,14 +178,8 @@ def _apply(
     closed_on = clock.today() if target == HazardStatus.CLOSED else None
     reported_on = _reported_on(hazard, target)
     hazard_id = stored_id(hazard)
-    result = session.execute(
-        update(Hazard)
-        .where(Hazard.id == hazard_id, Hazard.status == before)
-        .values(status=target, closed_on=closed_on, reported_on=reported_on)
-        .execution_options(synchronize_session=False)
-    )
-    if changed_rows(result) != 1:
-        raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
+    swap_status(session=session, hazard=hazard, status=target, closed_on=closed_on,
+                reported_on=reported_on)  # fmt: skip
     hashes = evidence.attach(
         session=session, hazard_id=hazard_id, files=files, uploaded_by=who.account
     )

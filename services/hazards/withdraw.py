@@ -4,20 +4,18 @@ visible as 已撤销 in the quarter's lists."""
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
 from sqlmodel import Session
 
 from models.entity import Entity
 from models.enums import EntityStatus, HazardStatus, label
 from models.hazard import Hazard
-from models.jurisdiction import Jurisdiction
 from services.core import audit, clock
 from services.core.errors import BadInput
 from services.figures.definitions import OPEN
+from services.hazards.lifecycle import swap_status, target_of
 from services.permissions.principal import Principal
-from services.permissions.rules import OFFICE, Target, hazard_role
+from services.permissions.rules import OFFICE, hazard_role
 
 REASON_MAX = 500
 CLOSED_ENTITY = (EntityStatus.SUSPENDED, EntityStatus.DEREGISTERED)
@@ -40,10 +38,7 @@ def withdraw_hazard(*, session: Session, hazard_id: int, who: Principal, reason:
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
         raise BadInput(f"隐患 {hazard_id} 不存在")
-    path = session.execute(
-        select(Jurisdiction.path).where(Jurisdiction.id == hazard.jurisdiction_id)
-    ).scalar_one()
-    if hazard_role(who, Target(path=path, officer_id=hazard.officer_id)) != OFFICE:
+    if hazard_role(who, target_of(session=session, hazard=hazard)) != OFFICE:
         raise BadInput(f"账号 {who.account} 不是该隐患所在区划或上级的食安办人员，不能撤销隐患")
     if hazard.status not in OPEN:
         raise BadInput(f"隐患 {hazard.id} {label(HazardStatus, hazard.status)}，不能撤销")
@@ -54,17 +49,8 @@ def withdraw_hazard(*, session: Session, hazard_id: int, who: Principal, reason:
     if len(reason) > REASON_MAX:
         raise BadInput(f"撤销原因不能超过 {REASON_MAX} 字")
     today, before = clock.today(), hazard.status
-    changed = cast(
-        CursorResult[Any],
-        session.execute(
-            update(Hazard)
-            .where(Hazard.id == hazard.id, Hazard.status == before)
-            .values(status=HazardStatus.WITHDRAWN, withdrawn_on=today, withdrawn_reason=reason)
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
-    if changed != 1:
-        raise BadInput(f"隐患 {hazard.id} 的状态刚被他人改变，请刷新后重试")
+    swap_status(session=session, hazard=hazard, status=HazardStatus.WITHDRAWN,
+                withdrawn_on=today, withdrawn_reason=reason)  # fmt: skip
     audit.record_event(
         session=session,
         actor=who.account,
