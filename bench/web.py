@@ -81,11 +81,11 @@ def _serve(
 ) -> subprocess.Popen:
     env = {
         **os.environ,
-        **(env or {}),
         "BAOBAO_DATABASE_URL": url,
         "BAOBAO_TODAY": TODAY.isoformat(),
         "BAOBAO_DATA_DIR": data_dir,
         "PYTHONPATH": str(ROOT),
+        **(env or {}),  # the caller's settings win (another clock, say)
     }
     if key:
         env["BAOBAO_SECRET_KEY"] = key

@@ -17,7 +17,6 @@ Usage: .venv/bin/python bench/worklists.py [lists] [export] [--seconds N] [--haz
 """
 
 import json
-import os
 import random
 import secrets
 import sys
@@ -29,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pg_schema import PROVINCE, schema_url  # noqa: E402
+from bench.web import _serve  # noqa: E402
 from bench.web_load import cpu_seconds, load, peak_mb, uptime  # noqa: E402
 from tests.support.waiting import free_port  # noqa: E402
 
@@ -151,41 +151,13 @@ def _supervisors(url: str, key: str) -> tuple[list[dict], list[list[str]]]:
     return session_cookies(url, key, people), paths
 
 
-def _serve(url: str, data_dir: str, port: int, key: str):
-    """The app in its own process (uvicorn, one worker) on the bench clock."""
-    import subprocess
-
-    import httpx
-
-    env = {
-        **os.environ,
-        "BAOBAO_DATABASE_URL": url,
-        "BAOBAO_TODAY": TODAY,
-        "BAOBAO_DATA_DIR": data_dir,
-        "BAOBAO_SECRET_KEY": key,
-        "PYTHONPATH": str(ROOT),
-    }
-    command = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 120  # a loaded machine starts slowly
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    server.kill()
-    raise RuntimeError("the web app did not start")
-
-
 def lists(url: str, seconds: float) -> dict:
     """The lists under 50 supervisors opening a page about once a second (target p95 100 ms)."""
     key = secrets.token_hex(32)
     cookies, paths = _supervisors(url, key)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
-        server = _serve(url, f"{tmp}/data", port, key)
+        server = _serve(url, f"{tmp}/data", port, key, env={"BAOBAO_TODAY": TODAY})
         try:
             base = f"http://127.0.0.1:{port}"
             load(base, cookies[:5], 5, paced=False, paths=paths[:5])  # warm-up
