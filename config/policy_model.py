@@ -458,7 +458,10 @@ class DashboardPolicy(Strict):
 
     remember_seconds: int = Field(default=30, ge=0, le=3600)
     """Seconds an office's dashboard figures are kept by the web application before they are
-    counted again (0: every time); a change made through the application shows at once."""
+    counted again (0: every time); a change made through the application shows at once. Once
+    half of them have passed, the next visit is answered from memory while the figures are
+    counted again in the background (one office at a time), so a page opened steadily never
+    waits for the counting."""
 
 
 class Policy(Strict):

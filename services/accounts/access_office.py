@@ -118,11 +118,17 @@ class BriefingLine(TypedDict):
 def dashboard(*, session: Session, who: Principal) -> OfficeFigures:
     """This quarter's figures of who's subtree (tasks by township and tier, 未包保, hazards), the
     dashboard's cards and rows built on them (services.figures.dashboard), 往期逾期 and the
-    quarter's handovers (交接); remembered [dashboard] remember_seconds per office."""
-    today = clock.today()
-    key = ("dashboard", str(session.get_bind().engine.url), who.jurisdiction_code, today)
+    quarter's handovers (交接); remembered [dashboard] remember_seconds per office and counted
+    again ahead of time on a connection of its own (services.core.memo)."""
+    today, bind = clock.today(), session.get_bind()
+    key = ("dashboard", str(bind.engine.url), who.jurisdiction_code, today)
     seconds = load_policy().dashboard.remember_seconds
-    return remembered(key, seconds, lambda: _dashboard(session, who, today))
+
+    def recount() -> OfficeFigures:
+        with Session(bind) as own:
+            return _dashboard(own, who, today)
+
+    return remembered(key, seconds, lambda: _dashboard(session, who, today), recount=recount)
 
 
 def _dashboard(session: Session, who: Principal, today: dt.date) -> OfficeFigures:
