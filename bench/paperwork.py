@@ -30,11 +30,11 @@ from bench.briefing import REPORT_DAY, cpu_seconds, prepare  # noqa: E402
 LEDGER_VISITS = 100_000
 TASKS = """
 INSERT INTO inspection_task (source, period, due_date, status, assignment_id, officer_id,
-  entity_id, jurisdiction_id, created_on, done_on)
+  entity_id, jurisdiction_id, place_id, created_on, done_on)
 SELECT 'routine', 'B' || n.n, date('2026-01-05', '+' || (n.n * 3) || ' days'), 'done', a.id,
-  a.officer_id, a.entity_id, o.jurisdiction_id, '2026-01-01',
+  a.officer_id, a.entity_id, o.jurisdiction_id, e.jurisdiction_id, '2026-01-01',
   date('2026-01-05', '+' || (n.n * 3 - (a.id % 3)) || ' days')
-FROM assignment a JOIN officer o ON o.id = a.officer_id
+FROM assignment a JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id
 JOIN (WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < :per)
       SELECT n FROM k) n
 WHERE a.end_date IS NULL

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pg_schema import PROVINCE, schema_url  # noqa: E402
+from bench.pg_schema import PROVINCE, at_head, schema_url  # noqa: E402
 from bench.web import _serve  # noqa: E402
 from bench.web_load import cpu_seconds, load, peak_mb, uptime  # noqa: E402
 from tests.support.waiting import free_port  # noqa: E402
@@ -36,8 +36,8 @@ TODAY = "2026-10-12"
 CLIENTS = 50
 
 
-def _hazards(schema: str, count: int) -> None:
-    """schema.hazard: count hazards of the province's entities, 5 in 8 still open."""
+def _hazards(schema: str, count: int, base: str = PROVINCE) -> None:
+    """schema.hazard: count hazards of the province's entities (in base), 5 in 8 still open."""
     from sqlalchemy import create_engine, text
 
     from config.settings import get_settings
@@ -45,7 +45,7 @@ def _hazards(schema: str, count: int) -> None:
     admin = create_engine(get_settings().test_pg_url)
     with admin.begin() as c:
         c.execute(text(f"CREATE SCHEMA {schema}"))
-        c.execute(text(f"CREATE TABLE {schema}.hazard (LIKE {PROVINCE}.hazard INCLUDING ALL)"))
+        c.execute(text(f"CREATE TABLE {schema}.hazard (LIKE {base}.hazard INCLUDING ALL)"))
         c.execute(
             text(f"""
             INSERT INTO {schema}.hazard (source, level, description, found_on, responsible_unit,
@@ -60,8 +60,8 @@ def _hazards(schema: str, count: int) -> None:
                    e.jurisdiction_id, e.id, a.officer_id,
                    CASE WHEN n % 8 >= 6 THEN DATE '2026-09-01' + (n % 30) END
             FROM (SELECT id, name, jurisdiction_id, (row_number() OVER (ORDER BY md5(id::text)))::int AS n
-                  FROM {PROVINCE}.entity) e
-            JOIN {PROVINCE}.assignment a ON a.entity_id = e.id AND a.end_date IS NULL
+                  FROM {base}.entity) e
+            JOIN {base}.assignment a ON a.entity_id = e.id AND a.end_date IS NULL
             WHERE e.n <= :count"""),
             {"count": count},
         )
@@ -241,17 +241,19 @@ def main(argv: list[str]) -> None:
     seconds, argv = _option(argv, "--seconds", "30")
     count, argv = _option(argv, "--hazards", "160000")
     schema = f"bench_h16_{secrets.token_hex(4)}"
-    url = schema_url(f"{schema}%2C{PROVINCE}")
-    try:
-        _hazards(schema, int(count))
-        for name in argv or ["lists", "export"]:
-            result = lists(url, float(seconds)) if name == "lists" else export(url)
-            print(f"{name:7s} {json.dumps(result, ensure_ascii=False)}", flush=True)
-    finally:
-        from models.db import get_engine
+    with at_head(PROVINCE) as province:  # a migrated scratch copy when bench_province is behind
+        base = province.rsplit("%3D", 1)[1]
+        url = schema_url(f"{schema}%2C{base}")
+        try:
+            _hazards(schema, int(count), base)
+            for name in argv or ["lists", "export"]:
+                result = lists(url, float(seconds)) if name == "lists" else export(url)
+                print(f"{name:7s} {json.dumps(result, ensure_ascii=False)}", flush=True)
+        finally:
+            from models.db import get_engine
 
-        get_engine(url).dispose()
-        _drop(schema)
+            get_engine(url).dispose()
+            _drop(schema)
 
 
 if __name__ == "__main__":

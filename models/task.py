@@ -44,6 +44,8 @@ class InspectionTask(SQLModel, table=True):
         ),
         Index("ix_task_officer_status_due", "officer_id", "status", "due_date"),
         Index("ix_task_jurisdiction_status_due", "jurisdiction_id", "status", "due_date"),
+        Index("ix_task_place_status_due", "place_id", "status", "due_date"),
+        CheckConstraint("(entity_id IS NULL) = (place_id IS NULL)", name="ck_task_place"),
         Index("ix_task_period_status", "period", "status"),
         Index("ix_task_entity", "entity_id"),
         # The officer and entity are the assignment's (and through it exist): one check per row,
@@ -65,6 +67,9 @@ class InspectionTask(SQLModel, table=True):
     entity_id: int | None = None  # None for a 现场指导 task
     # The task's jurisdiction is its officer's, fixed when the task is created.
     jurisdiction_id: int = Field(foreign_key="jurisdiction.id")
+    # The entity's jurisdiction (None for a 现场指导 task), kept with the entity by every writer:
+    # the supervisor lists find a subtree's tasks by it (services.worklists.scope).
+    place_id: int | None = None
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
     banquet_id: int | None = Field(default=None, foreign_key="banquet.id")
     created_on: dt.date

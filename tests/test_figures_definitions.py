@@ -85,6 +85,7 @@ def test_task_figures_sql_equals_python(session):
         "officer_id": assignment.officer_id,
         "entity_id": assignment.entity_id,
         "jurisdiction_id": r.east_village.id,
+        "place_id": r.e1.jurisdiction_id,
     }
 
     @SETTINGS

@@ -241,6 +241,7 @@ def _visit_on(session, assignment, *, answers: dict, problems: list) -> tuple:
         officer_id=officer.id,
         entity_id=entity.id,
         jurisdiction_id=officer.jurisdiction_id,
+        place_id=entity.jurisdiction_id,
         created_on=D(2026, 7, 1),
         done_on=D(2026, 9, 24),
     )

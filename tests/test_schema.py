@@ -51,6 +51,7 @@ def _task(r: dict, **changes) -> InspectionTask:
         officer_id=r["officer"].id,
         entity_id=r["entity"].id,
         jurisdiction_id=r["county"].id,
+        place_id=r["entity"].jurisdiction_id,
         source="routine",
         period="2026Q4",
         due_date=dt.date(2026, 12, 31),

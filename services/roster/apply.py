@@ -157,6 +157,8 @@ def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, replaces: bool) -> None
     sql.run(f"""UPDATE {table} SET {assign}, jurisdiction_id = j.id, active = TRUE
                 FROM {s} s JOIN rs_jurisdiction j ON j.code = s.jurisdiction_code AND j.dup = 0
                 WHERE {table}.id = s.id AND s.change = 'u'""")
+    if kind is ENTITY:
+        _tasks_follow_entities(sql, s)
     if replaces:
         _deactivate_absent(sql, audit, kind)
     columns = ", ".join(kind.fields)
@@ -191,6 +193,15 @@ def _apply_member(sql: Sql, audit: Audit, kind: Kind, *, replaces: bool) -> None
         after=created,
         source=f"FROM {s} s JOIN {new} n ON n.rn = s.rn",
     )
+
+
+def _tasks_follow_entities(sql: Sql, s: str) -> None:
+    """The tasks of entities moved to another jurisdiction take its place (inspection_task's
+    place_id: the supervisor lists' scope)."""
+    sql.run(f"""UPDATE inspection_task SET place_id = entity.jurisdiction_id FROM entity
+                WHERE entity.id = inspection_task.entity_id
+                  AND entity.id IN (SELECT id FROM {s} WHERE change = 'u')
+                  AND inspection_task.place_id <> entity.jurisdiction_id""")
 
 
 def _deactivate_absent(sql: Sql, audit: Audit, kind: Kind) -> None:

@@ -81,9 +81,9 @@ def _move_tasks(sql: Sql, today: str) -> None:
     t = sql.date_param("today")
     sql.run(
         f"""INSERT INTO inspection_task (source, period, due_date, status, assignment_id,
-                officer_id, entity_id, jurisdiction_id, campaign_id, created_on)
+                officer_id, entity_id, jurisdiction_id, place_id, campaign_id, created_on)
             SELECT t.source, t.period, t.due_date, {OPEN}, m.to_assignment, m.to_officer,
-                   t.entity_id, m.to_jurisdiction, t.campaign_id, {t}
+                   t.entity_id, m.to_jurisdiction, t.place_id, t.campaign_id, {t}
             FROM st_task m JOIN inspection_task t ON t.id = m.task_id WHERE 1 = 1
             ORDER BY t.id ON CONFLICT DO NOTHING""",
         today=today,

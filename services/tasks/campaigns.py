@@ -125,10 +125,10 @@ def _insert_tasks(
     }
     insert = text(
         "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-        "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
+        "officer_id, entity_id, jurisdiction_id, place_id, campaign_id, created_on) "
         f"SELECT {sql_literal(TaskSource.CAMPAIGN)}, :period, :due, {sql_literal(TaskStatus.OPEN)}, "
         "a.id, a.officer_id, a.entity_id, "
-        f"o.jurisdiction_id, :campaign, :today {where}"
+        f"o.jurisdiction_id, e.jurisdiction_id, :campaign, :today {where}"
         "ORDER BY a.id ON CONFLICT DO NOTHING"
     ).bindparams(*binds)
     created = changed_rows(session.execute(insert, params))

@@ -93,9 +93,9 @@ def _generate_period(
         session.execute(
             text(
                 "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-                "officer_id, entity_id, jurisdiction_id, campaign_id, created_on) "
+                "officer_id, entity_id, jurisdiction_id, place_id, campaign_id, created_on) "
                 f"SELECT {ROUTINE}, :period, :due, {OPEN}, a.id, a.officer_id, a.entity_id, "
-                f"o.jurisdiction_id, NULL, :today {where}"
+                f"o.jurisdiction_id, e.jurisdiction_id, NULL, :today {where}"
                 "AND NOT EXISTS (SELECT 1 FROM inspection_task t WHERE t.assignment_id = a.id "
                 f"AND t.period = :period_key AND t.source = {ROUTINE}) "
                 "ORDER BY a.id ON CONFLICT DO NOTHING"

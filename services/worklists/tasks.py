@@ -18,7 +18,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    union,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -82,22 +82,28 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _scoped_ids(path: str, conditions: list[ColumnElement[bool]]) -> CompoundSelect[Any]:
-    """Ids of the tasks meeting the conditions whose officer's or entity's jurisdiction lies
-    under path (a 现场指导 task has no entity and is in scope by its officer's). Every filter is
-    applied inside the two arms, each driven by the jurisdiction index: outside them the planner,
-    which cannot tell how many rows a subtree or a name search keeps, scanned every task of the
-    province and compared it with each in scope (a county's search took over a minute)."""
+    """Ids and due dates of the tasks meeting the conditions whose officer's or entity's
+    jurisdiction lies under path (a 现场指导 task has no entity and is in scope by its
+    officer's): those by their own jurisdiction (their officer's), then those by their entity's
+    only (place_id). Every filter is applied inside the two arms, each read from an index of the
+    task's jurisdiction column with status, due date and id (no table row is read unless a
+    filter needs its entity or officer): outside them the planner, which cannot tell how many
+    rows a subtree or a name search keeps, scanned every task of the province and compared it
+    with each in scope (a county's search took over a minute)."""
     places = subtree(path)
 
-    def arm(place: ColumnElement[bool]) -> Select[Any]:
+    def arm(*place: ColumnElement[bool]) -> Select[Any]:
         return (  # outer joins: the planner leaves out those no condition reads
-            select(Task.id)
+            select(Task.id, Task.due_date)
             .outerjoin(Entity, Entity.id == Task.entity_id)
             .outerjoin(Officer, Officer.id == Task.officer_id)
-            .where(place, *conditions)
+            .where(*place, *conditions)
         )
 
-    return union(arm(Task.jurisdiction_id.in_(places)), arm(Entity.jurisdiction_id.in_(places)))
+    return union_all(
+        arm(Task.jurisdiction_id.in_(places)),
+        arm(Task.place_id.in_(places), Task.jurisdiction_id.not_in(places)),
+    )
 
 
 def _search(q: str) -> ColumnElement[bool]:
@@ -132,14 +138,19 @@ SORTS = {
 
 
 def _frame(scoped: Subquery | None = None) -> Select[Any]:
-    """Tasks with their names (of the scoped ids, joined first: the planner then looks the
-    names up for those rows only, never for every task of the province). The joins are outer
-    joins on keys that always match (a task has its entity or, a 现场指导 task, its banquet; its
-    officer and jurisdictions), so the planner leaves out those a count or a page's ids do not
-    read."""
-    query = select(*COLUMNS)
-    if scoped is not None:
-        query = query.select_from(scoped).join(Task, Task.id == scoped.c.id)
+    """Tasks with their names (of the scoped ids, which lead: the planner then looks the names
+    up for those rows only, never for every task of the province). The joins are outer joins on
+    keys that always match (a task has its entity or, a 现场指导 task, its banquet; its officer
+    and jurisdictions), so the planner leaves out those a count or a page's ids do not read
+    (the task itself too when sorted by due date)."""
+    if scoped is None:
+        query = select(*COLUMNS)
+    else:
+        query = (
+            select(scoped.c.id, *COLUMNS[1:])
+            .select_from(scoped)
+            .outerjoin(Task, Task.id == scoped.c.id)
+        )
     return (
         query.outerjoin(Entity, Entity.id == Task.entity_id)
         .outerjoin(Place, Place.id == Entity.jurisdiction_id)
@@ -168,9 +179,10 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
         own.append(Officer.tier == f.tier)
     if f.q:
         own.append(_search(f.q))
-    query = _frame(_scoped_ids(who.path, own).subquery("scoped"))
-    order = [c.desc() if f.descending else c for c in SORTS[f.sort or "due_date"]]
-    return query.order_by(*order, Task.id.desc() if f.descending else Task.id)
+    scoped = _scoped_ids(who.path, own).subquery("scoped")
+    sorts = {**SORTS, "due_date": (scoped.c.due_date,)}  # read from the index, as the id
+    order = [c.desc() if f.descending else c for c in sorts[f.sort or "due_date"]]
+    return _frame(scoped).order_by(*order, scoped.c.id.desc() if f.descending else scoped.c.id)
 
 
 def _as_rows(rows: Sequence[Row[Any]], towns: Mapping[int, str], today: dt.date) -> list[TaskRow]:
@@ -229,9 +241,10 @@ class Paged:
 def page_of(*, session: Session, query: Select[Any], frame: Select[Any], page: int) -> Paged:
     """The asked page of a filtered list query (clamped to the last page), counted: the page's
     ids (query's first column, sorted and filtered) with the count in one pass over the rows,
-    then frame's rows of those ids only."""
+    then frame's rows of those ids only (its first column)."""
     key = frame.selected_columns[0]
-    numbered = query.with_only_columns(key, func.count().over()).limit(PAGE_SIZE)
+    numbered = query.with_only_columns(query.selected_columns[0], func.count().over())
+    numbered = numbered.limit(PAGE_SIZE)
 
     def ids(n: int) -> Sequence[Row[Any]]:
         return session.execute(numbered.offset((n - 1) * PAGE_SIZE)).all()

@@ -99,6 +99,7 @@ def campaign_tasks(session: Session, name: str, due: dt.date, entity_ids: list[i
             officer_id=a.officer_id,
             entity_id=entity_id,
             jurisdiction_id=officer.jurisdiction_id,
+            place_id=session.get(Entity, entity_id).jurisdiction_id,
             campaign_id=campaign.id,
             created_on=D(2026, 9, 1),
         )

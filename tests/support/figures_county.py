@@ -66,6 +66,7 @@ def _tasks(session, rng, assignment, officer, months, today, *, created=None, st
             source="routine", period=month, due_date=due, status="open",
             assignment_id=assignment.id, officer_id=officer.id, entity_id=assignment.entity_id,
             jurisdiction_id=officer.jurisdiction_id, created_on=created or period.start,
+            place_id=session.get(Entity, assignment.entity_id).jurisdiction_id,
         )  # fmt: skip
         pick = rng.random()
         last = min(today, due + dt.timedelta(days=12))

@@ -134,6 +134,7 @@ def add_task(
         officer_id=who.id,
         entity_id=entity.id,
         jurisdiction_id=who.jurisdiction_id,
+        place_id=entity.jurisdiction_id,
         created_on=dt.date(2026, 7, 1),
     )
     session.add(task)
