@@ -60,8 +60,10 @@ def test_every_writer_sets_the_place_of_the_task(county, engine, db_url, cli):
 def _listed(engine, account: str) -> set[str]:
     """The entities of the 2026Q3 tasks a 食安办 account's task list shows."""
     with Session(engine) as session:
-        user = session.execute(text("SELECT id FROM app_user WHERE account = :a"), {"a": account})
-        who = load_principal(session=session, kind="supervisor", person_id=user.scalar_one())
+        user = session.execute(
+            text("SELECT id, role FROM app_user WHERE account = :a"), {"a": account}
+        ).one()
+        who = load_principal(session=session, kind=user.role, person_id=user.id)
         filters = parse_filter(params={"status": "", "period": "2026Q3"}, kind="tasks")
         return {r.entity_name for r in task_page(session=session, who=who, filters=filters).rows}
 
@@ -79,3 +81,28 @@ def test_a_moved_entity_takes_its_tasks_to_its_new_township(county, engine):
     assert _astray(engine) == []
     assert company in _listed(engine, "sl_qingshan")
     assert company not in _listed(engine, "sl_hekou")
+
+
+def test_a_subtree_listed_by_id_or_as_a_subquery_lists_the_same(county, engine, monkeypatch):
+    """A county's subtree is given to the lists as its ids, a larger one as a subquery
+    (services.worklists.scope.LISTED): both list the same tasks."""
+    from services.worklists import scope
+
+    county(_book())
+    by_id = {a: _listed(engine, a) for a in ("sl_admin", "sl_hekou", "sl_qingshan")}
+    monkeypatch.setattr(scope, "LISTED", 1)
+    assert {a: _listed(engine, a) for a in by_id} == by_id
+    assert by_id["sl_admin"] >= by_id["sl_hekou"] | by_id["sl_qingshan"] and by_id["sl_hekou"]
+
+
+def test_postgres_connections_plan_each_query_for_its_values(engine):
+    """On PostgreSQL (models.db): random_page_cost is 1.1 and no statement is prepared, so no
+    plan made for one subtree is reused for another."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    with engine.connect() as connection:
+        assert connection.execute(text("SHOW random_page_cost")).scalar_one() == "1.1"
+        for _ in range(8):
+            connection.execute(text("SELECT count(*) FROM jurisdiction WHERE id > :i"), {"i": 0})
+        prepared = connection.execute(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert prepared.scalar_one() == 0

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Row, Select, case, or_, select
 from sqlmodel import Session
 
+from models.db import is_postgres
 from models.entity import KEY, Entity
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
@@ -19,7 +20,7 @@ from services.figures.definitions import hazard_overdue_now
 from services.hazards.listing import overdue_workdays, state_condition
 from services.permissions.principal import Principal
 from services.worklists.filters import ListFilter
-from services.worklists.scope import TownshipNames, narrowed_path, subtree, townships_of
+from services.worklists.scope import TownshipNames, in_subtree, narrowed_path, townships_of, within
 from services.worklists.tasks import batches, page_of
 
 
@@ -104,7 +105,8 @@ def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -
     """The select of the filtered hazards, sorted (the page and the export read it)."""
     today, f = clock.today(), filters
     path = narrowed_path(session=session, who=who, township=f.township)
-    query = _frame().where(Hazard.jurisdiction_id.in_(subtree(path)), *_state(f.status, today))
+    places, pg = in_subtree(session=session, path=path), is_postgres(session.get_bind())
+    query = _frame().where(within(Hazard.jurisdiction_id, places, pg=pg), *_state(f.status, today))
     if f.source:
         query = query.where(Hazard.source == f.source)
     if f.level:

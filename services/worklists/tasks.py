@@ -25,6 +25,7 @@ from sqlmodel import Session
 
 from models.banquet import Banquet
 from models.campaign import Campaign
+from models.db import is_postgres
 from models.entity import KEY, Entity
 from models.enums import TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
@@ -35,7 +36,14 @@ from services.figures.definitions import overdue_by, overdue_cutoff, shown_statu
 from services.permissions.principal import Principal
 from services.tasks.listing import banquet_name
 from services.worklists.filters import PAGE_SIZE, ListFilter
-from services.worklists.scope import TownshipNames, narrowed_path, subtree, townships_of
+from services.worklists.scope import (
+    TownshipNames,
+    in_subtree,
+    narrowed_path,
+    not_within,
+    townships_of,
+    within,
+)
 
 COUNT_CAP = 10_000  # beyond this a page says "more than" (and pages end), the export has every row
 
@@ -81,16 +89,16 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
     return shown.get(status, [Task.status == status])
 
 
-def _scoped_ids(path: str, conditions: list[ColumnElement[bool]]) -> CompoundSelect[Any]:
+def _scoped_ids(
+    places: Sequence[int] | Select[Any], conditions: list[ColumnElement[bool]], *, pg: bool
+) -> CompoundSelect[Any]:
     """Ids and due dates of the tasks meeting the conditions whose officer's or entity's
-    jurisdiction lies under path (a 现场指导 task has no entity and is in scope by its
+    jurisdiction is one of places (a 现场指导 task has no entity and is in scope by its
     officer's): those by their own jurisdiction (their officer's), then those by their entity's
-    only (place_id). Every filter is applied inside the two arms, each read from an index of the
-    task's jurisdiction column with status, due date and id (no table row is read unless a
-    filter needs its entity or officer): outside them the planner, which cannot tell how many
-    rows a subtree or a name search keeps, scanned every task of the province and compared it
+    only (place_id). Every filter is applied inside the two arms, each driven by an index of the
+    task's jurisdiction column with status and due date: outside them the planner, which cannot
+    tell how many rows a name search keeps, scanned every task of the province and compared it
     with each in scope (a county's search took over a minute)."""
-    places = subtree(path)
 
     def arm(*place: ColumnElement[bool]) -> Select[Any]:
         return (  # outer joins: the planner leaves out those no condition reads
@@ -101,8 +109,8 @@ def _scoped_ids(path: str, conditions: list[ColumnElement[bool]]) -> CompoundSel
         )
 
     return union_all(
-        arm(Task.jurisdiction_id.in_(places)),
-        arm(Task.place_id.in_(places), Task.jurisdiction_id.not_in(places)),
+        arm(within(Task.jurisdiction_id, places, pg=pg)),
+        arm(within(Task.place_id, places, pg=pg), not_within(Task.jurisdiction_id, places, pg=pg)),
     )
 
 
@@ -164,7 +172,7 @@ def _frame(scoped: Subquery | None = None) -> Select[Any]:
 
 def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
     """The select of the filtered tasks, sorted (the page and the export read it)."""
-    today, f = clock.today(), filters
+    today, f, pg = clock.today(), filters, is_postgres(session.get_bind())
     own = _state(f.status, today)
     if f.source:
         own.append(Task.source == f.source)
@@ -172,14 +180,15 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
         own.append(and_(Task.due_date >= f.period.start, Task.due_date <= f.period.end))
     path = narrowed_path(session=session, who=who, township=f.township)
     if f.township:
-        own.append(Task.jurisdiction_id.in_(subtree(path)))
+        own.append(within(Task.jurisdiction_id, in_subtree(session=session, path=path), pg=pg))
     if f.officer:
         own.append(Officer.code == f.officer)
     if f.tier:
         own.append(Officer.tier == f.tier)
     if f.q:
         own.append(_search(f.q))
-    scoped = _scoped_ids(who.path, own).subquery("scoped")
+    places = in_subtree(session=session, path=who.path)
+    scoped = _scoped_ids(places, own, pg=pg).subquery("scoped")
     sorts = {**SORTS, "due_date": (scoped.c.due_date,)}  # read from the index, as the id
     order = [c.desc() if f.descending else c for c in sorts[f.sort or "due_date"]]
     return _frame(scoped).order_by(*order, scoped.c.id.desc() if f.descending else scoped.c.id)
