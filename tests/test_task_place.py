@@ -106,3 +106,18 @@ def test_postgres_connections_plan_each_query_for_its_values(engine):
             connection.execute(text("SELECT count(*) FROM jurisdiction WHERE id > :i"), {"i": 0})
         prepared = connection.execute(text("SELECT count(*) FROM pg_prepared_statements"))
         assert prepared.scalar_one() == 0
+
+
+def test_the_web_application_runs_no_parallel_query(db_url, engine):
+    """The web application's PostgreSQL connections keep each query in one process."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    from models.db import get_engine
+    from web.app import create_app
+
+    with get_engine(db_url).connect() as connection:
+        assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() != "0"
+    create_app(database_url=db_url)
+    get_engine(db_url).dispose()  # connections made from now on
+    with get_engine(db_url).connect() as connection:
+        assert connection.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"

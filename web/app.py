@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.files import load_policy
 from config.settings import get_settings
+from models.db import get_engine, serial_queries
 from services.core.errors import BadInput
 from web import sessions
 from web.deps import HERE, CsrfRefused, LoginRequired, NotFound, login_url, render
@@ -175,6 +176,7 @@ def create_app(*, database_url: str | None = None) -> FastAPI:
         description="包保干部与食安办的任务、督导记录、隐患和统计。令牌：POST /api/token。",
     )
     app.state.database_url = database_url or get_settings().database_url
+    serial_queries(get_engine(app.state.database_url))
     calendar.bind(app.state.database_url)  # held calendar years come from this database
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (
