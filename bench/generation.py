@@ -75,7 +75,8 @@ def _copy_floor(url: str) -> tuple[float, int]:
         rows = connection.execute(
             text(
                 "SELECT 'routine', :p, DATE '2026-09-30', 'open', a.id, a.officer_id, a.entity_id, "
-                "o.jurisdiction_id, :today FROM assignment a JOIN entity e ON e.id = a.entity_id "
+                "o.jurisdiction_id, e.jurisdiction_id, :today "
+                "FROM assignment a JOIN entity e ON e.id = a.entity_id "
                 "JOIN officer o ON o.id = a.officer_id WHERE a.start_date <= :cutoff "
                 "AND (a.end_date IS NULL OR a.end_date >= :today) AND e.status = 'operating' "
                 "AND e.active AND o.active ORDER BY a.id"
@@ -91,6 +92,7 @@ def _copy_floor(url: str) -> tuple[float, int]:
         "officer_id",
         "entity_id",
         "jurisdiction_id",
+        "place_id",
         "created_on",
     )
     with get_engine(url).begin() as connection:

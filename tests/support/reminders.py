@@ -195,9 +195,10 @@ def demo_tasks(engine, due: str, period: str = "2026Q3") -> int:
         return connection.execute(
             text(
                 "INSERT INTO inspection_task (source, period, due_date, status, assignment_id, "
-                "officer_id, entity_id, jurisdiction_id, created_on) "
+                "officer_id, entity_id, jurisdiction_id, place_id, created_on) "
                 "SELECT 'routine', :period, :due, 'open', a.id, a.officer_id, a.entity_id, "
-                "o.jurisdiction_id, :created FROM assignment a JOIN officer o ON o.id = a.officer_id "
+                "o.jurisdiction_id, e.jurisdiction_id, :created FROM assignment a "
+                "JOIN officer o ON o.id = a.officer_id JOIN entity e ON e.id = a.entity_id "
                 "WHERE a.end_date IS NULL"
             ),
             {"period": period, "due": dt.date.fromisoformat(due), "created": dt.date(2026, 7, 1)},
