@@ -90,15 +90,19 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _scoped_ids(
-    places: Sequence[int] | Select[Any], conditions: list[ColumnElement[bool]], *, pg: bool
-) -> CompoundSelect[Any]:
+    places: Sequence[int] | Select[Any],
+    conditions: list[ColumnElement[bool]],
+    *,
+    pg: bool,
+    by_entity: bool = True,
+) -> CompoundSelect[Any] | Select[Any]:
     """Ids and due dates of the tasks meeting the conditions whose officer's or entity's
     jurisdiction is one of places (a 现场指导 task has no entity and is in scope by its
     officer's): those by their own jurisdiction (their officer's), then those by their entity's
-    only (place_id). Every filter is applied inside the two arms, each driven by an index of the
-    task's jurisdiction column with status and due date: outside them the planner, which cannot
-    tell how many rows a name search keeps, scanned every task of the province and compared it
-    with each in scope (a county's search took over a minute)."""
+    only (place_id; not by_entity: none of those). Every filter is applied inside the arms,
+    each driven by an index of the task's jurisdiction column with status and due date: outside
+    them the planner, which cannot tell how many rows a name search keeps, scanned every task
+    of the province and compared it with each in scope (a county's search took over a minute)."""
 
     def arm(*place: ColumnElement[bool]) -> Select[Any]:
         return (  # outer joins: the planner leaves out those no condition reads
@@ -108,6 +112,8 @@ def _scoped_ids(
             .where(*place, *conditions)
         )
 
+    if not by_entity:
+        return arm(within(Task.jurisdiction_id, places, pg=pg))
     return union_all(
         arm(within(Task.jurisdiction_id, places, pg=pg)),
         arm(within(Task.place_id, places, pg=pg), not_within(Task.jurisdiction_id, places, pg=pg)),
@@ -178,17 +184,17 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
         own.append(Task.source == f.source)
     if f.period is not None:
         own.append(and_(Task.due_date >= f.period.start, Task.due_date <= f.period.end))
-    path = narrowed_path(session=session, who=who, township=f.township)
-    if f.township:
-        own.append(within(Task.jurisdiction_id, in_subtree(session=session, path=path), pg=pg))
     if f.officer:
         own.append(Officer.code == f.officer)
     if f.tier:
         own.append(Officer.tier == f.tier)
     if f.q:
         own.append(_search(f.q))
-    places = in_subtree(session=session, path=who.path)
-    scoped = _scoped_ids(places, own, pg=pg).subquery("scoped")
+    # A township (inside who's subtree) keeps the tasks of its officers' jurisdictions, as the
+    # figures count them: those are in scope by their own jurisdiction, none by entity only.
+    path = narrowed_path(session=session, who=who, township=f.township)
+    places = in_subtree(session=session, path=path)
+    scoped = _scoped_ids(places, own, pg=pg, by_entity=not f.township).subquery("scoped")
     sorts = {**SORTS, "due_date": (scoped.c.due_date,)}  # read from the index, as the id
     order = [c.desc() if f.descending else c for c in sorts[f.sort or "due_date"]]
     return _frame(scoped).order_by(*order, scoped.c.id.desc() if f.descending else scoped.c.id)
