@@ -66,3 +66,20 @@ def test_serve_prints_address_and_demo_accounts(db_url, engine, tmp_path):
         output = server.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}" in output
     assert "演示账号" in output and "admin" in output and "duban" in output
+
+
+def test_the_served_app_collects_garbage_less_often(db_url):
+    """The app's start-up (its lifespan) freezes what it made and sets web.app.GC_THRESHOLDS."""
+    import gc
+
+    from fastapi.testclient import TestClient
+
+    from web.app import GC_THRESHOLDS, create_app
+
+    before = gc.get_threshold()
+    try:
+        with TestClient(create_app(database_url=db_url)):
+            assert gc.get_threshold() == GC_THRESHOLDS and gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()

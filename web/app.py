@@ -142,12 +142,21 @@ def _plain(errors: Sequence[Any]) -> list[dict[str, object]]:
     ]
 
 
+# Objects allocated between young collections; collections of the two older generations. A
+# list page allocates tens of thousands of objects, nearly all freed by reference counting:
+# with Python's defaults (700, 10, 10) the collector ran many times a request and p95 of the
+# supervisor lists under 50 clients was 86-119 ms; with these, 66-67 ms (server +13 MB).
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     """When served: the objects of start-up leave the collector's view (gc.freeze), so a full
-    collection no longer stalls every request in flight for ~100 ms."""
+    collection no longer stalls every request in flight for ~100 ms, and the collector runs
+    less often (GC_THRESHOLDS)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     yield
 
 
