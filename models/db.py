@@ -51,21 +51,23 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor.close()
 
 
+def _set(dbapi_connection: DBAPIConnection, setting: str) -> None:
+    """SET a PostgreSQL setting for the life of a new connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET {setting}")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 def _postgres_costs(dbapi_connection: DBAPIConnection, _record: object) -> None:
     """Price a page read by key as what it is here, a read from memory or SSD (PostgreSQL's
     default, 4, prices a disk seek: the planner then hashed every officer of the province rather
     than look up a county list's few thousand by key, 20-50 ms a list)."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"SET random_page_cost = {RANDOM_PAGE_COST}")
-    cursor.close()
-    dbapi_connection.commit()
+    _set(dbapi_connection, f"random_page_cost = {RANDOM_PAGE_COST}")
 
 
 def _serial(dbapi_connection: DBAPIConnection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("SET max_parallel_workers_per_gather = 0")
-    cursor.close()
-    dbapi_connection.commit()
+    _set(dbapi_connection, "max_parallel_workers_per_gather = 0")
 
 
 def serial_queries(engine: Engine) -> None:
