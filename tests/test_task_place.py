@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
+from services.banquets.filing import Filing
+from services.banquets.register import file_banquet
 from services.permissions.principal import load_principal
 from services.tasks.campaigns import create_campaign
 from services.worklists.filters import parse_filter
@@ -42,7 +44,7 @@ def _book():
     return book
 
 
-def test_every_writer_sets_the_place_of_the_task(county, engine, db_url, cli):
+def test_every_writer_sets_the_place_of_the_task(county, engine, db_url, cli, set_today):
     county(_book())
     with Session(engine) as session:
         create_campaign(session=session, name="中秋专项", due_date=dt.date(2026, 9, 30))
@@ -51,10 +53,18 @@ def test_every_writer_sets_the_place_of_the_task(county, engine, db_url, cli):
         "--db", db_url, "--today", TODAY, "roster", "handover", "--from", "SL2001", "--to", "SL2005"
     )  # fmt: skip
     assert code == 0, err
+    set_today(TODAY)  # the command set its own day
+    with Session(engine) as session:  # a 现场指导 task (rule 14): no entity, no place
+        filing = Filing(village=SONGLIN, host="陈 婚", event_date=dt.date(2026, 9, 28), diners=200)
+        assert file_banquet(session=session, filing=filing, actor="test")["task_id"]
+        session.commit()
     sources = dict(rows(engine, "SELECT source, COUNT(*) FROM inspection_task GROUP BY source"))
     handed = rows(engine, "SELECT COUNT(*) FROM inspection_task WHERE status = 'handed_over'")
-    assert sources["routine"] > 0 and sources["campaign"] > 0 and handed[0][0] > 0
+    assert sources["routine"] > 0 and sources["campaign"] > 0 and sources["banquet"] == 1
+    assert handed[0][0] > 0
     assert _astray(engine) == []
+    guided = {name for name in _listed(engine, "sl_qingshan") if "陈 婚" in name}
+    assert guided and not any("陈 婚" in name for name in _listed(engine, "sl_hekou"))
 
 
 def _listed(engine, account: str) -> set[str]:

@@ -10,7 +10,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, Row, Select, case, or_, select
 from sqlmodel import Session
 
-from models.db import is_postgres
 from models.entity import KEY, Entity
 from models.hazard import Hazard
 from models.jurisdiction import Jurisdiction
@@ -20,7 +19,7 @@ from services.figures.definitions import hazard_overdue_now
 from services.hazards.listing import overdue_workdays, state_condition
 from services.permissions.principal import Principal
 from services.worklists.filters import ListFilter
-from services.worklists.scope import TownshipNames, in_subtree, narrowed_path, townships_of, within
+from services.worklists.scope import TownshipNames, list_places, townships_of
 from services.worklists.tasks import batches, page_of
 
 
@@ -104,9 +103,8 @@ def _frame() -> Select[Any]:
 def filtered_hazards(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
     """The select of the filtered hazards, sorted (the page and the export read it)."""
     today, f = clock.today(), filters
-    path = narrowed_path(session=session, who=who, township=f.township)
-    places, pg = in_subtree(session=session, path=path), is_postgres(session.get_bind())
-    query = _frame().where(within(Hazard.jurisdiction_id, places, pg=pg), *_state(f.status, today))
+    places = list_places(session=session, who=who, township=f.township)
+    query = _frame().where(places.hold(Hazard.jurisdiction_id), *_state(f.status, today))
     if f.source:
         query = query.where(Hazard.source == f.source)
     if f.level:

@@ -7,6 +7,7 @@ jurisdiction, as in services.figures.tasks.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
+from models.db import is_postgres
 from models.enums import JurisdictionLevel
 from models.jurisdiction import Jurisdiction
 from services.core.errors import BadInput
@@ -37,38 +39,43 @@ def subtree(path: str) -> Select[Any]:
 LISTED = 2_000  # a subtree up to this many jurisdictions (a county's) is given to a list by id
 
 
-def in_subtree(*, session: Session, path: str) -> Sequence[int] | Select[Any]:
-    """The jurisdictions at and below path, for within(): their ids, read first, so the planner
-    counts them (a subquery's path-prefix estimate made it scan every task of the province for
-    some counties, 250 ms instead of 15); a larger subtree (a city's, the province's) stays the
-    subquery, its lists reading most rows anyway."""
+@dataclass(frozen=True)
+class Places:
+    """The jurisdictions a list covers, as conditions on a jurisdiction column: their ids, read
+    first so the planner counts them (a subquery's path-prefix estimate made it scan every task
+    of the province for some counties, 250 ms instead of 15), one array parameter on
+    PostgreSQL; a larger subtree (a city's, the province's) stays the subquery, its lists
+    reading most rows anyway."""
+
+    path: str
+    ids: Sequence[int] | None  # None: more than LISTED
+    pg: bool
+
+    def hold(self, column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+        """column is one of the places."""
+        if self.ids is None:
+            return column.in_(subtree(self.path))
+        if self.pg:
+            return column == any_(bindparam(None, list(self.ids), type_=ARRAY(Integer)))
+        return column.in_(self.ids)
+
+    def miss(self, column: SQLColumnExpression[Any]) -> ColumnElement[bool]:
+        """column is none of the places."""
+        if self.ids is None:
+            return column.not_in(subtree(self.path))
+        if self.pg:
+            return column != all_(bindparam(None, list(self.ids), type_=ARRAY(Integer)))
+        return column.not_in(self.ids)
+
+
+def list_places(*, session: Session, who: Principal, township: str | None) -> Places:
+    """What a list covers: who's subtree, or a jurisdiction inside it (BadInput outside)."""
+    path = who.path if not township else _township_path(session, who, township)
     ids = session.execute(subtree(path).limit(LISTED + 1)).scalars().all()
-    return subtree(path) if len(ids) > LISTED else ids
+    return Places(path, ids if len(ids) <= LISTED else None, is_postgres(session.get_bind()))
 
 
-def within(
-    column: SQLColumnExpression[Any], places: Sequence[int] | Select[Any], *, pg: bool
-) -> ColumnElement[bool]:
-    """column is one of places (in_subtree): on PostgreSQL a list of ids is one array
-    parameter, not a parameter per id."""
-    if pg and not isinstance(places, Select):
-        return column == any_(bindparam(None, list(places), type_=ARRAY(Integer)))
-    return column.in_(places)
-
-
-def not_within(
-    column: SQLColumnExpression[Any], places: Sequence[int] | Select[Any], *, pg: bool
-) -> ColumnElement[bool]:
-    """column is none of places (in_subtree)."""
-    if pg and not isinstance(places, Select):
-        return column != all_(bindparam(None, list(places), type_=ARRAY(Integer)))
-    return column.not_in(places)
-
-
-def narrowed_path(*, session: Session, who: Principal, township: str | None) -> str:
-    """The path a list covers: who's subtree, or a jurisdiction inside it (BadInput outside)."""
-    if not township:
-        return who.path
+def _township_path(session: Session, who: Principal, township: str) -> str:
     found = session.execute(
         select(Jurisdiction.path).where(
             Jurisdiction.code == township, Jurisdiction.path.like(path_like(who.path), escape="\\")

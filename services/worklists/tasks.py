@@ -25,7 +25,6 @@ from sqlmodel import Session
 
 from models.banquet import Banquet
 from models.campaign import Campaign
-from models.db import is_postgres
 from models.entity import KEY, Entity
 from models.enums import TaskState, TaskStatus
 from models.jurisdiction import Jurisdiction
@@ -36,14 +35,7 @@ from services.figures.definitions import overdue_by, overdue_cutoff, shown_statu
 from services.permissions.principal import Principal
 from services.tasks.listing import banquet_name
 from services.worklists.filters import PAGE_SIZE, ListFilter
-from services.worklists.scope import (
-    TownshipNames,
-    in_subtree,
-    narrowed_path,
-    not_within,
-    townships_of,
-    within,
-)
+from services.worklists.scope import Places, TownshipNames, list_places, townships_of
 
 COUNT_CAP = 10_000  # beyond this a page says "more than" (and pages end), the export has every row
 
@@ -90,11 +82,7 @@ def _state(status: str | None, today: dt.date) -> list[ColumnElement[bool]]:
 
 
 def _scoped_ids(
-    places: Sequence[int] | Select[Any],
-    conditions: list[ColumnElement[bool]],
-    *,
-    pg: bool,
-    by_entity: bool = True,
+    places: Places, conditions: list[ColumnElement[bool]], *, by_entity: bool = True
 ) -> CompoundSelect[Any] | Select[Any]:
     """Ids and due dates of the tasks meeting the conditions whose officer's or entity's
     jurisdiction is one of places (a 现场指导 task has no entity and is in scope by its
@@ -113,10 +101,10 @@ def _scoped_ids(
         )
 
     if not by_entity:
-        return arm(within(Task.jurisdiction_id, places, pg=pg))
+        return arm(places.hold(Task.jurisdiction_id))
     return union_all(
-        arm(within(Task.jurisdiction_id, places, pg=pg)),
-        arm(within(Task.place_id, places, pg=pg), not_within(Task.jurisdiction_id, places, pg=pg)),
+        arm(places.hold(Task.jurisdiction_id)),
+        arm(places.hold(Task.place_id), places.miss(Task.jurisdiction_id)),
     )
 
 
@@ -178,7 +166,7 @@ def _frame(scoped: Subquery | None = None) -> Select[Any]:
 
 def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> Select[Any]:
     """The select of the filtered tasks, sorted (the page and the export read it)."""
-    today, f, pg = clock.today(), filters, is_postgres(session.get_bind())
+    today, f = clock.today(), filters
     own = _state(f.status, today)
     if f.source:
         own.append(Task.source == f.source)
@@ -192,9 +180,8 @@ def filtered_tasks(*, session: Session, who: Principal, filters: ListFilter) -> 
         own.append(_search(f.q))
     # A township (inside who's subtree) keeps the tasks of its officers' jurisdictions, as the
     # figures count them: those are in scope by their own jurisdiction, none by entity only.
-    path = narrowed_path(session=session, who=who, township=f.township)
-    places = in_subtree(session=session, path=path)
-    scoped = _scoped_ids(places, own, pg=pg, by_entity=not f.township).subquery("scoped")
+    places = list_places(session=session, who=who, township=f.township)
+    scoped = _scoped_ids(places, own, by_entity=not f.township).subquery("scoped")
     sorts = {**SORTS, "due_date": (scoped.c.due_date,)}  # read from the index, as the id
     order = [c.desc() if f.descending else c for c in sorts[f.sort or "due_date"]]
     return _frame(scoped).order_by(*order, scoped.c.id.desc() if f.descending else scoped.c.id)
